@@ -1,0 +1,5 @@
+//! Rust client for the BAL program: PDAs and one instruction builder per instruction.
+pub mod instructions;
+pub mod pda;
+
+pub use bal::ID as PROGRAM_ID;

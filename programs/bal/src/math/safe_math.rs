@@ -1,0 +1,64 @@
+//! Checked arithmetic that reports where it failed. `overflow-checks = true` in release is the
+//! second net; this is the first, and it returns a typed error instead of aborting.
+use crate::error::BalError;
+use anchor_lang::prelude::*;
+
+pub trait SafeMath: Sized {
+    fn safe_add(self, rhs: Self) -> Result<Self>;
+    fn safe_sub(self, rhs: Self) -> Result<Self>;
+    fn safe_mul(self, rhs: Self) -> Result<Self>;
+    /// Division rounding toward zero (down, for the unsigned types).
+    fn safe_div(self, rhs: Self) -> Result<Self>;
+}
+
+macro_rules! impl_safe_math {
+    ($($t:ty),*) => {$(
+        impl SafeMath for $t {
+            #[track_caller]
+            #[inline(always)]
+            fn safe_add(self, rhs: Self) -> Result<Self> {
+                self.checked_add(rhs).ok_or_else(math_error)
+            }
+            #[track_caller]
+            #[inline(always)]
+            fn safe_sub(self, rhs: Self) -> Result<Self> {
+                self.checked_sub(rhs).ok_or_else(math_error)
+            }
+            #[track_caller]
+            #[inline(always)]
+            fn safe_mul(self, rhs: Self) -> Result<Self> {
+                self.checked_mul(rhs).ok_or_else(math_error)
+            }
+            #[track_caller]
+            #[inline(always)]
+            fn safe_div(self, rhs: Self) -> Result<Self> {
+                self.checked_div(rhs).ok_or_else(math_error)
+            }
+        }
+    )*};
+}
+
+impl_safe_math!(u8, u16, u32, u64, u128, i128);
+
+#[track_caller]
+#[inline(never)]
+fn math_error() -> Error {
+    let at = std::panic::Location::caller();
+    msg!("math error at {}:{}", at.file(), at.line());
+    error!(BalError::MathError)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn overflow_and_division_by_zero_are_errors() {
+        assert!(u64::MAX.safe_add(1).is_err());
+        assert!(0u64.safe_sub(1).is_err());
+        assert!(u128::MAX.safe_mul(2).is_err());
+        assert!(7u64.safe_div(0).is_err());
+        assert_eq!(7u64.safe_div(2).unwrap(), 3);
+        assert_eq!((-7i128).safe_div(2).unwrap(), -3);
+    }
+}

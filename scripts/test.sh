@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# The test command: builds the deployable ELF, checks formatting, lints and the committed IDL,
+# then runs every test on the ELF in the Solana runtime and prints the compute-unit table.
+# Prints the wall time of each stage so slow stages are visible.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+
+stage() {
+    local name=$1
+    shift
+    local start=$SECONDS
+    printf '\n=== %s\n' "$name"
+    "$@"
+    printf '=== %s: %ss\n' "$name" "$((SECONDS - start))"
+}
+
+stage "sbf build" ./scripts/build-sbf.sh
+stage "fmt" cargo fmt --all -- --check
+stage "clippy" cargo clippy --workspace --all-targets -- -D warnings
+stage "idl check" cargo run --quiet -p bal-tests --bin idl -- --check
+# The runtime logs every instruction at debug level; failures carry their own program logs.
+export RUST_LOG=${RUST_LOG:-error}
+test_log=$(mktemp)
+trap 'rm -f "$test_log"' EXIT
+stage "tests (ELF)" bash -o pipefail -c 'cargo test --workspace 2>&1 | tee "$0"' "$test_log"
+stage "compute units" cargo run --quiet -p bal-tests --bin bench
+printf '\ntotal: %ss\n' "$SECONDS"
+# One closing line over every test binary, so the count is not read off the last (doc-test) one.
+awk '/^test result:/ { p += $4; f += $6 } END { printf "tests: %d passed, %d failed\n", p, f }' "$test_log"

@@ -1,0 +1,222 @@
+//! A running test validator bank with the BAL program loaded, and the one way to send to it.
+use crate::ceilings::ceiling;
+use crate::runtime;
+use anchor_lang::prelude::Pubkey;
+use anchor_lang::solana_program::bpf_loader_upgradeable;
+use anchor_lang::solana_program::instruction::Instruction;
+use anchor_lang::AccountDeserialize;
+use solana_account::Account;
+use solana_keypair::Keypair;
+use solana_program_test::ProgramTestContext;
+use solana_signer::Signer;
+use solana_transaction::Transaction;
+use solana_transaction_error::TransactionError;
+use std::collections::{BTreeMap, HashSet};
+use std::sync::Mutex;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Runtime {
+    /// The deployable sBPF v0 ELF: real compute units.
+    Elf,
+    /// The program compiled for the host: debuggable, compute units meaningless.
+    Native,
+}
+
+impl Runtime {
+    /// `BAL_RUNTIME=native` selects the native build; anything else runs the ELF.
+    pub fn from_env() -> Self {
+        match std::env::var("BAL_RUNTIME").as_deref() {
+            Ok("native") => Runtime::Native,
+            _ => Runtime::Elf,
+        }
+    }
+}
+
+/// Compute units of every successful transaction, by label, across the whole test binary.
+static CU_LOG: Mutex<BTreeMap<&'static str, Vec<u64>>> = Mutex::new(BTreeMap::new());
+
+/// Every recorded sample so far: label → compute units of each successful send.
+pub fn recorded_compute_units() -> BTreeMap<&'static str, Vec<u64>> {
+    CU_LOG.lock().expect("CU log poisoned").clone()
+}
+
+#[derive(Debug)]
+pub struct TxFailure {
+    pub error: TransactionError,
+    pub logs: Vec<String>,
+}
+
+#[derive(Debug)]
+pub struct TxSuccess {
+    pub compute_units: u64,
+    pub logs: Vec<String>,
+}
+
+pub struct TestEnv {
+    pub ctx: ProgramTestContext,
+    pub runtime: Runtime,
+    /// The program's upgrade authority, hence the only key allowed to initialize it.
+    pub upgrade_authority: Keypair,
+    sent: HashSet<solana_transaction::Signature>,
+}
+
+/// Lamports every new test wallet starts with.
+const WALLET_LAMPORTS: u64 = 100_000_000_000;
+
+impl TestEnv {
+    pub async fn start() -> Self {
+        let runtime = Runtime::from_env();
+        let mut test = match runtime {
+            Runtime::Elf => runtime::elf(),
+            Runtime::Native => runtime::native(),
+        };
+        let upgrade_authority = Keypair::new();
+        test.add_account(upgrade_authority.pubkey(), wallet_account());
+        test.add_account(
+            bal_client::pda::program_data(),
+            program_data_account(&upgrade_authority.pubkey()),
+        );
+        let ctx = test.start_with_context().await;
+        TestEnv {
+            ctx,
+            runtime,
+            upgrade_authority,
+            sent: HashSet::new(),
+        }
+    }
+
+    /// A new keypair holding `WALLET_LAMPORTS`.
+    pub async fn funded_wallet(&mut self) -> Keypair {
+        let wallet = Keypair::new();
+        self.ctx
+            .set_account(&wallet.pubkey(), &wallet_account().into());
+        wallet
+    }
+
+    /// Sends `instructions` in one transaction paid by the first signer. On success the compute
+    /// units are recorded under `label` and, on the ELF, checked against the label's ceiling.
+    pub async fn send(
+        &mut self,
+        label: &'static str,
+        instructions: &[Instruction],
+        signers: &[&Keypair],
+    ) -> Result<TxSuccess, TxFailure> {
+        self.submit(Some(label), instructions, signers).await
+    }
+
+    /// Sends a transaction that only prepares a scenario (other programs, funding): its compute
+    /// units are not the program's and are not recorded.
+    pub async fn send_setup(&mut self, instructions: &[Instruction], signers: &[&Keypair]) {
+        self.submit(None, instructions, signers)
+            .await
+            .unwrap_or_else(|failure| panic!("setup transaction failed: {failure:?}"));
+    }
+
+    async fn submit(
+        &mut self,
+        label: Option<&'static str>,
+        instructions: &[Instruction],
+        signers: &[&Keypair],
+    ) -> Result<TxSuccess, TxFailure> {
+        let payer = signers
+            .first()
+            .expect("a transaction needs a fee payer")
+            .pubkey();
+        let mut blockhash = self.ctx.last_blockhash;
+        let mut tx =
+            Transaction::new_signed_with_payer(instructions, Some(&payer), signers, blockhash);
+        // An identical transaction would be dropped as already processed: take a new blockhash.
+        while self.sent.contains(&tx.signatures[0]) {
+            blockhash = self
+                .ctx
+                .get_new_latest_blockhash()
+                .await
+                .expect("new blockhash");
+            tx = Transaction::new_signed_with_payer(instructions, Some(&payer), signers, blockhash);
+        }
+        self.ctx.last_blockhash = blockhash;
+        self.sent.insert(tx.signatures[0]);
+
+        let outcome = self
+            .ctx
+            .banks_client
+            .process_transaction_with_metadata(tx)
+            .await
+            .expect("banks client transport");
+        let metadata = outcome.metadata.expect("transaction metadata");
+        match outcome.result {
+            Ok(()) => {
+                let cu = metadata.compute_units_consumed;
+                if let Some(label) = label {
+                    self.record_compute_units(label, cu);
+                }
+                Ok(TxSuccess {
+                    compute_units: cu,
+                    logs: metadata.log_messages,
+                })
+            }
+            Err(error) => Err(TxFailure {
+                error,
+                logs: metadata.log_messages,
+            }),
+        }
+    }
+
+    fn record_compute_units(&self, label: &'static str, cu: u64) {
+        CU_LOG
+            .lock()
+            .expect("CU log poisoned")
+            .entry(label)
+            .or_default()
+            .push(cu);
+        if self.runtime == Runtime::Elf {
+            let limit = ceiling(label)
+                .unwrap_or_else(|| panic!("no CU ceiling for `{label}` in ceilings.rs"));
+            assert!(
+                cu <= limit,
+                "`{label}` used {cu} CU, above its ceiling of {limit}"
+            );
+        }
+    }
+
+    pub async fn raw_account(&mut self, address: Pubkey) -> Option<Account> {
+        self.ctx
+            .banks_client
+            .get_account(address)
+            .await
+            .expect("banks client transport")
+    }
+
+    /// Decodes an Anchor account (discriminator checked), panicking when it does not exist.
+    pub async fn account<T: AccountDeserialize>(&mut self, address: Pubkey) -> T {
+        let account = self
+            .raw_account(address)
+            .await
+            .unwrap_or_else(|| panic!("account {address} does not exist"));
+        T::try_deserialize(&mut account.data.as_slice()).expect("decode account")
+    }
+}
+
+fn wallet_account() -> Account {
+    Account {
+        lamports: WALLET_LAMPORTS,
+        ..Account::default()
+    }
+}
+
+/// The upgradeable loader's `ProgramData` header naming `authority` as upgrade authority:
+/// bincode of `UpgradeableLoaderState::ProgramData { slot: 0, upgrade_authority_address }`.
+fn program_data_account(authority: &Pubkey) -> Account {
+    let mut data = Vec::with_capacity(45);
+    data.extend_from_slice(&3u32.to_le_bytes());
+    data.extend_from_slice(&0u64.to_le_bytes());
+    data.push(1);
+    data.extend_from_slice(authority.as_ref());
+    Account {
+        lamports: 1_000_000_000,
+        data,
+        owner: bpf_loader_upgradeable::ID,
+        executable: false,
+        rent_epoch: 0,
+    }
+}

@@ -1,0 +1,35 @@
+//! Builds the `ProgramTest` for either runtime. Kept apart from Anchor's prelude: its `Result`
+//! would shadow the one `processor!` expands to.
+use solana_program_test::{processor, ProgramTest};
+use std::path::PathBuf;
+
+/// Native entry: Anchor's `entry` ties every argument to one `'info` lifetime, stricter than the
+/// runtime's signature; the runtime keeps all of them alive for the whole call.
+fn native_entry(
+    program_id: &anchor_lang::prelude::Pubkey,
+    accounts: &[anchor_lang::prelude::AccountInfo],
+    data: &[u8],
+) -> anchor_lang::solana_program::entrypoint::ProgramResult {
+    // SAFETY: only lifetimes change; every borrowed value outlives this call.
+    let accounts: &[anchor_lang::prelude::AccountInfo] = unsafe { std::mem::transmute(accounts) };
+    bal::entry(program_id, accounts, data)
+}
+
+pub fn native() -> ProgramTest {
+    let mut test = ProgramTest::new("bal", bal::ID, processor!(native_entry));
+    test.prefer_bpf(false);
+    test
+}
+
+pub fn elf() -> ProgramTest {
+    let deploy = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/deploy");
+    assert!(
+        deploy.join("bal.so").exists(),
+        "{}/bal.so is missing: run scripts/build-sbf.sh (or set BAL_RUNTIME=native)",
+        deploy.display()
+    );
+    std::env::set_var("SBF_OUT_DIR", &deploy);
+    let mut test = ProgramTest::new("bal", bal::ID, None);
+    test.prefer_bpf(true);
+    test
+}
