@@ -69,6 +69,9 @@ if cmp -s "$spec.new" "$spec"; then rm "$spec.new"; else mv "$spec.new" "$spec";
 #   -Cpanic=immediate-abort          no panic formatting machinery in the ELF
 #   -Z build-std=std,panic_abort     std built for the patched solana target
 #   -A linker_messages               sbpf-linker reports a harmless failed dlopen on every link
+#   opt-level 2 (not 3)              O3 adds LLVM's argument promotion, which turns a pointer to a
+#                                    struct into its fields and so into calls with more than the
+#                                    v0 VM's five argument registers
 step "building bal.so"
 llvm_arg() { printf -- '-C link-arg=--llvm-args=%s ' "$1"; }
 rustflags="-C linker=$linker -C target-cpu=v2 -C link-arg=--arch=v0"
@@ -81,6 +84,7 @@ rustflags+=" -C passes=lower-atomic -Zunstable-options -Cpanic=immediate-abort -
 (
     cd "$root"
     RUSTUP_HOME=$toolchain_dir/rustup CARGO_TARGET_DIR=$sbf_target_dir RUSTFLAGS=$rustflags \
+        CARGO_PROFILE_RELEASE_OPT_LEVEL=2 \
         cargo "+$nightly" build --release --lib -p bal --target "$spec" \
         -Z build-std=std,panic_abort -Z json-target-spec
 )

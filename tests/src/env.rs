@@ -1,7 +1,7 @@
 //! A running test validator bank with the BAL program loaded, and the one way to send to it.
 use crate::ceilings::ceiling;
 use crate::runtime;
-use anchor_lang::prelude::Pubkey;
+use anchor_lang::prelude::{Clock, Pubkey};
 use anchor_lang::solana_program::bpf_loader_upgradeable;
 use anchor_lang::solana_program::instruction::Instruction;
 use anchor_lang::AccountDeserialize;
@@ -58,6 +58,7 @@ pub struct TestEnv {
     /// The program's upgrade authority, hence the only key allowed to initialize it.
     pub upgrade_authority: Keypair,
     sent: HashSet<solana_transaction::Signature>,
+    wallets_created: u64,
 }
 
 /// Lamports every new test wallet starts with.
@@ -82,12 +83,18 @@ impl TestEnv {
             runtime,
             upgrade_authority,
             sent: HashSet::new(),
+            wallets_created: 0,
         }
     }
 
-    /// A new keypair holding `WALLET_LAMPORTS`.
+    /// A new keypair holding `WALLET_LAMPORTS`. Wallets come from a counter rather than the
+    /// OS's randomness, so the PDA bump searches of a test, and so its compute units, repeat
+    /// exactly from run to run.
     pub async fn funded_wallet(&mut self) -> Keypair {
-        let wallet = Keypair::new();
+        self.wallets_created += 1;
+        let mut secret = [0x5a; 32];
+        secret[..8].copy_from_slice(&self.wallets_created.to_le_bytes());
+        let wallet = Keypair::new_from_array(secret);
         self.ctx
             .set_account(&wallet.pubkey(), &wallet_account().into());
         wallet
@@ -185,6 +192,69 @@ impl TestEnv {
             .get_account(address)
             .await
             .expect("banks client transport")
+    }
+
+    /// Decodes a zero-copy account (discriminator checked), panicking when it does not exist.
+    pub async fn load<T: bytemuck::Pod + anchor_lang::Discriminator>(
+        &mut self,
+        address: Pubkey,
+    ) -> T {
+        let account = self
+            .raw_account(address)
+            .await
+            .unwrap_or_else(|| panic!("account {address} does not exist"));
+        let discriminator = T::DISCRIMINATOR;
+        assert_eq!(
+            &account.data[..discriminator.len()],
+            discriminator,
+            "not this account type"
+        );
+        let start = discriminator.len();
+        bytemuck::pod_read_unaligned(&account.data[start..start + std::mem::size_of::<T>()])
+    }
+
+    /// Token amount held by an SPL Token or Token-2022 account (the amount field sits at byte
+    /// 64 in both).
+    pub async fn token_balance(&mut self, address: Pubkey) -> u64 {
+        let account = self.raw_account(address).await.expect("token account");
+        u64::from_le_bytes(account.data[64..72].try_into().expect("amount"))
+    }
+
+    pub async fn rent_exempt(&mut self, space: usize) -> u64 {
+        let rent = self.ctx.banks_client.get_rent().await.expect("rent sysvar");
+        rent.minimum_balance(space)
+    }
+
+    pub async fn clock(&mut self) -> Clock {
+        self.ctx
+            .banks_client
+            .get_sysvar::<Clock>()
+            .await
+            .expect("clock sysvar")
+    }
+
+    /// Moves the clock `seconds` forward and the slot by `slots`.
+    pub async fn advance(&mut self, seconds: i64, slots: u64) {
+        let mut clock = self.clock().await;
+        if slots > 0 {
+            self.ctx
+                .warp_to_slot(clock.slot + slots)
+                .expect("warp to slot");
+            clock = self.clock().await;
+        }
+        clock.unix_timestamp += seconds;
+        self.ctx.set_sysvar(&clock);
+    }
+
+    /// Sets the clock to `unix_timestamp` at `slot` (slot must not go back).
+    pub async fn set_clock(&mut self, unix_timestamp: i64, slot: u64) {
+        let current = self.clock().await;
+        if slot > current.slot {
+            self.ctx.warp_to_slot(slot).expect("warp to slot");
+        }
+        let mut clock = self.clock().await;
+        clock.unix_timestamp = unix_timestamp;
+        self.ctx.set_sysvar(&clock);
     }
 
     /// Decodes an Anchor account (discriminator checked), panicking when it does not exist.

@@ -24,3 +24,15 @@ pub fn assert_bal_error(failure: &TxFailure, expected: BalError) {
         failure.logs.join("\n")
     );
 }
+
+#[track_caller]
+pub fn assert_anchor_error(failure: &TxFailure, expected: anchor_lang::error::ErrorCode) {
+    let want = expected as u32;
+    assert_eq!(
+        custom_code(failure),
+        Some(want),
+        "expected {expected:?} ({want}), got {:?}\nlogs:\n{}",
+        failure.error,
+        failure.logs.join("\n")
+    );
+}

@@ -1,8 +1,18 @@
 //! Ready-made exchange states that tests and the benchmark build on.
 use crate::TestEnv;
-use bal::instructions::InitializeParams;
-use bal::state::FeeSchedule;
-use bal_client::instructions;
+use anchor_lang::prelude::Pubkey;
+use anchor_lang::solana_program::system_instruction;
+use anchor_spl::token::spl_token;
+// Token-2022's builders accept both token programs; classic SPL Token's accept only itself.
+use anchor_spl::token_2022::spl_token_2022::instruction as token_instruction;
+use bal::instructions::{InitializeParams, InitializePerpMarketParams};
+use bal::math::constants::BASE_PRECISION;
+use bal::state::{
+    FeeSchedule, InterestCurve, MarginRatios, OracleGuards, OracleSource, OrderSizes, SpreadParams,
+};
+use bal_client::instructions::{self, CollateralAccounts, QuoteMint};
+use bal_client::pda;
+use solana_keypair::Keypair;
 use solana_signer::Signer;
 
 /// The fee schedule tests assume unless they say otherwise: 10 bps taker, 2 bps maker rebate.
@@ -19,8 +29,85 @@ pub fn default_params() -> InitializeParams {
     }
 }
 
+/// 10% a year at 80% utilization, up to 100% a year when fully borrowed.
+pub fn default_interest_curve() -> InterestCurve {
+    InterestCurve {
+        optimal_utilization: 800_000,
+        optimal_borrow_rate: 100_000,
+        max_borrow_rate: 1_000_000,
+        padding: 0,
+    }
+}
+
+pub fn default_oracle_guards() -> OracleGuards {
+    OracleGuards {
+        max_stale_slots: 50,
+        max_stale_seconds: 60,
+        max_confidence: 20_000,
+        max_twap_divergence: 100_000,
+    }
+}
+
+/// A SOL-like market: $100, 1,000 base of liquidity, 10x initial / 20x maintenance leverage.
+pub fn default_perp_market(market_index: u16) -> InitializePerpMarketParams {
+    let mut name = [0u8; 32];
+    name[..8].copy_from_slice(b"SOL-PERP");
+    InitializePerpMarketParams {
+        market_index,
+        name,
+        oracle_source: OracleSource::Program,
+        pyth_feed_id: [0; 32],
+        sqrt_k: 1_000 * BASE_PRECISION,
+        concentration_coef: 1_414_214,
+        spreads: SpreadParams {
+            base_spread: 1_000,
+            max_spread: 50_000,
+        },
+        margin_ratios: MarginRatios {
+            initial: 1_000,
+            maintenance: 500,
+        },
+        order_sizes: OrderSizes {
+            step_size: BASE_PRECISION as u64 / 1_000,
+            min_size: BASE_PRECISION as u64 / 100,
+        },
+        oracle_guards: default_oracle_guards(),
+    }
+}
+
+/// Oracle price the fixtures start at: $100. precision: PRICE
+pub const START_PRICE: i64 = 100_000_000;
+
+/// An exchange with state, the quote market and (from `with_perp_market`) a perp market.
+pub struct Exchange {
+    pub admin: Keypair,
+    pub quote: QuoteMint,
+    pub mint_authority: Keypair,
+    pub oracle_updater: Keypair,
+    /// Program oracle 0.
+    pub oracle: Pubkey,
+}
+
+/// A wallet with a funded subaccount 0 and a quote token account.
+pub struct Trader {
+    pub wallet: Keypair,
+    pub user: Pubkey,
+    pub token_account: Pubkey,
+}
+
+impl Trader {
+    pub fn collateral(&self, exchange: &Exchange) -> CollateralAccounts {
+        CollateralAccounts {
+            signer: self.wallet.pubkey(),
+            user: self.user,
+            token_account: self.token_account,
+            quote: exchange.quote,
+        }
+    }
+}
+
 /// Initializes the global state with `default_params`, signed by the upgrade authority.
-pub async fn initialize_state(env: &mut TestEnv) {
+pub async fn initialize_state(env: &mut TestEnv) -> Keypair {
     let admin = env.upgrade_authority.insecure_clone();
     env.send(
         "initialize",
@@ -29,4 +116,195 @@ pub async fn initialize_state(env: &mut TestEnv) {
     )
     .await
     .expect("initialize");
+    admin
+}
+
+/// Creates a 6-decimal mint owned by `token_program` (SPL Token or Token-2022).
+pub async fn create_mint(
+    env: &mut TestEnv,
+    token_program: Pubkey,
+    decimals: u8,
+) -> (Pubkey, Keypair) {
+    let payer = env.funded_wallet().await;
+    let mint = Keypair::new();
+    let authority = Keypair::new();
+    let space = 82;
+    let rent = env.rent_exempt(space).await;
+    let create = system_instruction::create_account(
+        &payer.pubkey(),
+        &mint.pubkey(),
+        rent,
+        space as u64,
+        &token_program,
+    );
+    let init = token_instruction::initialize_mint2(
+        &token_program,
+        &mint.pubkey(),
+        &authority.pubkey(),
+        None,
+        decimals,
+    )
+    .expect("initialize_mint2");
+    env.send_setup(&[create, init], &[&payer, &mint]).await;
+    (mint.pubkey(), authority)
+}
+
+/// A token account of `quote` owned by `owner`, holding `amount` freshly minted tokens.
+pub async fn create_token_account(
+    env: &mut TestEnv,
+    exchange: &Exchange,
+    owner: &Keypair,
+    amount: u64,
+) -> Pubkey {
+    let account = Keypair::new();
+    let space = 165;
+    let rent = env.rent_exempt(space).await;
+    let program = exchange.quote.token_program;
+    let create = system_instruction::create_account(
+        &owner.pubkey(),
+        &account.pubkey(),
+        rent,
+        space as u64,
+        &program,
+    );
+    let init = token_instruction::initialize_account3(
+        &program,
+        &account.pubkey(),
+        &exchange.quote.mint,
+        &owner.pubkey(),
+    )
+    .expect("initialize_account3");
+    let mut ixs = vec![create, init];
+    let mut signers = vec![owner, &account];
+    if amount > 0 {
+        signers.push(&exchange.mint_authority);
+        ixs.push(
+            token_instruction::mint_to(
+                &program,
+                &exchange.quote.mint,
+                &account.pubkey(),
+                &exchange.mint_authority.pubkey(),
+                &[],
+                amount,
+            )
+            .expect("mint_to"),
+        );
+    }
+    env.send_setup(&ixs, &signers).await;
+    account.pubkey()
+}
+
+/// State, a quote market on `token_program` and program oracle 0 at `START_PRICE`.
+pub async fn setup_exchange_with(env: &mut TestEnv, token_program: Pubkey) -> Exchange {
+    let admin = initialize_state(env).await;
+    let (mint, mint_authority) = create_mint(env, token_program, 6).await;
+    let quote = QuoteMint {
+        mint,
+        token_program,
+    };
+    env.send(
+        "initialize_spot_market",
+        &[instructions::initialize_spot_market(
+            admin.pubkey(),
+            quote,
+            default_interest_curve(),
+        )],
+        &[&admin],
+    )
+    .await
+    .expect("initialize_spot_market");
+    let oracle_updater = env.funded_wallet().await;
+    env.send(
+        "initialize_program_oracle",
+        &[instructions::initialize_program_oracle(
+            admin.pubkey(),
+            0,
+            oracle_updater.pubkey(),
+        )],
+        &[&admin],
+    )
+    .await
+    .expect("initialize_program_oracle");
+    let exchange = Exchange {
+        admin,
+        quote,
+        mint_authority,
+        oracle_updater,
+        oracle: pda::program_oracle(0),
+    };
+    set_oracle_price(env, &exchange, START_PRICE).await;
+    exchange
+}
+
+/// `setup_exchange_with` on classic SPL Token.
+pub async fn setup_exchange(env: &mut TestEnv) -> Exchange {
+    setup_exchange_with(env, spl_token::ID).await
+}
+
+/// `setup_exchange` plus perp market 0 from `default_perp_market`.
+pub async fn setup_exchange_with_market(env: &mut TestEnv) -> Exchange {
+    let exchange = setup_exchange(env).await;
+    env.send(
+        "initialize_perp_market",
+        &[instructions::initialize_perp_market(
+            exchange.admin.pubkey(),
+            exchange.oracle,
+            default_perp_market(0),
+        )],
+        &[&exchange.admin],
+    )
+    .await
+    .expect("initialize_perp_market");
+    exchange
+}
+
+/// Publishes `price` (confidence 0.01%) on program oracle 0.
+pub async fn set_oracle_price(env: &mut TestEnv, exchange: &Exchange, price: i64) {
+    let confidence = price.unsigned_abs() / 10_000;
+    env.send(
+        "update_program_oracle",
+        &[instructions::update_program_oracle(
+            exchange.oracle_updater.pubkey(),
+            exchange.oracle,
+            price,
+            confidence,
+        )],
+        &[&exchange.oracle_updater],
+    )
+    .await
+    .expect("update_program_oracle");
+}
+
+/// A new wallet with subaccount 0 holding a deposit of `deposit` quote tokens and `spare` more
+/// in its token account.
+pub async fn new_trader(
+    env: &mut TestEnv,
+    exchange: &Exchange,
+    deposit: u64,
+    spare: u64,
+) -> Trader {
+    let wallet = env.funded_wallet().await;
+    let token_account = create_token_account(env, exchange, &wallet, deposit + spare).await;
+    env.send(
+        "initialize_user",
+        &[instructions::initialize_user(wallet.pubkey(), 0, [0; 32])],
+        &[&wallet],
+    )
+    .await
+    .expect("initialize_user");
+    let trader = Trader {
+        user: pda::user(&wallet.pubkey(), 0),
+        wallet,
+        token_account,
+    };
+    if deposit > 0 {
+        env.send(
+            "deposit",
+            &[instructions::deposit(&trader.collateral(exchange), deposit)],
+            &[&trader.wallet],
+        )
+        .await
+        .expect("deposit");
+    }
+    trader
 }

@@ -4,7 +4,10 @@ use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::Instruction;
 use anchor_lang::solana_program::system_program;
 use anchor_lang::{InstructionData, ToAccountMetas};
-use bal::instructions::InitializeParams;
+use bal::instructions::{
+    InitializeParams, InitializePerpMarketParams, UpdatePerpMarketParams, UpdateStateParams,
+};
+use bal::state::InterestCurve;
 
 fn instruction(accounts: impl ToAccountMetas, data: impl InstructionData) -> Instruction {
     Instruction {
@@ -23,5 +26,232 @@ pub fn initialize(admin: Pubkey, params: InitializeParams) -> Instruction {
             system_program: system_program::ID,
         },
         bal::instruction::Initialize { params },
+    )
+}
+
+pub fn update_state(admin: Pubkey, params: UpdateStateParams) -> Instruction {
+    instruction(
+        bal::accounts::UpdateState {
+            admin,
+            state: pda::state(),
+        },
+        bal::instruction::UpdateState { params },
+    )
+}
+
+pub fn initialize_user(authority: Pubkey, sub_account_id: u16, name: [u8; 32]) -> Instruction {
+    instruction(
+        bal::accounts::InitializeUser {
+            authority,
+            user: pda::user(&authority, sub_account_id),
+            system_program: system_program::ID,
+        },
+        bal::instruction::InitializeUser {
+            sub_account_id,
+            name,
+        },
+    )
+}
+
+pub fn delete_user(authority: Pubkey, sub_account_id: u16) -> Instruction {
+    instruction(
+        bal::accounts::DeleteUser {
+            authority,
+            user: pda::user(&authority, sub_account_id),
+        },
+        bal::instruction::DeleteUser {},
+    )
+}
+
+/// A setting of a subaccount: name, delegate, custom margin ratio or de-risk opt-out.
+pub enum UserSetting {
+    Name([u8; 32]),
+    Delegate(Pubkey),
+    CustomMarginRatio(u32),
+    DeriskOptOut(bool),
+}
+
+pub fn update_user(authority: Pubkey, sub_account_id: u16, setting: UserSetting) -> Instruction {
+    let accounts = bal::accounts::UpdateUser {
+        authority,
+        user: pda::user(&authority, sub_account_id),
+    };
+    match setting {
+        UserSetting::Name(name) => instruction(accounts, bal::instruction::UpdateUserName { name }),
+        UserSetting::Delegate(delegate) => {
+            instruction(accounts, bal::instruction::UpdateUserDelegate { delegate })
+        }
+        UserSetting::CustomMarginRatio(margin_ratio) => instruction(
+            accounts,
+            bal::instruction::UpdateUserCustomMarginRatio { margin_ratio },
+        ),
+        UserSetting::DeriskOptOut(opt_out) => instruction(
+            accounts,
+            bal::instruction::UpdateUserDeriskOptOut { opt_out },
+        ),
+    }
+}
+
+/// The quote market's mint and the token program that owns it.
+#[derive(Clone, Copy, Debug)]
+pub struct QuoteMint {
+    pub mint: Pubkey,
+    pub token_program: Pubkey,
+}
+
+pub fn initialize_spot_market(
+    admin: Pubkey,
+    quote: QuoteMint,
+    interest_curve: InterestCurve,
+) -> Instruction {
+    instruction(
+        bal::accounts::InitializeSpotMarket {
+            admin,
+            state: pda::state(),
+            spot_market: pda::spot_market(0),
+            mint: quote.mint,
+            vault: pda::spot_vault(0),
+            token_program: quote.token_program,
+            system_program: system_program::ID,
+        },
+        bal::instruction::InitializeSpotMarket {
+            market_index: 0,
+            interest_curve,
+        },
+    )
+}
+
+pub fn update_spot_market_interest(admin: Pubkey, interest_curve: InterestCurve) -> Instruction {
+    instruction(
+        bal::accounts::UpdateSpotMarketInterest {
+            admin,
+            state: pda::state(),
+            spot_market: pda::spot_market(0),
+        },
+        bal::instruction::UpdateSpotMarketInterest { interest_curve },
+    )
+}
+
+/// Who moves collateral, for which subaccount, through which token account.
+#[derive(Clone, Copy, Debug)]
+pub struct CollateralAccounts {
+    /// The user's authority (or, for deposits, its delegate).
+    pub signer: Pubkey,
+    pub user: Pubkey,
+    /// A token account of the quote mint owned by `signer`.
+    pub token_account: Pubkey,
+    pub quote: QuoteMint,
+}
+
+fn move_collateral(accounts: &CollateralAccounts) -> bal::accounts::MoveCollateral {
+    bal::accounts::MoveCollateral {
+        authority: accounts.signer,
+        state: pda::state(),
+        user: accounts.user,
+        spot_market: pda::spot_market(0),
+        vault: pda::spot_vault(0),
+        user_token_account: accounts.token_account,
+        mint: accounts.quote.mint,
+        token_program: accounts.quote.token_program,
+    }
+}
+
+pub fn deposit(accounts: &CollateralAccounts, amount: u64) -> Instruction {
+    instruction(
+        move_collateral(accounts),
+        bal::instruction::Deposit { amount },
+    )
+}
+
+pub fn withdraw(accounts: &CollateralAccounts, amount: u64, allow_borrow: bool) -> Instruction {
+    instruction(
+        move_collateral(accounts),
+        bal::instruction::Withdraw {
+            amount,
+            allow_borrow,
+        },
+    )
+}
+
+pub fn initialize_program_oracle(admin: Pubkey, oracle_id: u16, updater: Pubkey) -> Instruction {
+    instruction(
+        bal::accounts::InitializeProgramOracle {
+            admin,
+            state: pda::state(),
+            oracle: pda::program_oracle(oracle_id),
+            system_program: system_program::ID,
+        },
+        bal::instruction::InitializeProgramOracle { oracle_id, updater },
+    )
+}
+
+pub fn update_program_oracle(
+    updater: Pubkey,
+    oracle: Pubkey,
+    price: i64,
+    confidence: u64,
+) -> Instruction {
+    instruction(
+        bal::accounts::UpdateProgramOracle { updater, oracle },
+        bal::instruction::UpdateProgramOracle { price, confidence },
+    )
+}
+
+pub fn initialize_perp_market(
+    admin: Pubkey,
+    oracle: Pubkey,
+    params: InitializePerpMarketParams,
+) -> Instruction {
+    instruction(
+        bal::accounts::InitializePerpMarket {
+            admin,
+            state: pda::state(),
+            perp_market: pda::perp_market(params.market_index),
+            oracle,
+            system_program: system_program::ID,
+        },
+        bal::instruction::InitializePerpMarket { params },
+    )
+}
+
+pub fn update_perp_market(
+    admin: Pubkey,
+    market_index: u16,
+    params: UpdatePerpMarketParams,
+) -> Instruction {
+    instruction(
+        bal::accounts::UpdatePerpMarket {
+            admin,
+            state: pda::state(),
+            perp_market: pda::perp_market(market_index),
+        },
+        bal::instruction::UpdatePerpMarket { params },
+    )
+}
+
+fn admin_update_amm(
+    admin: Pubkey,
+    market_index: u16,
+    oracle: Pubkey,
+) -> bal::accounts::AdminUpdateAmm {
+    bal::accounts::AdminUpdateAmm {
+        admin,
+        state: pda::state(),
+        perp_market: pda::perp_market(market_index),
+        oracle,
+    }
+}
+
+pub fn repeg_amm(admin: Pubkey, market_index: u16, oracle: Pubkey) -> Instruction {
+    instruction(
+        admin_update_amm(admin, market_index, oracle),
+        bal::instruction::RepegAmm {},
+    )
+}
+
+pub fn update_amm_k(admin: Pubkey, market_index: u16, oracle: Pubkey, sqrt_k: u128) -> Instruction {
+    instruction(
+        admin_update_amm(admin, market_index, oracle),
+        bal::instruction::UpdateAmmK { sqrt_k },
     )
 }

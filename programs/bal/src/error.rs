@@ -11,8 +11,12 @@ pub enum BalError {
     NotUpgradeAuthority,
     #[msg("Signer is not the admin")]
     NotAdmin,
-    #[msg("A parameter is out of its allowed range")]
-    InvalidParameter,
+    #[msg("Fee schedule is invalid")]
+    InvalidFeeSchedule,
+    #[msg("LP cooldown is out of range")]
+    InvalidLpCooldown,
+    #[msg("Unknown pause bits")]
+    InvalidPauseBits,
     #[msg("Account version is not supported by this program")]
     UnsupportedAccountVersion,
     #[msg("Account invariant violated")]
@@ -21,4 +25,64 @@ pub enum BalError {
     AccountAlreadyInitialized,
     #[msg("Address is held by an account this program did not create")]
     AccountAddressInUse,
+    #[msg("Signer may not act for this user")]
+    NotUserAuthority,
+    #[msg("Only the user's authority may do this, not its delegate")]
+    DelegateNotAllowed,
+    #[msg("User account still holds a balance, a position or LP shares")]
+    UserNotEmpty,
+    #[msg("Subaccount name is not valid UTF-8 of at most 32 bytes")]
+    InvalidUserName,
+    #[msg("Custom margin ratio is outside the allowed range")]
+    InvalidMarginRatio,
+    #[msg("Operation is paused")]
+    OperationPaused,
+    #[msg("Amount must be greater than zero")]
+    ZeroAmount,
+    #[msg("Withdrawal would borrow; pass allow_borrow to borrow")]
+    BorrowNotAllowed,
+    #[msg("Account would fall below its initial margin requirement")]
+    InsufficientCollateral,
+    #[msg("Vault balance does not cover deposits, borrows and pools")]
+    VaultBalanceShort,
+    #[msg("Mint must have 6 decimals")]
+    InvalidMintDecimals,
+    #[msg("Interest curve parameters are invalid")]
+    InvalidInterestCurve,
+    #[msg("Market index is not the next free index")]
+    InvalidMarketIndex,
+    #[msg("Oracle account does not match the market's oracle")]
+    InvalidOracle,
+    #[msg("Oracle price is stale")]
+    OracleStale,
+    #[msg("Oracle confidence interval is too wide")]
+    OracleTooUncertain,
+    #[msg("Oracle price is not positive")]
+    OracleNonPositive,
+    #[msg("Oracle price diverges too far from its TWAP")]
+    OracleTooDivergent,
+    #[msg("Oracle update is not fully verified")]
+    OracleNotVerified,
+    #[msg("Signer is not the oracle's updater")]
+    NotOracleUpdater,
+    #[msg("AMM reserves would leave their concentration bounds")]
+    AmmReserveBounds,
+    #[msg("AMM parameters are invalid")]
+    InvalidAmmParameters,
+    #[msg("Spread parameters are invalid")]
+    InvalidSpread,
+    #[msg("Order step or minimum size is invalid")]
+    InvalidOrderSize,
+    #[msg("Oracle guard parameters are invalid")]
+    InvalidOracleGuards,
+    #[msg("Market status change is not allowed")]
+    InvalidMarketStatusTransition,
+    #[msg("Fee pool cannot pay for this change")]
+    FeePoolInsufficient,
+    #[msg("Market is not active")]
+    MarketNotActive,
+    #[msg("Spot market does not match")]
+    InvalidSpotMarket,
+    #[msg("Token account or mint does not match the spot market")]
+    InvalidTokenAccount,
 }

@@ -19,6 +19,7 @@ pub mod math;
 pub mod state;
 
 use instructions::*;
+use state::InterestCurve;
 
 declare_id!("AuKwfAvf5nSpPVmn1bkKtCm3Fd9ygjATcWsupVNfz8Zu");
 
@@ -29,5 +30,118 @@ pub mod bal {
     /// Creates the global `State`. Only the program's upgrade authority may call it, once.
     pub fn initialize(ctx: Context<Initialize>, params: InitializeParams) -> Result<()> {
         instructions::initialize::handler(ctx, params)
+    }
+
+    /// Admin: changes the admin, fees, LP cooldown or exchange-wide pause bits.
+    pub fn update_state(ctx: Context<UpdateState>, params: UpdateStateParams) -> Result<()> {
+        instructions::update_state::handler(ctx, params)
+    }
+
+    /// Creates a subaccount for the signer.
+    pub fn initialize_user(
+        ctx: Context<InitializeUser>,
+        sub_account_id: u16,
+        name: [u8; 32],
+    ) -> Result<()> {
+        instructions::initialize_user::handler(ctx, sub_account_id, name)
+    }
+
+    /// Closes an empty subaccount and returns its rent.
+    pub fn delete_user(ctx: Context<DeleteUser>) -> Result<()> {
+        instructions::delete_user::handler(ctx)
+    }
+
+    /// Renames a subaccount.
+    pub fn update_user_name(ctx: Context<UpdateUser>, name: [u8; 32]) -> Result<()> {
+        instructions::user_settings::update_name(ctx, name)
+    }
+
+    /// Sets (or, with the default key, removes) the subaccount's delegate.
+    pub fn update_user_delegate(ctx: Context<UpdateUser>, delegate: Pubkey) -> Result<()> {
+        instructions::user_settings::update_delegate(ctx, delegate)
+    }
+
+    /// Sets the subaccount's custom max leverage as an initial margin ratio (0 removes it).
+    pub fn update_user_custom_margin_ratio(
+        ctx: Context<UpdateUser>,
+        margin_ratio: u32,
+    ) -> Result<()> {
+        instructions::user_settings::update_custom_margin_ratio(ctx, margin_ratio)
+    }
+
+    /// Opts the subaccount out of (or back into) de-risking by `settle_pnl`.
+    pub fn update_user_derisk_opt_out(ctx: Context<UpdateUser>, opt_out: bool) -> Result<()> {
+        instructions::user_settings::update_derisk_opt_out(ctx, opt_out)
+    }
+
+    /// Admin: creates the quote spot market and its vault.
+    pub fn initialize_spot_market(
+        ctx: Context<InitializeSpotMarket>,
+        market_index: u16,
+        interest_curve: InterestCurve,
+    ) -> Result<()> {
+        instructions::initialize_spot_market::handler(ctx, market_index, interest_curve)
+    }
+
+    /// Admin: changes the quote market's interest curve (interest so far accrues at the old one).
+    pub fn update_spot_market_interest(
+        ctx: Context<UpdateSpotMarketInterest>,
+        interest_curve: InterestCurve,
+    ) -> Result<()> {
+        instructions::update_spot_market_interest::handler(ctx, interest_curve)
+    }
+
+    /// Deposits quote tokens into a subaccount (repaying a borrow first).
+    pub fn deposit(ctx: Context<MoveCollateral>, amount: u64) -> Result<()> {
+        instructions::collateral::deposit(ctx, amount)
+    }
+
+    /// Withdraws quote tokens; borrowing beyond the deposit needs `allow_borrow`.
+    pub fn withdraw(ctx: Context<MoveCollateral>, amount: u64, allow_borrow: bool) -> Result<()> {
+        instructions::collateral::withdraw(ctx, amount, allow_borrow)
+    }
+
+    /// Admin: creates a program-owned oracle written by `updater`.
+    pub fn initialize_program_oracle(
+        ctx: Context<InitializeProgramOracle>,
+        oracle_id: u16,
+        updater: Pubkey,
+    ) -> Result<()> {
+        instructions::program_oracle::initialize(ctx, oracle_id, updater)
+    }
+
+    /// Oracle updater: publishes a price and confidence at the current slot.
+    pub fn update_program_oracle(
+        ctx: Context<UpdateProgramOracle>,
+        price: i64,
+        confidence: u64,
+    ) -> Result<()> {
+        instructions::program_oracle::update(ctx, price, confidence)
+    }
+
+    /// Admin: lists a perp market with its AMM pegged to the oracle.
+    pub fn initialize_perp_market(
+        ctx: Context<InitializePerpMarket>,
+        params: InitializePerpMarketParams,
+    ) -> Result<()> {
+        instructions::initialize_perp_market::handler(ctx, params)
+    }
+
+    /// Admin: changes a perp market's risk parameters, spreads, bounds, status or pause bits.
+    pub fn update_perp_market(
+        ctx: Context<UpdatePerpMarket>,
+        params: UpdatePerpMarketParams,
+    ) -> Result<()> {
+        instructions::update_perp_market::handler(ctx, params)
+    }
+
+    /// Admin: repegs the AMM to the oracle, paying the cost from the fee pool.
+    pub fn repeg_amm(ctx: Context<AdminUpdateAmm>) -> Result<()> {
+        instructions::amm_admin::repeg(ctx)
+    }
+
+    /// Admin: sets the AMM's `sqrt_k` with the price kept, paying the cost from the fee pool.
+    pub fn update_amm_k(ctx: Context<AdminUpdateAmm>, sqrt_k: u128) -> Result<()> {
+        instructions::amm_admin::update_k(ctx, sqrt_k)
     }
 }

@@ -1,7 +1,131 @@
 //! Compute units of every instruction on the sBPF ELF, printed as a table with each ceiling.
-use bal_tests::ceilings::ceiling;
+use bal::instructions::{UpdatePerpMarketParams, UpdateStateParams};
+use bal::math::constants::BASE_PRECISION;
+use bal::state::{MarketStatus, SpotMarket, User};
+use bal_client::instructions::{self, UserSetting};
+use bal_client::pda;
+use bal_tests::ceilings::{ceiling, CU_CEILINGS};
 use bal_tests::env::recorded_compute_units;
-use bal_tests::{fixtures, Runtime, TestEnv};
+use bal_tests::fixtures::{
+    default_interest_curve, new_trader, set_oracle_price, setup_exchange_with_market,
+};
+use bal_tests::{Runtime, TestEnv};
+use solana_signer::Signer;
+
+/// Sends every instruction at least once, on a fresh exchange.
+async fn exercise_every_instruction(env: &mut TestEnv) {
+    let exchange = setup_exchange_with_market(env).await;
+    let admin = exchange.admin.insecure_clone();
+    let trader = new_trader(env, &exchange, 10_000_000, 0).await;
+    let wallet = trader.wallet.insecure_clone();
+    let delegate = env.funded_wallet().await;
+    let settings = [
+        ("update_user_name", UserSetting::Name([b'x'; 32])),
+        (
+            "update_user_delegate",
+            UserSetting::Delegate(delegate.pubkey()),
+        ),
+        (
+            "update_user_custom_margin_ratio",
+            UserSetting::CustomMarginRatio(2_000),
+        ),
+        (
+            "update_user_derisk_opt_out",
+            UserSetting::DeriskOptOut(true),
+        ),
+    ];
+    for (label, setting) in settings {
+        env.send(
+            label,
+            &[instructions::update_user(wallet.pubkey(), 0, setting)],
+            &[&wallet],
+        )
+        .await
+        .expect(label);
+    }
+    let cooldown = UpdateStateParams {
+        lp_cooldown_seconds: Some(600),
+        ..Default::default()
+    };
+    env.send(
+        "update_state",
+        &[instructions::update_state(admin.pubkey(), cooldown)],
+        &[&admin],
+    )
+    .await
+    .expect("update_state");
+    env.send(
+        "update_spot_market_interest",
+        &[instructions::update_spot_market_interest(
+            admin.pubkey(),
+            default_interest_curve(),
+        )],
+        &[&admin],
+    )
+    .await
+    .expect("update_spot_market_interest");
+    let activate = UpdatePerpMarketParams {
+        status: Some(MarketStatus::Active),
+        ..Default::default()
+    };
+    env.send(
+        "update_perp_market",
+        &[instructions::update_perp_market(
+            admin.pubkey(),
+            0,
+            activate,
+        )],
+        &[&admin],
+    )
+    .await
+    .expect("update_perp_market");
+    set_oracle_price(env, &exchange, 101_000_000).await;
+    env.send(
+        "repeg_amm",
+        &[instructions::repeg_amm(admin.pubkey(), 0, exchange.oracle)],
+        &[&admin],
+    )
+    .await
+    .expect("repeg_amm");
+    env.send(
+        "update_amm_k",
+        &[instructions::update_amm_k(
+            admin.pubkey(),
+            0,
+            exchange.oracle,
+            2_000 * BASE_PRECISION,
+        )],
+        &[&admin],
+    )
+    .await
+    .expect("update_amm_k");
+
+    let user: User = env.load(trader.user).await;
+    let market: SpotMarket = env.load(pda::spot_market(0)).await;
+    let all = bal::math::spot_balance::deposit_tokens(
+        user.quote_balance.scaled_balance as u128,
+        market.cumulative_deposit_interest.get(),
+    )
+    .expect("balance") as u64;
+    env.send(
+        "withdraw",
+        &[instructions::withdraw(
+            &trader.collateral(&exchange),
+            all,
+            false,
+        )],
+        &[&wallet],
+    )
+    .await
+    .expect("withdraw");
+    env.send(
+        "delete_user",
+        &[instructions::delete_user(wallet.pubkey(), 0)],
+        &[&wallet],
+    )
+    .await
+    .expect("delete_user");
+}
 
 #[tokio::main]
 async fn main() {
@@ -15,11 +139,22 @@ async fn main() {
         std::env::set_var("RUST_LOG", "error");
     }
     let mut env = TestEnv::start().await;
-    fixtures::initialize_state(&mut env).await;
+    exercise_every_instruction(&mut env).await;
+
+    let recorded = recorded_compute_units();
+    let missing: Vec<_> = CU_CEILINGS
+        .iter()
+        .filter(|(name, _)| !recorded.contains_key(name))
+        .map(|(name, _)| *name)
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "not exercised by the benchmark: {missing:?}"
+    );
 
     println!("| instruction | samples | min CU | max CU | ceiling | headroom |");
     println!("|---|---:|---:|---:|---:|---:|");
-    for (label, samples) in recorded_compute_units() {
+    for (label, samples) in recorded {
         let min = samples.iter().min().copied().unwrap_or_default();
         let max = samples.iter().max().copied().unwrap_or_default();
         let limit = ceiling(label).unwrap_or_default();

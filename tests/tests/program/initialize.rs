@@ -98,7 +98,7 @@ async fn initialize_refuses_out_of_range_parameters() {
         )
         .await
         .expect_err("fee above the maximum");
-    assert_bal_error(&failure, BalError::InvalidParameter);
+    assert_bal_error(&failure, BalError::InvalidFeeSchedule);
 
     let mut bad = params();
     bad.paused_operations = 1 << 31;
@@ -110,7 +110,7 @@ async fn initialize_refuses_out_of_range_parameters() {
         )
         .await
         .expect_err("unknown pause bit");
-    assert_bal_error(&failure, BalError::InvalidParameter);
+    assert_bal_error(&failure, BalError::InvalidPauseBits);
     assert!(env.raw_account(pda::state()).await.is_none());
 }
 

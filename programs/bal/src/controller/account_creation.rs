@@ -60,3 +60,18 @@ pub fn create_pda(new: &NewPda) -> Result<()> {
     };
     system_program::assign(CpiContext::new_with_signer(program, assign, signer), &owner)
 }
+
+/// Creates a zero-copy account at a PDA, writes its discriminator and lets `init` fill the
+/// zeroed account before it is checked and stored.
+pub fn create_zero_copy_pda<T: anchor_lang::ZeroCopy + Owner>(
+    new: &NewPda,
+    init: impl FnOnce(&mut T) -> Result<()>,
+) -> Result<()> {
+    create_pda(new)?;
+    let mut data = new.account.try_borrow_mut_data()?;
+    let (discriminator, body) = data.split_at_mut(T::DISCRIMINATOR.len());
+    discriminator.copy_from_slice(T::DISCRIMINATOR);
+    init(bytemuck::from_bytes_mut(
+        &mut body[..std::mem::size_of::<T>()],
+    ))
+}

@@ -1,7 +1,7 @@
 use crate::controller::account_creation::{create_pda, NewPda};
 use crate::error::BalError;
-use crate::math::constants::{ACCOUNT_VERSION, MAX_LP_COOLDOWN_SECONDS};
-use crate::state::{pause, FeeSchedule, State, STATE_SEED};
+use crate::math::constants::ACCOUNT_VERSION;
+use crate::state::{validate_lp_cooldown, validate_pause_bits, FeeSchedule, State, STATE_SEED};
 use crate::validate;
 use anchor_lang::prelude::*;
 use anchor_lang::solana_program::bpf_loader_upgradeable;
@@ -34,14 +34,8 @@ pub fn handler(ctx: Context<Initialize>, params: InitializeParams) -> Result<()>
         upgrade_authority(&ctx.accounts.program_data)? == Some(ctx.accounts.admin.key()),
         BalError::NotUpgradeAuthority
     );
-    validate!(
-        (0..=MAX_LP_COOLDOWN_SECONDS).contains(&params.lp_cooldown_seconds),
-        BalError::InvalidParameter
-    );
-    validate!(
-        params.paused_operations & !pause::ALL == 0,
-        BalError::InvalidParameter
-    );
+    validate_lp_cooldown(params.lp_cooldown_seconds)?;
+    validate_pause_bits(params.paused_operations)?;
     params.fees.validate()?;
 
     let accounts = &ctx.accounts;

@@ -1,4 +1,33 @@
-//! One instruction per file: its accounts, their checks and a thin handler.
+//! One instruction per file: its accounts, their checks and a thin handler. Instructions that
+//! share one accounts struct share a file.
+pub mod amm_admin;
+pub mod collateral;
+pub mod delete_user;
 pub mod initialize;
+pub mod initialize_perp_market;
+pub mod initialize_spot_market;
+pub mod initialize_user;
+pub mod program_oracle;
+pub mod update_perp_market;
+pub mod update_spot_market_interest;
+pub mod update_state;
+pub mod user_settings;
 
-pub use initialize::*;
+// Anchor's `#[program]` finds each accounts struct's generated client module at the crate
+// root, hence the globs; the per-file `handler` names they also carry are never used from here.
+#[allow(ambiguous_glob_reexports)]
+mod reexports {
+    pub use super::amm_admin::*;
+    pub use super::collateral::*;
+    pub use super::delete_user::*;
+    pub use super::initialize::*;
+    pub use super::initialize_perp_market::*;
+    pub use super::initialize_spot_market::*;
+    pub use super::initialize_user::*;
+    pub use super::program_oracle::*;
+    pub use super::update_perp_market::*;
+    pub use super::update_spot_market_interest::*;
+    pub use super::update_state::*;
+    pub use super::user_settings::*;
+}
+pub use reexports::*;

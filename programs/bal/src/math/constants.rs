@@ -4,6 +4,8 @@
 pub const BASE_PRECISION: u128 = 1_000_000_000;
 /// Quote amounts: the collateral token has 6 decimals.
 pub const QUOTE_PRECISION: u128 = 1_000_000;
+/// The only mint decimals the quote spot market accepts.
+pub const QUOTE_DECIMALS: u8 = 6;
 /// Prices and the peg multiplier.
 pub const PRICE_PRECISION: u128 = 1_000_000;
 /// Funding rates, in quote per base.
@@ -13,12 +15,34 @@ pub const MARGIN_PRECISION: u32 = 10_000;
 /// Percentages, fee rates and spreads: 1_000_000 = 100%.
 pub const PERCENTAGE_PRECISION: u32 = 1_000_000;
 
+/// Scaled spot balances (deposits and borrows divided by their cumulative index).
+pub const SPOT_BALANCE_PRECISION: u128 = 1_000_000_000;
+/// Cumulative interest indices; they start at 1.0.
+pub const SPOT_CUMULATIVE_INTEREST_PRECISION: u128 = 10_000_000_000;
+/// scaled balance × index / this = token amount (1e9 × 1e10 / 1e13 = 1e6).
+pub const SPOT_BALANCE_TO_TOKEN: u128 =
+    SPOT_BALANCE_PRECISION * SPOT_CUMULATIVE_INTEREST_PRECISION / QUOTE_PRECISION;
+pub const ONE_YEAR_SECONDS: u128 = 365 * 24 * 3_600;
+
+/// reserve (BASE) × peg (PRICE) / this = quote (QUOTE): 1e9 × 1e6 / 1e9 = 1e6.
+pub const RESERVE_TIMES_PEG_TO_QUOTE: u128 = BASE_PRECISION * PRICE_PRECISION / QUOTE_PRECISION;
+
 /// Version byte written into every account this program creates.
 pub const ACCOUNT_VERSION: u8 = 1;
 
-/// Default time an LP must wait after adding before it may remove.
-pub const DEFAULT_LP_COOLDOWN_SECONDS: i64 = 3_600;
 /// Upper bound for the LP cooldown an admin may set: one week.
 pub const MAX_LP_COOLDOWN_SECONDS: i64 = 7 * 24 * 3_600;
 /// Upper bound for any fee rate: 5%.
 pub const MAX_FEE_RATE: u32 = 50_000;
+
+/// Bounds for the AMM's liquidity: `sqrt_k` between 1 and 1e12 base units of the asset.
+pub const MIN_SQRT_K: u128 = BASE_PRECISION;
+pub const MAX_SQRT_K: u128 = 1_000_000_000_000 * BASE_PRECISION;
+/// Concentration coefficient bounds (precision: PERCENTAGE): the base reserve may move between
+/// `sqrt_k / c` and `sqrt_k × c`. 1.0 would allow no trading at all.
+pub const MIN_CONCENTRATION_COEF: u32 = 1_000_001;
+pub const MAX_CONCENTRATION_COEF: u32 = 10_000_000;
+/// Upper bound for any spread: 10%.
+pub const MAX_SPREAD: u32 = 100_000;
+/// Window of the short oracle TWAP that divergence is measured against.
+pub const ORACLE_TWAP_5MIN_SECONDS: i64 = 300;

@@ -1,5 +1,7 @@
 use crate::error::BalError;
-use crate::math::constants::{ACCOUNT_VERSION, MAX_FEE_RATE, MAX_LP_COOLDOWN_SECONDS};
+use crate::math::constants::{
+    ACCOUNT_VERSION, MAX_FEE_RATE, MAX_LP_COOLDOWN_SECONDS, PERCENTAGE_PRECISION,
+};
 use crate::validate;
 use anchor_lang::prelude::*;
 
@@ -52,19 +54,19 @@ impl FeeSchedule {
     pub fn validate(&self) -> Result<()> {
         validate!(
             self.taker_fee_rate <= MAX_FEE_RATE,
-            BalError::InvalidParameter
+            BalError::InvalidFeeSchedule
         );
         validate!(
             self.maker_rebate_rate <= self.taker_fee_rate,
-            BalError::InvalidParameter
+            BalError::InvalidFeeSchedule
         );
         validate!(
-            self.filler_reward_rate <= 1_000_000,
-            BalError::InvalidParameter
+            self.filler_reward_rate <= PERCENTAGE_PRECISION,
+            BalError::InvalidFeeSchedule
         );
         validate!(
-            self.liquidator_share_rate <= 1_000_000,
-            BalError::InvalidParameter
+            self.liquidator_share_rate <= PERCENTAGE_PRECISION,
+            BalError::InvalidFeeSchedule
         );
         Ok(())
     }
@@ -91,4 +93,17 @@ impl State {
         );
         self.fees.validate()
     }
+}
+
+pub fn validate_pause_bits(bits: u32) -> Result<()> {
+    validate!(bits & !pause::ALL == 0, BalError::InvalidPauseBits);
+    Ok(())
+}
+
+pub fn validate_lp_cooldown(seconds: i64) -> Result<()> {
+    validate!(
+        (0..=MAX_LP_COOLDOWN_SECONDS).contains(&seconds),
+        BalError::InvalidLpCooldown
+    );
+    Ok(())
 }

@@ -1,6 +1,17 @@
 //! Account layouts, their seeds and the invariants each account must hold.
 pub mod global;
+pub mod oracle;
+pub mod perp_market;
+pub mod pyth;
 pub mod seeds;
+pub mod spot_market;
+pub mod user;
+pub mod wide;
 
 pub use global::*;
+pub use oracle::*;
+pub use perp_market::*;
 pub use seeds::*;
+pub use spot_market::*;
+pub use user::*;
+pub use wide::*;

@@ -1,0 +1,87 @@
+//! Admin-driven changes to a market's curve: the peg and `sqrt_k`. Each is paid for from the
+//! fee pool (into the P&L pool, which owes users the difference) and refused when it cannot pay.
+use crate::error::BalError;
+use crate::math::amm::{
+    base_reserve_bounds, k_update_cost, peg_for_price, repeg_cost, terminal_quote_reserve, Curve,
+    KUpdate, PegChange,
+};
+use crate::math::constants::{MAX_SQRT_K, MIN_SQRT_K};
+use crate::math::safe_math::SafeMath;
+use crate::state::PerpMarket;
+use crate::validate;
+use anchor_lang::prelude::*;
+
+/// Recomputes what derives from the curve: the terminal quote reserve and the concentration
+/// bounds. Refuses a curve whose base reserve sits outside the new bounds.
+pub fn refresh_derived_reserves(market: &mut PerpMarket) -> Result<()> {
+    let amm = &mut market.amm;
+    let curve = amm.curve();
+    let (min_base, max_base) = base_reserve_bounds(curve.sqrt_k, amm.concentration_coef)?;
+    validate!(
+        curve.base >= min_base && curve.base <= max_base,
+        BalError::AmmReserveBounds
+    );
+    amm.min_base_asset_reserve.set(min_base);
+    amm.max_base_asset_reserve.set(max_base);
+    let terminal = terminal_quote_reserve(&curve, amm.base_asset_amount_with_amm as i128)?;
+    amm.terminal_quote_asset_reserve.set(terminal);
+    Ok(())
+}
+
+/// Books a signed cost against the fee pool: a cost moves quote from the fee pool to the P&L
+/// pool (users are owed more), a gain moves it back. Refuses what the fee pool cannot pay.
+fn settle_curve_cost(market: &mut PerpMarket, cost: i128) -> Result<()> {
+    if cost >= 0 {
+        let cost = u64::try_from(cost).map_err(|_| BalError::MathError)?;
+        validate!(
+            cost <= market.fee_pool,
+            BalError::FeePoolInsufficient,
+            "cost {} > fee pool {}",
+            cost,
+            market.fee_pool
+        );
+        market.fee_pool -= cost;
+        market.pnl_pool = market.pnl_pool.safe_add(cost)?;
+    } else {
+        // A gain is only real to the extent the P&L pool holds it.
+        let gain = u64::try_from(cost.unsigned_abs())
+            .map_err(|_| BalError::MathError)?
+            .min(market.pnl_pool);
+        market.pnl_pool -= gain;
+        market.fee_pool = market.fee_pool.safe_add(gain)?;
+    }
+    Ok(())
+}
+
+/// Moves the peg so the reserve price equals `oracle_price`. Returns the cost paid (QUOTE,
+/// negative for a gain).
+pub fn repeg_to_oracle(market: &mut PerpMarket, oracle_price: u64) -> Result<i128> {
+    let curve = market.amm.curve();
+    let peg = PegChange {
+        old: market.amm.peg_multiplier,
+        new: peg_for_price(&curve, oracle_price)?,
+    };
+    let cost = repeg_cost(&curve, market.amm.terminal_quote_asset_reserve.get(), &peg)?;
+    settle_curve_cost(market, cost)?;
+    market.amm.peg_multiplier = peg.new;
+    Ok(cost)
+}
+
+/// Sets `sqrt_k` with the price kept. Returns the cost paid (QUOTE, negative for a gain).
+pub fn update_sqrt_k(market: &mut PerpMarket, new_sqrt_k: u128) -> Result<i128> {
+    validate!(
+        (MIN_SQRT_K..=MAX_SQRT_K).contains(&new_sqrt_k),
+        BalError::InvalidAmmParameters
+    );
+    let curve: Curve = market.amm.curve();
+    let (cost, new_curve) = k_update_cost(&KUpdate {
+        curve: &curve,
+        new_sqrt_k,
+        peg: market.amm.peg_multiplier,
+        net_user_base: market.amm.base_asset_amount_with_amm as i128,
+    })?;
+    settle_curve_cost(market, cost)?;
+    market.amm.set_curve(&new_curve);
+    refresh_derived_reserves(market)?;
+    Ok(cost)
+}

@@ -1,0 +1,137 @@
+//! `deposit` and `withdraw`: quote tokens in and out of a subaccount. They move the same
+//! accounts, so they share one accounts struct.
+use crate::controller::margin::validate_quote_only_initial_margin;
+use crate::controller::spot_balance::{
+    accrue_interest, signed_token_amount, update_quote_balance, validate_vault_covers,
+};
+use crate::controller::token::{
+    transfer_from_vault, transfer_to_vault, QuoteTransfer, VaultSigner,
+};
+use crate::error::BalError;
+use crate::math::safe_math::SafeMath;
+use crate::state::{pause, SpotMarket, State, User, SPOT_MARKET_SEED, STATE_SEED};
+use crate::validate;
+use anchor_lang::prelude::*;
+use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
+
+#[derive(Accounts)]
+pub struct MoveCollateral<'info> {
+    /// The user's authority (or, for deposits, its delegate); owns `user_token_account`.
+    pub authority: Signer<'info>,
+    #[account(seeds = [STATE_SEED], bump = state.bump)]
+    pub state: Account<'info, State>,
+    #[account(mut)]
+    pub user: AccountLoader<'info, User>,
+    #[account(
+        mut,
+        seeds = [SPOT_MARKET_SEED, &spot_market.load()?.market_index.to_le_bytes()],
+        bump = spot_market.load()?.bump,
+    )]
+    pub spot_market: AccountLoader<'info, SpotMarket>,
+    #[account(mut, address = spot_market.load()?.vault @ BalError::InvalidTokenAccount)]
+    pub vault: InterfaceAccount<'info, TokenAccount>,
+    #[account(
+        mut,
+        token::mint = mint,
+        token::authority = authority,
+        token::token_program = token_program,
+    )]
+    pub user_token_account: InterfaceAccount<'info, TokenAccount>,
+    #[account(address = spot_market.load()?.mint @ BalError::InvalidTokenAccount)]
+    pub mint: InterfaceAccount<'info, Mint>,
+    #[account(address = spot_market.load()?.token_program @ BalError::InvalidTokenAccount)]
+    pub token_program: Interface<'info, TokenInterface>,
+}
+
+impl<'info> MoveCollateral<'info> {
+    fn transfer(&self, into_vault: bool) -> QuoteTransfer<'info> {
+        let (from, to, authority) = if into_vault {
+            (
+                self.user_token_account.to_account_info(),
+                self.vault.to_account_info(),
+                self.authority.to_account_info(),
+            )
+        } else {
+            (
+                self.vault.to_account_info(),
+                self.user_token_account.to_account_info(),
+                self.spot_market.to_account_info(),
+            )
+        };
+        QuoteTransfer {
+            from,
+            to,
+            authority,
+            mint: self.mint.to_account_info(),
+            token_program: self.token_program.to_account_info(),
+            decimals: self.mint.decimals,
+        }
+    }
+
+    /// The vault still covers every claim after the transfer.
+    fn validate_vault(&mut self) -> Result<()> {
+        self.vault.reload()?;
+        validate_vault_covers(&*self.spot_market.load()?, self.vault.amount)
+    }
+}
+
+/// Deposits `amount` quote tokens; repays a borrow first.
+pub fn deposit(ctx: Context<MoveCollateral>, amount: u64) -> Result<()> {
+    let accounts = &ctx.accounts;
+    validate!(
+        !accounts.state.is_paused(pause::DEPOSIT),
+        BalError::OperationPaused
+    );
+    validate!(amount > 0, BalError::ZeroAmount);
+    {
+        let mut user = accounts.user.load_mut()?;
+        validate!(
+            user.is_authority_or_delegate(&accounts.authority.key()),
+            BalError::NotUserAuthority
+        );
+        let mut market = accounts.spot_market.load_mut()?;
+        accrue_interest(&mut market, Clock::get()?.unix_timestamp)?;
+        update_quote_balance(&mut user.quote_balance, &mut market, amount as i128)?;
+        user.total_deposits = user.total_deposits.safe_add(amount)?;
+        user.invariant()?;
+        market.invariant()?;
+    }
+    transfer_to_vault(&accounts.transfer(true), amount)?;
+    ctx.accounts.validate_vault()
+}
+
+/// Withdraws `amount` quote tokens. Taking more than the deposit borrows, which needs
+/// `allow_borrow`; either way the account must stay above its initial margin.
+pub fn withdraw(ctx: Context<MoveCollateral>, amount: u64, allow_borrow: bool) -> Result<()> {
+    let accounts = &ctx.accounts;
+    validate!(
+        !accounts.state.is_paused(pause::WITHDRAW),
+        BalError::OperationPaused
+    );
+    validate!(amount > 0, BalError::ZeroAmount);
+    let signer = {
+        let mut user = accounts.user.load_mut()?;
+        validate!(
+            accounts.authority.key() == user.authority,
+            BalError::NotUserAuthority
+        );
+        let mut market = accounts.spot_market.load_mut()?;
+        accrue_interest(&mut market, Clock::get()?.unix_timestamp)?;
+        let available = signed_token_amount(&user.quote_balance, &market)?;
+        validate!(
+            allow_borrow || available >= amount as i128,
+            BalError::BorrowNotAllowed
+        );
+        update_quote_balance(&mut user.quote_balance, &mut market, -(amount as i128))?;
+        user.total_withdrawals = user.total_withdrawals.safe_add(amount)?;
+        validate_quote_only_initial_margin(&user, &market)?;
+        user.invariant()?;
+        market.invariant()?;
+        VaultSigner {
+            market_index: market.market_index,
+            bump: market.bump,
+        }
+    };
+    transfer_from_vault(&accounts.transfer(false), &signer, amount)?;
+    ctx.accounts.validate_vault()
+}

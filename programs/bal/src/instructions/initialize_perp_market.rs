@@ -1,0 +1,121 @@
+use crate::controller::account_creation::{create_zero_copy_pda, NewPda};
+use crate::controller::amm::refresh_derived_reserves;
+use crate::controller::oracle::oracle_price_for;
+use crate::error::BalError;
+use crate::math::amm::peg_for_price;
+use crate::math::constants::{
+    ACCOUNT_VERSION, MAX_CONCENTRATION_COEF, MAX_SQRT_K, MIN_CONCENTRATION_COEF, MIN_SQRT_K,
+};
+use crate::math::oracle::OracleAction;
+use crate::state::{
+    MarginRatios, MarketStatus, OracleGuards, OracleSource, OrderSizes, PerpMarket, SpreadParams,
+    State, PERP_MARKET_SEED, STATE_SEED,
+};
+use crate::validate;
+use anchor_lang::prelude::*;
+
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug)]
+pub struct InitializePerpMarketParams {
+    pub market_index: u16,
+    pub name: [u8; 32],
+    pub oracle_source: OracleSource,
+    /// Pyth feed id the oracle account must carry; zeros for a program oracle.
+    pub pyth_feed_id: [u8; 32],
+    /// Initial liquidity: both reserves start at `sqrt_k`, the peg at the oracle price.
+    /// precision: BASE
+    pub sqrt_k: u128,
+    /// precision: PERCENTAGE
+    pub concentration_coef: u32,
+    pub spreads: SpreadParams,
+    pub margin_ratios: MarginRatios,
+    pub order_sizes: OrderSizes,
+    pub oracle_guards: OracleGuards,
+}
+
+/// The market's address is checked in the handler rather than with `seeds` here: reading the
+/// instruction's parameters in the accounts struct makes Anchor's generated `try_accounts` a
+/// call with six argument registers, one more than the v0 VM passes.
+#[derive(Accounts)]
+pub struct InitializePerpMarket<'info> {
+    #[account(mut)]
+    pub admin: Signer<'info>,
+    #[account(mut, seeds = [STATE_SEED], bump = state.bump, has_one = admin @ BalError::NotAdmin)]
+    pub state: Account<'info, State>,
+    /// CHECK: must be the PDA `[PERP_MARKET_SEED, market_index]` (checked in the handler);
+    /// created by the handler (`create_zero_copy_pda` refuses an existing account).
+    #[account(mut)]
+    pub perp_market: UncheckedAccount<'info>,
+    /// CHECK: read by `oracle_price_for` according to `params.oracle_source`.
+    pub oracle: UncheckedAccount<'info>,
+    pub system_program: Program<'info, System>,
+}
+
+pub fn handler(
+    ctx: Context<InitializePerpMarket>,
+    params: InitializePerpMarketParams,
+) -> Result<()> {
+    validate!(
+        params.market_index == ctx.accounts.state.number_of_perp_markets,
+        BalError::InvalidMarketIndex
+    );
+    validate!(
+        (MIN_SQRT_K..=MAX_SQRT_K).contains(&params.sqrt_k)
+            && (MIN_CONCENTRATION_COEF..=MAX_CONCENTRATION_COEF)
+                .contains(&params.concentration_coef),
+        BalError::InvalidAmmParameters
+    );
+    params.spreads.validate()?;
+    params.margin_ratios.validate()?;
+    params.order_sizes.validate()?;
+    params.oracle_guards.validate()?;
+    crate::instructions::initialize_user::validate_name(&params.name)?;
+
+    let accounts = &ctx.accounts;
+    let index = params.market_index.to_le_bytes();
+    let (address, bump) = Pubkey::find_program_address(&[PERP_MARKET_SEED, &index], &crate::ID);
+    validate!(
+        accounts.perp_market.key() == address,
+        BalError::InvalidMarketIndex
+    );
+    let info = accounts.perp_market.to_account_info();
+    let new = NewPda {
+        payer: &accounts.admin.to_account_info(),
+        account: &info,
+        system_program: &accounts.system_program.to_account_info(),
+        space: PerpMarket::SPACE,
+        signer_seeds: &[PERP_MARKET_SEED, &index, &[bump]],
+    };
+    let oracle = accounts.oracle.to_account_info();
+    let clock = Clock::get()?;
+    create_zero_copy_pda(&new, |market: &mut PerpMarket| {
+        market.name = params.name;
+        market.oracle = accounts.oracle.key();
+        market.pyth_feed_id = params.pyth_feed_id;
+        market.oracle_source = params.oracle_source as u8;
+        market.oracle_guards = params.oracle_guards;
+        market.market_index = params.market_index;
+        market.status = MarketStatus::Initialized as u8;
+        market.margin_ratio_initial = params.margin_ratios.initial;
+        market.margin_ratio_maintenance = params.margin_ratios.maintenance;
+        market.order_step_size = params.order_sizes.step_size;
+        market.min_order_size = params.order_sizes.min_size;
+        market.version = ACCOUNT_VERSION;
+        market.bump = bump;
+
+        let oracle_price = oracle_price_for(market, &oracle, OracleAction::Repeg, &clock)?;
+        let amm = &mut market.amm;
+        amm.base_spread = params.spreads.base_spread;
+        amm.max_spread = params.spreads.max_spread;
+        amm.concentration_coef = params.concentration_coef;
+        amm.base_asset_reserve.set(params.sqrt_k);
+        amm.quote_asset_reserve.set(params.sqrt_k);
+        amm.sqrt_k.set(params.sqrt_k);
+        amm.peg_multiplier = peg_for_price(&amm.curve(), oracle_price)?;
+        refresh_derived_reserves(market)?;
+        market.invariant()
+    })?;
+
+    let state = &mut ctx.accounts.state;
+    state.number_of_perp_markets += 1;
+    state.invariant()
+}

@@ -1,0 +1,80 @@
+use crate::controller::amm::refresh_derived_reserves;
+use crate::error::BalError;
+use crate::math::constants::{MAX_CONCENTRATION_COEF, MIN_CONCENTRATION_COEF};
+use crate::state::{
+    validate_pause_bits, MarginRatios, MarketStatus, OracleGuards, OrderSizes, PerpMarket,
+    SpreadParams, State, PERP_MARKET_SEED, STATE_SEED,
+};
+use crate::validate;
+use anchor_lang::prelude::*;
+
+/// Market settings to change; `None` leaves a setting as it is. Each is validated on its own
+/// and refused with its own error.
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, Default)]
+pub struct UpdatePerpMarketParams {
+    pub margin_ratios: Option<MarginRatios>,
+    pub order_sizes: Option<OrderSizes>,
+    pub spreads: Option<SpreadParams>,
+    pub oracle_guards: Option<OracleGuards>,
+    /// precision: PERCENTAGE; the current base reserve must stay inside the new bounds.
+    pub concentration_coef: Option<u32>,
+    pub status: Option<MarketStatus>,
+    /// Bits of `pause::*` paused on this market only.
+    pub paused_operations: Option<u32>,
+}
+
+#[derive(Accounts)]
+pub struct UpdatePerpMarket<'info> {
+    pub admin: Signer<'info>,
+    #[account(seeds = [STATE_SEED], bump = state.bump, has_one = admin @ BalError::NotAdmin)]
+    pub state: Account<'info, State>,
+    #[account(
+        mut,
+        seeds = [PERP_MARKET_SEED, &perp_market.load()?.market_index.to_le_bytes()],
+        bump = perp_market.load()?.bump,
+    )]
+    pub perp_market: AccountLoader<'info, PerpMarket>,
+}
+
+pub fn handler(ctx: Context<UpdatePerpMarket>, params: UpdatePerpMarketParams) -> Result<()> {
+    let mut market = ctx.accounts.perp_market.load_mut()?;
+    if let Some(ratios) = params.margin_ratios {
+        ratios.validate()?;
+        market.margin_ratio_initial = ratios.initial;
+        market.margin_ratio_maintenance = ratios.maintenance;
+    }
+    if let Some(sizes) = params.order_sizes {
+        sizes.validate()?;
+        market.order_step_size = sizes.step_size;
+        market.min_order_size = sizes.min_size;
+    }
+    if let Some(spreads) = params.spreads {
+        spreads.validate()?;
+        market.amm.base_spread = spreads.base_spread;
+        market.amm.max_spread = spreads.max_spread;
+    }
+    if let Some(guards) = params.oracle_guards {
+        guards.validate()?;
+        market.oracle_guards = guards;
+    }
+    if let Some(coef) = params.concentration_coef {
+        validate!(
+            (MIN_CONCENTRATION_COEF..=MAX_CONCENTRATION_COEF).contains(&coef),
+            BalError::InvalidAmmParameters
+        );
+        market.amm.concentration_coef = coef;
+        refresh_derived_reserves(&mut market)?;
+    }
+    if let Some(status) = params.status {
+        validate!(
+            market.status()?.can_become(status),
+            BalError::InvalidMarketStatusTransition
+        );
+        market.status = status as u8;
+    }
+    if let Some(bits) = params.paused_operations {
+        validate_pause_bits(bits)?;
+        market.paused_operations = bits;
+    }
+    market.invariant()
+}

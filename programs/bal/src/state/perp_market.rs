@@ -1,0 +1,308 @@
+use crate::error::BalError;
+use crate::math::amm::Curve;
+use crate::math::constants::{
+    ACCOUNT_VERSION, MARGIN_PRECISION, MAX_CONCENTRATION_COEF, MAX_SPREAD, MIN_CONCENTRATION_COEF,
+    PERCENTAGE_PRECISION,
+};
+use crate::state::oracle::OracleSource;
+use crate::state::wide::WideU128;
+use crate::validate;
+use anchor_lang::prelude::*;
+
+/// A market's lifecycle. Trading and adding liquidity need `Active`; `ReduceOnly` allows only
+/// risk reduction; `Settlement` closes positions at a fixed price; `Delisted` is final.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, AnchorSerialize, AnchorDeserialize)]
+pub enum MarketStatus {
+    Initialized,
+    Active,
+    ReduceOnly,
+    Settlement,
+    Delisted,
+}
+
+impl MarketStatus {
+    pub fn from_u8(value: u8) -> Result<Self> {
+        Ok(match value {
+            0 => MarketStatus::Initialized,
+            1 => MarketStatus::Active,
+            2 => MarketStatus::ReduceOnly,
+            3 => MarketStatus::Settlement,
+            4 => MarketStatus::Delisted,
+            _ => return err!(BalError::InvariantViolated),
+        })
+    }
+
+    /// Allowed admin moves: forward through the lifecycle, and back from reduce-only to active.
+    pub fn can_become(self, next: MarketStatus) -> bool {
+        use MarketStatus::*;
+        matches!(
+            (self, next),
+            (Initialized, Active)
+                | (Active, ReduceOnly)
+                | (ReduceOnly, Active)
+                | (Active | ReduceOnly, Settlement)
+                | (Settlement, Delisted)
+        )
+    }
+}
+
+/// When an oracle price is too old, too uncertain or too far from its TWAP to act on.
+/// Plain `Pod` with borsh (not `#[zero_copy]`): it is an instruction argument too, and its
+/// borsh and in-account layouts are the same (no padding).
+#[derive(
+    Default,
+    Debug,
+    PartialEq,
+    Eq,
+    Clone,
+    Copy,
+    AnchorSerialize,
+    AnchorDeserialize,
+    bytemuck::Pod,
+    bytemuck::Zeroable,
+)]
+#[repr(C)]
+pub struct OracleGuards {
+    /// Slots since publication after which the price is stale.
+    pub max_stale_slots: u64,
+    /// Seconds since publication after which the price is stale.
+    pub max_stale_seconds: i64,
+    /// Largest confidence / price accepted. precision: PERCENTAGE
+    pub max_confidence: u32,
+    /// Largest |price − 5-minute oracle TWAP| / TWAP accepted. precision: PERCENTAGE
+    pub max_twap_divergence: u32,
+}
+
+impl OracleGuards {
+    pub fn validate(&self) -> Result<()> {
+        validate!(
+            self.max_stale_slots > 0 && self.max_stale_seconds > 0,
+            BalError::InvalidOracleGuards
+        );
+        validate!(
+            self.max_confidence > 0 && self.max_confidence <= PERCENTAGE_PRECISION,
+            BalError::InvalidOracleGuards
+        );
+        validate!(
+            self.max_twap_divergence > 0 && self.max_twap_divergence <= PERCENTAGE_PRECISION,
+            BalError::InvalidOracleGuards
+        );
+        Ok(())
+    }
+}
+
+/// The oracle-pegged constant-product AMM.
+#[zero_copy]
+#[derive(Default, Debug, PartialEq, Eq)]
+pub struct Amm {
+    /// precision: BASE
+    pub base_asset_reserve: WideU128,
+    /// precision: BASE
+    pub quote_asset_reserve: WideU128,
+    /// √k; also the total LP share count. precision: BASE
+    pub sqrt_k: WideU128,
+    /// Quote reserve once every user position were closed against the curve. precision: BASE
+    pub terminal_quote_asset_reserve: WideU128,
+    /// Concentration bounds on the base reserve. precision: BASE
+    pub min_base_asset_reserve: WideU128,
+    /// precision: BASE
+    pub max_base_asset_reserve: WideU128,
+    /// precision: PRICE
+    pub peg_multiplier: u64,
+    /// Users' net base position that the AMM is the counterparty to; the AMM's own inventory is
+    /// its negation. precision: BASE
+    pub base_asset_amount_with_amm: i64,
+    /// Last oracle price read by a successful action. precision: PRICE
+    pub last_oracle_price: u64,
+    /// Five-minute TWAP of the oracle price. precision: PRICE
+    pub oracle_twap_5min: u64,
+    pub last_oracle_twap_ts: i64,
+    /// Half-spread-free base spread each side starts from. precision: PERCENTAGE
+    pub base_spread: u32,
+    /// Cap on either side's spread. precision: PERCENTAGE
+    pub max_spread: u32,
+    /// `c` in the concentration bounds `[sqrt_k / c, sqrt_k × c]`. precision: PERCENTAGE
+    pub concentration_coef: u32,
+    pub padding: u32,
+}
+
+impl Amm {
+    pub fn curve(&self) -> Curve {
+        Curve {
+            base: self.base_asset_reserve.get(),
+            quote: self.quote_asset_reserve.get(),
+            sqrt_k: self.sqrt_k.get(),
+        }
+    }
+
+    pub fn set_curve(&mut self, curve: &Curve) {
+        self.base_asset_reserve.set(curve.base);
+        self.quote_asset_reserve.set(curve.quote);
+        self.sqrt_k.set(curve.sqrt_k);
+    }
+}
+
+/// Parameters an admin sets on a market's AMM spreads and bounds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, AnchorSerialize, AnchorDeserialize)]
+pub struct SpreadParams {
+    pub base_spread: u32,
+    pub max_spread: u32,
+}
+
+impl SpreadParams {
+    pub fn validate(&self) -> Result<()> {
+        validate!(
+            self.base_spread <= self.max_spread && self.max_spread <= MAX_SPREAD,
+            BalError::InvalidSpread
+        );
+        Ok(())
+    }
+}
+
+/// A perpetual futures market: its AMM, pools, risk parameters and oracle.
+#[account(zero_copy)]
+#[derive(Debug)]
+pub struct PerpMarket {
+    /// UTF-8, zero-padded, e.g. "SOL-PERP".
+    pub name: [u8; 32],
+    pub oracle: Pubkey,
+    /// Pyth feed id the oracle account must carry (zero for a program oracle).
+    pub pyth_feed_id: [u8; 32],
+    pub amm: Amm,
+    pub oracle_guards: OracleGuards,
+    /// Quote held to pay repegs, k changes and the AMM's funding. precision: QUOTE
+    pub fee_pool: u64,
+    /// Quote paid in by losing positions and paid out to winning ones. precision: QUOTE
+    pub pnl_pool: u64,
+    /// Lifetime fees collected. precision: QUOTE
+    pub total_fees: u64,
+    /// Orders are multiples of this. precision: BASE
+    pub order_step_size: u64,
+    /// Smallest order. precision: BASE
+    pub min_order_size: u64,
+    /// precision: MARGIN
+    pub margin_ratio_initial: u32,
+    /// precision: MARGIN
+    pub margin_ratio_maintenance: u32,
+    /// Bits of `state::pause` paused on this market only.
+    pub paused_operations: u32,
+    pub market_index: u16,
+    /// `MarketStatus` as u8.
+    pub status: u8,
+    /// `OracleSource` as u8.
+    pub oracle_source: u8,
+    pub version: u8,
+    pub bump: u8,
+    pub padding: [u8; 6],
+    /// Room for the LP aggregates, accumulators, funding state and performance history.
+    pub reserved: [u8; 2048],
+}
+
+const _: () = assert!(std::mem::size_of::<Amm>() == 152);
+const _: () = assert!(std::mem::size_of::<PerpMarket>() == 2384);
+const _: () = assert!(std::mem::align_of::<PerpMarket>() == 8);
+
+/// Margin ratios an admin sets.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, AnchorSerialize, AnchorDeserialize)]
+pub struct MarginRatios {
+    pub initial: u32,
+    pub maintenance: u32,
+}
+
+impl MarginRatios {
+    pub fn validate(&self) -> Result<()> {
+        // Maintenance below initial, and no more than 100x or less than 1x leverage.
+        validate!(
+            self.maintenance > 0
+                && self.maintenance < self.initial
+                && self.initial <= MARGIN_PRECISION
+                && self.initial >= MARGIN_PRECISION / 100,
+            BalError::InvalidMarginRatio
+        );
+        Ok(())
+    }
+}
+
+/// Order sizes an admin sets. precision: BASE
+#[derive(Clone, Copy, Debug, PartialEq, Eq, AnchorSerialize, AnchorDeserialize)]
+pub struct OrderSizes {
+    pub step_size: u64,
+    pub min_size: u64,
+}
+
+impl OrderSizes {
+    pub fn validate(&self) -> Result<()> {
+        validate!(
+            self.step_size > 0
+                && self.min_size >= self.step_size
+                && self.min_size.is_multiple_of(self.step_size),
+            BalError::InvalidOrderSize
+        );
+        Ok(())
+    }
+}
+
+impl PerpMarket {
+    pub const SPACE: usize = 8 + std::mem::size_of::<PerpMarket>();
+
+    pub fn status(&self) -> Result<MarketStatus> {
+        MarketStatus::from_u8(self.status)
+    }
+
+    pub fn oracle_source(&self) -> Result<OracleSource> {
+        OracleSource::from_u8(self.oracle_source)
+    }
+
+    pub fn is_paused(&self, operation: u32) -> bool {
+        self.paused_operations & operation != 0
+    }
+
+    pub fn margin_ratios(&self) -> MarginRatios {
+        MarginRatios {
+            initial: self.margin_ratio_initial,
+            maintenance: self.margin_ratio_maintenance,
+        }
+    }
+
+    pub fn invariant(&self) -> Result<()> {
+        validate!(
+            self.version == ACCOUNT_VERSION,
+            BalError::UnsupportedAccountVersion
+        );
+        self.status()?;
+        self.oracle_source()?;
+        self.margin_ratios().validate()?;
+        OrderSizes {
+            step_size: self.order_step_size,
+            min_size: self.min_order_size,
+        }
+        .validate()?;
+        SpreadParams {
+            base_spread: self.amm.base_spread,
+            max_spread: self.amm.max_spread,
+        }
+        .validate()?;
+        self.oracle_guards.validate()?;
+        let amm = &self.amm;
+        validate!(
+            (MIN_CONCENTRATION_COEF..=MAX_CONCENTRATION_COEF).contains(&amm.concentration_coef),
+            BalError::InvariantViolated
+        );
+        let base = amm.base_asset_reserve.get();
+        validate!(
+            amm.peg_multiplier > 0
+                && base >= amm.min_base_asset_reserve.get()
+                && base <= amm.max_base_asset_reserve.get()
+                && amm.quote_asset_reserve.get() > 0,
+            BalError::InvariantViolated
+        );
+        // The curve holds k: base × quote ≥ sqrt_k², checked without overflow as
+        // quote ≥ ⌈sqrt_k² / base⌉.
+        let curve = amm.curve();
+        validate!(
+            curve.quote >= crate::math::wide::square_div_ceil(curve.sqrt_k, curve.base)?,
+            BalError::InvariantViolated
+        );
+        Ok(())
+    }
+}

@@ -1,0 +1,147 @@
+use crate::error::BalError;
+use crate::math::constants::{
+    ACCOUNT_VERSION, PERCENTAGE_PRECISION, SPOT_CUMULATIVE_INTEREST_PRECISION,
+};
+use crate::state::wide::WideU128;
+use crate::validate;
+use anchor_lang::prelude::*;
+
+/// Whether a `SpotBalance` is a deposit (earns interest) or a borrow (pays it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SpotBalanceKind {
+    Deposit,
+    Borrow,
+}
+
+/// A balance in the quote spot market, stored scaled so interest accrues without touching it.
+#[zero_copy]
+#[derive(Default, Debug, PartialEq, Eq)]
+pub struct SpotBalance {
+    /// Token amount = scaled_balance × the market's cumulative index of `kind`.
+    /// precision: SPOT_BALANCE
+    pub scaled_balance: u64,
+    /// `SpotBalanceKind` as u8.
+    pub kind: u8,
+    pub padding: [u8; 7],
+}
+
+impl SpotBalance {
+    pub fn kind(&self) -> SpotBalanceKind {
+        match self.kind {
+            1 => SpotBalanceKind::Borrow,
+            _ => SpotBalanceKind::Deposit,
+        }
+    }
+
+    pub fn invariant(&self) -> Result<()> {
+        validate!(self.kind <= 1, BalError::InvariantViolated);
+        // Zero is always a deposit, so a balance has one representation.
+        validate!(
+            self.scaled_balance != 0 || self.kind == SpotBalanceKind::Deposit as u8,
+            BalError::InvariantViolated
+        );
+        Ok(())
+    }
+}
+
+/// Borrow rate as a function of utilization: linear to the optimal point, steeper after it.
+/// Rates are annual. precision: PERCENTAGE
+/// Plain `Pod` with borsh (not `#[zero_copy]`): it is an instruction argument too, and its
+/// borsh and in-account layouts are the same (no padding).
+#[derive(
+    Default,
+    Debug,
+    PartialEq,
+    Eq,
+    Clone,
+    Copy,
+    AnchorSerialize,
+    AnchorDeserialize,
+    bytemuck::Pod,
+    bytemuck::Zeroable,
+)]
+#[repr(C)]
+pub struct InterestCurve {
+    pub optimal_utilization: u32,
+    pub optimal_borrow_rate: u32,
+    pub max_borrow_rate: u32,
+    pub padding: u32,
+}
+
+impl InterestCurve {
+    pub fn validate(&self) -> Result<()> {
+        validate!(
+            self.optimal_utilization > 0 && self.optimal_utilization < PERCENTAGE_PRECISION,
+            BalError::InvalidInterestCurve
+        );
+        validate!(
+            self.optimal_borrow_rate <= self.max_borrow_rate,
+            BalError::InvalidInterestCurve
+        );
+        // 1000% a year is far beyond any sane market; it bounds the accrual arithmetic.
+        validate!(
+            self.max_borrow_rate <= 10 * PERCENTAGE_PRECISION,
+            BalError::InvalidInterestCurve
+        );
+        validate!(self.padding == 0, BalError::InvalidInterestCurve);
+        Ok(())
+    }
+}
+
+/// The quote collateral market: its vault, everyone's scaled deposits and borrows, and the
+/// interest indices that turn them into token amounts.
+#[account(zero_copy)]
+#[derive(Debug)]
+pub struct SpotMarket {
+    pub mint: Pubkey,
+    /// Token account holding every deposit; its authority is this market's PDA.
+    pub vault: Pubkey,
+    /// SPL Token or Token-2022, whichever owns `mint`.
+    pub token_program: Pubkey,
+    /// Σ users' deposit scaled balances. precision: SPOT_BALANCE
+    pub deposit_balance: WideU128,
+    /// Σ users' borrow scaled balances. precision: SPOT_BALANCE
+    pub borrow_balance: WideU128,
+    /// precision: SPOT_CUMULATIVE_INTEREST
+    pub cumulative_deposit_interest: WideU128,
+    /// precision: SPOT_CUMULATIVE_INTEREST
+    pub cumulative_borrow_interest: WideU128,
+    /// Tokens the vault holds for perp markets' fee and P&L pools. precision: QUOTE
+    pub perp_pools_balance: u64,
+    pub last_interest_ts: i64,
+    pub interest_curve: InterestCurve,
+    pub market_index: u16,
+    pub decimals: u8,
+    pub version: u8,
+    pub bump: u8,
+    pub vault_bump: u8,
+    pub padding: [u8; 2],
+    pub reserved: [u8; 128],
+}
+
+const _: () = assert!(std::mem::size_of::<SpotMarket>() == 328);
+const _: () = assert!(std::mem::align_of::<SpotMarket>() == 8);
+
+impl SpotMarket {
+    pub const SPACE: usize = 8 + std::mem::size_of::<SpotMarket>();
+
+    pub fn cumulative_interest(&self, kind: SpotBalanceKind) -> u128 {
+        match kind {
+            SpotBalanceKind::Deposit => self.cumulative_deposit_interest.get(),
+            SpotBalanceKind::Borrow => self.cumulative_borrow_interest.get(),
+        }
+    }
+
+    pub fn invariant(&self) -> Result<()> {
+        validate!(
+            self.version == ACCOUNT_VERSION,
+            BalError::UnsupportedAccountVersion
+        );
+        validate!(
+            self.cumulative_deposit_interest.get() >= SPOT_CUMULATIVE_INTEREST_PRECISION
+                && self.cumulative_borrow_interest.get() >= SPOT_CUMULATIVE_INTEREST_PRECISION,
+            BalError::InvariantViolated
+        );
+        self.interest_curve.validate()
+    }
+}

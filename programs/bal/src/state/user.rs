@@ -1,0 +1,121 @@
+use crate::error::BalError;
+use crate::math::constants::{ACCOUNT_VERSION, MARGIN_PRECISION};
+use crate::state::spot_market::SpotBalance;
+use crate::validate;
+use anchor_lang::prelude::*;
+
+/// Perp position slots per subaccount.
+pub const MAX_PERP_POSITIONS: usize = 8;
+
+/// One perp market's position inside a `User`. A slot is in use only when `active == 1`.
+#[zero_copy]
+#[derive(Default, Debug, PartialEq, Eq)]
+pub struct PerpPosition {
+    /// Signed position size; positive is long. precision: BASE
+    pub base_asset_amount: i64,
+    /// Quote owed (negative) or due (positive) for the position, including realized P&L, fees
+    /// and funding not yet settled into the quote balance. precision: QUOTE
+    pub quote_asset_amount: i64,
+    /// Quote paid to open the current base, excluding fees. precision: QUOTE
+    pub quote_entry_amount: i64,
+    /// Quote paid to open the current base, including fees and funding. precision: QUOTE
+    pub quote_break_even_amount: i64,
+    /// The market's cumulative funding rate when funding was last settled. precision: FUNDING_RATE
+    pub last_cumulative_funding_rate: i64,
+    pub market_index: u16,
+    /// 1 when the slot holds a position (of any size, LP shares included), 0 when free.
+    pub active: u8,
+    pub open_orders: u8,
+    pub padding: [u8; 4],
+    /// Room for the LP share count and its per-share snapshots.
+    pub reserved: [u64; 9],
+}
+
+impl PerpPosition {
+    pub fn is_active(&self) -> bool {
+        self.active == 1
+    }
+
+    /// A position with nothing in it: no base, no quote, no orders.
+    pub fn is_empty(&self) -> bool {
+        self.base_asset_amount == 0 && self.quote_asset_amount == 0 && self.open_orders == 0
+    }
+}
+
+pub mod user_status {
+    pub const BEING_LIQUIDATED: u8 = 1 << 0;
+    pub const BANKRUPT: u8 = 1 << 1;
+}
+
+/// A subaccount: one per `(authority, sub_account_id)`. Holds the quote balance (deposit or
+/// borrow), the perp positions and the account's risk settings.
+#[account(zero_copy)]
+#[derive(Debug)]
+pub struct User {
+    pub authority: Pubkey,
+    /// May trade and manage liquidity for the authority, but never withdraw.
+    pub delegate: Pubkey,
+    /// UTF-8, zero-padded.
+    pub name: [u8; 32],
+    pub quote_balance: SpotBalance,
+    /// Lifetime deposits. precision: QUOTE
+    pub total_deposits: u64,
+    /// Lifetime withdrawals. precision: QUOTE
+    pub total_withdrawals: u64,
+    /// Unix time of the last `add_liquidity`; removal waits `State::lp_cooldown_seconds`.
+    pub last_add_liquidity_ts: i64,
+    pub perp_positions: [PerpPosition; MAX_PERP_POSITIONS],
+    /// The account's own initial margin ratio (a max leverage); 0 uses each market's.
+    /// precision: MARGIN
+    pub custom_margin_ratio: u32,
+    pub sub_account_id: u16,
+    pub version: u8,
+    pub bump: u8,
+    /// Bits of `user_status`.
+    pub status: u8,
+    /// 1 when `settle_pnl` must not de-risk this account's LP positions.
+    pub derisk_opt_out: u8,
+    pub padding: [u8; 6],
+    pub reserved: [u8; 128],
+}
+
+const _: () = assert!(std::mem::size_of::<PerpPosition>() == 120);
+const _: () = assert!(std::mem::size_of::<User>() == 1240);
+const _: () = assert!(std::mem::align_of::<User>() == 8);
+
+impl User {
+    pub const SPACE: usize = 8 + std::mem::size_of::<User>();
+
+    /// Whether `signer` may act for this account (trade, manage liquidity, change settings that
+    /// do not move funds out).
+    pub fn is_authority_or_delegate(&self, signer: &Pubkey) -> bool {
+        *signer == self.authority
+            || (*signer == self.delegate && self.delegate != Pubkey::default())
+    }
+
+    /// Nothing left: no balance, no position, no orders, no LP shares.
+    pub fn is_empty(&self) -> bool {
+        self.quote_balance.scaled_balance == 0 && self.perp_positions.iter().all(|p| !p.is_active())
+    }
+
+    pub fn invariant(&self) -> Result<()> {
+        validate!(
+            self.version == ACCOUNT_VERSION,
+            BalError::UnsupportedAccountVersion
+        );
+        validate!(self.derisk_opt_out <= 1, BalError::InvariantViolated);
+        validate!(
+            self.custom_margin_ratio <= MARGIN_PRECISION,
+            BalError::InvariantViolated
+        );
+        self.quote_balance.invariant()?;
+        for position in self.perp_positions.iter() {
+            validate!(position.active <= 1, BalError::InvariantViolated);
+            validate!(
+                position.is_active() || *position == PerpPosition::default(),
+                BalError::InvariantViolated
+            );
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,313 @@
+use bal::error::BalError;
+use bal::instructions::{InitializePerpMarketParams, UpdatePerpMarketParams};
+use bal::math::constants::BASE_PRECISION;
+use bal::state::{
+    pause, MarginRatios, MarketStatus, OracleGuards, OrderSizes, PerpMarket, SpreadParams,
+};
+use bal_client::instructions;
+use bal_client::pda;
+use bal_tests::errors::assert_bal_error;
+use bal_tests::fixtures::{
+    default_perp_market, set_oracle_price, setup_exchange, setup_exchange_with_market, Exchange,
+};
+use bal_tests::{TestEnv, TxFailure};
+use solana_signer::Signer;
+
+async fn update(
+    env: &mut TestEnv,
+    exchange: &Exchange,
+    params: UpdatePerpMarketParams,
+) -> Result<(), TxFailure> {
+    env.send(
+        "update_perp_market",
+        &[instructions::update_perp_market(
+            exchange.admin.pubkey(),
+            0,
+            params,
+        )],
+        &[&exchange.admin],
+    )
+    .await
+    .map(|_| ())
+}
+
+fn reserve_price(market: &PerpMarket) -> u64 {
+    bal::math::amm::reserve_price(&market.amm.curve(), market.amm.peg_multiplier).unwrap()
+}
+
+#[tokio::test]
+async fn a_new_market_is_pegged_to_the_oracle() {
+    let mut env = TestEnv::start().await;
+    let exchange = setup_exchange_with_market(&mut env).await;
+    let market: PerpMarket = env.load(pda::perp_market(0)).await;
+    assert_eq!(market.amm.peg_multiplier, 100_000_000);
+    assert_eq!(reserve_price(&market), 100_000_000);
+    assert_eq!(market.amm.sqrt_k.get(), 1_000 * BASE_PRECISION);
+    assert_eq!(market.status().unwrap(), MarketStatus::Initialized);
+    // Bounds: sqrt_k / 1.414214 .. sqrt_k × 1.414214.
+    assert_eq!(market.amm.max_base_asset_reserve.get(), 1_414_214_000_000);
+    let state: bal::state::State = env.account(pda::state()).await;
+    assert_eq!(state.number_of_perp_markets, 1);
+    let _ = exchange;
+}
+
+#[tokio::test]
+async fn listing_refuses_bad_parameters_with_their_own_errors() {
+    let mut env = TestEnv::start().await;
+    let exchange = setup_exchange(&mut env).await;
+    let cases: [(InitializePerpMarketParams, BalError); 7] = [
+        (
+            InitializePerpMarketParams {
+                market_index: 3,
+                ..default_perp_market(0)
+            },
+            BalError::InvalidMarketIndex,
+        ),
+        (
+            InitializePerpMarketParams {
+                sqrt_k: 1,
+                ..default_perp_market(0)
+            },
+            BalError::InvalidAmmParameters,
+        ),
+        (
+            InitializePerpMarketParams {
+                concentration_coef: 1_000_000,
+                ..default_perp_market(0)
+            },
+            BalError::InvalidAmmParameters,
+        ),
+        (
+            InitializePerpMarketParams {
+                spreads: SpreadParams {
+                    base_spread: 10,
+                    max_spread: 5,
+                },
+                ..default_perp_market(0)
+            },
+            BalError::InvalidSpread,
+        ),
+        (
+            InitializePerpMarketParams {
+                margin_ratios: MarginRatios {
+                    initial: 500,
+                    maintenance: 1_000,
+                },
+                ..default_perp_market(0)
+            },
+            BalError::InvalidMarginRatio,
+        ),
+        (
+            InitializePerpMarketParams {
+                order_sizes: OrderSizes {
+                    step_size: 0,
+                    min_size: 0,
+                },
+                ..default_perp_market(0)
+            },
+            BalError::InvalidOrderSize,
+        ),
+        (
+            InitializePerpMarketParams {
+                oracle_guards: OracleGuards {
+                    max_stale_slots: 0,
+                    ..default_perp_market(0).oracle_guards
+                },
+                ..default_perp_market(0)
+            },
+            BalError::InvalidOracleGuards,
+        ),
+    ];
+    for (params, expected) in cases {
+        let failure = env
+            .send(
+                "initialize_perp_market",
+                &[instructions::initialize_perp_market(
+                    exchange.admin.pubkey(),
+                    exchange.oracle,
+                    params,
+                )],
+                &[&exchange.admin],
+            )
+            .await
+            .expect_err("bad parameter");
+        assert_bal_error(&failure, expected);
+    }
+    let stranger = env.funded_wallet().await;
+    let failure = env
+        .send(
+            "initialize_perp_market",
+            &[instructions::initialize_perp_market(
+                stranger.pubkey(),
+                exchange.oracle,
+                default_perp_market(0),
+            )],
+            &[&stranger],
+        )
+        .await
+        .expect_err("not admin");
+    assert_bal_error(&failure, BalError::NotAdmin);
+    assert!(env.raw_account(pda::perp_market(0)).await.is_none());
+}
+
+#[tokio::test]
+async fn updates_apply_and_each_bad_value_is_refused() {
+    let mut env = TestEnv::start().await;
+    let exchange = setup_exchange_with_market(&mut env).await;
+    update(
+        &mut env,
+        &exchange,
+        UpdatePerpMarketParams {
+            margin_ratios: Some(MarginRatios {
+                initial: 2_000,
+                maintenance: 1_000,
+            }),
+            spreads: Some(SpreadParams {
+                base_spread: 500,
+                max_spread: 20_000,
+            }),
+            status: Some(MarketStatus::Active),
+            paused_operations: Some(pause::TRADE),
+            ..Default::default()
+        },
+    )
+    .await
+    .expect("update");
+    let market: PerpMarket = env.load(pda::perp_market(0)).await;
+    assert_eq!(market.margin_ratio_initial, 2_000);
+    assert_eq!(market.amm.base_spread, 500);
+    assert_eq!(market.status().unwrap(), MarketStatus::Active);
+    assert!(market.is_paused(pause::TRADE));
+
+    let before = env.raw_account(pda::perp_market(0)).await;
+    let cases: [(UpdatePerpMarketParams, BalError); 6] = [
+        (
+            UpdatePerpMarketParams {
+                margin_ratios: Some(MarginRatios {
+                    initial: 20_000,
+                    maintenance: 1,
+                }),
+                ..Default::default()
+            },
+            BalError::InvalidMarginRatio,
+        ),
+        (
+            UpdatePerpMarketParams {
+                order_sizes: Some(OrderSizes {
+                    step_size: 3,
+                    min_size: 4,
+                }),
+                ..Default::default()
+            },
+            BalError::InvalidOrderSize,
+        ),
+        (
+            UpdatePerpMarketParams {
+                spreads: Some(SpreadParams {
+                    base_spread: 0,
+                    max_spread: 200_000,
+                }),
+                ..Default::default()
+            },
+            BalError::InvalidSpread,
+        ),
+        (
+            UpdatePerpMarketParams {
+                concentration_coef: Some(20_000_000),
+                ..Default::default()
+            },
+            BalError::InvalidAmmParameters,
+        ),
+        (
+            UpdatePerpMarketParams {
+                status: Some(MarketStatus::Initialized),
+                ..Default::default()
+            },
+            BalError::InvalidMarketStatusTransition,
+        ),
+        (
+            UpdatePerpMarketParams {
+                paused_operations: Some(1 << 20),
+                ..Default::default()
+            },
+            BalError::InvalidPauseBits,
+        ),
+    ];
+    for (params, expected) in cases {
+        let failure = update(&mut env, &exchange, params)
+            .await
+            .expect_err("bad update");
+        assert_bal_error(&failure, expected);
+    }
+    assert_eq!(env.raw_account(pda::perp_market(0)).await, before);
+}
+
+#[tokio::test]
+async fn repeg_follows_the_oracle_and_update_k_keeps_the_price() {
+    let mut env = TestEnv::start().await;
+    let exchange = setup_exchange_with_market(&mut env).await;
+    set_oracle_price(&mut env, &exchange, 104_000_000).await;
+    env.send(
+        "repeg_amm",
+        &[instructions::repeg_amm(
+            exchange.admin.pubkey(),
+            0,
+            exchange.oracle,
+        )],
+        &[&exchange.admin],
+    )
+    .await
+    .expect("repeg");
+    let market: PerpMarket = env.load(pda::perp_market(0)).await;
+    assert_eq!(reserve_price(&market), 104_000_000);
+    // No user holds a position, so moving the peg costs nothing.
+    assert_eq!(market.fee_pool, 0);
+
+    let new_sqrt_k = 2_500 * BASE_PRECISION;
+    env.send(
+        "update_amm_k",
+        &[instructions::update_amm_k(
+            exchange.admin.pubkey(),
+            0,
+            exchange.oracle,
+            new_sqrt_k,
+        )],
+        &[&exchange.admin],
+    )
+    .await
+    .expect("update_k");
+    let deeper: PerpMarket = env.load(pda::perp_market(0)).await;
+    assert_eq!(deeper.amm.sqrt_k.get(), new_sqrt_k);
+    assert!(reserve_price(&deeper).abs_diff(104_000_000) <= 1);
+    assert_eq!(deeper.amm.max_base_asset_reserve.get(), 3_535_535_000_000);
+
+    let stranger = env.funded_wallet().await;
+    let failure = env
+        .send(
+            "update_amm_k",
+            &[instructions::update_amm_k(
+                stranger.pubkey(),
+                0,
+                exchange.oracle,
+                new_sqrt_k * 2,
+            )],
+            &[&stranger],
+        )
+        .await
+        .expect_err("not admin");
+    assert_bal_error(&failure, BalError::NotAdmin);
+    let failure = env
+        .send(
+            "update_amm_k",
+            &[instructions::update_amm_k(
+                exchange.admin.pubkey(),
+                0,
+                exchange.oracle,
+                10,
+            )],
+            &[&exchange.admin],
+        )
+        .await
+        .expect_err("sqrt_k too small");
+    assert_bal_error(&failure, BalError::InvalidAmmParameters);
+}
