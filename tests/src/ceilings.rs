@@ -4,24 +4,29 @@
 //! Instructions that create a PDA search for its bump (about 1,500 CU a step, more steps for
 //! some addresses than others); their ceilings allow eight extra steps.
 pub const CU_CEILINGS: &[(&str, u64)] = &[
-    ("initialize", 27_500),
+    ("initialize", 31_500),
     ("update_state", 7_000),
     ("initialize_user", 21_000),
     ("delete_user", 4_500),
-    ("update_user_name", 6_000),
+    ("update_user_name", 5_500),
     ("update_user_delegate", 5_500),
     ("update_user_custom_margin_ratio", 5_000),
     ("update_user_derisk_opt_out", 5_000),
     ("initialize_spot_market", 44_000),
-    ("update_spot_market_interest", 8_000),
+    ("update_spot_market_interest", 25_500),
     ("deposit", 35_000),
-    ("withdraw", 38_000),
+    ("withdraw", 47_500),
     ("initialize_program_oracle", 25_500),
     ("update_program_oracle", 2_500),
-    ("initialize_perp_market", 40_500),
-    ("update_perp_market", 10_000),
-    ("repeg_amm", 24_500),
-    ("update_amm_k", 30_500),
+    ("initialize_perp_market", 41_000),
+    ("update_perp_market", 10_500),
+    ("repeg_amm", 26_500),
+    ("update_amm_k", 32_500),
+    ("place_perp_order", 65_000),
+    ("close_position", 58_500),
+    ("update_funding_rate", 24_500),
+    ("settle_pnl", 33_000),
+    ("settle_pnl_many", 75_000),
 ];
 
 pub fn ceiling(label: &str) -> Option<u64> {

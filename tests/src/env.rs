@@ -50,6 +50,8 @@ pub struct TxFailure {
 pub struct TxSuccess {
     pub compute_units: u64,
     pub logs: Vec<String>,
+    /// What the program set with `set_return_data`, if anything.
+    pub return_data: Vec<u8>,
 }
 
 pub struct TestEnv {
@@ -160,6 +162,7 @@ impl TestEnv {
                 Ok(TxSuccess {
                     compute_units: cu,
                     logs: metadata.log_messages,
+                    return_data: metadata.return_data.map(|r| r.data).unwrap_or_default(),
                 })
             }
             Err(error) => Err(TxFailure {
@@ -264,6 +267,22 @@ impl TestEnv {
             .await
             .unwrap_or_else(|| panic!("account {address} does not exist"));
         T::try_deserialize(&mut account.data.as_slice()).expect("decode account")
+    }
+}
+
+/// With `BAL_CU_REPORT` set, each environment prints the compute units it recorded when it is
+/// dropped (`label max_cu` per line), for sizing the ceilings from the whole test suite.
+impl Drop for TestEnv {
+    fn drop(&mut self) {
+        if std::env::var_os("BAL_CU_REPORT").is_none() {
+            return;
+        }
+        for (label, samples) in recorded_compute_units() {
+            eprintln!(
+                "CU {label} {}",
+                samples.iter().max().copied().unwrap_or_default()
+            );
+        }
     }
 }
 

@@ -1,16 +1,21 @@
 //! Ready-made exchange states that tests and the benchmark build on.
-use crate::TestEnv;
+use crate::env::TxSuccess;
+use crate::{TestEnv, TxFailure};
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::system_instruction;
 use anchor_spl::token::spl_token;
 // Token-2022's builders accept both token programs; classic SPL Token's accept only itself.
 use anchor_spl::token_2022::spl_token_2022::instruction as token_instruction;
-use bal::instructions::{InitializeParams, InitializePerpMarketParams};
+use bal::controller::amm_fill::PositionDirection;
+use bal::instructions::{
+    InitializeParams, InitializePerpMarketParams, OrderParams, UpdatePerpMarketParams,
+};
 use bal::math::constants::BASE_PRECISION;
 use bal::state::{
-    FeeSchedule, InterestCurve, MarginRatios, OracleGuards, OracleSource, OrderSizes, SpreadParams,
+    FeeSchedule, FundingParams, InterestCurve, MarginRatios, MarketStatus, OracleGuards,
+    OracleSource, OrderSizes, RiskParams, SpreadParams,
 };
-use bal_client::instructions::{self, CollateralAccounts, QuoteMint};
+use bal_client::instructions::{self, CollateralAccounts, MarketAccounts, QuoteMint};
 use bal_client::pda;
 use solana_keypair::Keypair;
 use solana_signer::Signer;
@@ -72,6 +77,14 @@ pub fn default_perp_market(market_index: u16) -> InitializePerpMarketParams {
             min_size: BASE_PRECISION as u64 / 100,
         },
         oracle_guards: default_oracle_guards(),
+        funding: FundingParams {
+            period: 3_600,
+            max_rate: 1_000,
+        },
+        risk: RiskParams {
+            liquidation_fee: 10_000,
+            unrealized_pnl_asset_weight: 900_000,
+        },
     }
 }
 
@@ -307,4 +320,64 @@ pub async fn new_trader(
         .expect("deposit");
     }
     trader
+}
+
+/// Perp market 0 on program oracle 0.
+pub fn market(exchange: &Exchange) -> MarketAccounts {
+    MarketAccounts {
+        market_index: 0,
+        oracle: exchange.oracle,
+    }
+}
+
+/// `setup_exchange_with_market` with the market active for trading.
+pub async fn setup_trading(env: &mut TestEnv) -> Exchange {
+    let exchange = setup_exchange_with_market(env).await;
+    let activate = UpdatePerpMarketParams {
+        status: Some(MarketStatus::Active),
+        ..Default::default()
+    };
+    env.send(
+        "update_perp_market",
+        &[instructions::update_perp_market(
+            exchange.admin.pubkey(),
+            0,
+            activate,
+        )],
+        &[&exchange.admin],
+    )
+    .await
+    .expect("activate market");
+    exchange
+}
+
+/// A market or limit order for `base` (BASE precision) in market 0.
+pub fn order(direction: PositionDirection, base: u64) -> OrderParams {
+    OrderParams {
+        direction,
+        base_amount: base,
+        limit_price: None,
+        reduce_only: false,
+    }
+}
+
+/// Sends `params` for `trader` in market 0 (no other positions).
+pub async fn trade(
+    env: &mut TestEnv,
+    exchange: &Exchange,
+    trader: &Trader,
+    params: OrderParams,
+) -> Result<TxSuccess, TxFailure> {
+    env.send(
+        "place_perp_order",
+        &[instructions::place_perp_order(
+            trader.wallet.pubkey(),
+            trader.user,
+            &market(exchange),
+            &[],
+            params,
+        )],
+        &[&trader.wallet],
+    )
+    .await
 }

@@ -1,11 +1,12 @@
 //! One builder per program instruction, with its accounts in the order the program expects.
 use crate::pda;
 use anchor_lang::prelude::Pubkey;
-use anchor_lang::solana_program::instruction::Instruction;
+use anchor_lang::solana_program::instruction::{AccountMeta, Instruction};
 use anchor_lang::solana_program::system_program;
 use anchor_lang::{InstructionData, ToAccountMetas};
 use bal::instructions::{
-    InitializeParams, InitializePerpMarketParams, UpdatePerpMarketParams, UpdateStateParams,
+    InitializeParams, InitializePerpMarketParams, OrderParams, UpdatePerpMarketParams,
+    UpdateStateParams,
 };
 use bal::state::InterestCurve;
 
@@ -254,4 +255,106 @@ pub fn update_amm_k(admin: Pubkey, market_index: u16, oracle: Pubkey, sqrt_k: u1
         admin_update_amm(admin, market_index, oracle),
         bal::instruction::UpdateAmmK { sqrt_k },
     )
+}
+
+/// A market and its oracle.
+#[derive(Clone, Copy, Debug)]
+pub struct MarketAccounts {
+    pub market_index: u16,
+    pub oracle: Pubkey,
+}
+
+/// Remaining accounts for margin: `(PerpMarket, oracle)` pairs, read-only, in the order given
+/// (the user's active positions in slot order, the instruction's own market left out where it
+/// is already named).
+pub fn margin_accounts(markets: &[MarketAccounts]) -> Vec<AccountMeta> {
+    markets
+        .iter()
+        .flat_map(|m| {
+            [
+                AccountMeta::new_readonly(pda::perp_market(m.market_index), false),
+                AccountMeta::new_readonly(m.oracle, false),
+            ]
+        })
+        .collect()
+}
+
+fn trade_accounts(signer: Pubkey, user: Pubkey, market: &MarketAccounts) -> bal::accounts::Trade {
+    bal::accounts::Trade {
+        authority: signer,
+        state: pda::state(),
+        user,
+        spot_market: pda::spot_market(0),
+        perp_market: pda::perp_market(market.market_index),
+        oracle: market.oracle,
+        event_authority: pda::event_authority(),
+        program: bal::ID,
+    }
+}
+
+/// `others`: the user's other positions' markets, for the margin check.
+pub fn place_perp_order(
+    signer: Pubkey,
+    user: Pubkey,
+    market: &MarketAccounts,
+    others: &[MarketAccounts],
+    params: OrderParams,
+) -> Instruction {
+    let mut ix = instruction(
+        trade_accounts(signer, user, market),
+        bal::instruction::PlacePerpOrder { params },
+    );
+    ix.accounts.extend(margin_accounts(others));
+    ix
+}
+
+pub fn close_position(signer: Pubkey, user: Pubkey, market: &MarketAccounts) -> Instruction {
+    instruction(
+        trade_accounts(signer, user, market),
+        bal::instruction::ClosePosition {},
+    )
+}
+
+pub fn update_funding_rate(market: &MarketAccounts) -> Instruction {
+    instruction(
+        bal::accounts::UpdateFundingRate {
+            state: pda::state(),
+            perp_market: pda::perp_market(market.market_index),
+            oracle: market.oracle,
+            event_authority: pda::event_authority(),
+            program: bal::ID,
+        },
+        bal::instruction::UpdateFundingRate {},
+    )
+}
+
+fn settle_accounts(user: Pubkey, market: &MarketAccounts) -> bal::accounts::SettlePnl {
+    bal::accounts::SettlePnl {
+        state: pda::state(),
+        user,
+        spot_market: pda::spot_market(0),
+        perp_market: pda::perp_market(market.market_index),
+        oracle: market.oracle,
+        event_authority: pda::event_authority(),
+        program: bal::ID,
+    }
+}
+
+pub fn settle_pnl(user: Pubkey, market: &MarketAccounts) -> Instruction {
+    instruction(
+        settle_accounts(user, market),
+        bal::instruction::SettlePnl {},
+    )
+}
+
+/// Settles every user in `users` (writable remaining accounts); `try_mode` skips failures.
+pub fn settle_pnl_many(users: &[Pubkey], market: &MarketAccounts, try_mode: bool) -> Instruction {
+    let first = users.first().copied().unwrap_or_default();
+    let mut ix = instruction(
+        settle_accounts(first, market),
+        bal::instruction::SettlePnlMany { try_mode },
+    );
+    ix.accounts
+        .extend(users.iter().map(|user| AccountMeta::new(*user, false)));
+    ix
 }

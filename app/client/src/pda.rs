@@ -37,3 +37,8 @@ pub fn program_oracle(oracle_id: u16) -> Pubkey {
 pub fn program_data() -> Pubkey {
     Pubkey::find_program_address(&[bal::ID.as_ref()], &bpf_loader_upgradeable::ID).0
 }
+
+/// The PDA that signs the program's self-CPI event records (`emit_cpi!`).
+pub fn event_authority() -> Pubkey {
+    find(&[b"__event_authority"])
+}

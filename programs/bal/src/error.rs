@@ -85,4 +85,28 @@ pub enum BalError {
     InvalidSpotMarket,
     #[msg("Token account or mint does not match the spot market")]
     InvalidTokenAccount,
+    #[msg("Remaining accounts must be (PerpMarket, oracle) pairs of this program")]
+    InvalidRemainingAccounts,
+    #[msg("A position's market is missing from the remaining accounts")]
+    MarginAccountMissing,
+    #[msg("Every position slot is in use")]
+    MaxPositionsReached,
+    #[msg("Order size is not a multiple of the step or below the minimum")]
+    OrderSizeInvalid,
+    #[msg("Fill price is worse than the order's limit price")]
+    LimitPriceExceeded,
+    #[msg("Reduce-only order would not reduce a position")]
+    ReduceOnlyWouldIncrease,
+    #[msg("No position in this market")]
+    NoPosition,
+    #[msg("Funding is not due yet")]
+    FundingNotDue,
+    #[msg("Account is not below its maintenance margin")]
+    NotLiquidatable,
+    #[msg("A user may not act on itself here")]
+    SelfAction,
+    #[msg("Funding parameters are invalid")]
+    InvalidFundingParameters,
+    #[msg("Risk parameters are invalid")]
+    InvalidRiskParameters,
 }

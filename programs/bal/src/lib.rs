@@ -13,6 +13,7 @@ use anchor_lang::prelude::*;
 
 pub mod controller;
 pub mod error;
+pub mod events;
 pub mod instructions;
 pub mod macros;
 pub mod math;
@@ -143,5 +144,33 @@ pub mod bal {
     /// Admin: sets the AMM's `sqrt_k` with the price kept, paying the cost from the fee pool.
     pub fn update_amm_k(ctx: Context<AdminUpdateAmm>, sqrt_k: u128) -> Result<()> {
         instructions::amm_admin::update_k(ctx, sqrt_k)
+    }
+
+    /// Fills a taker order (market, limit or reduce-only) against the AMM.
+    pub fn place_perp_order(ctx: Context<Trade>, params: OrderParams) -> Result<()> {
+        instructions::trade::place_perp_order(ctx, params)
+    }
+
+    /// Closes the whole position in a market against the AMM, whatever its size.
+    pub fn close_position(ctx: Context<Trade>) -> Result<()> {
+        instructions::trade::close_position(ctx)
+    }
+
+    /// Permissionless, once per funding period: applies the period's funding rate.
+    pub fn update_funding_rate(ctx: Context<UpdateFundingRate>) -> Result<()> {
+        instructions::update_funding_rate::handler(ctx)
+    }
+
+    /// Permissionless: settles a user's P&L in a market into its quote balance.
+    pub fn settle_pnl(ctx: Context<SettlePnl>) -> Result<()> {
+        instructions::settle_pnl::settle_pnl(ctx)
+    }
+
+    /// Permissionless: settles every user in the remaining accounts; `try_mode` skips failures.
+    pub fn settle_pnl_many<'info>(
+        ctx: Context<'info, SettlePnl<'info>>,
+        try_mode: bool,
+    ) -> Result<()> {
+        instructions::settle_pnl::settle_pnl_many(ctx, try_mode)
     }
 }

@@ -1,4 +1,5 @@
 //! Compute units of every instruction on the sBPF ELF, printed as a table with each ceiling.
+use bal::controller::amm_fill::PositionDirection::{Long, Short};
 use bal::instructions::{UpdatePerpMarketParams, UpdateStateParams};
 use bal::math::constants::BASE_PRECISION;
 use bal::state::{MarketStatus, SpotMarket, User};
@@ -7,7 +8,8 @@ use bal_client::pda;
 use bal_tests::ceilings::{ceiling, CU_CEILINGS};
 use bal_tests::env::recorded_compute_units;
 use bal_tests::fixtures::{
-    default_interest_curve, new_trader, set_oracle_price, setup_exchange_with_market,
+    default_interest_curve, market, new_trader, order, set_oracle_price,
+    setup_exchange_with_market, trade, Exchange,
 };
 use bal_tests::{Runtime, TestEnv};
 use solana_signer::Signer;
@@ -100,6 +102,8 @@ async fn exercise_every_instruction(env: &mut TestEnv) {
     .await
     .expect("update_amm_k");
 
+    trade_settle_and_fund(env, &exchange).await;
+
     let user: User = env.load(trader.user).await;
     let market: SpotMarket = env.load(pda::spot_market(0)).await;
     let all = bal::math::spot_balance::deposit_tokens(
@@ -126,6 +130,59 @@ async fn exercise_every_instruction(env: &mut TestEnv) {
     .await
     .expect("delete_user");
 }
+
+/// Two traders on opposite sides, a funding period, and both ways of settling.
+async fn trade_settle_and_fund(env: &mut TestEnv, exchange: &Exchange) {
+    let long = new_trader(env, exchange, 1_000_000_000, 0).await;
+    let short = new_trader(env, exchange, 1_000_000_000, 0).await;
+    let keeper = env.funded_wallet().await;
+    trade(env, exchange, &long, order(Long, 3 * BASE))
+        .await
+        .expect("place_perp_order");
+    trade(env, exchange, &short, order(Short, BASE))
+        .await
+        .expect("place_perp_order");
+    env.advance(3_600, 10).await;
+    set_oracle_price(env, exchange, 101_000_000).await;
+    env.send(
+        "update_funding_rate",
+        &[instructions::update_funding_rate(&market(exchange))],
+        &[&keeper],
+    )
+    .await
+    .expect("update_funding_rate");
+    env.send(
+        "settle_pnl",
+        &[instructions::settle_pnl(short.user, &market(exchange))],
+        &[&keeper],
+    )
+    .await
+    .expect("settle_pnl");
+    env.send(
+        "settle_pnl_many",
+        &[instructions::settle_pnl_many(
+            &[long.user, short.user],
+            &market(exchange),
+            true,
+        )],
+        &[&keeper],
+    )
+    .await
+    .expect("settle_pnl_many");
+    env.send(
+        "close_position",
+        &[instructions::close_position(
+            long.wallet.pubkey(),
+            long.user,
+            &market(exchange),
+        )],
+        &[&long.wallet],
+    )
+    .await
+    .expect("close_position");
+}
+
+const BASE: u64 = BASE_PRECISION as u64;
 
 #[tokio::main]
 async fn main() {

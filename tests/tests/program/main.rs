@@ -4,4 +4,5 @@ mod initialize;
 mod oracle;
 mod perp_market;
 mod spot_market;
+mod trading;
 mod users;

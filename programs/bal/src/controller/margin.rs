@@ -1,19 +1,172 @@
-//! Margin checks on a `User`.
+//! The margin engine: collateral and requirements over every position of a `User`.
+//!
+//! Markets other than the one an instruction names arrive as remaining accounts, in pairs:
+//! for each other active position, in slot order, its `PerpMarket` then that market's oracle.
+use crate::controller::oracle::read_oracle;
 use crate::controller::spot_balance::signed_token_amount;
 use crate::error::BalError;
-use crate::state::{SpotMarket, User};
+use crate::math::funding::funding_payment;
+use crate::math::margin::{base_value, margin_requirement, weighted_pnl};
+use crate::math::oracle::{validate_oracle_price, OracleAction, OracleCheck};
+use crate::math::safe_math::SafeMath;
+use crate::state::{PerpMarket, PerpPosition, SpotMarket, User};
 use crate::validate;
 use anchor_lang::prelude::*;
+use anchor_lang::Discriminator;
 
-/// Initial margin of an account's quote balance: collateral (the balance in tokens, a borrow
-/// counting negative) must cover the requirement. Perp positions carry their own requirement
-/// and unrealized P&L; an account holding one is refused here, where no market is loaded.
-pub fn validate_quote_only_initial_margin(user: &User, spot_market: &SpotMarket) -> Result<()> {
+/// What margin needs of one market, copied out so no account stays borrowed.
+#[derive(Clone, Copy, Debug)]
+pub struct MarketView {
+    pub market_index: u16,
+    /// precision: PRICE
+    pub oracle_price: u64,
+    /// precision: FUNDING_RATE
+    pub cumulative_funding_rate: i64,
+    pub margin_ratio_initial: u32,
+    pub margin_ratio_maintenance: u32,
+    pub unrealized_pnl_asset_weight: u32,
+}
+
+impl MarketView {
+    pub fn new(market: &PerpMarket, oracle_price: u64) -> Self {
+        MarketView {
+            market_index: market.market_index,
+            oracle_price,
+            cumulative_funding_rate: market.funding.cumulative_funding_rate,
+            margin_ratio_initial: market.margin_ratio_initial,
+            margin_ratio_maintenance: market.margin_ratio_maintenance,
+            unrealized_pnl_asset_weight: market.unrealized_pnl_asset_weight,
+        }
+    }
+}
+
+/// The markets a margin calculation may look up, passed by reference (a slice would take two
+/// of the v0 VM's five argument registers).
+#[derive(Clone, Debug, Default)]
+pub struct MarketViews(pub Vec<MarketView>);
+
+impl MarketViews {
+    fn find(&self, market_index: u16) -> Result<&MarketView> {
+        self.0
+            .iter()
+            .find(|v| v.market_index == market_index)
+            .ok_or_else(|| error!(BalError::MarginAccountMissing))
+    }
+}
+
+/// Reads the `(PerpMarket, oracle)` pairs of the remaining accounts, checking each market's
+/// owner and type and that each oracle is its market's, with prices valid for `action`.
+pub fn load_market_views(
+    remaining: &[AccountInfo],
+    action: OracleAction,
+    clock: &Clock,
+) -> Result<MarketViews> {
     validate!(
-        user.perp_positions.iter().all(|p| !p.is_active()),
-        BalError::InsufficientCollateral
+        remaining.len().is_multiple_of(2),
+        BalError::InvalidRemainingAccounts
     );
-    let collateral = signed_token_amount(&user.quote_balance, spot_market)?;
-    validate!(collateral >= 0, BalError::InsufficientCollateral);
+    let mut views = Vec::with_capacity(remaining.len() / 2);
+    for pair in remaining.chunks_exact(2) {
+        let (market_info, oracle_info) = (&pair[0], &pair[1]);
+        validate!(
+            *market_info.owner == crate::ID,
+            BalError::InvalidRemainingAccounts
+        );
+        let data = market_info.try_borrow_data()?;
+        let start = PerpMarket::DISCRIMINATOR.len();
+        validate!(
+            data.len() >= PerpMarket::SPACE && data[..start] == *PerpMarket::DISCRIMINATOR,
+            BalError::InvalidRemainingAccounts
+        );
+        let market: &PerpMarket = bytemuck::from_bytes(&data[start..PerpMarket::SPACE]);
+        let observed = read_oracle(market, oracle_info)?;
+        let price = validate_oracle_price(
+            &OracleCheck {
+                price: &observed,
+                guards: &market.oracle_guards,
+                twap_5min: market.amm.oracle_twap_5min,
+                now: clock.unix_timestamp,
+                slot: clock.slot,
+            },
+            action,
+        )?;
+        views.push(MarketView::new(market, price));
+    }
+    Ok(MarketViews(views))
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MarginType {
+    /// To open or increase risk, and to withdraw.
+    Initial,
+    /// Below it, the account can be liquidated.
+    Maintenance,
+}
+
+/// Collateral against requirement. precision: QUOTE
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct MarginSummary {
+    pub collateral: i128,
+    pub requirement: u128,
+}
+
+impl MarginSummary {
+    pub fn meets_requirement(&self) -> bool {
+        self.collateral >= self.requirement as i128
+    }
+}
+
+/// Unrealized P&L of a position at `view`'s price, unsettled funding included. precision: QUOTE
+pub fn position_pnl(position: &PerpPosition, view: &MarketView) -> Result<i128> {
+    let funding_delta = view
+        .cumulative_funding_rate
+        .safe_sub(position.last_cumulative_funding_rate)?;
+    let funding = funding_payment(position.base_asset_amount, funding_delta)? as i128;
+    base_value(position.base_asset_amount, view.oracle_price)?
+        .safe_add(position.quote_asset_amount as i128)?
+        .safe_add(funding)
+}
+
+/// Collateral (quote balance plus weighted unrealized P&L) and the requirement of `kind` over
+/// every active position; each must have its market in `views`.
+pub fn margin_summary(
+    user: &User,
+    spot: &SpotMarket,
+    views: &MarketViews,
+    kind: MarginType,
+) -> Result<MarginSummary> {
+    let mut summary = MarginSummary {
+        collateral: signed_token_amount(&user.quote_balance, spot)?,
+        requirement: 0,
+    };
+    for position in user.perp_positions.iter().filter(|p| p.is_active()) {
+        let view = views.find(position.market_index)?;
+        let pnl = position_pnl(position, view)?;
+        summary.collateral = summary
+            .collateral
+            .safe_add(weighted_pnl(pnl, view.unrealized_pnl_asset_weight)?)?;
+        let ratio = match kind {
+            MarginType::Initial => view.margin_ratio_initial.max(user.custom_margin_ratio),
+            MarginType::Maintenance => view.margin_ratio_maintenance,
+        };
+        summary.requirement = summary.requirement.safe_add(margin_requirement(
+            position.base_asset_amount,
+            view.oracle_price,
+            ratio,
+        )?)?;
+    }
+    Ok(summary)
+}
+
+/// Refuses unless the account meets its initial margin.
+pub fn validate_initial_margin(user: &User, spot: &SpotMarket, views: &MarketViews) -> Result<()> {
+    let summary = margin_summary(user, spot, views, MarginType::Initial)?;
+    validate!(
+        summary.meets_requirement(),
+        BalError::InsufficientCollateral,
+        "collateral {} < initial requirement {}",
+        summary.collateral,
+        summary.requirement
+    );
     Ok(())
 }

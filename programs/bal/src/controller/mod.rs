@@ -1,7 +1,12 @@
 //! State transitions on loaded accounts. Instructions call these after their checks.
 pub mod account_creation;
 pub mod amm;
+pub mod amm_fill;
+pub mod funding;
 pub mod margin;
 pub mod oracle;
+pub mod pnl;
+pub mod position;
 pub mod spot_balance;
 pub mod token;
+pub mod trade;

@@ -58,6 +58,15 @@ pub fn oracle_price_for(
         window: ORACLE_TWAP_5MIN_SECONDS,
         max_divergence: market.oracle_guards.max_twap_divergence,
     })?;
+    let funding = &mut market.funding;
+    funding.oracle_twap = updated_twap(&TwapUpdate {
+        twap: funding.oracle_twap,
+        last_ts: amm.last_oracle_twap_ts,
+        price,
+        now: clock.unix_timestamp,
+        window: funding.funding_period,
+        max_divergence: market.oracle_guards.max_twap_divergence,
+    })?;
     amm.last_oracle_twap_ts = clock.unix_timestamp;
     amm.last_oracle_price = price;
     Ok(price)

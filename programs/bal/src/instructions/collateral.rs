@@ -1,6 +1,6 @@
 //! `deposit` and `withdraw`: quote tokens in and out of a subaccount. They move the same
 //! accounts, so they share one accounts struct.
-use crate::controller::margin::validate_quote_only_initial_margin;
+use crate::controller::margin::{load_market_views, validate_initial_margin};
 use crate::controller::spot_balance::{
     accrue_interest, signed_token_amount, update_quote_balance, validate_vault_covers,
 };
@@ -8,6 +8,7 @@ use crate::controller::token::{
     transfer_from_vault, transfer_to_vault, QuoteTransfer, VaultSigner,
 };
 use crate::error::BalError;
+use crate::math::oracle::OracleAction;
 use crate::math::safe_math::SafeMath;
 use crate::state::{pause, SpotMarket, State, User, SPOT_MARKET_SEED, STATE_SEED};
 use crate::validate;
@@ -101,7 +102,8 @@ pub fn deposit(ctx: Context<MoveCollateral>, amount: u64) -> Result<()> {
 }
 
 /// Withdraws `amount` quote tokens. Taking more than the deposit borrows, which needs
-/// `allow_borrow`; either way the account must stay above its initial margin.
+/// `allow_borrow`; either way the account must stay above its initial margin. Remaining
+/// accounts: a `(PerpMarket, oracle)` pair for every active position, in slot order.
 pub fn withdraw(ctx: Context<MoveCollateral>, amount: u64, allow_borrow: bool) -> Result<()> {
     let accounts = &ctx.accounts;
     validate!(
@@ -109,6 +111,8 @@ pub fn withdraw(ctx: Context<MoveCollateral>, amount: u64, allow_borrow: bool) -
         BalError::OperationPaused
     );
     validate!(amount > 0, BalError::ZeroAmount);
+    let clock = Clock::get()?;
+    let views = load_market_views(ctx.remaining_accounts, OracleAction::Margin, &clock)?;
     let signer = {
         let mut user = accounts.user.load_mut()?;
         validate!(
@@ -116,7 +120,7 @@ pub fn withdraw(ctx: Context<MoveCollateral>, amount: u64, allow_borrow: bool) -
             BalError::NotUserAuthority
         );
         let mut market = accounts.spot_market.load_mut()?;
-        accrue_interest(&mut market, Clock::get()?.unix_timestamp)?;
+        accrue_interest(&mut market, clock.unix_timestamp)?;
         let available = signed_token_amount(&user.quote_balance, &market)?;
         validate!(
             allow_borrow || available >= amount as i128,
@@ -124,7 +128,7 @@ pub fn withdraw(ctx: Context<MoveCollateral>, amount: u64, allow_borrow: bool) -
         );
         update_quote_balance(&mut user.quote_balance, &mut market, -(amount as i128))?;
         user.total_withdrawals = user.total_withdrawals.safe_add(amount)?;
-        validate_quote_only_initial_margin(&user, &market)?;
+        validate_initial_margin(&user, &market, &views)?;
         user.invariant()?;
         market.invariant()?;
         VaultSigner {

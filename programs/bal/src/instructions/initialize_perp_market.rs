@@ -8,8 +8,8 @@ use crate::math::constants::{
 };
 use crate::math::oracle::OracleAction;
 use crate::state::{
-    MarginRatios, MarketStatus, OracleGuards, OracleSource, OrderSizes, PerpMarket, SpreadParams,
-    State, PERP_MARKET_SEED, STATE_SEED,
+    FundingParams, MarginRatios, MarketStatus, OracleGuards, OracleSource, OrderSizes, PerpMarket,
+    RiskParams, SpreadParams, State, PERP_MARKET_SEED, STATE_SEED,
 };
 use crate::validate;
 use anchor_lang::prelude::*;
@@ -30,6 +30,8 @@ pub struct InitializePerpMarketParams {
     pub margin_ratios: MarginRatios,
     pub order_sizes: OrderSizes,
     pub oracle_guards: OracleGuards,
+    pub funding: FundingParams,
+    pub risk: RiskParams,
 }
 
 /// The market's address is checked in the handler rather than with `seeds` here: reading the
@@ -68,6 +70,8 @@ pub fn handler(
     params.margin_ratios.validate()?;
     params.order_sizes.validate()?;
     params.oracle_guards.validate()?;
+    params.funding.validate()?;
+    params.risk.validate()?;
     crate::instructions::initialize_user::validate_name(&params.name)?;
 
     let accounts = &ctx.accounts;
@@ -101,6 +105,9 @@ pub fn handler(
         market.min_order_size = params.order_sizes.min_size;
         market.version = ACCOUNT_VERSION;
         market.bump = bump;
+        market.set_funding_params(&params.funding);
+        market.set_risk_params(&params.risk);
+        market.funding.last_funding_ts = clock.unix_timestamp;
 
         let oracle_price = oracle_price_for(market, &oracle, OracleAction::Repeg, &clock)?;
         let amm = &mut market.amm;

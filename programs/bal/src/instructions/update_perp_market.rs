@@ -2,8 +2,8 @@ use crate::controller::amm::refresh_derived_reserves;
 use crate::error::BalError;
 use crate::math::constants::{MAX_CONCENTRATION_COEF, MIN_CONCENTRATION_COEF};
 use crate::state::{
-    validate_pause_bits, MarginRatios, MarketStatus, OracleGuards, OrderSizes, PerpMarket,
-    SpreadParams, State, PERP_MARKET_SEED, STATE_SEED,
+    validate_pause_bits, FundingParams, MarginRatios, MarketStatus, OracleGuards, OrderSizes,
+    PerpMarket, RiskParams, SpreadParams, State, PERP_MARKET_SEED, STATE_SEED,
 };
 use crate::validate;
 use anchor_lang::prelude::*;
@@ -16,6 +16,8 @@ pub struct UpdatePerpMarketParams {
     pub order_sizes: Option<OrderSizes>,
     pub spreads: Option<SpreadParams>,
     pub oracle_guards: Option<OracleGuards>,
+    pub funding: Option<FundingParams>,
+    pub risk: Option<RiskParams>,
     /// precision: PERCENTAGE; the current base reserve must stay inside the new bounds.
     pub concentration_coef: Option<u32>,
     pub status: Option<MarketStatus>,
@@ -56,6 +58,14 @@ pub fn handler(ctx: Context<UpdatePerpMarket>, params: UpdatePerpMarketParams) -
     if let Some(guards) = params.oracle_guards {
         guards.validate()?;
         market.oracle_guards = guards;
+    }
+    if let Some(funding) = params.funding {
+        funding.validate()?;
+        market.set_funding_params(&funding);
+    }
+    if let Some(risk) = params.risk {
+        risk.validate()?;
+        market.set_risk_params(&risk);
     }
     if let Some(coef) = params.concentration_coef {
         validate!(

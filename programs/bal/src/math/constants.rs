@@ -46,3 +46,20 @@ pub const MAX_CONCENTRATION_COEF: u32 = 10_000_000;
 pub const MAX_SPREAD: u32 = 100_000;
 /// Window of the short oracle TWAP that divergence is measured against.
 pub const ORACLE_TWAP_5MIN_SECONDS: i64 = 300;
+
+/// base (BASE) × funding rate (FUNDING_RATE) / this = quote (QUOTE): 1e9 × 1e9 / 1e12 = 1e6.
+pub const FUNDING_PAYMENT_DIVISOR: i128 =
+    (BASE_PRECISION * FUNDING_RATE_PRECISION / QUOTE_PRECISION) as i128;
+/// price (PRICE) × this = funding rate (FUNDING_RATE): quote per base at 1e9.
+pub const PRICE_TO_FUNDING_RATE: i128 = (FUNDING_RATE_PRECISION / PRICE_PRECISION) as i128;
+/// The premium is spread over a day of periods: a one-hour period pays 1/24 of it.
+pub const FUNDING_PERIODS_PER_PREMIUM: i128 = 24;
+/// base (BASE) × price (PRICE) / this = quote (QUOTE).
+pub const BASE_TIMES_PRICE_TO_QUOTE: i128 =
+    (BASE_PRECISION * PRICE_PRECISION / QUOTE_PRECISION) as i128;
+/// Margin every open position needs on top of its ratio, so dust positions are not free.
+/// precision: QUOTE
+pub const MARGIN_PER_POSITION: u128 = 10_000;
+/// How fast a spread widens with the AMM's inventory: the widening side's half spread grows by
+/// this many times the inventory's share of `sqrt_k` (10 doubles it at 10%).
+pub const INVENTORY_SPREAD_SCALE: u128 = 10;

@@ -1,8 +1,12 @@
 //! Pure arithmetic: no accounts, no side effects, tests beside each module.
 pub mod amm;
 pub mod constants;
+pub mod funding;
 pub mod interest;
+pub mod margin;
 pub mod oracle;
+pub mod position;
 pub mod safe_math;
 pub mod spot_balance;
+pub mod spread;
 pub mod wide;

@@ -48,12 +48,42 @@ fn math_error() -> Error {
     error!(BalError::MathError)
 }
 
+/// `i64` divides through `i128`: signed 64-bit division does not build for the sBPF v0 VM,
+/// 128-bit division is a library call that does.
+impl SafeMath for i64 {
+    #[track_caller]
+    #[inline(always)]
+    fn safe_add(self, rhs: Self) -> Result<Self> {
+        self.checked_add(rhs).ok_or_else(math_error)
+    }
+    #[track_caller]
+    #[inline(always)]
+    fn safe_sub(self, rhs: Self) -> Result<Self> {
+        self.checked_sub(rhs).ok_or_else(math_error)
+    }
+    #[track_caller]
+    #[inline(always)]
+    fn safe_mul(self, rhs: Self) -> Result<Self> {
+        self.checked_mul(rhs).ok_or_else(math_error)
+    }
+    #[track_caller]
+    #[inline(always)]
+    fn safe_div(self, rhs: Self) -> Result<Self> {
+        let quotient = (self as i128)
+            .checked_div(rhs as i128)
+            .ok_or_else(math_error)?;
+        i64::try_from(quotient).map_err(|_| math_error())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn overflow_and_division_by_zero_are_errors() {
+        assert_eq!((-7i64).safe_div(2).unwrap(), -3);
+        assert!(i64::MIN.safe_div(-1).is_err());
         assert!(u64::MAX.safe_add(1).is_err());
         assert!(0u64.safe_sub(1).is_err());
         assert!(u128::MAX.safe_mul(2).is_err());

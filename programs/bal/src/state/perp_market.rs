@@ -142,6 +142,29 @@ impl Amm {
     }
 }
 
+/// Funding: one cumulative rate for longs and shorts, from the premium of the mark TWAP over
+/// the oracle TWAP, settled lazily by every position.
+#[zero_copy]
+#[derive(Default, Debug, PartialEq, Eq)]
+pub struct FundingState {
+    /// Σ of every funding rate so far: a position of one base pays the difference between now
+    /// and its snapshot. precision: FUNDING_RATE (quote per base)
+    pub cumulative_funding_rate: i64,
+    /// precision: FUNDING_RATE
+    pub last_funding_rate: i64,
+    pub last_funding_ts: i64,
+    /// Seconds between funding updates.
+    pub funding_period: i64,
+    /// Oracle price averaged over the funding period. precision: PRICE
+    pub oracle_twap: u64,
+    /// Fill price averaged over the funding period. precision: PRICE
+    pub mark_twap: u64,
+    pub last_mark_twap_ts: i64,
+    /// Cap on one period's rate, as a share of the oracle TWAP. precision: PERCENTAGE
+    pub max_funding_rate: u32,
+    pub padding: u32,
+}
+
 /// Parameters an admin sets on a market's AMM spreads and bounds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, AnchorSerialize, AnchorDeserialize)]
 pub struct SpreadParams {
@@ -169,6 +192,7 @@ pub struct PerpMarket {
     /// Pyth feed id the oracle account must carry (zero for a program oracle).
     pub pyth_feed_id: [u8; 32],
     pub amm: Amm,
+    pub funding: FundingState,
     pub oracle_guards: OracleGuards,
     /// Quote held to pay repegs, k changes and the AMM's funding. precision: QUOTE
     pub fee_pool: u64,
@@ -184,6 +208,12 @@ pub struct PerpMarket {
     pub margin_ratio_initial: u32,
     /// precision: MARGIN
     pub margin_ratio_maintenance: u32,
+    /// Share of a liquidated position's notional charged as the liquidation fee.
+    /// precision: PERCENTAGE
+    pub liquidation_fee: u32,
+    /// Weight of unrealized gains in collateral (losses always count in full).
+    /// precision: PERCENTAGE
+    pub unrealized_pnl_asset_weight: u32,
     /// Bits of `state::pause` paused on this market only.
     pub paused_operations: u32,
     pub market_index: u16,
@@ -194,11 +224,12 @@ pub struct PerpMarket {
     pub version: u8,
     pub bump: u8,
     pub padding: [u8; 6],
-    /// Room for the LP aggregates, accumulators, funding state and performance history.
-    pub reserved: [u8; 2048],
+    /// Room for the LP aggregates, accumulators and performance history.
+    pub reserved: [u8; 1976],
 }
 
 const _: () = assert!(std::mem::size_of::<Amm>() == 152);
+const _: () = assert!(std::mem::size_of::<FundingState>() == 64);
 const _: () = assert!(std::mem::size_of::<PerpMarket>() == 2384);
 const _: () = assert!(std::mem::align_of::<PerpMarket>() == 8);
 
@@ -218,6 +249,44 @@ impl MarginRatios {
                 && self.initial <= MARGIN_PRECISION
                 && self.initial >= MARGIN_PRECISION / 100,
             BalError::InvalidMarginRatio
+        );
+        Ok(())
+    }
+}
+
+/// Funding cadence and cap an admin sets.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, AnchorSerialize, AnchorDeserialize)]
+pub struct FundingParams {
+    /// Seconds between funding updates: a minute to a week.
+    pub period: i64,
+    /// Cap on one period's rate as a share of the oracle TWAP. precision: PERCENTAGE
+    pub max_rate: u32,
+}
+
+impl FundingParams {
+    pub fn validate(&self) -> Result<()> {
+        validate!(
+            (60..=7 * 24 * 3_600).contains(&self.period)
+                && self.max_rate <= PERCENTAGE_PRECISION / 10,
+            BalError::InvalidFundingParameters
+        );
+        Ok(())
+    }
+}
+
+/// Liquidation fee and the weight of unrealized gains an admin sets. precision: PERCENTAGE
+#[derive(Clone, Copy, Debug, PartialEq, Eq, AnchorSerialize, AnchorDeserialize)]
+pub struct RiskParams {
+    pub liquidation_fee: u32,
+    pub unrealized_pnl_asset_weight: u32,
+}
+
+impl RiskParams {
+    pub fn validate(&self) -> Result<()> {
+        validate!(
+            self.liquidation_fee <= PERCENTAGE_PRECISION / 10
+                && self.unrealized_pnl_asset_weight <= PERCENTAGE_PRECISION,
+            BalError::InvalidRiskParameters
         );
         Ok(())
     }
@@ -257,6 +326,30 @@ impl PerpMarket {
         self.paused_operations & operation != 0
     }
 
+    pub fn funding_params(&self) -> FundingParams {
+        FundingParams {
+            period: self.funding.funding_period,
+            max_rate: self.funding.max_funding_rate,
+        }
+    }
+
+    pub fn set_funding_params(&mut self, params: &FundingParams) {
+        self.funding.funding_period = params.period;
+        self.funding.max_funding_rate = params.max_rate;
+    }
+
+    pub fn risk_params(&self) -> RiskParams {
+        RiskParams {
+            liquidation_fee: self.liquidation_fee,
+            unrealized_pnl_asset_weight: self.unrealized_pnl_asset_weight,
+        }
+    }
+
+    pub fn set_risk_params(&mut self, params: &RiskParams) {
+        self.liquidation_fee = params.liquidation_fee;
+        self.unrealized_pnl_asset_weight = params.unrealized_pnl_asset_weight;
+    }
+
     pub fn margin_ratios(&self) -> MarginRatios {
         MarginRatios {
             initial: self.margin_ratio_initial,
@@ -283,6 +376,8 @@ impl PerpMarket {
         }
         .validate()?;
         self.oracle_guards.validate()?;
+        self.funding_params().validate()?;
+        self.risk_params().validate()?;
         let amm = &self.amm;
         validate!(
             (MIN_CONCENTRATION_COEF..=MAX_CONCENTRATION_COEF).contains(&amm.concentration_coef),

@@ -1,0 +1,127 @@
+//! A taker's fill against the AMM: priced on the spread curve of its side, booked on the real
+//! curve, so the spread stays with the AMM.
+use crate::controller::amm::refresh_derived_reserves;
+use crate::error::BalError;
+use crate::math::amm::{reserve_to_quote, spread_curve, swap_base, Curve, Round, SwapDirection};
+use crate::math::constants::PERCENTAGE_PRECISION;
+use crate::math::oracle::{updated_twap, TwapUpdate};
+use crate::math::safe_math::SafeMath;
+use crate::math::spread::{spreads, SpreadInputs};
+use crate::state::PerpMarket;
+use crate::validate;
+use anchor_lang::prelude::*;
+
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PositionDirection {
+    Long,
+    Short,
+}
+
+impl PositionDirection {
+    pub fn opposite(self) -> Self {
+        match self {
+            PositionDirection::Long => PositionDirection::Short,
+            PositionDirection::Short => PositionDirection::Long,
+        }
+    }
+}
+
+/// The outcome of a fill before it is booked.
+#[derive(Clone, Copy, Debug)]
+pub struct AmmFill {
+    /// precision: BASE
+    pub base: u64,
+    /// What the taker pays (long) or receives (short). precision: QUOTE
+    pub quote: u64,
+    pub curve: Curve,
+}
+
+/// Prices `base` for a taker in `direction` without changing the market.
+pub fn quote_amm_fill(
+    market: &PerpMarket,
+    direction: PositionDirection,
+    base: u64,
+    oracle_price: u64,
+) -> Result<AmmFill> {
+    let amm = &market.amm;
+    let curve = amm.curve();
+    let (long_spread, short_spread) = spreads(&SpreadInputs {
+        base_spread: amm.base_spread,
+        max_spread: amm.max_spread,
+        base_asset_amount_with_amm: amm.base_asset_amount_with_amm,
+        sqrt_k: curve.sqrt_k,
+        oracle_price,
+        oracle_twap_5min: amm.oracle_twap_5min,
+    })?;
+    let amount = base as u128;
+    let (quote, after) = match direction {
+        PositionDirection::Long => {
+            let ask = spread_curve(&curve, long_spread, SwapDirection::Remove)?;
+            let ask_after = swap_base(&ask, amount, SwapDirection::Remove)?;
+            let paid = reserve_to_quote(
+                ask_after.quote.safe_sub(ask.quote)?,
+                amm.peg_multiplier,
+                Round::Up,
+            )?;
+            (paid, swap_base(&curve, amount, SwapDirection::Remove)?)
+        }
+        PositionDirection::Short => {
+            let bid = spread_curve(&curve, short_spread, SwapDirection::Add)?;
+            let bid_after = swap_base(&bid, amount, SwapDirection::Add)?;
+            let received = reserve_to_quote(
+                bid.quote.safe_sub(bid_after.quote)?,
+                amm.peg_multiplier,
+                Round::Down,
+            )?;
+            (received, swap_base(&curve, amount, SwapDirection::Add)?)
+        }
+    };
+    validate!(
+        after.base >= amm.min_base_asset_reserve.get()
+            && after.base <= amm.max_base_asset_reserve.get(),
+        BalError::AmmReserveBounds
+    );
+    Ok(AmmFill {
+        base,
+        quote: u64::try_from(quote).map_err(|_| BalError::MathError)?,
+        curve: after,
+    })
+}
+
+/// Average price of a fill. precision: PRICE
+pub fn fill_price(base: u64, quote: u64) -> Result<u64> {
+    let price = crate::math::wide::mul_div_floor(
+        quote as u128,
+        crate::math::constants::BASE_PRECISION,
+        base.max(1) as u128,
+    )?;
+    u64::try_from(price).map_err(|_| error!(BalError::MathError))
+}
+
+/// Books a priced fill on the market: the new curve, the users' net base, the derived
+/// reserves and the mark TWAP.
+pub fn book_amm_fill(
+    market: &mut PerpMarket,
+    direction: PositionDirection,
+    fill: &AmmFill,
+    now: i64,
+) -> Result<()> {
+    let base = i64::try_from(fill.base).map_err(|_| BalError::MathError)?;
+    let amm = &mut market.amm;
+    amm.set_curve(&fill.curve);
+    amm.base_asset_amount_with_amm = match direction {
+        PositionDirection::Long => amm.base_asset_amount_with_amm.safe_add(base)?,
+        PositionDirection::Short => amm.base_asset_amount_with_amm.safe_sub(base)?,
+    };
+    let funding = &mut market.funding;
+    funding.mark_twap = updated_twap(&TwapUpdate {
+        twap: funding.mark_twap,
+        last_ts: funding.last_mark_twap_ts,
+        price: fill_price(fill.base, fill.quote)?,
+        now,
+        window: funding.funding_period,
+        max_divergence: PERCENTAGE_PRECISION,
+    })?;
+    funding.last_mark_twap_ts = now;
+    refresh_derived_reserves(market)
+}

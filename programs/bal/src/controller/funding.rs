@@ -1,0 +1,67 @@
+//! The periodic funding update.
+use crate::error::BalError;
+use crate::math::amm::reserve_price;
+use crate::math::constants::{FUNDING_PAYMENT_DIVISOR, PERCENTAGE_PRECISION};
+use crate::math::funding::{funding_rate, FundingInputs};
+use crate::math::oracle::{updated_twap, TwapUpdate};
+use crate::math::safe_math::SafeMath;
+use crate::state::PerpMarket;
+use crate::validate;
+use anchor_lang::prelude::*;
+
+/// The AMM's side of one funding update. precision: QUOTE
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FundingUpdate {
+    /// precision: FUNDING_RATE
+    pub rate: i64,
+    /// What the AMM paid from the fee pool (positive) for its inventory; its receipts arrive
+    /// in the P&L pool as users settle.
+    pub amm_paid: u64,
+}
+
+/// Applies one period's funding once the period has passed: the mark TWAP takes the current
+/// reserve price, the rate goes into the cumulative rate, and when the AMM's inventory pays,
+/// the fee pool moves that quote into the P&L pool so the receiving users can be paid.
+pub fn update_funding(market: &mut PerpMarket, now: i64) -> Result<FundingUpdate> {
+    let funding = &market.funding;
+    validate!(
+        now >= funding.last_funding_ts.safe_add(funding.funding_period)?,
+        BalError::FundingNotDue
+    );
+    let mark = reserve_price(&market.amm.curve(), market.amm.peg_multiplier)?;
+    let mark_twap = updated_twap(&TwapUpdate {
+        twap: funding.mark_twap,
+        last_ts: funding.last_mark_twap_ts,
+        price: mark,
+        now,
+        window: funding.funding_period,
+        max_divergence: PERCENTAGE_PRECISION,
+    })?;
+    let rate = funding_rate(&FundingInputs {
+        mark_twap,
+        oracle_twap: funding.oracle_twap,
+        max_funding_rate: funding.max_funding_rate,
+        base_asset_amount_with_amm: market.amm.base_asset_amount_with_amm,
+        fee_pool: market.fee_pool,
+    })?;
+    // Users pay net × rate; the AMM, holding −net, pays when that is negative (rounded up).
+    let users_pay = (market.amm.base_asset_amount_with_amm as i128).safe_mul(rate as i128)?;
+    let amm_paid = if users_pay < 0 {
+        let owed = (-users_pay).safe_add(FUNDING_PAYMENT_DIVISOR - 1)? / FUNDING_PAYMENT_DIVISOR;
+        u64::try_from(owed)
+            .map_err(|_| BalError::MathError)?
+            .min(market.fee_pool)
+    } else {
+        0
+    };
+    market.fee_pool = market.fee_pool.safe_sub(amm_paid)?;
+    market.pnl_pool = market.pnl_pool.safe_add(amm_paid)?;
+
+    let funding = &mut market.funding;
+    funding.mark_twap = mark_twap;
+    funding.last_mark_twap_ts = now;
+    funding.cumulative_funding_rate = funding.cumulative_funding_rate.safe_add(rate)?;
+    funding.last_funding_rate = rate;
+    funding.last_funding_ts = now;
+    Ok(FundingUpdate { rate, amm_paid })
+}

@@ -1,0 +1,65 @@
+//! Settling a position's P&L into the quote balance, through the market's P&L pool. Planned
+//! first (reads only, may refuse), then committed, so a keeper's batch can skip a user whose
+//! plan fails without leaving anything half-written.
+use crate::controller::margin::{position_pnl, MarketView};
+use crate::controller::position::{find_position, release_if_empty, settle_funding};
+use crate::controller::spot_balance::update_quote_balance;
+use crate::error::BalError;
+use crate::math::safe_math::SafeMath;
+use crate::state::{PerpMarket, SpotMarket, User};
+use anchor_lang::prelude::*;
+
+/// What settling one position will move.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SettlePlan {
+    pub slot: usize,
+    /// Into the quote balance; negative for a loss. precision: QUOTE
+    pub amount: i64,
+}
+
+/// The settlement of `user`'s position in `market` at `view`'s price, or `None` when there is
+/// no position. Losses are paid in full (a balance may go negative: a borrow); gains only as
+/// far as the P&L pool holds them.
+pub fn plan_settle_pnl(
+    user: &User,
+    market: &PerpMarket,
+    view: &MarketView,
+) -> Result<Option<SettlePlan>> {
+    let Some(slot) = find_position(user, market.market_index) else {
+        return Ok(None);
+    };
+    let pnl = position_pnl(&user.perp_positions[slot], view)?;
+    let amount = if pnl > 0 {
+        pnl.min(market.pnl_pool as i128)
+    } else {
+        pnl
+    };
+    Ok(Some(SettlePlan {
+        slot,
+        amount: i64::try_from(amount).map_err(|_| BalError::MathError)?,
+    }))
+}
+
+/// Books a plan: funding into the position, the amount out of its quote and into the quote
+/// balance, and the P&L pool's side.
+pub fn commit_settle_pnl(
+    plan: &SettlePlan,
+    user: &mut User,
+    spot: &mut SpotMarket,
+    market: &mut PerpMarket,
+) -> Result<()> {
+    let position = &mut user.perp_positions[plan.slot];
+    settle_funding(position, market.funding.cumulative_funding_rate)?;
+    position.quote_asset_amount = position.quote_asset_amount.safe_sub(plan.amount)?;
+    release_if_empty(position);
+    update_quote_balance(&mut user.quote_balance, spot, plan.amount as i128)?;
+    let magnitude = plan.amount.unsigned_abs();
+    if plan.amount >= 0 {
+        market.pnl_pool = market.pnl_pool.safe_sub(magnitude)?;
+        spot.perp_pools_balance = spot.perp_pools_balance.safe_sub(magnitude)?;
+    } else {
+        market.pnl_pool = market.pnl_pool.safe_add(magnitude)?;
+        spot.perp_pools_balance = spot.perp_pools_balance.safe_add(magnitude)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,124 @@
+//! A taker's trade against the AMM, booked on the market, the position and the fee pool.
+use crate::controller::amm_fill::{book_amm_fill, fill_price, quote_amm_fill, PositionDirection};
+use crate::controller::position::{open_position, release_if_empty, settle_funding};
+use crate::controller::spot_balance::update_quote_balance;
+use crate::error::BalError;
+use crate::math::constants::PERCENTAGE_PRECISION;
+use crate::math::position::{apply_fill, Fill};
+use crate::math::safe_math::SafeMath;
+use crate::math::wide::mul_div_ceil;
+use crate::state::{PerpMarket, SpotMarket, User};
+use crate::validate;
+use anchor_lang::prelude::*;
+
+/// A taker order as resolved by the instruction: its size is final (steps, reduce-only and
+/// position size already applied).
+#[derive(Clone, Copy, Debug)]
+pub struct TakerOrder {
+    pub direction: PositionDirection,
+    /// precision: BASE
+    pub base: u64,
+    /// Worst acceptable average price, if any. precision: PRICE
+    pub limit_price: Option<u64>,
+    /// precision: PRICE
+    pub oracle_price: u64,
+    /// precision: PERCENTAGE
+    pub fee_rate: u32,
+    pub now: i64,
+}
+
+/// What a trade did, for its record.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TradeOutcome {
+    /// precision: BASE
+    pub base: u64,
+    /// precision: QUOTE
+    pub quote: u64,
+    /// precision: QUOTE
+    pub fee: u64,
+    /// precision: PRICE
+    pub price: u64,
+    /// P&L the trade realized on the position. precision: QUOTE
+    pub realized_pnl: i64,
+    /// Base of the position before and after. precision: BASE
+    pub base_before: i64,
+    pub base_after: i64,
+}
+
+impl TradeOutcome {
+    /// Whether the position grew or changed side: such trades need initial margin after.
+    pub fn increases_risk(&self) -> bool {
+        self.base_after.unsigned_abs() > self.base_before.unsigned_abs()
+            || (self.base_before != 0
+                && (self.base_after > 0) != (self.base_before > 0)
+                && self.base_after != 0)
+    }
+}
+
+/// Fills `order` against the AMM for `user`. The fee (rounded up) is taken from the quote
+/// balance into the market's fee pool at once.
+pub fn trade_against_amm(
+    user: &mut User,
+    spot: &mut SpotMarket,
+    market: &mut PerpMarket,
+    order: &TakerOrder,
+) -> Result<TradeOutcome> {
+    let fill = quote_amm_fill(market, order.direction, order.base, order.oracle_price)?;
+    let price = fill_price(fill.base, fill.quote)?;
+    if let Some(limit) = order.limit_price {
+        let within = match order.direction {
+            PositionDirection::Long => price <= limit,
+            PositionDirection::Short => price >= limit,
+        };
+        validate!(
+            within,
+            BalError::LimitPriceExceeded,
+            "fill price {} limit {}",
+            price,
+            limit
+        );
+    }
+    book_amm_fill(market, order.direction, &fill, order.now)?;
+
+    let index = open_position(
+        user,
+        market.market_index,
+        market.funding.cumulative_funding_rate,
+    )?;
+    let position = &mut user.perp_positions[index];
+    settle_funding(position, market.funding.cumulative_funding_rate)?;
+    let base = i64::try_from(fill.base).map_err(|_| BalError::MathError)?;
+    let quote = i64::try_from(fill.quote).map_err(|_| BalError::MathError)?;
+    let trader = match order.direction {
+        PositionDirection::Long => Fill {
+            base,
+            quote: -quote,
+        },
+        PositionDirection::Short => Fill { base: -base, quote },
+    };
+    let base_before = position.base_asset_amount;
+    let realized_pnl = apply_fill(position, &trader)?;
+    let base_after = position.base_asset_amount;
+
+    let fee = u64::try_from(mul_div_ceil(
+        fill.quote as u128,
+        order.fee_rate as u128,
+        PERCENTAGE_PRECISION as u128,
+    )?)
+    .map_err(|_| BalError::MathError)?;
+    position.quote_break_even_amount = position.quote_break_even_amount.safe_sub(fee as i64)?;
+    release_if_empty(position);
+    update_quote_balance(&mut user.quote_balance, spot, -(fee as i128))?;
+    market.fee_pool = market.fee_pool.safe_add(fee)?;
+    market.total_fees = market.total_fees.safe_add(fee)?;
+    spot.perp_pools_balance = spot.perp_pools_balance.safe_add(fee)?;
+    Ok(TradeOutcome {
+        base: fill.base,
+        quote: fill.quote,
+        fee,
+        price,
+        realized_pnl,
+        base_before,
+        base_after,
+    })
+}

@@ -1,0 +1,82 @@
+//! Typed, fixed-size records, emitted through `emit_cpi!` (a self-CPI whose data truncated or
+//! spoofed program logs cannot hide or forge).
+use anchor_lang::prelude::*;
+
+/// Which liquidity filled an order.
+pub mod liquidity {
+    /// The AMM's curve.
+    pub const AMM: u8 = 0;
+}
+
+#[event]
+pub struct FillRecord {
+    pub ts: i64,
+    pub user: Pubkey,
+    pub market_index: u16,
+    /// 0 long, 1 short.
+    pub direction: u8,
+    /// `liquidity::*`.
+    pub liquidity: u8,
+    /// precision: BASE
+    pub base: u64,
+    /// precision: QUOTE
+    pub quote: u64,
+    /// precision: QUOTE
+    pub fee: u64,
+    /// Average fill price. precision: PRICE
+    pub price: u64,
+    /// precision: PRICE
+    pub oracle_price: u64,
+    /// precision: QUOTE
+    pub realized_pnl: i64,
+    /// The AMM side: users' net base against it after the fill. precision: BASE
+    pub amm_base_after: i64,
+}
+
+#[event]
+pub struct FundingRecord {
+    pub ts: i64,
+    pub market_index: u16,
+    /// precision: FUNDING_RATE
+    pub rate: i64,
+    /// precision: FUNDING_RATE
+    pub cumulative_funding_rate: i64,
+    /// precision: PRICE
+    pub mark_twap: u64,
+    /// precision: PRICE
+    pub oracle_twap: u64,
+    /// What the AMM paid from the fee pool. precision: QUOTE
+    pub amm_paid: u64,
+    /// Users' net base against the AMM. precision: BASE
+    pub base_asset_amount_with_amm: i64,
+}
+
+#[event]
+pub struct SettlePnlRecord {
+    pub ts: i64,
+    pub user: Pubkey,
+    pub market_index: u16,
+    /// Moved into the quote balance; negative for a loss. precision: QUOTE
+    pub amount: i64,
+    /// precision: PRICE
+    pub oracle_price: u64,
+}
+
+#[event]
+pub struct LiquidationRecord {
+    pub ts: i64,
+    pub user: Pubkey,
+    pub liquidator: Pubkey,
+    pub market_index: u16,
+    /// precision: BASE
+    pub base_closed: u64,
+    /// precision: QUOTE
+    pub fee_to_liquidator: u64,
+    /// precision: QUOTE
+    pub fee_to_insurance: u64,
+    /// Debt left after every position closed, paid by the fee pool and then socialized across
+    /// depositors. precision: QUOTE
+    pub bankruptcy_covered_by_insurance: u64,
+    /// precision: QUOTE
+    pub bankruptcy_socialized: u64,
+}

@@ -1,0 +1,150 @@
+//! `settle_pnl` for one user and `settle_pnl_many` for a keeper's batch. Permissionless.
+use crate::controller::margin::MarketView;
+use crate::controller::oracle::oracle_price_for;
+use crate::controller::pnl::{commit_settle_pnl, plan_settle_pnl, SettlePlan};
+use crate::controller::spot_balance::accrue_interest;
+use crate::error::BalError;
+use crate::events::SettlePnlRecord;
+use crate::math::oracle::OracleAction;
+use crate::state::{
+    pause, PerpMarket, SpotMarket, State, User, PERP_MARKET_SEED, SPOT_MARKET_SEED, STATE_SEED,
+};
+use crate::validate;
+use anchor_lang::prelude::*;
+use anchor_lang::solana_program::program::set_return_data;
+
+#[event_cpi]
+#[derive(Accounts)]
+pub struct SettlePnl<'info> {
+    #[account(seeds = [STATE_SEED], bump = state.bump)]
+    pub state: Account<'info, State>,
+    /// The user to settle; `settle_pnl_many` takes its users as remaining accounts instead and
+    /// ignores this one's position unless it is also listed there.
+    #[account(mut)]
+    pub user: AccountLoader<'info, User>,
+    #[account(
+        mut,
+        seeds = [SPOT_MARKET_SEED, &spot_market.load()?.market_index.to_le_bytes()],
+        bump = spot_market.load()?.bump,
+    )]
+    pub spot_market: AccountLoader<'info, SpotMarket>,
+    #[account(
+        mut,
+        seeds = [PERP_MARKET_SEED, &perp_market.load()?.market_index.to_le_bytes()],
+        bump = perp_market.load()?.bump,
+    )]
+    pub perp_market: AccountLoader<'info, PerpMarket>,
+    /// CHECK: must be the market's oracle; `oracle_price_for` checks key, owner and layout.
+    pub oracle: UncheckedAccount<'info>,
+}
+
+/// The market's view at a price valid for settling, after accruing interest.
+fn prepare(ctx: &Context<SettlePnl>, clock: &Clock) -> Result<MarketView> {
+    validate!(
+        !ctx.accounts.state.is_paused(pause::SETTLE),
+        BalError::OperationPaused
+    );
+    let mut market = ctx.accounts.perp_market.load_mut()?;
+    validate!(!market.is_paused(pause::SETTLE), BalError::OperationPaused);
+    let price = oracle_price_for(
+        &mut market,
+        &ctx.accounts.oracle.to_account_info(),
+        OracleAction::SettlePnl,
+        clock,
+    )?;
+    accrue_interest(
+        &mut *ctx.accounts.spot_market.load_mut()?,
+        clock.unix_timestamp,
+    )?;
+    Ok(MarketView::new(&market, price))
+}
+
+/// The user's settlement, or `None` with nothing to settle. Reads only: a refusal here
+/// changes nothing.
+fn plan(
+    ctx: &Context<SettlePnl>,
+    user: &AccountLoader<User>,
+    view: &MarketView,
+) -> Result<Option<SettlePlan>> {
+    let user = user.load()?;
+    let market = ctx.accounts.perp_market.load()?;
+    plan_settle_pnl(&user, &market, view)
+}
+
+/// Books a plan and checks the accounts it touched.
+fn commit(ctx: &Context<SettlePnl>, user: &AccountLoader<User>, plan: &SettlePlan) -> Result<()> {
+    let mut user = user.load_mut()?;
+    let mut spot = ctx.accounts.spot_market.load_mut()?;
+    let mut market = ctx.accounts.perp_market.load_mut()?;
+    commit_settle_pnl(plan, &mut user, &mut spot, &mut market)?;
+    user.invariant()?;
+    spot.invariant()?;
+    market.invariant()
+}
+
+/// Settles the user's P&L in this market into its quote balance. Ok, moving nothing, when the
+/// user has no position here.
+pub fn settle_pnl(ctx: Context<SettlePnl>) -> Result<()> {
+    let clock = Clock::get()?;
+    let view = prepare(&ctx, &clock)?;
+    let Some(plan) = plan(&ctx, &ctx.accounts.user, &view)? else {
+        return Ok(());
+    };
+    commit(&ctx, &ctx.accounts.user, &plan)?;
+    emit_cpi!(SettlePnlRecord {
+        ts: clock.unix_timestamp,
+        user: ctx.accounts.user.key(),
+        market_index: view.market_index,
+        amount: plan.amount,
+        oracle_price: view.oracle_price,
+    });
+    Ok(())
+}
+
+/// Result code of a user in `settle_pnl_many`'s return data: settled (or nothing to do).
+pub const SETTLE_OK: u32 = 0;
+/// Result code of a user refused with a runtime (not a program) error.
+pub const SETTLE_RUNTIME_ERROR: u32 = u32::MAX;
+
+/// The program error code of a refusal, or `SETTLE_RUNTIME_ERROR`.
+fn result_code(error: Error) -> u32 {
+    match ProgramError::from(error) {
+        ProgramError::Custom(code) => code,
+        _ => SETTLE_RUNTIME_ERROR,
+    }
+}
+
+/// Settles every user passed as a remaining account. With `try_mode`, a user that cannot be
+/// settled is skipped and its error code recorded; without it, the first failure reverts the
+/// batch. Return data: one little-endian u32 per user, `SETTLE_OK` or the error code.
+pub fn settle_pnl_many<'info>(ctx: Context<'info, SettlePnl<'info>>, try_mode: bool) -> Result<()> {
+    let clock = Clock::get()?;
+    let view = prepare(&ctx, &clock)?;
+    let mut results = Vec::with_capacity(ctx.remaining_accounts.len() * 4);
+    for info in ctx.remaining_accounts.iter() {
+        let planned = AccountLoader::<User>::try_from(info).and_then(|user| {
+            validate!(info.is_writable, BalError::InvalidRemainingAccounts);
+            Ok((plan(&ctx, &user, &view)?, user))
+        });
+        let code = match planned {
+            Ok((Some(plan), user)) => {
+                // A failure past planning is not the user's: it reverts the batch.
+                commit(&ctx, &user, &plan)?;
+                emit_cpi!(SettlePnlRecord {
+                    ts: clock.unix_timestamp,
+                    user: info.key(),
+                    market_index: view.market_index,
+                    amount: plan.amount,
+                    oracle_price: view.oracle_price,
+                });
+                SETTLE_OK
+            }
+            Ok((None, _)) => SETTLE_OK,
+            Err(error) if try_mode => result_code(error),
+            Err(error) => return Err(error),
+        };
+        results.extend_from_slice(&code.to_le_bytes());
+    }
+    set_return_data(&results);
+    Ok(())
+}

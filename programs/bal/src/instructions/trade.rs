@@ -1,0 +1,190 @@
+//! Taker orders against the AMM: `place_perp_order` (market, limit, reduce-only) and
+//! `close_position` (any size, steps or not). They share one accounts struct.
+use crate::controller::amm_fill::PositionDirection;
+use crate::controller::margin::{load_market_views, validate_initial_margin, MarketView};
+use crate::controller::oracle::oracle_price_for;
+use crate::controller::position::find_position;
+use crate::controller::spot_balance::accrue_interest;
+use crate::controller::trade::{trade_against_amm, TakerOrder, TradeOutcome};
+use crate::error::BalError;
+use crate::events::{liquidity, FillRecord};
+use crate::math::oracle::OracleAction;
+use crate::state::{
+    pause, MarketStatus, PerpMarket, SpotMarket, State, User, PERP_MARKET_SEED, SPOT_MARKET_SEED,
+    STATE_SEED,
+};
+use crate::validate;
+use anchor_lang::prelude::*;
+
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug)]
+pub struct OrderParams {
+    pub direction: PositionDirection,
+    /// precision: BASE; a multiple of the market's step, at least its minimum size.
+    pub base_amount: u64,
+    /// `None` for a market order; otherwise the worst acceptable average price (the order
+    /// fills in full within it or not at all). precision: PRICE
+    pub limit_price: Option<u64>,
+    /// Only reduce the position: the size is capped at the position's.
+    pub reduce_only: bool,
+}
+
+/// Remaining accounts: a `(PerpMarket, oracle)` pair for every other active position of the
+/// user, in slot order (only needed when the trade increases risk).
+#[event_cpi]
+#[derive(Accounts)]
+pub struct Trade<'info> {
+    /// The user's authority or delegate.
+    pub authority: Signer<'info>,
+    #[account(seeds = [STATE_SEED], bump = state.bump)]
+    pub state: Account<'info, State>,
+    #[account(mut)]
+    pub user: AccountLoader<'info, User>,
+    #[account(
+        mut,
+        seeds = [SPOT_MARKET_SEED, &spot_market.load()?.market_index.to_le_bytes()],
+        bump = spot_market.load()?.bump,
+    )]
+    pub spot_market: AccountLoader<'info, SpotMarket>,
+    #[account(
+        mut,
+        seeds = [PERP_MARKET_SEED, &perp_market.load()?.market_index.to_le_bytes()],
+        bump = perp_market.load()?.bump,
+    )]
+    pub perp_market: AccountLoader<'info, PerpMarket>,
+    /// CHECK: must be the market's oracle; `oracle_price_for` checks key, owner and layout.
+    pub oracle: UncheckedAccount<'info>,
+}
+
+/// The base an order trades after its market's rules: steps and minimum for ordinary orders,
+/// reduce-only capped at (and required to shrink) the position.
+fn resolve_size(params: &OrderParams, market: &PerpMarket, position_base: i64) -> Result<u64> {
+    let mut base = params.base_amount;
+    if params.reduce_only {
+        let reduces = match params.direction {
+            PositionDirection::Long => position_base < 0,
+            PositionDirection::Short => position_base > 0,
+        };
+        validate!(reduces, BalError::ReduceOnlyWouldIncrease);
+        base = base.min(position_base.unsigned_abs());
+        return Ok(base);
+    }
+    validate!(
+        base >= market.min_order_size && base.is_multiple_of(market.order_step_size),
+        BalError::OrderSizeInvalid
+    );
+    Ok(base)
+}
+
+fn execute(ctx: Context<Trade>, params: OrderParams, close: bool) -> Result<()> {
+    let accounts = &ctx.accounts;
+    validate!(
+        !accounts.state.is_paused(pause::TRADE),
+        BalError::OperationPaused
+    );
+    let clock = Clock::get()?;
+    let fee_rate = accounts.state.fees.taker_fee_rate;
+    let user_key = accounts.user.key();
+    let (outcome, oracle_price, market_index, amm_base_after) = {
+        let mut user = accounts.user.load_mut()?;
+        validate!(
+            user.is_authority_or_delegate(&accounts.authority.key()),
+            BalError::NotUserAuthority
+        );
+        let mut spot = accounts.spot_market.load_mut()?;
+        let mut market = accounts.perp_market.load_mut()?;
+        validate!(!market.is_paused(pause::TRADE), BalError::OperationPaused);
+        let status = market.status()?;
+        let oracle_price = oracle_price_for(
+            &mut market,
+            &accounts.oracle.to_account_info(),
+            OracleAction::Fill,
+            &clock,
+        )?;
+        accrue_interest(&mut spot, clock.unix_timestamp)?;
+
+        let position_base = find_position(&user, market.market_index)
+            .map(|i| user.perp_positions[i].base_asset_amount)
+            .unwrap_or(0);
+        let (direction, base, limit_price) = if close {
+            validate!(position_base != 0, BalError::NoPosition);
+            let direction = if position_base > 0 {
+                PositionDirection::Short
+            } else {
+                PositionDirection::Long
+            };
+            (direction, position_base.unsigned_abs(), None)
+        } else {
+            (
+                params.direction,
+                resolve_size(&params, &market, position_base)?,
+                params.limit_price,
+            )
+        };
+        let order = TakerOrder {
+            direction,
+            base,
+            limit_price,
+            oracle_price,
+            fee_rate,
+            now: clock.unix_timestamp,
+        };
+        let outcome: TradeOutcome = trade_against_amm(&mut user, &mut spot, &mut market, &order)?;
+        if outcome.increases_risk() {
+            validate!(status == MarketStatus::Active, BalError::MarketNotActive);
+            let mut views =
+                load_market_views(ctx.remaining_accounts, OracleAction::Margin, &clock)?;
+            views.0.push(MarketView::new(&market, oracle_price));
+            validate_initial_margin(&user, &spot, &views)?;
+        } else {
+            validate!(
+                matches!(status, MarketStatus::Active | MarketStatus::ReduceOnly),
+                BalError::MarketNotActive
+            );
+        }
+        user.invariant()?;
+        spot.invariant()?;
+        market.invariant()?;
+        (
+            outcome,
+            oracle_price,
+            market.market_index,
+            market.amm.base_asset_amount_with_amm,
+        )
+    };
+    emit_cpi!(FillRecord {
+        ts: clock.unix_timestamp,
+        user: user_key,
+        market_index,
+        direction: if outcome.base_after > outcome.base_before {
+            0
+        } else {
+            1
+        },
+        liquidity: liquidity::AMM,
+        base: outcome.base,
+        quote: outcome.quote,
+        fee: outcome.fee,
+        price: outcome.price,
+        oracle_price,
+        realized_pnl: outcome.realized_pnl,
+        amm_base_after,
+    });
+    Ok(())
+}
+
+/// Fills a taker order against the AMM; a trade that increases risk must leave the account
+/// above initial margin.
+pub fn place_perp_order(ctx: Context<Trade>, params: OrderParams) -> Result<()> {
+    execute(ctx, params, false)
+}
+
+/// Closes the whole position against the AMM, whatever its size.
+pub fn close_position(ctx: Context<Trade>) -> Result<()> {
+    let params = OrderParams {
+        direction: PositionDirection::Long,
+        base_amount: 0,
+        limit_price: None,
+        reduce_only: true,
+    };
+    execute(ctx, params, true)
+}

@@ -1,0 +1,57 @@
+use crate::controller::funding::update_funding;
+use crate::controller::oracle::oracle_price_for;
+use crate::error::BalError;
+use crate::events::FundingRecord;
+use crate::math::oracle::OracleAction;
+use crate::state::{pause, PerpMarket, State, PERP_MARKET_SEED, STATE_SEED};
+use crate::validate;
+use anchor_lang::prelude::*;
+
+#[event_cpi]
+#[derive(Accounts)]
+pub struct UpdateFundingRate<'info> {
+    #[account(seeds = [STATE_SEED], bump = state.bump)]
+    pub state: Account<'info, State>,
+    #[account(
+        mut,
+        seeds = [PERP_MARKET_SEED, &perp_market.load()?.market_index.to_le_bytes()],
+        bump = perp_market.load()?.bump,
+    )]
+    pub perp_market: AccountLoader<'info, PerpMarket>,
+    /// CHECK: must be the market's oracle; `oracle_price_for` checks key, owner and layout.
+    pub oracle: UncheckedAccount<'info>,
+}
+
+/// Permissionless, once per funding period: records the oracle, moves the cumulative rate by
+/// the period's rate and has the fee pool pay the AMM's side when it pays.
+pub fn handler(ctx: Context<UpdateFundingRate>) -> Result<()> {
+    validate!(
+        !ctx.accounts.state.is_paused(pause::FUNDING),
+        BalError::OperationPaused
+    );
+    let clock = Clock::get()?;
+    let record = {
+        let mut market = ctx.accounts.perp_market.load_mut()?;
+        validate!(!market.is_paused(pause::FUNDING), BalError::OperationPaused);
+        oracle_price_for(
+            &mut market,
+            &ctx.accounts.oracle.to_account_info(),
+            OracleAction::FundingUpdate,
+            &clock,
+        )?;
+        let update = update_funding(&mut market, clock.unix_timestamp)?;
+        market.invariant()?;
+        FundingRecord {
+            ts: clock.unix_timestamp,
+            market_index: market.market_index,
+            rate: update.rate,
+            cumulative_funding_rate: market.funding.cumulative_funding_rate,
+            mark_twap: market.funding.mark_twap,
+            oracle_twap: market.funding.oracle_twap,
+            amm_paid: update.amm_paid,
+            base_asset_amount_with_amm: market.amm.base_asset_amount_with_amm,
+        }
+    };
+    emit_cpi!(record);
+    Ok(())
+}

@@ -1,0 +1,134 @@
+//! A position's bookkeeping when a fill changes it: base, quote, entry and break-even amounts,
+//! and the P&L a reduction realizes.
+use crate::math::safe_math::SafeMath;
+use crate::state::PerpPosition;
+use anchor_lang::prelude::*;
+
+/// What a fill gives the trader: base bought (positive) or sold (negative), and quote received
+/// (positive) or paid (negative), fees excluded. precision: BASE, QUOTE
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Fill {
+    pub base: i64,
+    pub quote: i64,
+}
+
+/// `value × part / whole`, rounded toward zero (i128 division is allowed on the v0 VM).
+fn pro_rata(value: i64, part: u64, whole: u64) -> Result<i64> {
+    let scaled = (value as i128)
+        .safe_mul(part as i128)?
+        .safe_div(whole as i128)?;
+    i64::try_from(scaled).map_err(|_| error!(crate::error::BalError::MathError))
+}
+
+/// Applies `fill` to `position`; returns the P&L realized by the part that reduced it
+/// (QUOTE: what that part received or paid against the entry cost it closed).
+pub fn apply_fill(position: &mut PerpPosition, fill: &Fill) -> Result<i64> {
+    if fill.base == 0 {
+        return Ok(0);
+    }
+    let base = position.base_asset_amount;
+    let increases = base == 0 || (base > 0) == (fill.base > 0);
+    if increases {
+        position.base_asset_amount = base.safe_add(fill.base)?;
+        position.quote_asset_amount = position.quote_asset_amount.safe_add(fill.quote)?;
+        position.quote_entry_amount = position.quote_entry_amount.safe_add(fill.quote)?;
+        position.quote_break_even_amount = position.quote_break_even_amount.safe_add(fill.quote)?;
+        return Ok(0);
+    }
+    let held = base.unsigned_abs();
+    let traded = fill.base.unsigned_abs();
+    let closed = held.min(traded);
+    // The part of the fill that closes, and the entry cost it closes.
+    let closing_quote = pro_rata(fill.quote, closed, traded)?;
+    let closed_entry = pro_rata(position.quote_entry_amount, closed, held)?;
+    let closed_break_even = pro_rata(position.quote_break_even_amount, closed, held)?;
+    let realized = closing_quote.safe_add(closed_entry)?;
+
+    position.base_asset_amount = base.safe_add(fill.base)?;
+    position.quote_asset_amount = position.quote_asset_amount.safe_add(fill.quote)?;
+    position.quote_entry_amount = position.quote_entry_amount.safe_sub(closed_entry)?;
+    position.quote_break_even_amount = position
+        .quote_break_even_amount
+        .safe_sub(closed_break_even)?;
+    if traded > held {
+        // A flip: the rest of the fill opens the other side at its own price.
+        let opening_quote = fill.quote.safe_sub(closing_quote)?;
+        position.quote_entry_amount = opening_quote;
+        position.quote_break_even_amount = opening_quote;
+    }
+    Ok(realized)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn position() -> PerpPosition {
+        PerpPosition::default()
+    }
+
+    #[test]
+    fn open_reduce_flip_and_close() {
+        let mut p = position();
+        // Buy 2 at 100.
+        assert_eq!(
+            apply_fill(
+                &mut p,
+                &Fill {
+                    base: 2_000,
+                    quote: -200_000
+                }
+            )
+            .unwrap(),
+            0
+        );
+        // Sell 1 at 110: +10 realized.
+        assert_eq!(
+            apply_fill(
+                &mut p,
+                &Fill {
+                    base: -1_000,
+                    quote: 110_000
+                }
+            )
+            .unwrap(),
+            10_000
+        );
+        assert_eq!(
+            (p.base_asset_amount, p.quote_entry_amount),
+            (1_000, -100_000)
+        );
+        // Sell 3 at 90: closes 1 (−10) and opens 2 short at 90.
+        assert_eq!(
+            apply_fill(
+                &mut p,
+                &Fill {
+                    base: -3_000,
+                    quote: 270_000
+                }
+            )
+            .unwrap(),
+            -10_000
+        );
+        assert_eq!(
+            (p.base_asset_amount, p.quote_entry_amount),
+            (-2_000, 180_000)
+        );
+        // Buy back 2 at 80: +20.
+        assert_eq!(
+            apply_fill(
+                &mut p,
+                &Fill {
+                    base: 2_000,
+                    quote: -160_000
+                }
+            )
+            .unwrap(),
+            20_000
+        );
+        assert_eq!(p.base_asset_amount, 0);
+        assert_eq!(p.quote_entry_amount, 0);
+        // All realized P&L stays in the quote until settled: +10 −10 +20.
+        assert_eq!(p.quote_asset_amount, 20_000);
+    }
+}
