@@ -26,6 +26,7 @@ pub const CU_CEILINGS: &[(&str, u64)] = &[
     ("close_position", 58_500),
     ("update_funding_rate", 24_500),
     ("settle_pnl", 33_000),
+    ("liquidate_perp", 88_000),
     ("settle_pnl_many", 75_000),
 ];
 

@@ -358,3 +358,31 @@ pub fn settle_pnl_many(users: &[Pubkey], market: &MarketAccounts, try_mode: bool
         .extend(users.iter().map(|user| AccountMeta::new(*user, false)));
     ix
 }
+
+/// Liquidates up to `max_base` of `user`'s position in `market`; `others` are the user's other
+/// positions' markets.
+pub fn liquidate_perp(
+    liquidator: Pubkey,
+    liquidator_user: Pubkey,
+    user: Pubkey,
+    market: &MarketAccounts,
+    others: &[MarketAccounts],
+    max_base: u64,
+) -> Instruction {
+    let mut ix = instruction(
+        bal::accounts::LiquidatePerp {
+            liquidator,
+            state: pda::state(),
+            liquidator_user,
+            user,
+            spot_market: pda::spot_market(0),
+            perp_market: pda::perp_market(market.market_index),
+            oracle: market.oracle,
+            event_authority: pda::event_authority(),
+            program: bal::ID,
+        },
+        bal::instruction::LiquidatePerp { max_base },
+    );
+    ix.accounts.extend(margin_accounts(others));
+    ix
+}

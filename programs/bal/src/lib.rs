@@ -166,6 +166,11 @@ pub mod bal {
         instructions::settle_pnl::settle_pnl(ctx)
     }
 
+    /// Permissionless: closes up to `max_base` of a position of a user below maintenance margin.
+    pub fn liquidate_perp(ctx: Context<LiquidatePerp>, max_base: u64) -> Result<()> {
+        instructions::liquidate_perp::handler(ctx, max_base)
+    }
+
     /// Permissionless: settles every user in the remaining accounts; `try_mode` skips failures.
     pub fn settle_pnl_many<'info>(
         ctx: Context<'info, SettlePnl<'info>>,

@@ -180,6 +180,24 @@ async fn trade_settle_and_fund(env: &mut TestEnv, exchange: &Exchange) {
     )
     .await
     .expect("close_position");
+
+    // A 9x long caught by a 7% drop.
+    let levered = new_trader(env, exchange, 100_000_000, 0).await;
+    trade(env, exchange, &levered, order(Long, 9 * BASE))
+        .await
+        .expect("place_perp_order");
+    set_oracle_price(env, exchange, 94_000_000).await;
+    let liquidate = instructions::liquidate_perp(
+        short.wallet.pubkey(),
+        short.user,
+        levered.user,
+        &market(exchange),
+        &[],
+        u64::MAX,
+    );
+    env.send("liquidate_perp", &[liquidate], &[&short.wallet])
+        .await
+        .expect("liquidate_perp");
 }
 
 const BASE: u64 = BASE_PRECISION as u64;

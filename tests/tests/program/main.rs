@@ -1,6 +1,7 @@
 //! Integration tests: every scenario runs on the runtime `BAL_RUNTIME` selects (the ELF by default).
 mod collateral;
 mod initialize;
+mod liquidation;
 mod oracle;
 mod perp_market;
 mod spot_market;

@@ -311,3 +311,37 @@ async fn repeg_follows_the_oracle_and_update_k_keeps_the_price() {
         .expect_err("sqrt_k too small");
     assert_bal_error(&failure, BalError::InvalidAmmParameters);
 }
+
+#[tokio::test]
+async fn every_admin_instruction_refuses_anyone_else() {
+    let mut env = TestEnv::start().await;
+    let exchange = setup_exchange_with_market(&mut env).await;
+    let stranger = env.funded_wallet().await;
+    let me = stranger.pubkey();
+    let attempts = [
+        (
+            "update_state",
+            instructions::update_state(me, bal::instructions::UpdateStateParams::default()),
+        ),
+        (
+            "update_spot_market_interest",
+            instructions::update_spot_market_interest(
+                me,
+                bal_tests::fixtures::default_interest_curve(),
+            ),
+        ),
+        (
+            "update_perp_market",
+            instructions::update_perp_market(me, 0, UpdatePerpMarketParams::default()),
+        ),
+        ("repeg_amm", instructions::repeg_amm(me, 0, exchange.oracle)),
+        (
+            "initialize_program_oracle",
+            instructions::initialize_program_oracle(me, 7, me),
+        ),
+    ];
+    for (label, ix) in attempts {
+        let failure = env.send(label, &[ix], &[&stranger]).await.expect_err(label);
+        assert_bal_error(&failure, BalError::NotAdmin);
+    }
+}

@@ -3,6 +3,7 @@ pub mod account_creation;
 pub mod amm;
 pub mod amm_fill;
 pub mod funding;
+pub mod liquidation;
 pub mod margin;
 pub mod oracle;
 pub mod pnl;

@@ -7,6 +7,7 @@ pub mod initialize;
 pub mod initialize_perp_market;
 pub mod initialize_spot_market;
 pub mod initialize_user;
+pub mod liquidate_perp;
 pub mod program_oracle;
 pub mod settle_pnl;
 pub mod trade;
@@ -27,6 +28,7 @@ mod reexports {
     pub use super::initialize_perp_market::*;
     pub use super::initialize_spot_market::*;
     pub use super::initialize_user::*;
+    pub use super::liquidate_perp::*;
     pub use super::program_oracle::*;
     pub use super::settle_pnl::*;
     pub use super::trade::*;

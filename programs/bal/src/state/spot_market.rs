@@ -137,8 +137,9 @@ impl SpotMarket {
             self.version == ACCOUNT_VERSION,
             BalError::UnsupportedAccountVersion
         );
+        // The deposit index can fall below 1.0 when a bankruptcy is socialized; never to zero.
         validate!(
-            self.cumulative_deposit_interest.get() >= SPOT_CUMULATIVE_INTEREST_PRECISION
+            self.cumulative_deposit_interest.get() > 0
                 && self.cumulative_borrow_interest.get() >= SPOT_CUMULATIVE_INTEREST_PRECISION,
             BalError::InvariantViolated
         );
