@@ -345,3 +345,57 @@ async fn every_admin_instruction_refuses_anyone_else() {
         assert_bal_error(&failure, BalError::NotAdmin);
     }
 }
+
+#[tokio::test]
+async fn a_repeg_that_costs_more_than_the_fee_pool_is_refused() {
+    let mut env = TestEnv::start().await;
+    let exchange = bal_tests::fixtures::setup_trading(&mut env).await;
+    let trader = bal_tests::fixtures::new_trader(&mut env, &exchange, 10_000_000_000, 0).await;
+    let base = 20 * BASE_PRECISION as u64;
+    bal_tests::fixtures::trade(
+        &mut env,
+        &exchange,
+        &trader,
+        bal_tests::fixtures::order(bal::controller::amm_fill::PositionDirection::Long, base),
+    )
+    .await
+    .expect("users go long 20");
+    let fee_pool = env.load::<PerpMarket>(pda::perp_market(0)).await.fee_pool;
+
+    // Users are long 20 and the mark is near $104: raising it to $108 owes them about $80,
+    // more than the ~$2 of fees in the pool.
+    set_oracle_price(&mut env, &exchange, 108_000_000).await;
+    let before = env.raw_account(pda::perp_market(0)).await;
+    let failure = env
+        .send(
+            "repeg_amm",
+            &[instructions::repeg_amm(
+                exchange.admin.pubkey(),
+                0,
+                exchange.oracle,
+            )],
+            &[&exchange.admin],
+        )
+        .await
+        .expect_err("unaffordable");
+    assert_bal_error(&failure, BalError::FeePoolInsufficient);
+    assert_eq!(env.raw_account(pda::perp_market(0)).await, before);
+
+    // Lowering the peg is a gain: it is booked only as far as the P&L pool holds it (nothing
+    // yet), and the peg moves.
+    set_oracle_price(&mut env, &exchange, 101_000_000).await;
+    env.send(
+        "repeg_amm",
+        &[instructions::repeg_amm(
+            exchange.admin.pubkey(),
+            0,
+            exchange.oracle,
+        )],
+        &[&exchange.admin],
+    )
+    .await
+    .expect("a repeg the pool can afford");
+    let market: PerpMarket = env.load(pda::perp_market(0)).await;
+    assert_eq!(reserve_price(&market), 101_000_000);
+    assert!(market.fee_pool >= fee_pool);
+}

@@ -415,3 +415,64 @@ async fn a_keeper_batch_settles_everyone_and_try_mode_skips_a_bad_account() {
     );
     assert!(balance(&mut env, &short).await < 1_000_000_000);
 }
+
+#[tokio::test]
+async fn a_market_pause_stops_trading_there_until_lifted() {
+    let mut env = TestEnv::start().await;
+    let exchange = setup_trading(&mut env).await;
+    let trader = new_trader(&mut env, &exchange, 1_000_000_000, 0).await;
+    let pause_trading = |bits: u32| bal::instructions::UpdatePerpMarketParams {
+        paused_operations: Some(bits),
+        ..Default::default()
+    };
+    env.send(
+        "update_perp_market",
+        &[instructions::update_perp_market(
+            exchange.admin.pubkey(),
+            0,
+            pause_trading(bal::state::pause::TRADE),
+        )],
+        &[&exchange.admin],
+    )
+    .await
+    .expect("pause");
+    let failure = trade(&mut env, &exchange, &trader, order(Long, BASE))
+        .await
+        .expect_err("paused");
+    assert_bal_error(&failure, BalError::OperationPaused);
+    env.send(
+        "update_perp_market",
+        &[instructions::update_perp_market(
+            exchange.admin.pubkey(),
+            0,
+            pause_trading(0),
+        )],
+        &[&exchange.admin],
+    )
+    .await
+    .expect("unpause");
+    trade(&mut env, &exchange, &trader, order(Long, BASE))
+        .await
+        .expect("trading again");
+
+    // Exchange-wide: withdrawals paused.
+    let paused = bal::instructions::UpdateStateParams {
+        paused_operations: Some(bal::state::pause::WITHDRAW),
+        ..Default::default()
+    };
+    env.send(
+        "update_state",
+        &[instructions::update_state(exchange.admin.pubkey(), paused)],
+        &[&exchange.admin],
+    )
+    .await
+    .expect("pause withdrawals");
+    let mut ix = instructions::withdraw(&trader.collateral(&exchange), 1_000_000, false);
+    ix.accounts
+        .extend(instructions::margin_accounts(&[market(&exchange)]));
+    let failure = env
+        .send("withdraw", &[ix], &[&trader.wallet])
+        .await
+        .expect_err("paused");
+    assert_bal_error(&failure, BalError::OperationPaused);
+}
