@@ -131,7 +131,13 @@ impl TestEnv {
             .first()
             .expect("a transaction needs a fee payer")
             .pubkey();
-        let mut blockhash = self.ctx.last_blockhash;
+        // The bank's newest blockhash: a long scenario outlives any single one.
+        let mut blockhash = self
+            .ctx
+            .banks_client
+            .get_latest_blockhash()
+            .await
+            .expect("latest blockhash");
         let mut tx =
             Transaction::new_signed_with_payer(instructions, Some(&payer), signers, blockhash);
         // An identical transaction would be dropped as already processed: take a new blockhash.
@@ -152,7 +158,15 @@ impl TestEnv {
             .process_transaction_with_metadata(tx)
             .await
             .expect("banks client transport");
-        let metadata = outcome.metadata.expect("transaction metadata");
+        let Some(metadata) = outcome.metadata else {
+            // Refused before execution (no metadata): fee payer, blockhash, sanitization.
+            return Err(TxFailure {
+                error: outcome
+                    .result
+                    .expect_err("a transaction without metadata failed"),
+                logs: Vec::new(),
+            });
+        };
         match outcome.result {
             Ok(()) => {
                 let cu = metadata.compute_units_consumed;

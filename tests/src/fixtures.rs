@@ -381,3 +381,35 @@ pub async fn trade(
     )
     .await
 }
+
+/// Adds `shares` (BASE precision) of liquidity for `lp` in market 0 (no other positions).
+pub async fn add_liquidity(
+    env: &mut TestEnv,
+    exchange: &Exchange,
+    lp: &Trader,
+    shares: u64,
+) -> Result<TxSuccess, TxFailure> {
+    env.send(
+        "add_liquidity",
+        &[instructions::add_liquidity(
+            lp.wallet.pubkey(),
+            lp.user,
+            &market(exchange),
+            &[],
+            shares,
+        )],
+        &[&lp.wallet],
+    )
+    .await
+}
+
+/// Settles `lp`'s entitlement in market 0, signed by `lp` (anyone could).
+pub async fn settle_lp(env: &mut TestEnv, lp: &Trader) {
+    env.send(
+        "settle_lp",
+        &[instructions::settle_lp(lp.wallet.pubkey(), lp.user, 0)],
+        &[&lp.wallet],
+    )
+    .await
+    .expect("settle_lp");
+}

@@ -109,4 +109,10 @@ pub enum BalError {
     InvalidFundingParameters,
     #[msg("Risk parameters are invalid")]
     InvalidRiskParameters,
+    #[msg("Position holds fewer LP shares than asked")]
+    InsufficientLpShares,
+    #[msg("Burn would leave sqrt_k below the protocol's own inventory")]
+    LpBurnBlocked,
+    #[msg("LP shares cannot be removed before the cooldown ends")]
+    LpCooldown,
 }

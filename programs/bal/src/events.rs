@@ -80,3 +80,31 @@ pub struct LiquidationRecord {
     /// precision: QUOTE
     pub bankruptcy_socialized: u64,
 }
+
+/// What an LP action did.
+pub mod liquidity_action {
+    pub const ADD: u8 = 0;
+    pub const REMOVE: u8 = 1;
+    pub const SETTLE: u8 = 2;
+}
+
+#[event]
+pub struct LiquidityRecord {
+    pub ts: i64,
+    pub user: Pubkey,
+    pub market_index: u16,
+    /// `liquidity_action::*`.
+    pub action: u8,
+    /// Shares added (positive) or removed (negative). precision: BASE
+    pub shares_delta: i128,
+    /// precision: BASE
+    pub shares_after: u128,
+    /// precision: BASE
+    pub sqrt_k_after: u128,
+    /// Entitlement settled into the position. precision: BASE
+    pub base_settled: i64,
+    /// precision: QUOTE
+    pub quote_settled: i64,
+    /// Funding on the unsettled inventory. precision: QUOTE
+    pub funding_settled: i64,
+}

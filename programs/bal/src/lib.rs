@@ -166,6 +166,29 @@ pub mod bal {
         instructions::settle_pnl::settle_pnl(ctx)
     }
 
+    /// Mints LP shares (rounded down to the step); initial margin must pass afterwards.
+    pub fn add_liquidity(ctx: Context<AddLiquidity>, shares: u64) -> Result<()> {
+        instructions::liquidity::add_liquidity(ctx, shares)
+    }
+
+    /// Settles, then burns LP shares (all when omitted) after the cooldown.
+    pub fn remove_liquidity(ctx: Context<ManageLiquidity>, shares: Option<u128>) -> Result<()> {
+        instructions::liquidity::remove_liquidity(ctx, shares)
+    }
+
+    /// Permissionless, idempotent: moves an LP's entitlement into its position.
+    pub fn settle_lp(ctx: Context<ManageLiquidity>) -> Result<()> {
+        instructions::liquidity::settle_lp(ctx)
+    }
+
+    /// Permissionless: settles every LP in the remaining accounts; `try_mode` skips bad ones.
+    pub fn settle_lp_many<'info>(
+        ctx: Context<'info, ManageLiquidity<'info>>,
+        try_mode: bool,
+    ) -> Result<()> {
+        instructions::liquidity::settle_lp_many(ctx, try_mode)
+    }
+
     /// Permissionless: closes up to `max_base` of a position of a user below maintenance margin.
     pub fn liquidate_perp(ctx: Context<LiquidatePerp>, max_base: u64) -> Result<()> {
         instructions::liquidate_perp::handler(ctx, max_base)

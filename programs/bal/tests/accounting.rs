@@ -5,8 +5,10 @@
 use bal::controller::amm::refresh_derived_reserves;
 use bal::controller::amm_fill::PositionDirection;
 use bal::controller::funding::update_funding;
+use bal::controller::lp::{add_shares, remove_shares, settle_lp_position};
 use bal::controller::margin::MarketView;
 use bal::controller::pnl::{commit_settle_pnl, plan_settle_pnl};
+use bal::controller::position::{find_position, open_position, release_if_empty};
 use bal::controller::spot_balance::{update_quote_balance, validate_vault_covers};
 use bal::controller::trade::{trade_against_amm, TakerOrder};
 use bal::error::BalError;
@@ -80,6 +82,9 @@ fn new_spot() -> SpotMarket {
 #[derive(Clone, Debug)]
 enum Step {
     Trade { user: usize, long: bool, steps: u64 },
+    AddLiquidity { user: usize, base: u64 },
+    RemoveLiquidity { user: usize },
+    SettleLp { user: usize },
     Settle { user: usize },
     Oracle { price: u64 },
     Funding,
@@ -88,6 +93,9 @@ enum Step {
 fn step() -> impl Strategy<Value = Step> {
     prop_oneof![
         4 => (0usize..4, any::<bool>(), 10u64..200_000).prop_map(|(user, long, steps)| Step::Trade { user, long, steps }),
+        2 => (0usize..4, 1u64..500).prop_map(|(user, base)| Step::AddLiquidity { user, base }),
+        1 => (0usize..4).prop_map(|user| Step::RemoveLiquidity { user }),
+        2 => (0usize..4).prop_map(|user| Step::SettleLp { user }),
         2 => (0usize..4).prop_map(|user| Step::Settle { user }),
         1 => (90_000_000u64..110_000_000).prop_map(|price| Step::Oracle { price }),
         1 => Just(Step::Funding),
@@ -132,6 +140,38 @@ proptest! {
                         prop_assert_eq!(before.2.quote_balance, users[user].quote_balance);
                     }
                 }
+                Step::AddLiquidity { user, base } => {
+                    let funding = market.funding.cumulative_funding_rate;
+                    let slot = open_position(&mut users[user], 0, funding).unwrap();
+                    let before = *market;
+                    if let Err(error) = add_shares(&mut users[user].perp_positions[slot], &mut market, base as u128 * BASE_PRECISION) {
+                        prop_assert_eq!(error, BalError::AmmReserveBounds.into());
+                        *market = before;
+                    }
+                    release_if_empty(&mut users[user].perp_positions[slot]);
+                }
+                Step::RemoveLiquidity { user } => {
+                    if let Some(slot) = find_position(&users[user], 0) {
+                        let shares = users[user].perp_positions[slot].lp.shares.get();
+                        let before = (*market, users[user].perp_positions[slot]);
+                        if shares > 0 {
+                            if let Err(error) = remove_shares(&mut users[user].perp_positions[slot], &mut market, shares) {
+                                prop_assert!(
+                                    error == BalError::LpBurnBlocked.into() || error == BalError::AmmReserveBounds.into(),
+                                    "{:?}", error
+                                );
+                                *market = before.0;
+                                users[user].perp_positions[slot] = before.1;
+                            }
+                        }
+                        release_if_empty(&mut users[user].perp_positions[slot]);
+                    }
+                }
+                Step::SettleLp { user } => {
+                    if let Some(slot) = find_position(&users[user], 0) {
+                        settle_lp_position(&mut users[user].perp_positions[slot], &mut market).unwrap();
+                    }
+                }
                 Step::Settle { user } => {
                     let view = MarketView::new(&market, price);
                     if let Some(plan) = plan_settle_pnl(&users[user], &market, &view).unwrap() {
@@ -153,9 +193,17 @@ proptest! {
                 .filter(|p| p.is_active())
                 .map(|p| p.base_asset_amount)
                 .sum();
-            prop_assert_eq!(users_base, market.amm.base_asset_amount_with_amm);
+            prop_assert_eq!(users_base, market.amm.base_asset_amount_with_amm + market.lp.settled_base);
             prop_assert!(validate_vault_covers(&spot, vault).is_ok());
             prop_assert_eq!(spot.perp_pools_balance, market.fee_pool + market.pnl_pool);
+            // Shares: the users' sum is the market's, and never above sqrt_k.
+            let user_shares: u128 = users
+                .iter()
+                .flat_map(|u| u.perp_positions.iter())
+                .map(|p| p.lp.shares.get())
+                .sum();
+            prop_assert_eq!(user_shares, market.lp.user_lp_shares.get());
+            // The LPs' unsettled aggregate is never negative beyond what settles can draw.
             market.invariant().unwrap();
         }
     }

@@ -8,8 +8,8 @@ use bal_client::pda;
 use bal_tests::ceilings::{ceiling, CU_CEILINGS};
 use bal_tests::env::recorded_compute_units;
 use bal_tests::fixtures::{
-    default_interest_curve, market, new_trader, order, set_oracle_price,
-    setup_exchange_with_market, trade, Exchange,
+    add_liquidity, default_interest_curve, market, new_trader, order, set_oracle_price,
+    setup_exchange_with_market, setup_trading, trade, Exchange,
 };
 use bal_tests::{Runtime, TestEnv};
 use solana_signer::Signer;
@@ -103,6 +103,7 @@ async fn exercise_every_instruction(env: &mut TestEnv) {
     .expect("update_amm_k");
 
     trade_settle_and_fund(env, &exchange).await;
+    lp_round_trip(env, &exchange).await;
 
     let user: User = env.load(trader.user).await;
     let market: SpotMarket = env.load(pda::spot_market(0)).await;
@@ -202,6 +203,71 @@ async fn trade_settle_and_fund(env: &mut TestEnv, exchange: &Exchange) {
 
 const BASE: u64 = BASE_PRECISION as u64;
 
+/// An LP adds, a trader trades against it, a keeper settles it twice ways, and it leaves.
+async fn lp_round_trip(env: &mut TestEnv, exchange: &Exchange) {
+    let lp = new_trader(env, exchange, 10_000_000_000, 0).await;
+    let trader = new_trader(env, exchange, 1_000_000_000, 0).await;
+    let keeper = env.funded_wallet().await;
+    add_liquidity(env, exchange, &lp, 500 * BASE)
+        .await
+        .expect("add_liquidity");
+    trade(env, exchange, &trader, order(Long, 2 * BASE))
+        .await
+        .expect("place_perp_order");
+    env.send(
+        "settle_lp",
+        &[instructions::settle_lp(keeper.pubkey(), lp.user, 0)],
+        &[&keeper],
+    )
+    .await
+    .expect("settle_lp");
+    env.send(
+        "settle_lp_many",
+        &[instructions::settle_lp_many(
+            keeper.pubkey(),
+            &[lp.user],
+            0,
+            true,
+        )],
+        &[&keeper],
+    )
+    .await
+    .expect("settle_lp_many");
+    env.advance(3_600, 10).await;
+    set_oracle_price(env, exchange, 101_000_000).await;
+    env.send(
+        "remove_liquidity",
+        &[instructions::remove_liquidity(
+            lp.wallet.pubkey(),
+            lp.user,
+            0,
+            None,
+        )],
+        &[&lp.wallet],
+    )
+    .await
+    .expect("remove_liquidity");
+}
+
+/// CU of one taker fill on a market whose users' shares (1,000 base in all) are spread over
+/// `lps` LPs: the split is O(1), so the count must not matter.
+async fn fill_cu_with_lps(lps: u64) -> u64 {
+    let mut env = TestEnv::start().await;
+    let exchange = setup_trading(&mut env).await;
+    let each = 1_000 * BASE / lps;
+    for _ in 0..lps {
+        let lp = new_trader(&mut env, &exchange, 10_000_000_000, 0).await;
+        add_liquidity(&mut env, &exchange, &lp, each)
+            .await
+            .expect("add_liquidity");
+    }
+    let trader = new_trader(&mut env, &exchange, 1_000_000_000, 0).await;
+    trade(&mut env, &exchange, &trader, order(Short, BASE))
+        .await
+        .expect("place_perp_order")
+        .compute_units
+}
+
 #[tokio::main]
 async fn main() {
     assert_eq!(
@@ -227,6 +293,9 @@ async fn main() {
         "not exercised by the benchmark: {missing:?}"
     );
 
+    let one = fill_cu_with_lps(1).await;
+    let thousand = fill_cu_with_lps(1_000).await;
+
     println!("| instruction | samples | min CU | max CU | ceiling | headroom |");
     println!("|---|---:|---:|---:|---:|---:|");
     for (label, samples) in recorded {
@@ -239,4 +308,13 @@ async fn main() {
             samples.len()
         );
     }
+    println!();
+    println!("| LPs in the market | taker fill CU |");
+    println!("|---:|---:|");
+    println!("| 1 | {one} |");
+    println!("| 1,000 | {thousand} |");
+    assert_eq!(
+        one, thousand,
+        "a fill's cost must not depend on the number of LPs"
+    );
 }

@@ -1,8 +1,10 @@
 //! The periodic funding update.
+use crate::controller::lp::protocol_base;
 use crate::error::BalError;
 use crate::math::amm::reserve_price;
 use crate::math::constants::{FUNDING_PAYMENT_DIVISOR, PERCENTAGE_PRECISION};
 use crate::math::funding::{funding_rate, FundingInputs};
+use crate::math::lp::i256;
 use crate::math::oracle::{updated_twap, TwapUpdate};
 use crate::math::safe_math::SafeMath;
 use crate::state::PerpMarket;
@@ -37,15 +39,19 @@ pub fn update_funding(market: &mut PerpMarket, now: i64) -> Result<FundingUpdate
         window: funding.funding_period,
         max_divergence: PERCENTAGE_PRECISION,
     })?;
+    // Positions (traders' and LPs' settled base) pay on their base, LPs' unsettled inventory
+    // through `G`; the protocol's own inventory is what the fee pool answers for.
+    let protocol = protocol_base(market)?;
+    let counterparty = i64::try_from(-protocol).map_err(|_| BalError::MathError)?;
     let rate = funding_rate(&FundingInputs {
         mark_twap,
         oracle_twap: funding.oracle_twap,
         max_funding_rate: funding.max_funding_rate,
-        base_asset_amount_with_amm: market.amm.base_asset_amount_with_amm,
+        base_asset_amount_with_amm: counterparty,
         fee_pool: market.fee_pool,
     })?;
-    // Users pay net × rate; the AMM, holding −net, pays when that is negative (rounded up).
-    let users_pay = (market.amm.base_asset_amount_with_amm as i128).safe_mul(rate as i128)?;
+    // The protocol holding `protocol` base pays when protocol × rate > 0 (rounded up).
+    let users_pay = (counterparty as i128).safe_mul(rate as i128)?;
     let amm_paid = if users_pay < 0 {
         let owed = (-users_pay).safe_add(FUNDING_PAYMENT_DIVISOR - 1)? / FUNDING_PAYMENT_DIVISOR;
         u64::try_from(owed)
@@ -61,6 +67,10 @@ pub fn update_funding(market: &mut PerpMarket, now: i64) -> Result<FundingUpdate
     funding.mark_twap = mark_twap;
     funding.last_mark_twap_ts = now;
     funding.cumulative_funding_rate = funding.cumulative_funding_rate.safe_add(rate)?;
+    let lp = &mut market.lp;
+    let step = lp.base_per_share.get().safe_mul(rate as i128)?;
+    lp.funding_per_share
+        .set(i256::add(lp.funding_per_share.get(), i256::from_i128(step)));
     funding.last_funding_rate = rate;
     funding.last_funding_ts = now;
     Ok(FundingUpdate { rate, amm_paid })

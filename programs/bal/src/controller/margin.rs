@@ -2,13 +2,16 @@
 //!
 //! Markets other than the one an instruction names arrive as remaining accounts, in pairs:
 //! for each other active position, in slot order, its `PerpMarket` then that market's oracle.
+use crate::controller::lp::{apply_lp_settlement, LpAccumulators};
 use crate::controller::oracle::read_oracle;
 use crate::controller::spot_balance::signed_token_amount;
 use crate::error::BalError;
+use crate::math::constants::LP_MARGIN_BUFFER;
 use crate::math::funding::funding_payment;
 use crate::math::margin::{base_value, margin_requirement, weighted_pnl};
 use crate::math::oracle::{validate_oracle_price, OracleAction, OracleCheck};
 use crate::math::safe_math::SafeMath;
+use crate::math::wide::mul_div_floor;
 use crate::state::{PerpMarket, PerpPosition, SpotMarket, User};
 use crate::validate;
 use anchor_lang::prelude::*;
@@ -25,10 +28,21 @@ pub struct MarketView {
     pub margin_ratio_initial: u32,
     pub margin_ratio_maintenance: u32,
     pub unrealized_pnl_asset_weight: u32,
+    pub lp: LpAccumulators,
+    /// Base the AMM would buy before its base reserve reaches the upper bound (traders
+    /// selling): an LP's bids per share of `sqrt_k`. precision: BASE
+    pub amm_bid_depth: u128,
+    /// Base the AMM would sell before its base reserve reaches the lower bound (traders
+    /// buying): an LP's asks per share of `sqrt_k`. precision: BASE
+    pub amm_ask_depth: u128,
+    /// precision: BASE
+    pub sqrt_k: u128,
 }
 
 impl MarketView {
     pub fn new(market: &PerpMarket, oracle_price: u64) -> Self {
+        let amm = &market.amm;
+        let base = amm.base_asset_reserve.get();
         MarketView {
             market_index: market.market_index,
             oracle_price,
@@ -36,8 +50,53 @@ impl MarketView {
             margin_ratio_initial: market.margin_ratio_initial,
             margin_ratio_maintenance: market.margin_ratio_maintenance,
             unrealized_pnl_asset_weight: market.unrealized_pnl_asset_weight,
+            lp: LpAccumulators::of(market),
+            amm_bid_depth: amm.max_base_asset_reserve.get().saturating_sub(base),
+            amm_ask_depth: base.saturating_sub(amm.min_base_asset_reserve.get()),
+            sqrt_k: amm.sqrt_k.get(),
         }
     }
+}
+
+/// An LP's open orders: the base it would buy (bids, when traders sell) and sell (asks, when
+/// traders buy) as its share of the AMM's depth to the curve bounds. precision: BASE
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct LpOpenOrders {
+    pub bids: u128,
+    pub asks: u128,
+}
+
+pub fn lp_open_orders(position: &PerpPosition, view: &MarketView) -> Result<LpOpenOrders> {
+    let shares = position.lp.shares.get();
+    if shares == 0 {
+        return Ok(LpOpenOrders::default());
+    }
+    Ok(LpOpenOrders {
+        bids: mul_div_floor(view.amm_bid_depth, shares, view.sqrt_k)?,
+        asks: mul_div_floor(view.amm_ask_depth, shares, view.sqrt_k)?,
+    })
+}
+
+/// The position as `settle_lp` would leave it (the position itself when it has no shares).
+pub fn simulated_position(position: &PerpPosition, view: &MarketView) -> Result<PerpPosition> {
+    let mut simulated = *position;
+    apply_lp_settlement(&mut simulated, &view.lp)?;
+    Ok(simulated)
+}
+
+/// The base margin counts for a position: for an LP, the worse of its settled base plus all
+/// its bids filled or minus all its asks filled.
+pub fn worst_case_base(position: &PerpPosition, view: &MarketView) -> Result<i64> {
+    let orders = lp_open_orders(position, view)?;
+    let base = position.base_asset_amount as i128;
+    let long = base.safe_add(orders.bids as i128)?;
+    let short = base.safe_sub(orders.asks as i128)?;
+    let worst = if long.unsigned_abs() >= short.unsigned_abs() {
+        long
+    } else {
+        short
+    };
+    i64::try_from(worst).map_err(|_| error!(BalError::MathError))
 }
 
 /// The markets a margin calculation may look up, passed by reference (a slice would take two
@@ -139,8 +198,9 @@ pub fn margin_summary(
         collateral: signed_token_amount(&user.quote_balance, spot)?,
         requirement: 0,
     };
-    for position in user.perp_positions.iter().filter(|p| p.is_active()) {
-        let view = views.find(position.market_index)?;
+    for stored in user.perp_positions.iter().filter(|p| p.is_active()) {
+        let view = views.find(stored.market_index)?;
+        let position = &simulated_position(stored, view)?;
         let pnl = position_pnl(position, view)?;
         summary.collateral = summary
             .collateral
@@ -149,11 +209,12 @@ pub fn margin_summary(
             MarginType::Initial => view.margin_ratio_initial.max(user.custom_margin_ratio),
             MarginType::Maintenance => view.margin_ratio_maintenance,
         };
-        summary.requirement = summary.requirement.safe_add(margin_requirement(
-            position.base_asset_amount,
-            view.oracle_price,
-            ratio,
-        )?)?;
+        let mut requirement =
+            margin_requirement(worst_case_base(position, view)?, view.oracle_price, ratio)?;
+        if position.lp.shares.get() > 0 {
+            requirement = requirement.safe_add(LP_MARGIN_BUFFER)?;
+        }
+        summary.requirement = summary.requirement.safe_add(requirement)?;
     }
     Ok(summary)
 }

@@ -4,6 +4,7 @@ pub mod amm;
 pub mod amm_fill;
 pub mod funding;
 pub mod liquidation;
+pub mod lp;
 pub mod margin;
 pub mod oracle;
 pub mod pnl;

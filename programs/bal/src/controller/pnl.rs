@@ -1,7 +1,8 @@
 //! Settling a position's P&L into the quote balance, through the market's P&L pool. Planned
 //! first (reads only, may refuse), then committed, so a keeper's batch can skip a user whose
 //! plan fails without leaving anything half-written.
-use crate::controller::margin::{position_pnl, MarketView};
+use crate::controller::lp::settle_lp_position;
+use crate::controller::margin::{position_pnl, simulated_position, MarketView};
 use crate::controller::position::{find_position, release_if_empty, settle_funding};
 use crate::controller::spot_balance::update_quote_balance;
 use crate::error::BalError;
@@ -28,7 +29,9 @@ pub fn plan_settle_pnl(
     let Some(slot) = find_position(user, market.market_index) else {
         return Ok(None);
     };
-    let pnl = position_pnl(&user.perp_positions[slot], view)?;
+    // An LP's unsettled entitlement settles first, so the plan sees the position after it.
+    let position = simulated_position(&user.perp_positions[slot], view)?;
+    let pnl = position_pnl(&position, view)?;
     let amount = if pnl > 0 {
         pnl.min(market.pnl_pool as i128)
     } else {
@@ -49,6 +52,7 @@ pub fn commit_settle_pnl(
     market: &mut PerpMarket,
 ) -> Result<()> {
     let position = &mut user.perp_positions[plan.slot];
+    settle_lp_position(position, market)?;
     settle_funding(position, market.funding.cumulative_funding_rate)?;
     position.quote_asset_amount = position.quote_asset_amount.safe_sub(plan.amount)?;
     release_if_empty(position);

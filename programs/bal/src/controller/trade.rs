@@ -1,5 +1,6 @@
 //! A taker's trade against the AMM, booked on the market, the position and the fee pool.
 use crate::controller::amm_fill::{book_amm_fill, fill_price, quote_amm_fill, PositionDirection};
+use crate::controller::lp::{lp_fee_slice, record_amm_delta, AmmDelta};
 use crate::controller::position::{open_position, release_if_empty, settle_funding};
 use crate::controller::spot_balance::update_quote_balance;
 use crate::error::BalError;
@@ -109,7 +110,19 @@ pub fn trade_against_amm(
     position.quote_break_even_amount = position.quote_break_even_amount.safe_sub(fee as i64)?;
     release_if_empty(position);
     update_quote_balance(&mut user.quote_balance, spot, -(fee as i128))?;
-    market.fee_pool = market.fee_pool.safe_add(fee)?;
+    // The AMM took the other side: the LPs share it pro rata, with their slice of the fee,
+    // which goes to the P&L pool that pays their positions; the rest of the fee to the fee pool.
+    let lp_fee = lp_fee_slice(fee, market)?;
+    record_amm_delta(
+        market,
+        &AmmDelta {
+            base: -(trader.base as i128),
+            quote: -(trader.quote as i128),
+            lp_fee,
+        },
+    )?;
+    market.pnl_pool = market.pnl_pool.safe_add(lp_fee)?;
+    market.fee_pool = market.fee_pool.safe_add(fee - lp_fee)?;
     market.total_fees = market.total_fees.safe_add(fee)?;
     spot.perp_pools_balance = spot.perp_pools_balance.safe_add(fee)?;
     Ok(TradeOutcome {

@@ -4,7 +4,8 @@ use crate::controller::oracle::oracle_price_for;
 use crate::error::BalError;
 use crate::math::amm::peg_for_price;
 use crate::math::constants::{
-    ACCOUNT_VERSION, MAX_CONCENTRATION_COEF, MAX_SQRT_K, MIN_CONCENTRATION_COEF, MIN_SQRT_K,
+    ACCOUNT_VERSION, DEFAULT_LP_FEE_SHARE, MAX_CONCENTRATION_COEF, MAX_SQRT_K,
+    MIN_CONCENTRATION_COEF, MIN_SQRT_K,
 };
 use crate::math::oracle::OracleAction;
 use crate::state::{
@@ -107,6 +108,7 @@ pub fn handler(
         market.bump = bump;
         market.set_funding_params(&params.funding);
         market.set_risk_params(&params.risk);
+        market.lp.fee_share = DEFAULT_LP_FEE_SHARE;
         market.funding.last_funding_ts = clock.unix_timestamp;
 
         let oracle_price = oracle_price_for(market, &oracle, OracleAction::Repeg, &clock)?;

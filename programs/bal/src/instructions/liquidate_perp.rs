@@ -2,14 +2,17 @@ use crate::controller::amm_fill::PositionDirection;
 use crate::controller::liquidation::{
     liquidatable_position, liquidation_fee, resolve_bankruptcy, FeeTransfer, LiquidationBooks,
 };
+use crate::controller::lp::remove_shares;
 use crate::controller::margin::{load_market_views, margin_summary, MarginType, MarketView};
 use crate::controller::oracle::oracle_price_for;
 use crate::controller::pnl::{commit_settle_pnl, plan_settle_pnl};
+use crate::controller::position::find_position;
 use crate::controller::spot_balance::accrue_interest;
 use crate::controller::trade::{trade_against_amm, TakerOrder};
 use crate::error::BalError;
 use crate::events::LiquidationRecord;
 use crate::math::oracle::OracleAction;
+use crate::state::PerpPosition;
 use crate::state::{
     pause, PerpMarket, SpotMarket, State, User, PERP_MARKET_SEED, SPOT_MARKET_SEED, STATE_SEED,
 };
@@ -88,6 +91,16 @@ pub fn handler(ctx: Context<LiquidatePerp>, max_base: u64) -> Result<()> {
         summary.collateral,
         summary.requirement
     );
+    // LP shares go first: burned (cooldown or not), their entitlement settled.
+    let burned = burn_all_shares(&mut user, &mut market)?;
+    if burned > 0
+        && find_position(&user, market.market_index)
+            .is_none_or(|s| user.perp_positions[s].base_asset_amount == 0)
+    {
+        user.invariant()?;
+        market.invariant()?;
+        return Ok(());
+    }
     let slot = liquidatable_position(&user, market.market_index)?;
     let held = user.perp_positions[slot].base_asset_amount;
     let order = TakerOrder {
@@ -134,4 +147,17 @@ pub fn handler(ctx: Context<LiquidatePerp>, max_base: u64) -> Result<()> {
     drop((user, liquidator, spot, market));
     emit_cpi!(record);
     Ok(())
+}
+
+/// Burns every LP share of `user` in `market`; returns how many.
+fn burn_all_shares(user: &mut User, market: &mut PerpMarket) -> Result<u128> {
+    let Some(slot) = find_position(user, market.market_index) else {
+        return Ok(0);
+    };
+    let position: &mut PerpPosition = &mut user.perp_positions[slot];
+    let shares = position.lp.shares.get();
+    if shares > 0 {
+        remove_shares(position, market, shares)?;
+    }
+    Ok(shares)
 }

@@ -8,6 +8,7 @@ pub mod initialize_perp_market;
 pub mod initialize_spot_market;
 pub mod initialize_user;
 pub mod liquidate_perp;
+pub mod liquidity;
 pub mod program_oracle;
 pub mod settle_pnl;
 pub mod trade;
@@ -29,6 +30,7 @@ mod reexports {
     pub use super::initialize_spot_market::*;
     pub use super::initialize_user::*;
     pub use super::liquidate_perp::*;
+    pub use super::liquidity::*;
     pub use super::program_oracle::*;
     pub use super::settle_pnl::*;
     pub use super::trade::*;

@@ -1,6 +1,8 @@
 use crate::controller::amm::refresh_derived_reserves;
 use crate::error::BalError;
-use crate::math::constants::{MAX_CONCENTRATION_COEF, MIN_CONCENTRATION_COEF};
+use crate::math::constants::{
+    MAX_CONCENTRATION_COEF, MIN_CONCENTRATION_COEF, PERCENTAGE_PRECISION,
+};
 use crate::state::{
     validate_pause_bits, FundingParams, MarginRatios, MarketStatus, OracleGuards, OrderSizes,
     PerpMarket, RiskParams, SpreadParams, State, PERP_MARKET_SEED, STATE_SEED,
@@ -18,6 +20,8 @@ pub struct UpdatePerpMarketParams {
     pub oracle_guards: Option<OracleGuards>,
     pub funding: Option<FundingParams>,
     pub risk: Option<RiskParams>,
+    /// Share of the net taker fee LPs receive (times their share). precision: PERCENTAGE
+    pub lp_fee_share: Option<u32>,
     /// precision: PERCENTAGE; the current base reserve must stay inside the new bounds.
     pub concentration_coef: Option<u32>,
     pub status: Option<MarketStatus>,
@@ -66,6 +70,13 @@ pub fn handler(ctx: Context<UpdatePerpMarket>, params: UpdatePerpMarketParams) -
     if let Some(risk) = params.risk {
         risk.validate()?;
         market.set_risk_params(&risk);
+    }
+    if let Some(share) = params.lp_fee_share {
+        validate!(
+            share <= PERCENTAGE_PRECISION,
+            BalError::InvalidRiskParameters
+        );
+        market.lp.fee_share = share;
     }
     if let Some(coef) = params.concentration_coef {
         validate!(

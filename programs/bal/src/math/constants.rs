@@ -63,3 +63,22 @@ pub const MARGIN_PER_POSITION: u128 = 10_000;
 /// How fast a spread widens with the AMM's inventory: the widening side's half spread grows by
 /// this many times the inventory's share of `sqrt_k` (10 doubles it at 10%).
 pub const INVENTORY_SPREAD_SCALE: u128 = 10;
+
+/// Per-share LP accumulators (base and quote per share, and the funding accumulator `G`) carry
+/// this precision. Why it holds: a fill adds `lp_part × LP_ACC / user_lp_shares` to a per-share
+/// accumulator, rounded down, so the LPs as a group lose less than
+/// `user_lp_shares / LP_ACC` base units a fill: under 0.001 of a base unit at the largest
+/// `sqrt_k` (1e21), and 3.5e-8 units in a market with `sqrt_k` ≈ 3.5e16. A settle then rounds
+/// each LP's whole entitlement down once: at most one base unit and one quote unit. Magnitudes:
+/// one fill moves an accumulator by at most `c × LP_ACC` (≈1.4e24) in base and a price's worth
+/// of that in quote, leaving i128 headroom for ~1e14 fills; `G` is kept in 256 bits.
+pub const LP_ACC_PRECISION: u128 = 1_000_000_000_000_000_000_000_000;
+/// The market's aggregate of LPs' unsettled base and quote keeps this many sub-units per unit,
+/// so the group's share of each fill is booked exactly enough that settles never draw more
+/// than the aggregate holds.
+pub const LP_AGG_PRECISION: u128 = 1_000_000_000;
+/// Default share of the net taker fee that goes to LPs (times their share of the AMM).
+/// precision: PERCENTAGE
+pub const DEFAULT_LP_FEE_SHARE: u32 = 800_000;
+/// Extra margin an LP position needs on top of its worst case. precision: QUOTE
+pub const LP_MARGIN_BUFFER: u128 = 100_000;

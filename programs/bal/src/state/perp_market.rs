@@ -5,7 +5,7 @@ use crate::math::constants::{
     PERCENTAGE_PRECISION,
 };
 use crate::state::oracle::OracleSource;
-use crate::state::wide::WideU128;
+use crate::state::wide::{WideI128, WideI256, WideU128};
 use crate::validate;
 use anchor_lang::prelude::*;
 
@@ -165,6 +165,31 @@ pub struct FundingState {
     pub padding: u32,
 }
 
+/// BAL: the users' share of `sqrt_k`, the per-share accumulators of what those shares took
+/// from the AMM's fills, and the aggregate not yet settled into positions.
+#[zero_copy]
+#[derive(Default, Debug, PartialEq, Eq)]
+pub struct LpState {
+    /// Σ users' LP shares; the rest of `sqrt_k` is protocol-owned. precision: BASE
+    pub user_lp_shares: WideU128,
+    /// Base taken per share, cumulative. precision: LP_ACC
+    pub base_per_share: WideI128,
+    /// Quote taken per share (fills at the traders' prices plus the LP fee slice).
+    /// precision: LP_ACC
+    pub quote_per_share: WideI128,
+    /// `G`: Σ over funding updates of rate × `base_per_share`. precision: LP_ACC × FUNDING_RATE
+    pub funding_per_share: WideI256,
+    /// The LPs' base not yet settled into positions. precision: LP_AGG (sub-units of BASE)
+    pub unsettled_base: WideI128,
+    /// The LPs' quote not yet settled into positions. precision: LP_AGG (sub-units of QUOTE)
+    pub unsettled_quote: WideI128,
+    /// Base moved from the LPs' share into positions by settles, cumulative. precision: BASE
+    pub settled_base: i64,
+    /// Share of the net taker fee that goes to LPs, times their share. precision: PERCENTAGE
+    pub fee_share: u32,
+    pub padding: u32,
+}
+
 /// Parameters an admin sets on a market's AMM spreads and bounds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, AnchorSerialize, AnchorDeserialize)]
 pub struct SpreadParams {
@@ -193,6 +218,7 @@ pub struct PerpMarket {
     pub pyth_feed_id: [u8; 32],
     pub amm: Amm,
     pub funding: FundingState,
+    pub lp: LpState,
     pub oracle_guards: OracleGuards,
     /// Quote held to pay repegs, k changes and the AMM's funding. precision: QUOTE
     pub fee_pool: u64,
@@ -224,12 +250,13 @@ pub struct PerpMarket {
     pub version: u8,
     pub bump: u8,
     pub padding: [u8; 6],
-    /// Room for the LP aggregates, accumulators and performance history.
-    pub reserved: [u8; 1976],
+    /// Room for the LP performance history.
+    pub reserved: [u8; 1848],
 }
 
 const _: () = assert!(std::mem::size_of::<Amm>() == 152);
 const _: () = assert!(std::mem::size_of::<FundingState>() == 64);
+const _: () = assert!(std::mem::size_of::<LpState>() == 128);
 const _: () = assert!(std::mem::size_of::<PerpMarket>() == 2384);
 const _: () = assert!(std::mem::align_of::<PerpMarket>() == 8);
 
@@ -378,6 +405,14 @@ impl PerpMarket {
         self.oracle_guards.validate()?;
         self.funding_params().validate()?;
         self.risk_params().validate()?;
+        validate!(
+            self.lp.fee_share <= PERCENTAGE_PRECISION,
+            BalError::InvariantViolated
+        );
+        validate!(
+            self.lp.user_lp_shares.get() <= self.amm.sqrt_k.get(),
+            BalError::InvariantViolated
+        );
         let amm = &self.amm;
         validate!(
             (MIN_CONCENTRATION_COEF..=MAX_CONCENTRATION_COEF).contains(&amm.concentration_coef),

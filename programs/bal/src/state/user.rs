@@ -1,11 +1,28 @@
 use crate::error::BalError;
 use crate::math::constants::{ACCOUNT_VERSION, MARGIN_PRECISION};
 use crate::state::spot_market::SpotBalance;
+use crate::state::wide::{WideI128, WideI256, WideU128};
 use crate::validate;
 use anchor_lang::prelude::*;
 
 /// Perp position slots per subaccount.
 pub const MAX_PERP_POSITIONS: usize = 8;
+
+/// A position's LP shares and the market's accumulators when they were last settled.
+#[zero_copy]
+#[derive(Default, Debug, PartialEq, Eq)]
+pub struct LpPosition {
+    /// precision: BASE
+    pub shares: WideU128,
+    /// precision: LP_ACC
+    pub base_per_share: WideI128,
+    /// precision: LP_ACC
+    pub quote_per_share: WideI128,
+    /// precision: LP_ACC × FUNDING_RATE
+    pub funding_per_share: WideI256,
+    /// The market's cumulative funding rate at the last settle. precision: FUNDING_RATE
+    pub cumulative_funding_rate: i64,
+}
 
 /// One perp market's position inside a `User`. A slot is in use only when `active == 1`.
 #[zero_copy]
@@ -27,8 +44,7 @@ pub struct PerpPosition {
     pub active: u8,
     pub open_orders: u8,
     pub padding: [u8; 4],
-    /// Room for the LP share count and its per-share snapshots.
-    pub reserved: [u64; 9],
+    pub lp: LpPosition,
 }
 
 impl PerpPosition {
@@ -36,9 +52,12 @@ impl PerpPosition {
         self.active == 1
     }
 
-    /// A position with nothing in it: no base, no quote, no orders.
+    /// A position with nothing in it: no base, no quote, no orders, no LP shares.
     pub fn is_empty(&self) -> bool {
-        self.base_asset_amount == 0 && self.quote_asset_amount == 0 && self.open_orders == 0
+        self.base_asset_amount == 0
+            && self.quote_asset_amount == 0
+            && self.open_orders == 0
+            && self.lp.shares.get() == 0
     }
 }
 
@@ -79,8 +98,8 @@ pub struct User {
     pub reserved: [u8; 128],
 }
 
-const _: () = assert!(std::mem::size_of::<PerpPosition>() == 120);
-const _: () = assert!(std::mem::size_of::<User>() == 1240);
+const _: () = assert!(std::mem::size_of::<PerpPosition>() == 136);
+const _: () = assert!(std::mem::size_of::<User>() == 1368);
 const _: () = assert!(std::mem::align_of::<User>() == 8);
 
 impl User {

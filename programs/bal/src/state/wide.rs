@@ -47,6 +47,24 @@ impl WideI128 {
     }
 }
 
+/// A signed 256-bit value (two's complement, little-endian words), for the LP funding
+/// accumulator `G`, which can outgrow 128 bits.
+#[zero_copy]
+#[derive(Default, Debug, PartialEq, Eq)]
+pub struct WideI256 {
+    words: [u64; 4],
+}
+
+impl WideI256 {
+    pub fn get(&self) -> crate::math::wide::U256 {
+        crate::math::wide::U256(self.words)
+    }
+
+    pub fn set(&mut self, value: crate::math::wide::U256) {
+        self.words = value.0;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

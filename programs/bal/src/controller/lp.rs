@@ -1,0 +1,275 @@
+//! BAL: adding and removing LP shares, splitting each AMM fill between user-owned and
+//! protocol-owned shares in O(1), and settling an LP's entitlement (with exact lazy funding)
+//! into its position.
+use crate::controller::amm::refresh_derived_reserves;
+use crate::controller::position::settle_funding;
+use crate::error::BalError;
+use crate::math::amm::rescale_curve;
+use crate::math::constants::{
+    LP_ACC_PRECISION, LP_AGG_PRECISION, MIN_SQRT_K, PERCENTAGE_PRECISION,
+};
+use crate::math::lp::{entitlement, i256, lp_part, unsettled_funding, LpFunding, Shares};
+use crate::math::position::{apply_fill, Fill};
+use crate::math::safe_math::SafeMath;
+use crate::math::wide::{mul_div_floor, U256};
+use crate::state::{LpPosition, PerpMarket, PerpPosition};
+use crate::validate;
+use anchor_lang::prelude::*;
+
+fn shares(market: &PerpMarket) -> Shares {
+    Shares {
+        user: market.lp.user_lp_shares.get(),
+        total: market.amm.sqrt_k.get(),
+    }
+}
+
+/// The LPs' slice of a taker fee: the fee share times the users' part of `sqrt_k`, rounded
+/// down. precision: QUOTE
+pub fn lp_fee_slice(fee: u64, market: &PerpMarket) -> Result<u64> {
+    let shares = shares(market);
+    let to_lps = mul_div_floor(
+        fee as u128,
+        market.lp.fee_share as u128,
+        PERCENTAGE_PRECISION as u128,
+    )?;
+    let slice = mul_div_floor(to_lps, shares.user, shares.total)?;
+    u64::try_from(slice).map_err(|_| error!(BalError::MathError))
+}
+
+/// What the AMM took in one fill (base and quote, signed, at the trader's price) and the LP
+/// fee slice, all of which the LPs share pro rata.
+pub struct AmmDelta {
+    /// precision: BASE
+    pub base: i128,
+    /// precision: QUOTE
+    pub quote: i128,
+    /// precision: QUOTE
+    pub lp_fee: u64,
+}
+
+/// Books the LPs' part of an AMM delta on the market's accumulators: O(1) whatever the number
+/// of LPs. The protocol keeps the rest (and every rounding remainder).
+pub fn record_amm_delta(market: &mut PerpMarket, delta: &AmmDelta) -> Result<()> {
+    let shares = shares(market);
+    if shares.user == 0 {
+        return Ok(());
+    }
+    let (base_agg, base_per_share) = lp_part(delta.base, &shares)?;
+    let (quote_agg, quote_per_share) = lp_part(delta.quote, &shares)?;
+    // The fee slice is the LPs' whole: spread it over user shares only.
+    let fee_agg = (delta.lp_fee as i128).safe_mul(LP_AGG_PRECISION as i128)?;
+    let fee_per_share = (mul_div_floor(
+        fee_agg as u128,
+        LP_ACC_PRECISION / LP_AGG_PRECISION,
+        shares.user,
+    )?) as i128;
+    let lp = &mut market.lp;
+    lp.unsettled_base
+        .set(lp.unsettled_base.get().safe_add(base_agg)?);
+    lp.unsettled_quote.set(
+        lp.unsettled_quote
+            .get()
+            .safe_add(quote_agg)?
+            .safe_add(fee_agg)?,
+    );
+    lp.base_per_share
+        .set(lp.base_per_share.get().safe_add(base_per_share)?);
+    lp.quote_per_share.set(
+        lp.quote_per_share
+            .get()
+            .safe_add(quote_per_share)?
+            .safe_add(fee_per_share)?,
+    );
+    Ok(())
+}
+
+/// The protocol's own base: the AMM's inventory less what LPs hold, settled or not.
+/// precision: BASE
+pub fn protocol_base(market: &PerpMarket) -> Result<i128> {
+    let unsettled = market
+        .lp
+        .unsettled_base
+        .get()
+        .div_euclid(LP_AGG_PRECISION as i128);
+    (market.amm.base_asset_amount_with_amm as i128)
+        .safe_add(market.lp.settled_base as i128)?
+        .safe_add(unsettled)
+        .map(|users_and_lps| -users_and_lps)
+}
+
+/// What settling an LP moved into its position.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct LpSettlement {
+    /// precision: BASE
+    pub base: i64,
+    /// precision: QUOTE
+    pub quote: i64,
+    /// Funding on the inventory held unsettled (negative when paid). precision: QUOTE
+    pub funding: i64,
+}
+
+/// A market's LP accumulators, copied out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LpAccumulators {
+    pub base_per_share: i128,
+    pub quote_per_share: i128,
+    pub funding_per_share: U256,
+    pub cumulative_funding_rate: i64,
+}
+
+impl LpAccumulators {
+    pub fn of(market: &PerpMarket) -> Self {
+        LpAccumulators {
+            base_per_share: market.lp.base_per_share.get(),
+            quote_per_share: market.lp.quote_per_share.get(),
+            funding_per_share: market.lp.funding_per_share.get(),
+            cumulative_funding_rate: market.funding.cumulative_funding_rate,
+        }
+    }
+}
+
+/// The entitlement of `lp` against `acc`, without moving it.
+pub fn lp_entitlement(lp: &LpPosition, acc: &LpAccumulators) -> Result<LpSettlement> {
+    let shares = lp.shares.get();
+    if shares == 0 {
+        return Ok(LpSettlement::default());
+    }
+    let base = entitlement(
+        acc.base_per_share.safe_sub(lp.base_per_share.get())?,
+        shares,
+    )?;
+    let quote = entitlement(
+        acc.quote_per_share.safe_sub(lp.quote_per_share.get())?,
+        shares,
+    )?;
+    let funding = unsettled_funding(&LpFunding {
+        shares,
+        g_delta: i256::sub(acc.funding_per_share, lp.funding_per_share.get()),
+        base_snapshot: lp.base_per_share.get(),
+        rate_delta: acc
+            .cumulative_funding_rate
+            .safe_sub(lp.cumulative_funding_rate)?,
+    })?;
+    let narrow = |v: i128| i64::try_from(v).map_err(|_| error!(BalError::MathError));
+    Ok(LpSettlement {
+        base: narrow(base)?,
+        quote: narrow(quote)?,
+        funding: narrow(funding)?,
+    })
+}
+
+/// Applies an entitlement to a position as `settle_lp` would: funding on the settled base
+/// first, then the entitlement as a fill at the traders' prices, then the unsettled
+/// inventory's funding, then fresh snapshots. Used on a copy, it is the simulated settle that
+/// margin and clients see.
+pub fn apply_lp_settlement(
+    position: &mut PerpPosition,
+    acc: &LpAccumulators,
+) -> Result<LpSettlement> {
+    let settlement = lp_entitlement(&position.lp, acc)?;
+    settle_funding(position, acc.cumulative_funding_rate)?;
+    apply_fill(
+        position,
+        &Fill {
+            base: settlement.base,
+            quote: settlement.quote,
+        },
+    )?;
+    position.quote_asset_amount = position.quote_asset_amount.safe_add(settlement.funding)?;
+    position.quote_break_even_amount = position
+        .quote_break_even_amount
+        .safe_add(settlement.funding)?;
+    let lp = &mut position.lp;
+    lp.base_per_share.set(acc.base_per_share);
+    lp.quote_per_share.set(acc.quote_per_share);
+    lp.funding_per_share.set(acc.funding_per_share);
+    lp.cumulative_funding_rate = acc.cumulative_funding_rate;
+    Ok(settlement)
+}
+
+/// Moves an LP's entitlement into its position and out of the market's unsettled aggregate.
+/// Idempotent: a second settle moves nothing.
+pub fn settle_lp_position(
+    position: &mut PerpPosition,
+    market: &mut PerpMarket,
+) -> Result<LpSettlement> {
+    let settlement = apply_lp_settlement(position, &LpAccumulators::of(market))?;
+    let lp = &mut market.lp;
+    let agg = LP_AGG_PRECISION as i128;
+    lp.unsettled_base.set(
+        lp.unsettled_base
+            .get()
+            .safe_sub((settlement.base as i128).safe_mul(agg)?)?,
+    );
+    lp.unsettled_quote.set(
+        lp.unsettled_quote
+            .get()
+            .safe_sub((settlement.quote as i128).safe_mul(agg)?)?,
+    );
+    lp.settled_base = lp.settled_base.safe_add(settlement.base)?;
+    Ok(settlement)
+}
+
+/// Sets `sqrt_k` to `new_sqrt_k` with the price kept (both reserves scale) and re-derives the
+/// bounds and terminal reserve.
+fn resize_curve(market: &mut PerpMarket, new_sqrt_k: u128) -> Result<()> {
+    let curve = rescale_curve(&market.amm.curve(), new_sqrt_k)?;
+    market.amm.set_curve(&curve);
+    refresh_derived_reserves(market)
+}
+
+/// Mints `shares` (already rounded to the step) to a settled position: `sqrt_k` and the users'
+/// shares rise by it, the price stays.
+pub fn add_shares(
+    position: &mut PerpPosition,
+    market: &mut PerpMarket,
+    shares: u128,
+) -> Result<()> {
+    validate!(shares > 0, BalError::ZeroAmount);
+    settle_lp_position(position, market)?;
+    let new_sqrt_k = market.amm.sqrt_k.get().safe_add(shares)?;
+    resize_curve(market, new_sqrt_k)?;
+    let lp = &mut market.lp;
+    lp.user_lp_shares
+        .set(lp.user_lp_shares.get().safe_add(shares)?);
+    position
+        .lp
+        .shares
+        .set(position.lp.shares.get().safe_add(shares)?);
+    Ok(())
+}
+
+/// Burns `shares` from a position after settling it. Refused when it would leave `sqrt_k`
+/// below the protocol's own inventory (the AMM could no longer carry it).
+pub fn remove_shares(
+    position: &mut PerpPosition,
+    market: &mut PerpMarket,
+    shares: u128,
+) -> Result<LpSettlement> {
+    validate!(shares > 0, BalError::ZeroAmount);
+    validate!(
+        shares <= position.lp.shares.get(),
+        BalError::InsufficientLpShares
+    );
+    let settlement = settle_lp_position(position, market)?;
+    let new_sqrt_k = market.amm.sqrt_k.get().safe_sub(shares)?;
+    validate!(
+        new_sqrt_k >= MIN_SQRT_K && new_sqrt_k >= protocol_base(market)?.unsigned_abs(),
+        BalError::LpBurnBlocked,
+        "sqrt_k {} after the burn vs protocol inventory {}",
+        new_sqrt_k,
+        protocol_base(market)?
+    );
+    resize_curve(market, new_sqrt_k)?;
+    let lp = &mut market.lp;
+    lp.user_lp_shares
+        .set(lp.user_lp_shares.get().safe_sub(shares)?);
+    position
+        .lp
+        .shares
+        .set(position.lp.shares.get().safe_sub(shares)?);
+    if position.lp.shares.get() == 0 {
+        position.lp = LpPosition::default();
+    }
+    Ok(settlement)
+}

@@ -1,0 +1,288 @@
+//! BAL: `add_liquidity`, `remove_liquidity`, `settle_lp` and `settle_lp_many`.
+use crate::controller::lp::{add_shares, remove_shares, settle_lp_position, LpSettlement};
+use crate::controller::margin::{load_market_views, validate_initial_margin, MarketView};
+use crate::controller::oracle::oracle_price_for;
+use crate::controller::position::{find_position, open_position, release_if_empty};
+use crate::controller::spot_balance::accrue_interest;
+use crate::error::BalError;
+use crate::events::{liquidity_action, LiquidityRecord};
+use crate::math::oracle::OracleAction;
+use crate::math::safe_math::SafeMath;
+use crate::state::{
+    pause, MarketStatus, PerpMarket, SpotMarket, State, User, PERP_MARKET_SEED, SPOT_MARKET_SEED,
+    STATE_SEED,
+};
+use crate::validate;
+use anchor_lang::prelude::*;
+use anchor_lang::solana_program::program::set_return_data;
+
+/// Remaining accounts: a `(PerpMarket, oracle)` pair for every other active position of the
+/// user, in slot order.
+#[event_cpi]
+#[derive(Accounts)]
+pub struct AddLiquidity<'info> {
+    /// The user's authority or delegate.
+    pub authority: Signer<'info>,
+    #[account(seeds = [STATE_SEED], bump = state.bump)]
+    pub state: Account<'info, State>,
+    #[account(mut)]
+    pub user: AccountLoader<'info, User>,
+    #[account(
+        mut,
+        seeds = [SPOT_MARKET_SEED, &spot_market.load()?.market_index.to_le_bytes()],
+        bump = spot_market.load()?.bump,
+    )]
+    pub spot_market: AccountLoader<'info, SpotMarket>,
+    #[account(
+        mut,
+        seeds = [PERP_MARKET_SEED, &perp_market.load()?.market_index.to_le_bytes()],
+        bump = perp_market.load()?.bump,
+    )]
+    pub perp_market: AccountLoader<'info, PerpMarket>,
+    /// CHECK: must be the market's oracle; `oracle_price_for` checks key, owner and layout.
+    pub oracle: UncheckedAccount<'info>,
+}
+
+/// What an LP action changed, for its record.
+struct Change {
+    action: u8,
+    shares_delta: i128,
+    shares_after: u128,
+    settled: LpSettlement,
+}
+
+fn record(user: Pubkey, market: &PerpMarket, change: &Change) -> LiquidityRecord {
+    LiquidityRecord {
+        ts: 0,
+        user,
+        market_index: market.market_index,
+        action: change.action,
+        shares_delta: change.shares_delta,
+        shares_after: change.shares_after,
+        sqrt_k_after: market.amm.sqrt_k.get(),
+        base_settled: change.settled.base,
+        quote_settled: change.settled.quote,
+        funding_settled: change.settled.funding,
+    }
+}
+
+/// Mints `shares` (rounded down to the market's step) to the user's position. The account
+/// must pass initial margin afterwards, LP open orders included; the removal cooldown starts.
+pub fn add_liquidity(ctx: Context<AddLiquidity>, shares: u64) -> Result<()> {
+    let accounts = &ctx.accounts;
+    validate!(
+        !accounts.state.is_paused(pause::ADD_LIQUIDITY),
+        BalError::OperationPaused
+    );
+    let clock = Clock::get()?;
+    let mut event = {
+        let mut user = accounts.user.load_mut()?;
+        validate!(
+            user.is_authority_or_delegate(&accounts.authority.key()),
+            BalError::NotUserAuthority
+        );
+        let mut spot = accounts.spot_market.load_mut()?;
+        let mut market = accounts.perp_market.load_mut()?;
+        validate!(
+            !market.is_paused(pause::ADD_LIQUIDITY),
+            BalError::OperationPaused
+        );
+        validate!(
+            market.status()? == MarketStatus::Active,
+            BalError::MarketNotActive
+        );
+        let price = oracle_price_for(
+            &mut market,
+            &accounts.oracle.to_account_info(),
+            OracleAction::AddLiquidity,
+            &clock,
+        )?;
+        accrue_interest(&mut spot, clock.unix_timestamp)?;
+        let step = market.order_step_size;
+        let minted = (shares / step).safe_mul(step)? as u128;
+        let slot = open_position(
+            &mut user,
+            market.market_index,
+            market.funding.cumulative_funding_rate,
+        )?;
+        let settled = settle_lp_position(&mut user.perp_positions[slot], &mut market)?;
+        add_shares(&mut user.perp_positions[slot], &mut market, minted)?;
+        user.last_add_liquidity_ts = clock.unix_timestamp;
+        let mut views = load_market_views(ctx.remaining_accounts, OracleAction::Margin, &clock)?;
+        views.0.push(MarketView::new(&market, price));
+        validate_initial_margin(&user, &spot, &views)?;
+        user.invariant()?;
+        spot.invariant()?;
+        market.invariant()?;
+        let after = user.perp_positions[slot].lp.shares.get();
+        record(
+            accounts.user.key(),
+            &market,
+            &Change {
+                action: liquidity_action::ADD,
+                shares_delta: minted as i128,
+                shares_after: after,
+                settled,
+            },
+        )
+    };
+    event.ts = clock.unix_timestamp;
+    emit_cpi!(event);
+    Ok(())
+}
+
+#[event_cpi]
+#[derive(Accounts)]
+pub struct ManageLiquidity<'info> {
+    /// For `remove_liquidity`: the user's authority or delegate, or anyone once the market is
+    /// reduce-only or settling. For `settle_lp`: anyone.
+    pub signer: Signer<'info>,
+    #[account(seeds = [STATE_SEED], bump = state.bump)]
+    pub state: Account<'info, State>,
+    #[account(mut)]
+    pub user: AccountLoader<'info, User>,
+    #[account(
+        mut,
+        seeds = [PERP_MARKET_SEED, &perp_market.load()?.market_index.to_le_bytes()],
+        bump = perp_market.load()?.bump,
+    )]
+    pub perp_market: AccountLoader<'info, PerpMarket>,
+}
+
+/// Settles, then burns `shares` (all when `None`). The cooldown since the last add applies to
+/// the owner; in a reduce-only or settling market anyone may remove, cooldown or not.
+pub fn remove_liquidity(ctx: Context<ManageLiquidity>, shares: Option<u128>) -> Result<()> {
+    let accounts = &ctx.accounts;
+    validate!(
+        !accounts.state.is_paused(pause::REMOVE_LIQUIDITY),
+        BalError::OperationPaused
+    );
+    let now = Clock::get()?.unix_timestamp;
+    let mut event = {
+        let mut user = accounts.user.load_mut()?;
+        let mut market = accounts.perp_market.load_mut()?;
+        validate!(
+            !market.is_paused(pause::REMOVE_LIQUIDITY),
+            BalError::OperationPaused
+        );
+        let winding_down = matches!(
+            market.status()?,
+            MarketStatus::ReduceOnly | MarketStatus::Settlement
+        );
+        if !winding_down {
+            validate!(
+                user.is_authority_or_delegate(&accounts.signer.key()),
+                BalError::NotUserAuthority
+            );
+            let ready = user
+                .last_add_liquidity_ts
+                .safe_add(accounts.state.lp_cooldown_seconds)?;
+            validate!(
+                now >= ready,
+                BalError::LpCooldown,
+                "removable from {}",
+                ready
+            );
+        }
+        let slot =
+            find_position(&user, market.market_index).ok_or(BalError::InsufficientLpShares)?;
+        let position = &mut user.perp_positions[slot];
+        let burn = shares.unwrap_or(position.lp.shares.get());
+        let settled = remove_shares(position, &mut market, burn)?;
+        let after = position.lp.shares.get();
+        release_if_empty(position);
+        user.invariant()?;
+        market.invariant()?;
+        record(
+            accounts.user.key(),
+            &market,
+            &Change {
+                action: liquidity_action::REMOVE,
+                shares_delta: -(burn as i128),
+                shares_after: after,
+                settled,
+            },
+        )
+    };
+    event.ts = now;
+    emit_cpi!(event);
+    Ok(())
+}
+
+/// Settles one LP's position in the market. Ok, moving nothing, when there is nothing to move.
+fn settle_user(
+    user: &AccountLoader<User>,
+    market: &mut PerpMarket,
+) -> Result<Option<LpSettlement>> {
+    let mut user = user.load_mut()?;
+    let Some(slot) = find_position(&user, market.market_index) else {
+        return Ok(None);
+    };
+    let position = &mut user.perp_positions[slot];
+    if position.lp.shares.get() == 0 {
+        return Ok(None);
+    }
+    let settled = settle_lp_position(position, market)?;
+    user.invariant()?;
+    Ok(Some(settled))
+}
+
+/// Permissionless and idempotent: moves the user's LP entitlement into its position.
+pub fn settle_lp(ctx: Context<ManageLiquidity>) -> Result<()> {
+    let now = Clock::get()?.unix_timestamp;
+    let event = {
+        let mut market = ctx.accounts.perp_market.load_mut()?;
+        let Some(settled) = settle_user(&ctx.accounts.user, &mut market)? else {
+            return Ok(());
+        };
+        market.invariant()?;
+        let user = ctx.accounts.user.load()?;
+        let shares = find_position(&user, market.market_index)
+            .map_or(0, |s| user.perp_positions[s].lp.shares.get());
+        let mut event = record(
+            ctx.accounts.user.key(),
+            &market,
+            &Change {
+                action: liquidity_action::SETTLE,
+                shares_delta: 0,
+                shares_after: shares,
+                settled,
+            },
+        );
+        event.ts = now;
+        event
+    };
+    emit_cpi!(event);
+    Ok(())
+}
+
+/// Settles every LP passed as a (writable) remaining account. With `try_mode` an account that
+/// is not a user is skipped with its error code; return data: one LE u32 per account, 0 = ok.
+pub fn settle_lp_many<'info>(
+    ctx: Context<'info, ManageLiquidity<'info>>,
+    try_mode: bool,
+) -> Result<()> {
+    let mut market = ctx.accounts.perp_market.load_mut()?;
+    let mut results = Vec::with_capacity(ctx.remaining_accounts.len() * 4);
+    for info in ctx.remaining_accounts.iter() {
+        let loaded = AccountLoader::<User>::try_from(info).and_then(|user| {
+            validate!(info.is_writable, BalError::InvalidRemainingAccounts);
+            Ok(user)
+        });
+        let code = match loaded {
+            Ok(user) => {
+                settle_user(&user, &mut market)?;
+                0
+            }
+            Err(error) if try_mode => match ProgramError::from(error) {
+                ProgramError::Custom(code) => code,
+                _ => u32::MAX,
+            },
+            Err(error) => return Err(error),
+        };
+        results.extend_from_slice(&code.to_le_bytes());
+    }
+    market.invariant()?;
+    set_return_data(&results);
+    Ok(())
+}
