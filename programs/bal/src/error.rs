@@ -115,4 +115,6 @@ pub enum BalError {
     LpBurnBlocked,
     #[msg("LP shares cannot be removed before the cooldown ends")]
     LpCooldown,
+    #[msg("Account is not below its initial margin or holds no LP shares: nothing to de-risk")]
+    NothingToDerisk,
 }

@@ -108,3 +108,16 @@ pub struct LiquidityRecord {
     /// Funding on the unsettled inventory. precision: QUOTE
     pub funding_settled: i64,
 }
+
+#[event]
+pub struct DeriskRecord {
+    pub ts: i64,
+    pub user: Pubkey,
+    pub market_index: u16,
+    /// precision: BASE
+    pub shares_burned: u128,
+    /// Base taken off the position through the AMM after every share burned. precision: BASE
+    pub base_reduced: u64,
+    /// Initial requirement minus collateral before acting. precision: QUOTE
+    pub shortage: i128,
+}

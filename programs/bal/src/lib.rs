@@ -161,8 +161,9 @@ pub mod bal {
         instructions::update_funding_rate::handler(ctx)
     }
 
-    /// Permissionless: settles a user's P&L in a market into its quote balance.
-    pub fn settle_pnl(ctx: Context<SettlePnl>) -> Result<()> {
+    /// Permissionless: settles a user's P&L in a market into its quote balance, de-risking an
+    /// LP below initial margin first unless it opted out.
+    pub fn settle_pnl<'info>(ctx: Context<'info, SettlePnl<'info>>) -> Result<()> {
         instructions::settle_pnl::settle_pnl(ctx)
     }
 
@@ -187,6 +188,11 @@ pub mod bal {
         try_mode: bool,
     ) -> Result<()> {
         instructions::liquidity::settle_lp_many(ctx, try_mode)
+    }
+
+    /// Permissionless: de-risks an LP below initial margin with the smallest burn that helps.
+    pub fn derisk_lp<'info>(ctx: Context<'info, DeriskLp<'info>>) -> Result<()> {
+        instructions::derisk_lp::handler(ctx)
     }
 
     /// Permissionless: closes up to `max_base` of a position of a user below maintenance margin.

@@ -233,6 +233,24 @@ async fn lp_round_trip(env: &mut TestEnv, exchange: &Exchange) {
     )
     .await
     .expect("settle_lp_many");
+    // A 70%, then 90%, initial margin ratio on the subaccount (about 1.4x, then 1.1x leverage)
+    // puts it below initial margin: a keeper de-risks it, then a settle de-risks it again.
+    for (ratio, label) in [(7_000, "derisk_lp"), (9_000, "settle_pnl_with_derisk")] {
+        let setting = UserSetting::CustomMarginRatio(ratio);
+        env.send(
+            "update_user_custom_margin_ratio",
+            &[instructions::update_user(lp.wallet.pubkey(), 0, setting)],
+            &[&lp.wallet],
+        )
+        .await
+        .expect("update_user_custom_margin_ratio");
+        let ix = if label == "derisk_lp" {
+            instructions::derisk_lp(lp.user, &market(exchange), &[])
+        } else {
+            instructions::settle_pnl(lp.user, &market(exchange))
+        };
+        env.send(label, &[ix], &[&keeper]).await.expect(label);
+    }
     env.advance(3_600, 10).await;
     set_oracle_price(env, exchange, 101_000_000).await;
     env.send(

@@ -362,3 +362,143 @@ async fn liquidation_burns_lp_shares_first() {
     assert_eq!(market.amm.sqrt_k.get(), 1_000 * BASE_PRECISION);
     assert_eq!(position(&mut env, &lp).await.lp.shares.get(), 0);
 }
+
+/// Initial margin of `trader` at the market's last oracle price, computed by the program's own
+/// margin engine on the accounts as stored.
+async fn initial_margin(
+    env: &mut TestEnv,
+    trader: &Trader,
+) -> bal::controller::margin::MarginSummary {
+    use bal::controller::margin::{margin_summary, MarginType, MarketView, MarketViews};
+    let user: User = env.load(trader.user).await;
+    let spot: bal::state::SpotMarket = env.load(pda::spot_market(0)).await;
+    let market = perp(env).await;
+    let views = MarketViews(vec![MarketView::new(&market, market.amm.last_oracle_price)]);
+    margin_summary(&user, &spot, &views, MarginType::Initial).unwrap()
+}
+
+async fn set_max_leverage(env: &mut TestEnv, lp: &Trader, margin_ratio: u32) {
+    env.send(
+        "update_user_custom_margin_ratio",
+        &[instructions::update_user(
+            lp.wallet.pubkey(),
+            0,
+            instructions::UserSetting::CustomMarginRatio(margin_ratio),
+        )],
+        &[&lp.wallet],
+    )
+    .await
+    .expect("max leverage");
+}
+
+#[tokio::test]
+async fn derisk_burns_the_fewest_shares_that_restore_initial_margin() {
+    let mut env = TestEnv::start().await;
+    let exchange = setup_trading(&mut env).await;
+    let lp = new_trader(&mut env, &exchange, 1_000_000_000, 0).await;
+    let keeper = env.funded_wallet().await;
+    add_liquidity(&mut env, &exchange, &lp, 200 * BASE)
+        .await
+        .expect("add");
+    let failure = env
+        .send(
+            "derisk_lp",
+            &[instructions::derisk_lp(
+                lp.user,
+                &bal_tests::fixtures::market(&exchange),
+                &[],
+            )],
+            &[&keeper],
+        )
+        .await
+        .expect_err("healthy");
+    assert_bal_error(&failure, BalError::NothingToDerisk);
+
+    // 5x max leverage doubles the requirement: the account is now short of initial margin.
+    set_max_leverage(&mut env, &lp, 2_000).await;
+    assert!(!initial_margin(&mut env, &lp).await.meets_requirement());
+    let added_at = env.load::<User>(lp.user).await.last_add_liquidity_ts;
+    env.send(
+        "derisk_lp",
+        &[instructions::derisk_lp(
+            lp.user,
+            &bal_tests::fixtures::market(&exchange),
+            &[],
+        )],
+        &[&keeper],
+    )
+    .await
+    .expect("derisk");
+    assert!(initial_margin(&mut env, &lp).await.meets_requirement());
+    let left = position(&mut env, &lp).await.lp.shares.get();
+    assert!(left > 0 && left < 200 * BASE_PRECISION, "{left}");
+    assert_eq!(
+        env.load::<User>(lp.user).await.last_add_liquidity_ts,
+        added_at,
+        "cooldown untouched"
+    );
+
+    // Minimal: one step more shares would not fit.
+    let summary = initial_margin(&mut env, &lp).await;
+    let market = perp(&mut env).await;
+    let bids = (market.amm.max_base_asset_reserve.get() - market.amm.base_asset_reserve.get())
+        * 1_000_000
+        / market.amm.sqrt_k.get();
+    let per_step = bids * market.amm.last_oracle_price as u128 / BASE_PRECISION * 2_000 / 10_000;
+    assert!(
+        (summary.collateral - summary.requirement as i128) < per_step as i128 + 2,
+        "more burned than needed"
+    );
+}
+
+#[tokio::test]
+async fn settle_pnl_derisks_first_unless_the_lp_opted_out() {
+    let mut env = TestEnv::start().await;
+    let exchange = setup_trading(&mut env).await;
+    let lp = new_trader(&mut env, &exchange, 1_000_000_000, 0).await;
+    let keeper = env.funded_wallet().await;
+    add_liquidity(&mut env, &exchange, &lp, 200 * BASE)
+        .await
+        .expect("add");
+    set_max_leverage(&mut env, &lp, 2_000).await;
+    env.send(
+        "update_user_derisk_opt_out",
+        &[instructions::update_user(
+            lp.wallet.pubkey(),
+            0,
+            instructions::UserSetting::DeriskOptOut(true),
+        )],
+        &[&lp.wallet],
+    )
+    .await
+    .expect("opt out");
+    let settle = || instructions::settle_pnl(lp.user, &bal_tests::fixtures::market(&exchange));
+    env.send("settle_pnl", &[settle()], &[&keeper])
+        .await
+        .expect("settle");
+    assert_eq!(
+        position(&mut env, &lp).await.lp.shares.get(),
+        200 * BASE_PRECISION,
+        "opted out"
+    );
+
+    env.send(
+        "update_user_derisk_opt_out",
+        &[instructions::update_user(
+            lp.wallet.pubkey(),
+            0,
+            instructions::UserSetting::DeriskOptOut(false),
+        )],
+        &[&lp.wallet],
+    )
+    .await
+    .expect("opt back in");
+    env.send("settle_pnl_with_derisk", &[settle()], &[&keeper])
+        .await
+        .expect("settle");
+    assert!(
+        position(&mut env, &lp).await.lp.shares.get() < 200 * BASE_PRECISION,
+        "de-risked"
+    );
+    assert!(initial_margin(&mut env, &lp).await.meets_requirement());
+}

@@ -3,6 +3,7 @@
 pub mod amm_admin;
 pub mod collateral;
 pub mod delete_user;
+pub mod derisk_lp;
 pub mod initialize;
 pub mod initialize_perp_market;
 pub mod initialize_spot_market;
@@ -25,6 +26,7 @@ mod reexports {
     pub use super::amm_admin::*;
     pub use super::collateral::*;
     pub use super::delete_user::*;
+    pub use super::derisk_lp::*;
     pub use super::initialize::*;
     pub use super::initialize_perp_market::*;
     pub use super::initialize_spot_market::*;

@@ -2,9 +2,11 @@
 use crate::controller::margin::MarketView;
 use crate::controller::oracle::oracle_price_for;
 use crate::controller::pnl::{commit_settle_pnl, plan_settle_pnl, SettlePlan};
+use crate::controller::position::find_position;
 use crate::controller::spot_balance::accrue_interest;
 use crate::error::BalError;
-use crate::events::SettlePnlRecord;
+use crate::events::{DeriskRecord, SettlePnlRecord};
+use crate::instructions::derisk_lp::{derisk_user, DeriskAccounts};
 use crate::math::oracle::OracleAction;
 use crate::state::{
     pause, PerpMarket, SpotMarket, State, User, PERP_MARKET_SEED, SPOT_MARKET_SEED, STATE_SEED,
@@ -82,10 +84,47 @@ fn commit(ctx: &Context<SettlePnl>, user: &AccountLoader<User>, plan: &SettlePla
     market.invariant()
 }
 
-/// Settles the user's P&L in this market into its quote balance. Ok, moving nothing, when the
-/// user has no position here.
-pub fn settle_pnl(ctx: Context<SettlePnl>) -> Result<()> {
+/// Whether the user is an LP in this market that has not opted out of de-risking.
+fn derisk_applies(ctx: &Context<SettlePnl>) -> Result<bool> {
+    let user = ctx.accounts.user.load()?;
+    let market_index = ctx.accounts.perp_market.load()?.market_index;
+    Ok(user.derisk_opt_out == 0
+        && find_position(&user, market_index)
+            .is_some_and(|s| user.perp_positions[s].lp.shares.get() > 0))
+}
+
+/// Settles the user's P&L in this market into its quote balance; an LP below initial margin
+/// that has not opted out is de-risked first. Ok, moving nothing, when the user has no position
+/// here. Remaining accounts (for an LP's margin): a `(PerpMarket, oracle)` pair for every other
+/// active position of the user, in slot order.
+pub fn settle_pnl<'info>(ctx: Context<'info, SettlePnl<'info>>) -> Result<()> {
     let clock = Clock::get()?;
+    if derisk_applies(&ctx)? {
+        let accounts = &ctx.accounts;
+        let derisked = derisk_user(
+            &DeriskAccounts {
+                state: &accounts.state,
+                user: &accounts.user,
+                spot_market: &accounts.spot_market,
+                perp_market: &accounts.perp_market,
+                oracle: accounts.oracle.to_account_info(),
+                remaining: ctx.remaining_accounts,
+            },
+            &clock,
+        );
+        match derisked {
+            Ok(outcome) => emit_cpi!(DeriskRecord {
+                ts: clock.unix_timestamp,
+                user: accounts.user.key(),
+                market_index: accounts.perp_market.load()?.market_index,
+                shares_burned: outcome.shares_burned,
+                base_reduced: outcome.base_reduced,
+                shortage: outcome.shortage,
+            }),
+            Err(error) if error == BalError::NothingToDerisk.into() => {}
+            Err(error) => return Err(error),
+        }
+    }
     let view = prepare(&ctx, &clock)?;
     let Some(plan) = plan(&ctx, &ctx.accounts.user, &view)? else {
         return Ok(());

@@ -1,0 +1,280 @@
+//! De-risking an LP below its initial margin: burn the fewest shares (rounded up to the step)
+//! that bring the account back to initial margin; if burning every share is not enough, reduce
+//! the position through the AMM within a price band around the oracle. The cooldown is left as
+//! it is.
+use crate::controller::amm_fill::PositionDirection;
+use crate::controller::lp::{remove_shares, LpSettlement};
+use crate::controller::margin::{
+    margin_summary, worst_case_base, MarginSummary, MarginType, MarketView, MarketViews,
+};
+use crate::controller::position::find_position;
+use crate::controller::trade::{trade_against_amm, TakerOrder};
+use crate::error::BalError;
+use crate::math::constants::{
+    BASE_PRECISION, LP_MARGIN_BUFFER, MARGIN_PER_POSITION, MARGIN_PRECISION, PERCENTAGE_PRECISION,
+};
+use crate::math::margin::margin_requirement;
+use crate::math::safe_math::SafeMath;
+use crate::math::wide::{mul_div_ceil, mul_div_floor};
+use crate::state::{PerpMarket, PerpPosition, SpotMarket, User};
+use crate::validate;
+use anchor_lang::prelude::*;
+
+/// A fill made to de-risk may not average further than this from the oracle.
+/// precision: PERCENTAGE
+pub const DERISK_PRICE_BAND: u32 = 20_000;
+
+/// The inputs every de-risk step looks at.
+pub struct DeriskContext<'a> {
+    pub spot: &'a SpotMarket,
+    pub views: &'a MarketViews,
+    pub slot: usize,
+}
+
+/// The account's initial margin; below it an LP may be de-risked.
+pub fn initial_margin(user: &User, context: &DeriskContext) -> Result<MarginSummary> {
+    margin_summary(user, context.spot, context.views, MarginType::Initial)
+}
+
+/// The requirement of the position at `slot` (simulated as settled) if `burned` of its shares
+/// were burned.
+fn requirement_after_burn(user: &User, context: &DeriskContext, burned: u128) -> Result<u128> {
+    let stored = &user.perp_positions[context.slot];
+    let view = context
+        .views
+        .0
+        .iter()
+        .find(|v| v.market_index == stored.market_index)
+        .ok_or(BalError::MarginAccountMissing)?;
+    let mut position: PerpPosition = crate::controller::margin::simulated_position(stored, view)?;
+    let shares = position.lp.shares.get().safe_sub(burned)?;
+    position.lp.shares.set(shares);
+    let ratio = view.margin_ratio_initial.max(user.custom_margin_ratio);
+    let mut requirement =
+        margin_requirement(worst_case_base(&position, view)?, view.oracle_price, ratio)?;
+    if shares > 0 {
+        requirement = requirement.safe_add(LP_MARGIN_BUFFER)?;
+    }
+    Ok(requirement)
+}
+
+/// The fewest shares, a multiple of `step` (or all of them), whose burn brings the account to
+/// its initial margin; `None` when even burning all of them is not enough.
+///
+/// The position's worst case is linear in its remaining shares `x` (bids `x·D_bid/K` on one
+/// side, asks `x·D_ask/K` on the other), so the largest `x` that fits has a closed form; the
+/// candidate is then checked with the margin engine itself and moved up a step at a time in
+/// the rare case rounding left it a unit short.
+pub fn minimal_burn(user: &User, context: &DeriskContext, step: u128) -> Result<Option<u128>> {
+    let summary = initial_margin(user, context)?;
+    let stored = &user.perp_positions[context.slot];
+    let shares = stored.lp.shares.get();
+    let current = requirement_after_burn(user, context, 0)?;
+    // What the other positions need stays the same while this one's shares burn.
+    let others = summary.requirement.safe_sub(current)?;
+    let fits = |burned: u128| -> Result<bool> {
+        let requirement = others.safe_add(requirement_after_burn(user, context, burned)?)?;
+        Ok(summary.collateral >= requirement as i128)
+    };
+    if !fits(shares)? {
+        return Ok(None);
+    }
+    let view = context
+        .views
+        .0
+        .iter()
+        .find(|v| v.market_index == stored.market_index)
+        .ok_or(BalError::MarginAccountMissing)?;
+    let base =
+        crate::controller::margin::simulated_position(stored, view)?.base_asset_amount as i128;
+    let ratio = view.margin_ratio_initial.max(user.custom_margin_ratio) as u128;
+    let budget = summary
+        .collateral
+        .safe_sub(others as i128)?
+        .safe_sub((MARGIN_PER_POSITION + LP_MARGIN_BUFFER) as i128)?
+        .max(0) as u128;
+    // Largest |base| the budget carries: budget / (price × ratio).
+    let per_base = mul_div_ceil(view.oracle_price as u128, ratio, MARGIN_PRECISION as u128)?.max(1);
+    let max_base = mul_div_floor(budget, BASE_PRECISION, per_base)? as i128;
+    let keep = |room: i128, depth: u128| -> Result<u128> {
+        if depth == 0 {
+            return Ok(shares);
+        }
+        mul_div_floor(room.max(0) as u128, view.sqrt_k, depth)
+    };
+    let kept = keep(max_base - base, view.amm_bid_depth)?
+        .min(keep(max_base + base, view.amm_ask_depth)?)
+        .min(shares);
+    let mut burned = (shares - kept).div_ceil(step).safe_mul(step)?.min(shares);
+    for _ in 0..3 {
+        if burned >= shares || fits(burned)? {
+            break;
+        }
+        burned = burned.safe_add(step)?.min(shares);
+    }
+    Ok(Some(if fits(burned)? { burned } else { shares }))
+}
+
+/// Burns `shares` from the position: settled first, cooldown untouched.
+pub fn burn(
+    position: &mut PerpPosition,
+    market: &mut PerpMarket,
+    shares: u128,
+) -> Result<LpSettlement> {
+    validate!(shares > 0, BalError::NothingToDerisk);
+    remove_shares(position, market, shares)
+}
+
+/// Inputs of `reduction_needed`.
+pub struct Reduction<'a> {
+    pub summary: &'a MarginSummary,
+    /// What the position itself requires now. precision: QUOTE
+    pub position_requirement: u128,
+    /// precision: BASE
+    pub base: i64,
+    /// precision: PRICE
+    pub price: u64,
+    /// precision: MARGIN
+    pub ratio: u32,
+}
+
+/// Base to take off the position so it alone fits in what the account's collateral leaves
+/// after its other positions, rounded up to `step`. precision: BASE
+pub fn reduction_needed(reduction: &Reduction, step: u64) -> Result<u64> {
+    let others = reduction
+        .summary
+        .requirement
+        .safe_sub(reduction.position_requirement)?;
+    let room = (reduction.summary.collateral - others as i128 - MARGIN_PER_POSITION as i128).max(0)
+        as u128;
+    // |base| × price × ratio ≤ room  ⇒  |base| ≤ room / (price × ratio).
+    let per_base = mul_div_ceil(
+        reduction.price as u128,
+        reduction.ratio as u128,
+        MARGIN_PRECISION as u128,
+    )?;
+    let allowed = mul_div_floor(room, BASE_PRECISION, per_base.max(1))?;
+    let excess = (reduction.base.unsigned_abs() as u128).saturating_sub(allowed);
+    let rounded = excess.div_ceil(step as u128).safe_mul(step as u128)?;
+    u64::try_from(rounded.min(reduction.base.unsigned_abs() as u128))
+        .map_err(|_| error!(BalError::MathError))
+}
+
+/// The worst average price a de-risking fill may take: the band around the oracle, against
+/// the direction of the fill. precision: PRICE
+pub fn band_limit(oracle_price: u64, selling: bool) -> Result<u64> {
+    let band = mul_div_floor(
+        oracle_price as u128,
+        DERISK_PRICE_BAND as u128,
+        PERCENTAGE_PRECISION as u128,
+    )? as u64;
+    Ok(if selling {
+        oracle_price.saturating_sub(band)
+    } else {
+        oracle_price.safe_add(band)?
+    })
+}
+
+/// Everything a de-risk needs besides the accounts it writes.
+pub struct DeriskInputs<'a> {
+    /// The other positions' markets and this market's view as of now.
+    pub views: &'a MarketViews,
+    /// precision: PRICE
+    pub oracle_price: u64,
+    /// precision: PERCENTAGE
+    pub fee_rate: u32,
+    pub now: i64,
+}
+
+/// What a de-risk did, for its record.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct DeriskOutcome {
+    /// precision: BASE
+    pub shares_burned: u128,
+    /// precision: BASE
+    pub base_reduced: u64,
+    /// Initial requirement minus collateral before acting. precision: QUOTE
+    pub shortage: i128,
+}
+
+/// De-risks `user`'s LP position in `market`, or refuses (`NothingToDerisk`) when the account
+/// meets its initial margin or holds no shares there.
+pub fn derisk(
+    user: &mut User,
+    spot: &mut SpotMarket,
+    market: &mut PerpMarket,
+    inputs: &DeriskInputs,
+) -> Result<DeriskOutcome> {
+    let slot = find_position(user, market.market_index);
+    validate!(
+        slot.is_some_and(|s| user.perp_positions[s].lp.shares.get() > 0),
+        BalError::NothingToDerisk
+    );
+    let slot = slot.unwrap_or_default();
+    let context = DeriskContext {
+        spot,
+        views: inputs.views,
+        slot,
+    };
+    let summary = initial_margin(user, &context)?;
+    validate!(!summary.meets_requirement(), BalError::NothingToDerisk);
+    let shortage = (summary.requirement as i128).safe_sub(summary.collateral)?;
+    let shares = user.perp_positions[slot].lp.shares.get();
+    let burn_needed = minimal_burn(user, &context, market.order_step_size as u128)?;
+    let burned = burn_needed.unwrap_or(shares);
+    burn(&mut user.perp_positions[slot], market, burned)?;
+    let mut outcome = DeriskOutcome {
+        shares_burned: burned,
+        base_reduced: 0,
+        shortage,
+    };
+    if burn_needed.is_some() {
+        return Ok(outcome);
+    }
+    // Every share burned and still short: take base off through the AMM, within the band.
+    let mut views = inputs.views.clone();
+    for view in views
+        .0
+        .iter_mut()
+        .filter(|v| v.market_index == market.market_index)
+    {
+        *view = MarketView::new(market, inputs.oracle_price);
+    }
+    let summary = margin_summary(user, spot, &views, MarginType::Initial)?;
+    if summary.meets_requirement() {
+        return Ok(outcome);
+    }
+    let position = user.perp_positions[slot];
+    let ratio = market.margin_ratio_initial.max(user.custom_margin_ratio);
+    let base = reduction_needed(
+        &Reduction {
+            summary: &summary,
+            position_requirement: margin_requirement(
+                position.base_asset_amount,
+                inputs.oracle_price,
+                ratio,
+            )?,
+            base: position.base_asset_amount,
+            price: inputs.oracle_price,
+            ratio,
+        },
+        market.order_step_size,
+    )?;
+    validate!(base > 0, BalError::NothingToDerisk);
+    let selling = position.base_asset_amount > 0;
+    let order = TakerOrder {
+        direction: if selling {
+            PositionDirection::Short
+        } else {
+            PositionDirection::Long
+        },
+        base,
+        limit_price: Some(band_limit(inputs.oracle_price, selling)?),
+        oracle_price: inputs.oracle_price,
+        fee_rate: inputs.fee_rate,
+        now: inputs.now,
+    };
+    trade_against_amm(user, spot, market, &order)?;
+    outcome.base_reduced = base;
+    Ok(outcome)
+}
