@@ -191,7 +191,7 @@ pub mod bal {
     }
 
     /// Permissionless: de-risks an LP below initial margin with the smallest burn that helps.
-    pub fn derisk_lp<'info>(ctx: Context<'info, DeriskLp<'info>>) -> Result<()> {
+    pub fn derisk_lp<'info>(ctx: Context<'info, SettlePnl<'info>>) -> Result<()> {
         instructions::derisk_lp::handler(ctx)
     }
 

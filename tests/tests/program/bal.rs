@@ -86,10 +86,13 @@ async fn traders_selling_make_the_lp_long_by_exactly_its_fraction_with_its_fee_s
         lp_position.quote_asset_amount,
         expected
     );
+    // The fee splits between the fee pool and the P&L pool, which backs the LPs' slice
+    // (40% of it here, rounded up to a whole unit).
     assert_eq!(
-        market.fee_pool - fee_pool_before,
-        (fee - fee * 4 / 10) as u64
+        market.fee_pool - fee_pool_before + market.pnl_pool,
+        fee as u64
     );
+    assert!((fee * 4 / 10..=fee * 4 / 10 + 1).contains(&(market.pnl_pool as i64)));
     // Conservation: positions hold the traders' base plus what LPs settled.
     assert_eq!(
         lp_position.base_asset_amount + trader_position.base_asset_amount,
@@ -501,4 +504,140 @@ async fn settle_pnl_derisks_first_unless_the_lp_opted_out() {
         "de-risked"
     );
     assert!(initial_margin(&mut env, &lp).await.meets_requirement());
+}
+
+#[tokio::test]
+async fn lps_entering_at_different_times_get_their_own_entitlements_in_any_settle_order() {
+    let mut env = TestEnv::start().await;
+    let exchange = setup_trading(&mut env).await;
+    let early = new_trader(&mut env, &exchange, 100_000_000_000, 0).await;
+    let late = new_trader(&mut env, &exchange, 100_000_000_000, 0).await;
+    let trader = new_trader(&mut env, &exchange, 10_000_000_000, 0).await;
+    add_liquidity(&mut env, &exchange, &early, 500 * BASE)
+        .await
+        .expect("early adds");
+    trade(&mut env, &exchange, &trader, order(Short, 12 * BASE))
+        .await
+        .expect("first sale");
+    add_liquidity(&mut env, &exchange, &late, 500 * BASE)
+        .await
+        .expect("late adds");
+    trade(&mut env, &exchange, &trader, order(Short, 8 * BASE))
+        .await
+        .expect("second sale");
+    // The late LP settles first.
+    settle_lp(&mut env, &late).await;
+    settle_lp(&mut env, &early).await;
+    // early: 12 × 500/1500 + 8 × 500/2000 = 6 base; late: 8 × 500/2000 = 2 base (each rounded
+    // down by at most a unit).
+    let early_base = position(&mut env, &early).await.base_asset_amount;
+    let late_base = position(&mut env, &late).await.base_asset_amount;
+    assert!(
+        (6 * BASE as i64 - 1..=6 * BASE as i64).contains(&early_base),
+        "{early_base}"
+    );
+    assert!(
+        (2 * BASE as i64 - 1..=2 * BASE as i64).contains(&late_base),
+        "{late_base}"
+    );
+    assert_eq!(early_base + late_base, perp(&mut env).await.lp.settled_base);
+}
+
+#[tokio::test]
+async fn the_large_k_round_trip_costs_the_lps_less_than_a_micro_dollar() {
+    let mut env = TestEnv::start().await;
+    let exchange = bal_tests::fixtures::setup_exchange(&mut env).await;
+    set_oracle_price(&mut env, &exchange, 23_000_000).await;
+    // sqrt_k ≈ 3.5e16 once the LP is in, 96.5% of it user-owned.
+    let params = bal::instructions::InitializePerpMarketParams {
+        sqrt_k: 1_225_000_000_000_000,
+        ..bal_tests::fixtures::default_perp_market(0)
+    };
+    env.send(
+        "initialize_perp_market",
+        &[instructions::initialize_perp_market(
+            exchange.admin.pubkey(),
+            exchange.oracle,
+            params,
+        )],
+        &[&exchange.admin],
+    )
+    .await
+    .expect("market");
+    let activate = bal::instructions::UpdatePerpMarketParams {
+        status: Some(bal::state::MarketStatus::Active),
+        ..Default::default()
+    };
+    env.send(
+        "update_perp_market",
+        &[instructions::update_perp_market(
+            exchange.admin.pubkey(),
+            0,
+            activate,
+        )],
+        &[&exchange.admin],
+    )
+    .await
+    .expect("activate");
+    let lp = new_trader(&mut env, &exchange, 40_000_000_000_000, 0).await;
+    add_liquidity(&mut env, &exchange, &lp, 33_775_000_000_000_000)
+        .await
+        .expect("add");
+    let market = perp(&mut env).await;
+    assert_eq!(market.amm.sqrt_k.get(), 35_000_000_000_000_000);
+
+    let trader = new_trader(&mut env, &exchange, 1_000_000_000, 0).await;
+    trade(&mut env, &exchange, &trader, order(Long, BASE / 10))
+        .await
+        .expect("buy 0.1");
+    trade(&mut env, &exchange, &trader, order(Short, BASE / 10))
+        .await
+        .expect("sell 0.1");
+    settle_lp(&mut env, &lp).await;
+
+    // What the AMM took in all (the trader's spread and both fees' LP slices), and the LPs'
+    // exact 96.5% of it, against what the LP's position holds.
+    let trader_position = position(&mut env, &trader).await;
+    let market = perp(&mut env).await;
+    let amm_gain = -trader_position.quote_asset_amount as f64;
+    let fee_slices = market.total_fees as f64 * 0.8 * 0.965;
+    let exact = amm_gain * 0.965 + fee_slices;
+    let lp_position = position(&mut env, &lp).await;
+    let loss_quote = exact - lp_position.quote_asset_amount as f64;
+    let loss_base_dollars = -(lp_position.base_asset_amount as f64) * 23.0 / 1e9;
+    let loss_dollars = loss_quote / 1e6 + loss_base_dollars;
+    assert!(
+        (-1e-12..0.000_001).contains(&loss_dollars),
+        "LPs lost ${loss_dollars}"
+    );
+}
+
+#[tokio::test]
+async fn the_market_records_a_daily_sample_for_7_and_30_day_returns() {
+    let mut env = TestEnv::start().await;
+    let (exchange, lp) = with_lp(&mut env, 1_000 * BASE).await;
+    let trader = new_trader(&mut env, &exchange, 10_000_000_000, 0).await;
+    for day in 0..9 {
+        env.advance(86_400, 20).await;
+        set_oracle_price(&mut env, &exchange, 100_000_000).await;
+        let direction = if day % 2 == 0 { Long } else { Short };
+        trade(&mut env, &exchange, &trader, order(direction, 3 * BASE))
+            .await
+            .expect("daily trade");
+    }
+    let market = perp(&mut env).await;
+    assert!(market.lp_history.count >= 9, "{}", market.lp_history.count);
+    let days: Vec<i64> = market.lp_history.newest_first().map(|s| s.day).collect();
+    assert!(
+        days.windows(2).all(|w| w[0] == w[1] + 1),
+        "one sample a day: {days:?}"
+    );
+    let week = bal_client::performance::lp_return(&market.lp_history, 7).expect("7-day return");
+    // The LPs earned spreads and fees on a flat price: a positive week.
+    assert!(week > 0, "{week}");
+    assert_eq!(
+        bal_client::performance::lp_return(&market.lp_history, 30),
+        None
+    );
+    let _ = lp;
 }

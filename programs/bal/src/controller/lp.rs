@@ -6,13 +6,14 @@ use crate::controller::position::settle_funding;
 use crate::error::BalError;
 use crate::math::amm::rescale_curve;
 use crate::math::constants::{
-    LP_ACC_PRECISION, LP_AGG_PRECISION, MIN_SQRT_K, PERCENTAGE_PRECISION,
+    BASE_PRECISION, FUNDING_PAYMENT_DIVISOR, LP_ACC_PRECISION, LP_AGG_PRECISION, MARGIN_PRECISION,
+    MIN_SQRT_K, PERCENTAGE_PRECISION,
 };
 use crate::math::lp::{entitlement, i256, lp_part, unsettled_funding, LpFunding, Shares};
 use crate::math::position::{apply_fill, Fill};
 use crate::math::safe_math::SafeMath;
 use crate::math::wide::{mul_div_floor, U256};
-use crate::state::{LpPosition, PerpMarket, PerpPosition};
+use crate::state::{LpPosition, LpSample, PerpMarket, PerpPosition};
 use crate::validate;
 use anchor_lang::prelude::*;
 
@@ -23,17 +24,23 @@ fn shares(market: &PerpMarket) -> Shares {
     }
 }
 
-/// The LPs' slice of a taker fee: the fee share times the users' part of `sqrt_k`, rounded
-/// down. precision: QUOTE
-pub fn lp_fee_slice(fee: u64, market: &PerpMarket) -> Result<u64> {
+/// The LPs' slice of a taker fee: the fee share times the users' part of `sqrt_k`, kept at
+/// `LP_AGG_PRECISION` sub-units (rounded down) so LPs lose no whole unit to it per fill.
+/// precision: LP_AGG
+pub fn lp_fee_slice(fee: u64, market: &PerpMarket) -> Result<u128> {
     let shares = shares(market);
     let to_lps = mul_div_floor(
-        fee as u128,
+        fee as u128 * LP_AGG_PRECISION,
         market.lp.fee_share as u128,
         PERCENTAGE_PRECISION as u128,
     )?;
-    let slice = mul_div_floor(to_lps, shares.user, shares.total)?;
-    u64::try_from(slice).map_err(|_| error!(BalError::MathError))
+    mul_div_floor(to_lps, shares.user, shares.total)
+}
+
+/// Quote the P&L pool must receive to back a fee slice: the slice rounded up to a whole unit.
+/// precision: QUOTE
+pub fn lp_fee_backing(slice: u128) -> Result<u64> {
+    u64::try_from(slice.div_ceil(LP_AGG_PRECISION)).map_err(|_| error!(BalError::MathError))
 }
 
 /// What the AMM took in one fill (base and quote, signed, at the trader's price) and the LP
@@ -43,8 +50,8 @@ pub struct AmmDelta {
     pub base: i128,
     /// precision: QUOTE
     pub quote: i128,
-    /// precision: QUOTE
-    pub lp_fee: u64,
+    /// precision: LP_AGG
+    pub lp_fee: u128,
 }
 
 /// Books the LPs' part of an AMM delta on the market's accumulators: O(1) whatever the number
@@ -57,12 +64,12 @@ pub fn record_amm_delta(market: &mut PerpMarket, delta: &AmmDelta) -> Result<()>
     let (base_agg, base_per_share) = lp_part(delta.base, &shares)?;
     let (quote_agg, quote_per_share) = lp_part(delta.quote, &shares)?;
     // The fee slice is the LPs' whole: spread it over user shares only.
-    let fee_agg = (delta.lp_fee as i128).safe_mul(LP_AGG_PRECISION as i128)?;
-    let fee_per_share = (mul_div_floor(
-        fee_agg as u128,
+    let fee_agg = i128::try_from(delta.lp_fee).map_err(|_| error!(BalError::MathError))?;
+    let fee_per_share = mul_div_floor(
+        delta.lp_fee,
         LP_ACC_PRECISION / LP_AGG_PRECISION,
         shares.user,
-    )?) as i128;
+    )? as i128;
     let lp = &mut market.lp;
     lp.unsettled_base
         .set(lp.unsettled_base.get().safe_add(base_agg)?);
@@ -272,4 +279,65 @@ pub fn remove_shares(
         position.lp = LpPosition::default();
     }
     Ok(settlement)
+}
+
+const SECONDS_PER_DAY: u64 = 86_400;
+
+/// One share's strategy value and the capital it needs, for the performance history.
+/// precision: QUOTE per 1.0 share
+pub fn lp_sample(market: &PerpMarket, oracle_price: u64, day: i64) -> Result<LpSample> {
+    let lp = &market.lp;
+    let (negative, magnitude) = i256::split(lp.funding_per_share.get());
+    let funding = i128::try_from(magnitude / U256::from(FUNDING_PAYMENT_DIVISOR as u128))
+        .map_err(|_| error!(BalError::MathError))?;
+    let funding = if negative { -funding } else { funding };
+    let base_value = lp
+        .base_per_share
+        .get()
+        .safe_mul(oracle_price as i128)?
+        .div_euclid(BASE_PRECISION as i128);
+    let per_unit = lp
+        .quote_per_share
+        .get()
+        .safe_add(base_value)?
+        .safe_sub(funding)?;
+    let value = crate::math::lp::signed_mul_div_floor(per_unit, BASE_PRECISION, LP_ACC_PRECISION)?;
+    let amm = &market.amm;
+    let base = amm.base_asset_reserve.get();
+    let depth = amm
+        .max_base_asset_reserve
+        .get()
+        .saturating_sub(base)
+        .max(base.saturating_sub(amm.min_base_asset_reserve.get()));
+    let orders = mul_div_floor(depth, BASE_PRECISION, amm.sqrt_k.get().max(1))?;
+    let notional = mul_div_floor(orders, oracle_price as u128, BASE_PRECISION)?;
+    let capital = mul_div_floor(
+        notional,
+        market.margin_ratio_initial as u128,
+        MARGIN_PRECISION as u128,
+    )?;
+    Ok(LpSample {
+        day,
+        value: i64::try_from(value).map_err(|_| error!(BalError::MathError))?,
+        capital: u64::try_from(capital).map_err(|_| error!(BalError::MathError))?,
+        padding: 0,
+    })
+}
+
+/// Records a sample when the day has turned since the last one (and the curve exists).
+pub fn record_lp_sample(market: &mut PerpMarket, oracle_price: u64, now: i64) -> Result<()> {
+    if market.amm.sqrt_k.get() == 0 {
+        return Ok(());
+    }
+    let day = (now.max(0) as u64 / SECONDS_PER_DAY) as i64;
+    if market
+        .lp_history
+        .latest()
+        .is_some_and(|latest| latest.day >= day)
+    {
+        return Ok(());
+    }
+    let sample = lp_sample(market, oracle_price, day)?;
+    market.lp_history.push(sample);
+    Ok(())
 }

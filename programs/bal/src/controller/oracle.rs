@@ -1,4 +1,5 @@
 //! Reading a market's oracle account, validating the price for an action, and recording it.
+use crate::controller::lp::record_lp_sample;
 use crate::error::BalError;
 use crate::math::constants::ORACLE_TWAP_5MIN_SECONDS;
 use crate::math::oracle::{
@@ -69,5 +70,6 @@ pub fn oracle_price_for(
     })?;
     amm.last_oracle_twap_ts = clock.unix_timestamp;
     amm.last_oracle_price = price;
+    record_lp_sample(market, price, clock.unix_timestamp)?;
     Ok(price)
 }

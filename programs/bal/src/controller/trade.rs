@@ -1,6 +1,6 @@
 //! A taker's trade against the AMM, booked on the market, the position and the fee pool.
 use crate::controller::amm_fill::{book_amm_fill, fill_price, quote_amm_fill, PositionDirection};
-use crate::controller::lp::{lp_fee_slice, record_amm_delta, AmmDelta};
+use crate::controller::lp::{lp_fee_backing, lp_fee_slice, record_amm_delta, AmmDelta};
 use crate::controller::position::{open_position, release_if_empty, settle_funding};
 use crate::controller::spot_balance::update_quote_balance;
 use crate::error::BalError;
@@ -121,8 +121,9 @@ pub fn trade_against_amm(
             lp_fee,
         },
     )?;
-    market.pnl_pool = market.pnl_pool.safe_add(lp_fee)?;
-    market.fee_pool = market.fee_pool.safe_add(fee - lp_fee)?;
+    let backing = lp_fee_backing(lp_fee)?;
+    market.pnl_pool = market.pnl_pool.safe_add(backing)?;
+    market.fee_pool = market.fee_pool.safe_add(fee.safe_sub(backing)?)?;
     market.total_fees = market.total_fees.safe_add(fee)?;
     spot.perp_pools_balance = spot.perp_pools_balance.safe_add(fee)?;
     Ok(TradeOutcome {

@@ -4,37 +4,11 @@ use crate::controller::oracle::oracle_price_for;
 use crate::controller::spot_balance::accrue_interest;
 use crate::error::BalError;
 use crate::events::DeriskRecord;
+use crate::instructions::settle_pnl::SettlePnl;
 use crate::math::oracle::OracleAction;
-use crate::state::{
-    pause, PerpMarket, SpotMarket, State, User, PERP_MARKET_SEED, SPOT_MARKET_SEED, STATE_SEED,
-};
+use crate::state::{pause, PerpMarket, SpotMarket, State, User};
 use crate::validate;
 use anchor_lang::prelude::*;
-
-/// Remaining accounts: a `(PerpMarket, oracle)` pair for every other active position of the
-/// user, in slot order.
-#[event_cpi]
-#[derive(Accounts)]
-pub struct DeriskLp<'info> {
-    #[account(seeds = [STATE_SEED], bump = state.bump)]
-    pub state: Account<'info, State>,
-    #[account(mut)]
-    pub user: AccountLoader<'info, User>,
-    #[account(
-        mut,
-        seeds = [SPOT_MARKET_SEED, &spot_market.load()?.market_index.to_le_bytes()],
-        bump = spot_market.load()?.bump,
-    )]
-    pub spot_market: AccountLoader<'info, SpotMarket>,
-    #[account(
-        mut,
-        seeds = [PERP_MARKET_SEED, &perp_market.load()?.market_index.to_le_bytes()],
-        bump = perp_market.load()?.bump,
-    )]
-    pub perp_market: AccountLoader<'info, PerpMarket>,
-    /// CHECK: must be the market's oracle; `oracle_price_for` checks key, owner and layout.
-    pub oracle: UncheckedAccount<'info>,
-}
 
 /// The accounts a de-risk reads and writes, from `derisk_lp` or `settle_pnl`.
 pub struct DeriskAccounts<'a, 'info> {
@@ -81,7 +55,9 @@ pub fn derisk_user(accounts: &DeriskAccounts, clock: &Clock) -> Result<DeriskOut
 
 /// Permissionless: burns the fewest LP shares that restore initial margin (then reduces the
 /// position within a band around the oracle if needed). Refuses when there is nothing to do.
-pub fn handler<'info>(ctx: Context<'info, DeriskLp<'info>>) -> Result<()> {
+/// Accounts: those of `settle_pnl`. Remaining accounts: a `(PerpMarket, oracle)` pair for
+/// every other active position of the user, in slot order.
+pub fn handler<'info>(ctx: Context<'info, SettlePnl<'info>>) -> Result<()> {
     validate!(
         !ctx.accounts.state.is_paused(pause::SETTLE),
         BalError::OperationPaused
