@@ -1,5 +1,6 @@
 //! Rust client for the BAL program: PDAs and one instruction builder per instruction.
 pub mod instructions;
+pub mod lp;
 pub mod pda;
 pub mod performance;
 

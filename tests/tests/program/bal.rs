@@ -641,3 +641,28 @@ async fn the_market_records_a_daily_sample_for_7_and_30_day_returns() {
     );
     let _ = lp;
 }
+
+#[tokio::test]
+async fn the_client_sizes_shares_from_margin_the_way_the_program_checks_it() {
+    let mut env = TestEnv::start().await;
+    let exchange = setup_trading(&mut env).await;
+    let lp = new_trader(&mut env, &exchange, 1_000_000_000, 0).await;
+    let market = perp(&mut env).await;
+    let price = market.amm.last_oracle_price;
+    // All $1,000 less the $0.10 LP buffer and a cent of per-position margin.
+    let fits =
+        bal_client::lp::shares_for_margin(&market, 999_890_000, price, market.margin_ratio_initial);
+    let too_many = fits + 10 * market.order_step_size;
+    let failure = add_liquidity(&mut env, &exchange, &lp, too_many)
+        .await
+        .expect_err("a bit too much");
+    assert_bal_error(&failure, BalError::InsufficientCollateral);
+    add_liquidity(&mut env, &exchange, &lp, fits)
+        .await
+        .expect("exactly what the margin carries");
+    let same = bal_client::lp::shares_for_leverage(&market, 999_890_000, 100_000, price);
+    assert_eq!(
+        same, fits,
+        "10x leverage at 10% initial margin is the same size"
+    );
+}
