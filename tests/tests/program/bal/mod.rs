@@ -1,0 +1,336 @@
+use bal::controller::amm_fill::PositionDirection::{Long, Short};
+use bal::error::BalError;
+use bal::math::constants::BASE_PRECISION;
+use bal::state::{PerpMarket, PerpPosition, User};
+use bal_client::instructions;
+use bal_client::pda;
+use bal_tests::errors::assert_bal_error;
+use bal_tests::fixtures::{
+    add_liquidity, new_trader, order, set_oracle_price, settle_lp, setup_trading, trade, Exchange,
+    Trader,
+};
+use bal_tests::TestEnv;
+use solana_signer::Signer;
+
+pub(crate) const BASE: u64 = BASE_PRECISION as u64;
+
+pub(crate) async fn position(env: &mut TestEnv, trader: &Trader) -> PerpPosition {
+    let user: User = env.load(trader.user).await;
+    user.perp_positions
+        .iter()
+        .find(|p| p.is_active())
+        .copied()
+        .unwrap_or_default()
+}
+
+pub(crate) async fn perp(env: &mut TestEnv) -> PerpMarket {
+    env.load(pda::perp_market(0)).await
+}
+
+fn price(market: &PerpMarket) -> u64 {
+    bal::math::amm::reserve_price(&market.amm.curve(), market.amm.peg_multiplier).unwrap()
+}
+
+/// The market's 1,000 base of protocol liquidity plus `shares` from a well-funded LP.
+pub(crate) async fn with_lp(env: &mut TestEnv, shares: u64) -> (Exchange, Trader) {
+    let exchange = setup_trading(env).await;
+    let lp = new_trader(env, &exchange, 100_000_000_000, 0).await;
+    add_liquidity(env, &exchange, &lp, shares)
+        .await
+        .expect("add_liquidity");
+    (exchange, lp)
+}
+
+#[tokio::test]
+async fn adding_liquidity_deepens_the_curve_without_moving_the_price() {
+    let mut env = TestEnv::start().await;
+    let exchange = setup_trading(&mut env).await;
+    let before = perp(&mut env).await;
+    let lp = new_trader(&mut env, &exchange, 100_000_000_000, 0).await;
+    // 1,000.0005 base asked: rounded down to the step (0.001 base).
+    add_liquidity(&mut env, &exchange, &lp, 1_000 * BASE + 500_000)
+        .await
+        .expect("add");
+    let after = perp(&mut env).await;
+    assert_eq!(after.amm.sqrt_k.get(), 2_000 * BASE_PRECISION);
+    assert_eq!(after.lp.user_lp_shares.get(), 1_000 * BASE_PRECISION);
+    assert!(price(&before).abs_diff(price(&after)) <= 1);
+    assert_eq!(
+        position(&mut env, &lp).await.lp.shares.get(),
+        1_000 * BASE_PRECISION
+    );
+}
+
+#[tokio::test]
+async fn traders_selling_make_the_lp_long_by_exactly_its_fraction_with_its_fee_slice() {
+    let mut env = TestEnv::start().await;
+    let (exchange, lp) = with_lp(&mut env, 1_000 * BASE).await;
+    let trader = new_trader(&mut env, &exchange, 10_000_000_000, 0).await;
+    let fee_pool_before = perp(&mut env).await.fee_pool;
+    trade(&mut env, &exchange, &trader, order(Short, 10 * BASE))
+        .await
+        .expect("trader sells 10");
+    settle_lp(&mut env, &lp).await;
+
+    let lp_position = position(&mut env, &lp).await;
+    let trader_position = position(&mut env, &trader).await;
+    // Half the shares are the LP's: half of the AMM's +10 base, at the trader's price.
+    assert_eq!(lp_position.base_asset_amount, 5 * BASE as i64);
+    let market = perp(&mut env).await;
+    // The LP paid half of what the trader received, and earned 80% of half the taker fee.
+    let fee = market.total_fees as i64;
+    let expected = -trader_position.quote_asset_amount / 2 + fee * 4 / 10;
+    assert!(
+        (lp_position.quote_asset_amount - expected).abs() <= 2,
+        "lp quote {} vs expected {}",
+        lp_position.quote_asset_amount,
+        expected
+    );
+    // The fee splits between the fee pool and the P&L pool, which backs the LPs' slice
+    // (40% of it here, rounded up to a whole unit).
+    assert_eq!(
+        market.fee_pool - fee_pool_before + market.pnl_pool,
+        fee as u64
+    );
+    assert!((fee * 4 / 10..=fee * 4 / 10 + 1).contains(&(market.pnl_pool as i64)));
+    // Conservation: positions hold the traders' base plus what LPs settled.
+    assert_eq!(
+        lp_position.base_asset_amount + trader_position.base_asset_amount,
+        market.amm.base_asset_amount_with_amm + market.lp.settled_base
+    );
+
+    // Settling again moves nothing.
+    settle_lp(&mut env, &lp).await;
+    assert_eq!(position(&mut env, &lp).await, lp_position);
+}
+
+#[tokio::test]
+async fn traders_buying_make_the_lp_short() {
+    let mut env = TestEnv::start().await;
+    let (exchange, lp) = with_lp(&mut env, 3_000 * BASE).await;
+    let trader = new_trader(&mut env, &exchange, 10_000_000_000, 0).await;
+    trade(&mut env, &exchange, &trader, order(Long, 8 * BASE))
+        .await
+        .expect("trader buys 8");
+    settle_lp(&mut env, &lp).await;
+    // 75% of the shares: −6 base, rounded against the LP by at most one unit.
+    let base = position(&mut env, &lp).await.base_asset_amount;
+    assert!(
+        (-6 * BASE as i64 - 1..=-6 * BASE as i64).contains(&base),
+        "{base}"
+    );
+}
+
+#[tokio::test]
+async fn add_then_remove_with_no_fills_leaves_equity_unchanged_after_the_cooldown() {
+    let mut env = TestEnv::start().await;
+    let (exchange, lp) = with_lp(&mut env, 500 * BASE).await;
+    let user_before: User = env.load(lp.user).await;
+    let failure = env
+        .send(
+            "remove_liquidity",
+            &[instructions::remove_liquidity(
+                lp.wallet.pubkey(),
+                lp.user,
+                0,
+                None,
+            )],
+            &[&lp.wallet],
+        )
+        .await
+        .expect_err("cooldown");
+    assert_bal_error(&failure, BalError::LpCooldown);
+
+    env.advance(3_600, 10).await;
+    env.send(
+        "remove_liquidity",
+        &[instructions::remove_liquidity(
+            lp.wallet.pubkey(),
+            lp.user,
+            0,
+            None,
+        )],
+        &[&lp.wallet],
+    )
+    .await
+    .expect("remove all");
+    let user: User = env.load(lp.user).await;
+    assert!(
+        user.perp_positions.iter().all(|p| !p.is_active()),
+        "nothing left"
+    );
+    assert_eq!(user.quote_balance, user_before.quote_balance);
+    let market = perp(&mut env).await;
+    assert_eq!(market.amm.sqrt_k.get(), 1_000 * BASE_PRECISION);
+    assert_eq!(market.lp.user_lp_shares.get(), 0);
+    let _ = exchange;
+}
+
+#[tokio::test]
+async fn an_lp_must_carry_its_open_orders_in_margin() {
+    let mut env = TestEnv::start().await;
+    let exchange = setup_trading(&mut env).await;
+    let lp = new_trader(&mut env, &exchange, 100_000_000, 0).await;
+    // $100 of collateral cannot back the orders of 10,000 base of liquidity.
+    let failure = add_liquidity(&mut env, &exchange, &lp, 10_000 * BASE)
+        .await
+        .expect_err("too big");
+    assert_bal_error(&failure, BalError::InsufficientCollateral);
+    assert_eq!(
+        perp(&mut env).await.amm.sqrt_k.get(),
+        1_000 * BASE_PRECISION
+    );
+    add_liquidity(&mut env, &exchange, &lp, 10 * BASE)
+        .await
+        .expect("a small add fits");
+}
+
+#[tokio::test]
+async fn funding_is_the_same_whether_an_lp_settles_every_period_or_never() {
+    let mut env = TestEnv::start().await;
+    let exchange = setup_trading(&mut env).await;
+    let eager = new_trader(&mut env, &exchange, 100_000_000_000, 0).await;
+    let lazy = new_trader(&mut env, &exchange, 100_000_000_000, 0).await;
+    let keeper = env.funded_wallet().await;
+    for lp in [&eager, &lazy] {
+        add_liquidity(&mut env, &exchange, lp, 500 * BASE)
+            .await
+            .expect("add");
+    }
+    let trader = new_trader(&mut env, &exchange, 10_000_000_000, 0).await;
+    trade(&mut env, &exchange, &trader, order(Long, 20 * BASE))
+        .await
+        .expect("trader buys");
+    for _ in 0..3 {
+        env.advance(3_600, 10).await;
+        set_oracle_price(&mut env, &exchange, 100_000_000).await;
+        env.send(
+            "update_funding_rate",
+            &[instructions::update_funding_rate(
+                &bal_tests::fixtures::market(&exchange),
+            )],
+            &[&keeper],
+        )
+        .await
+        .expect("funding");
+        settle_lp(&mut env, &eager).await;
+    }
+    settle_lp(&mut env, &lazy).await;
+    let eager_position = position(&mut env, &eager).await;
+    let lazy_position = position(&mut env, &lazy).await;
+    assert_eq!(
+        eager_position.base_asset_amount,
+        lazy_position.base_asset_amount
+    );
+    let gap = (eager_position.quote_asset_amount - lazy_position.quote_asset_amount).abs();
+    // Each settle may round one unit against the LP.
+    assert!(
+        gap <= 3,
+        "eager {} lazy {}",
+        eager_position.quote_asset_amount,
+        lazy_position.quote_asset_amount
+    );
+    assert_ne!(perp(&mut env).await.funding.cumulative_funding_rate, 0);
+}
+
+#[tokio::test]
+async fn anyone_may_remove_liquidity_from_a_reduce_only_market() {
+    let mut env = TestEnv::start().await;
+    let (exchange, lp) = with_lp(&mut env, 500 * BASE).await;
+    let stranger = env.funded_wallet().await;
+    let failure = env
+        .send(
+            "remove_liquidity",
+            &[instructions::remove_liquidity(
+                stranger.pubkey(),
+                lp.user,
+                0,
+                None,
+            )],
+            &[&stranger],
+        )
+        .await
+        .expect_err("active market");
+    assert_bal_error(&failure, BalError::NotUserAuthority);
+    let reduce_only = bal::instructions::UpdatePerpMarketParams {
+        status: Some(bal::state::MarketStatus::ReduceOnly),
+        ..Default::default()
+    };
+    env.send(
+        "update_perp_market",
+        &[instructions::update_perp_market(
+            exchange.admin.pubkey(),
+            0,
+            reduce_only,
+        )],
+        &[&exchange.admin],
+    )
+    .await
+    .expect("reduce-only");
+    env.send(
+        "remove_liquidity",
+        &[instructions::remove_liquidity(
+            stranger.pubkey(),
+            lp.user,
+            0,
+            None,
+        )],
+        &[&stranger],
+    )
+    .await
+    .expect("permissionless removal");
+    assert_eq!(perp(&mut env).await.lp.user_lp_shares.get(), 0);
+}
+
+#[tokio::test]
+async fn a_keeper_settles_many_lps_in_one_transaction() {
+    let mut env = TestEnv::start().await;
+    let exchange = setup_trading(&mut env).await;
+    let mut lps = Vec::new();
+    for _ in 0..3 {
+        let lp = new_trader(&mut env, &exchange, 10_000_000_000, 0).await;
+        add_liquidity(&mut env, &exchange, &lp, 100 * BASE)
+            .await
+            .expect("add");
+        lps.push(lp);
+    }
+    let trader = new_trader(&mut env, &exchange, 10_000_000_000, 0).await;
+    trade(&mut env, &exchange, &trader, order(Short, 13 * BASE))
+        .await
+        .expect("trade");
+    let keeper = env.funded_wallet().await;
+    let users: Vec<_> = lps.iter().map(|lp| lp.user).chain([pda::state()]).collect();
+    let success = env
+        .send(
+            "settle_lp_many",
+            &[instructions::settle_lp_many(
+                keeper.pubkey(),
+                &users,
+                0,
+                true,
+            )],
+            &[&keeper],
+        )
+        .await
+        .expect("batch");
+    assert_eq!(&success.return_data[..12], &[0u8; 12]);
+    assert_ne!(
+        &success.return_data[12..],
+        &[0u8; 4],
+        "the state account is not a user"
+    );
+    let mut settled = 0;
+    for lp in &lps {
+        let base = position(&mut env, lp).await.base_asset_amount;
+        assert_eq!(
+            base,
+            position(&mut env, &lps[0]).await.base_asset_amount,
+            "equal shares, equal base"
+        );
+        settled += base;
+    }
+    assert_eq!(settled, perp(&mut env).await.lp.settled_base);
+    assert!(settled > 0);
+}
+
+mod derisk_and_history;
