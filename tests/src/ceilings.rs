@@ -32,8 +32,8 @@ pub const CU_CEILINGS: &[(&str, u64)] = &[
     ("remove_liquidity", 33_000),
     ("settle_lp", 27_000),
     ("settle_lp_many", 41_000),
-    ("derisk_lp", 145_000),
-    ("settle_pnl_with_derisk", 171_000),
+    ("derisk_lp", 107_500),
+    ("settle_pnl_with_derisk", 135_500),
     ("liquidate_perp", 126_000),
     ("settle_pnl_many", 51_000),
 ];

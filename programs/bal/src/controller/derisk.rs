@@ -3,9 +3,10 @@
 //! the position through the AMM within a price band around the oracle. The cooldown is left as
 //! it is.
 use crate::controller::amm_fill::PositionDirection;
-use crate::controller::lp::{remove_shares, LpSettlement};
+use crate::controller::lp::remove_shares;
 use crate::controller::margin::{
-    margin_summary, worst_case_base, MarginSummary, MarginType, MarketView, MarketViews,
+    margin_summary, simulated_position, worst_case_base, MarginSummary, MarginType, MarketView,
+    MarketViews,
 };
 use crate::controller::position::find_position;
 use crate::controller::trade::{trade_against_amm, TakerOrder};
@@ -29,6 +30,8 @@ pub struct DeriskContext<'a> {
     pub spot: &'a SpotMarket,
     pub views: &'a MarketViews,
     pub slot: usize,
+    /// Shares burn in multiples of the market's step. precision: BASE
+    pub step: u128,
 }
 
 /// The account's initial margin; below it an LP may be de-risked.
@@ -36,9 +39,41 @@ pub fn initial_margin(user: &User, context: &DeriskContext) -> Result<MarginSumm
     margin_summary(user, context.spot, context.views, MarginType::Initial)
 }
 
-/// The requirement of the position at `slot` (simulated as settled) if `burned` of its shares
-/// were burned.
-fn requirement_after_burn(user: &User, context: &DeriskContext, burned: u128) -> Result<u128> {
+/// The LP position as `settle_lp` would leave it, computed once, with what its requirement
+/// depends on.
+struct Settled<'a> {
+    position: PerpPosition,
+    view: &'a MarketView,
+    ratio: u32,
+}
+
+impl Settled<'_> {
+    /// The position's initial requirement if `burned` of its shares were burned.
+    fn requirement_after_burn(&self, burned: u128) -> Result<u128> {
+        let mut position = self.position;
+        let shares = position.lp.shares.get().safe_sub(burned)?;
+        position.lp.shares.set(shares);
+        let worst = worst_case_base(&position, self.view)?;
+        let requirement = margin_requirement(worst, self.view.oracle_price, self.ratio)?;
+        if shares > 0 {
+            return requirement.safe_add(LP_MARGIN_BUFFER);
+        }
+        Ok(requirement)
+    }
+}
+
+/// The fewest shares, a multiple of the step (or all of them), whose burn brings the account
+/// to its initial margin (`summary`); `None` when even burning all of them is not enough.
+///
+/// The position's worst case is linear in its remaining shares `x` (bids `x·D_bid/K` on one
+/// side, asks `x·D_ask/K` on the other), so the largest `x` that fits has a closed form; the
+/// candidate is then checked against the same requirement and moved up a step at a time in the
+/// rare case rounding left it a unit short.
+pub fn minimal_burn(
+    user: &User,
+    context: &DeriskContext,
+    summary: &MarginSummary,
+) -> Result<Option<u128>> {
     let stored = &user.perp_positions[context.slot];
     let view = context
         .views
@@ -46,56 +81,38 @@ fn requirement_after_burn(user: &User, context: &DeriskContext, burned: u128) ->
         .iter()
         .find(|v| v.market_index == stored.market_index)
         .ok_or(BalError::MarginAccountMissing)?;
-    let mut position: PerpPosition = crate::controller::margin::simulated_position(stored, view)?;
-    let shares = position.lp.shares.get().safe_sub(burned)?;
-    position.lp.shares.set(shares);
-    let ratio = view.margin_ratio_initial.max(user.custom_margin_ratio);
-    let mut requirement =
-        margin_requirement(worst_case_base(&position, view)?, view.oracle_price, ratio)?;
-    if shares > 0 {
-        requirement = requirement.safe_add(LP_MARGIN_BUFFER)?;
-    }
-    Ok(requirement)
-}
-
-/// The fewest shares, a multiple of `step` (or all of them), whose burn brings the account to
-/// its initial margin; `None` when even burning all of them is not enough.
-///
-/// The position's worst case is linear in its remaining shares `x` (bids `x·D_bid/K` on one
-/// side, asks `x·D_ask/K` on the other), so the largest `x` that fits has a closed form; the
-/// candidate is then checked with the margin engine itself and moved up a step at a time in
-/// the rare case rounding left it a unit short.
-pub fn minimal_burn(user: &User, context: &DeriskContext, step: u128) -> Result<Option<u128>> {
-    let summary = initial_margin(user, context)?;
-    let stored = &user.perp_positions[context.slot];
+    let settled = Settled {
+        position: simulated_position(stored, view)?,
+        view,
+        ratio: view.margin_ratio_initial.max(user.custom_margin_ratio),
+    };
     let shares = stored.lp.shares.get();
-    let current = requirement_after_burn(user, context, 0)?;
     // What the other positions need stays the same while this one's shares burn.
-    let others = summary.requirement.safe_sub(current)?;
+    let others = summary
+        .requirement
+        .safe_sub(settled.requirement_after_burn(0)?)?;
     let fits = |burned: u128| -> Result<bool> {
-        let requirement = others.safe_add(requirement_after_burn(user, context, burned)?)?;
+        let requirement = others.safe_add(settled.requirement_after_burn(burned)?)?;
         Ok(summary.collateral >= requirement as i128)
     };
     if !fits(shares)? {
         return Ok(None);
     }
-    let view = context
-        .views
-        .0
-        .iter()
-        .find(|v| v.market_index == stored.market_index)
-        .ok_or(BalError::MarginAccountMissing)?;
-    let base =
-        crate::controller::margin::simulated_position(stored, view)?.base_asset_amount as i128;
-    let ratio = view.margin_ratio_initial.max(user.custom_margin_ratio) as u128;
+    let base = settled.position.base_asset_amount as i128;
     let budget = summary
         .collateral
         .safe_sub(others as i128)?
         .safe_sub((MARGIN_PER_POSITION + LP_MARGIN_BUFFER) as i128)?
         .max(0) as u128;
-    // Largest |base| the budget carries: budget / (price × ratio).
-    let per_base = mul_div_ceil(view.oracle_price as u128, ratio, MARGIN_PRECISION as u128)?.max(1);
+    // Largest |base| the budget carries: budget / (price × ratio), rounded down.
+    let per_base = mul_div_ceil(
+        view.oracle_price as u128,
+        settled.ratio as u128,
+        MARGIN_PRECISION as u128,
+    )?
+    .max(1);
     let max_base = mul_div_floor(budget, BASE_PRECISION, per_base)? as i128;
+    // Shares whose orders on one side fit in `room`, rounded down.
     let keep = |room: i128, depth: u128| -> Result<u128> {
         if depth == 0 {
             return Ok(shares);
@@ -105,6 +122,8 @@ pub fn minimal_burn(user: &User, context: &DeriskContext, step: u128) -> Result<
     let kept = keep(max_base - base, view.amm_bid_depth)?
         .min(keep(max_base + base, view.amm_ask_depth)?)
         .min(shares);
+    let step = context.step;
+    // Burns round up to the step, so the account ends at or above its requirement.
     let mut burned = (shares - kept).div_ceil(step).safe_mul(step)?.min(shares);
     for _ in 0..3 {
         if burned >= shares || fits(burned)? {
@@ -113,16 +132,6 @@ pub fn minimal_burn(user: &User, context: &DeriskContext, step: u128) -> Result<
         burned = burned.safe_add(step)?.min(shares);
     }
     Ok(Some(if fits(burned)? { burned } else { shares }))
-}
-
-/// Burns `shares` from the position: settled first, cooldown untouched.
-pub fn burn(
-    position: &mut PerpPosition,
-    market: &mut PerpMarket,
-    shares: u128,
-) -> Result<LpSettlement> {
-    validate!(shares > 0, BalError::NothingToDerisk);
-    remove_shares(position, market, shares)
 }
 
 /// Inputs of `reduction_needed`.
@@ -215,14 +224,15 @@ pub fn derisk(
         spot,
         views: inputs.views,
         slot,
+        step: market.order_step_size as u128,
     };
     let summary = initial_margin(user, &context)?;
     validate!(!summary.meets_requirement(), BalError::NothingToDerisk);
     let shortage = (summary.requirement as i128).safe_sub(summary.collateral)?;
     let shares = user.perp_positions[slot].lp.shares.get();
-    let burn_needed = minimal_burn(user, &context, market.order_step_size as u128)?;
+    let burn_needed = minimal_burn(user, &context, &summary)?;
     let burned = burn_needed.unwrap_or(shares);
-    burn(&mut user.perp_positions[slot], market, burned)?;
+    remove_shares(&mut user.perp_positions[slot], market, burned)?;
     let mut outcome = DeriskOutcome {
         shares_burned: burned,
         base_reduced: 0,

@@ -90,7 +90,8 @@ pub fn record_amm_delta(market: &mut PerpMarket, delta: &AmmDelta) -> Result<()>
     Ok(())
 }
 
-/// The protocol's own base: the AMM's inventory less what LPs hold, settled or not.
+/// The protocol's own base: the AMM's inventory less what LPs hold, settled or not. The LPs'
+/// unsettled sub-units round toward −∞, so the protocol is never credited base it lacks.
 /// precision: BASE
 pub fn protocol_base(market: &PerpMarket) -> Result<i128> {
     let unsettled = market

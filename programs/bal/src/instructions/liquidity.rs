@@ -6,6 +6,7 @@ use crate::controller::position::{find_position, open_position, release_if_empty
 use crate::controller::spot_balance::accrue_interest;
 use crate::error::BalError;
 use crate::events::{liquidity_action, LiquidityRecord};
+use crate::instructions::batch::{batch_user, BatchResults};
 use crate::math::oracle::OracleAction;
 use crate::math::safe_math::SafeMath;
 use crate::state::{
@@ -14,7 +15,6 @@ use crate::state::{
 };
 use crate::validate;
 use anchor_lang::prelude::*;
-use anchor_lang::solana_program::program::set_return_data;
 
 /// Remaining accounts: a `(PerpMarket, oracle)` pair for every other active position of the
 /// user, in slot order.
@@ -257,32 +257,25 @@ pub fn settle_lp(ctx: Context<ManageLiquidity>) -> Result<()> {
 }
 
 /// Settles every LP passed as a (writable) remaining account. With `try_mode` an account that
-/// is not a user is skipped with its error code; return data: one LE u32 per account, 0 = ok.
+/// is not a user is skipped with its error code; return data as `instructions::batch` describes.
 pub fn settle_lp_many<'info>(
     ctx: Context<'info, ManageLiquidity<'info>>,
     try_mode: bool,
 ) -> Result<()> {
     let mut market = ctx.accounts.perp_market.load_mut()?;
-    let mut results = Vec::with_capacity(ctx.remaining_accounts.len() * 4);
+    let mut results = BatchResults::default();
     for info in ctx.remaining_accounts.iter() {
-        let loaded = AccountLoader::<User>::try_from(info).and_then(|user| {
-            validate!(info.is_writable, BalError::InvalidRemainingAccounts);
-            Ok(user)
-        });
-        let code = match loaded {
+        match batch_user(info) {
             Ok(user) => {
+                // A failure past loading the user is not the user's: it reverts the batch.
                 settle_user(&user, &mut market)?;
-                0
+                results.push(Ok(()));
             }
-            Err(error) if try_mode => match ProgramError::from(error) {
-                ProgramError::Custom(code) => code,
-                _ => u32::MAX,
-            },
+            Err(error) if try_mode => results.push(Err(error)),
             Err(error) => return Err(error),
-        };
-        results.extend_from_slice(&code.to_le_bytes());
+        }
     }
     market.invariant()?;
-    set_return_data(&results);
+    results.publish();
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! One instruction per file: its accounts, their checks and a thin handler. Instructions that
 //! share one accounts struct share a file.
 pub mod amm_admin;
+pub mod batch;
 pub mod collateral;
 pub mod delete_user;
 pub mod derisk_lp;

@@ -6,6 +6,7 @@ use crate::controller::position::find_position;
 use crate::controller::spot_balance::accrue_interest;
 use crate::error::BalError;
 use crate::events::{DeriskRecord, SettlePnlRecord};
+use crate::instructions::batch::{batch_user, BatchResults};
 use crate::instructions::derisk_lp::{derisk_user, DeriskAccounts};
 use crate::math::oracle::OracleAction;
 use crate::state::{
@@ -13,7 +14,6 @@ use crate::state::{
 };
 use crate::validate;
 use anchor_lang::prelude::*;
-use anchor_lang::solana_program::program::set_return_data;
 
 #[event_cpi]
 #[derive(Accounts)]
@@ -140,32 +140,16 @@ pub fn settle_pnl<'info>(ctx: Context<'info, SettlePnl<'info>>) -> Result<()> {
     Ok(())
 }
 
-/// Result code of a user in `settle_pnl_many`'s return data: settled (or nothing to do).
-pub const SETTLE_OK: u32 = 0;
-/// Result code of a user refused with a runtime (not a program) error.
-pub const SETTLE_RUNTIME_ERROR: u32 = u32::MAX;
-
-/// The program error code of a refusal, or `SETTLE_RUNTIME_ERROR`.
-fn result_code(error: Error) -> u32 {
-    match ProgramError::from(error) {
-        ProgramError::Custom(code) => code,
-        _ => SETTLE_RUNTIME_ERROR,
-    }
-}
-
 /// Settles every user passed as a remaining account. With `try_mode`, a user that cannot be
 /// settled is skipped and its error code recorded; without it, the first failure reverts the
-/// batch. Return data: one little-endian u32 per user, `SETTLE_OK` or the error code.
+/// batch. Return data: one little-endian u32 per user (see `instructions::batch`).
 pub fn settle_pnl_many<'info>(ctx: Context<'info, SettlePnl<'info>>, try_mode: bool) -> Result<()> {
     let clock = Clock::get()?;
     let view = prepare(&ctx, &clock)?;
-    let mut results = Vec::with_capacity(ctx.remaining_accounts.len() * 4);
+    let mut results = BatchResults::default();
     for info in ctx.remaining_accounts.iter() {
-        let planned = AccountLoader::<User>::try_from(info).and_then(|user| {
-            validate!(info.is_writable, BalError::InvalidRemainingAccounts);
-            Ok((plan(&ctx, &user, &view)?, user))
-        });
-        let code = match planned {
+        let planned = batch_user(info).and_then(|user| Ok((plan(&ctx, &user, &view)?, user)));
+        match planned {
             Ok((Some(plan), user)) => {
                 // A failure past planning is not the user's: it reverts the batch.
                 commit(&ctx, &user, &plan)?;
@@ -176,14 +160,13 @@ pub fn settle_pnl_many<'info>(ctx: Context<'info, SettlePnl<'info>>, try_mode: b
                     amount: plan.amount,
                     oracle_price: view.oracle_price,
                 });
-                SETTLE_OK
+                results.push(Ok(()));
             }
-            Ok((None, _)) => SETTLE_OK,
-            Err(error) if try_mode => result_code(error),
+            Ok((None, _)) => results.push(Ok(())),
+            Err(error) if try_mode => results.push(Err(error)),
             Err(error) => return Err(error),
-        };
-        results.extend_from_slice(&code.to_le_bytes());
+        }
     }
-    set_return_data(&results);
+    results.publish();
     Ok(())
 }

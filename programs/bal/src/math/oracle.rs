@@ -113,6 +113,7 @@ pub struct TwapUpdate {
 
 /// Time-weighted average over `window`: the new observation weighs the time since the last one
 /// (at most the whole window), clamped to the divergence band so one outlier moves it little.
+/// Rounded down (a price average, not an amount owed).
 pub fn updated_twap(update: &TwapUpdate) -> Result<u64> {
     if update.twap == 0 {
         return Ok(update.price);

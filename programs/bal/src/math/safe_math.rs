@@ -11,8 +11,9 @@ pub trait SafeMath: Sized {
     fn safe_div(self, rhs: Self) -> Result<Self>;
 }
 
+/// Implements `SafeMath` for integer types; `$div` says how the type divides.
 macro_rules! impl_safe_math {
-    ($($t:ty),*) => {$(
+    ($t:ty, |$a:ident, $b:ident| $div:expr) => {
         impl SafeMath for $t {
             #[track_caller]
             #[inline(always)]
@@ -32,13 +33,24 @@ macro_rules! impl_safe_math {
             #[track_caller]
             #[inline(always)]
             fn safe_div(self, rhs: Self) -> Result<Self> {
-                self.checked_div(rhs).ok_or_else(math_error)
+                let ($a, $b) = (self, rhs);
+                $div
             }
         }
+    };
+    ($($t:ty),*) => {$(
+        impl_safe_math!($t, |a, b| a.checked_div(b).ok_or_else(math_error));
     )*};
 }
 
 impl_safe_math!(u8, u16, u32, u64, u128, i128);
+
+// `i64` divides through `i128`: signed 64-bit division does not build for the sBPF v0 VM,
+// 128-bit division is a library call that does.
+impl_safe_math!(i64, |a, b| {
+    let quotient = (a as i128).checked_div(b as i128).ok_or_else(math_error)?;
+    i64::try_from(quotient).map_err(|_| math_error())
+});
 
 #[track_caller]
 #[inline(never)]
@@ -46,34 +58,6 @@ fn math_error() -> Error {
     let at = std::panic::Location::caller();
     msg!("math error at {}:{}", at.file(), at.line());
     error!(BalError::MathError)
-}
-
-/// `i64` divides through `i128`: signed 64-bit division does not build for the sBPF v0 VM,
-/// 128-bit division is a library call that does.
-impl SafeMath for i64 {
-    #[track_caller]
-    #[inline(always)]
-    fn safe_add(self, rhs: Self) -> Result<Self> {
-        self.checked_add(rhs).ok_or_else(math_error)
-    }
-    #[track_caller]
-    #[inline(always)]
-    fn safe_sub(self, rhs: Self) -> Result<Self> {
-        self.checked_sub(rhs).ok_or_else(math_error)
-    }
-    #[track_caller]
-    #[inline(always)]
-    fn safe_mul(self, rhs: Self) -> Result<Self> {
-        self.checked_mul(rhs).ok_or_else(math_error)
-    }
-    #[track_caller]
-    #[inline(always)]
-    fn safe_div(self, rhs: Self) -> Result<Self> {
-        let quotient = (self as i128)
-            .checked_div(rhs as i128)
-            .ok_or_else(math_error)?;
-        i64::try_from(quotient).map_err(|_| math_error())
-    }
 }
 
 #[cfg(test)]
