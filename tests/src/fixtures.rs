@@ -413,3 +413,35 @@ pub async fn settle_lp(env: &mut TestEnv, lp: &Trader) {
     .await
     .expect("settle_lp");
 }
+
+/// The admin updates market 0.
+pub async fn update_market(
+    env: &mut TestEnv,
+    exchange: &Exchange,
+    params: UpdatePerpMarketParams,
+) -> Result<TxSuccess, TxFailure> {
+    env.send(
+        "update_perp_market",
+        &[instructions::update_perp_market(
+            exchange.admin.pubkey(),
+            0,
+            params,
+        )],
+        &[&exchange.admin],
+    )
+    .await
+}
+
+/// The admin repegs market 0 to its oracle.
+pub async fn repeg(env: &mut TestEnv, exchange: &Exchange) -> Result<TxSuccess, TxFailure> {
+    env.send(
+        "repeg_amm",
+        &[instructions::repeg_amm(
+            exchange.admin.pubkey(),
+            0,
+            exchange.oracle,
+        )],
+        &[&exchange.admin],
+    )
+    .await
+}

@@ -7,8 +7,8 @@ use bal_client::instructions;
 use bal_client::pda;
 use bal_tests::errors::assert_bal_error;
 use bal_tests::fixtures::{
-    default_oracle_guards, market, new_trader, order, set_oracle_price, setup_trading, trade,
-    Exchange, Trader,
+    default_oracle_guards, market, new_trader, order, repeg, set_oracle_price, setup_trading,
+    trade, update_market, Exchange, Trader,
 };
 use bal_tests::{TestEnv, TxFailure};
 use solana_signer::Signer;
@@ -114,30 +114,12 @@ async fn a_bankrupt_balance_is_covered_by_insurance_then_socialized() {
         }),
         ..Default::default()
     };
-    env.send(
-        "update_perp_market",
-        &[instructions::update_perp_market(
-            exchange.admin.pubkey(),
-            0,
-            wider,
-        )],
-        &[&exchange.admin],
-    )
-    .await
-    .expect("widen guards");
+    update_market(&mut env, &exchange, wider)
+        .await
+        .expect("widen guards");
     set_oracle_price(&mut env, &exchange, 85_000_000).await;
     // The AMM follows the oracle down, so the position closes near $85.
-    env.send(
-        "repeg_amm",
-        &[instructions::repeg_amm(
-            exchange.admin.pubkey(),
-            0,
-            exchange.oracle,
-        )],
-        &[&exchange.admin],
-    )
-    .await
-    .expect("repeg");
+    repeg(&mut env, &exchange).await.expect("repeg");
 
     let deposit_before = balance(&mut env, depositor.user).await;
     liquidate(&mut env, &exchange, &liquidator, &trader)

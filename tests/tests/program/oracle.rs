@@ -6,7 +6,8 @@ use bal_client::instructions;
 use bal_client::pda;
 use bal_tests::errors::assert_bal_error;
 use bal_tests::fixtures::{
-    default_perp_market, set_oracle_price, setup_exchange, setup_exchange_with_market, Exchange,
+    default_perp_market, repeg, set_oracle_price, setup_exchange, setup_exchange_with_market,
+    Exchange,
 };
 use bal_tests::TestEnv;
 use solana_account::Account;
@@ -106,18 +107,7 @@ async fn a_jump_away_from_the_twap_is_refused_for_a_repeg() {
     let mut env = TestEnv::start().await;
     let exchange = setup_exchange_with_market(&mut env).await;
     set_oracle_price(&mut env, &exchange, 150_000_000).await;
-    let failure = env
-        .send(
-            "repeg_amm",
-            &[instructions::repeg_amm(
-                exchange.admin.pubkey(),
-                0,
-                exchange.oracle,
-            )],
-            &[&exchange.admin],
-        )
-        .await
-        .expect_err("50% jump");
+    let failure = repeg(&mut env, &exchange).await.expect_err("50% jump");
     assert_bal_error(&failure, BalError::OracleTooDivergent);
 
     // A different, valid oracle is still not the market's oracle.

@@ -8,28 +8,11 @@ use bal_client::instructions;
 use bal_client::pda;
 use bal_tests::errors::assert_bal_error;
 use bal_tests::fixtures::{
-    default_perp_market, set_oracle_price, setup_exchange, setup_exchange_with_market, Exchange,
+    default_perp_market, repeg, set_oracle_price, setup_exchange, setup_exchange_with_market,
+    update_market,
 };
-use bal_tests::{TestEnv, TxFailure};
+use bal_tests::TestEnv;
 use solana_signer::Signer;
-
-async fn update(
-    env: &mut TestEnv,
-    exchange: &Exchange,
-    params: UpdatePerpMarketParams,
-) -> Result<(), TxFailure> {
-    env.send(
-        "update_perp_market",
-        &[instructions::update_perp_market(
-            exchange.admin.pubkey(),
-            0,
-            params,
-        )],
-        &[&exchange.admin],
-    )
-    .await
-    .map(|_| ())
-}
 
 fn reserve_price(market: &PerpMarket) -> u64 {
     bal::math::amm::reserve_price(&market.amm.curve(), market.amm.peg_multiplier).unwrap()
@@ -154,7 +137,7 @@ async fn listing_refuses_bad_parameters_with_their_own_errors() {
 async fn updates_apply_and_each_bad_value_is_refused() {
     let mut env = TestEnv::start().await;
     let exchange = setup_exchange_with_market(&mut env).await;
-    update(
+    update_market(
         &mut env,
         &exchange,
         UpdatePerpMarketParams {
@@ -234,7 +217,7 @@ async fn updates_apply_and_each_bad_value_is_refused() {
         ),
     ];
     for (params, expected) in cases {
-        let failure = update(&mut env, &exchange, params)
+        let failure = update_market(&mut env, &exchange, params)
             .await
             .expect_err("bad update");
         assert_bal_error(&failure, expected);
@@ -247,17 +230,7 @@ async fn repeg_follows_the_oracle_and_update_k_keeps_the_price() {
     let mut env = TestEnv::start().await;
     let exchange = setup_exchange_with_market(&mut env).await;
     set_oracle_price(&mut env, &exchange, 104_000_000).await;
-    env.send(
-        "repeg_amm",
-        &[instructions::repeg_amm(
-            exchange.admin.pubkey(),
-            0,
-            exchange.oracle,
-        )],
-        &[&exchange.admin],
-    )
-    .await
-    .expect("repeg");
+    repeg(&mut env, &exchange).await.expect("repeg");
     let market: PerpMarket = env.load(pda::perp_market(0)).await;
     assert_eq!(reserve_price(&market), 104_000_000);
     // No user holds a position, so moving the peg costs nothing.
@@ -366,35 +339,16 @@ async fn a_repeg_that_costs_more_than_the_fee_pool_is_refused() {
     // more than the ~$2 of fees in the pool.
     set_oracle_price(&mut env, &exchange, 108_000_000).await;
     let before = env.raw_account(pda::perp_market(0)).await;
-    let failure = env
-        .send(
-            "repeg_amm",
-            &[instructions::repeg_amm(
-                exchange.admin.pubkey(),
-                0,
-                exchange.oracle,
-            )],
-            &[&exchange.admin],
-        )
-        .await
-        .expect_err("unaffordable");
+    let failure = repeg(&mut env, &exchange).await.expect_err("unaffordable");
     assert_bal_error(&failure, BalError::FeePoolInsufficient);
     assert_eq!(env.raw_account(pda::perp_market(0)).await, before);
 
     // Lowering the peg is a gain: it is booked only as far as the P&L pool holds it (nothing
     // yet), and the peg moves.
     set_oracle_price(&mut env, &exchange, 101_000_000).await;
-    env.send(
-        "repeg_amm",
-        &[instructions::repeg_amm(
-            exchange.admin.pubkey(),
-            0,
-            exchange.oracle,
-        )],
-        &[&exchange.admin],
-    )
-    .await
-    .expect("a repeg the pool can afford");
+    repeg(&mut env, &exchange)
+        .await
+        .expect("a repeg the pool can afford");
     let market: PerpMarket = env.load(pda::perp_market(0)).await;
     assert_eq!(reserve_price(&market), 101_000_000);
     assert!(market.fee_pool >= fee_pool);

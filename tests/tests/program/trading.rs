@@ -8,7 +8,8 @@ use bal_client::instructions;
 use bal_client::pda;
 use bal_tests::errors::assert_bal_error;
 use bal_tests::fixtures::{
-    market, new_trader, order, set_oracle_price, setup_trading, trade, Exchange, Trader,
+    market, new_trader, order, set_oracle_price, setup_trading, trade, update_market, Exchange,
+    Trader,
 };
 use bal_tests::TestEnv;
 use solana_signer::Signer;
@@ -425,32 +426,16 @@ async fn a_market_pause_stops_trading_there_until_lifted() {
         paused_operations: Some(bits),
         ..Default::default()
     };
-    env.send(
-        "update_perp_market",
-        &[instructions::update_perp_market(
-            exchange.admin.pubkey(),
-            0,
-            pause_trading(bal::state::pause::TRADE),
-        )],
-        &[&exchange.admin],
-    )
-    .await
-    .expect("pause");
+    update_market(&mut env, &exchange, pause_trading(bal::state::pause::TRADE))
+        .await
+        .expect("pause");
     let failure = trade(&mut env, &exchange, &trader, order(Long, BASE))
         .await
         .expect_err("paused");
     assert_bal_error(&failure, BalError::OperationPaused);
-    env.send(
-        "update_perp_market",
-        &[instructions::update_perp_market(
-            exchange.admin.pubkey(),
-            0,
-            pause_trading(0),
-        )],
-        &[&exchange.admin],
-    )
-    .await
-    .expect("unpause");
+    update_market(&mut env, &exchange, pause_trading(0))
+        .await
+        .expect("unpause");
     trade(&mut env, &exchange, &trader, order(Long, BASE))
         .await
         .expect("trading again");

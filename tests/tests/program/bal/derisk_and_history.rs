@@ -9,7 +9,8 @@ use bal_client::instructions;
 use bal_client::pda;
 use bal_tests::errors::assert_bal_error;
 use bal_tests::fixtures::{
-    add_liquidity, new_trader, order, set_oracle_price, settle_lp, setup_trading, trade, Trader,
+    add_liquidity, new_trader, order, set_oracle_price, settle_lp, setup_trading, trade,
+    update_market, Trader,
 };
 use bal_tests::TestEnv;
 use solana_signer::Signer;
@@ -249,17 +250,9 @@ async fn the_large_k_round_trip_costs_the_lps_less_than_a_micro_dollar() {
         status: Some(bal::state::MarketStatus::Active),
         ..Default::default()
     };
-    env.send(
-        "update_perp_market",
-        &[instructions::update_perp_market(
-            exchange.admin.pubkey(),
-            0,
-            activate,
-        )],
-        &[&exchange.admin],
-    )
-    .await
-    .expect("activate");
+    update_market(&mut env, &exchange, activate)
+        .await
+        .expect("activate");
     let lp = new_trader(&mut env, &exchange, 40_000_000_000_000, 0).await;
     add_liquidity(&mut env, &exchange, &lp, 33_775_000_000_000_000)
         .await

@@ -6,8 +6,8 @@ use bal_client::instructions;
 use bal_client::pda;
 use bal_tests::errors::assert_bal_error;
 use bal_tests::fixtures::{
-    add_liquidity, new_trader, order, set_oracle_price, settle_lp, setup_trading, trade, Exchange,
-    Trader,
+    add_liquidity, new_trader, order, set_oracle_price, settle_lp, setup_trading, trade,
+    update_market, Exchange, Trader,
 };
 use bal_tests::TestEnv;
 use solana_signer::Signer;
@@ -256,17 +256,9 @@ async fn anyone_may_remove_liquidity_from_a_reduce_only_market() {
         status: Some(bal::state::MarketStatus::ReduceOnly),
         ..Default::default()
     };
-    env.send(
-        "update_perp_market",
-        &[instructions::update_perp_market(
-            exchange.admin.pubkey(),
-            0,
-            reduce_only,
-        )],
-        &[&exchange.admin],
-    )
-    .await
-    .expect("reduce-only");
+    update_market(&mut env, &exchange, reduce_only)
+        .await
+        .expect("reduce-only");
     env.send(
         "remove_liquidity",
         &[instructions::remove_liquidity(
