@@ -27,7 +27,7 @@ pub const CU_CEILINGS: &[(&str, u64)] = &[
     ("place_perp_order", 96_000),
     ("close_position", 69_500),
     ("update_funding_rate", 33_500),
-    ("settle_pnl", 46_500),
+    ("settle_pnl", 65_000),
     ("add_liquidity", 64_000),
     ("remove_liquidity", 33_000),
     ("settle_lp", 27_000),
@@ -35,7 +35,8 @@ pub const CU_CEILINGS: &[(&str, u64)] = &[
     ("derisk_lp", 107_500),
     ("settle_pnl_with_derisk", 135_500),
     ("liquidate_perp", 126_000),
-    ("settle_pnl_many", 51_000),
+    ("settle_pnl_many", 106_000),
+    ("settle_pnl_many_with_derisk", 187_500),
 ];
 
 pub fn ceiling(label: &str) -> Option<u64> {

@@ -1,5 +1,7 @@
 //! Sizing liquidity: LP shares from a quote amount of margin or from a target leverage, using
-//! the same open-order arithmetic as the program's margin engine.
+//! the same open-order arithmetic as the program's margin engine. Products saturate at
+//! `u128::MAX` and results at `u64::MAX`, so no input panics; the TypeScript client
+//! (`app/sdk/src/lp.ts`) computes the same numbers, checked by shared test vectors.
 use bal::math::constants::{BASE_PRECISION, MARGIN_PRECISION};
 use bal::state::PerpMarket;
 
@@ -13,12 +15,18 @@ fn orders_per_share(market: &PerpMarket) -> u128 {
         .get()
         .saturating_sub(base)
         .max(base.saturating_sub(amm.min_base_asset_reserve.get()));
-    depth * BASE_PRECISION / amm.sqrt_k.get().max(1)
+    depth.saturating_mul(BASE_PRECISION) / amm.sqrt_k.get().max(1)
 }
 
 fn round_to_step(shares: u128, market: &PerpMarket) -> u64 {
     let step = market.order_step_size.max(1) as u128;
     u64::try_from(shares / step * step).unwrap_or(u64::MAX)
+}
+
+/// Shares whose larger side of open orders is `notional` (precision: QUOTE) at `price`.
+fn shares_for_notional(market: &PerpMarket, notional: u128, price: u64, per_share: u128) -> u64 {
+    let base = notional.saturating_mul(BASE_PRECISION) / price as u128;
+    round_to_step(base.saturating_mul(BASE_PRECISION) / per_share, market)
 }
 
 /// Shares whose open orders need `margin` quote (precision: QUOTE) of initial margin at
@@ -31,8 +39,7 @@ pub fn shares_for_margin(market: &PerpMarket, margin: u64, price: u64, margin_ra
     }
     // notional the margin carries = margin / ratio; base = notional / price; shares = base / orders.
     let notional = margin as u128 * MARGIN_PRECISION as u128 / margin_ratio as u128;
-    let base = notional * BASE_PRECISION / price as u128;
-    round_to_step(base * BASE_PRECISION / per_share, market)
+    shares_for_notional(market, notional, price, per_share)
 }
 
 /// Shares whose open orders reach `leverage` (precision: MARGIN, 20_000 = 2x) times
@@ -43,8 +50,7 @@ pub fn shares_for_leverage(market: &PerpMarket, collateral: u64, leverage: u32, 
         return 0;
     }
     let notional = collateral as u128 * leverage as u128 / MARGIN_PRECISION as u128;
-    let base = notional * BASE_PRECISION / price as u128;
-    round_to_step(base * BASE_PRECISION / per_share, market)
+    shares_for_notional(market, notional, price, per_share)
 }
 
 #[cfg(test)]

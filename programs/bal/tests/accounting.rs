@@ -2,82 +2,20 @@
 //! controllers the instructions use: base is never lost (users' base equals the AMM's
 //! counterparty base) and quote is never created (the vault covers every deposit, borrow and
 //! pool after every step).
-use bal::controller::amm::refresh_derived_reserves;
+mod common;
+
 use bal::controller::amm_fill::PositionDirection;
 use bal::controller::funding::update_funding;
 use bal::controller::lp::{add_shares, remove_shares, settle_lp_position};
 use bal::controller::margin::MarketView;
 use bal::controller::pnl::{commit_settle_pnl, plan_settle_pnl};
 use bal::controller::position::{find_position, open_position, release_if_empty};
-use bal::controller::spot_balance::{update_quote_balance, validate_vault_covers};
+use bal::controller::spot_balance::validate_vault_covers;
 use bal::controller::trade::{trade_against_amm, TakerOrder};
 use bal::error::BalError;
-use bal::math::constants::{ACCOUNT_VERSION, BASE_PRECISION, SPOT_CUMULATIVE_INTEREST_PRECISION};
-use bal::state::{
-    FundingParams, InterestCurve, MarginRatios, MarketStatus, OracleGuards, PerpMarket, RiskParams,
-    SpotMarket, User,
-};
-use bytemuck::Zeroable;
+use bal::math::constants::BASE_PRECISION;
+use common::{funded_users, new_market, new_spot};
 use proptest::prelude::*;
-
-const SQRT_K: u128 = 1_000 * BASE_PRECISION;
-const DEPOSIT: u64 = 10_000_000_000;
-
-fn new_market() -> Box<PerpMarket> {
-    let mut market: Box<PerpMarket> = Box::new(Zeroable::zeroed());
-    market.version = ACCOUNT_VERSION;
-    market.status = MarketStatus::Active as u8;
-    let ratios = MarginRatios {
-        initial: 1_000,
-        maintenance: 500,
-    };
-    market.margin_ratio_initial = ratios.initial;
-    market.margin_ratio_maintenance = ratios.maintenance;
-    market.order_step_size = 1_000_000;
-    market.min_order_size = 10_000_000;
-    market.oracle_guards = OracleGuards {
-        max_stale_slots: 50,
-        max_stale_seconds: 60,
-        max_confidence: 20_000,
-        max_twap_divergence: 100_000,
-    };
-    market.set_funding_params(&FundingParams {
-        period: 3_600,
-        max_rate: 1_000,
-    });
-    market.set_risk_params(&RiskParams {
-        liquidation_fee: 10_000,
-        unrealized_pnl_asset_weight: 900_000,
-    });
-    let amm = &mut market.amm;
-    amm.base_asset_reserve.set(SQRT_K);
-    amm.quote_asset_reserve.set(SQRT_K);
-    amm.sqrt_k.set(SQRT_K);
-    amm.peg_multiplier = 100_000_000;
-    amm.base_spread = 1_000;
-    amm.max_spread = 50_000;
-    amm.concentration_coef = 1_414_214;
-    amm.oracle_twap_5min = 100_000_000;
-    refresh_derived_reserves(&mut market).unwrap();
-    market.invariant().unwrap();
-    market
-}
-
-fn new_spot() -> SpotMarket {
-    let mut spot: SpotMarket = Zeroable::zeroed();
-    spot.version = ACCOUNT_VERSION;
-    spot.cumulative_deposit_interest
-        .set(SPOT_CUMULATIVE_INTEREST_PRECISION);
-    spot.cumulative_borrow_interest
-        .set(SPOT_CUMULATIVE_INTEREST_PRECISION);
-    spot.interest_curve = InterestCurve {
-        optimal_utilization: 800_000,
-        optimal_borrow_rate: 100_000,
-        max_borrow_rate: 1_000_000,
-        padding: 0,
-    };
-    spot
-}
 
 #[derive(Clone, Debug)]
 enum Step {
@@ -108,16 +46,7 @@ proptest! {
     fn base_is_conserved_and_quote_is_never_created(steps in prop::collection::vec(step(), 1..40)) {
         let mut market = new_market();
         let mut spot = new_spot();
-        let mut users: Vec<Box<User>> = (0..4).map(|_| {
-            let mut user: Box<User> = Box::new(Zeroable::zeroed());
-            user.version = ACCOUNT_VERSION;
-            user
-        }).collect();
-        let mut vault: u64 = 0;
-        for user in users.iter_mut() {
-            update_quote_balance(&mut user.quote_balance, &mut spot, DEPOSIT as i128).unwrap();
-            vault += DEPOSIT;
-        }
+        let (mut users, vault) = funded_users(&mut spot, 4);
         let mut price = 100_000_000u64;
         let mut now = 0i64;
         for step in steps {
@@ -132,7 +61,7 @@ proptest! {
                         now,
                     };
                     // A fill that would leave the curve's bounds is refused and changes nothing.
-                    let before = (*market, spot, *users[user]);
+                    let before = (*market, spot, users[user]);
                     if let Err(error) = trade_against_amm(&mut users[user], &mut spot, &mut market, &order) {
                         prop_assert_eq!(error, BalError::AmmReserveBounds.into());
                         prop_assert_eq!(before.0.amm, market.amm);

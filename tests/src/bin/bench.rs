@@ -9,7 +9,7 @@ use bal_tests::ceilings::{ceiling, CU_CEILINGS};
 use bal_tests::env::recorded_compute_units;
 use bal_tests::fixtures::{
     add_liquidity, default_interest_curve, market, new_trader, order, set_oracle_price,
-    setup_exchange_with_market, setup_trading, trade, Exchange,
+    setup_exchange_with_market, setup_trading, trade, Exchange, Trader,
 };
 use bal_tests::{Runtime, TestEnv};
 use solana_signer::Signer;
@@ -233,9 +233,14 @@ async fn lp_round_trip(env: &mut TestEnv, exchange: &Exchange) {
     )
     .await
     .expect("settle_lp_many");
-    // A 70%, then 90%, initial margin ratio on the subaccount (about 1.4x, then 1.1x leverage)
-    // puts it below initial margin: a keeper de-risks it, then a settle de-risks it again.
-    for (ratio, label) in [(7_000, "derisk_lp"), (9_000, "settle_pnl_with_derisk")] {
+    // A 70%, 80%, then 90% initial margin ratio on the subaccount (1.4x, 1.25x, 1.1x leverage)
+    // puts it below initial margin each time: a keeper de-risks it, then a settle, then a batch.
+    let steps = [
+        (7_000, "derisk_lp"),
+        (8_000, "settle_pnl_with_derisk"),
+        (9_000, "settle_pnl_many_with_derisk"),
+    ];
+    for (ratio, label) in steps {
         let setting = UserSetting::CustomMarginRatio(ratio);
         env.send(
             "update_user_custom_margin_ratio",
@@ -244,12 +249,17 @@ async fn lp_round_trip(env: &mut TestEnv, exchange: &Exchange) {
         )
         .await
         .expect("update_user_custom_margin_ratio");
-        let ix = if label == "derisk_lp" {
-            instructions::derisk_lp(lp.user, &market(exchange), &[])
-        } else {
-            instructions::settle_pnl(lp.user, &market(exchange))
+        let ix = match label {
+            "derisk_lp" => instructions::derisk_lp(lp.user, &market(exchange), &[]),
+            "settle_pnl_with_derisk" => instructions::settle_pnl(lp.user, &market(exchange)),
+            _ => instructions::settle_pnl_many(&[lp.user], &market(exchange), false),
         };
+        let shares = lp_shares(env, &lp).await;
         env.send(label, &[ix], &[&keeper]).await.expect(label);
+        assert!(
+            lp_shares(env, &lp).await < shares,
+            "{label} burned no shares"
+        );
     }
     env.advance(3_600, 10).await;
     set_oracle_price(env, exchange, 101_000_000).await;
@@ -265,6 +275,11 @@ async fn lp_round_trip(env: &mut TestEnv, exchange: &Exchange) {
     )
     .await
     .expect("remove_liquidity");
+}
+
+async fn lp_shares(env: &mut TestEnv, lp: &Trader) -> u128 {
+    let user: User = env.load(lp.user).await;
+    user.perp_positions.iter().map(|p| p.lp.shares.get()).sum()
 }
 
 /// CU of one taker fill on a market whose users' shares (1,000 base in all) are spread over

@@ -204,15 +204,18 @@ pub struct DeriskOutcome {
     pub base_reduced: u64,
     /// Initial requirement minus collateral before acting. precision: QUOTE
     pub shortage: i128,
+    /// Burning every share was not enough: the position must be reduced too.
+    pub still_short: bool,
 }
 
-/// De-risks `user`'s LP position in `market`, or refuses (`NothingToDerisk`) when the account
-/// meets its initial margin or holds no shares there.
-pub fn derisk(
+/// Step one of a de-risk: burns the fewest of `user`'s LP shares in `market` that restore
+/// initial margin, or all of them when that is not enough (`still_short`). Refuses
+/// (`NothingToDerisk`) when the account meets its initial margin or holds no shares there.
+pub fn burn_to_initial_margin(
     user: &mut User,
-    spot: &mut SpotMarket,
+    spot: &SpotMarket,
     market: &mut PerpMarket,
-    inputs: &DeriskInputs,
+    views: &MarketViews,
 ) -> Result<DeriskOutcome> {
     let slot = find_position(user, market.market_index);
     validate!(
@@ -222,7 +225,7 @@ pub fn derisk(
     let slot = slot.unwrap_or_default();
     let context = DeriskContext {
         spot,
-        views: inputs.views,
+        views,
         slot,
         step: market.order_step_size as u128,
     };
@@ -231,17 +234,29 @@ pub fn derisk(
     let shortage = (summary.requirement as i128).safe_sub(summary.collateral)?;
     let shares = user.perp_positions[slot].lp.shares.get();
     let burn_needed = minimal_burn(user, &context, &summary)?;
-    let burned = burn_needed.unwrap_or(shares);
-    remove_shares(&mut user.perp_positions[slot], market, burned)?;
-    let mut outcome = DeriskOutcome {
-        shares_burned: burned,
+    remove_shares(
+        &mut user.perp_positions[slot],
+        market,
+        burn_needed.unwrap_or(shares),
+    )?;
+    Ok(DeriskOutcome {
+        shares_burned: burn_needed.unwrap_or(shares),
         base_reduced: 0,
         shortage,
-    };
-    if burn_needed.is_some() {
-        return Ok(outcome);
-    }
-    // Every share burned and still short: take base off through the AMM, within the band.
+        still_short: burn_needed.is_none(),
+    })
+}
+
+/// Step two, after every share was burned and the account was still short: takes base off
+/// the position through the AMM, at a fill-valid oracle price and within the band around it.
+/// Returns the base reduced; 0 when the account meets its initial margin at that price or has
+/// no base here to reduce (what is still short is then not this market's to fix).
+pub fn reduce_within_band(
+    user: &mut User,
+    spot: &mut SpotMarket,
+    market: &mut PerpMarket,
+    inputs: &DeriskInputs,
+) -> Result<u64> {
     let mut views = inputs.views.clone();
     for view in views
         .0
@@ -251,8 +266,11 @@ pub fn derisk(
         *view = MarketView::new(market, inputs.oracle_price);
     }
     let summary = margin_summary(user, spot, &views, MarginType::Initial)?;
+    let Some(slot) = find_position(user, market.market_index) else {
+        return Ok(0);
+    };
     if summary.meets_requirement() {
-        return Ok(outcome);
+        return Ok(0);
     }
     let position = user.perp_positions[slot];
     let ratio = market.margin_ratio_initial.max(user.custom_margin_ratio);
@@ -270,7 +288,9 @@ pub fn derisk(
         },
         market.order_step_size,
     )?;
-    validate!(base > 0, BalError::NothingToDerisk);
+    if base == 0 {
+        return Ok(0);
+    }
     let selling = position.base_asset_amount > 0;
     let order = TakerOrder {
         direction: if selling {
@@ -285,6 +305,5 @@ pub fn derisk(
         now: inputs.now,
     };
     trade_against_amm(user, spot, market, &order)?;
-    outcome.base_reduced = base;
-    Ok(outcome)
+    Ok(base)
 }

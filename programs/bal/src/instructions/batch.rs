@@ -1,5 +1,6 @@
 //! What keeper batches (`settle_pnl_many`, `settle_lp_many`) share: how a remaining account is
-//! taken as a user, and the per-user result codes they return.
+//! taken as a user, the per-user result codes they return, and the snapshot that lets a
+//! refused user in try mode leave nothing changed.
 use crate::error::BalError;
 use crate::state::User;
 use crate::validate;
@@ -37,5 +38,34 @@ impl BatchResults {
     /// Returns the codes to the caller as the instruction's return data.
     pub fn publish(&self) {
         set_return_data(&self.0);
+    }
+}
+
+/// Copies of the data of the accounts one user's step may write, taken before the step and
+/// copied back when it fails in try mode, so a refused user changes nothing. The buffers are
+/// reused from user to user: the program heap is never freed.
+#[derive(Default)]
+pub struct Snapshot(Vec<Vec<u8>>);
+
+impl Snapshot {
+    pub fn take(&mut self, accounts: &[&AccountInfo]) -> Result<()> {
+        self.0.resize_with(accounts.len(), Vec::new);
+        for (buffer, info) in self.0.iter_mut().zip(accounts) {
+            buffer.clear();
+            buffer.extend_from_slice(&info.try_borrow_data()?);
+        }
+        Ok(())
+    }
+
+    pub fn restore(&self, accounts: &[&AccountInfo]) -> Result<()> {
+        for (buffer, info) in self.0.iter().zip(accounts) {
+            let mut data = info.try_borrow_mut_data()?;
+            validate!(
+                data.len() == buffer.len(),
+                BalError::InvalidRemainingAccounts
+            );
+            data.copy_from_slice(buffer);
+        }
+        Ok(())
     }
 }

@@ -1,13 +1,12 @@
-use crate::controller::derisk::{derisk, DeriskInputs, DeriskOutcome};
+use crate::controller::derisk::{
+    burn_to_initial_margin, reduce_within_band, DeriskInputs, DeriskOutcome,
+};
 use crate::controller::margin::{load_market_views, MarketView};
 use crate::controller::oracle::oracle_price_for;
-use crate::controller::spot_balance::accrue_interest;
-use crate::error::BalError;
 use crate::events::DeriskRecord;
-use crate::instructions::settle_pnl::SettlePnl;
+use crate::instructions::settle_pnl::{prepare, SettlePnl};
 use crate::math::oracle::OracleAction;
-use crate::state::{pause, PerpMarket, SpotMarket, State, User};
-use crate::validate;
+use crate::state::{PerpMarket, SpotMarket, State, User};
 use anchor_lang::prelude::*;
 
 /// The accounts a de-risk reads and writes, from `derisk_lp` or `settle_pnl`.
@@ -17,40 +16,57 @@ pub struct DeriskAccounts<'a, 'info> {
     pub spot_market: &'a AccountLoader<'info, SpotMarket>,
     pub perp_market: &'a AccountLoader<'info, PerpMarket>,
     pub oracle: AccountInfo<'info>,
+    /// `(PerpMarket, oracle)` pairs for the user's other positions.
     pub remaining: &'info [AccountInfo<'info>],
 }
 
 /// De-risks the user's LP position in the market when the account is below initial margin
-/// (see `controller::derisk`). Used by `derisk_lp` and, first, by `settle_pnl`.
-pub fn derisk_user(accounts: &DeriskAccounts, clock: &Clock) -> Result<DeriskOutcome> {
-    let remaining = accounts.remaining;
+/// (see `controller::derisk`), judged at `price` (valid for settling; interest accrued by the
+/// caller). Reducing the position through the AMM, when burning every share is not enough,
+/// needs the oracle to be valid for a fill too. Used by `derisk_lp` and, first, by `settle_pnl`.
+pub fn derisk_user(accounts: &DeriskAccounts, price: u64, clock: &Clock) -> Result<DeriskOutcome> {
     let mut user = accounts.user.load_mut()?;
     let mut spot = accounts.spot_market.load_mut()?;
     let mut market = accounts.perp_market.load_mut()?;
-    let price = oracle_price_for(
-        &mut market,
-        &accounts.oracle.to_account_info(),
-        OracleAction::Fill,
-        clock,
-    )?;
-    accrue_interest(&mut spot, clock.unix_timestamp)?;
-    let mut views = load_market_views(remaining, OracleAction::Margin, clock)?;
+    let mut views = load_market_views(accounts.remaining, OracleAction::Margin, clock)?;
     views.0.push(MarketView::new(&market, price));
-    let outcome = derisk(
-        &mut user,
-        &mut spot,
-        &mut market,
-        &DeriskInputs {
-            views: &views,
-            oracle_price: price,
-            fee_rate: accounts.state.fees.taker_fee_rate,
-            now: clock.unix_timestamp,
-        },
-    )?;
+    let mut outcome = burn_to_initial_margin(&mut user, &spot, &mut market, &views)?;
+    if outcome.still_short {
+        let fill_price =
+            oracle_price_for(&mut market, &accounts.oracle, OracleAction::Fill, clock)?;
+        outcome.base_reduced = reduce_within_band(
+            &mut user,
+            &mut spot,
+            &mut market,
+            &DeriskInputs {
+                views: &views,
+                oracle_price: fill_price,
+                fee_rate: accounts.state.fees.taker_fee_rate,
+                now: clock.unix_timestamp,
+            },
+        )?;
+    }
     user.invariant()?;
     spot.invariant()?;
     market.invariant()?;
     Ok(outcome)
+}
+
+/// The record of a de-risk of `user` in `market_index`.
+pub fn derisk_record(
+    user: Pubkey,
+    market_index: u16,
+    outcome: &DeriskOutcome,
+    ts: i64,
+) -> DeriskRecord {
+    DeriskRecord {
+        ts,
+        user,
+        market_index,
+        shares_burned: outcome.shares_burned,
+        base_reduced: outcome.base_reduced,
+        shortage: outcome.shortage,
+    }
 }
 
 /// Permissionless: burns the fewest LP shares that restore initial margin (then reduces the
@@ -58,11 +74,8 @@ pub fn derisk_user(accounts: &DeriskAccounts, clock: &Clock) -> Result<DeriskOut
 /// Accounts: those of `settle_pnl`. Remaining accounts: a `(PerpMarket, oracle)` pair for
 /// every other active position of the user, in slot order.
 pub fn handler<'info>(ctx: Context<'info, SettlePnl<'info>>) -> Result<()> {
-    validate!(
-        !ctx.accounts.state.is_paused(pause::SETTLE),
-        BalError::OperationPaused
-    );
     let clock = Clock::get()?;
+    let price = prepare(&ctx, &clock)?;
     let accounts = &ctx.accounts;
     let outcome = derisk_user(
         &DeriskAccounts {
@@ -73,16 +86,15 @@ pub fn handler<'info>(ctx: Context<'info, SettlePnl<'info>>) -> Result<()> {
             oracle: accounts.oracle.to_account_info(),
             remaining: ctx.remaining_accounts,
         },
+        price,
         &clock,
     )?;
     let market_index = ctx.accounts.perp_market.load()?.market_index;
-    emit_cpi!(DeriskRecord {
-        ts: clock.unix_timestamp,
-        user: ctx.accounts.user.key(),
+    emit_cpi!(derisk_record(
+        ctx.accounts.user.key(),
         market_index,
-        shares_burned: outcome.shares_burned,
-        base_reduced: outcome.base_reduced,
-        shortage: outcome.shortage,
-    });
+        &outcome,
+        clock.unix_timestamp
+    ));
     Ok(())
 }

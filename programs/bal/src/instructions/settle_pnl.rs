@@ -1,13 +1,14 @@
 //! `settle_pnl` for one user and `settle_pnl_many` for a keeper's batch. Permissionless.
+use crate::controller::derisk::DeriskOutcome;
 use crate::controller::margin::MarketView;
 use crate::controller::oracle::oracle_price_for;
 use crate::controller::pnl::{commit_settle_pnl, plan_settle_pnl, SettlePlan};
 use crate::controller::position::find_position;
 use crate::controller::spot_balance::accrue_interest;
 use crate::error::BalError;
-use crate::events::{DeriskRecord, SettlePnlRecord};
-use crate::instructions::batch::{batch_user, BatchResults};
-use crate::instructions::derisk_lp::{derisk_user, DeriskAccounts};
+use crate::events::SettlePnlRecord;
+use crate::instructions::batch::{batch_user, BatchResults, Snapshot};
+use crate::instructions::derisk_lp::{derisk_record, derisk_user, DeriskAccounts};
 use crate::math::oracle::OracleAction;
 use crate::state::{
     pause, PerpMarket, SpotMarket, State, User, PERP_MARKET_SEED, SPOT_MARKET_SEED, STATE_SEED,
@@ -40,8 +41,9 @@ pub struct SettlePnl<'info> {
     pub oracle: UncheckedAccount<'info>,
 }
 
-/// The market's view at a price valid for settling, after accruing interest.
-fn prepare(ctx: &Context<SettlePnl>, clock: &Clock) -> Result<MarketView> {
+/// Checks the pauses, reads a price valid for settling (which the market's TWAPs then
+/// include) and accrues interest. precision: PRICE
+pub fn prepare(ctx: &Context<SettlePnl>, clock: &Clock) -> Result<u64> {
     validate!(
         !ctx.accounts.state.is_paused(pause::SETTLE),
         BalError::OperationPaused
@@ -58,7 +60,7 @@ fn prepare(ctx: &Context<SettlePnl>, clock: &Clock) -> Result<MarketView> {
         &mut *ctx.accounts.spot_market.load_mut()?,
         clock.unix_timestamp,
     )?;
-    Ok(MarketView::new(&market, price))
+    Ok(price)
 }
 
 /// The user's settlement, or `None` with nothing to settle. Reads only: a refusal here
@@ -84,13 +86,92 @@ fn commit(ctx: &Context<SettlePnl>, user: &AccountLoader<User>, plan: &SettlePla
     market.invariant()
 }
 
-/// Whether the user is an LP in this market that has not opted out of de-risking.
-fn derisk_applies(ctx: &Context<SettlePnl>) -> Result<bool> {
-    let user = ctx.accounts.user.load()?;
+/// One user to settle, with what its settlement reads.
+#[derive(Clone, Copy)]
+struct Target<'a, 'info> {
+    user: &'a AccountLoader<'info, User>,
+    /// The `(PerpMarket, oracle)` pairs of the user's other positions.
+    remaining: &'info [AccountInfo<'info>],
+    /// Valid for settling. precision: PRICE
+    price: u64,
+    clock: &'a Clock,
+}
+
+/// For an LP in this market that has not opted out: de-risks it when it is below initial
+/// margin; `None` otherwise.
+fn derisk_first<'info>(
+    ctx: &Context<'info, SettlePnl<'info>>,
+    target: &Target<'_, 'info>,
+) -> Result<Option<DeriskOutcome>> {
+    let Target {
+        user,
+        remaining,
+        price,
+        clock,
+    } = *target;
     let market_index = ctx.accounts.perp_market.load()?.market_index;
-    Ok(user.derisk_opt_out == 0
-        && find_position(&user, market_index)
-            .is_some_and(|s| user.perp_positions[s].lp.shares.get() > 0))
+    let applies = {
+        let user = user.load()?;
+        user.derisk_opt_out == 0
+            && find_position(&user, market_index)
+                .is_some_and(|s| user.perp_positions[s].lp.shares.get() > 0)
+    };
+    if !applies {
+        return Ok(None);
+    }
+    let accounts = &ctx.accounts;
+    let derisked = derisk_user(
+        &DeriskAccounts {
+            state: &accounts.state,
+            user,
+            spot_market: &accounts.spot_market,
+            perp_market: &accounts.perp_market,
+            oracle: accounts.oracle.to_account_info(),
+            remaining,
+        },
+        price,
+        clock,
+    );
+    match derisked {
+        Ok(outcome) => Ok(Some(outcome)),
+        Err(error) if error == BalError::NothingToDerisk.into() => Ok(None),
+        Err(error) => Err(error),
+    }
+}
+
+/// De-risks (when it applies) and settles one user, then emits what happened: a failure
+/// anywhere leaves no record behind.
+fn settle_user<'info>(
+    ctx: &Context<'info, SettlePnl<'info>>,
+    target: &Target<'_, 'info>,
+) -> Result<()> {
+    let Target {
+        user, price, clock, ..
+    } = *target;
+    let derisked = derisk_first(ctx, target)?;
+    let view = MarketView::new(&*ctx.accounts.perp_market.load()?, price);
+    let planned = plan(ctx, user, &view)?;
+    if let Some(plan) = &planned {
+        commit(ctx, user, plan)?;
+    }
+    if let Some(outcome) = derisked {
+        emit_cpi!(derisk_record(
+            user.key(),
+            view.market_index,
+            &outcome,
+            clock.unix_timestamp
+        ));
+    }
+    if let Some(plan) = planned {
+        emit_cpi!(SettlePnlRecord {
+            ts: clock.unix_timestamp,
+            user: user.key(),
+            market_index: view.market_index,
+            amount: plan.amount,
+            oracle_price: price,
+        });
+    }
+    Ok(())
 }
 
 /// Settles the user's P&L in this market into its quote balance; an LP below initial margin
@@ -99,71 +180,51 @@ fn derisk_applies(ctx: &Context<SettlePnl>) -> Result<bool> {
 /// active position of the user, in slot order.
 pub fn settle_pnl<'info>(ctx: Context<'info, SettlePnl<'info>>) -> Result<()> {
     let clock = Clock::get()?;
-    if derisk_applies(&ctx)? {
-        let accounts = &ctx.accounts;
-        let derisked = derisk_user(
-            &DeriskAccounts {
-                state: &accounts.state,
-                user: &accounts.user,
-                spot_market: &accounts.spot_market,
-                perp_market: &accounts.perp_market,
-                oracle: accounts.oracle.to_account_info(),
-                remaining: ctx.remaining_accounts,
-            },
-            &clock,
-        );
-        match derisked {
-            Ok(outcome) => emit_cpi!(DeriskRecord {
-                ts: clock.unix_timestamp,
-                user: accounts.user.key(),
-                market_index: accounts.perp_market.load()?.market_index,
-                shares_burned: outcome.shares_burned,
-                base_reduced: outcome.base_reduced,
-                shortage: outcome.shortage,
-            }),
-            Err(error) if error == BalError::NothingToDerisk.into() => {}
-            Err(error) => return Err(error),
-        }
-    }
-    let view = prepare(&ctx, &clock)?;
-    let Some(plan) = plan(&ctx, &ctx.accounts.user, &view)? else {
-        return Ok(());
-    };
-    commit(&ctx, &ctx.accounts.user, &plan)?;
-    emit_cpi!(SettlePnlRecord {
-        ts: clock.unix_timestamp,
-        user: ctx.accounts.user.key(),
-        market_index: view.market_index,
-        amount: plan.amount,
-        oracle_price: view.oracle_price,
-    });
-    Ok(())
+    let price = prepare(&ctx, &clock)?;
+    settle_user(
+        &ctx,
+        &Target {
+            user: &ctx.accounts.user,
+            remaining: ctx.remaining_accounts,
+            price,
+            clock: &clock,
+        },
+    )
 }
 
-/// Settles every user passed as a remaining account. With `try_mode`, a user that cannot be
-/// settled is skipped and its error code recorded; without it, the first failure reverts the
-/// batch. Return data: one little-endian u32 per user (see `instructions::batch`).
+/// Settles every user passed as a remaining account, de-risking LPs first as `settle_pnl`
+/// does. An LP whose margin also depends on positions in other markets cannot be judged here
+/// (`MarginAccountMissing`): settle it alone with `settle_pnl`. With `try_mode`, a user that
+/// cannot be settled is restored to what it was (with the markets) and its error code
+/// recorded; without it, the first failure reverts the batch. Return data: one little-endian
+/// u32 per user (see `instructions::batch`).
 pub fn settle_pnl_many<'info>(ctx: Context<'info, SettlePnl<'info>>, try_mode: bool) -> Result<()> {
     let clock = Clock::get()?;
-    let view = prepare(&ctx, &clock)?;
+    let price = prepare(&ctx, &clock)?;
     let mut results = BatchResults::default();
+    let mut snapshot = Snapshot::default();
+    let spot = ctx.accounts.spot_market.to_account_info();
+    let market = ctx.accounts.perp_market.to_account_info();
     for info in ctx.remaining_accounts.iter() {
-        let planned = batch_user(info).and_then(|user| Ok((plan(&ctx, &user, &view)?, user)));
-        match planned {
-            Ok((Some(plan), user)) => {
-                // A failure past planning is not the user's: it reverts the batch.
-                commit(&ctx, &user, &plan)?;
-                emit_cpi!(SettlePnlRecord {
-                    ts: clock.unix_timestamp,
-                    user: info.key(),
-                    market_index: view.market_index,
-                    amount: plan.amount,
-                    oracle_price: view.oracle_price,
-                });
-                results.push(Ok(()));
+        let touched = [info, &spot, &market];
+        if try_mode {
+            snapshot.take(&touched)?;
+        }
+        let settled = batch_user(info).and_then(|user| {
+            let target = Target {
+                user: &user,
+                remaining: &[],
+                price,
+                clock: &clock,
+            };
+            settle_user(&ctx, &target)
+        });
+        match settled {
+            Ok(()) => results.push(Ok(())),
+            Err(error) if try_mode => {
+                snapshot.restore(&touched)?;
+                results.push(Err(error));
             }
-            Ok((None, _)) => results.push(Ok(())),
-            Err(error) if try_mode => results.push(Err(error)),
             Err(error) => return Err(error),
         }
     }

@@ -1,16 +1,15 @@
 //! BAL: liquidation and de-risk of LPs, staggered entries, the large-k rounding example, the
 //! performance history and client-side sizing.
-use super::{perp, position, with_lp, BASE};
+use super::{initial_margin, perp, position, set_max_leverage, with_lp, BASE};
 use bal::controller::amm_fill::PositionDirection::{Long, Short};
 use bal::error::BalError;
 use bal::math::constants::BASE_PRECISION;
 use bal::state::User;
 use bal_client::instructions;
-use bal_client::pda;
 use bal_tests::errors::assert_bal_error;
 use bal_tests::fixtures::{
     add_liquidity, new_trader, order, set_oracle_price, settle_lp, setup_trading, trade,
-    update_market, Trader,
+    update_market,
 };
 use bal_tests::TestEnv;
 use solana_signer::Signer;
@@ -46,34 +45,6 @@ async fn liquidation_burns_lp_shares_first() {
     assert_eq!(market.lp.user_lp_shares.get(), 0, "shares burned");
     assert_eq!(market.amm.sqrt_k.get(), 1_000 * BASE_PRECISION);
     assert_eq!(position(&mut env, &lp).await.lp.shares.get(), 0);
-}
-
-/// Initial margin of `trader` at the market's last oracle price, computed by the program's own
-/// margin engine on the accounts as stored.
-async fn initial_margin(
-    env: &mut TestEnv,
-    trader: &Trader,
-) -> bal::controller::margin::MarginSummary {
-    use bal::controller::margin::{margin_summary, MarginType, MarketView, MarketViews};
-    let user: User = env.load(trader.user).await;
-    let spot: bal::state::SpotMarket = env.load(pda::spot_market(0)).await;
-    let market = perp(env).await;
-    let views = MarketViews(vec![MarketView::new(&market, market.amm.last_oracle_price)]);
-    margin_summary(&user, &spot, &views, MarginType::Initial).unwrap()
-}
-
-async fn set_max_leverage(env: &mut TestEnv, lp: &Trader, margin_ratio: u32) {
-    env.send(
-        "update_user_custom_margin_ratio",
-        &[instructions::update_user(
-            lp.wallet.pubkey(),
-            0,
-            instructions::UserSetting::CustomMarginRatio(margin_ratio),
-        )],
-        &[&lp.wallet],
-    )
-    .await
-    .expect("max leverage");
 }
 
 #[tokio::test]

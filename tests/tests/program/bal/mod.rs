@@ -41,6 +41,34 @@ pub(crate) async fn with_lp(env: &mut TestEnv, shares: u64) -> (Exchange, Trader
     (exchange, lp)
 }
 
+/// Initial margin of `trader` at the market's last oracle price, computed by the program's own
+/// margin engine on the accounts as stored.
+pub(crate) async fn initial_margin(
+    env: &mut TestEnv,
+    trader: &Trader,
+) -> bal::controller::margin::MarginSummary {
+    use bal::controller::margin::{margin_summary, MarginType, MarketView, MarketViews};
+    let user: User = env.load(trader.user).await;
+    let spot: bal::state::SpotMarket = env.load(pda::spot_market(0)).await;
+    let market = perp(env).await;
+    let views = MarketViews(vec![MarketView::new(&market, market.amm.last_oracle_price)]);
+    margin_summary(&user, &spot, &views, MarginType::Initial).unwrap()
+}
+
+pub(crate) async fn set_max_leverage(env: &mut TestEnv, lp: &Trader, margin_ratio: u32) {
+    env.send(
+        "update_user_custom_margin_ratio",
+        &[instructions::update_user(
+            lp.wallet.pubkey(),
+            0,
+            instructions::UserSetting::CustomMarginRatio(margin_ratio),
+        )],
+        &[&lp.wallet],
+    )
+    .await
+    .expect("max leverage");
+}
+
 #[tokio::test]
 async fn adding_liquidity_deepens_the_curve_without_moving_the_price() {
     let mut env = TestEnv::start().await;
@@ -326,3 +354,4 @@ async fn a_keeper_settles_many_lps_in_one_transaction() {
 }
 
 mod derisk_and_history;
+mod settle_batch;

@@ -1,0 +1,95 @@
+/**
+ * Sizing liquidity: LP shares from a quote amount of margin or from a target leverage, with the
+ * same integer arithmetic (and rounding) as the Rust client's `lp.rs` and the program's margin
+ * engine. All amounts are bigints in the program's precisions.
+ */
+import { BASE_PRECISION, MARGIN_PRECISION } from "./constants.js";
+
+/** The fields of a `PerpMarket` that LP sizing reads. precision: BASE */
+export interface LpSizingMarket {
+  baseAssetReserve: bigint;
+  minBaseAssetReserve: bigint;
+  maxBaseAssetReserve: bigint;
+  sqrtK: bigint;
+  orderStepSize: bigint;
+}
+
+const U64_MAX = (1n << 64n) - 1n;
+const U128_MAX = (1n << 128n) - 1n;
+
+/** `a × b` saturating at `u128::MAX`, as the Rust client's `saturating_mul`. */
+const mulSat = (a: bigint, b: bigint): bigint => {
+  const product = a * b;
+  return product > U128_MAX ? U128_MAX : product;
+};
+
+const saturatingSub = (a: bigint, b: bigint): bigint => (a > b ? a - b : 0n);
+const max = (a: bigint, b: bigint): bigint => (a > b ? a : b);
+
+/**
+ * Base one share's open orders reach on their larger side: the AMM's depth to the farther curve
+ * bound over `sqrt_k` (rounded down). precision: BASE per 1.0 share
+ */
+export function ordersPerShare(market: LpSizingMarket): bigint {
+  const base = market.baseAssetReserve;
+  const depth = max(
+    saturatingSub(market.maxBaseAssetReserve, base),
+    saturatingSub(base, market.minBaseAssetReserve),
+  );
+  return mulSat(depth, BASE_PRECISION) / max(market.sqrtK, 1n);
+}
+
+function roundToStep(shares: bigint, market: LpSizingMarket): bigint {
+  const step = max(market.orderStepSize, 1n);
+  const rounded = (shares / step) * step;
+  return rounded > U64_MAX ? U64_MAX : rounded;
+}
+
+/** Shares whose larger side of open orders is `notional` (precision: QUOTE) at `price`. */
+function sharesForNotional(
+  market: LpSizingMarket,
+  notional: bigint,
+  price: bigint,
+  perShare: bigint,
+): bigint {
+  const base = mulSat(notional, BASE_PRECISION) / price;
+  return roundToStep(mulSat(base, BASE_PRECISION) / perShare, market);
+}
+
+/**
+ * Shares whose open orders need `margin` quote (precision: QUOTE) of initial margin at `price`
+ * (precision: PRICE) and `marginRatio` (precision: MARGIN; the larger of the market's and the
+ * subaccount's), rounded down to the market's step as `add_liquidity` does.
+ */
+export function sharesForMargin(
+  market: LpSizingMarket,
+  margin: bigint,
+  price: bigint,
+  marginRatio: bigint,
+): bigint {
+  const perShare = ordersPerShare(market);
+  if (perShare === 0n || price === 0n || marginRatio === 0n) {
+    return 0n;
+  }
+  // notional the margin carries = margin / ratio; base = notional / price; shares = base / orders.
+  const notional = (margin * MARGIN_PRECISION) / marginRatio;
+  return sharesForNotional(market, notional, price, perShare);
+}
+
+/**
+ * Shares whose open orders reach `leverage` (precision: MARGIN, 20_000 = 2x) times `collateral`
+ * (precision: QUOTE) of notional at `price`, rounded down to the step.
+ */
+export function sharesForLeverage(
+  market: LpSizingMarket,
+  collateral: bigint,
+  leverage: bigint,
+  price: bigint,
+): bigint {
+  const perShare = ordersPerShare(market);
+  if (perShare === 0n || price === 0n) {
+    return 0n;
+  }
+  const notional = (collateral * leverage) / MARGIN_PRECISION;
+  return sharesForNotional(market, notional, price, perShare);
+}

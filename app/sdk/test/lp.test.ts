@@ -1,0 +1,56 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { sharesForLeverage, sharesForMargin, type LpSizingMarket } from "../src/index.js";
+
+/** Written by the Rust client (`app/client/tests/sdk_vectors.rs`), which fails when stale. */
+interface Vectors {
+  markets: Record<keyof LpSizingMarket, string>[];
+  cases: {
+    market: number;
+    kind: "margin" | "leverage";
+    amount: string;
+    price: string;
+    ratio?: string;
+    leverage?: string;
+    shares: string;
+  }[];
+}
+
+const vectors: Vectors = JSON.parse(
+  readFileSync(new URL("../../test/vectors/lp-sizing.json", import.meta.url), "utf8"),
+);
+
+const markets: LpSizingMarket[] = vectors.markets.map((m) => ({
+  baseAssetReserve: BigInt(m.baseAssetReserve),
+  minBaseAssetReserve: BigInt(m.minBaseAssetReserve),
+  maxBaseAssetReserve: BigInt(m.maxBaseAssetReserve),
+  sqrtK: BigInt(m.sqrtK),
+  orderStepSize: BigInt(m.orderStepSize),
+}));
+
+test("LP sizing gives the Rust client's shares for every vector", () => {
+  assert.ok(vectors.cases.length > 100);
+  const outcomes = new Set<string>();
+  for (const c of vectors.cases) {
+    const market = markets[c.market];
+    const shares =
+      c.kind === "margin"
+        ? sharesForMargin(market, BigInt(c.amount), BigInt(c.price), BigInt(c.ratio!))
+        : sharesForLeverage(market, BigInt(c.amount), BigInt(c.leverage!), BigInt(c.price));
+    assert.equal(shares.toString(), c.shares, JSON.stringify(c));
+    outcomes.add(c.shares);
+  }
+  // The grid reaches zero, ordinary and saturated results, not one repeated answer.
+  assert.ok(outcomes.has("0") && outcomes.has((2n ** 64n - 1n).toString()) && outcomes.size > 50);
+});
+
+test("shares are a multiple of the step and fall with a larger margin ratio", () => {
+  const market = markets[0];
+  const price = 100_000_000n;
+  const loose = sharesForMargin(market, 1_000_000_000n, price, 1_000n);
+  const tight = sharesForMargin(market, 1_000_000_000n, price, 2_000n);
+  assert.equal(loose % market.orderStepSize, 0n);
+  assert.ok(tight < loose);
+  assert.equal(sharesForMargin(market, 1_000_000_000n, 0n, 1_000n), 0n);
+});

@@ -1,0 +1,195 @@
+//! `settle_pnl_many` de-risks LPs as `settle_pnl` does, and in try mode a user it refuses,
+//! even after part of its de-risk was done, is left exactly as it was.
+use super::{initial_margin, perp, position, set_max_leverage, BASE};
+use bal::controller::amm_fill::PositionDirection::Long;
+use bal::error::BalError;
+use bal::math::constants::BASE_PRECISION;
+use bal_client::instructions;
+use bal_tests::env::TxSuccess;
+use bal_tests::errors::assert_bal_error;
+use bal_tests::fixtures::{
+    add_liquidity, market, new_trader, order, setup_trading, trade, Exchange,
+};
+use bal_tests::TestEnv;
+use solana_signer::Signer;
+
+fn codes(success: &TxSuccess) -> Vec<u32> {
+    success
+        .return_data
+        .chunks_exact(4)
+        .map(|c| u32::from_le_bytes(c.try_into().unwrap()))
+        .collect()
+}
+
+/// Publishes `price` on the market's program oracle with a confidence interval of `bps`.
+async fn publish(env: &mut TestEnv, exchange: &Exchange, price: i64, bps: u64) {
+    env.send(
+        "update_program_oracle",
+        &[instructions::update_program_oracle(
+            exchange.oracle_updater.pubkey(),
+            exchange.oracle,
+            price,
+            price.unsigned_abs() * bps / 10_000,
+        )],
+        &[&exchange.oracle_updater],
+    )
+    .await
+    .expect("update_program_oracle");
+}
+
+#[tokio::test]
+async fn settle_pnl_many_derisks_lps_below_initial_margin_and_respects_the_opt_out() {
+    let mut env = TestEnv::start().await;
+    let exchange = setup_trading(&mut env).await;
+    let short_lp = new_trader(&mut env, &exchange, 1_000_000_000, 0).await;
+    let opted_out = new_trader(&mut env, &exchange, 1_000_000_000, 0).await;
+    let healthy = new_trader(&mut env, &exchange, 10_000_000_000, 0).await;
+    for lp in [&short_lp, &opted_out, &healthy] {
+        add_liquidity(&mut env, &exchange, lp, 200 * BASE)
+            .await
+            .expect("add");
+        set_max_leverage(&mut env, lp, 2_000).await;
+    }
+    env.send(
+        "update_user_derisk_opt_out",
+        &[instructions::update_user(
+            opted_out.wallet.pubkey(),
+            0,
+            instructions::UserSetting::DeriskOptOut(true),
+        )],
+        &[&opted_out.wallet],
+    )
+    .await
+    .expect("opt out");
+    assert!(!initial_margin(&mut env, &short_lp)
+        .await
+        .meets_requirement());
+    assert!(initial_margin(&mut env, &healthy).await.meets_requirement());
+
+    let keeper = env.funded_wallet().await;
+    let users = [short_lp.user, opted_out.user, healthy.user];
+    let success = env
+        .send(
+            "settle_pnl_many_with_derisk",
+            &[instructions::settle_pnl_many(
+                &users,
+                &market(&exchange),
+                true,
+            )],
+            &[&keeper],
+        )
+        .await
+        .expect("batch");
+    assert_eq!(codes(&success), vec![0, 0, 0]);
+    let burned = 200 * BASE_PRECISION - position(&mut env, &short_lp).await.lp.shares.get();
+    assert!(burned > 0, "de-risked");
+    assert!(initial_margin(&mut env, &short_lp)
+        .await
+        .meets_requirement());
+    assert_eq!(
+        position(&mut env, &opted_out).await.lp.shares.get(),
+        200 * BASE_PRECISION,
+        "opted out"
+    );
+    assert_eq!(
+        position(&mut env, &healthy).await.lp.shares.get(),
+        200 * BASE_PRECISION,
+        "meets its margin"
+    );
+    assert_eq!(
+        perp(&mut env).await.lp.user_lp_shares.get(),
+        600 * BASE_PRECISION - burned
+    );
+}
+
+#[tokio::test]
+async fn a_derisk_refused_half_way_in_try_mode_leaves_the_user_and_market_unchanged() {
+    let mut env = TestEnv::start().await;
+    let exchange = setup_trading(&mut env).await;
+    let lp = new_trader(&mut env, &exchange, 1_000_000_000, 0).await;
+    let bystander = new_trader(&mut env, &exchange, 1_000_000_000, 0).await;
+    add_liquidity(&mut env, &exchange, &lp, 20 * BASE)
+        .await
+        .expect("add");
+    trade(&mut env, &exchange, &lp, order(Long, 50 * BASE))
+        .await
+        .expect("a long the account carries at 10x");
+    trade(&mut env, &exchange, &bystander, order(Long, BASE))
+        .await
+        .expect("a small long");
+    // At 5x, burning every share no longer restores initial margin: the position must be
+    // reduced through the AMM, which needs an oracle valid for a fill.
+    set_max_leverage(&mut env, &lp, 2_000).await;
+    publish(&mut env, &exchange, 100_000_000, 500).await;
+
+    let keeper = env.funded_wallet().await;
+    let users = [lp.user, bystander.user];
+    let ix = || instructions::settle_pnl_many(&users, &market(&exchange), true);
+    let failure = env
+        .send(
+            "settle_pnl_many",
+            &[instructions::settle_pnl_many(
+                &users,
+                &market(&exchange),
+                false,
+            )],
+            &[&keeper],
+        )
+        .await
+        .expect_err("strict batch");
+    assert_bal_error(&failure, BalError::OracleTooUncertain);
+
+    let user_before = env.raw_account(lp.user).await;
+    let sqrt_k_before = perp(&mut env).await.amm.sqrt_k.get();
+    let success = env
+        .send("settle_pnl_many", &[ix()], &[&keeper])
+        .await
+        .expect("try mode");
+    assert_eq!(
+        codes(&success),
+        vec![code_of(BalError::OracleTooUncertain), 0]
+    );
+    assert_eq!(env.raw_account(lp.user).await, user_before, "user restored");
+    let market = perp(&mut env).await;
+    assert_eq!(market.amm.sqrt_k.get(), sqrt_k_before, "shares not burned");
+    assert_eq!(market.lp.user_lp_shares.get(), 20 * BASE_PRECISION);
+
+    // A fill-valid oracle lets the same de-risk burn and reduce.
+    publish(&mut env, &exchange, 100_000_000, 1).await;
+    let success = env
+        .send("settle_pnl_many_with_derisk", &[ix()], &[&keeper])
+        .await
+        .expect("try mode");
+    assert_eq!(codes(&success), vec![0, 0]);
+    let after = position(&mut env, &lp).await;
+    assert_eq!(after.lp.shares.get(), 0);
+    assert!(after.base_asset_amount < 50 * BASE as i64, "reduced");
+    assert!(initial_margin(&mut env, &lp).await.meets_requirement());
+}
+
+fn code_of(error: BalError) -> u32 {
+    anchor_lang::error::ERROR_CODE_OFFSET + error as u32
+}
+
+#[tokio::test]
+async fn settle_pnl_for_an_lp_needs_no_fill_valid_oracle_when_no_derisk_is_due() {
+    let mut env = TestEnv::start().await;
+    let exchange = setup_trading(&mut env).await;
+    let lp = new_trader(&mut env, &exchange, 10_000_000_000, 0).await;
+    add_liquidity(&mut env, &exchange, &lp, 100 * BASE)
+        .await
+        .expect("add");
+    publish(&mut env, &exchange, 100_000_000, 500).await;
+    let keeper = env.funded_wallet().await;
+    env.send(
+        "settle_pnl",
+        &[instructions::settle_pnl(lp.user, &market(&exchange))],
+        &[&keeper],
+    )
+    .await
+    .expect("settle with an oracle too uncertain for fills");
+    assert_eq!(
+        position(&mut env, &lp).await.lp.shares.get(),
+        100 * BASE_PRECISION
+    );
+}
