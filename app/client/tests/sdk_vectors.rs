@@ -1,10 +1,12 @@
-//! Test vectors for the TypeScript client: LP sizing from margin and from leverage, computed
-//! here by the Rust client over a grid of markets and inputs (balanced and skewed curves,
+//! Test vectors for the TypeScript client: LP sizing from margin and from leverage (computed
+//! by the Rust client) and an LP's open bids/asks (computed by the program's margin engine),
+//! over a grid of markets and inputs (balanced and skewed curves,
 //! small and large `sqrt_k`, inputs up to `u64::MAX`). The TypeScript tests
 //! (`app/sdk/test/lp.test.ts`) must produce the same numbers. This test fails when the committed
 //! file no longer matches the Rust client; `BAL_WRITE_VECTORS=1` rewrites it.
 use bal::controller::amm::refresh_derived_reserves;
-use bal::state::PerpMarket;
+use bal::controller::margin::{lp_open_orders, MarketView};
+use bal::state::{PerpMarket, PerpPosition};
 use bal_client::lp::{shares_for_leverage, shares_for_margin};
 use bytemuck::Zeroable;
 use serde_json::{json, Value};
@@ -50,6 +52,7 @@ fn market_json(market: &PerpMarket) -> Value {
 fn vectors() -> Value {
     let mut markets = Vec::new();
     let mut cases = Vec::new();
+    let mut orders = Vec::new();
     let sizes = [
         1_000_000_000_000u128,
         35_000_000_000_000_000,
@@ -62,6 +65,16 @@ fn vectors() -> Value {
                 let market = market(sqrt_k, skew, coef, step);
                 let index = markets.len();
                 markets.push(market_json(&market));
+                for shares in [1u128, 123_456_789_000, sqrt_k / 3] {
+                    let mut position = PerpPosition::default();
+                    position.lp.shares.set(shares);
+                    let view = MarketView::new(&market, 100_000_000);
+                    let open = lp_open_orders(&position, &view).unwrap();
+                    orders.push(json!({
+                        "market": index, "shares": shares.to_string(),
+                        "bids": open.bids.to_string(), "asks": open.asks.to_string(),
+                    }));
+                }
                 for amount in [1_234_567u64, 1_000_000_000_000_000, u64::MAX] {
                     for price in [1u64, 23_000_000, 100_000_000_000] {
                         for ratio in [100u32, 10_000] {
@@ -83,7 +96,7 @@ fn vectors() -> Value {
             }
         }
     }
-    json!({ "markets": markets, "cases": cases })
+    json!({ "markets": markets, "cases": cases, "orders": orders })
 }
 
 #[test]

@@ -93,3 +93,24 @@ export function sharesForLeverage(
   const notional = (collateral * leverage) / MARGIN_PRECISION;
   return sharesForNotional(market, notional, price, perShare);
 }
+
+/**
+ * An LP's open orders: the base it would buy (bids, when traders sell) and sell (asks, when
+ * traders buy) as its share of the AMM's depth to the curve bounds, rounded down, labelled as
+ * the program's margin engine labels them. precision: BASE
+ */
+export interface LpOpenOrders {
+  bids: bigint;
+  asks: bigint;
+}
+
+export function lpOpenOrders(market: LpSizingMarket, shares: bigint): LpOpenOrders {
+  if (shares === 0n) {
+    return { bids: 0n, asks: 0n };
+  }
+  const base = market.baseAssetReserve;
+  return {
+    bids: (saturatingSub(market.maxBaseAssetReserve, base) * shares) / market.sqrtK,
+    asks: (saturatingSub(base, market.minBaseAssetReserve) * shares) / market.sqrtK,
+  };
+}

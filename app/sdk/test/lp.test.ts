@@ -1,7 +1,12 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { sharesForLeverage, sharesForMargin, type LpSizingMarket } from "../src/index.js";
+import {
+  lpOpenOrders,
+  sharesForLeverage,
+  sharesForMargin,
+  type LpSizingMarket,
+} from "../src/index.js";
 
 /** Written by the Rust client (`app/client/tests/sdk_vectors.rs`), which fails when stale. */
 interface Vectors {
@@ -15,6 +20,7 @@ interface Vectors {
     leverage?: string;
     shares: string;
   }[];
+  orders: { market: number; shares: string; bids: string; asks: string }[];
 }
 
 const vectors: Vectors = JSON.parse(
@@ -53,4 +59,22 @@ test("shares are a multiple of the step and fall with a larger margin ratio", ()
   assert.equal(loose % market.orderStepSize, 0n);
   assert.ok(tight < loose);
   assert.equal(sharesForMargin(market, 1_000_000_000n, 0n, 1_000n), 0n);
+});
+
+test("open bids and asks match the program's margin engine, with the same labels", () => {
+  assert.ok(vectors.orders.length >= 50);
+  for (const o of vectors.orders) {
+    const open = lpOpenOrders(markets[o.market], BigInt(o.shares));
+    assert.deepEqual(
+      { bids: open.bids.toString(), asks: open.asks.toString() },
+      { bids: o.bids, asks: o.asks },
+      JSON.stringify(o),
+    );
+  }
+  // A curve with its base reserve below the balance point has more room to buy than to sell.
+  const skewed = vectors.orders.find((o) => {
+    const m = markets[o.market];
+    return m.baseAssetReserve < m.sqrtK && o.shares !== "1";
+  })!;
+  assert.ok(BigInt(skewed.bids) > BigInt(skewed.asks));
 });
