@@ -7,6 +7,7 @@ use anchor_spl::token::spl_token;
 // Token-2022's builders accept both token programs; classic SPL Token's accept only itself.
 use anchor_spl::token_2022::spl_token_2022::instruction as token_instruction;
 use bal::controller::amm_fill::PositionDirection;
+use bal::controller::orders::RestingOrderParams;
 use bal::instructions::{
     InitializeParams, InitializePerpMarketParams, OrderParams, UpdatePerpMarketParams,
 };
@@ -15,8 +16,11 @@ use bal::state::{
     FeeSchedule, FundingParams, InterestCurve, MarginRatios, MarketStatus, OracleGuards,
     OracleSource, OrderSizes, RiskParams, SpreadParams,
 };
-use bal_client::instructions::{self, CollateralAccounts, MarketAccounts, QuoteMint};
+use bal_client::instructions::{
+    self, CollateralAccounts, MakerOrderRef, MarketAccounts, QuoteMint,
+};
 use bal_client::pda;
+use solana_compute_budget_interface::ComputeBudgetInstruction;
 use solana_keypair::Keypair;
 use solana_signer::Signer;
 
@@ -442,6 +446,85 @@ pub async fn repeg(env: &mut TestEnv, exchange: &Exchange) -> Result<TxSuccess, 
             exchange.oracle,
         )],
         &[&exchange.admin],
+    )
+    .await
+}
+
+/// A resting order for `base` at `price` in market 0: a maker (post-only) or a taker order.
+pub fn resting(
+    direction: PositionDirection,
+    base: u64,
+    price: u64,
+    post_only: bool,
+) -> RestingOrderParams {
+    RestingOrderParams {
+        direction,
+        base_amount: base,
+        price,
+        post_only,
+        reduce_only: false,
+        expiry_ts: 0,
+    }
+}
+
+/// Rests `params` for `trader` in market 0 (no other positions); returns the order id.
+pub async fn place_order(
+    env: &mut TestEnv,
+    exchange: &Exchange,
+    trader: &Trader,
+    params: RestingOrderParams,
+) -> Result<u32, TxFailure> {
+    let success = env
+        .send(
+            "place_order",
+            &[instructions::place_order(
+                trader.wallet.pubkey(),
+                trader.user,
+                &market(exchange),
+                &[],
+                params,
+            )],
+            &[&trader.wallet],
+        )
+        .await?;
+    let id: [u8; 4] = success.return_data[..4]
+        .try_into()
+        .expect("place_order returns the order id");
+    Ok(u32::from_le_bytes(id))
+}
+
+/// `filler` fills `taker`'s order against `makers`' orders in market 0 (no other positions),
+/// with the transaction's compute limit raised to 1.4M.
+pub async fn fill_order(
+    env: &mut TestEnv,
+    exchange: &Exchange,
+    filler: &Trader,
+    taker: (&Trader, u32),
+    makers: &[(&Trader, u32)],
+) -> Result<TxSuccess, TxFailure> {
+    let makers: Vec<MakerOrderRef> = makers
+        .iter()
+        .map(|(maker, order_id)| MakerOrderRef {
+            user: maker.user,
+            order_id: *order_id,
+        })
+        .collect();
+    // A fill costs about 30,000 CU per maker: more than the default 200,000 with several.
+    let budget = ComputeBudgetInstruction::set_compute_unit_limit(1_400_000);
+    env.send(
+        "fill_order",
+        &[
+            budget,
+            instructions::fill_order(
+                filler.wallet.pubkey(),
+                filler.user,
+                (taker.0.user, taker.1),
+                &makers,
+                &market(exchange),
+                &[],
+            ),
+        ],
+        &[&filler.wallet],
     )
     .await
 }

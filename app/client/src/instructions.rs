@@ -4,6 +4,7 @@ use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::{AccountMeta, Instruction};
 use anchor_lang::solana_program::system_program;
 use anchor_lang::{InstructionData, ToAccountMetas};
+use bal::controller::orders::RestingOrderParams;
 use bal::instructions::{
     InitializeParams, InitializePerpMarketParams, OrderParams, UpdatePerpMarketParams,
     UpdateStateParams,
@@ -467,6 +468,87 @@ pub fn settle_lp_many(
 /// De-risks `user`'s LP position in `market`; `others` are the user's other positions' markets.
 pub fn derisk_lp(user: Pubkey, market: &MarketAccounts, others: &[MarketAccounts]) -> Instruction {
     let mut ix = instruction(settle_accounts(user, market), bal::instruction::DeriskLp {});
+    ix.accounts.extend(margin_accounts(others));
+    ix
+}
+
+/// Rests a limit order (maker or taker); `others`: the user's other positions' markets.
+pub fn place_order(
+    signer: Pubkey,
+    user: Pubkey,
+    market: &MarketAccounts,
+    others: &[MarketAccounts],
+    params: RestingOrderParams,
+) -> Instruction {
+    let mut ix = instruction(
+        trade_accounts(signer, user, market),
+        bal::instruction::PlaceOrder { params },
+    );
+    ix.accounts.extend(margin_accounts(others));
+    ix
+}
+
+fn cancel_accounts(signer: Pubkey, user: Pubkey) -> bal::accounts::CancelOrders {
+    bal::accounts::CancelOrders {
+        authority: signer,
+        user,
+        event_authority: pda::event_authority(),
+        program: bal::ID,
+    }
+}
+
+pub fn cancel_order(signer: Pubkey, user: Pubkey, order_id: u32) -> Instruction {
+    instruction(
+        cancel_accounts(signer, user),
+        bal::instruction::CancelOrder { order_id },
+    )
+}
+
+/// Cancels every open order of `user`, or those in `market_index`.
+pub fn cancel_orders(signer: Pubkey, user: Pubkey, market_index: Option<u16>) -> Instruction {
+    instruction(
+        cancel_accounts(signer, user),
+        bal::instruction::CancelOrders { market_index },
+    )
+}
+
+/// A maker's order for `fill_order`: its `User` and the order's id.
+#[derive(Clone, Copy, Debug)]
+pub struct MakerOrderRef {
+    pub user: Pubkey,
+    pub order_id: u32,
+}
+
+/// Fills `taker`'s order `taker_order_id` against `makers`; `others`: markets of the parties'
+/// other positions (each once), for their margin checks.
+pub fn fill_order(
+    filler: Pubkey,
+    filler_user: Pubkey,
+    taker: (Pubkey, u32),
+    makers: &[MakerOrderRef],
+    market: &MarketAccounts,
+    others: &[MarketAccounts],
+) -> Instruction {
+    let (taker, taker_order_id) = taker;
+    let mut ix = instruction(
+        bal::accounts::FillOrder {
+            filler,
+            state: pda::state(),
+            filler_user,
+            taker,
+            spot_market: pda::spot_market(0),
+            perp_market: pda::perp_market(market.market_index),
+            oracle: market.oracle,
+            event_authority: pda::event_authority(),
+            program: bal::ID,
+        },
+        bal::instruction::FillOrder {
+            taker_order_id,
+            maker_order_ids: makers.iter().map(|m| m.order_id).collect(),
+        },
+    );
+    ix.accounts
+        .extend(makers.iter().map(|m| AccountMeta::new(m.user, false)));
     ix.accounts.extend(margin_accounts(others));
     ix
 }

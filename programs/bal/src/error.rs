@@ -117,4 +117,28 @@ pub enum BalError {
     LpCooldown,
     #[msg("Account is not below its initial margin or holds no LP shares: nothing to de-risk")]
     NothingToDerisk,
+    #[msg("JIT parameters are invalid")]
+    InvalidJitParameters,
+    #[msg("Every order slot is in use")]
+    MaxOpenOrdersReached,
+    #[msg("Order price must be positive")]
+    InvalidOrderPrice,
+    #[msg("Order expiry is in the past")]
+    InvalidOrderExpiry,
+    #[msg("Post-only order would cross the AMM")]
+    PostOnlyWouldCross,
+    #[msg("No open order with this id")]
+    OrderNotFound,
+    #[msg("Order has expired")]
+    OrderExpired,
+    #[msg("Order is not a taker order")]
+    NotATakerOrder,
+    #[msg("Order is not a maker order on the other side of this market")]
+    NotAMakerOrder,
+    #[msg("A maker may not trade with itself or appear twice")]
+    SelfTrade,
+    #[msg("Too many makers for one fill")]
+    TooManyMakers,
+    #[msg("Nothing could be filled within the order's limit")]
+    NothingToFill,
 }

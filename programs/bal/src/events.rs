@@ -2,10 +2,16 @@
 //! spoofed program logs cannot hide or forge).
 use anchor_lang::prelude::*;
 
-/// Which liquidity filled an order.
+/// Which liquidity filled (part of) an order: the split it was booked under.
 pub mod liquidity {
-    /// The AMM's curve.
+    /// The AMM's curve, shared pro rata between protocol-owned and LP shares ("Shared").
     pub const AMM: u8 = 0;
+    /// A resting maker order.
+    pub const MAKER: u8 = 1;
+    /// The AMM alongside a maker, at the maker's price, protocol-owned ("ProtocolOwned").
+    pub const AMM_JIT: u8 = 2;
+    /// The LPs as a group alongside a maker, at the maker's price ("LPOwned").
+    pub const LP_JIT: u8 = 3;
 }
 
 #[event]
@@ -120,4 +126,58 @@ pub struct DeriskRecord {
     pub base_reduced: u64,
     /// Initial requirement minus collateral before acting. precision: QUOTE
     pub shortage: i128,
+}
+
+/// What happened to a resting order.
+pub mod order_action {
+    pub const PLACE: u8 = 0;
+    pub const CANCEL: u8 = 1;
+}
+
+#[event]
+pub struct OrderRecord {
+    pub ts: i64,
+    pub user: Pubkey,
+    pub order_id: u32,
+    pub market_index: u16,
+    /// `order_action::*`.
+    pub action: u8,
+    /// 0 long, 1 short.
+    pub direction: u8,
+    pub post_only: bool,
+    /// precision: BASE (what was left to fill, for a cancel)
+    pub base: u64,
+    /// precision: PRICE
+    pub price: u64,
+}
+
+/// One piece of a `fill_order`: a maker's part, the AMM's or the LPs' JIT part alongside a
+/// maker, or a fill against the AMM's curve. `liquidity` names the split.
+#[event]
+pub struct OrderFillRecord {
+    pub ts: i64,
+    pub market_index: u16,
+    pub taker: Pubkey,
+    pub taker_order_id: u32,
+    /// The maker whose order this piece filled (or filled alongside); the default key for a
+    /// fill against the AMM's curve.
+    pub maker: Pubkey,
+    pub maker_order_id: u32,
+    pub filler: Pubkey,
+    /// `liquidity::*`.
+    pub liquidity: u8,
+    /// The taker's side: 0 long, 1 short.
+    pub direction: u8,
+    /// precision: BASE
+    pub base: u64,
+    /// precision: QUOTE
+    pub quote: u64,
+    /// precision: QUOTE
+    pub taker_fee: u64,
+    /// precision: QUOTE
+    pub maker_rebate: u64,
+    /// precision: QUOTE
+    pub filler_reward: u64,
+    /// precision: PRICE
+    pub oracle_price: u64,
 }

@@ -19,6 +19,7 @@ pub mod macros;
 pub mod math;
 pub mod state;
 
+use controller::orders::RestingOrderParams;
 use instructions::*;
 use state::InterestCurve;
 
@@ -198,6 +199,35 @@ pub mod bal {
     /// Permissionless: closes up to `max_base` of a position of a user below maintenance margin.
     pub fn liquidate_perp(ctx: Context<LiquidatePerp>, max_base: u64) -> Result<()> {
         instructions::liquidate_perp::handler(ctx, max_base)
+    }
+
+    /// Rests a limit order: a post-only maker order, or a taker order for `fill_order`. The
+    /// account must meet initial margin with its resting orders counted. Return data: the id.
+    pub fn place_order<'info>(
+        ctx: Context<'info, Trade<'info>>,
+        params: RestingOrderParams,
+    ) -> Result<()> {
+        instructions::orders::place_order(ctx, params)
+    }
+
+    /// Cancels one of the user's open orders.
+    pub fn cancel_order(ctx: Context<CancelOrders>, order_id: u32) -> Result<()> {
+        instructions::orders::cancel_order(ctx, order_id)
+    }
+
+    /// Cancels all the user's open orders, or those in one market.
+    pub fn cancel_orders(ctx: Context<CancelOrders>, market_index: Option<u16>) -> Result<()> {
+        instructions::orders::cancel_orders(ctx, market_index)
+    }
+
+    /// Permissionless: fills a resting taker order against makers' orders and the AMM, with
+    /// the AMM's and LPs' JIT splits; the filler earns the filler reward.
+    pub fn fill_order<'info>(
+        ctx: Context<'info, FillOrder<'info>>,
+        taker_order_id: u32,
+        maker_order_ids: Vec<u32>,
+    ) -> Result<()> {
+        instructions::fill_order::handler(ctx, taker_order_id, maker_order_ids)
     }
 
     /// Permissionless: settles every user in the remaining accounts; `try_mode` skips failures.

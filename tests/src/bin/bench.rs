@@ -8,8 +8,8 @@ use bal_client::pda;
 use bal_tests::ceilings::{ceiling, CU_CEILINGS};
 use bal_tests::env::recorded_compute_units;
 use bal_tests::fixtures::{
-    add_liquidity, default_interest_curve, market, new_trader, order, set_oracle_price,
-    setup_exchange_with_market, setup_trading, trade, Exchange, Trader,
+    add_liquidity, default_interest_curve, fill_order, market, new_trader, order, place_order,
+    resting, set_oracle_price, setup_exchange_with_market, setup_trading, trade, Exchange, Trader,
 };
 use bal_tests::{Runtime, TestEnv};
 use solana_signer::Signer;
@@ -104,6 +104,7 @@ async fn exercise_every_instruction(env: &mut TestEnv) {
 
     trade_settle_and_fund(env, &exchange).await;
     lp_round_trip(env, &exchange).await;
+    order_round_trip(env, &exchange).await;
 
     let user: User = env.load(trader.user).await;
     let market: SpotMarket = env.load(pda::spot_market(0)).await;
@@ -277,6 +278,114 @@ async fn lp_round_trip(env: &mut TestEnv, exchange: &Exchange) {
     .expect("remove_liquidity");
 }
 
+/// Resting orders: a maker's ask and a taker's bid filled by a keeper, then orders cancelled
+/// one at a time and all at once.
+async fn order_round_trip(env: &mut TestEnv, exchange: &Exchange) {
+    let maker = new_trader(env, exchange, 10_000_000_000, 0).await;
+    let taker = new_trader(env, exchange, 10_000_000_000, 0).await;
+    let filler = new_trader(env, exchange, 0, 0).await;
+    let ask = place_order(
+        env,
+        exchange,
+        &maker,
+        resting(Short, BASE, 120_000_000, true),
+    )
+    .await
+    .expect("place_order");
+    let bid = place_order(
+        env,
+        exchange,
+        &taker,
+        resting(Long, 2 * BASE, 121_000_000, false),
+    )
+    .await
+    .expect("place_order");
+    fill_order(env, exchange, &filler, (&taker, bid), &[(&maker, ask)])
+        .await
+        .expect("fill_order");
+    let first = place_order(
+        env,
+        exchange,
+        &maker,
+        resting(Short, BASE, 130_000_000, true),
+    )
+    .await
+    .expect("place_order");
+    place_order(
+        env,
+        exchange,
+        &maker,
+        resting(Short, BASE, 131_000_000, true),
+    )
+    .await
+    .expect("place_order");
+    env.send(
+        "cancel_order",
+        &[instructions::cancel_order(
+            maker.wallet.pubkey(),
+            maker.user,
+            first,
+        )],
+        &[&maker.wallet],
+    )
+    .await
+    .expect("cancel_order");
+    env.send(
+        "cancel_orders",
+        &[instructions::cancel_orders(
+            maker.wallet.pubkey(),
+            maker.user,
+            None,
+        )],
+        &[&maker.wallet],
+    )
+    .await
+    .expect("cancel_orders");
+}
+
+/// CU of one `fill_order` whose taker fills against `makers` makers (1.0 base each, at rising
+/// prices inside the AMM's spread).
+async fn fill_cu_with_makers(makers: u64) -> u64 {
+    let mut env = TestEnv::start().await;
+    let exchange = setup_trading(&mut env).await;
+    let mut resting_makers = Vec::new();
+    for i in 0..makers {
+        let maker = new_trader(&mut env, &exchange, 10_000_000_000, 0).await;
+        let price = 100_010_000 + 5_000 * i;
+        let id = place_order(
+            &mut env,
+            &exchange,
+            &maker,
+            resting(Short, BASE, price, true),
+        )
+        .await
+        .expect("place_order");
+        resting_makers.push((maker, id));
+    }
+    let taker = new_trader(&mut env, &exchange, 10_000_000_000, 0).await;
+    let filler = new_trader(&mut env, &exchange, 0, 0).await;
+    let bid = place_order(
+        &mut env,
+        &exchange,
+        &taker,
+        resting(Long, makers * BASE, 100_100_000, false),
+    )
+    .await
+    .expect("place_order");
+    let refs: Vec<(&Trader, u32)> = resting_makers.iter().map(|(m, id)| (m, *id)).collect();
+    let success = fill_order(&mut env, &exchange, &filler, (&taker, bid), &refs)
+        .await
+        .expect("fill_order");
+    let user: User = env.load(taker.user).await;
+    let filled: i64 = user
+        .perp_positions
+        .iter()
+        .map(|p| p.base_asset_amount)
+        .sum();
+    assert_eq!(filled, (makers * BASE) as i64, "every maker filled");
+    success.compute_units
+}
+
 async fn lp_shares(env: &mut TestEnv, lp: &Trader) -> u128 {
     let user: User = env.load(lp.user).await;
     user.perp_positions.iter().map(|p| p.lp.shares.get()).sum()
@@ -328,6 +437,10 @@ async fn main() {
 
     let one = fill_cu_with_lps(1).await;
     let thousand = fill_cu_with_lps(1_000).await;
+    let mut by_makers = Vec::new();
+    for makers in [1, 4, 8] {
+        by_makers.push((makers, fill_cu_with_makers(makers).await));
+    }
 
     println!("| instruction | samples | min CU | max CU | ceiling | headroom |");
     println!("|---|---:|---:|---:|---:|---:|");
@@ -350,4 +463,14 @@ async fn main() {
         one, thousand,
         "a fill's cost must not depend on the number of LPs"
     );
+    println!();
+    println!("| makers in one fill_order | CU |");
+    println!("|---:|---:|");
+    for (makers, cu) in by_makers {
+        println!("| {makers} | {cu} |");
+        assert!(
+            cu <= ceiling("fill_order").unwrap_or_default(),
+            "fill_order with {makers} makers above its ceiling"
+        );
+    }
 }

@@ -4,6 +4,7 @@ mod collateral;
 mod initialize;
 mod liquidation;
 mod oracle;
+mod orders;
 mod perp_market;
 mod spot_market;
 mod trading;

@@ -2,7 +2,10 @@
 //! curve, so the spread stays with the AMM.
 use crate::controller::amm::refresh_derived_reserves;
 use crate::error::BalError;
-use crate::math::amm::{reserve_to_quote, spread_curve, swap_base, Curve, Round, SwapDirection};
+use crate::math::amm::{
+    base_to_price, reserve_price, reserve_to_quote, spread_curve, swap_base, Curve, Round,
+    SwapDirection,
+};
 use crate::math::constants::PERCENTAGE_PRECISION;
 use crate::math::oracle::{updated_twap, TwapUpdate};
 use crate::math::safe_math::SafeMath;
@@ -11,20 +14,7 @@ use crate::state::PerpMarket;
 use crate::validate;
 use anchor_lang::prelude::*;
 
-#[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum PositionDirection {
-    Long,
-    Short,
-}
-
-impl PositionDirection {
-    pub fn opposite(self) -> Self {
-        match self {
-            PositionDirection::Long => PositionDirection::Short,
-            PositionDirection::Short => PositionDirection::Long,
-        }
-    }
-}
+pub use crate::state::order::PositionDirection;
 
 /// The outcome of a fill before it is booked.
 #[derive(Clone, Copy, Debug)]
@@ -36,13 +26,13 @@ pub struct AmmFill {
     pub curve: Curve,
 }
 
-/// Prices `base` for a taker in `direction` without changing the market.
-pub fn quote_amm_fill(
+/// The curve a taker in `direction` trades on: the ask side's spread curve for a buyer, the
+/// bid side's for a seller, spreads widened by inventory and oracle volatility.
+fn side_curve(
     market: &PerpMarket,
     direction: PositionDirection,
-    base: u64,
     oracle_price: u64,
-) -> Result<AmmFill> {
+) -> Result<Curve> {
     let amm = &market.amm;
     let curve = amm.curve();
     let (long_spread, short_spread) = spreads(&SpreadInputs {
@@ -53,23 +43,87 @@ pub fn quote_amm_fill(
         oracle_price,
         oracle_twap_5min: amm.oracle_twap_5min,
     })?;
+    match direction {
+        PositionDirection::Long => spread_curve(&curve, long_spread, SwapDirection::Remove),
+        PositionDirection::Short => spread_curve(&curve, short_spread, SwapDirection::Add),
+    }
+}
+
+fn swap_direction(direction: PositionDirection) -> SwapDirection {
+    match direction {
+        PositionDirection::Long => SwapDirection::Remove,
+        PositionDirection::Short => SwapDirection::Add,
+    }
+}
+
+/// The price a taker in `direction` would get from the AMM for the first unit: the best ask
+/// for a buyer, the best bid for a seller. precision: PRICE
+pub fn amm_best_price(
+    market: &PerpMarket,
+    direction: PositionDirection,
+    oracle_price: u64,
+) -> Result<u64> {
+    reserve_price(
+        &side_curve(market, direction, oracle_price)?,
+        market.amm.peg_multiplier,
+    )
+}
+
+/// Base a taker in `direction` can trade against the AMM before its marginal price passes
+/// `limit`, within the curve's bounds, rounded down to the market's step. precision: BASE
+pub fn amm_base_within(
+    market: &PerpMarket,
+    direction: PositionDirection,
+    limit: u64,
+    oracle_price: u64,
+) -> Result<u64> {
+    let amm = &market.amm;
+    let side = side_curve(market, direction, oracle_price)?;
+    // Most often the AMM's first unit is already past the limit: skip the square root.
+    let best = reserve_price(&side, amm.peg_multiplier)?;
+    let reachable = match direction {
+        PositionDirection::Long => best < limit,
+        PositionDirection::Short => best > limit,
+    };
+    if !reachable {
+        return Ok(0);
+    }
+    let to_price = base_to_price(&side, amm.peg_multiplier, limit, swap_direction(direction))?;
+    let base = amm.base_asset_reserve.get();
+    let to_bound = match direction {
+        PositionDirection::Long => base.saturating_sub(amm.min_base_asset_reserve.get()),
+        PositionDirection::Short => amm.max_base_asset_reserve.get().saturating_sub(base),
+    };
+    let step = market.order_step_size.max(1) as u128;
+    let within = to_price.min(to_bound) / step * step;
+    u64::try_from(within).map_err(|_| error!(BalError::MathError))
+}
+
+/// Prices `base` for a taker in `direction` without changing the market.
+pub fn quote_amm_fill(
+    market: &PerpMarket,
+    direction: PositionDirection,
+    base: u64,
+    oracle_price: u64,
+) -> Result<AmmFill> {
+    let amm = &market.amm;
+    let curve = amm.curve();
+    let side = side_curve(market, direction, oracle_price)?;
     let amount = base as u128;
     let (quote, after) = match direction {
         PositionDirection::Long => {
-            let ask = spread_curve(&curve, long_spread, SwapDirection::Remove)?;
-            let ask_after = swap_base(&ask, amount, SwapDirection::Remove)?;
+            let ask_after = swap_base(&side, amount, SwapDirection::Remove)?;
             let paid = reserve_to_quote(
-                ask_after.quote.safe_sub(ask.quote)?,
+                ask_after.quote.safe_sub(side.quote)?,
                 amm.peg_multiplier,
                 Round::Up,
             )?;
             (paid, swap_base(&curve, amount, SwapDirection::Remove)?)
         }
         PositionDirection::Short => {
-            let bid = spread_curve(&curve, short_spread, SwapDirection::Add)?;
-            let bid_after = swap_base(&bid, amount, SwapDirection::Add)?;
+            let bid_after = swap_base(&side, amount, SwapDirection::Add)?;
             let received = reserve_to_quote(
-                bid.quote.safe_sub(bid_after.quote)?,
+                side.quote.safe_sub(bid_after.quote)?,
                 amm.peg_multiplier,
                 Round::Down,
             )?;

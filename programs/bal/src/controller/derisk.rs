@@ -119,8 +119,11 @@ pub fn minimal_burn(
         }
         mul_div_floor(room.max(0) as u128, view.sqrt_k, depth)
     };
-    let kept = keep(max_base - base, view.amm_bid_depth)?
-        .min(keep(max_base + base, view.amm_ask_depth)?)
+    // Resting orders sit on top of the LP's own bids and asks.
+    let bids_from = base + settled.position.open_bids as i128;
+    let asks_from = base - settled.position.open_asks as i128;
+    let kept = keep(max_base - bids_from, view.amm_bid_depth)?
+        .min(keep(max_base + asks_from, view.amm_ask_depth)?)
         .min(shares);
     let step = context.step;
     // Burns round up to the step, so the account ends at or above its requirement.

@@ -24,11 +24,33 @@ fn shares(market: &PerpMarket) -> Shares {
     }
 }
 
-/// The LPs' slice of a taker fee: the fee share times the users' part of `sqrt_k`, kept at
-/// `LP_AGG_PRECISION` sub-units (rounded down) so LPs lose no whole unit to it per fill.
-/// precision: LP_AGG
-pub fn lp_fee_slice(fee: u64, market: &PerpMarket) -> Result<u128> {
+/// How much of an AMM delta the LPs take: their pro-rata part (`Shared`, every fill against
+/// the curve) or all of it (`LpOwned`, LP JIT).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LpTake {
+    Shared,
+    LpOwned,
+}
+
+fn take_shares(market: &PerpMarket, take: LpTake) -> Shares {
     let shares = shares(market);
+    match take {
+        LpTake::Shared => shares,
+        LpTake::LpOwned => Shares {
+            user: shares.user,
+            total: shares.user,
+        },
+    }
+}
+
+/// The LPs' slice of a taker fee: the fee share times the users' part of `sqrt_k` (or all of
+/// it for an LP-owned fill), kept at `LP_AGG_PRECISION` sub-units (rounded down) so LPs lose no
+/// whole unit to it per fill. precision: LP_AGG
+pub fn lp_fee_slice(fee: u64, market: &PerpMarket, take: LpTake) -> Result<u128> {
+    let shares = take_shares(market, take);
+    if shares.user == 0 {
+        return Ok(0);
+    }
     let to_lps = mul_div_floor(
         fee as u128 * LP_AGG_PRECISION,
         market.lp.fee_share as u128,
@@ -52,12 +74,13 @@ pub struct AmmDelta {
     pub quote: i128,
     /// precision: LP_AGG
     pub lp_fee: u128,
+    pub take: LpTake,
 }
 
 /// Books the LPs' part of an AMM delta on the market's accumulators: O(1) whatever the number
 /// of LPs. The protocol keeps the rest (and every rounding remainder).
 pub fn record_amm_delta(market: &mut PerpMarket, delta: &AmmDelta) -> Result<()> {
-    let shares = shares(market);
+    let shares = take_shares(market, delta.take);
     if shares.user == 0 {
         return Ok(());
     }

@@ -84,13 +84,17 @@ pub fn simulated_position(position: &PerpPosition, view: &MarketView) -> Result<
     Ok(simulated)
 }
 
-/// The base margin counts for a position: for an LP, the worse of its settled base plus all
-/// its bids filled or minus all its asks filled.
+/// The base margin counts for a position: the worse of its base plus every bid filled (its
+/// resting orders' and, for an LP, its share of the AMM's) or minus every ask filled.
 pub fn worst_case_base(position: &PerpPosition, view: &MarketView) -> Result<i64> {
     let orders = lp_open_orders(position, view)?;
     let base = position.base_asset_amount as i128;
-    let long = base.safe_add(orders.bids as i128)?;
-    let short = base.safe_sub(orders.asks as i128)?;
+    let long = base
+        .safe_add(orders.bids as i128)?
+        .safe_add(position.open_bids as i128)?;
+    let short = base
+        .safe_sub(orders.asks as i128)?
+        .safe_sub(position.open_asks as i128)?;
     let worst = if long.unsigned_abs() >= short.unsigned_abs() {
         long
     } else {

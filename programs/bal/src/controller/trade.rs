@@ -1,6 +1,6 @@
 //! A taker's trade against the AMM, booked on the market, the position and the fee pool.
 use crate::controller::amm_fill::{book_amm_fill, fill_price, quote_amm_fill, PositionDirection};
-use crate::controller::lp::{lp_fee_backing, lp_fee_slice, record_amm_delta, AmmDelta};
+use crate::controller::lp::{lp_fee_backing, lp_fee_slice, record_amm_delta, AmmDelta, LpTake};
 use crate::controller::position::{open_position, release_if_empty, settle_funding};
 use crate::controller::spot_balance::update_quote_balance;
 use crate::error::BalError;
@@ -49,11 +49,14 @@ pub struct TradeOutcome {
 impl TradeOutcome {
     /// Whether the position grew or changed side: such trades need initial margin after.
     pub fn increases_risk(&self) -> bool {
-        self.base_after.unsigned_abs() > self.base_before.unsigned_abs()
-            || (self.base_before != 0
-                && (self.base_after > 0) != (self.base_before > 0)
-                && self.base_after != 0)
+        increases_risk(self.base_before, self.base_after)
     }
+}
+
+/// Whether a position going from `before` to `after` (precision: BASE) grew or changed side.
+pub fn increases_risk(before: i64, after: i64) -> bool {
+    after.unsigned_abs() > before.unsigned_abs()
+        || (before != 0 && (after > 0) != (before > 0) && after != 0)
 }
 
 /// Fills `order` against the AMM for `user`. The fee (rounded up) is taken from the quote
@@ -112,13 +115,14 @@ pub fn trade_against_amm(
     update_quote_balance(&mut user.quote_balance, spot, -(fee as i128))?;
     // The AMM took the other side: the LPs share it pro rata, with their slice of the fee,
     // which goes to the P&L pool that pays their positions; the rest of the fee to the fee pool.
-    let lp_fee = lp_fee_slice(fee, market)?;
+    let lp_fee = lp_fee_slice(fee, market, LpTake::Shared)?;
     record_amm_delta(
         market,
         &AmmDelta {
             base: -(trader.base as i128),
             quote: -(trader.quote as i128),
             lp_fee,
+            take: LpTake::Shared,
         },
     )?;
     let backing = lp_fee_backing(lp_fee)?;

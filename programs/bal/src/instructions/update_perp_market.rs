@@ -4,8 +4,8 @@ use crate::math::constants::{
     MAX_CONCENTRATION_COEF, MIN_CONCENTRATION_COEF, PERCENTAGE_PRECISION,
 };
 use crate::state::{
-    validate_pause_bits, FundingParams, MarginRatios, MarketStatus, OracleGuards, OrderSizes,
-    PerpMarket, RiskParams, SpreadParams, State, PERP_MARKET_SEED, STATE_SEED,
+    validate_pause_bits, FundingParams, JitParams, MarginRatios, MarketStatus, OracleGuards,
+    OrderSizes, PerpMarket, RiskParams, SpreadParams, State, PERP_MARKET_SEED, STATE_SEED,
 };
 use crate::validate;
 use anchor_lang::prelude::*;
@@ -27,6 +27,7 @@ pub struct UpdatePerpMarketParams {
     pub status: Option<MarketStatus>,
     /// Bits of `pause::*` paused on this market only.
     pub paused_operations: Option<u32>,
+    pub jit: Option<JitParams>,
 }
 
 #[derive(Accounts)]
@@ -70,6 +71,10 @@ pub fn handler(ctx: Context<UpdatePerpMarket>, params: UpdatePerpMarketParams) -
     if let Some(risk) = params.risk {
         risk.validate()?;
         market.set_risk_params(&risk);
+    }
+    if let Some(jit) = params.jit {
+        jit.validate()?;
+        market.jit = jit;
     }
     if let Some(share) = params.lp_fee_share {
         validate!(

@@ -5,7 +5,8 @@
 use crate::error::BalError;
 use crate::math::constants::{PERCENTAGE_PRECISION, RESERVE_TIMES_PEG_TO_QUOTE};
 use crate::math::safe_math::SafeMath;
-use crate::math::wide::{mul_div_ceil, mul_div_floor, square_div_ceil};
+use crate::math::wide::{mul_div_ceil, mul_div_floor, square_div_ceil, U256};
+use crate::validate;
 use anchor_lang::prelude::*;
 
 /// Virtual reserves and the curve's `sqrt_k`. precision: BASE for all three.
@@ -221,6 +222,44 @@ pub fn peg_for_price(curve: &Curve, target_price: u64) -> Result<u64> {
     let doubled = mul_div_floor(2 * target_price as u128, curve.base, curve.quote)?;
     let peg = doubled.safe_add(1)? / 2;
     u64::try_from(peg.max(1)).map_err(|_| error!(BalError::MathError))
+}
+
+/// Base a taker can trade on `curve` (a side's spread curve) before the marginal price
+/// `k × peg / base²` passes `limit`: buying (`Remove`) while it stays at or below `limit`,
+/// selling (`Add`) while it stays at or above. Rounded down, so a fill of that size never
+/// trades through `limit`. precision: BASE
+pub fn base_to_price(
+    curve: &Curve,
+    peg: u64,
+    limit: u64,
+    direction: SwapDirection,
+) -> Result<u128> {
+    validate!(limit > 0, BalError::MathError);
+    // The base reserve at which the marginal price is `limit`: √(k × peg / limit).
+    let k_times_peg = U256::from(curve.sqrt_k) * U256::from(curve.sqrt_k) * U256::from(peg);
+    let squared = k_times_peg / U256::from(limit);
+    // u128's square root is far cheaper on the VM than U256's; k × peg fits it up to
+    // sqrt_k ≈ 1e19 at ordinary prices.
+    let (at_limit, exact) = match u128::try_from(squared) {
+        Ok(narrow) => {
+            let root = narrow.isqrt();
+            (root, root * root == narrow)
+        }
+        Err(_) => {
+            let root = squared.integer_sqrt();
+            let narrow = u128::try_from(root).map_err(|_| error!(BalError::MathError))?;
+            (narrow, root * root == squared)
+        }
+    };
+    Ok(match direction {
+        // Buying lowers the base reserve; stop at or above the (rounded-up) reserve at `limit`.
+        SwapDirection::Remove => {
+            let floor_reserve = at_limit.safe_add(u128::from(!exact))?;
+            curve.base.saturating_sub(floor_reserve)
+        }
+        // Selling raises it; stop at or below the (rounded-down) reserve at `limit`.
+        SwapDirection::Add => at_limit.saturating_sub(curve.base),
+    })
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! Account layouts, their seeds and the invariants each account must hold.
 pub mod global;
 pub mod oracle;
+pub mod order;
 pub mod perp_market;
 pub mod pyth;
 pub mod seeds;
@@ -10,6 +11,7 @@ pub mod wide;
 
 pub use global::*;
 pub use oracle::*;
+pub use order::*;
 pub use perp_market::*;
 pub use seeds::*;
 pub use spot_market::*;

@@ -253,6 +253,44 @@ impl LpHistory {
     }
 }
 
+/// Just-in-time participation in maker fills. Plain `Pod` with borsh: it is also the
+/// `update_perp_market` argument.
+#[derive(
+    Default,
+    Debug,
+    PartialEq,
+    Eq,
+    Clone,
+    Copy,
+    AnchorSerialize,
+    AnchorDeserialize,
+    bytemuck::Pod,
+    bytemuck::Zeroable,
+)]
+#[repr(C)]
+pub struct JitParams {
+    /// Share of a maker fill the AMM may take at the maker's price when that reduces the
+    /// protocol's own inventory (protocol-owned: LPs get none of it). precision: PERCENTAGE
+    pub amm_intensity: u32,
+    /// Share of a maker fill the LPs as a group may take when that moves their inventory per
+    /// share toward `lp_target_base_per_share`; 0 turns LP JIT off. precision: PERCENTAGE
+    pub lp_intensity: u32,
+    /// The LPs' target inventory per share. precision: BASE per 1.0 share
+    pub lp_target_base_per_share: i64,
+}
+
+impl JitParams {
+    /// Each side may take at most half a maker's fill, so a maker always keeps a quarter.
+    pub fn validate(&self) -> Result<()> {
+        validate!(
+            self.amm_intensity <= PERCENTAGE_PRECISION / 2
+                && self.lp_intensity <= PERCENTAGE_PRECISION / 2,
+            BalError::InvalidJitParameters
+        );
+        Ok(())
+    }
+}
+
 /// Parameters an admin sets on a market's AMM spreads and bounds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, AnchorSerialize, AnchorDeserialize)]
 pub struct SpreadParams {
@@ -314,7 +352,8 @@ pub struct PerpMarket {
     pub version: u8,
     pub bump: u8,
     pub padding: [u8; 6],
-    pub reserved: [u8; 816],
+    pub jit: JitParams,
+    pub reserved: [u8; 800],
 }
 
 const _: () = assert!(std::mem::size_of::<Amm>() == 152);

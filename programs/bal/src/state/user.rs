@@ -1,5 +1,6 @@
 use crate::error::BalError;
 use crate::math::constants::{ACCOUNT_VERSION, MARGIN_PRECISION};
+use crate::state::order::{Order, PositionDirection, MAX_OPEN_ORDERS};
 use crate::state::spot_market::SpotBalance;
 use crate::state::wide::{WideI128, WideI256, WideU128};
 use crate::validate;
@@ -42,8 +43,13 @@ pub struct PerpPosition {
     pub market_index: u16,
     /// 1 when the slot holds a position (of any size, LP shares included), 0 when free.
     pub active: u8,
+    /// Open orders in this market.
     pub open_orders: u8,
     pub padding: [u8; 4],
+    /// Base still to fill on the open long orders in this market. precision: BASE
+    pub open_bids: u64,
+    /// Base still to fill on the open short orders in this market. precision: BASE
+    pub open_asks: u64,
     pub lp: LpPosition,
 }
 
@@ -94,12 +100,15 @@ pub struct User {
     pub status: u8,
     /// 1 when `settle_pnl` must not de-risk this account's LP positions.
     pub derisk_opt_out: u8,
-    pub padding: [u8; 6],
+    pub padding: [u8; 2],
+    /// The id the next order placed gets.
+    pub next_order_id: u32,
+    pub orders: [Order; MAX_OPEN_ORDERS],
     pub reserved: [u8; 128],
 }
 
-const _: () = assert!(std::mem::size_of::<PerpPosition>() == 136);
-const _: () = assert!(std::mem::size_of::<User>() == 1368);
+const _: () = assert!(std::mem::size_of::<PerpPosition>() == 152);
+const _: () = assert!(std::mem::size_of::<User>() == 1880);
 const _: () = assert!(std::mem::align_of::<User>() == 8);
 
 impl User {
@@ -134,7 +143,53 @@ impl User {
                 position.is_active() || *position == PerpPosition::default(),
                 BalError::InvariantViolated
             );
+            if position.is_active() {
+                self.validate_open_orders(position)?;
+            }
         }
+        for order in self.orders.iter() {
+            validate!(
+                order.is_open() || *order == Order::default(),
+                BalError::InvariantViolated
+            );
+            validate!(
+                !order.is_open() || self.position_of(order.market_index).is_some(),
+                BalError::InvariantViolated
+            );
+        }
+        Ok(())
+    }
+
+    fn position_of(&self, market_index: u16) -> Option<&PerpPosition> {
+        self.perp_positions
+            .iter()
+            .find(|p| p.is_active() && p.market_index == market_index)
+    }
+
+    /// A position's order aggregates equal what its market's open orders still have to fill.
+    fn validate_open_orders(&self, position: &PerpPosition) -> Result<()> {
+        let (mut count, mut bids, mut asks) = (0u8, 0u64, 0u64);
+        for order in self
+            .orders
+            .iter()
+            .filter(|o| o.is_open() && o.market_index == position.market_index)
+        {
+            validate!(
+                order.remaining() > 0 && order.direction <= 1,
+                BalError::InvariantViolated
+            );
+            count += 1;
+            match order.direction() {
+                PositionDirection::Long => bids += order.remaining(),
+                PositionDirection::Short => asks += order.remaining(),
+            }
+        }
+        validate!(
+            position.open_orders == count
+                && position.open_bids == bids
+                && position.open_asks == asks,
+            BalError::InvariantViolated
+        );
         Ok(())
     }
 }

@@ -164,4 +164,35 @@ proptest! {
         };
         prop_assert_eq!(reserve_price(&after, peg).unwrap(), reserve_price(&curve, peg).unwrap());
     }
+
+    #[test]
+    fn base_to_price_fills_up_to_the_limit_and_not_through_it((curve, peg) in curve_strategy(), away in 1u64..500_000, buy in any::<bool>()) {
+        // A limit between 0.0001% and 50% away from the price, on the side the taker moves it.
+        let price = reserve_price(&curve, peg).unwrap();
+        let shift = (price as u128 * away as u128 / 1_000_000) as u64;
+        prop_assume!(shift > 2);
+        let (limit, direction) = if buy {
+            (price + shift, SwapDirection::Remove)
+        } else {
+            (price - shift, SwapDirection::Add)
+        };
+        let base = base_to_price(&curve, peg, limit, direction).unwrap();
+        prop_assume!(base > 0 && base < curve.base / 2);
+        let after = swap_base(&curve, base, direction).unwrap();
+        let reached = reserve_price(&after, peg).unwrap();
+        // Not through the limit (one price unit of reserve rounding aside)...
+        if buy {
+            prop_assert!(reached <= limit + 1, "{} > {}", reached, limit);
+        } else {
+            prop_assert!(reached + 1 >= limit, "{} < {}", reached, limit);
+        }
+        // ...and up to it: 0.01% more base passes it.
+        let more = swap_base(&curve, base + base / 10_000 + 1, direction).unwrap();
+        let past = reserve_price(&more, peg).unwrap();
+        if buy {
+            prop_assert!(past + 1 >= limit, "{} < {}", past, limit);
+        } else {
+            prop_assert!(past <= limit + 1, "{} > {}", past, limit);
+        }
+    }
 }

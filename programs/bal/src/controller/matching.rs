@@ -1,0 +1,515 @@
+//! Filling a resting taker order: against a maker at the maker's price (with the AMM and the
+//! LPs optionally taking part of the maker's side just in time), and against the AMM's curve
+//! as a backstop. Every piece is booked with the same quote on both sides, so base and quote
+//! are conserved; fees are taken from the taker's quote balance when booked.
+use crate::controller::amm_fill::PositionDirection;
+use crate::controller::amm_fill::{amm_base_within, book_amm_fill, AmmFill};
+use crate::controller::lp::{
+    lp_fee_backing, lp_fee_slice, protocol_base, record_amm_delta, AmmDelta, LpTake,
+};
+use crate::controller::orders::{record_order_fill, reduce_only_cap};
+use crate::controller::position::{open_position, release_if_empty, settle_funding};
+use crate::controller::spot_balance::update_quote_balance;
+use crate::controller::trade::{trade_against_amm, TakerOrder};
+use crate::error::BalError;
+use crate::events::liquidity;
+use crate::math::amm::{swap_base, SwapDirection};
+use crate::math::constants::{BASE_PRECISION, LP_ACC_PRECISION, PERCENTAGE_PRECISION};
+use crate::math::position::{apply_fill, Fill};
+use crate::math::safe_math::SafeMath;
+use crate::math::wide::{mul_div_ceil, mul_div_floor};
+use crate::state::{FeeSchedule, PerpMarket, SpotMarket, User};
+use crate::validate;
+use anchor_lang::prelude::*;
+use std::cell::RefMut;
+
+/// What every piece of one `fill_order` shares.
+#[derive(Clone, Copy, Debug)]
+pub struct FillContext {
+    pub direction: PositionDirection,
+    /// The taker's order slot.
+    pub taker_slot: usize,
+    /// precision: PRICE
+    pub oracle_price: u64,
+    pub fees: FeeSchedule,
+    pub now: i64,
+}
+
+/// One booked piece of a fill, for its record.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct FillPiece {
+    /// `events::liquidity::*`.
+    pub liquidity: u8,
+    /// The maker's index among the fill's makers (pieces against the AMM or LPs carry the
+    /// maker whose order they filled alongside, if any).
+    pub maker: Option<u8>,
+    /// precision: BASE
+    pub base: u64,
+    /// precision: QUOTE
+    pub quote: u64,
+    /// precision: QUOTE
+    pub taker_fee: u64,
+    /// precision: QUOTE
+    pub maker_rebate: u64,
+    /// What the filler earns for this piece: its share of the taker fee, at most what the
+    /// protocol keeps of it. precision: QUOTE
+    pub filler_reward: u64,
+}
+
+/// `base × price`, rounded down: the one quote amount both sides of a piece book.
+/// precision: QUOTE
+fn quote_for(base: u64, price: u64) -> Result<u64> {
+    let quote = mul_div_floor(base as u128, price as u128, BASE_PRECISION)?;
+    u64::try_from(quote).map_err(|_| error!(BalError::MathError))
+}
+
+/// A share of `amount` at `rate` (precision: PERCENTAGE), rounded up for fees charged and down
+/// for what is paid out.
+fn fee_at(amount: u64, rate: u32, up: bool) -> Result<u64> {
+    let (a, b, d) = (amount as u128, rate as u128, PERCENTAGE_PRECISION as u128);
+    let fee = if up {
+        mul_div_ceil(a, b, d)?
+    } else {
+        mul_div_floor(a, b, d)?
+    };
+    u64::try_from(fee).map_err(|_| error!(BalError::MathError))
+}
+
+/// The filler's share of a piece's taker fee, capped at what the protocol keeps of it.
+fn filler_reward(fees: &FeeSchedule, fee: u64, kept: u64) -> Result<u64> {
+    Ok(fee_at(fee, fees.filler_reward_rate, false)?.min(kept))
+}
+
+/// One side of a piece: `base` for `quote` on `side` (long receives the base).
+#[derive(Clone, Copy)]
+struct Booking {
+    side: PositionDirection,
+    base: u64,
+    quote: u64,
+}
+
+/// Books one side of a piece on `user`'s position in `market`, settling its funding first.
+/// Returns the fill as booked on the position.
+fn book_on_position(user: &mut User, market: &PerpMarket, booking: &Booking) -> Result<Fill> {
+    let Booking { side, base, quote } = *booking;
+    let index = open_position(
+        user,
+        market.market_index,
+        market.funding.cumulative_funding_rate,
+    )?;
+    let position = &mut user.perp_positions[index];
+    settle_funding(position, market.funding.cumulative_funding_rate)?;
+    let base = i64::try_from(base).map_err(|_| BalError::MathError)?;
+    let quote = i64::try_from(quote).map_err(|_| BalError::MathError)?;
+    let fill = match side {
+        PositionDirection::Long => Fill {
+            base,
+            quote: -quote,
+        },
+        PositionDirection::Short => Fill { base: -base, quote },
+    };
+    apply_fill(position, &fill)?;
+    Ok(fill)
+}
+
+/// Moves `amount` (signed: positive is paid to the user) between `user`'s quote balance and the
+/// position's break-even, the way fees and rebates are booked.
+fn book_fee(user: &mut User, spot: &mut SpotMarket, market_index: u16, amount: i64) -> Result<()> {
+    if let Some(index) = crate::controller::position::find_position(user, market_index) {
+        let position = &mut user.perp_positions[index];
+        position.quote_break_even_amount = position.quote_break_even_amount.safe_add(amount)?;
+        release_if_empty(position);
+    }
+    update_quote_balance(&mut user.quote_balance, spot, amount as i128)
+}
+
+/// The books one `fill_order` writes besides its users, and the pieces booked so far.
+pub struct Matcher<'a> {
+    pub spot: &'a mut SpotMarket,
+    pub market: &'a mut PerpMarket,
+    pub ctx: FillContext,
+    pub pieces: Vec<FillPiece>,
+}
+
+/// Fills up to `max_base` of the taker's order against the AMM's curve without its marginal
+/// price passing `limit` (a Shared fill: LPs take their pro-rata part). Returns the base
+/// filled: 0 when the AMM has nothing within `limit`.
+pub fn fill_against_amm(
+    taker: &mut User,
+    matcher: &mut Matcher,
+    limit: u64,
+    max_base: u64,
+) -> Result<u64> {
+    let ctx = matcher.ctx;
+    let (spot, market) = (&mut *matcher.spot, &mut *matcher.market);
+    let base = amm_base_within(market, ctx.direction, limit, ctx.oracle_price)?.min(max_base);
+    if base == 0 {
+        return Ok(0);
+    }
+    let pools_before = market.fee_pool;
+    let outcome = trade_against_amm(
+        taker,
+        spot,
+        market,
+        &TakerOrder {
+            direction: ctx.direction,
+            base,
+            limit_price: None,
+            oracle_price: ctx.oracle_price,
+            fee_rate: ctx.fees.taker_fee_rate,
+            now: ctx.now,
+        },
+    )?;
+    record_order_fill(taker, ctx.taker_slot, base)?;
+    let kept = market.fee_pool.safe_sub(pools_before)?;
+    matcher.pieces.push(FillPiece {
+        liquidity: liquidity::AMM,
+        maker: None,
+        base,
+        quote: outcome.quote,
+        taker_fee: outcome.fee,
+        maker_rebate: 0,
+        filler_reward: filler_reward(&ctx.fees, outcome.fee, kept)?,
+    });
+    Ok(base)
+}
+
+/// Part of a maker's order to fill against.
+pub struct MakerFill {
+    /// The maker's index among the fill's makers.
+    pub index: u8,
+    /// The order's slot in the maker's `User`.
+    pub slot: usize,
+    /// precision: PRICE
+    pub price: u64,
+    /// precision: BASE
+    pub base: u64,
+}
+
+/// Fills `order.base` of the taker's order at the maker's price: the AMM (protocol-owned)
+/// and the LPs (LP-owned) first take what JIT allows, the maker the rest.
+pub fn fill_against_maker(
+    taker: &mut User,
+    maker: &mut User,
+    matcher: &mut Matcher,
+    order: &MakerFill,
+) -> Result<()> {
+    let ctx = &matcher.ctx;
+    let (base, price) = (order.base, order.price);
+    let amm_jit = amm_jit_base(matcher.market, ctx, base, price)?;
+    let lp_jit = lp_jit_base(
+        matcher.market,
+        ctx,
+        &JitRoom {
+            base: base.safe_sub(amm_jit)?,
+            already: amm_jit,
+            price,
+        },
+    )?;
+    let maker_base = base.safe_sub(amm_jit)?.safe_sub(lp_jit)?;
+    for (jit, take) in [(amm_jit, None), (lp_jit, Some(LpTake::LpOwned))] {
+        if jit > 0 {
+            let mut piece = book_jit(
+                taker,
+                matcher,
+                &JitPiece {
+                    base: jit,
+                    price,
+                    take,
+                },
+            )?;
+            piece.maker = Some(order.index);
+            matcher.pieces.push(piece);
+        }
+    }
+    let ctx = matcher.ctx;
+    let (spot, market) = (&mut *matcher.spot, &mut *matcher.market);
+    if maker_base > 0 {
+        let quote = quote_for(maker_base, price)?;
+        let booking = Booking {
+            side: ctx.direction,
+            base: maker_base,
+            quote,
+        };
+        book_on_position(taker, market, &booking)?;
+        let opposite = Booking {
+            side: ctx.direction.opposite(),
+            ..booking
+        };
+        book_on_position(maker, market, &opposite)?;
+        let fee = fee_at(quote, ctx.fees.taker_fee_rate, true)?;
+        let rebate = fee_at(quote, ctx.fees.maker_rebate_rate, false)?.min(fee);
+        book_fee(taker, spot, market.market_index, -(fee as i64))?;
+        book_fee(maker, spot, market.market_index, rebate as i64)?;
+        let kept = fee.safe_sub(rebate)?;
+        market.fee_pool = market.fee_pool.safe_add(kept)?;
+        market.total_fees = market.total_fees.safe_add(kept)?;
+        spot.perp_pools_balance = spot.perp_pools_balance.safe_add(kept)?;
+        record_order_fill(maker, order.slot, maker_base)?;
+        matcher.pieces.push(FillPiece {
+            liquidity: liquidity::MAKER,
+            maker: Some(order.index),
+            base: maker_base,
+            quote,
+            taker_fee: fee,
+            maker_rebate: rebate,
+            filler_reward: filler_reward(&ctx.fees, fee, kept)?,
+        });
+    }
+    record_order_fill(taker, ctx.taker_slot, base)
+}
+
+/// Whether the AMM's side of a fill at `price` would not go through the oracle against it:
+/// it sells (the taker buys) at or above the oracle, and buys at or below.
+fn priced_for_the_amm(ctx: &FillContext, price: u64) -> bool {
+    match ctx.direction {
+        PositionDirection::Long => price >= ctx.oracle_price,
+        PositionDirection::Short => price <= ctx.oracle_price,
+    }
+}
+
+/// `base × intensity`, rounded down to the step. precision: BASE
+fn jit_share(market: &PerpMarket, base: u64, intensity: u32) -> Result<u64> {
+    let share = fee_at(base, intensity, false)?;
+    let step = market.order_step_size.max(1);
+    Ok(share / step * step)
+}
+
+/// Room on the curve for the AMM's side to move `base` more (the concentration bounds), after
+/// `already` taken by other JIT pieces. precision: BASE
+fn curve_room(market: &PerpMarket, ctx: &FillContext, already: u64) -> u64 {
+    let amm = &market.amm;
+    let reserve = amm.base_asset_reserve.get();
+    let room = match ctx.direction {
+        PositionDirection::Long => reserve.saturating_sub(amm.min_base_asset_reserve.get()),
+        PositionDirection::Short => amm.max_base_asset_reserve.get().saturating_sub(reserve),
+    };
+    u64::try_from(room)
+        .unwrap_or(u64::MAX)
+        .saturating_sub(already)
+}
+
+/// Base the AMM takes alongside a maker (ProtocolOwned): up to `amm_intensity` of the fill,
+/// only when taking part reduces the protocol's own inventory (never past flat) and the
+/// maker's price is on the AMM's side of the oracle.
+fn amm_jit_base(market: &PerpMarket, ctx: &FillContext, base: u64, price: u64) -> Result<u64> {
+    if market.jit.amm_intensity == 0 || !priced_for_the_amm(ctx, price) {
+        return Ok(0);
+    }
+    let inventory = protocol_base(market)?;
+    // The AMM sells to a buying taker: that reduces a long inventory, and vice versa.
+    let reducible = match ctx.direction {
+        PositionDirection::Long => inventory.max(0),
+        PositionDirection::Short => (-inventory).max(0),
+    };
+    let reducible = u64::try_from(reducible).unwrap_or(u64::MAX);
+    let step = market.order_step_size.max(1);
+    Ok(jit_share(market, base, market.jit.amm_intensity)?
+        .min(reducible / step * step)
+        .min(curve_room(market, ctx, 0) / step * step))
+}
+
+/// What is left of a maker's fill for LP JIT: `base` after the AMM took `already`, at `price`.
+#[derive(Clone, Copy)]
+struct JitRoom {
+    base: u64,
+    already: u64,
+    price: u64,
+}
+
+/// Base the LPs take as a group alongside a maker (LPOwned): up to `lp_intensity` of what the
+/// maker would still fill, only when it moves their inventory per share toward the market's
+/// target (never past it) at a price on their side of the oracle.
+fn lp_jit_base(market: &PerpMarket, ctx: &FillContext, room: &JitRoom) -> Result<u64> {
+    let JitRoom {
+        base,
+        already: amm_jit,
+        price,
+    } = *room;
+    let user_shares = market.lp.user_lp_shares.get();
+    if market.jit.lp_intensity == 0 || user_shares == 0 || !priced_for_the_amm(ctx, price) {
+        return Ok(0);
+    }
+    // Inventory per share and its target, both in LP_ACC units per share unit.
+    let per_share = market.lp.base_per_share.get();
+    let target = (market.jit.lp_target_base_per_share as i128)
+        .safe_mul((LP_ACC_PRECISION / BASE_PRECISION) as i128)?;
+    // LPs sell to a buying taker: that moves them down, toward a target below them.
+    let gap = match ctx.direction {
+        PositionDirection::Long => per_share.safe_sub(target)?,
+        PositionDirection::Short => target.safe_sub(per_share)?,
+    };
+    if gap <= 0 {
+        return Ok(0);
+    }
+    let to_target = mul_div_floor(gap as u128, user_shares, LP_ACC_PRECISION)?;
+    let to_target = u64::try_from(to_target).unwrap_or(u64::MAX);
+    let step = market.order_step_size.max(1);
+    Ok(jit_share(market, base, market.jit.lp_intensity)?
+        .min(to_target / step * step)
+        .min(curve_room(market, ctx, amm_jit) / step * step))
+}
+
+/// A JIT piece: `base` at the maker's `price`, taken by the protocol (`take` is `None`: LPs get
+/// nothing) or by the LPs as a group (`LpOwned`: all of it and the LP slice of its fee).
+#[derive(Clone, Copy)]
+struct JitPiece {
+    base: u64,
+    price: u64,
+    take: Option<LpTake>,
+}
+
+/// Books a JIT piece against the AMM: the curve moves as if the AMM had filled it (so its
+/// inventory and prices stay consistent) and the taker pays the maker's price.
+fn book_jit(taker: &mut User, matcher: &mut Matcher, piece: &JitPiece) -> Result<FillPiece> {
+    let ctx = matcher.ctx;
+    let (spot, market) = (&mut *matcher.spot, &mut *matcher.market);
+    let JitPiece { base, price, take } = *piece;
+    let quote = quote_for(base, price)?;
+    let swap = match ctx.direction {
+        PositionDirection::Long => SwapDirection::Remove,
+        PositionDirection::Short => SwapDirection::Add,
+    };
+    let curve = swap_base(&market.amm.curve(), base as u128, swap)?;
+    book_amm_fill(
+        market,
+        ctx.direction,
+        &AmmFill { base, quote, curve },
+        ctx.now,
+    )?;
+    let booking = Booking {
+        side: ctx.direction,
+        base,
+        quote,
+    };
+    let trader = book_on_position(taker, market, &booking)?;
+    let fee = fee_at(quote, ctx.fees.taker_fee_rate, true)?;
+    book_fee(taker, spot, market.market_index, -(fee as i64))?;
+    let mut backing = 0;
+    if let Some(take) = take {
+        let lp_fee = lp_fee_slice(fee, market, take)?;
+        record_amm_delta(
+            market,
+            &AmmDelta {
+                base: -(trader.base as i128),
+                quote: -(trader.quote as i128),
+                lp_fee,
+                take,
+            },
+        )?;
+        backing = lp_fee_backing(lp_fee)?;
+    }
+    market.pnl_pool = market.pnl_pool.safe_add(backing)?;
+    let kept = fee.safe_sub(backing)?;
+    market.fee_pool = market.fee_pool.safe_add(kept)?;
+    market.total_fees = market.total_fees.safe_add(fee)?;
+    spot.perp_pools_balance = spot.perp_pools_balance.safe_add(fee)?;
+    Ok(FillPiece {
+        liquidity: if take.is_some() {
+            liquidity::LP_JIT
+        } else {
+            liquidity::AMM_JIT
+        },
+        maker: None,
+        base,
+        quote,
+        taker_fee: fee,
+        maker_rebate: 0,
+        filler_reward: filler_reward(&ctx.fees, fee, kept)?,
+    })
+}
+
+/// The taker's order and what a fill needs to know of it.
+#[derive(Clone, Copy, Debug)]
+pub struct TakerFill {
+    pub slot: usize,
+    pub direction: PositionDirection,
+    /// precision: PRICE
+    pub limit: u64,
+    /// What may fill: the order's remaining size, capped at the position for reduce-only.
+    /// precision: BASE
+    pub fillable: u64,
+    /// The taker's position before the fill. precision: BASE
+    pub base_before: i64,
+    pub now: i64,
+}
+
+/// A maker's order as the match sees it.
+#[derive(Clone, Copy, Debug)]
+pub struct MakerQuote {
+    /// The order's slot in the maker's `User`.
+    pub slot: usize,
+    /// precision: PRICE
+    pub price: u64,
+    /// The maker's position before the fill. precision: BASE
+    pub base_before: i64,
+}
+
+/// Whether a maker at `price` is within the taker's `limit`.
+fn crosses(direction: PositionDirection, price: u64, limit: u64) -> bool {
+    match direction {
+        PositionDirection::Long => price <= limit,
+        PositionDirection::Short => price >= limit,
+    }
+}
+
+/// What a match fills: the taker's order and the makers' orders, best price for the taker
+/// first.
+#[derive(Clone, Copy)]
+pub struct MatchInput<'a> {
+    pub order: &'a TakerFill,
+    pub makers: &'a [MakerQuote],
+}
+
+/// Runs a match: the makers in the order given, the AMM ahead of any maker it beats and after
+/// the last one, up to the taker's limit. `maker_user(i)` borrows maker `i`'s account. Refuses
+/// (`NothingToFill`) when nothing could fill.
+pub fn run_match<'a, F>(
+    taker: &mut User,
+    input: &MatchInput,
+    matcher: &mut Matcher,
+    mut maker_user: F,
+) -> Result<()>
+where
+    F: FnMut(usize) -> Result<RefMut<'a, User>>,
+{
+    let MatchInput { order, makers } = *input;
+    let mut left = order.fillable;
+    for (index, maker) in makers.iter().enumerate() {
+        if left == 0 || !crosses(order.direction, maker.price, order.limit) {
+            break;
+        }
+        left = left.safe_sub(fill_against_amm(taker, matcher, maker.price, left)?)?;
+        if left == 0 {
+            break;
+        }
+        let mut maker_account = maker_user(index)?;
+        let maker_order = maker_account.orders[maker.slot];
+        let fillable = if maker_order.reduce_only == 1 {
+            reduce_only_cap(&maker_order, maker.base_before)
+        } else {
+            maker_order.remaining()
+        };
+        let base = left.min(fillable);
+        if base == 0 {
+            continue;
+        }
+        fill_against_maker(
+            taker,
+            &mut maker_account,
+            matcher,
+            &MakerFill {
+                index: index as u8,
+                slot: maker.slot,
+                price: maker.price,
+                base,
+            },
+        )?;
+        left = left.safe_sub(base)?;
+    }
+    if left > 0 {
+        fill_against_amm(taker, matcher, order.limit, left)?;
+    }
+    validate!(!matcher.pieces.is_empty(), BalError::NothingToFill);
+    Ok(())
+}

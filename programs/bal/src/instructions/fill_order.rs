@@ -1,0 +1,318 @@
+//! `fill_order`: a keeper fills a resting taker order against makers' resting orders, in price
+//! order, with the AMM as backstop wherever it quotes better and once makers run out.
+use crate::controller::amm_fill::PositionDirection;
+use crate::controller::margin::{
+    load_market_views, margin_summary, validate_initial_margin, MarginType, MarketView, MarketViews,
+};
+use crate::controller::matching::{
+    run_match, FillContext, MakerQuote, MatchInput, Matcher, TakerFill,
+};
+use crate::controller::oracle::oracle_price_for;
+use crate::controller::orders::{find_order, reduce_only_cap};
+use crate::controller::position::find_position;
+use crate::controller::spot_balance::{accrue_interest, update_quote_balance};
+use crate::controller::trade::increases_risk;
+use crate::error::BalError;
+use crate::events::OrderFillRecord;
+use crate::math::oracle::OracleAction;
+use crate::math::safe_math::SafeMath;
+use crate::state::{
+    pause, MarketStatus, PerpMarket, SpotMarket, State, User, PERP_MARKET_SEED, SPOT_MARKET_SEED,
+    STATE_SEED,
+};
+use crate::validate;
+use anchor_lang::prelude::*;
+
+/// Most makers one fill may take.
+pub const MAX_MAKERS: usize = 8;
+
+/// Remaining accounts: the makers' `User`s (writable, in the order of `maker_order_ids`), then
+/// a `(PerpMarket, oracle)` pair for every other market in which the taker or a maker holds a
+/// position.
+#[event_cpi]
+#[derive(Accounts)]
+pub struct FillOrder<'info> {
+    pub filler: Signer<'info>,
+    #[account(seeds = [STATE_SEED], bump = state.bump)]
+    pub state: Account<'info, State>,
+    /// The filler's subaccount, credited with the filler reward.
+    #[account(mut)]
+    pub filler_user: AccountLoader<'info, User>,
+    #[account(mut)]
+    pub taker: AccountLoader<'info, User>,
+    #[account(
+        mut,
+        seeds = [SPOT_MARKET_SEED, &spot_market.load()?.market_index.to_le_bytes()],
+        bump = spot_market.load()?.bump,
+    )]
+    pub spot_market: AccountLoader<'info, SpotMarket>,
+    #[account(
+        mut,
+        seeds = [PERP_MARKET_SEED, &perp_market.load()?.market_index.to_le_bytes()],
+        bump = perp_market.load()?.bump,
+    )]
+    pub perp_market: AccountLoader<'info, PerpMarket>,
+    /// CHECK: must be the market's oracle; `oracle_price_for` checks key, owner and layout.
+    pub oracle: UncheckedAccount<'info>,
+}
+
+/// A maker passed in, with its order.
+struct Maker<'info> {
+    loader: AccountLoader<'info, User>,
+    order_id: u32,
+    quote: MakerQuote,
+}
+
+fn position_base(user: &User, market_index: u16) -> i64 {
+    find_position(user, market_index).map_or(0, |i| user.perp_positions[i].base_asset_amount)
+}
+
+fn taker_order(taker: &User, order_id: u32, market_index: u16, now: i64) -> Result<TakerFill> {
+    let slot = find_order(taker, order_id)?;
+    let order = taker.orders[slot];
+    validate!(
+        order.post_only == 0 && order.market_index == market_index,
+        BalError::NotATakerOrder
+    );
+    validate!(!order.is_expired(now), BalError::OrderExpired);
+    let base_before = position_base(taker, market_index);
+    let fillable = if order.reduce_only == 1 {
+        reduce_only_cap(&order, base_before)
+    } else {
+        order.remaining()
+    };
+    Ok(TakerFill {
+        slot,
+        direction: order.direction(),
+        limit: order.price,
+        fillable,
+        base_before,
+        now,
+    })
+}
+
+/// Loads and checks the makers, best price for the taker first.
+fn load_makers<'info>(
+    ctx: &Context<'info, FillOrder<'info>>,
+    maker_order_ids: &[u32],
+    taker: &TakerFill,
+) -> Result<Vec<Maker<'info>>> {
+    let now = taker.now;
+    validate!(
+        maker_order_ids.len() <= MAX_MAKERS
+            && ctx.remaining_accounts.len() >= maker_order_ids.len(),
+        BalError::TooManyMakers
+    );
+    let taker_key = ctx.accounts.taker.key();
+    let taker_authority = ctx.accounts.taker.load()?.authority;
+    let market_index = ctx.accounts.perp_market.load()?.market_index;
+    let mut makers: Vec<Maker> = Vec::with_capacity(maker_order_ids.len());
+    for (info, order_id) in ctx.remaining_accounts.iter().zip(maker_order_ids) {
+        let loader = AccountLoader::<User>::try_from(info)?;
+        validate!(info.is_writable, BalError::InvalidRemainingAccounts);
+        validate!(
+            info.key() != taker_key
+                && info.key() != ctx.accounts.filler_user.key()
+                && makers.iter().all(|m| m.loader.key() != info.key()),
+            BalError::SelfTrade
+        );
+        let maker = loader.load()?;
+        validate!(maker.authority != taker_authority, BalError::SelfTrade);
+        let slot = find_order(&maker, *order_id)?;
+        let order = maker.orders[slot];
+        validate!(
+            order.post_only == 1
+                && order.market_index == market_index
+                && order.direction() == taker.direction.opposite(),
+            BalError::NotAMakerOrder
+        );
+        validate!(!order.is_expired(now), BalError::OrderExpired);
+        let base_before = position_base(&maker, market_index);
+        drop(maker);
+        makers.push(Maker {
+            loader,
+            order_id: *order_id,
+            quote: MakerQuote {
+                slot,
+                price: order.price,
+                base_before,
+            },
+        });
+    }
+    // Best price for the taker first; equal prices keep the order they were passed in (the
+    // position is part of the key: the stable sort's scratch buffer would not fit the stack).
+    let mut keyed: Vec<(u64, usize, Maker)> = makers
+        .into_iter()
+        .enumerate()
+        .map(|(i, m)| match taker.direction {
+            PositionDirection::Long => (m.quote.price, i, m),
+            PositionDirection::Short => (u64::MAX - m.quote.price, i, m),
+        })
+        .collect();
+    keyed.sort_unstable_by_key(|(price, i, _)| (*price, *i));
+    Ok(keyed.into_iter().map(|(_, _, m)| m).collect())
+}
+
+/// The users of a fill, as the margin check reads them.
+#[derive(Clone, Copy)]
+struct Parties<'a, 'info> {
+    taker: &'a User,
+    order: &'a TakerFill,
+    makers: &'a [Maker<'info>],
+}
+
+/// After the fill: a taker whose position grew needs initial margin (and an active market); a
+/// maker whose position grew needs maintenance margin (its order already counted at
+/// placement).
+fn check_margins(ctx: &Context<FillOrder>, parties: &Parties, views: &MarketViews) -> Result<()> {
+    let Parties {
+        taker,
+        order,
+        makers,
+    } = *parties;
+    let spot = ctx.accounts.spot_market.load()?;
+    let market = ctx.accounts.perp_market.load()?;
+    if increases_risk(order.base_before, position_base(taker, market.market_index)) {
+        validate!(
+            market.status()? == MarketStatus::Active,
+            BalError::MarketNotActive
+        );
+        validate_initial_margin(taker, &spot, views)?;
+    }
+    for maker in makers {
+        let user = maker.loader.load()?;
+        if increases_risk(
+            maker.quote.base_before,
+            position_base(&user, market.market_index),
+        ) {
+            let summary = margin_summary(&user, &spot, views, MarginType::Maintenance)?;
+            validate!(
+                summary.meets_requirement(),
+                BalError::InsufficientCollateral
+            );
+        }
+        user.invariant()?;
+    }
+    Ok(())
+}
+
+/// Fills the taker's resting order `taker_order_id` against the makers' orders
+/// `maker_order_ids` (their `User`s first among the remaining accounts), and against the AMM
+/// wherever it quotes better and once makers run out. Part of a maker's fill may go to the AMM
+/// (protocol-owned JIT, when it cuts the protocol's inventory) and to the LPs (LP JIT, toward
+/// the market's target) at the maker's price. The filler's subaccount earns the filler reward.
+pub fn handler<'info>(
+    ctx: Context<'info, FillOrder<'info>>,
+    taker_order_id: u32,
+    maker_order_ids: Vec<u32>,
+) -> Result<()> {
+    let accounts = &ctx.accounts;
+    validate!(
+        !accounts.state.is_paused(pause::FILL),
+        BalError::OperationPaused
+    );
+    validate!(
+        accounts.filler_user.load()?.authority == accounts.filler.key(),
+        BalError::NotUserAuthority
+    );
+    let clock = Clock::get()?;
+    let now = clock.unix_timestamp;
+    let (oracle_price, market_index) = {
+        let mut market = accounts.perp_market.load_mut()?;
+        validate!(!market.is_paused(pause::FILL), BalError::OperationPaused);
+        validate!(
+            matches!(
+                market.status()?,
+                MarketStatus::Active | MarketStatus::ReduceOnly
+            ),
+            BalError::MarketNotActive
+        );
+        let price = oracle_price_for(
+            &mut market,
+            &accounts.oracle.to_account_info(),
+            OracleAction::Fill,
+            &clock,
+        )?;
+        accrue_interest(&mut *accounts.spot_market.load_mut()?, now)?;
+        (price, market.market_index)
+    };
+    let order = taker_order(&*accounts.taker.load()?, taker_order_id, market_index, now)?;
+    let makers = load_makers(&ctx, &maker_order_ids, &order)?;
+
+    let mut taker = accounts.taker.load_mut()?;
+    let pieces = {
+        let mut spot = accounts.spot_market.load_mut()?;
+        let mut market = accounts.perp_market.load_mut()?;
+        let mut matcher = Matcher {
+            spot: &mut spot,
+            market: &mut market,
+            ctx: FillContext {
+                direction: order.direction,
+                taker_slot: order.slot,
+                oracle_price,
+                fees: accounts.state.fees,
+                now,
+            },
+            pieces: Vec::new(),
+        };
+        let quotes: Vec<MakerQuote> = makers.iter().map(|m| m.quote).collect();
+        let input = MatchInput {
+            order: &order,
+            makers: &quotes,
+        };
+        run_match(&mut taker, &input, &mut matcher, |i| {
+            makers[i].loader.load_mut()
+        })?;
+        matcher.pieces
+    };
+    let others = &ctx.remaining_accounts[maker_order_ids.len()..];
+    let mut views = load_market_views(others, OracleAction::Margin, &clock)?;
+    views.0.push(MarketView::new(
+        &*accounts.perp_market.load()?,
+        oracle_price,
+    ));
+    let parties = Parties {
+        taker: &taker,
+        order: &order,
+        makers: &makers,
+    };
+    check_margins(&ctx, &parties, &views)?;
+    taker.invariant()?;
+    drop(taker);
+
+    let reward = pieces
+        .iter()
+        .try_fold(0u64, |sum, piece| sum.safe_add(piece.filler_reward))?;
+    {
+        let mut spot = accounts.spot_market.load_mut()?;
+        let mut market = accounts.perp_market.load_mut()?;
+        let mut filler = accounts.filler_user.load_mut()?;
+        market.fee_pool = market.fee_pool.safe_sub(reward)?;
+        spot.perp_pools_balance = spot.perp_pools_balance.safe_sub(reward)?;
+        update_quote_balance(&mut filler.quote_balance, &mut spot, reward as i128)?;
+        filler.invariant()?;
+        spot.invariant()?;
+        market.invariant()?;
+    }
+    for piece in pieces.iter() {
+        let maker = piece.maker.map(|i| &makers[i as usize]);
+        emit_cpi!(OrderFillRecord {
+            ts: now,
+            market_index,
+            taker: ctx.accounts.taker.key(),
+            taker_order_id,
+            maker: maker.map_or(Pubkey::default(), |m| m.loader.key()),
+            maker_order_id: maker.map_or(0, |m| m.order_id),
+            filler: ctx.accounts.filler.key(),
+            liquidity: piece.liquidity,
+            direction: order.direction.to_u8(),
+            base: piece.base,
+            quote: piece.quote,
+            taker_fee: piece.taker_fee,
+            maker_rebate: piece.maker_rebate,
+            filler_reward: piece.filler_reward,
+            oracle_price,
+        });
+    }
+    Ok(())
+}

@@ -1,0 +1,150 @@
+//! Resting limit orders: `place_order` (maker post-only or taker), `cancel_order` and
+//! `cancel_orders`. Placing uses the taker accounts (`Trade`); cancelling needs only the user.
+use crate::controller::margin::{load_market_views, validate_initial_margin, MarketView};
+use crate::controller::oracle::oracle_price_for;
+use crate::controller::orders::{
+    add_order, find_order, remove_order, validate_new_order, OrderCheck, RestingOrderParams,
+};
+use crate::controller::position::find_position;
+use crate::controller::spot_balance::accrue_interest;
+use crate::error::BalError;
+use crate::events::{order_action, OrderRecord};
+use crate::instructions::trade::Trade;
+use crate::math::oracle::OracleAction;
+use crate::state::{pause, MarketStatus, Order, User};
+use crate::validate;
+use anchor_lang::prelude::*;
+use anchor_lang::solana_program::program::set_return_data;
+
+#[event_cpi]
+#[derive(Accounts)]
+pub struct CancelOrders<'info> {
+    /// The user's authority or delegate.
+    pub authority: Signer<'info>,
+    #[account(mut)]
+    pub user: AccountLoader<'info, User>,
+}
+
+fn record(user: Pubkey, order: &Order, action: u8, ts: i64) -> OrderRecord {
+    OrderRecord {
+        ts,
+        user,
+        order_id: order.order_id,
+        market_index: order.market_index,
+        action,
+        direction: order.direction,
+        post_only: order.post_only == 1,
+        base: order.remaining(),
+        price: order.price,
+    }
+}
+
+/// Rests a limit order in the user's account; its id is the return data (u32, little-endian).
+/// The account must meet its initial margin with every resting order counted as filled on its
+/// worse side. Remaining accounts: a
+/// `(PerpMarket, oracle)` pair for every other active position of the user, in slot order.
+pub fn place_order<'info>(
+    ctx: Context<'info, Trade<'info>>,
+    params: RestingOrderParams,
+) -> Result<()> {
+    let accounts = &ctx.accounts;
+    validate!(
+        !accounts.state.is_paused(pause::TRADE),
+        BalError::OperationPaused
+    );
+    let clock = Clock::get()?;
+    let (order, order_id) = {
+        let mut user = accounts.user.load_mut()?;
+        validate!(
+            user.is_authority_or_delegate(&accounts.authority.key()),
+            BalError::NotUserAuthority
+        );
+        let mut spot = accounts.spot_market.load_mut()?;
+        let mut market = accounts.perp_market.load_mut()?;
+        validate!(!market.is_paused(pause::TRADE), BalError::OperationPaused);
+        let status = market.status()?;
+        validate!(
+            status == MarketStatus::Active
+                || (status == MarketStatus::ReduceOnly && params.reduce_only),
+            BalError::MarketNotActive
+        );
+        let oracle_price = oracle_price_for(
+            &mut market,
+            &accounts.oracle.to_account_info(),
+            OracleAction::Fill,
+            &clock,
+        )?;
+        accrue_interest(&mut spot, clock.unix_timestamp)?;
+        let position_base = find_position(&user, market.market_index)
+            .map(|i| user.perp_positions[i].base_asset_amount)
+            .unwrap_or(0);
+        let check = OrderCheck {
+            position_base,
+            oracle_price,
+            now: clock.unix_timestamp,
+        };
+        validate_new_order(&params, &market, &check)?;
+        let order_id = add_order(&mut user, &market, &params)?;
+        let mut views = load_market_views(ctx.remaining_accounts, OracleAction::Margin, &clock)?;
+        views.0.push(MarketView::new(&market, oracle_price));
+        validate_initial_margin(&user, &spot, &views)?;
+        user.invariant()?;
+        spot.invariant()?;
+        market.invariant()?;
+        let slot = find_order(&user, order_id)?;
+        (user.orders[slot], order_id)
+    };
+    emit_cpi!(record(
+        ctx.accounts.user.key(),
+        &order,
+        order_action::PLACE,
+        clock.unix_timestamp
+    ));
+    // The new order's id, for the caller (after the record's self-CPI, which clears it).
+    set_return_data(&order_id.to_le_bytes());
+    Ok(())
+}
+
+/// Cancels the user's open orders that `selected` picks, emitting a record for each; refuses
+/// with `OrderNotFound` when there are none.
+fn cancel_where(ctx: &Context<CancelOrders>, selected: impl Fn(&Order) -> bool) -> Result<()> {
+    let clock = Clock::get()?;
+    let mut cancelled = Vec::new();
+    {
+        let mut user = ctx.accounts.user.load_mut()?;
+        validate!(
+            user.is_authority_or_delegate(&ctx.accounts.authority.key()),
+            BalError::NotUserAuthority
+        );
+        for slot in 0..user.orders.len() {
+            let order = user.orders[slot];
+            if order.is_open() && selected(&order) {
+                remove_order(&mut user, slot)?;
+                cancelled.push(order);
+            }
+        }
+        validate!(!cancelled.is_empty(), BalError::OrderNotFound);
+        user.invariant()?;
+    }
+    for order in cancelled.iter() {
+        emit_cpi!(record(
+            ctx.accounts.user.key(),
+            order,
+            order_action::CANCEL,
+            clock.unix_timestamp
+        ));
+    }
+    Ok(())
+}
+
+/// Cancels one open order by id.
+pub fn cancel_order(ctx: Context<CancelOrders>, order_id: u32) -> Result<()> {
+    cancel_where(&ctx, |order| order.order_id == order_id)
+}
+
+/// Cancels every open order, or every open order in one market.
+pub fn cancel_orders(ctx: Context<CancelOrders>, market_index: Option<u16>) -> Result<()> {
+    cancel_where(&ctx, |order| {
+        market_index.is_none_or(|index| order.market_index == index)
+    })
+}

@@ -1,0 +1,594 @@
+//! Resting orders and `fill_order`: makers, the AMM as backstop, the AMM's and the LPs' JIT
+//! splits, and every refusal.
+use bal::controller::amm_fill::PositionDirection::{Long, Short};
+use bal::error::BalError;
+use bal::instructions::UpdatePerpMarketParams;
+use bal::math::constants::BASE_PRECISION;
+use bal::state::{JitParams, PerpMarket, SpotMarket, SpreadParams, User};
+use bal_client::instructions;
+use bal_client::pda;
+use bal_tests::errors::assert_bal_error;
+use bal_tests::fixtures::{
+    add_liquidity, fill_order, new_trader, order, place_order, resting, setup_trading, trade,
+    update_market, Exchange, Trader,
+};
+use bal_tests::TestEnv;
+use solana_signer::Signer;
+
+const BASE: u64 = BASE_PRECISION as u64;
+const PRICE: u64 = 1_000_000;
+
+async fn perp(env: &mut TestEnv) -> PerpMarket {
+    env.load(pda::perp_market(0)).await
+}
+
+async fn base_of(env: &mut TestEnv, trader: &Trader) -> i64 {
+    let user: User = env.load(trader.user).await;
+    user.perp_positions
+        .iter()
+        .find(|p| p.is_active() && p.market_index == 0)
+        .map_or(0, |p| p.base_asset_amount)
+}
+
+/// The trader's quote balance in token units (deposits positive).
+async fn balance(env: &mut TestEnv, trader: &Trader) -> i128 {
+    let user: User = env.load(trader.user).await;
+    let spot: SpotMarket = env.load(pda::spot_market(0)).await;
+    bal::controller::spot_balance::signed_token_amount(&user.quote_balance, &spot).unwrap()
+}
+
+/// A market whose AMM quotes 4% either side of the oracle, so makers inside that spread fill
+/// first; and `jit` for its JIT splits.
+async fn wide_market(env: &mut TestEnv, jit: JitParams) -> Exchange {
+    let exchange = setup_trading(env).await;
+    update_market(
+        env,
+        &exchange,
+        UpdatePerpMarketParams {
+            spreads: Some(SpreadParams {
+                base_spread: 40_000,
+                max_spread: 50_000,
+            }),
+            jit: Some(jit),
+            ..Default::default()
+        },
+    )
+    .await
+    .expect("wide spreads");
+    exchange
+}
+
+struct Book {
+    exchange: Exchange,
+    maker: Trader,
+    taker: Trader,
+    filler: Trader,
+}
+
+async fn book(env: &mut TestEnv, jit: JitParams) -> Book {
+    let exchange = wide_market(env, jit).await;
+    let maker = new_trader(env, &exchange, 10_000_000_000, 0).await;
+    let taker = new_trader(env, &exchange, 10_000_000_000, 0).await;
+    let filler = new_trader(env, &exchange, 0, 0).await;
+    Book {
+        exchange,
+        maker,
+        taker,
+        filler,
+    }
+}
+
+#[tokio::test]
+async fn a_taker_order_fills_against_a_maker_alone_at_the_makers_price() {
+    let mut env = TestEnv::start().await;
+    let b = book(&mut env, JitParams::default()).await;
+    let ask = place_order(
+        &mut env,
+        &b.exchange,
+        &b.maker,
+        resting(Short, 2 * BASE, 100_500_000, true),
+    )
+    .await
+    .expect("maker ask");
+    let bid = place_order(
+        &mut env,
+        &b.exchange,
+        &b.taker,
+        resting(Long, 2 * BASE, 101 * PRICE, false),
+    )
+    .await
+    .expect("taker bid");
+    let amm_before = perp(&mut env).await.amm;
+    let taker_balance = balance(&mut env, &b.taker).await;
+    fill_order(
+        &mut env,
+        &b.exchange,
+        &b.filler,
+        (&b.taker, bid),
+        &[(&b.maker, ask)],
+    )
+    .await
+    .expect("fill");
+    assert_eq!(base_of(&mut env, &b.taker).await, 2 * BASE as i64);
+    assert_eq!(base_of(&mut env, &b.maker).await, -2 * BASE as i64);
+    let amm_after = perp(&mut env).await.amm;
+    assert_eq!(
+        amm_after.base_asset_amount_with_amm,
+        amm_before.base_asset_amount_with_amm
+    );
+    assert_eq!(
+        amm_after.base_asset_reserve, amm_before.base_asset_reserve,
+        "the AMM took no part"
+    );
+    // $201 of notional at the maker's price; the taker pays the 0.1% fee ($0.201).
+    let user: User = env.load(b.taker.user).await;
+    let position = user.perp_positions.iter().find(|p| p.is_active()).unwrap();
+    assert_eq!(position.quote_entry_amount, -201_000_000);
+    assert_eq!(taker_balance - balance(&mut env, &b.taker).await, 201_000);
+    assert!(
+        balance(&mut env, &b.filler).await > 0,
+        "the filler is rewarded"
+    );
+    // Both orders filled in full: their slots are free again.
+    let maker: User = env.load(b.maker.user).await;
+    assert!(maker.orders.iter().all(|o| !o.is_open()));
+    assert!(user.orders.iter().all(|o| !o.is_open()));
+}
+
+#[tokio::test]
+async fn the_amm_backstops_once_makers_run_out_up_to_the_takers_limit() {
+    let mut env = TestEnv::start().await;
+    let exchange = setup_trading(&mut env).await;
+    let maker = new_trader(&mut env, &exchange, 10_000_000_000, 0).await;
+    let taker = new_trader(&mut env, &exchange, 10_000_000_000, 0).await;
+    let filler = new_trader(&mut env, &exchange, 0, 0).await;
+    // The AMM asks about $100.1; the maker asks $100.05 for 1.0 base.
+    let ask = place_order(
+        &mut env,
+        &exchange,
+        &maker,
+        resting(Short, BASE, 100_050_000, true),
+    )
+    .await
+    .expect("maker ask");
+    let bid = place_order(
+        &mut env,
+        &exchange,
+        &taker,
+        resting(Long, 5 * BASE, 101 * PRICE, false),
+    )
+    .await
+    .expect("taker bid");
+    fill_order(
+        &mut env,
+        &exchange,
+        &filler,
+        (&taker, bid),
+        &[(&maker, ask)],
+    )
+    .await
+    .expect("fill");
+    assert_eq!(base_of(&mut env, &maker).await, -(BASE as i64));
+    assert_eq!(base_of(&mut env, &taker).await, 5 * BASE as i64);
+    assert_eq!(
+        perp(&mut env).await.amm.base_asset_amount_with_amm,
+        4 * BASE as i64,
+        "the AMM filled the rest"
+    );
+
+    // A limit the AMM cannot reach fills nothing more and is refused.
+    let far = place_order(
+        &mut env,
+        &exchange,
+        &taker,
+        resting(Long, BASE, 90 * PRICE, false),
+    )
+    .await
+    .expect("low bid");
+    let failure = fill_order(&mut env, &exchange, &filler, (&taker, far), &[])
+        .await
+        .expect_err("nothing within the limit");
+    assert_bal_error(&failure, BalError::NothingToFill);
+}
+
+#[tokio::test]
+async fn the_amm_takes_part_of_a_maker_fill_to_cut_its_own_inventory_and_lps_are_untouched() {
+    let mut env = TestEnv::start().await;
+    let jit = JitParams {
+        amm_intensity: 500_000,
+        ..Default::default()
+    };
+    let b = book(&mut env, jit).await;
+    let lp = new_trader(&mut env, &b.exchange, 10_000_000_000, 0).await;
+    add_liquidity(&mut env, &b.exchange, &lp, 500 * BASE)
+        .await
+        .expect("add");
+    // Traders sell 5 base to the AMM: the protocol's own inventory is now long.
+    let seller = new_trader(&mut env, &b.exchange, 10_000_000_000, 0).await;
+    trade(&mut env, &b.exchange, &seller, order(Short, 5 * BASE))
+        .await
+        .expect("short");
+    let before = perp(&mut env).await;
+
+    let ask = place_order(
+        &mut env,
+        &b.exchange,
+        &b.maker,
+        resting(Short, 4 * BASE, 100_500_000, true),
+    )
+    .await
+    .expect("maker ask");
+    let bid = place_order(
+        &mut env,
+        &b.exchange,
+        &b.taker,
+        resting(Long, 4 * BASE, 100_500_000, false),
+    )
+    .await
+    .expect("taker bid");
+    fill_order(
+        &mut env,
+        &b.exchange,
+        &b.filler,
+        (&b.taker, bid),
+        &[(&b.maker, ask)],
+    )
+    .await
+    .expect("fill");
+    let after = perp(&mut env).await;
+    assert_eq!(base_of(&mut env, &b.taker).await, 4 * BASE as i64);
+    assert_eq!(
+        base_of(&mut env, &b.maker).await,
+        -2 * BASE as i64,
+        "half went to the AMM"
+    );
+    assert_eq!(
+        after.amm.base_asset_amount_with_amm - before.amm.base_asset_amount_with_amm,
+        2 * BASE as i64,
+        "the AMM sold 2.0 base from its inventory"
+    );
+    // Protocol-owned: the LPs' accumulators and aggregates did not move.
+    assert_eq!(after.lp, before.lp);
+    // The maker's order keeps what it did not fill.
+    let maker: User = env.load(b.maker.user).await;
+    let open = maker.orders.iter().find(|o| o.is_open()).unwrap();
+    assert_eq!(open.remaining(), 2 * BASE);
+}
+
+#[tokio::test]
+async fn the_amm_never_jits_through_the_oracle() {
+    let mut env = TestEnv::start().await;
+    let jit = JitParams {
+        amm_intensity: 500_000,
+        ..Default::default()
+    };
+    let b = book(&mut env, jit).await;
+    let seller = new_trader(&mut env, &b.exchange, 10_000_000_000, 0).await;
+    trade(&mut env, &b.exchange, &seller, order(Short, 5 * BASE))
+        .await
+        .expect("short");
+    let before = perp(&mut env).await.amm.base_asset_amount_with_amm;
+    // The maker asks below the $100 oracle: the AMM would sell through it, so it stays out.
+    let ask = place_order(
+        &mut env,
+        &b.exchange,
+        &b.maker,
+        resting(Short, 4 * BASE, 99_800_000, true),
+    )
+    .await
+    .expect("maker ask");
+    let bid = place_order(
+        &mut env,
+        &b.exchange,
+        &b.taker,
+        resting(Long, 4 * BASE, 99_800_000, false),
+    )
+    .await
+    .expect("taker bid");
+    fill_order(
+        &mut env,
+        &b.exchange,
+        &b.filler,
+        (&b.taker, bid),
+        &[(&b.maker, ask)],
+    )
+    .await
+    .expect("fill");
+    assert_eq!(base_of(&mut env, &b.maker).await, -4 * BASE as i64);
+    assert_eq!(perp(&mut env).await.amm.base_asset_amount_with_amm, before);
+}
+
+/// A market with LP JIT on toward a flat inventory, an LP, and the LPs made long by a seller.
+async fn lp_jit_book(env: &mut TestEnv) -> (Book, Trader) {
+    let jit = JitParams {
+        amm_intensity: 0,
+        lp_intensity: 500_000,
+        lp_target_base_per_share: 0,
+    };
+    let b = book(env, jit).await;
+    let lp = new_trader(env, &b.exchange, 10_000_000_000, 0).await;
+    add_liquidity(env, &b.exchange, &lp, 1_000 * BASE)
+        .await
+        .expect("add");
+    let seller = new_trader(env, &b.exchange, 10_000_000_000, 0).await;
+    trade(env, &b.exchange, &seller, order(Short, 5 * BASE))
+        .await
+        .expect("short");
+    (b, lp)
+}
+
+#[tokio::test]
+async fn lps_take_part_of_a_maker_fill_toward_their_target() {
+    let mut env = TestEnv::start().await;
+    let (b, _lp) = lp_jit_book(&mut env).await;
+    let before = perp(&mut env).await;
+    assert!(before.lp.base_per_share.get() > 0, "LPs are long");
+    let ask = place_order(
+        &mut env,
+        &b.exchange,
+        &b.maker,
+        resting(Short, 4 * BASE, 100_500_000, true),
+    )
+    .await
+    .expect("maker ask");
+    let bid = place_order(
+        &mut env,
+        &b.exchange,
+        &b.taker,
+        resting(Long, 4 * BASE, 100_500_000, false),
+    )
+    .await
+    .expect("taker bid");
+    fill_order(
+        &mut env,
+        &b.exchange,
+        &b.filler,
+        (&b.taker, bid),
+        &[(&b.maker, ask)],
+    )
+    .await
+    .expect("fill");
+    let after = perp(&mut env).await;
+    assert_eq!(base_of(&mut env, &b.maker).await, -2 * BASE as i64);
+    // All 2.0 base went to the LPs (not pro rata): their aggregate fell by exactly that.
+    let agg = bal::math::constants::LP_AGG_PRECISION as i128;
+    assert_eq!(
+        before.lp.unsettled_base.get() - after.lp.unsettled_base.get(),
+        2 * BASE as i128 * agg
+    );
+    assert!(after.lp.base_per_share.get() < before.lp.base_per_share.get());
+    assert!(
+        after.lp.quote_per_share.get() > before.lp.quote_per_share.get(),
+        "paid at the maker's price, with the fee slice"
+    );
+}
+
+#[tokio::test]
+async fn lps_stay_out_of_a_maker_fill_that_moves_them_away_from_their_target() {
+    let mut env = TestEnv::start().await;
+    let (b, _lp) = lp_jit_book(&mut env).await;
+    let before = perp(&mut env).await;
+    // A selling taker would make the already-long LPs buy: away from the target.
+    let bid = place_order(
+        &mut env,
+        &b.exchange,
+        &b.maker,
+        resting(Long, 4 * BASE, 99_500_000, true),
+    )
+    .await
+    .expect("maker bid");
+    let ask = place_order(
+        &mut env,
+        &b.exchange,
+        &b.taker,
+        resting(Short, 4 * BASE, 99_500_000, false),
+    )
+    .await
+    .expect("taker ask");
+    fill_order(
+        &mut env,
+        &b.exchange,
+        &b.filler,
+        (&b.taker, ask),
+        &[(&b.maker, bid)],
+    )
+    .await
+    .expect("fill");
+    assert_eq!(base_of(&mut env, &b.maker).await, 4 * BASE as i64);
+    assert_eq!(perp(&mut env).await.lp, before.lp);
+}
+
+#[tokio::test]
+async fn self_trades_expired_and_cancelled_orders_are_refused() {
+    let mut env = TestEnv::start().await;
+    let b = book(&mut env, JitParams::default()).await;
+    let bid = place_order(
+        &mut env,
+        &b.exchange,
+        &b.taker,
+        resting(Long, BASE, 101 * PRICE, false),
+    )
+    .await
+    .expect("taker bid");
+    let own_ask = place_order(
+        &mut env,
+        &b.exchange,
+        &b.taker,
+        resting(Short, BASE, 100_500_000, true),
+    )
+    .await
+    .expect("own ask");
+    let failure = fill_order(
+        &mut env,
+        &b.exchange,
+        &b.filler,
+        (&b.taker, bid),
+        &[(&b.taker, own_ask)],
+    )
+    .await
+    .expect_err("self trade");
+    assert_bal_error(&failure, BalError::SelfTrade);
+
+    let now = env.clock().await.unix_timestamp;
+    let mut expiring = resting(Short, BASE, 100_500_000, true);
+    expiring.expiry_ts = now + 60;
+    let ask = place_order(&mut env, &b.exchange, &b.maker, expiring)
+        .await
+        .expect("ask");
+    env.advance(61, 2).await;
+    bal_tests::fixtures::set_oracle_price(&mut env, &b.exchange, 100_000_000).await;
+    let failure = fill_order(
+        &mut env,
+        &b.exchange,
+        &b.filler,
+        (&b.taker, bid),
+        &[(&b.maker, ask)],
+    )
+    .await
+    .expect_err("expired");
+    assert_bal_error(&failure, BalError::OrderExpired);
+
+    let ask = place_order(
+        &mut env,
+        &b.exchange,
+        &b.maker,
+        resting(Short, BASE, 100_500_000, true),
+    )
+    .await
+    .expect("ask");
+    env.send(
+        "cancel_order",
+        &[instructions::cancel_order(
+            b.maker.wallet.pubkey(),
+            b.maker.user,
+            ask,
+        )],
+        &[&b.maker.wallet],
+    )
+    .await
+    .expect("cancel");
+    let failure = fill_order(
+        &mut env,
+        &b.exchange,
+        &b.filler,
+        (&b.taker, bid),
+        &[(&b.maker, ask)],
+    )
+    .await
+    .expect_err("cancelled");
+    assert_bal_error(&failure, BalError::OrderNotFound);
+    assert_eq!(base_of(&mut env, &b.taker).await, 0);
+}
+
+#[tokio::test]
+async fn orders_are_validated_counted_in_margin_and_cancelled() {
+    let mut env = TestEnv::start().await;
+    let b = book(&mut env, JitParams::default()).await;
+    let small = new_trader(&mut env, &b.exchange, 100_000_000, 0).await;
+    // $100 at 10x carries $1,000: 20 base at $100 is too much once resting.
+    let failure = place_order(
+        &mut env,
+        &b.exchange,
+        &small,
+        resting(Long, 20 * BASE, 90 * PRICE, true),
+    )
+    .await
+    .expect_err("margin");
+    assert_bal_error(&failure, BalError::InsufficientCollateral);
+    // A maker bid above the AMM's ask would take: refused as post-only.
+    let failure = place_order(
+        &mut env,
+        &b.exchange,
+        &b.maker,
+        resting(Long, BASE, 110 * PRICE, true),
+    )
+    .await
+    .expect_err("crosses");
+    assert_bal_error(&failure, BalError::PostOnlyWouldCross);
+    let failure = place_order(
+        &mut env,
+        &b.exchange,
+        &b.maker,
+        resting(Long, BASE + 1, 90 * PRICE, true),
+    )
+    .await
+    .expect_err("step");
+    assert_bal_error(&failure, BalError::OrderSizeInvalid);
+    let failure = place_order(
+        &mut env,
+        &b.exchange,
+        &b.maker,
+        resting(Long, BASE, 0, true),
+    )
+    .await
+    .expect_err("price");
+    assert_bal_error(&failure, BalError::InvalidOrderPrice);
+
+    for _ in 0..8 {
+        place_order(
+            &mut env,
+            &b.exchange,
+            &b.maker,
+            resting(Long, BASE, 90 * PRICE, true),
+        )
+        .await
+        .expect("bid");
+    }
+    let failure = place_order(
+        &mut env,
+        &b.exchange,
+        &b.maker,
+        resting(Long, BASE, 90 * PRICE, true),
+    )
+    .await
+    .expect_err("slots");
+    assert_bal_error(&failure, BalError::MaxOpenOrdersReached);
+    let user: User = env.load(b.maker.user).await;
+    let position = user.perp_positions.iter().find(|p| p.is_active()).unwrap();
+    assert_eq!((position.open_orders, position.open_bids), (8, 8 * BASE));
+
+    // Only the authority (or delegate) cancels.
+    let failure = env
+        .send(
+            "cancel_orders",
+            &[instructions::cancel_orders(
+                b.taker.wallet.pubkey(),
+                b.maker.user,
+                None,
+            )],
+            &[&b.taker.wallet],
+        )
+        .await
+        .expect_err("not the maker's");
+    assert_bal_error(&failure, BalError::NotUserAuthority);
+    env.send(
+        "cancel_orders",
+        &[instructions::cancel_orders(
+            b.maker.wallet.pubkey(),
+            b.maker.user,
+            Some(0),
+        )],
+        &[&b.maker.wallet],
+    )
+    .await
+    .expect("cancel all");
+    let user: User = env.load(b.maker.user).await;
+    assert!(user.orders.iter().all(|o| !o.is_open()));
+    assert!(
+        user.perp_positions.iter().all(|p| !p.is_active()),
+        "the position slot is free"
+    );
+    let failure = env
+        .send(
+            "cancel_orders",
+            &[instructions::cancel_orders(
+                b.maker.wallet.pubkey(),
+                b.maker.user,
+                None,
+            )],
+            &[&b.maker.wallet],
+        )
+        .await
+        .expect_err("nothing to cancel");
+    assert_bal_error(&failure, BalError::OrderNotFound);
+}
