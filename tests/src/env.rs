@@ -52,6 +52,22 @@ pub struct TxSuccess {
     pub logs: Vec<String>,
     /// What the program set with `set_return_data`, if anything.
     pub return_data: Vec<u8>,
+    /// Data of every inner instruction, in order (the program's `emit_cpi!` records among
+    /// them); only from `send_capturing_events`.
+    pub inner_data: Vec<Vec<u8>>,
+}
+
+impl TxSuccess {
+    /// The records of type `T` the transaction emitted through `emit_cpi!`, in order.
+    pub fn events<T: anchor_lang::AnchorDeserialize + anchor_lang::Discriminator>(&self) -> Vec<T> {
+        let tag = anchor_lang::event::EVENT_IX_TAG_LE;
+        self.inner_data
+            .iter()
+            .filter_map(|data| data.strip_prefix(tag))
+            .filter_map(|data| data.strip_prefix(T::DISCRIMINATOR))
+            .map(|mut body| T::deserialize(&mut body).expect("a well-formed record"))
+            .collect()
+    }
 }
 
 pub struct TestEnv {
@@ -110,13 +126,24 @@ impl TestEnv {
         instructions: &[Instruction],
         signers: &[&Keypair],
     ) -> Result<TxSuccess, TxFailure> {
-        self.submit(Some(label), instructions, signers).await
+        self.submit(Some(label), instructions, signers, false).await
+    }
+
+    /// `send`, with the transaction simulated first to capture its inner instructions (so its
+    /// `emit_cpi!` records can be read with `TxSuccess::events`).
+    pub async fn send_capturing_events(
+        &mut self,
+        label: &'static str,
+        instructions: &[Instruction],
+        signers: &[&Keypair],
+    ) -> Result<TxSuccess, TxFailure> {
+        self.submit(Some(label), instructions, signers, true).await
     }
 
     /// Sends a transaction that only prepares a scenario (other programs, funding): its compute
     /// units are not the program's and are not recorded.
     pub async fn send_setup(&mut self, instructions: &[Instruction], signers: &[&Keypair]) {
-        self.submit(None, instructions, signers)
+        self.submit(None, instructions, signers, false)
             .await
             .unwrap_or_else(|failure| panic!("setup transaction failed: {failure:?}"));
     }
@@ -126,6 +153,7 @@ impl TestEnv {
         label: Option<&'static str>,
         instructions: &[Instruction],
         signers: &[&Keypair],
+        capture: bool,
     ) -> Result<TxSuccess, TxFailure> {
         let payer = signers
             .first()
@@ -151,6 +179,24 @@ impl TestEnv {
         }
         self.ctx.last_blockhash = blockhash;
         self.sent.insert(tx.signatures[0]);
+        let inner_data = if capture {
+            let simulated = self
+                .ctx
+                .banks_client
+                .simulate_transaction(tx.clone())
+                .await
+                .expect("banks client transport");
+            simulated
+                .simulation_details
+                .and_then(|details| details.inner_instructions)
+                .unwrap_or_default()
+                .into_iter()
+                .flatten()
+                .map(|inner| inner.instruction.data)
+                .collect()
+        } else {
+            Vec::new()
+        };
 
         let outcome = self
             .ctx
@@ -177,6 +223,7 @@ impl TestEnv {
                     compute_units: cu,
                     logs: metadata.log_messages,
                     return_data: metadata.return_data.map(|r| r.data).unwrap_or_default(),
+                    inner_data,
                 })
             }
             Err(error) => Err(TxFailure {

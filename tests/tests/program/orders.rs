@@ -1,7 +1,9 @@
 //! Resting orders and `fill_order`: makers, the AMM as backstop, the AMM's and the LPs' JIT
 //! splits, and every refusal.
+use anchor_lang::prelude::Pubkey;
 use bal::controller::amm_fill::PositionDirection::{Long, Short};
 use bal::error::BalError;
+use bal::events::{liquidity, OrderFillRecord};
 use bal::instructions::UpdatePerpMarketParams;
 use bal::math::constants::BASE_PRECISION;
 use bal::state::{JitParams, PerpMarket, SpotMarket, SpreadParams, User};
