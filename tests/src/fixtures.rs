@@ -511,7 +511,7 @@ pub async fn fill_order(
         .collect();
     // A fill costs about 30,000 CU per maker: more than the default 200,000 with several.
     let budget = ComputeBudgetInstruction::set_compute_unit_limit(1_400_000);
-    env.send(
+    env.send_capturing_events(
         "fill_order",
         &[
             budget,

@@ -161,7 +161,7 @@ async fn the_amm_backstops_once_makers_run_out_up_to_the_takers_limit() {
     )
     .await
     .expect("taker bid");
-    fill_order(
+    let fill = fill_order(
         &mut env,
         &exchange,
         &filler,
@@ -170,6 +170,16 @@ async fn the_amm_backstops_once_makers_run_out_up_to_the_takers_limit() {
     )
     .await
     .expect("fill");
+    // One record per piece, with its split: the maker's part, then the AMM's curve.
+    let records: Vec<(u8, u64)> = fill
+        .events::<OrderFillRecord>()
+        .iter()
+        .map(|r| (r.liquidity, r.base))
+        .collect();
+    assert_eq!(
+        records,
+        vec![(liquidity::MAKER, BASE), (liquidity::AMM, 4 * BASE)]
+    );
     assert_eq!(base_of(&mut env, &maker).await, -(BASE as i64));
     assert_eq!(base_of(&mut env, &taker).await, 5 * BASE as i64);
     assert_eq!(
@@ -228,7 +238,7 @@ async fn the_amm_takes_part_of_a_maker_fill_to_cut_its_own_inventory_and_lps_are
     )
     .await
     .expect("taker bid");
-    fill_order(
+    let fill = fill_order(
         &mut env,
         &b.exchange,
         &b.filler,
@@ -237,6 +247,19 @@ async fn the_amm_takes_part_of_a_maker_fill_to_cut_its_own_inventory_and_lps_are
     )
     .await
     .expect("fill");
+    // The AMM's JIT part (protocol-owned), then the maker's, both against this maker.
+    let records: Vec<(u8, u64, Pubkey)> = fill
+        .events::<OrderFillRecord>()
+        .iter()
+        .map(|r| (r.liquidity, r.base, r.maker))
+        .collect();
+    assert_eq!(
+        records,
+        vec![
+            (liquidity::AMM_JIT, 2 * BASE, b.maker.user),
+            (liquidity::MAKER, 2 * BASE, b.maker.user)
+        ]
+    );
     let after = perp(&mut env).await;
     assert_eq!(base_of(&mut env, &b.taker).await, 4 * BASE as i64);
     assert_eq!(
@@ -341,7 +364,7 @@ async fn lps_take_part_of_a_maker_fill_toward_their_target() {
     )
     .await
     .expect("taker bid");
-    fill_order(
+    let fill = fill_order(
         &mut env,
         &b.exchange,
         &b.filler,
@@ -350,6 +373,12 @@ async fn lps_take_part_of_a_maker_fill_toward_their_target() {
     )
     .await
     .expect("fill");
+    let splits: Vec<u8> = fill
+        .events::<OrderFillRecord>()
+        .iter()
+        .map(|r| r.liquidity)
+        .collect();
+    assert_eq!(splits, vec![liquidity::LP_JIT, liquidity::MAKER]);
     let after = perp(&mut env).await;
     assert_eq!(base_of(&mut env, &b.maker).await, -2 * BASE as i64);
     // All 2.0 base went to the LPs (not pro rata): their aggregate fell by exactly that.
@@ -593,4 +622,45 @@ async fn orders_are_validated_counted_in_margin_and_cancelled() {
         .await
         .expect_err("nothing to cancel");
     assert_bal_error(&failure, BalError::OrderNotFound);
+}
+
+#[tokio::test]
+async fn liquidation_cancels_resting_orders_first() {
+    let mut env = TestEnv::start().await;
+    let exchange = setup_trading(&mut env).await;
+    let trader = new_trader(&mut env, &exchange, 120_000_000, 0).await;
+    let liquidator = new_trader(&mut env, &exchange, 0, 0).await;
+    trade(&mut env, &exchange, &trader, order(Long, 9 * BASE))
+        .await
+        .expect("a long");
+    place_order(
+        &mut env,
+        &exchange,
+        &trader,
+        resting(Long, BASE, 90 * PRICE, true),
+    )
+    .await
+    .expect("a resting bid");
+    // At $91 the account is below maintenance with or without its bid.
+    bal_tests::fixtures::set_oracle_price(&mut env, &exchange, 91_000_000).await;
+    env.send(
+        "liquidate_perp",
+        &[instructions::liquidate_perp(
+            liquidator.wallet.pubkey(),
+            liquidator.user,
+            trader.user,
+            &bal_tests::fixtures::market(&exchange),
+            &[],
+            u64::MAX,
+        )],
+        &[&liquidator.wallet],
+    )
+    .await
+    .expect("liquidate");
+    let user: User = env.load(trader.user).await;
+    assert!(user.orders.iter().all(|o| !o.is_open()), "orders cancelled");
+    assert!(
+        base_of(&mut env, &trader).await < 9 * BASE as i64,
+        "then the position closed"
+    );
 }

@@ -153,6 +153,18 @@ pub fn remove_order(user: &mut User, slot: usize) -> Result<()> {
     Ok(())
 }
 
+/// Cancels every open order of `user` (as a liquidation does first); returns how many.
+pub fn cancel_all_orders(user: &mut User) -> Result<usize> {
+    let mut cancelled = 0;
+    for slot in 0..user.orders.len() {
+        if user.orders[slot].is_open() {
+            remove_order(user, slot)?;
+            cancelled += 1;
+        }
+    }
+    Ok(cancelled)
+}
+
 /// Records `base` filled on the order in `slot`; the order closes once filled in full.
 pub fn record_order_fill(user: &mut User, slot: usize, base: u64) -> Result<()> {
     let order = user.orders[slot];

@@ -5,6 +5,7 @@ use crate::controller::liquidation::{
 use crate::controller::lp::remove_shares;
 use crate::controller::margin::{load_market_views, margin_summary, MarginType, MarketView};
 use crate::controller::oracle::oracle_price_for;
+use crate::controller::orders::cancel_all_orders;
 use crate::controller::pnl::{commit_settle_pnl, plan_settle_pnl};
 use crate::controller::position::find_position;
 use crate::controller::spot_balance::accrue_interest;
@@ -91,7 +92,15 @@ pub fn handler(ctx: Context<LiquidatePerp>, max_base: u64) -> Result<()> {
         summary.collateral,
         summary.requirement
     );
-    // LP shares go first: burned (cooldown or not), their entitlement settled.
+    // Resting orders go first: a liquidated account may not add risk. If their share of the
+    // requirement was what put it below maintenance, that is the whole liquidation.
+    if cancel_all_orders(&mut user)? > 0
+        && margin_summary(&user, &spot, &views, MarginType::Maintenance)?.meets_requirement()
+    {
+        user.invariant()?;
+        return Ok(());
+    }
+    // LP shares go next: burned (cooldown or not), their entitlement settled.
     let burned = burn_all_shares(&mut user, &mut market)?;
     if burned > 0
         && find_position(&user, market.market_index)
