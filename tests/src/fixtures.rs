@@ -528,3 +528,56 @@ pub async fn fill_order(
     )
     .await
 }
+
+/// `liquidator` liquidates `user`'s position in market 0 (no other positions), any size.
+pub async fn liquidate(
+    env: &mut TestEnv,
+    exchange: &Exchange,
+    liquidator: &Trader,
+    user: Pubkey,
+) -> Result<TxSuccess, TxFailure> {
+    env.send(
+        "liquidate_perp",
+        &[instructions::liquidate_perp(
+            liquidator.wallet.pubkey(),
+            liquidator.user,
+            user,
+            &market(exchange),
+            &[],
+            u64::MAX,
+        )],
+        &[&liquidator.wallet],
+    )
+    .await
+}
+
+/// A funding period passes: an hour later the oracle republishes the start price and `keeper`
+/// updates market 0's funding.
+pub async fn next_funding_period(env: &mut TestEnv, exchange: &Exchange, keeper: &Keypair) {
+    env.advance(3_600, 10).await;
+    set_oracle_price(env, exchange, START_PRICE).await;
+    env.send(
+        "update_funding_rate",
+        &[instructions::update_funding_rate(&market(exchange))],
+        &[keeper],
+    )
+    .await
+    .expect("update_funding_rate");
+}
+
+/// Market 0 trading, a trader with $100 holding a 9.0 base long (about 9x) and a liquidator
+/// with an empty subaccount: the usual liquidation scenario.
+pub async fn leveraged_long(env: &mut TestEnv) -> (Exchange, Trader, Trader) {
+    let exchange = setup_trading(env).await;
+    let trader = new_trader(env, &exchange, 100_000_000, 0).await;
+    let liquidator = new_trader(env, &exchange, 0, 0).await;
+    trade(
+        env,
+        &exchange,
+        &trader,
+        order(PositionDirection::Long, 9 * BASE_PRECISION as u64),
+    )
+    .await
+    .expect("a 9x long");
+    (exchange, trader, liquidator)
+}

@@ -1,7 +1,10 @@
-//! Rust client for the BAL program: PDAs and one instruction builder per instruction.
+//! Rust client for the BAL program: PDAs, one instruction builder per instruction, LP sizing,
+//! LP performance and the read side (decoding, simulated settle, margin, de-risk and
+//! liquidation prices).
 pub mod instructions;
 pub mod lp;
 pub mod pda;
 pub mod performance;
+pub mod read;
 
 pub use bal::ID as PROGRAM_ID;

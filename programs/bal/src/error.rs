@@ -141,4 +141,6 @@ pub enum BalError {
     TooManyMakers,
     #[msg("Nothing could be filled within the order's limit")]
     NothingToFill,
+    #[msg("Maker price is further from the oracle than the market's initial margin ratio")]
+    MakerPriceOutsideBand,
 }

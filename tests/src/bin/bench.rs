@@ -1,8 +1,9 @@
 //! Compute units of every instruction on the sBPF ELF, printed as a table with each ceiling.
+use bal::controller::amm_fill::amm_best_price;
 use bal::controller::amm_fill::PositionDirection::{Long, Short};
 use bal::instructions::{UpdatePerpMarketParams, UpdateStateParams};
 use bal::math::constants::BASE_PRECISION;
-use bal::state::{MarketStatus, SpotMarket, User};
+use bal::state::{MarketStatus, PerpMarket, SpotMarket, User};
 use bal_client::instructions::{self, UserSetting};
 use bal_client::pda;
 use bal_tests::ceilings::{ceiling, CU_CEILINGS};
@@ -284,19 +285,18 @@ async fn order_round_trip(env: &mut TestEnv, exchange: &Exchange) {
     let maker = new_trader(env, exchange, 10_000_000_000, 0).await;
     let taker = new_trader(env, exchange, 10_000_000_000, 0).await;
     let filler = new_trader(env, exchange, 0, 0).await;
-    let ask = place_order(
-        env,
-        exchange,
-        &maker,
-        resting(Short, BASE, 120_000_000, true),
-    )
-    .await
-    .expect("place_order");
+    // The maker asks a cent inside the AMM's best ask: the maker fills, the AMM does not.
+    let perp: PerpMarket = env.load(pda::perp_market(0)).await;
+    let oracle = perp.amm.last_oracle_price;
+    let ask_price = amm_best_price(&perp, Long, oracle).expect("AMM ask") - 10_000;
+    let ask = place_order(env, exchange, &maker, resting(Short, BASE, ask_price, true))
+        .await
+        .expect("place_order");
     let bid = place_order(
         env,
         exchange,
         &taker,
-        resting(Long, 2 * BASE, 121_000_000, false),
+        resting(Long, 2 * BASE, ask_price, false),
     )
     .await
     .expect("place_order");

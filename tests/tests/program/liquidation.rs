@@ -1,19 +1,14 @@
 use bal::controller::amm_fill::PositionDirection::Long;
 use bal::error::BalError;
 use bal::instructions::UpdatePerpMarketParams;
-use bal::math::constants::BASE_PRECISION;
 use bal::state::{OracleGuards, PerpMarket, SpotMarket, User};
-use bal_client::instructions;
 use bal_client::pda;
 use bal_tests::errors::assert_bal_error;
 use bal_tests::fixtures::{
-    default_oracle_guards, market, new_trader, order, repeg, set_oracle_price, setup_trading,
-    trade, update_market, Exchange, Trader,
+    default_oracle_guards, leveraged_long, liquidate, new_trader, order, repeg, set_oracle_price,
+    setup_trading, trade, update_market,
 };
-use bal_tests::{TestEnv, TxFailure};
-use solana_signer::Signer;
-
-const BASE: u64 = BASE_PRECISION as u64;
+use bal_tests::TestEnv;
 
 async fn balance(env: &mut TestEnv, user: anchor_lang::prelude::Pubkey) -> i128 {
     let user: User = env.load(user).await;
@@ -21,45 +16,18 @@ async fn balance(env: &mut TestEnv, user: anchor_lang::prelude::Pubkey) -> i128 
     bal::controller::spot_balance::signed_token_amount(&user.quote_balance, &spot).unwrap()
 }
 
-async fn liquidate(
-    env: &mut TestEnv,
-    exchange: &Exchange,
-    liquidator: &Trader,
-    user: &Trader,
-) -> Result<(), TxFailure> {
-    env.send(
-        "liquidate_perp",
-        &[instructions::liquidate_perp(
-            liquidator.wallet.pubkey(),
-            liquidator.user,
-            user.user,
-            &market(exchange),
-            &[],
-            u64::MAX,
-        )],
-        &[&liquidator.wallet],
-    )
-    .await
-    .map(|_| ())
-}
-
 #[tokio::test]
 async fn a_position_below_maintenance_is_closed_with_a_fee_split() {
     let mut env = TestEnv::start().await;
-    let exchange = setup_trading(&mut env).await;
-    let trader = new_trader(&mut env, &exchange, 100_000_000, 0).await;
-    let liquidator = new_trader(&mut env, &exchange, 0, 0).await;
-    trade(&mut env, &exchange, &trader, order(Long, 9 * BASE))
-        .await
-        .expect("9x long");
+    let (exchange, trader, liquidator) = leveraged_long(&mut env).await;
 
     // Down 5%: still above maintenance.
     set_oracle_price(&mut env, &exchange, 95_000_000).await;
-    let failure = liquidate(&mut env, &exchange, &liquidator, &trader)
+    let failure = liquidate(&mut env, &exchange, &liquidator, trader.user)
         .await
         .expect_err("healthy");
     assert_bal_error(&failure, BalError::NotLiquidatable);
-    let failure = liquidate(&mut env, &exchange, &trader, &trader)
+    let failure = liquidate(&mut env, &exchange, &trader, trader.user)
         .await
         .expect_err("self");
     assert!(
@@ -69,7 +37,7 @@ async fn a_position_below_maintenance_is_closed_with_a_fee_split() {
 
     set_oracle_price(&mut env, &exchange, 93_000_000).await;
     let fee_pool_before = env.load::<PerpMarket>(pda::perp_market(0)).await.fee_pool;
-    liquidate(&mut env, &exchange, &liquidator, &trader)
+    liquidate(&mut env, &exchange, &liquidator, trader.user)
         .await
         .expect("liquidate");
     let user: User = env.load(trader.user).await;
@@ -122,7 +90,7 @@ async fn a_bankrupt_balance_is_covered_by_insurance_then_socialized() {
     repeg(&mut env, &exchange).await.expect("repeg");
 
     let deposit_before = balance(&mut env, depositor.user).await;
-    liquidate(&mut env, &exchange, &liquidator, &trader)
+    liquidate(&mut env, &exchange, &liquidator, trader.user)
         .await
         .expect("liquidate");
     assert_eq!(

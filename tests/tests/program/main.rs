@@ -1,5 +1,6 @@
 //! Integration tests: every scenario runs on the runtime `BAL_RUNTIME` selects (the ELF by default).
 mod bal;
+mod client;
 mod collateral;
 mod initialize;
 mod liquidation;

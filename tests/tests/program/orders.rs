@@ -1,7 +1,8 @@
 //! Resting orders and `fill_order`: makers, the AMM as backstop, the AMM's and the LPs' JIT
 //! splits, and every refusal.
 use anchor_lang::prelude::Pubkey;
-use bal::controller::amm_fill::PositionDirection::{Long, Short};
+use bal::controller::amm_fill::PositionDirection::{self, Long, Short};
+use bal::controller::orders::RestingOrderParams;
 use bal::error::BalError;
 use bal::events::{liquidity, OrderFillRecord};
 use bal::instructions::UpdatePerpMarketParams;
@@ -9,12 +10,13 @@ use bal::math::constants::BASE_PRECISION;
 use bal::state::{JitParams, PerpMarket, SpotMarket, SpreadParams, User};
 use bal_client::instructions;
 use bal_client::pda;
+use bal_tests::env::TxSuccess;
 use bal_tests::errors::assert_bal_error;
 use bal_tests::fixtures::{
     add_liquidity, fill_order, new_trader, order, place_order, resting, setup_trading, trade,
     update_market, Exchange, Trader,
 };
-use bal_tests::TestEnv;
+use bal_tests::{TestEnv, TxFailure};
 use solana_signer::Signer;
 
 const BASE: u64 = BASE_PRECISION as u64;
@@ -67,6 +69,54 @@ struct Book {
     filler: Trader,
 }
 
+impl Book {
+    /// Rests `params` for `who` (the book's maker or taker); returns the order id.
+    async fn rest(&self, env: &mut TestEnv, who: &Trader, params: RestingOrderParams) -> u32 {
+        place_order(env, &self.exchange, who, params)
+            .await
+            .expect("the order rests")
+    }
+
+    /// A maker order and a taker order for `base` at the same `price`, the taker on `side`;
+    /// returns (taker order, maker order).
+    async fn cross(
+        &self,
+        env: &mut TestEnv,
+        side: PositionDirection,
+        base: u64,
+        price: u64,
+    ) -> (u32, u32) {
+        let maker = self
+            .rest(
+                env,
+                &self.maker,
+                resting(side.opposite(), base, price, true),
+            )
+            .await;
+        let taker = self
+            .rest(env, &self.taker, resting(side, base, price, false))
+            .await;
+        (taker, maker)
+    }
+
+    /// The filler fills the taker's order `taker_order` against the maker's `maker_order`.
+    async fn fill(
+        &self,
+        env: &mut TestEnv,
+        taker_order: u32,
+        maker_order: u32,
+    ) -> Result<TxSuccess, TxFailure> {
+        fill_order(
+            env,
+            &self.exchange,
+            &self.filler,
+            (&self.taker, taker_order),
+            &[(&self.maker, maker_order)],
+        )
+        .await
+    }
+}
+
 async fn book(env: &mut TestEnv, jit: JitParams) -> Book {
     let exchange = wide_market(env, jit).await;
     let maker = new_trader(env, &exchange, 10_000_000_000, 0).await;
@@ -84,33 +134,23 @@ async fn book(env: &mut TestEnv, jit: JitParams) -> Book {
 async fn a_taker_order_fills_against_a_maker_alone_at_the_makers_price() {
     let mut env = TestEnv::start().await;
     let b = book(&mut env, JitParams::default()).await;
-    let ask = place_order(
-        &mut env,
-        &b.exchange,
-        &b.maker,
-        resting(Short, 2 * BASE, 100_500_000, true),
-    )
-    .await
-    .expect("maker ask");
-    let bid = place_order(
-        &mut env,
-        &b.exchange,
-        &b.taker,
-        resting(Long, 2 * BASE, 101 * PRICE, false),
-    )
-    .await
-    .expect("taker bid");
+    let ask = b
+        .rest(
+            &mut env,
+            &b.maker,
+            resting(Short, 2 * BASE, 100_500_000, true),
+        )
+        .await;
+    let bid = b
+        .rest(
+            &mut env,
+            &b.taker,
+            resting(Long, 2 * BASE, 101 * PRICE, false),
+        )
+        .await;
     let amm_before = perp(&mut env).await.amm;
     let taker_balance = balance(&mut env, &b.taker).await;
-    fill_order(
-        &mut env,
-        &b.exchange,
-        &b.filler,
-        (&b.taker, bid),
-        &[(&b.maker, ask)],
-    )
-    .await
-    .expect("fill");
+    b.fill(&mut env, bid, ask).await.expect("fill");
     assert_eq!(base_of(&mut env, &b.taker).await, 2 * BASE as i64);
     assert_eq!(base_of(&mut env, &b.maker).await, -2 * BASE as i64);
     let amm_after = perp(&mut env).await.amm;
@@ -222,31 +262,8 @@ async fn the_amm_takes_part_of_a_maker_fill_to_cut_its_own_inventory_and_lps_are
         .expect("short");
     let before = perp(&mut env).await;
 
-    let ask = place_order(
-        &mut env,
-        &b.exchange,
-        &b.maker,
-        resting(Short, 4 * BASE, 100_500_000, true),
-    )
-    .await
-    .expect("maker ask");
-    let bid = place_order(
-        &mut env,
-        &b.exchange,
-        &b.taker,
-        resting(Long, 4 * BASE, 100_500_000, false),
-    )
-    .await
-    .expect("taker bid");
-    let fill = fill_order(
-        &mut env,
-        &b.exchange,
-        &b.filler,
-        (&b.taker, bid),
-        &[(&b.maker, ask)],
-    )
-    .await
-    .expect("fill");
+    let (bid, ask) = b.cross(&mut env, Long, 4 * BASE, 100_500_000).await;
+    let fill = b.fill(&mut env, bid, ask).await.expect("fill");
     // The AMM's JIT part (protocol-owned), then the maker's, both against this maker.
     let records: Vec<(u8, u64, Pubkey)> = fill
         .events::<OrderFillRecord>()
@@ -294,31 +311,8 @@ async fn the_amm_never_jits_through_the_oracle() {
         .expect("short");
     let before = perp(&mut env).await.amm.base_asset_amount_with_amm;
     // The maker asks below the $100 oracle: the AMM would sell through it, so it stays out.
-    let ask = place_order(
-        &mut env,
-        &b.exchange,
-        &b.maker,
-        resting(Short, 4 * BASE, 99_800_000, true),
-    )
-    .await
-    .expect("maker ask");
-    let bid = place_order(
-        &mut env,
-        &b.exchange,
-        &b.taker,
-        resting(Long, 4 * BASE, 99_800_000, false),
-    )
-    .await
-    .expect("taker bid");
-    fill_order(
-        &mut env,
-        &b.exchange,
-        &b.filler,
-        (&b.taker, bid),
-        &[(&b.maker, ask)],
-    )
-    .await
-    .expect("fill");
+    let (bid, ask) = b.cross(&mut env, Long, 4 * BASE, 99_800_000).await;
+    b.fill(&mut env, bid, ask).await.expect("fill");
     assert_eq!(base_of(&mut env, &b.maker).await, -4 * BASE as i64);
     assert_eq!(perp(&mut env).await.amm.base_asset_amount_with_amm, before);
 }
@@ -348,31 +342,8 @@ async fn lps_take_part_of_a_maker_fill_toward_their_target() {
     let (b, _lp) = lp_jit_book(&mut env).await;
     let before = perp(&mut env).await;
     assert!(before.lp.base_per_share.get() > 0, "LPs are long");
-    let ask = place_order(
-        &mut env,
-        &b.exchange,
-        &b.maker,
-        resting(Short, 4 * BASE, 100_500_000, true),
-    )
-    .await
-    .expect("maker ask");
-    let bid = place_order(
-        &mut env,
-        &b.exchange,
-        &b.taker,
-        resting(Long, 4 * BASE, 100_500_000, false),
-    )
-    .await
-    .expect("taker bid");
-    let fill = fill_order(
-        &mut env,
-        &b.exchange,
-        &b.filler,
-        (&b.taker, bid),
-        &[(&b.maker, ask)],
-    )
-    .await
-    .expect("fill");
+    let (bid, ask) = b.cross(&mut env, Long, 4 * BASE, 100_500_000).await;
+    let fill = b.fill(&mut env, bid, ask).await.expect("fill");
     let splits: Vec<u8> = fill
         .events::<OrderFillRecord>()
         .iter()
@@ -400,31 +371,8 @@ async fn lps_stay_out_of_a_maker_fill_that_moves_them_away_from_their_target() {
     let (b, _lp) = lp_jit_book(&mut env).await;
     let before = perp(&mut env).await;
     // A selling taker would make the already-long LPs buy: away from the target.
-    let bid = place_order(
-        &mut env,
-        &b.exchange,
-        &b.maker,
-        resting(Long, 4 * BASE, 99_500_000, true),
-    )
-    .await
-    .expect("maker bid");
-    let ask = place_order(
-        &mut env,
-        &b.exchange,
-        &b.taker,
-        resting(Short, 4 * BASE, 99_500_000, false),
-    )
-    .await
-    .expect("taker ask");
-    fill_order(
-        &mut env,
-        &b.exchange,
-        &b.filler,
-        (&b.taker, ask),
-        &[(&b.maker, bid)],
-    )
-    .await
-    .expect("fill");
+    let (ask, bid) = b.cross(&mut env, Short, 4 * BASE, 99_500_000).await;
+    b.fill(&mut env, ask, bid).await.expect("fill");
     assert_eq!(base_of(&mut env, &b.maker).await, 4 * BASE as i64);
     assert_eq!(perp(&mut env).await.lp, before.lp);
 }
@@ -433,22 +381,12 @@ async fn lps_stay_out_of_a_maker_fill_that_moves_them_away_from_their_target() {
 async fn self_trades_expired_and_cancelled_orders_are_refused() {
     let mut env = TestEnv::start().await;
     let b = book(&mut env, JitParams::default()).await;
-    let bid = place_order(
-        &mut env,
-        &b.exchange,
-        &b.taker,
-        resting(Long, BASE, 101 * PRICE, false),
-    )
-    .await
-    .expect("taker bid");
-    let own_ask = place_order(
-        &mut env,
-        &b.exchange,
-        &b.taker,
-        resting(Short, BASE, 100_500_000, true),
-    )
-    .await
-    .expect("own ask");
+    let bid = b
+        .rest(&mut env, &b.taker, resting(Long, BASE, 101 * PRICE, false))
+        .await;
+    let own_ask = b
+        .rest(&mut env, &b.taker, resting(Short, BASE, 100_500_000, true))
+        .await;
     let failure = fill_order(
         &mut env,
         &b.exchange,
@@ -463,30 +401,15 @@ async fn self_trades_expired_and_cancelled_orders_are_refused() {
     let now = env.clock().await.unix_timestamp;
     let mut expiring = resting(Short, BASE, 100_500_000, true);
     expiring.expiry_ts = now + 60;
-    let ask = place_order(&mut env, &b.exchange, &b.maker, expiring)
-        .await
-        .expect("ask");
+    let ask = b.rest(&mut env, &b.maker, expiring).await;
     env.advance(61, 2).await;
     bal_tests::fixtures::set_oracle_price(&mut env, &b.exchange, 100_000_000).await;
-    let failure = fill_order(
-        &mut env,
-        &b.exchange,
-        &b.filler,
-        (&b.taker, bid),
-        &[(&b.maker, ask)],
-    )
-    .await
-    .expect_err("expired");
+    let failure = b.fill(&mut env, bid, ask).await.expect_err("expired");
     assert_bal_error(&failure, BalError::OrderExpired);
 
-    let ask = place_order(
-        &mut env,
-        &b.exchange,
-        &b.maker,
-        resting(Short, BASE, 100_500_000, true),
-    )
-    .await
-    .expect("ask");
+    let ask = b
+        .rest(&mut env, &b.maker, resting(Short, BASE, 100_500_000, true))
+        .await;
     env.send(
         "cancel_order",
         &[instructions::cancel_order(
@@ -498,15 +421,7 @@ async fn self_trades_expired_and_cancelled_orders_are_refused() {
     )
     .await
     .expect("cancel");
-    let failure = fill_order(
-        &mut env,
-        &b.exchange,
-        &b.filler,
-        (&b.taker, bid),
-        &[(&b.maker, ask)],
-    )
-    .await
-    .expect_err("cancelled");
+    let failure = b.fill(&mut env, bid, ask).await.expect_err("cancelled");
     assert_bal_error(&failure, BalError::OrderNotFound);
     assert_eq!(base_of(&mut env, &b.taker).await, 0);
 }
@@ -556,14 +471,8 @@ async fn orders_are_validated_counted_in_margin_and_cancelled() {
     assert_bal_error(&failure, BalError::InvalidOrderPrice);
 
     for _ in 0..8 {
-        place_order(
-            &mut env,
-            &b.exchange,
-            &b.maker,
-            resting(Long, BASE, 90 * PRICE, true),
-        )
-        .await
-        .expect("bid");
+        b.rest(&mut env, &b.maker, resting(Long, BASE, 90 * PRICE, true))
+            .await;
     }
     let failure = place_order(
         &mut env,
@@ -643,24 +552,101 @@ async fn liquidation_cancels_resting_orders_first() {
     .expect("a resting bid");
     // At $91 the account is below maintenance with or without its bid.
     bal_tests::fixtures::set_oracle_price(&mut env, &exchange, 91_000_000).await;
-    env.send(
-        "liquidate_perp",
-        &[instructions::liquidate_perp(
-            liquidator.wallet.pubkey(),
-            liquidator.user,
-            trader.user,
-            &bal_tests::fixtures::market(&exchange),
-            &[],
-            u64::MAX,
-        )],
-        &[&liquidator.wallet],
-    )
-    .await
-    .expect("liquidate");
+    bal_tests::fixtures::liquidate(&mut env, &exchange, &liquidator, trader.user)
+        .await
+        .expect("liquidate");
     let user: User = env.load(trader.user).await;
     assert!(user.orders.iter().all(|o| !o.is_open()), "orders cancelled");
     assert!(
         base_of(&mut env, &trader).await < 9 * BASE as i64,
         "then the position closed"
     );
+}
+
+#[tokio::test]
+async fn a_maker_priced_beyond_the_band_around_the_oracle_is_refused() {
+    let mut env = TestEnv::start().await;
+    let b = book(&mut env, JitParams::default()).await;
+    // 11% above the $100 oracle: more than the market's 10% initial margin ratio.
+    let ask = b
+        .rest(&mut env, &b.maker, resting(Short, BASE, 111 * PRICE, true))
+        .await;
+    let bid = b
+        .rest(&mut env, &b.taker, resting(Long, BASE, 112 * PRICE, false))
+        .await;
+    let failure = b
+        .fill(&mut env, bid, ask)
+        .await
+        .expect_err("outside the band");
+    assert_bal_error(&failure, BalError::MakerPriceOutsideBand);
+    assert_eq!(base_of(&mut env, &b.maker).await, 0);
+}
+
+/// The taker goes short 1.0 base and rests a reduce-only bid to close it; returns its id.
+async fn reduce_only_bid(env: &mut TestEnv, b: &Book) -> u32 {
+    trade(env, &b.exchange, &b.taker, order(Short, BASE))
+        .await
+        .expect("a short");
+    let mut reduce = resting(Long, BASE, 101 * PRICE, false);
+    reduce.reduce_only = true;
+    b.rest(env, &b.taker, reduce).await
+}
+
+#[tokio::test]
+async fn a_stale_taker_order_is_removed_instead_of_filled() {
+    let mut env = TestEnv::start().await;
+    let b = book(&mut env, JitParams::default()).await;
+    // Reduce-only with nothing left to reduce: the short it was for has been closed.
+    let stale = reduce_only_bid(&mut env, &b).await;
+    env.send(
+        "close_position",
+        &[instructions::close_position(
+            b.taker.wallet.pubkey(),
+            b.taker.user,
+            &bal_tests::fixtures::market(&b.exchange),
+        )],
+        &[&b.taker.wallet],
+    )
+    .await
+    .expect("close");
+    // And one that expired.
+    let now = env.clock().await.unix_timestamp;
+    let mut expiring = resting(Long, BASE, 101 * PRICE, false);
+    expiring.expiry_ts = now + 30;
+    let expired = b.rest(&mut env, &b.taker, expiring).await;
+    env.advance(31, 2).await;
+    bal_tests::fixtures::set_oracle_price(&mut env, &b.exchange, 100_000_000).await;
+    for id in [stale, expired] {
+        fill_order(&mut env, &b.exchange, &b.filler, (&b.taker, id), &[])
+            .await
+            .expect("a stale order is cleared");
+    }
+    let user: User = env.load(b.taker.user).await;
+    assert!(user.orders.iter().all(|o| !o.is_open()));
+    assert_eq!(base_of(&mut env, &b.taker).await, 0, "nothing traded");
+}
+
+#[tokio::test]
+async fn a_maker_cannot_add_risk_in_a_reduce_only_market() {
+    let mut env = TestEnv::start().await;
+    let b = book(&mut env, JitParams::default()).await;
+    let bid = reduce_only_bid(&mut env, &b).await;
+    let ask = b
+        .rest(&mut env, &b.maker, resting(Short, BASE, 100_500_000, true))
+        .await;
+    update_market(
+        &mut env,
+        &b.exchange,
+        UpdatePerpMarketParams {
+            status: Some(bal::state::MarketStatus::ReduceOnly),
+            ..Default::default()
+        },
+    )
+    .await
+    .expect("reduce-only");
+    let failure = b
+        .fill(&mut env, bid, ask)
+        .await
+        .expect_err("the maker would open a short");
+    assert_bal_error(&failure, BalError::MarketNotActive);
 }

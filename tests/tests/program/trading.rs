@@ -8,8 +8,8 @@ use bal_client::instructions;
 use bal_client::pda;
 use bal_tests::errors::assert_bal_error;
 use bal_tests::fixtures::{
-    market, new_trader, order, set_oracle_price, setup_trading, trade, update_market, Exchange,
-    Trader,
+    market, new_trader, next_funding_period, order, set_oracle_price, setup_trading, trade,
+    update_market, Exchange, Trader,
 };
 use bal_tests::TestEnv;
 use solana_signer::Signer;
@@ -228,15 +228,7 @@ async fn funding_is_one_rate_for_both_sides_and_nets_to_zero() {
     let start: PerpMarket = perp(&mut env).await;
 
     for _ in 0..3 {
-        env.advance(3_600, 10).await;
-        set_oracle_price(&mut env, &exchange, 100_000_000).await;
-        env.send(
-            "update_funding_rate",
-            &[instructions::update_funding_rate(&market(&exchange))],
-            &[&keeper],
-        )
-        .await
-        .expect("update_funding_rate");
+        next_funding_period(&mut env, &exchange, &keeper).await;
     }
     let end: PerpMarket = perp(&mut env).await;
     let delta = end.funding.cumulative_funding_rate - start.funding.cumulative_funding_rate;

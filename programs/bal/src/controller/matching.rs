@@ -14,7 +14,8 @@ use crate::controller::trade::{trade_against_amm, TakerOrder};
 use crate::error::BalError;
 use crate::events::liquidity;
 use crate::math::amm::{swap_base, SwapDirection};
-use crate::math::constants::{BASE_PRECISION, LP_ACC_PRECISION, PERCENTAGE_PRECISION};
+use crate::math::constants::{BASE_PRECISION, LP_AGG_PRECISION, PERCENTAGE_PRECISION};
+use crate::math::lp::signed_mul_div_floor;
 use crate::math::position::{apply_fill, Fill};
 use crate::math::safe_math::SafeMath;
 use crate::math::wide::{mul_div_ceil, mul_div_floor};
@@ -318,8 +319,9 @@ struct JitRoom {
 }
 
 /// Base the LPs take as a group alongside a maker (LPOwned): up to `lp_intensity` of what the
-/// maker would still fill, only when it moves their inventory per share toward the market's
-/// target (never past it) at a price on their side of the oracle.
+/// maker would still fill, only when it moves the inventory they still hold in the pool (their
+/// unsettled base per share) toward the market's target without growing it — never past the
+/// target or past flat — at a price on their side of the oracle.
 fn lp_jit_base(market: &PerpMarket, ctx: &FillContext, room: &JitRoom) -> Result<u64> {
     let JitRoom {
         base,
@@ -330,19 +332,23 @@ fn lp_jit_base(market: &PerpMarket, ctx: &FillContext, room: &JitRoom) -> Result
     if market.jit.lp_intensity == 0 || user_shares == 0 || !priced_for_the_amm(ctx, price) {
         return Ok(0);
     }
-    // Inventory per share and its target, both in LP_ACC units per share unit.
-    let per_share = market.lp.base_per_share.get();
-    let target = (market.jit.lp_target_base_per_share as i128)
-        .safe_mul((LP_ACC_PRECISION / BASE_PRECISION) as i128)?;
-    // LPs sell to a buying taker: that moves them down, toward a target below them.
-    let gap = match ctx.direction {
-        PositionDirection::Long => per_share.safe_sub(target)?,
-        PositionDirection::Short => target.safe_sub(per_share)?,
+    // Held per 1.0 share and the target, both in base units (BASE precision).
+    let unsettled = market
+        .lp
+        .unsettled_base
+        .get()
+        .div_euclid(LP_AGG_PRECISION as i128);
+    let held_per_share = signed_mul_div_floor(unsettled, BASE_PRECISION, user_shares)?;
+    let target = market.jit.lp_target_base_per_share as i128;
+    // LPs sell to a buying taker: from long holdings down toward max(target, 0), and vice versa.
+    let gap_per_share = match ctx.direction {
+        PositionDirection::Long => held_per_share.safe_sub(target.max(0))?,
+        PositionDirection::Short => target.min(0).safe_sub(held_per_share)?,
     };
-    if gap <= 0 {
+    if gap_per_share <= 0 {
         return Ok(0);
     }
-    let to_target = mul_div_floor(gap as u128, user_shares, LP_ACC_PRECISION)?;
+    let to_target = mul_div_floor(gap_per_share as u128, user_shares, BASE_PRECISION)?;
     let to_target = u64::try_from(to_target).unwrap_or(u64::MAX);
     let step = market.order_step_size.max(1);
     Ok(jit_share(market, base, market.jit.lp_intensity)?

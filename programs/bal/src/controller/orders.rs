@@ -181,6 +181,7 @@ pub fn record_order_fill(user: &mut User, slot: usize, base: u64) -> Result<()> 
         let position = &mut user.perp_positions[index];
         position.open_orders = position.open_orders.safe_sub(1)?;
         user.orders[slot] = Order::default();
+        release_if_empty(&mut user.perp_positions[index]);
     }
     Ok(())
 }

@@ -8,14 +8,17 @@ use crate::controller::matching::{
     run_match, FillContext, MakerQuote, MatchInput, Matcher, TakerFill,
 };
 use crate::controller::oracle::oracle_price_for;
-use crate::controller::orders::{find_order, reduce_only_cap};
+use crate::controller::orders::{find_order, reduce_only_cap, remove_order};
 use crate::controller::position::find_position;
 use crate::controller::spot_balance::{accrue_interest, update_quote_balance};
 use crate::controller::trade::increases_risk;
 use crate::error::BalError;
-use crate::events::OrderFillRecord;
+use crate::events::{order_action, OrderFillRecord};
+use crate::instructions::orders::order_record;
+use crate::math::constants::MARGIN_PRECISION;
 use crate::math::oracle::OracleAction;
 use crate::math::safe_math::SafeMath;
+use crate::math::wide::mul_div_floor;
 use crate::state::{
     pause, MarketStatus, PerpMarket, SpotMarket, State, User, PERP_MARKET_SEED, SPOT_MARKET_SEED,
     STATE_SEED,
@@ -67,28 +70,67 @@ fn position_base(user: &User, market_index: u16) -> i64 {
     find_position(user, market_index).map_or(0, |i| user.perp_positions[i].base_asset_amount)
 }
 
-fn taker_order(taker: &User, order_id: u32, market_index: u16, now: i64) -> Result<TakerFill> {
+/// The taker's order as a fill sees it, and whether it is stale: expired, or reduce-only with
+/// nothing left to reduce.
+fn taker_order(
+    taker: &User,
+    order_id: u32,
+    market_index: u16,
+    now: i64,
+) -> Result<(TakerFill, bool)> {
     let slot = find_order(taker, order_id)?;
     let order = taker.orders[slot];
     validate!(
         order.post_only == 0 && order.market_index == market_index,
         BalError::NotATakerOrder
     );
-    validate!(!order.is_expired(now), BalError::OrderExpired);
     let base_before = position_base(taker, market_index);
     let fillable = if order.reduce_only == 1 {
         reduce_only_cap(&order, base_before)
     } else {
         order.remaining()
     };
-    Ok(TakerFill {
+    let fill = TakerFill {
         slot,
         direction: order.direction(),
         limit: order.price,
         fillable,
         base_before,
         now,
-    })
+    };
+    Ok((fill, order.is_expired(now) || fillable == 0))
+}
+
+/// Removes a stale taker order (expired, or reduce-only with nothing to reduce) so it stops
+/// counting in margin; the fill then ends without trading.
+fn cancel_stale(ctx: &Context<FillOrder>, slot: usize, now: i64) -> Result<()> {
+    let order = {
+        let mut taker = ctx.accounts.taker.load_mut()?;
+        let order = taker.orders[slot];
+        remove_order(&mut taker, slot)?;
+        taker.invariant()?;
+        order
+    };
+    emit_cpi!(order_record(
+        ctx.accounts.taker.key(),
+        &order,
+        order_action::CANCEL,
+        now
+    ));
+    Ok(())
+}
+
+/// Whether a maker's price is within the market's initial margin ratio of the oracle price
+/// this fill read: a fill further away could move more value between the parties than their
+/// margin covers.
+fn within_band(price: u64, market: &PerpMarket) -> Result<bool> {
+    let oracle = market.amm.last_oracle_price;
+    let band = mul_div_floor(
+        oracle as u128,
+        market.margin_ratio_initial as u128,
+        MARGIN_PRECISION as u128,
+    )?;
+    Ok((price.abs_diff(oracle) as u128) <= band)
 }
 
 /// Loads and checks the makers, best price for the taker first.
@@ -127,6 +169,10 @@ fn load_makers<'info>(
             BalError::NotAMakerOrder
         );
         validate!(!order.is_expired(now), BalError::OrderExpired);
+        validate!(
+            within_band(order.price, &*ctx.accounts.perp_market.load()?)?,
+            BalError::MakerPriceOutsideBand
+        );
         let base_before = position_base(&maker, market_index);
         drop(maker);
         makers.push(Maker {
@@ -185,6 +231,10 @@ fn check_margins(ctx: &Context<FillOrder>, parties: &Parties, views: &MarketView
             maker.quote.base_before,
             position_base(&user, market.market_index),
         ) {
+            validate!(
+                market.status()? == MarketStatus::Active,
+                BalError::MarketNotActive
+            );
             let summary = margin_summary(&user, &spot, views, MarginType::Maintenance)?;
             validate!(
                 summary.meets_requirement(),
@@ -236,7 +286,10 @@ pub fn handler<'info>(
         accrue_interest(&mut *accounts.spot_market.load_mut()?, now)?;
         (price, market.market_index)
     };
-    let order = taker_order(&*accounts.taker.load()?, taker_order_id, market_index, now)?;
+    let (order, stale) = taker_order(&*accounts.taker.load()?, taker_order_id, market_index, now)?;
+    if stale {
+        return cancel_stale(&ctx, order.slot, now);
+    }
     let makers = load_makers(&ctx, &maker_order_ids, &order)?;
 
     let mut taker = accounts.taker.load_mut()?;

@@ -25,7 +25,8 @@ pub struct CancelOrders<'info> {
     pub user: AccountLoader<'info, User>,
 }
 
-fn record(user: Pubkey, order: &Order, action: u8, ts: i64) -> OrderRecord {
+/// The record of `action` on `order` of `user`.
+pub fn order_record(user: Pubkey, order: &Order, action: u8, ts: i64) -> OrderRecord {
     OrderRecord {
         ts,
         user,
@@ -94,7 +95,7 @@ pub fn place_order<'info>(
         let slot = find_order(&user, order_id)?;
         (user.orders[slot], order_id)
     };
-    emit_cpi!(record(
+    emit_cpi!(order_record(
         ctx.accounts.user.key(),
         &order,
         order_action::PLACE,
@@ -127,7 +128,7 @@ fn cancel_where(ctx: &Context<CancelOrders>, selected: impl Fn(&Order) -> bool) 
         user.invariant()?;
     }
     for order in cancelled.iter() {
-        emit_cpi!(record(
+        emit_cpi!(order_record(
             ctx.accounts.user.key(),
             order,
             order_action::CANCEL,

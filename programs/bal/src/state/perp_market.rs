@@ -272,10 +272,12 @@ pub struct JitParams {
     /// Share of a maker fill the AMM may take at the maker's price when that reduces the
     /// protocol's own inventory (protocol-owned: LPs get none of it). precision: PERCENTAGE
     pub amm_intensity: u32,
-    /// Share of a maker fill the LPs as a group may take when that moves their inventory per
-    /// share toward `lp_target_base_per_share`; 0 turns LP JIT off. precision: PERCENTAGE
+    /// Share of a maker fill the LPs as a group may take when that moves the inventory they
+    /// still hold in the pool (unsettled base per share) toward `lp_target_base_per_share`
+    /// without growing it; 0 turns LP JIT off. precision: PERCENTAGE
     pub lp_intensity: u32,
-    /// The LPs' target inventory per share. precision: BASE per 1.0 share
+    /// The LPs' target inventory per share; LP JIT stops at it or at flat, whichever comes
+    /// first. precision: BASE per 1.0 share
     pub lp_target_base_per_share: i64,
 }
 

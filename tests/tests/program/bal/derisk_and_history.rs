@@ -27,20 +27,9 @@ async fn liquidation_burns_lp_shares_first() {
         .await
         .expect("and a long");
     set_oracle_price(&mut env, &exchange, 90_500_000).await;
-    env.send(
-        "liquidate_perp",
-        &[instructions::liquidate_perp(
-            liquidator.wallet.pubkey(),
-            liquidator.user,
-            lp.user,
-            &bal_tests::fixtures::market(&exchange),
-            &[],
-            u64::MAX,
-        )],
-        &[&liquidator.wallet],
-    )
-    .await
-    .expect("liquidate");
+    bal_tests::fixtures::liquidate(&mut env, &exchange, &liquidator, lp.user)
+        .await
+        .expect("liquidate");
     let market = perp(&mut env).await;
     assert_eq!(market.lp.user_lp_shares.get(), 0, "shares burned");
     assert_eq!(market.amm.sqrt_k.get(), 1_000 * BASE_PRECISION);
