@@ -43,6 +43,8 @@ pub const CU_CEILINGS: &[(&str, u64)] = &[
     ("cancel_order", 16_500),
     ("cancel_orders", 45_000),
     ("fill_order", 350_000),
+    ("withdraw_with_positions", 101_000),
+    ("settle_pnl_many_scaling", 191_000),
 ];
 
 pub fn ceiling(label: &str) -> Option<u64> {

@@ -1,4 +1,5 @@
 //! Integration tests: every scenario runs on the runtime `BAL_RUNTIME` selects (the ELF by default).
+mod adversarial;
 mod bal;
 mod client;
 mod collateral;

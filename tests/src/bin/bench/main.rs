@@ -410,6 +410,8 @@ async fn fill_cu_with_lps(lps: u64) -> u64 {
         .compute_units
 }
 
+mod scaling;
+
 #[tokio::main]
 async fn main() {
     assert_eq!(
@@ -423,6 +425,8 @@ async fn main() {
     }
     let mut env = TestEnv::start().await;
     exercise_every_instruction(&mut env).await;
+    let by_positions = scaling::margin_by_positions().await;
+    let capacity = scaling::settles_per_transaction().await;
 
     let recorded = recorded_compute_units();
     let missing: Vec<_> = CU_CEILINGS
@@ -435,6 +439,9 @@ async fn main() {
         "not exercised by the benchmark: {missing:?}"
     );
 
+    let mut sizes_env = TestEnv::start().await;
+    let sizes_exchange = setup_trading(&mut sizes_env).await;
+    scaling::account_sizes(&mut sizes_env, &sizes_exchange).await;
     let one = fill_cu_with_lps(1).await;
     let thousand = fill_cu_with_lps(1_000).await;
     let mut by_makers = Vec::new();
@@ -462,6 +469,22 @@ async fn main() {
     assert_eq!(
         one, thousand,
         "a fill's cost must not depend on the number of LPs"
+    );
+    println!();
+    println!("| positions in the subaccount | withdraw CU (margin over all) |");
+    println!("|---:|---:|");
+    for (held, cu) in &by_positions {
+        println!("| {held} | {cu} |");
+    }
+    let (first, last) = (by_positions[0], by_positions[by_positions.len() - 1]);
+    println!(
+        "\nEach further position adds about {} CU to a margin check.",
+        (last.1 - first.1) / (last.0 - first.0) as u64
+    );
+    println!();
+    println!(
+        "settle_pnl_many: {} CU per user; users per transaction: {} by compute, {} by size, {} by account locks.",
+        capacity.per_user_cu, capacity.by_compute, capacity.by_size, capacity.by_locks
     );
     println!();
     println!("| makers in one fill_order | CU |");
