@@ -140,6 +140,16 @@ impl TestEnv {
         self.submit(Some(label), instructions, signers, true).await
     }
 
+    /// Sends a transaction whose compute units are not recorded (a fuzzer's mix of
+    /// instructions has no single ceiling).
+    pub async fn send_unmetered(
+        &mut self,
+        instructions: &[Instruction],
+        signers: &[&Keypair],
+    ) -> Result<TxSuccess, TxFailure> {
+        self.submit(None, instructions, signers, false).await
+    }
+
     /// Sends a transaction that only prepares a scenario (other programs, funding): its compute
     /// units are not the program's and are not recorded.
     pub async fn send_setup(&mut self, instructions: &[Instruction], signers: &[&Keypair]) {

@@ -3,6 +3,7 @@ mod adversarial;
 mod bal;
 mod client;
 mod collateral;
+mod fuzz;
 mod initialize;
 mod liquidation;
 mod oracle;

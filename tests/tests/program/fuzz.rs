@@ -1,0 +1,414 @@
+//! The accounting fuzzer: long random sequences of real transactions — deposits, withdrawals,
+//! trades, maker and taker orders and fills, adding and removing liquidity, LP and P&L
+//! settles, de-risks, funding updates, liquidations, time passing and oracle moves up to the
+//! edge of what the guards accept — by two traders and two LPs. After every step: a refused
+//! transaction changed nothing; base is conserved exactly; LP shares add up; the vault covers
+//! every deposit, borrow and pool; every account's invariant holds.
+//!
+//! `BAL_FUZZ_CASES` sets the number of sequences (16 by default, about a minute on the ELF);
+//! a failing sequence is saved by proptest under `tests/tests/program/fuzz.proptest-regressions`
+//! and replayed first on every later run.
+use anchor_lang::prelude::Pubkey;
+use bal::controller::amm_fill::PositionDirection::{self, Long, Short};
+use bal::controller::orders::RestingOrderParams;
+use bal::controller::spot_balance::validate_vault_covers;
+use bal::math::constants::BASE_PRECISION;
+use bal::state::{PerpMarket, SpotMarket, User};
+use bal_client::instructions::{self, MakerOrderRef, UserSetting};
+use bal_client::pda;
+use bal_tests::fixtures::{market, new_trader, set_oracle_price, setup_trading, Exchange, Trader};
+use bal_tests::TestEnv;
+use proptest::prelude::*;
+use solana_keypair::Keypair;
+use solana_signer::Signer;
+
+const BASE: u64 = BASE_PRECISION as u64;
+const PARTIES: usize = 4;
+
+#[derive(Clone, Debug)]
+enum Action {
+    Deposit {
+        who: usize,
+        dollars: u64,
+    },
+    Withdraw {
+        who: usize,
+        dollars: u64,
+        borrow: bool,
+    },
+    Trade {
+        who: usize,
+        long: bool,
+        tenths: u64,
+    },
+    Close {
+        who: usize,
+    },
+    /// A thin party takes about 8x leverage, so that oracle moves can put it below maintenance.
+    Squeeze {
+        who: usize,
+        long: bool,
+    },
+    RestOrder {
+        who: usize,
+        long: bool,
+        tenths: u64,
+        offset_bps: i64,
+        post_only: bool,
+    },
+    Fill {
+        taker: usize,
+        maker: usize,
+    },
+    CancelAll {
+        who: usize,
+    },
+    AddLiquidity {
+        who: usize,
+        shares: u64,
+    },
+    RemoveLiquidity {
+        who: usize,
+    },
+    SettleLp {
+        who: usize,
+    },
+    SettlePnl {
+        who: usize,
+    },
+    Derisk {
+        who: usize,
+    },
+    MarginRatio {
+        who: usize,
+        ratio: u32,
+    },
+    Liquidate {
+        who: usize,
+    },
+    Funding,
+    Wait {
+        seconds: i64,
+    },
+    Oracle {
+        bps: i64,
+    },
+}
+
+fn action() -> impl Strategy<Value = Action> {
+    let who = 0..PARTIES;
+    prop_oneof![
+        1 => (who.clone(), 1u64..200).prop_map(|(who, dollars)| Action::Deposit { who, dollars }),
+        1 => (who.clone(), 1u64..5_000, any::<bool>()).prop_map(|(who, dollars, borrow)| Action::Withdraw { who, dollars, borrow }),
+        4 => (who.clone(), any::<bool>(), 1u64..150).prop_map(|(who, long, tenths)| Action::Trade { who, long, tenths }),
+        1 => who.clone().prop_map(|who| Action::Close { who }),
+        2 => (2..PARTIES, any::<bool>()).prop_map(|(who, long)| Action::Squeeze { who, long }),
+        4 => (who.clone(), any::<bool>(), 1u64..100, -200i64..200, any::<bool>())
+            .prop_map(|(who, long, tenths, offset_bps, post_only)| Action::RestOrder { who, long, tenths, offset_bps, post_only }),
+        3 => (who.clone(), who.clone()).prop_map(|(taker, maker)| Action::Fill { taker, maker }),
+        1 => who.clone().prop_map(|who| Action::CancelAll { who }),
+        2 => (who.clone(), 1u64..600).prop_map(|(who, shares)| Action::AddLiquidity { who, shares }),
+        1 => who.clone().prop_map(|who| Action::RemoveLiquidity { who }),
+        2 => who.clone().prop_map(|who| Action::SettleLp { who }),
+        2 => who.clone().prop_map(|who| Action::SettlePnl { who }),
+        2 => who.clone().prop_map(|who| Action::Derisk { who }),
+        1 => (who.clone(), prop_oneof![Just(0u32), 1_000u32..6_000]).prop_map(|(who, ratio)| Action::MarginRatio { who, ratio }),
+        3 => (2..PARTIES).prop_map(|who| Action::Liquidate { who }),
+        1 => Just(Action::Funding),
+        1 => (1i64..7_200).prop_map(|seconds| Action::Wait { seconds }),
+        4 => (-700i64..700).prop_map(|bps| Action::Oracle { bps }),
+    ]
+}
+
+struct World {
+    env: TestEnv,
+    exchange: Exchange,
+    parties: Vec<Trader>,
+    keeper: Keypair,
+    /// The oracle's last published price. precision: PRICE
+    price: i64,
+}
+
+fn direction(long: bool) -> PositionDirection {
+    if long {
+        Long
+    } else {
+        Short
+    }
+}
+
+impl World {
+    async fn new() -> Self {
+        let mut env = TestEnv::start().await;
+        let exchange = setup_trading(&mut env).await;
+        let mut parties = Vec::new();
+        // Two well-funded parties and two thin ones, which trades and moves soon push below
+        // their margins.
+        for deposit in [2_000_000_000, 2_000_000_000, 150_000_000, 150_000_000] {
+            parties.push(new_trader(&mut env, &exchange, deposit, 20_000_000_000).await);
+        }
+        let keeper = env.funded_wallet().await;
+        World {
+            env,
+            exchange,
+            parties,
+            keeper,
+            price: 100_000_000,
+        }
+    }
+
+    /// Every account a step can write: the users, both markets and the vault.
+    fn watched(&self) -> Vec<Pubkey> {
+        let mut accounts: Vec<Pubkey> = self.parties.iter().map(|p| p.user).collect();
+        accounts.extend(self.parties.iter().map(|p| p.token_account));
+        accounts.extend([pda::perp_market(0), pda::spot_market(0), pda::spot_vault(0)]);
+        accounts
+    }
+
+    async fn snapshot(&mut self) -> Vec<Option<Vec<u8>>> {
+        let mut data = Vec::new();
+        for address in self.watched() {
+            data.push(self.env.raw_account(address).await.map(|a| a.data));
+        }
+        data
+    }
+
+    async fn user(&mut self, who: usize) -> User {
+        self.env.load(self.parties[who].user).await
+    }
+
+    /// The id of `who`'s first open order that is (or is not) post-only.
+    async fn order_id(&mut self, who: usize, post_only: bool) -> Option<u32> {
+        let user = self.user(who).await;
+        user.orders
+            .iter()
+            .find(|o| o.is_open() && (o.post_only == 1) == post_only)
+            .map(|o| o.order_id)
+    }
+
+    /// Sends one transaction; `Ok(false)` when the program refused it.
+    async fn send(
+        &mut self,
+        ix: anchor_lang::solana_program::instruction::Instruction,
+        signer: &Keypair,
+    ) -> bool {
+        let budget =
+            solana_compute_budget_interface::ComputeBudgetInstruction::set_compute_unit_limit(
+                1_400_000,
+            );
+        self.env
+            .send_unmetered(&[budget, ix], &[signer])
+            .await
+            .is_ok()
+    }
+
+    /// Runs `action`; returns whether it was a transaction that the program refused.
+    async fn run(&mut self, action: &Action) -> Option<bool> {
+        let market = market(&self.exchange);
+        let p = |who: usize| &self.parties[who];
+        let ix = match *action {
+            Action::Deposit { who, dollars } => {
+                instructions::deposit(&p(who).collateral(&self.exchange), dollars * 1_000_000)
+            }
+            Action::Withdraw {
+                who,
+                dollars,
+                borrow,
+            } => {
+                let mut ix = instructions::withdraw(
+                    &p(who).collateral(&self.exchange),
+                    dollars * 1_000_000,
+                    borrow,
+                );
+                ix.accounts.extend(instructions::margin_accounts(&[market]));
+                ix
+            }
+            Action::Trade { who, long, tenths } => instructions::place_perp_order(
+                p(who).wallet.pubkey(),
+                p(who).user,
+                &market,
+                &[],
+                bal_tests::fixtures::order(direction(long), tenths * BASE / 10),
+            ),
+            Action::Squeeze { who, long } => instructions::place_perp_order(
+                p(who).wallet.pubkey(),
+                p(who).user,
+                &market,
+                &[],
+                bal_tests::fixtures::order(direction(long), 12 * BASE),
+            ),
+            Action::Close { who } => {
+                instructions::close_position(p(who).wallet.pubkey(), p(who).user, &market)
+            }
+            Action::RestOrder {
+                who,
+                long,
+                tenths,
+                offset_bps,
+                post_only,
+            } => instructions::place_order(
+                p(who).wallet.pubkey(),
+                p(who).user,
+                &market,
+                &[],
+                RestingOrderParams {
+                    direction: direction(long),
+                    base_amount: tenths * BASE / 10,
+                    price: (self.price + self.price * offset_bps / 10_000) as u64,
+                    post_only,
+                    reduce_only: false,
+                    expiry_ts: 0,
+                },
+            ),
+            Action::Fill { taker, maker } => {
+                let taker_order = self.order_id(taker, false).await?;
+                let makers: Vec<MakerOrderRef> = match self.order_id(maker, true).await {
+                    Some(order_id) if maker != taker => vec![MakerOrderRef {
+                        user: self.parties[maker].user,
+                        order_id,
+                    }],
+                    _ => Vec::new(),
+                };
+                let filler = &self.parties[(taker + 1) % PARTIES];
+                instructions::fill_order(
+                    filler.wallet.pubkey(),
+                    filler.user,
+                    (self.parties[taker].user, taker_order),
+                    &makers,
+                    &market,
+                    &[],
+                )
+            }
+            Action::CancelAll { who } => {
+                instructions::cancel_orders(p(who).wallet.pubkey(), p(who).user, None)
+            }
+            Action::AddLiquidity { who, shares } => instructions::add_liquidity(
+                p(who).wallet.pubkey(),
+                p(who).user,
+                &market,
+                &[],
+                shares * BASE / 10,
+            ),
+            Action::RemoveLiquidity { who } => {
+                instructions::remove_liquidity(p(who).wallet.pubkey(), p(who).user, 0, None)
+            }
+            Action::SettleLp { who } => {
+                instructions::settle_lp(self.keeper.pubkey(), p(who).user, 0)
+            }
+            Action::SettlePnl { who } => instructions::settle_pnl(p(who).user, &market),
+            Action::Derisk { who } => instructions::derisk_lp(p(who).user, &market, &[]),
+            Action::MarginRatio { who, ratio } => instructions::update_user(
+                p(who).wallet.pubkey(),
+                0,
+                UserSetting::CustomMarginRatio(ratio),
+            ),
+            Action::Liquidate { who } => {
+                let liquidator = &self.parties[(who + 1) % PARTIES];
+                instructions::liquidate_perp(
+                    liquidator.wallet.pubkey(),
+                    liquidator.user,
+                    p(who).user,
+                    &market,
+                    &[],
+                    u64::MAX,
+                )
+            }
+            Action::Funding => instructions::update_funding_rate(&market),
+            Action::Wait { seconds } => {
+                self.env.advance(seconds, (seconds as u64 / 2).max(1)).await;
+                set_oracle_price(&mut self.env, &self.exchange, self.price).await;
+                return None;
+            }
+            Action::Oracle { bps } => {
+                // Up to ±7% a step: two in a row can pass the 10% TWAP guard, so some refuse.
+                self.price = (self.price + self.price * bps / 10_000).max(1_000_000);
+                set_oracle_price(&mut self.env, &self.exchange, self.price).await;
+                return None;
+            }
+        };
+        let signer = match *action {
+            Action::SettleLp { .. }
+            | Action::SettlePnl { .. }
+            | Action::Derisk { .. }
+            | Action::Funding => self.keeper.insecure_clone(),
+            Action::Fill { taker, .. } => {
+                self.parties[(taker + 1) % PARTIES].wallet.insecure_clone()
+            }
+            Action::Liquidate { who } => self.parties[(who + 1) % PARTIES].wallet.insecure_clone(),
+            Action::Deposit { who, .. }
+            | Action::Withdraw { who, .. }
+            | Action::Trade { who, .. }
+            | Action::Close { who }
+            | Action::Squeeze { who, .. }
+            | Action::RestOrder { who, .. }
+            | Action::CancelAll { who }
+            | Action::AddLiquidity { who, .. }
+            | Action::RemoveLiquidity { who }
+            | Action::MarginRatio { who, .. } => self.parties[who].wallet.insecure_clone(),
+            Action::Wait { .. } | Action::Oracle { .. } => return None,
+        };
+        Some(!self.send(ix, &signer).await)
+    }
+
+    /// The invariants every state must hold.
+    async fn check(&mut self) -> Result<(), TestCaseError> {
+        let perp: PerpMarket = self.env.load(pda::perp_market(0)).await;
+        let spot: SpotMarket = self.env.load(pda::spot_market(0)).await;
+        let vault = self.env.token_balance(pda::spot_vault(0)).await;
+        let mut base = 0i64;
+        let mut shares = 0u128;
+        for who in 0..PARTIES {
+            let user = self.user(who).await;
+            prop_assert!(user.invariant().is_ok(), "user {} invariant", who);
+            for position in user.perp_positions.iter().filter(|p| p.is_active()) {
+                base += position.base_asset_amount;
+                shares += position.lp.shares.get();
+            }
+        }
+        prop_assert_eq!(
+            base,
+            perp.amm.base_asset_amount_with_amm + perp.lp.settled_base,
+            "base conserved"
+        );
+        prop_assert_eq!(shares, perp.lp.user_lp_shares.get(), "shares add up");
+        prop_assert!(shares <= perp.amm.sqrt_k.get());
+        prop_assert!(validate_vault_covers(&spot, vault).is_ok(), "vault covers");
+        prop_assert_eq!(spot.perp_pools_balance, perp.fee_pool + perp.pnl_pool);
+        prop_assert!(perp.invariant().is_ok() && spot.invariant().is_ok());
+        Ok(())
+    }
+}
+
+async fn run_sequence(actions: Vec<Action>) -> Result<(), TestCaseError> {
+    let mut world = World::new().await;
+    for action in actions.iter() {
+        let before = world.snapshot().await;
+        if world.run(action).await == Some(true) {
+            prop_assert_eq!(
+                world.snapshot().await,
+                before,
+                "a refused {:?} changed nothing",
+                action
+            );
+        }
+        world.check().await?;
+    }
+    Ok(())
+}
+
+fn cases() -> u32 {
+    std::env::var("BAL_FUZZ_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(16)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(cases()))]
+    #[test]
+    fn random_sequences_keep_the_books_whole(actions in prop::collection::vec(action(), 20..80)) {
+        tokio::runtime::Runtime::new()
+            .unwrap()
+            .block_on(run_sequence(actions))?;
+    }
+}
