@@ -9,5 +9,6 @@ pub mod env;
 pub mod errors;
 pub mod fixtures;
 mod runtime;
+pub mod simulation;
 
 pub use env::{Runtime, TestEnv, TxFailure};

@@ -9,6 +9,7 @@ mod liquidation;
 mod oracle;
 mod orders;
 mod perp_market;
+mod simulation;
 mod spot_market;
 mod trading;
 mod users;
