@@ -46,6 +46,8 @@ pub struct SimulationReport {
     pub cumulative_funding_rate: i64,
     pub derisks: u64,
     pub liquidations: u64,
+    /// Funding updates that also repegged the curve to the oracle.
+    pub repegs: u64,
     /// Each LP's base and quote after its last settle. precision: BASE / QUOTE
     pub lp_positions: Vec<(i64, i64)>,
     /// Σ positions' base − (users' base against the AMM + LPs' settled base): must be 0.
@@ -136,6 +138,10 @@ impl Market {
         if now >= perp.funding.last_funding_ts + perp.funding.funding_period {
             self.send(instructions::update_funding_rate(&market), &keeper)
                 .await;
+            let after: PerpMarket = self.env.load(pda::perp_market(0)).await;
+            if after.amm.peg_multiplier != perp.amm.peg_multiplier {
+                self.report.repegs += 1;
+            }
         }
         let lp_users: Vec<_> = self.lps.iter().map(|lp| lp.user).collect();
         self.send(
@@ -312,6 +318,10 @@ pub fn print_report(config: &SimulationConfig, report: &SimulationReport) {
     println!(
         "| cumulative funding rate | {:.6} $/base |",
         report.cumulative_funding_rate as f64 / 1e9
+    );
+    println!(
+        "| repegs to the oracle (at funding updates) | {} |",
+        report.repegs
     );
     println!("| de-risks | {} |", report.derisks);
     println!("| liquidations | {} |", report.liquidations);

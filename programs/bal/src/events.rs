@@ -55,6 +55,11 @@ pub struct FundingRecord {
     pub amm_paid: u64,
     /// Users' net base against the AMM. precision: BASE
     pub base_asset_amount_with_amm: i64,
+    /// The peg after the update (moved to the oracle's five-minute TWAP when the curve had
+    /// drifted from it and the fee pool could pay). precision: PRICE
+    pub peg_multiplier: u64,
+    /// What that repeg cost the fee pool (negative: what it gained). precision: QUOTE
+    pub repeg_cost: i64,
 }
 
 #[event]

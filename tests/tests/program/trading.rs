@@ -453,3 +453,55 @@ async fn a_market_pause_stops_trading_there_until_lifted() {
         .expect_err("paused");
     assert_bal_error(&failure, BalError::OperationPaused);
 }
+
+/// An hour later at `price`, a keeper updates funding; returns the update's record.
+async fn funding_at(
+    env: &mut TestEnv,
+    exchange: &Exchange,
+    keeper: &solana_keypair::Keypair,
+    price: i64,
+) -> bal::events::FundingRecord {
+    env.advance(3_600, 10).await;
+    set_oracle_price(env, exchange, price).await;
+    let success = env
+        .send_capturing_events(
+            "update_funding_rate",
+            &[instructions::update_funding_rate(&market(exchange))],
+            &[keeper],
+        )
+        .await
+        .expect("update_funding_rate");
+    success.events::<bal::events::FundingRecord>().remove(0)
+}
+
+#[tokio::test]
+async fn funding_updates_repeg_the_curve_to_the_oracle_when_the_fee_pool_can_pay() {
+    let mut env = TestEnv::start().await;
+    let exchange = setup_trading(&mut env).await;
+    let trader = new_trader(&mut env, &exchange, 10_000_000_000, 0).await;
+    let keeper = env.funded_wallet().await;
+    let start = perp(&mut env).await.amm.peg_multiplier;
+    // Users long: raising the peg to a 4% higher oracle would cost the fee pool about $20,
+    // more than the fees it holds, so the curve stays where it is.
+    trade(&mut env, &exchange, &trader, order(Long, 5 * BASE))
+        .await
+        .expect("long");
+    let record = funding_at(&mut env, &exchange, &keeper, 104_000_000).await;
+    assert_eq!((record.peg_multiplier, record.repeg_cost), (start, 0));
+    // Users short instead: the same move is a gain for the AMM, so it repegs.
+    close(&mut env, &exchange, &trader).await;
+    trade(&mut env, &exchange, &trader, order(Short, 10 * BASE))
+        .await
+        .expect("short");
+    let record = funding_at(&mut env, &exchange, &keeper, 104_000_000).await;
+    assert!(
+        record.peg_multiplier > start && record.repeg_cost <= 0,
+        "peg {} cost {}",
+        record.peg_multiplier,
+        record.repeg_cost
+    );
+    let market = perp(&mut env).await;
+    let reserve =
+        bal::math::amm::reserve_price(&market.amm.curve(), market.amm.peg_multiplier).unwrap();
+    assert!(reserve.abs_diff(104_000_000) <= 1_000, "{reserve}");
+}

@@ -2,11 +2,12 @@
 //! fee pool (into the P&L pool, which owes users the difference) and refused when it cannot pay.
 use crate::error::BalError;
 use crate::math::amm::{
-    base_reserve_bounds, k_update_cost, peg_for_price, repeg_cost, terminal_quote_reserve, Curve,
-    KUpdate, PegChange,
+    base_reserve_bounds, k_update_cost, peg_for_price, repeg_cost, reserve_price,
+    terminal_quote_reserve, Curve, KUpdate, PegChange,
 };
-use crate::math::constants::{MAX_SQRT_K, MIN_SQRT_K};
+use crate::math::constants::{MAX_SQRT_K, MIN_SQRT_K, PERCENTAGE_PRECISION};
 use crate::math::safe_math::SafeMath;
+use crate::math::wide::mul_div_floor;
 use crate::state::PerpMarket;
 use crate::validate;
 use anchor_lang::prelude::*;
@@ -65,6 +66,32 @@ pub fn repeg_to_oracle(market: &mut PerpMarket, oracle_price: u64) -> Result<i12
     settle_curve_cost(market, cost)?;
     market.amm.peg_multiplier = peg.new;
     Ok(cost)
+}
+
+/// How far the reserve price may drift from the oracle's five-minute TWAP before a funding
+/// update repegs the curve to it. precision: PERCENTAGE
+pub const REPEG_THRESHOLD: u32 = 5_000;
+
+/// Keeps the peg following the oracle: when the reserve price is more than `REPEG_THRESHOLD`
+/// away from the oracle's five-minute TWAP (the TWAP, not the last print, so one manipulated
+/// price cannot move the peg), repegs to it if the fee pool can pay. Returns the cost (0 when
+/// it did not repeg: within the threshold, or unaffordable — left for the next update).
+pub fn follow_oracle(market: &mut PerpMarket) -> Result<i128> {
+    let target = market.amm.oracle_twap_5min;
+    let price = reserve_price(&market.amm.curve(), market.amm.peg_multiplier)?;
+    let drift = mul_div_floor(
+        price.abs_diff(target) as u128,
+        PERCENTAGE_PRECISION as u128,
+        target.max(1) as u128,
+    )?;
+    if target == 0 || drift <= REPEG_THRESHOLD as u128 {
+        return Ok(0);
+    }
+    match repeg_to_oracle(market, target) {
+        Ok(cost) => Ok(cost),
+        Err(error) if error == BalError::FeePoolInsufficient.into() => Ok(0),
+        Err(error) => Err(error),
+    }
 }
 
 /// Sets `sqrt_k` with the price kept. Returns the cost paid (QUOTE, negative for a gain).

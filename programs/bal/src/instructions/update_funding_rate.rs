@@ -1,3 +1,4 @@
+use crate::controller::amm::follow_oracle;
 use crate::controller::funding::update_funding;
 use crate::controller::oracle::oracle_price_for;
 use crate::error::BalError;
@@ -23,7 +24,8 @@ pub struct UpdateFundingRate<'info> {
 }
 
 /// Permissionless, once per funding period: records the oracle, moves the cumulative rate by
-/// the period's rate and has the fee pool pay the AMM's side when it pays.
+/// the period's rate and has the fee pool pay the AMM's side when it pays; then, if the curve
+/// has drifted from the oracle's five-minute TWAP, repegs it there (paid from the fee pool).
 pub fn handler(ctx: Context<UpdateFundingRate>) -> Result<()> {
     validate!(
         !ctx.accounts.state.is_paused(pause::FUNDING),
@@ -40,6 +42,7 @@ pub fn handler(ctx: Context<UpdateFundingRate>) -> Result<()> {
             &clock,
         )?;
         let update = update_funding(&mut market, clock.unix_timestamp)?;
+        let repeg_cost = follow_oracle(&mut market)?;
         market.invariant()?;
         FundingRecord {
             ts: clock.unix_timestamp,
@@ -50,6 +53,8 @@ pub fn handler(ctx: Context<UpdateFundingRate>) -> Result<()> {
             oracle_twap: market.funding.oracle_twap,
             amm_paid: update.amm_paid,
             base_asset_amount_with_amm: market.amm.base_asset_amount_with_amm,
+            peg_multiplier: market.amm.peg_multiplier,
+            repeg_cost: i64::try_from(repeg_cost).map_err(|_| BalError::MathError)?,
         }
     };
     emit_cpi!(record);
