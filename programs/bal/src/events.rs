@@ -127,6 +127,8 @@ pub struct DeriskRecord {
     pub market_index: u16,
     /// precision: BASE
     pub shares_burned: u128,
+    /// Resting orders cancelled first.
+    pub orders_cancelled: u8,
     /// Base taken off the position through the AMM after every share burned. precision: BASE
     pub base_reduced: u64,
     /// Initial requirement minus collateral before acting. precision: QUOTE

@@ -72,9 +72,13 @@ pub fn repeg_to_oracle(market: &mut PerpMarket, oracle_price: u64) -> Result<i12
 /// update repegs the curve to it. precision: PERCENTAGE
 pub const REPEG_THRESHOLD: u32 = 5_000;
 
+/// The most one funding update's repeg moves the price, so a TWAP that one print dominated
+/// (after minutes without reads) cannot drag the peg far. precision: PERCENTAGE
+pub const REPEG_MAX_STEP: u32 = 10_000;
+
 /// Keeps the peg following the oracle: when the reserve price is more than `REPEG_THRESHOLD`
-/// away from the oracle's five-minute TWAP (the TWAP, not the last print, so one manipulated
-/// price cannot move the peg), repegs to it if the fee pool can pay. Returns the cost (0 when
+/// away from the oracle's five-minute TWAP (the TWAP, not the last print), repegs toward it,
+/// at most `REPEG_MAX_STEP` per update, if the fee pool can pay. Returns the cost (0 when
 /// it did not repeg: within the threshold, or unaffordable — left for the next update).
 pub fn follow_oracle(market: &mut PerpMarket) -> Result<i128> {
     let target = market.amm.oracle_twap_5min;
@@ -87,6 +91,12 @@ pub fn follow_oracle(market: &mut PerpMarket) -> Result<i128> {
     if target == 0 || drift <= REPEG_THRESHOLD as u128 {
         return Ok(0);
     }
+    let step = mul_div_floor(
+        price as u128,
+        REPEG_MAX_STEP as u128,
+        PERCENTAGE_PRECISION as u128,
+    )? as u64;
+    let target = target.clamp(price.saturating_sub(step), price.saturating_add(step));
     match repeg_to_oracle(market, target) {
         Ok(cost) => Ok(cost),
         Err(error) if error == BalError::FeePoolInsufficient.into() => Ok(0),

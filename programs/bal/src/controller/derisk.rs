@@ -8,6 +8,7 @@ use crate::controller::margin::{
     margin_summary, simulated_position, worst_case_base, MarginSummary, MarginType, MarketView,
     MarketViews,
 };
+use crate::controller::orders::cancel_all_orders;
 use crate::controller::position::find_position;
 use crate::controller::trade::{trade_against_amm, TakerOrder};
 use crate::error::BalError;
@@ -207,6 +208,8 @@ pub struct DeriskOutcome {
     pub base_reduced: u64,
     /// Initial requirement minus collateral before acting. precision: QUOTE
     pub shortage: i128,
+    /// Resting orders cancelled first (in every market).
+    pub orders_cancelled: u8,
     /// Burning every share was not enough: the position must be reduced too.
     pub still_short: bool,
 }
@@ -235,6 +238,18 @@ pub fn burn_to_initial_margin(
     let summary = initial_margin(user, &context)?;
     validate!(!summary.meets_requirement(), BalError::NothingToDerisk);
     let shortage = (summary.requirement as i128).safe_sub(summary.collateral)?;
+    // Resting orders go first, as in a liquidation: they count against margin, and a reduction
+    // judged on the position alone could grow the worst case they leave.
+    let orders_cancelled =
+        u8::try_from(cancel_all_orders(user)?).map_err(|_| BalError::MathError)?;
+    let summary = initial_margin(user, &context)?;
+    if summary.meets_requirement() {
+        return Ok(DeriskOutcome {
+            shortage,
+            orders_cancelled,
+            ..DeriskOutcome::default()
+        });
+    }
     let shares = user.perp_positions[slot].lp.shares.get();
     let burn_needed = minimal_burn(user, &context, &summary)?;
     remove_shares(
@@ -246,6 +261,7 @@ pub fn burn_to_initial_margin(
         shares_burned: burn_needed.unwrap_or(shares),
         base_reduced: 0,
         shortage,
+        orders_cancelled,
         still_short: burn_needed.is_none(),
     })
 }
@@ -307,6 +323,16 @@ pub fn reduce_within_band(
         fee_rate: inputs.fee_rate,
         now: inputs.now,
     };
-    trade_against_amm(user, spot, market, &order)?;
-    Ok(base)
+    // What the AMM cannot fill inside the band (or its bounds) is left for a liquidation; the
+    // shares are burned either way.
+    match trade_against_amm(user, spot, market, &order) {
+        Ok(_) => Ok(base),
+        Err(error)
+            if error == BalError::LimitPriceExceeded.into()
+                || error == BalError::AmmReserveBounds.into() =>
+        {
+            Ok(0)
+        }
+        Err(error) => Err(error),
+    }
 }

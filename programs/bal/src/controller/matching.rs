@@ -332,23 +332,24 @@ fn lp_jit_base(market: &PerpMarket, ctx: &FillContext, room: &JitRoom) -> Result
     if market.jit.lp_intensity == 0 || user_shares == 0 || !priced_for_the_amm(ctx, price) {
         return Ok(0);
     }
-    // Held per 1.0 share and the target, both in base units (BASE precision).
-    let unsettled = market
-        .lp
-        .unsettled_base
-        .get()
-        .div_euclid(LP_AGG_PRECISION as i128);
-    let held_per_share = signed_mul_div_floor(unsettled, BASE_PRECISION, user_shares)?;
-    let target = market.jit.lp_target_base_per_share as i128;
+    // The LPs' holdings in the pool, rounded toward zero so a JIT never carries them past
+    // flat, and the target for all their shares (rounded toward −∞: the long side stops at or
+    // before it, and the short side's gap only shrinks). Both in base units (BASE precision).
+    let held = market.lp.unsettled_base.get() / LP_AGG_PRECISION as i128;
+    let target = signed_mul_div_floor(
+        market.jit.lp_target_base_per_share as i128,
+        user_shares,
+        BASE_PRECISION,
+    )?;
     // LPs sell to a buying taker: from long holdings down toward max(target, 0), and vice versa.
-    let gap_per_share = match ctx.direction {
-        PositionDirection::Long => held_per_share.safe_sub(target.max(0))?,
-        PositionDirection::Short => target.min(0).safe_sub(held_per_share)?,
+    let gap = match ctx.direction {
+        PositionDirection::Long => held.safe_sub(target.max(0))?,
+        PositionDirection::Short => target.min(0).safe_sub(held)?,
     };
-    if gap_per_share <= 0 {
+    if gap <= 0 {
         return Ok(0);
     }
-    let to_target = mul_div_floor(gap_per_share as u128, user_shares, BASE_PRECISION)?;
+    let to_target = gap as u128;
     let to_target = u64::try_from(to_target).unwrap_or(u64::MAX);
     let step = market.order_step_size.max(1);
     Ok(jit_share(market, base, market.jit.lp_intensity)?

@@ -21,26 +21,25 @@ pub struct DeriskAccounts<'a, 'info> {
 }
 
 /// De-risks the user's LP position in the market when the account is below initial margin
-/// (see `controller::derisk`), judged at `price` (valid for settling; interest accrued by the
-/// caller). Reducing the position through the AMM, when burning every share is not enough,
-/// needs the oracle to be valid for a fill too. Used by `derisk_lp` and, first, by `settle_pnl`.
-pub fn derisk_user(accounts: &DeriskAccounts, price: u64, clock: &Clock) -> Result<DeriskOutcome> {
+/// (see `controller::derisk`; interest accrued by the caller). Burning cannot be undone, so the
+/// whole de-risk is judged at a price valid for a fill (fresh, certain, near its TWAP), read
+/// before anything changes. Used by `derisk_lp` and, first, by `settle_pnl`.
+pub fn derisk_user(accounts: &DeriskAccounts, clock: &Clock) -> Result<DeriskOutcome> {
     let mut user = accounts.user.load_mut()?;
     let mut spot = accounts.spot_market.load_mut()?;
     let mut market = accounts.perp_market.load_mut()?;
+    let price = oracle_price_for(&mut market, &accounts.oracle, OracleAction::Fill, clock)?;
     let mut views = load_market_views(accounts.remaining, OracleAction::Margin, clock)?;
     views.0.push(MarketView::new(&market, price));
     let mut outcome = burn_to_initial_margin(&mut user, &spot, &mut market, &views)?;
     if outcome.still_short {
-        let fill_price =
-            oracle_price_for(&mut market, &accounts.oracle, OracleAction::Fill, clock)?;
         outcome.base_reduced = reduce_within_band(
             &mut user,
             &mut spot,
             &mut market,
             &DeriskInputs {
                 views: &views,
-                oracle_price: fill_price,
+                oracle_price: price,
                 fee_rate: accounts.state.fees.taker_fee_rate,
                 now: clock.unix_timestamp,
             },
@@ -64,18 +63,20 @@ pub fn derisk_record(
         user,
         market_index,
         shares_burned: outcome.shares_burned,
+        orders_cancelled: outcome.orders_cancelled,
         base_reduced: outcome.base_reduced,
         shortage: outcome.shortage,
     }
 }
 
-/// Permissionless: burns the fewest LP shares that restore initial margin (then reduces the
-/// position within a band around the oracle if needed). Refuses when there is nothing to do.
+/// Permissionless: cancels the account's resting orders, then burns the fewest LP shares that
+/// restore initial margin (then reduces the position within a band around the oracle if
+/// needed). Refuses when there is nothing to do.
 /// Accounts: those of `settle_pnl`. Remaining accounts: a `(PerpMarket, oracle)` pair for
 /// every other active position of the user, in slot order.
 pub fn handler<'info>(ctx: Context<'info, SettlePnl<'info>>) -> Result<()> {
     let clock = Clock::get()?;
-    let price = prepare(&ctx, &clock)?;
+    prepare(&ctx, &clock)?;
     let accounts = &ctx.accounts;
     let outcome = derisk_user(
         &DeriskAccounts {
@@ -86,7 +87,6 @@ pub fn handler<'info>(ctx: Context<'info, SettlePnl<'info>>) -> Result<()> {
             oracle: accounts.oracle.to_account_info(),
             remaining: ctx.remaining_accounts,
         },
-        price,
         &clock,
     )?;
     let market_index = ctx.accounts.perp_market.load()?.market_index;

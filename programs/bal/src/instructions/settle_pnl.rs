@@ -95,6 +95,9 @@ struct Target<'a, 'info> {
     /// Valid for settling. precision: PRICE
     price: u64,
     clock: &'a Clock,
+    /// In a batch the user's other markets are not passed: an LP whose margin needs them is
+    /// settled without a de-risk.
+    batch: bool,
 }
 
 /// For an LP in this market that has not opted out: de-risks it when it is below initial
@@ -106,8 +109,9 @@ fn derisk_first<'info>(
     let Target {
         user,
         remaining,
-        price,
         clock,
+        batch,
+        ..
     } = *target;
     let market_index = ctx.accounts.perp_market.load()?.market_index;
     let applies = {
@@ -129,12 +133,22 @@ fn derisk_first<'info>(
             oracle: accounts.oracle.to_account_info(),
             remaining,
         },
-        price,
         clock,
     );
+    // Nothing to do, or nothing that may be done now: a settle never waits on a de-risk. Each
+    // of these refusals comes before the de-risk changes anything.
+    let deferred = |error: &Error| {
+        let code = |e: BalError| *error == e.into();
+        code(BalError::NothingToDerisk)
+            || code(BalError::OracleStale)
+            || code(BalError::OracleTooUncertain)
+            || code(BalError::OracleNonPositive)
+            || code(BalError::OracleTooDivergent)
+            || (batch && code(BalError::MarginAccountMissing))
+    };
     match derisked {
         Ok(outcome) => Ok(Some(outcome)),
-        Err(error) if error == BalError::NothingToDerisk.into() => Ok(None),
+        Err(error) if deferred(&error) => Ok(None),
         Err(error) => Err(error),
     }
 }
@@ -188,13 +202,14 @@ pub fn settle_pnl<'info>(ctx: Context<'info, SettlePnl<'info>>) -> Result<()> {
             remaining: ctx.remaining_accounts,
             price,
             clock: &clock,
+            batch: false,
         },
     )
 }
 
 /// Settles every user passed as a remaining account, de-risking LPs first as `settle_pnl`
-/// does. An LP whose margin also depends on positions in other markets cannot be judged here
-/// (`MarginAccountMissing`): settle it alone with `settle_pnl`. With `try_mode`, a user that
+/// does. An LP whose margin also depends on positions in other markets cannot be judged here:
+/// it is settled without a de-risk (`derisk_lp` with its markets does that). With `try_mode`, a user that
 /// cannot be settled is restored to what it was (with the markets) and its error code
 /// recorded; without it, the first failure reverts the batch. Return data: one little-endian
 /// u32 per user (see `instructions::batch`).
@@ -206,20 +221,27 @@ pub fn settle_pnl_many<'info>(ctx: Context<'info, SettlePnl<'info>>, try_mode: b
     let spot = ctx.accounts.spot_market.to_account_info();
     let market = ctx.accounts.perp_market.to_account_info();
     for info in ctx.remaining_accounts.iter() {
+        // Only a writable user of this program is copied (and later restored).
+        let user = match batch_user(info) {
+            Ok(user) => user,
+            Err(error) if try_mode => {
+                results.push(Err(error));
+                continue;
+            }
+            Err(error) => return Err(error),
+        };
         let touched = [info, &spot, &market];
         if try_mode {
             snapshot.take(&touched)?;
         }
-        let settled = batch_user(info).and_then(|user| {
-            let target = Target {
-                user: &user,
-                remaining: &[],
-                price,
-                clock: &clock,
-            };
-            settle_user(&ctx, &target)
-        });
-        match settled {
+        let target = Target {
+            user: &user,
+            remaining: &[],
+            price,
+            clock: &clock,
+            batch: true,
+        };
+        match settle_user(&ctx, &target) {
             Ok(()) => results.push(Ok(())),
             Err(error) if try_mode => {
                 snapshot.restore(&touched)?;

@@ -1,5 +1,5 @@
-//! `settle_pnl_many` de-risks LPs as `settle_pnl` does, and in try mode a user it refuses,
-//! even after part of its de-risk was done, is left exactly as it was.
+//! `settle_pnl_many` de-risks LPs as `settle_pnl` does; a de-risk that may not happen now (an
+//! oracle not valid for a fill) is deferred without holding up the settle.
 use super::{initial_margin, perp, position, set_max_leverage, BASE};
 use bal::controller::amm_fill::PositionDirection::Long;
 use bal::error::BalError;
@@ -103,7 +103,7 @@ async fn settle_pnl_many_derisks_lps_below_initial_margin_and_respects_the_opt_o
 }
 
 #[tokio::test]
-async fn a_derisk_refused_half_way_in_try_mode_leaves_the_user_and_market_unchanged() {
+async fn an_uncertain_oracle_defers_a_derisk_but_not_the_settle() {
     let mut env = TestEnv::start().await;
     let exchange = setup_trading(&mut env).await;
     let lp = new_trader(&mut env, &exchange, 1_000_000_000, 0).await;
@@ -125,7 +125,12 @@ async fn a_derisk_refused_half_way_in_try_mode_leaves_the_user_and_market_unchan
     let keeper = env.funded_wallet().await;
     let users = [lp.user, bystander.user];
     let ix = || instructions::settle_pnl_many(&users, &market(&exchange), true);
-    let failure = env
+    // `derisk_lp` itself refuses: burning cannot be undone on an uncertain price.
+    let failure = refused_derisk(&mut env, &exchange, &lp, &keeper).await;
+    assert_bal_error(&failure, BalError::OracleTooUncertain);
+    // A settle does not wait for it: the batch settles both users and defers the de-risk.
+    let sqrt_k_before = perp(&mut env).await.amm.sqrt_k.get();
+    let success = env
         .send(
             "settle_pnl_many",
             &[instructions::settle_pnl_many(
@@ -136,23 +141,15 @@ async fn a_derisk_refused_half_way_in_try_mode_leaves_the_user_and_market_unchan
             &[&keeper],
         )
         .await
-        .expect_err("strict batch");
-    assert_bal_error(&failure, BalError::OracleTooUncertain);
-
-    let user_before = env.raw_account(lp.user).await;
-    let sqrt_k_before = perp(&mut env).await.amm.sqrt_k.get();
-    let success = env
-        .send("settle_pnl_many", &[ix()], &[&keeper])
-        .await
-        .expect("try mode");
+        .expect("strict batch");
+    assert_eq!(codes(&success), vec![0, 0]);
+    let market_state = perp(&mut env).await;
     assert_eq!(
-        codes(&success),
-        vec![code_of(BalError::OracleTooUncertain), 0]
+        market_state.amm.sqrt_k.get(),
+        sqrt_k_before,
+        "shares not burned"
     );
-    assert_eq!(env.raw_account(lp.user).await, user_before, "user restored");
-    let market = perp(&mut env).await;
-    assert_eq!(market.amm.sqrt_k.get(), sqrt_k_before, "shares not burned");
-    assert_eq!(market.lp.user_lp_shares.get(), 20 * BASE_PRECISION);
+    assert_eq!(market_state.lp.user_lp_shares.get(), 20 * BASE_PRECISION);
 
     // A fill-valid oracle lets the same de-risk burn and reduce.
     publish(&mut env, &exchange, 100_000_000, 1).await;
@@ -167,8 +164,24 @@ async fn a_derisk_refused_half_way_in_try_mode_leaves_the_user_and_market_unchan
     assert!(initial_margin(&mut env, &lp).await.meets_requirement());
 }
 
-fn code_of(error: BalError) -> u32 {
-    anchor_lang::error::ERROR_CODE_OFFSET + error as u32
+/// A keeper's `derisk_lp` for `lp`, expected to be refused with nothing changed.
+async fn refused_derisk(
+    env: &mut TestEnv,
+    exchange: &Exchange,
+    lp: &bal_tests::fixtures::Trader,
+    keeper: &solana_keypair::Keypair,
+) -> bal_tests::TxFailure {
+    let before = env.raw_account(lp.user).await;
+    let failure = env
+        .send(
+            "derisk_lp",
+            &[instructions::derisk_lp(lp.user, &market(exchange), &[])],
+            &[keeper],
+        )
+        .await
+        .expect_err("refused");
+    assert_eq!(env.raw_account(lp.user).await, before, "unchanged");
+    failure
 }
 
 #[tokio::test]
@@ -192,4 +205,44 @@ async fn settle_pnl_for_an_lp_needs_no_fill_valid_oracle_when_no_derisk_is_due()
         position(&mut env, &lp).await.lp.shares.get(),
         100 * BASE_PRECISION
     );
+}
+
+#[tokio::test]
+async fn a_derisk_cancels_resting_orders_first_and_burns_nothing_if_that_suffices() {
+    let mut env = TestEnv::start().await;
+    let exchange = setup_trading(&mut env).await;
+    let lp = new_trader(&mut env, &exchange, 1_000_000_000, 0).await;
+    let keeper = env.funded_wallet().await;
+    add_liquidity(&mut env, &exchange, &lp, 150 * BASE)
+        .await
+        .expect("add");
+    bal_tests::fixtures::place_order(
+        &mut env,
+        &exchange,
+        &lp,
+        bal_tests::fixtures::resting(Long, 20 * BASE, 90_000_000, true),
+    )
+    .await
+    .expect("a resting bid");
+    // At 8x the bid tips the account below initial margin; without it, it fits.
+    set_max_leverage(&mut env, &lp, 1_250).await;
+    assert!(!initial_margin(&mut env, &lp).await.meets_requirement());
+    env.send(
+        "derisk_lp",
+        &[instructions::derisk_lp(lp.user, &market(&exchange), &[])],
+        &[&keeper],
+    )
+    .await
+    .expect("derisk");
+    let user: bal::state::User = env.load(lp.user).await;
+    assert!(
+        user.orders.iter().all(|o| !o.is_open()),
+        "the bid is cancelled"
+    );
+    assert_eq!(
+        position(&mut env, &lp).await.lp.shares.get(),
+        150 * BASE_PRECISION,
+        "no share burned"
+    );
+    assert!(initial_margin(&mut env, &lp).await.meets_requirement());
 }
