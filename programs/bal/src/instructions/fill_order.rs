@@ -120,17 +120,17 @@ fn cancel_stale(ctx: &Context<FillOrder>, slot: usize, now: i64) -> Result<()> {
     Ok(())
 }
 
-/// Whether a maker's price is within the market's initial margin ratio of the oracle price
-/// this fill read: a fill further away could move more value between the parties than their
-/// margin covers.
-fn within_band(price: u64, market: &PerpMarket) -> Result<bool> {
+/// The prices a maker may fill at: within the market's initial margin ratio of the oracle
+/// price this fill read (the band rounded down, so never wider), since a fill further away
+/// could move more value between the parties than their margin covers. precision: PRICE
+fn price_band(market: &PerpMarket) -> Result<std::ops::RangeInclusive<u64>> {
     let oracle = market.amm.last_oracle_price;
     let band = mul_div_floor(
         oracle as u128,
         market.margin_ratio_initial as u128,
         MARGIN_PRECISION as u128,
-    )?;
-    Ok((price.abs_diff(oracle) as u128) <= band)
+    )? as u64;
+    Ok(oracle.saturating_sub(band)..=oracle.saturating_add(band))
 }
 
 /// Loads and checks the makers, best price for the taker first.
@@ -147,7 +147,10 @@ fn load_makers<'info>(
     );
     let taker_key = ctx.accounts.taker.key();
     let taker_authority = ctx.accounts.taker.load()?.authority;
-    let market_index = ctx.accounts.perp_market.load()?.market_index;
+    let (market_index, band) = {
+        let market = ctx.accounts.perp_market.load()?;
+        (market.market_index, price_band(&market)?)
+    };
     let mut makers: Vec<Maker> = Vec::with_capacity(maker_order_ids.len());
     for (info, order_id) in ctx.remaining_accounts.iter().zip(maker_order_ids) {
         let loader = AccountLoader::<User>::try_from(info)?;
@@ -169,10 +172,7 @@ fn load_makers<'info>(
             BalError::NotAMakerOrder
         );
         validate!(!order.is_expired(now), BalError::OrderExpired);
-        validate!(
-            within_band(order.price, &*ctx.accounts.perp_market.load()?)?,
-            BalError::MakerPriceOutsideBand
-        );
+        validate!(band.contains(&order.price), BalError::MakerPriceOutsideBand);
         let base_before = position_base(&maker, market_index);
         drop(maker);
         makers.push(Maker {

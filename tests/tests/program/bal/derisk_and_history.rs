@@ -1,6 +1,6 @@
 //! BAL: liquidation and de-risk of LPs, staggered entries, the large-k rounding example, the
 //! performance history and client-side sizing.
-use super::{initial_margin, perp, position, set_max_leverage, with_lp, BASE};
+use super::{initial_margin, perp, position, set_derisk_opt_out, set_max_leverage, with_lp, BASE};
 use bal::controller::amm_fill::PositionDirection::{Long, Short};
 use bal::error::BalError;
 use bal::math::constants::BASE_PRECISION;
@@ -106,17 +106,7 @@ async fn settle_pnl_derisks_first_unless_the_lp_opted_out() {
         .await
         .expect("add");
     set_max_leverage(&mut env, &lp, 2_000).await;
-    env.send(
-        "update_user_derisk_opt_out",
-        &[instructions::update_user(
-            lp.wallet.pubkey(),
-            0,
-            instructions::UserSetting::DeriskOptOut(true),
-        )],
-        &[&lp.wallet],
-    )
-    .await
-    .expect("opt out");
+    set_derisk_opt_out(&mut env, &lp, true).await;
     let settle = || instructions::settle_pnl(lp.user, &bal_tests::fixtures::market(&exchange));
     env.send("settle_pnl", &[settle()], &[&keeper])
         .await
@@ -127,17 +117,7 @@ async fn settle_pnl_derisks_first_unless_the_lp_opted_out() {
         "opted out"
     );
 
-    env.send(
-        "update_user_derisk_opt_out",
-        &[instructions::update_user(
-            lp.wallet.pubkey(),
-            0,
-            instructions::UserSetting::DeriskOptOut(false),
-        )],
-        &[&lp.wallet],
-    )
-    .await
-    .expect("opt back in");
+    set_derisk_opt_out(&mut env, &lp, false).await;
     env.send("settle_pnl_with_derisk", &[settle()], &[&keeper])
         .await
         .expect("settle");

@@ -55,6 +55,20 @@ pub(crate) async fn initial_margin(
     margin_summary(&user, &spot, &views, MarginType::Initial).unwrap()
 }
 
+pub(crate) async fn set_derisk_opt_out(env: &mut TestEnv, lp: &Trader, opt_out: bool) {
+    env.send(
+        "update_user_derisk_opt_out",
+        &[instructions::update_user(
+            lp.wallet.pubkey(),
+            0,
+            instructions::UserSetting::DeriskOptOut(opt_out),
+        )],
+        &[&lp.wallet],
+    )
+    .await
+    .expect("derisk opt-out");
+}
+
 pub(crate) async fn set_max_leverage(env: &mut TestEnv, lp: &Trader, margin_ratio: u32) {
     env.send(
         "update_user_custom_margin_ratio",

@@ -1,6 +1,6 @@
 //! `settle_pnl_many` de-risks LPs as `settle_pnl` does; a de-risk that may not happen now (an
 //! oracle not valid for a fill) is deferred without holding up the settle.
-use super::{initial_margin, perp, position, set_max_leverage, BASE};
+use super::{initial_margin, perp, position, set_derisk_opt_out, set_max_leverage, BASE};
 use bal::controller::amm_fill::PositionDirection::Long;
 use bal::error::BalError;
 use bal::math::constants::BASE_PRECISION;
@@ -50,17 +50,7 @@ async fn settle_pnl_many_derisks_lps_below_initial_margin_and_respects_the_opt_o
             .expect("add");
         set_max_leverage(&mut env, lp, 2_000).await;
     }
-    env.send(
-        "update_user_derisk_opt_out",
-        &[instructions::update_user(
-            opted_out.wallet.pubkey(),
-            0,
-            instructions::UserSetting::DeriskOptOut(true),
-        )],
-        &[&opted_out.wallet],
-    )
-    .await
-    .expect("opt out");
+    set_derisk_opt_out(&mut env, &opted_out, true).await;
     assert!(!initial_margin(&mut env, &short_lp)
         .await
         .meets_requirement());

@@ -1,6 +1,5 @@
 //! Resting orders and `fill_order`: makers, the AMM as backstop, the AMM's and the LPs' JIT
 //! splits, and every refusal.
-use anchor_lang::prelude::Pubkey;
 use bal::controller::amm_fill::PositionDirection::{self, Long, Short};
 use bal::controller::orders::RestingOrderParams;
 use bal::error::BalError;
@@ -13,20 +12,20 @@ use bal_client::pda;
 use bal_tests::env::TxSuccess;
 use bal_tests::errors::assert_bal_error;
 use bal_tests::fixtures::{
-    add_liquidity, fill_order, new_trader, order, place_order, resting, setup_trading, trade,
-    update_market, Exchange, Trader,
+    fill_order, new_trader, order, place_order, resting, setup_trading, trade, update_market,
+    Exchange, Trader,
 };
 use bal_tests::{TestEnv, TxFailure};
 use solana_signer::Signer;
 
-const BASE: u64 = BASE_PRECISION as u64;
+pub(crate) const BASE: u64 = BASE_PRECISION as u64;
 const PRICE: u64 = 1_000_000;
 
-async fn perp(env: &mut TestEnv) -> PerpMarket {
+pub(crate) async fn perp(env: &mut TestEnv) -> PerpMarket {
     env.load(pda::perp_market(0)).await
 }
 
-async fn base_of(env: &mut TestEnv, trader: &Trader) -> i64 {
+pub(crate) async fn base_of(env: &mut TestEnv, trader: &Trader) -> i64 {
     let user: User = env.load(trader.user).await;
     user.perp_positions
         .iter()
@@ -62,7 +61,7 @@ async fn wide_market(env: &mut TestEnv, jit: JitParams) -> Exchange {
     exchange
 }
 
-struct Book {
+pub(crate) struct Book {
     exchange: Exchange,
     maker: Trader,
     taker: Trader,
@@ -71,7 +70,12 @@ struct Book {
 
 impl Book {
     /// Rests `params` for `who` (the book's maker or taker); returns the order id.
-    async fn rest(&self, env: &mut TestEnv, who: &Trader, params: RestingOrderParams) -> u32 {
+    pub(crate) async fn rest(
+        &self,
+        env: &mut TestEnv,
+        who: &Trader,
+        params: RestingOrderParams,
+    ) -> u32 {
         place_order(env, &self.exchange, who, params)
             .await
             .expect("the order rests")
@@ -79,7 +83,7 @@ impl Book {
 
     /// A maker order and a taker order for `base` at the same `price`, the taker on `side`;
     /// returns (taker order, maker order).
-    async fn cross(
+    pub(crate) async fn cross(
         &self,
         env: &mut TestEnv,
         side: PositionDirection,
@@ -100,7 +104,7 @@ impl Book {
     }
 
     /// The filler fills the taker's order `taker_order` against the maker's `maker_order`.
-    async fn fill(
+    pub(crate) async fn fill(
         &self,
         env: &mut TestEnv,
         taker_order: u32,
@@ -117,7 +121,7 @@ impl Book {
     }
 }
 
-async fn book(env: &mut TestEnv, jit: JitParams) -> Book {
+pub(crate) async fn book(env: &mut TestEnv, jit: JitParams) -> Book {
     let exchange = wide_market(env, jit).await;
     let maker = new_trader(env, &exchange, 10_000_000_000, 0).await;
     let taker = new_trader(env, &exchange, 10_000_000_000, 0).await;
@@ -241,140 +245,6 @@ async fn the_amm_backstops_once_makers_run_out_up_to_the_takers_limit() {
         .await
         .expect_err("nothing within the limit");
     assert_bal_error(&failure, BalError::NothingToFill);
-}
-
-#[tokio::test]
-async fn the_amm_takes_part_of_a_maker_fill_to_cut_its_own_inventory_and_lps_are_untouched() {
-    let mut env = TestEnv::start().await;
-    let jit = JitParams {
-        amm_intensity: 500_000,
-        ..Default::default()
-    };
-    let b = book(&mut env, jit).await;
-    let lp = new_trader(&mut env, &b.exchange, 10_000_000_000, 0).await;
-    add_liquidity(&mut env, &b.exchange, &lp, 500 * BASE)
-        .await
-        .expect("add");
-    // Traders sell 5 base to the AMM: the protocol's own inventory is now long.
-    let seller = new_trader(&mut env, &b.exchange, 10_000_000_000, 0).await;
-    trade(&mut env, &b.exchange, &seller, order(Short, 5 * BASE))
-        .await
-        .expect("short");
-    let before = perp(&mut env).await;
-
-    let (bid, ask) = b.cross(&mut env, Long, 4 * BASE, 100_500_000).await;
-    let fill = b.fill(&mut env, bid, ask).await.expect("fill");
-    // The AMM's JIT part (protocol-owned), then the maker's, both against this maker.
-    let records: Vec<(u8, u64, Pubkey)> = fill
-        .events::<OrderFillRecord>()
-        .iter()
-        .map(|r| (r.liquidity, r.base, r.maker))
-        .collect();
-    assert_eq!(
-        records,
-        vec![
-            (liquidity::AMM_JIT, 2 * BASE, b.maker.user),
-            (liquidity::MAKER, 2 * BASE, b.maker.user)
-        ]
-    );
-    let after = perp(&mut env).await;
-    assert_eq!(base_of(&mut env, &b.taker).await, 4 * BASE as i64);
-    assert_eq!(
-        base_of(&mut env, &b.maker).await,
-        -2 * BASE as i64,
-        "half went to the AMM"
-    );
-    assert_eq!(
-        after.amm.base_asset_amount_with_amm - before.amm.base_asset_amount_with_amm,
-        2 * BASE as i64,
-        "the AMM sold 2.0 base from its inventory"
-    );
-    // Protocol-owned: the LPs' accumulators and aggregates did not move.
-    assert_eq!(after.lp, before.lp);
-    // The maker's order keeps what it did not fill.
-    let maker: User = env.load(b.maker.user).await;
-    let open = maker.orders.iter().find(|o| o.is_open()).unwrap();
-    assert_eq!(open.remaining(), 2 * BASE);
-}
-
-#[tokio::test]
-async fn the_amm_never_jits_through_the_oracle() {
-    let mut env = TestEnv::start().await;
-    let jit = JitParams {
-        amm_intensity: 500_000,
-        ..Default::default()
-    };
-    let b = book(&mut env, jit).await;
-    let seller = new_trader(&mut env, &b.exchange, 10_000_000_000, 0).await;
-    trade(&mut env, &b.exchange, &seller, order(Short, 5 * BASE))
-        .await
-        .expect("short");
-    let before = perp(&mut env).await.amm.base_asset_amount_with_amm;
-    // The maker asks below the $100 oracle: the AMM would sell through it, so it stays out.
-    let (bid, ask) = b.cross(&mut env, Long, 4 * BASE, 99_800_000).await;
-    b.fill(&mut env, bid, ask).await.expect("fill");
-    assert_eq!(base_of(&mut env, &b.maker).await, -4 * BASE as i64);
-    assert_eq!(perp(&mut env).await.amm.base_asset_amount_with_amm, before);
-}
-
-/// A market with LP JIT on toward a flat inventory, an LP, and the LPs made long by a seller.
-async fn lp_jit_book(env: &mut TestEnv) -> (Book, Trader) {
-    let jit = JitParams {
-        amm_intensity: 0,
-        lp_intensity: 500_000,
-        lp_target_base_per_share: 0,
-    };
-    let b = book(env, jit).await;
-    let lp = new_trader(env, &b.exchange, 10_000_000_000, 0).await;
-    add_liquidity(env, &b.exchange, &lp, 1_000 * BASE)
-        .await
-        .expect("add");
-    let seller = new_trader(env, &b.exchange, 10_000_000_000, 0).await;
-    trade(env, &b.exchange, &seller, order(Short, 5 * BASE))
-        .await
-        .expect("short");
-    (b, lp)
-}
-
-#[tokio::test]
-async fn lps_take_part_of_a_maker_fill_toward_their_target() {
-    let mut env = TestEnv::start().await;
-    let (b, _lp) = lp_jit_book(&mut env).await;
-    let before = perp(&mut env).await;
-    assert!(before.lp.base_per_share.get() > 0, "LPs are long");
-    let (bid, ask) = b.cross(&mut env, Long, 4 * BASE, 100_500_000).await;
-    let fill = b.fill(&mut env, bid, ask).await.expect("fill");
-    let splits: Vec<u8> = fill
-        .events::<OrderFillRecord>()
-        .iter()
-        .map(|r| r.liquidity)
-        .collect();
-    assert_eq!(splits, vec![liquidity::LP_JIT, liquidity::MAKER]);
-    let after = perp(&mut env).await;
-    assert_eq!(base_of(&mut env, &b.maker).await, -2 * BASE as i64);
-    // All 2.0 base went to the LPs (not pro rata): their aggregate fell by exactly that.
-    let agg = bal::math::constants::LP_AGG_PRECISION as i128;
-    assert_eq!(
-        before.lp.unsettled_base.get() - after.lp.unsettled_base.get(),
-        2 * BASE as i128 * agg
-    );
-    assert!(after.lp.base_per_share.get() < before.lp.base_per_share.get());
-    assert!(
-        after.lp.quote_per_share.get() > before.lp.quote_per_share.get(),
-        "paid at the maker's price, with the fee slice"
-    );
-}
-
-#[tokio::test]
-async fn lps_stay_out_of_a_maker_fill_that_moves_them_away_from_their_target() {
-    let mut env = TestEnv::start().await;
-    let (b, _lp) = lp_jit_book(&mut env).await;
-    let before = perp(&mut env).await;
-    // A selling taker would make the already-long LPs buy: away from the target.
-    let (ask, bid) = b.cross(&mut env, Short, 4 * BASE, 99_500_000).await;
-    b.fill(&mut env, ask, bid).await.expect("fill");
-    assert_eq!(base_of(&mut env, &b.maker).await, 4 * BASE as i64);
-    assert_eq!(perp(&mut env).await.lp, before.lp);
 }
 
 #[tokio::test]
@@ -650,3 +520,5 @@ async fn a_maker_cannot_add_risk_in_a_reduce_only_market() {
         .expect_err("the maker would open a short");
     assert_bal_error(&failure, BalError::MarketNotActive);
 }
+
+mod jit;

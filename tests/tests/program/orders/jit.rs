@@ -1,0 +1,143 @@
+//! The AMM's and the LPs' JIT splits alongside a maker: protocol-owned and LP-owned parts, the
+//! oracle guard, and the LPs' target.
+use super::{base_of, book, perp, Book, BASE};
+use anchor_lang::prelude::Pubkey;
+use bal::controller::amm_fill::PositionDirection::{Long, Short};
+use bal::events::{liquidity, OrderFillRecord};
+use bal::state::{JitParams, User};
+use bal_tests::fixtures::{add_liquidity, new_trader, order, trade, Trader};
+use bal_tests::TestEnv;
+
+#[tokio::test]
+async fn the_amm_takes_part_of_a_maker_fill_to_cut_its_own_inventory_and_lps_are_untouched() {
+    let mut env = TestEnv::start().await;
+    let jit = JitParams {
+        amm_intensity: 500_000,
+        ..Default::default()
+    };
+    let b = book(&mut env, jit).await;
+    let lp = new_trader(&mut env, &b.exchange, 10_000_000_000, 0).await;
+    add_liquidity(&mut env, &b.exchange, &lp, 500 * BASE)
+        .await
+        .expect("add");
+    // Traders sell 5 base to the AMM: the protocol's own inventory is now long.
+    let seller = new_trader(&mut env, &b.exchange, 10_000_000_000, 0).await;
+    trade(&mut env, &b.exchange, &seller, order(Short, 5 * BASE))
+        .await
+        .expect("short");
+    let before = perp(&mut env).await;
+
+    let (bid, ask) = b.cross(&mut env, Long, 4 * BASE, 100_500_000).await;
+    let fill = b.fill(&mut env, bid, ask).await.expect("fill");
+    // The AMM's JIT part (protocol-owned), then the maker's, both against this maker.
+    let records: Vec<(u8, u64, Pubkey)> = fill
+        .events::<OrderFillRecord>()
+        .iter()
+        .map(|r| (r.liquidity, r.base, r.maker))
+        .collect();
+    assert_eq!(
+        records,
+        vec![
+            (liquidity::AMM_JIT, 2 * BASE, b.maker.user),
+            (liquidity::MAKER, 2 * BASE, b.maker.user)
+        ]
+    );
+    let after = perp(&mut env).await;
+    assert_eq!(base_of(&mut env, &b.taker).await, 4 * BASE as i64);
+    assert_eq!(
+        base_of(&mut env, &b.maker).await,
+        -2 * BASE as i64,
+        "half went to the AMM"
+    );
+    assert_eq!(
+        after.amm.base_asset_amount_with_amm - before.amm.base_asset_amount_with_amm,
+        2 * BASE as i64,
+        "the AMM sold 2.0 base from its inventory"
+    );
+    // Protocol-owned: the LPs' accumulators and aggregates did not move.
+    assert_eq!(after.lp, before.lp);
+    // The maker's order keeps what it did not fill.
+    let maker: User = env.load(b.maker.user).await;
+    let open = maker.orders.iter().find(|o| o.is_open()).unwrap();
+    assert_eq!(open.remaining(), 2 * BASE);
+}
+
+#[tokio::test]
+async fn the_amm_never_jits_through_the_oracle() {
+    let mut env = TestEnv::start().await;
+    let jit = JitParams {
+        amm_intensity: 500_000,
+        ..Default::default()
+    };
+    let b = book(&mut env, jit).await;
+    let seller = new_trader(&mut env, &b.exchange, 10_000_000_000, 0).await;
+    trade(&mut env, &b.exchange, &seller, order(Short, 5 * BASE))
+        .await
+        .expect("short");
+    let before = perp(&mut env).await.amm.base_asset_amount_with_amm;
+    // The maker asks below the $100 oracle: the AMM would sell through it, so it stays out.
+    let (bid, ask) = b.cross(&mut env, Long, 4 * BASE, 99_800_000).await;
+    b.fill(&mut env, bid, ask).await.expect("fill");
+    assert_eq!(base_of(&mut env, &b.maker).await, -4 * BASE as i64);
+    assert_eq!(perp(&mut env).await.amm.base_asset_amount_with_amm, before);
+}
+
+/// A market with LP JIT on toward a flat inventory, an LP, and the LPs made long by a seller.
+async fn lp_jit_book(env: &mut TestEnv) -> (Book, Trader) {
+    let jit = JitParams {
+        amm_intensity: 0,
+        lp_intensity: 500_000,
+        lp_target_base_per_share: 0,
+    };
+    let b = book(env, jit).await;
+    let lp = new_trader(env, &b.exchange, 10_000_000_000, 0).await;
+    add_liquidity(env, &b.exchange, &lp, 1_000 * BASE)
+        .await
+        .expect("add");
+    let seller = new_trader(env, &b.exchange, 10_000_000_000, 0).await;
+    trade(env, &b.exchange, &seller, order(Short, 5 * BASE))
+        .await
+        .expect("short");
+    (b, lp)
+}
+
+#[tokio::test]
+async fn lps_take_part_of_a_maker_fill_toward_their_target() {
+    let mut env = TestEnv::start().await;
+    let (b, _lp) = lp_jit_book(&mut env).await;
+    let before = perp(&mut env).await;
+    assert!(before.lp.base_per_share.get() > 0, "LPs are long");
+    let (bid, ask) = b.cross(&mut env, Long, 4 * BASE, 100_500_000).await;
+    let fill = b.fill(&mut env, bid, ask).await.expect("fill");
+    let splits: Vec<u8> = fill
+        .events::<OrderFillRecord>()
+        .iter()
+        .map(|r| r.liquidity)
+        .collect();
+    assert_eq!(splits, vec![liquidity::LP_JIT, liquidity::MAKER]);
+    let after = perp(&mut env).await;
+    assert_eq!(base_of(&mut env, &b.maker).await, -2 * BASE as i64);
+    // All 2.0 base went to the LPs (not pro rata): their aggregate fell by exactly that.
+    let agg = bal::math::constants::LP_AGG_PRECISION as i128;
+    assert_eq!(
+        before.lp.unsettled_base.get() - after.lp.unsettled_base.get(),
+        2 * BASE as i128 * agg
+    );
+    assert!(after.lp.base_per_share.get() < before.lp.base_per_share.get());
+    assert!(
+        after.lp.quote_per_share.get() > before.lp.quote_per_share.get(),
+        "paid at the maker's price, with the fee slice"
+    );
+}
+
+#[tokio::test]
+async fn lps_stay_out_of_a_maker_fill_that_moves_them_away_from_their_target() {
+    let mut env = TestEnv::start().await;
+    let (b, _lp) = lp_jit_book(&mut env).await;
+    let before = perp(&mut env).await;
+    // A selling taker would make the already-long LPs buy: away from the target.
+    let (ask, bid) = b.cross(&mut env, Short, 4 * BASE, 99_500_000).await;
+    b.fill(&mut env, ask, bid).await.expect("fill");
+    assert_eq!(base_of(&mut env, &b.maker).await, 4 * BASE as i64);
+    assert_eq!(perp(&mut env).await.lp, before.lp);
+}
