@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds target/deploy/bal.so, the deployable sBPF v0 ELF, on a machine without Solana's
-# platform-tools (they download from a host this machine cannot reach). Everything it installs
+# Builds target/deploy/bal.so and the example integrator's bal_vault.so, the deployable sBPF v0
+# ELFs, on a machine without Solana's platform-tools (they download from a host this machine
+# cannot reach). Everything it installs
 # lives under .toolchain/ in the repo: the machine's own toolchains and rustup are never touched.
 # Idempotent: a second run with nothing changed only re-checks and takes seconds.
 set -euo pipefail
@@ -72,7 +73,6 @@ if cmp -s "$spec.new" "$spec"; then rm "$spec.new"; else mv "$spec.new" "$spec";
 #   opt-level 2 (not 3)              O3 adds LLVM's argument promotion, which turns a pointer to a
 #                                    struct into its fields and so into calls with more than the
 #                                    v0 VM's five argument registers
-step "building bal.so"
 llvm_arg() { printf -- '-C link-arg=--llvm-args=%s ' "$1"; }
 rustflags="-C linker=$linker -C target-cpu=v2 -C link-arg=--arch=v0"
 for flag in --bpf-stack-size=4096 --disable-movsx --disable-ldsx --disable-bswap \
@@ -81,23 +81,34 @@ for flag in --bpf-stack-size=4096 --disable-movsx --disable-ldsx --disable-bswap
 done
 rustflags+=" -C passes=lower-atomic -Zunstable-options -Cpanic=immediate-abort -A linker_messages"
 
-(
-    cd "$root"
-    RUSTUP_HOME=$toolchain_dir/rustup CARGO_TARGET_DIR=$sbf_target_dir RUSTFLAGS=$rustflags \
-        CARGO_PROFILE_RELEASE_OPT_LEVEL=2 \
-        cargo "+$nightly" build --release --lib -p bal --target "$spec" \
-        -Z build-std=std,panic_abort -Z json-target-spec
-)
-
-elf=$sbf_target_dir/$spec_name/release/libbal.so
+# One cargo run per program: built together, cargo would unify the example vault's `cpi`
+# feature of `bal` into bal.so and leave it without an entrypoint. The runs share the target
+# dir, so std and every common dependency build once. The vault goes first: building it also
+# builds (and uplifts) a `cpi` libbal.so, which bal's own run then replaces.
 mkdir -p "$deploy_dir"
-cp "$elf" "$deploy_dir/bal.so"
+for package in bal-vault bal; do
+    lib=${package//-/_}
+    step "building $lib.so"
+    (
+        cd "$root"
+        RUSTUP_HOME=$toolchain_dir/rustup CARGO_TARGET_DIR=$sbf_target_dir RUSTFLAGS=$rustflags \
+            CARGO_PROFILE_RELEASE_OPT_LEVEL=2 \
+            cargo "+$nightly" build --release --lib -p "$package" --target "$spec" \
+            -Z build-std=std,panic_abort -Z json-target-spec
+    )
+    cp "$sbf_target_dir/$spec_name/release/lib$lib.so" "$deploy_dir/$lib.so"
 
-# 6. Guard: an argument passed on the stack reads (r10 + N), which faults on v0. A call with
-#    more than five argument registers compiles silently, so look for it in the ELF itself.
-stack_args=$("$objdump" -d "$deploy_dir/bal.so" | grep -c '(r10 + ' || true)
-if [ "$stack_args" != 0 ]; then
-    step "ERROR: bal.so passes arguments on the stack ($stack_args x (r10 + N)); pack them into a struct"
-    exit 1
-fi
-step "ok: $deploy_dir/bal.so ($(stat -c %s "$deploy_dir/bal.so") bytes)"
+    # 6. Guard: an argument passed on the stack reads (r10 + N), which faults on v0. A call with
+    #    more than five argument registers compiles silently, so look for it in the ELF itself.
+    stack_args=$("$objdump" -d "$deploy_dir/$lib.so" | grep -c '(r10 + ' || true)
+    if [ "$stack_args" != 0 ]; then
+        step "ERROR: $lib.so passes arguments on the stack ($stack_args x (r10 + N)); pack them into a struct"
+        exit 1
+    fi
+    # A program built with another package's `cpi` feature has no entrypoint and runs nothing.
+    if ! "$objdump" -T "$deploy_dir/$lib.so" | grep -qw entrypoint; then
+        step "ERROR: $lib.so exports no entrypoint (built with the no-entrypoint feature?)"
+        exit 1
+    fi
+    step "ok: $deploy_dir/$lib.so ($(stat -c %s "$deploy_dir/$lib.so") bytes)"
+done

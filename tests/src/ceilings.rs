@@ -7,6 +7,8 @@
 //! CU, whichever instruction comes first that day); their ceilings allow 8,000 more.
 //! `fill_order` costs about 31,000 CU per maker; its ceiling covers the benchmark's fill
 //! against eight makers.
+//! The `vault_*` rows are the example integrator's instructions (`programs/bal-vault`), each
+//! a chain of CPIs into BAL (a withdrawal: remove liquidity, settle P&L, withdraw, transfer).
 pub const CU_CEILINGS: &[(&str, u64)] = &[
     ("initialize", 31_500),
     ("update_state", 7_000),
@@ -45,6 +47,10 @@ pub const CU_CEILINGS: &[(&str, u64)] = &[
     ("fill_order", 350_000),
     ("withdraw_with_positions", 101_000),
     ("settle_pnl_many_scaling", 191_000),
+    ("vault_initialize", 65_500),
+    ("vault_deposit", 198_000),
+    ("vault_withdraw", 265_500),
+    ("vault_settle", 143_500),
 ];
 
 pub fn ceiling(label: &str) -> Option<u64> {

@@ -493,6 +493,11 @@ pub async fn place_order(
     Ok(u32::from_le_bytes(id))
 }
 
+/// Raises the transaction's compute limit (the default is 200,000 CU per instruction).
+pub fn compute_limit(units: u32) -> anchor_lang::solana_program::instruction::Instruction {
+    ComputeBudgetInstruction::set_compute_unit_limit(units)
+}
+
 /// `filler` fills `taker`'s order against `makers`' orders in market 0 (no other positions),
 /// with the transaction's compute limit raised to 1.4M.
 pub async fn fill_order(
@@ -510,7 +515,7 @@ pub async fn fill_order(
         })
         .collect();
     // A fill costs about 30,000 CU per maker: more than the default 200,000 with several.
-    let budget = ComputeBudgetInstruction::set_compute_unit_limit(1_400_000);
+    let budget = compute_limit(1_400_000);
     env.send_capturing_events(
         "fill_order",
         &[

@@ -10,5 +10,6 @@ pub mod errors;
 pub mod fixtures;
 mod runtime;
 pub mod simulation;
+pub mod vault;
 
 pub use env::{Runtime, TestEnv, TxFailure};

@@ -15,21 +15,36 @@ fn native_entry(
     bal::entry(program_id, accounts, data)
 }
 
+/// The example integrator's native entry, for the same reason.
+fn native_vault_entry(
+    program_id: &anchor_lang::prelude::Pubkey,
+    accounts: &[anchor_lang::prelude::AccountInfo],
+    data: &[u8],
+) -> anchor_lang::solana_program::entrypoint::ProgramResult {
+    // SAFETY: only lifetimes change; every borrowed value outlives this call.
+    let accounts: &[anchor_lang::prelude::AccountInfo] = unsafe { std::mem::transmute(accounts) };
+    bal_vault::entry(program_id, accounts, data)
+}
+
 pub fn native() -> ProgramTest {
     let mut test = ProgramTest::new("bal", bal::ID, processor!(native_entry));
+    test.add_program("bal_vault", bal_vault::ID, processor!(native_vault_entry));
     test.prefer_bpf(false);
     test
 }
 
 pub fn elf() -> ProgramTest {
     let deploy = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/deploy");
-    assert!(
-        deploy.join("bal.so").exists(),
-        "{}/bal.so is missing: run scripts/build-sbf.sh (or set BAL_RUNTIME=native)",
-        deploy.display()
-    );
+    for elf in ["bal.so", "bal_vault.so"] {
+        assert!(
+            deploy.join(elf).exists(),
+            "{}/{elf} is missing: run scripts/build-sbf.sh (or set BAL_RUNTIME=native)",
+            deploy.display()
+        );
+    }
     std::env::set_var("SBF_OUT_DIR", &deploy);
     let mut test = ProgramTest::new("bal", bal::ID, None);
+    test.add_program("bal_vault", bal_vault::ID, None);
     test.prefer_bpf(true);
     test
 }

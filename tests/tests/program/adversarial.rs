@@ -7,40 +7,14 @@ use bal::error::BalError;
 use bal::math::constants::BASE_PRECISION;
 use bal_client::instructions::{self, MarketAccounts};
 use bal_client::pda;
-use bal_tests::errors::{assert_anchor_error, assert_bal_error};
+use bal_tests::errors::{assert_anchor_error, assert_bal_error, refused};
 use bal_tests::fixtures::{
     add_liquidity, market, new_trader, order, setup_trading, trade, Exchange, Trader,
 };
-use bal_tests::{TestEnv, TxFailure};
-use solana_keypair::Keypair;
+use bal_tests::TestEnv;
 use solana_signer::Signer;
 
 const BASE: u64 = BASE_PRECISION as u64;
-
-/// Every account `addresses` names, as raw bytes (or missing).
-async fn snapshot(env: &mut TestEnv, addresses: &[Pubkey]) -> Vec<Option<Vec<u8>>> {
-    let mut accounts = Vec::new();
-    for address in addresses {
-        accounts.push(env.raw_account(*address).await.map(|a| a.data));
-    }
-    accounts
-}
-
-/// Sends `ix` signed by `signers`, expects a refusal and checks `watched` did not change.
-async fn refused(
-    env: &mut TestEnv,
-    ix: anchor_lang::solana_program::instruction::Instruction,
-    signers: &[&Keypair],
-    watched: &[Pubkey],
-) -> TxFailure {
-    let before = snapshot(env, watched).await;
-    let failure = env
-        .send("refused", &[ix], signers)
-        .await
-        .expect_err("a hostile transaction is refused");
-    assert_eq!(snapshot(env, watched).await, before, "nothing changed");
-    failure
-}
 
 /// `signer` buys 1.0 base for `user` in `market` (no other positions).
 fn buy_one(

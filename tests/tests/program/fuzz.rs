@@ -192,10 +192,7 @@ impl World {
         ix: anchor_lang::solana_program::instruction::Instruction,
         signer: &Keypair,
     ) -> bool {
-        let budget =
-            solana_compute_budget_interface::ComputeBudgetInstruction::set_compute_unit_limit(
-                1_400_000,
-            );
+        let budget = bal_tests::fixtures::compute_limit(1_400_000);
         self.env
             .send_unmetered(&[budget, ix], &[signer])
             .await

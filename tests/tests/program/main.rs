@@ -13,3 +13,4 @@ mod simulation;
 mod spot_market;
 mod trading;
 mod users;
+mod vault;

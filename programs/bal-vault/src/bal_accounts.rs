@@ -1,0 +1,230 @@
+//! The BAL accounts a vault action passes on: the vault's checks on them, what it reads from
+//! them, and every call into BAL, each signed by the vault's PDA (`invoke_signed` with its
+//! seeds: only this program can produce that signature, and BAL accepts it as the subaccount's
+//! authority).
+use crate::equity::{lp_target, net_value};
+use crate::error::VaultError;
+use crate::state::{Vault, BAL_SUB_ACCOUNT};
+use anchor_lang::prelude::*;
+use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
+use bal::controller::margin::load_market_views;
+use bal::controller::position::find_position;
+use bal::cpi::accounts as bal_accounts;
+use bal::math::oracle::OracleAction;
+use bal::program::Bal;
+use bal::state::{PerpMarket, SpotMarket, User};
+
+/// The BAL accounts every vault action passes on. BAL checks each of them itself (state, spot
+/// and perp market by seeds, the oracle against its market, the event authority by seeds); the
+/// vault checks that the subaccount is its own and the market its market.
+#[derive(Accounts)]
+pub struct BalAccounts<'info> {
+    pub bal_program: Program<'info, Bal>,
+    /// CHECK: BAL's `State`, checked by BAL (seeds).
+    pub state: UncheckedAccount<'info>,
+    #[account(mut)]
+    pub user: AccountLoader<'info, User>,
+    #[account(mut)]
+    pub spot_market: AccountLoader<'info, SpotMarket>,
+    #[account(mut)]
+    pub perp_market: AccountLoader<'info, PerpMarket>,
+    /// CHECK: the market's oracle, checked by BAL (key, owner, layout).
+    pub oracle: UncheckedAccount<'info>,
+    /// CHECK: BAL's event authority, checked by BAL (seeds).
+    pub event_authority: UncheckedAccount<'info>,
+}
+
+impl BalAccounts<'_> {
+    /// Refuses a subaccount that is not the one `authority` owns as the vault's, or a market that
+    /// is not the vault's.
+    pub fn check_belongs_to(&self, vault: &Vault, authority: &Pubkey) -> Result<()> {
+        let user = self.user.load()?;
+        require!(
+            user.authority == *authority && user.sub_account_id == BAL_SUB_ACCOUNT,
+            VaultError::NotVaultUser
+        );
+        require!(
+            self.perp_market.load()?.market_index == vault.market_index,
+            VaultError::WrongMarket
+        );
+        Ok(())
+    }
+
+    /// The subaccount's net value at the oracle (a price valid for margin). precision: QUOTE
+    pub fn net_value(&self) -> Result<i128> {
+        let pair = [
+            self.perp_market.to_account_info(),
+            self.oracle.to_account_info(),
+        ];
+        let views = load_market_views(&pair, OracleAction::Margin, &Clock::get()?)?;
+        net_value(&*self.user.load()?, &*self.spot_market.load()?, &views)
+    }
+
+    /// The subaccount's position in the vault's market: `None` without one, else its LP shares.
+    pub fn lp_shares(&self) -> Result<Option<u64>> {
+        let user = self.user.load()?;
+        let market_index = self.perp_market.load()?.market_index;
+        find_position(&user, market_index)
+            .map(|slot| {
+                u64::try_from(user.perp_positions[slot].lp.shares.get())
+                    .map_err(|_| error!(VaultError::MathOverflow))
+            })
+            .transpose()
+    }
+
+    /// The market's LP share step: BAL mints whole steps only.
+    pub fn lp_step(&self) -> Result<u64> {
+        Ok(self.perp_market.load()?.order_step_size)
+    }
+}
+
+/// What moving quote tokens between the vault and BAL takes besides `BalAccounts`.
+#[derive(Accounts)]
+pub struct BalTokens<'info> {
+    /// CHECK: BAL's token vault of the quote spot market, checked by BAL (address).
+    #[account(mut)]
+    pub bal_token_vault: UncheckedAccount<'info>,
+    pub mint: InterfaceAccount<'info, Mint>,
+    pub token_program: Interface<'info, TokenInterface>,
+}
+
+/// The vault's PDA and its seeds, ready to sign.
+pub struct VaultSigner<'a, 'info> {
+    pub bal: &'a BalAccounts<'info>,
+    pub authority: AccountInfo<'info>,
+    pub seeds: [&'a [u8]; 3],
+}
+
+impl<'info> VaultSigner<'_, 'info> {
+    fn program_id(&self) -> Pubkey {
+        self.bal.bal_program.key()
+    }
+
+    /// The market's `(PerpMarket, oracle)` pair, which BAL's margin checks read.
+    fn margin_pair(&self) -> Vec<AccountInfo<'info>> {
+        vec![
+            self.bal.perp_market.to_account_info(),
+            self.bal.oracle.to_account_info(),
+        ]
+    }
+
+    fn collateral(
+        &self,
+        tokens: &BalTokens<'info>,
+        vault_tokens: &InterfaceAccount<'info, TokenAccount>,
+    ) -> bal_accounts::MoveCollateral<'info> {
+        bal_accounts::MoveCollateral {
+            authority: self.authority.clone(),
+            state: self.bal.state.to_account_info(),
+            user: self.bal.user.to_account_info(),
+            spot_market: self.bal.spot_market.to_account_info(),
+            vault: tokens.bal_token_vault.to_account_info(),
+            user_token_account: vault_tokens.to_account_info(),
+            mint: tokens.mint.to_account_info(),
+            token_program: tokens.token_program.to_account_info(),
+        }
+    }
+
+    fn manage_liquidity(&self) -> bal_accounts::ManageLiquidity<'info> {
+        bal_accounts::ManageLiquidity {
+            signer: self.authority.clone(),
+            state: self.bal.state.to_account_info(),
+            user: self.bal.user.to_account_info(),
+            perp_market: self.bal.perp_market.to_account_info(),
+            event_authority: self.bal.event_authority.to_account_info(),
+            program: self.bal.bal_program.to_account_info(),
+        }
+    }
+
+    /// Moves `amount` from the vault's token account into its BAL subaccount.
+    pub fn deposit(
+        &self,
+        tokens: &BalTokens<'info>,
+        vault_tokens: &InterfaceAccount<'info, TokenAccount>,
+        amount: u64,
+    ) -> Result<()> {
+        let seeds = [&self.seeds[..]];
+        let accounts = self.collateral(tokens, vault_tokens);
+        bal::cpi::deposit(
+            CpiContext::new_with_signer(self.program_id(), accounts, &seeds),
+            amount,
+        )
+    }
+
+    /// Moves `amount` from the BAL subaccount to the vault's token account, never borrowing.
+    pub fn withdraw(
+        &self,
+        tokens: &BalTokens<'info>,
+        vault_tokens: &InterfaceAccount<'info, TokenAccount>,
+        amount: u64,
+    ) -> Result<()> {
+        let seeds = [&self.seeds[..]];
+        let accounts = self.collateral(tokens, vault_tokens);
+        bal::cpi::withdraw(
+            CpiContext::new_with_signer(self.program_id(), accounts, &seeds)
+                .with_remaining_accounts(self.margin_pair()),
+            amount,
+            false,
+        )
+    }
+
+    /// Adds or removes BAL liquidity so the vault holds its target for `total_shares`.
+    pub fn rebalance_liquidity(&self, vault: &Vault, total_shares: u64) -> Result<()> {
+        let held = self.bal.lp_shares()?.unwrap_or(0);
+        let target = lp_target(total_shares, vault.lp_per_share, self.bal.lp_step()?)?;
+        match target.cmp(&held) {
+            std::cmp::Ordering::Greater => self.add_liquidity(target - held),
+            std::cmp::Ordering::Less => self.remove_liquidity(held - target),
+            std::cmp::Ordering::Equal => Ok(()),
+        }
+    }
+
+    fn add_liquidity(&self, shares: u64) -> Result<()> {
+        let seeds = [&self.seeds[..]];
+        let accounts = bal_accounts::AddLiquidity {
+            authority: self.authority.clone(),
+            state: self.bal.state.to_account_info(),
+            user: self.bal.user.to_account_info(),
+            spot_market: self.bal.spot_market.to_account_info(),
+            perp_market: self.bal.perp_market.to_account_info(),
+            oracle: self.bal.oracle.to_account_info(),
+            event_authority: self.bal.event_authority.to_account_info(),
+            program: self.bal.bal_program.to_account_info(),
+        };
+        bal::cpi::add_liquidity(
+            CpiContext::new_with_signer(self.program_id(), accounts, &seeds),
+            shares,
+        )
+    }
+
+    fn remove_liquidity(&self, shares: u64) -> Result<()> {
+        let seeds = [&self.seeds[..]];
+        bal::cpi::remove_liquidity(
+            CpiContext::new_with_signer(self.program_id(), self.manage_liquidity(), &seeds),
+            Some(shares.into()),
+        )
+    }
+
+    pub fn settle_lp(&self) -> Result<()> {
+        let seeds = [&self.seeds[..]];
+        bal::cpi::settle_lp(CpiContext::new_with_signer(
+            self.program_id(),
+            self.manage_liquidity(),
+            &seeds,
+        ))
+    }
+
+    /// Settles P&L (BAL's permissionless settle: no signature needed, none given).
+    pub fn settle_pnl(&self) -> Result<()> {
+        let accounts = bal_accounts::SettlePnl {
+            state: self.bal.state.to_account_info(),
+            user: self.bal.user.to_account_info(),
+            spot_market: self.bal.spot_market.to_account_info(),
+            perp_market: self.bal.perp_market.to_account_info(),
+            oracle: self.bal.oracle.to_account_info(),
+            event_authority: self.bal.event_authority.to_account_info(),
+            program: self.bal.bal_program.to_account_info(),
+        };
+        bal::cpi::settle_pnl(CpiContext::new(self.program_id(), accounts))
+    }
+}

@@ -1,0 +1,23 @@
+use anchor_lang::prelude::*;
+
+/// Codes from 9000, so that a failure reads unambiguously as the vault's rather than BAL's own
+/// (which start at 6000 and pass through a CPI unchanged).
+#[error_code(offset = 9000)]
+pub enum VaultError {
+    #[msg("The amount or number of shares must be positive")]
+    ZeroAmount,
+    #[msg("The BAL subaccount passed is not this vault's")]
+    NotVaultUser,
+    #[msg("The perp market passed is not the vault's market")]
+    WrongMarket,
+    #[msg("The depositor holds fewer shares than asked")]
+    InsufficientShares,
+    #[msg("The vault's net value is not positive: no shares can be priced")]
+    VaultInsolvent,
+    #[msg("The deposit is too small to buy one vault share")]
+    DepositTooSmall,
+    #[msg("The shares redeem for nothing")]
+    NothingToWithdraw,
+    #[msg("Arithmetic overflow")]
+    MathOverflow,
+}
