@@ -158,6 +158,41 @@ impl TestEnv {
             .unwrap_or_else(|failure| panic!("setup transaction failed: {failure:?}"));
     }
 
+    /// Simulates `instructions` without committing anything: the compute units used, and the
+    /// failure if the transaction would fail.
+    pub async fn simulate(
+        &mut self,
+        instructions: &[Instruction],
+        signers: &[&Keypair],
+    ) -> (u64, Result<(), TxFailure>) {
+        let payer = signers
+            .first()
+            .expect("a transaction needs a fee payer")
+            .pubkey();
+        let blockhash = self
+            .ctx
+            .banks_client
+            .get_latest_blockhash()
+            .await
+            .expect("latest blockhash");
+        let tx = Transaction::new_signed_with_payer(instructions, Some(&payer), signers, blockhash);
+        let simulated = self
+            .ctx
+            .banks_client
+            .simulate_transaction(tx)
+            .await
+            .expect("banks client transport");
+        let (units, logs) = simulated
+            .simulation_details
+            .map(|d| (d.units_consumed, d.logs))
+            .unwrap_or_default();
+        let result = match simulated.result {
+            Some(Err(error)) => Err(TxFailure { error, logs }),
+            _ => Ok(()),
+        };
+        (units, result)
+    }
+
     async fn submit(
         &mut self,
         label: Option<&'static str>,

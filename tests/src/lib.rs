@@ -8,6 +8,7 @@ pub mod ceilings;
 pub mod env;
 pub mod errors;
 pub mod fixtures;
+pub mod keeper_chain;
 mod runtime;
 pub mod simulation;
 pub mod vault;

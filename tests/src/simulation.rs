@@ -7,16 +7,17 @@ use crate::env::TestEnv;
 use crate::fixtures::{
     add_liquidity, market, new_trader, order, set_oracle_price, setup_trading, Exchange, Trader,
 };
-use anchor_lang::prelude::Pubkey;
+use crate::keeper_chain::InProcessChain;
 use bal::controller::amm_fill::PositionDirection::{Long, Short};
-use bal::controller::margin::MarginType;
 use bal::controller::spot_balance::validate_vault_covers;
 use bal::math::constants::BASE_PRECISION;
 use bal::state::{PerpMarket, SpotMarket, User};
 use bal_client::instructions::{self, UserSetting};
 use bal_client::pda;
 use bal_client::performance::lp_return;
-use bal_client::read::{margin, PricedMarket};
+use bal_keeper::config::Settings;
+use bal_keeper::metrics::Metrics;
+use bal_keeper::run_round;
 use solana_keypair::Keypair;
 use solana_signer::Signer;
 
@@ -66,8 +67,8 @@ fn price_at(step: i64) -> i64 {
 struct Market {
     env: TestEnv,
     exchange: Exchange,
-    keeper: Keypair,
-    keeper_user: Trader,
+    /// The keeper bot's wallet and subaccount.
+    keeper: Trader,
     lps: Vec<Trader>,
     traders: Vec<Trader>,
     report: SimulationReport,
@@ -115,76 +116,37 @@ impl Market {
         }
     }
 
-    /// Whether `user` fails its margin of `kind` at the market's last oracle price, as the
-    /// keeper reads it with the client (a real keeper checks before it sends).
-    async fn below(&mut self, user: Pubkey, kind: MarginType) -> bool {
-        let account: User = self.env.load(user).await;
-        let spot: SpotMarket = self.env.load(pda::spot_market(0)).await;
-        let perp: PerpMarket = self.env.load(pda::perp_market(0)).await;
-        let priced = [PricedMarket {
-            market: &perp,
-            oracle_price: perp.amm.last_oracle_price,
-        }];
-        margin(&account, &spot, &priced, kind).is_some_and(|m| !m.summary.meets_requirement())
-    }
-
-    /// The keeper's round: funding when due, then every LP settled (and de-risked when below
-    /// initial margin), every user's P&L settled, and anyone below maintenance liquidated.
+    /// The keeper's round: the keeper bot's own (`bal_keeper::run_round`), signed by the
+    /// keeper's wallet (its subaccount liquidates and fills), with its default settings.
     async fn keeper_round(&mut self) {
-        let keeper = self.keeper.insecure_clone();
-        let market = market(&self.exchange);
-        let perp: PerpMarket = self.env.load(pda::perp_market(0)).await;
-        let now = self.env.clock().await.unix_timestamp;
-        if now >= perp.funding.last_funding_ts + perp.funding.funding_period {
-            self.send(instructions::update_funding_rate(&market), &keeper)
-                .await;
-            let after: PerpMarket = self.env.load(pda::perp_market(0)).await;
-            if after.amm.peg_multiplier != perp.amm.peg_multiplier {
-                self.report.repegs += 1;
-            }
-        }
-        let lp_users: Vec<_> = self.lps.iter().map(|lp| lp.user).collect();
-        self.send(
-            instructions::settle_lp_many(keeper.pubkey(), &lp_users, 0, true),
-            &keeper,
-        )
-        .await;
-        for user in lp_users.clone() {
-            if self.below(user, MarginType::Initial).await
-                && self
-                    .send(instructions::derisk_lp(user, &market, &[]), &keeper)
-                    .await
-            {
-                self.report.derisks += 1;
-            }
-        }
-        let everyone: Vec<_> = self
+        let peg = self.perp().await.amm.peg_multiplier;
+        let known = self
             .traders
             .iter()
+            .chain(self.lps.iter())
+            .chain([&self.keeper])
             .map(|t| t.user)
-            .chain(lp_users)
             .collect();
-        self.send(
-            instructions::settle_pnl_many(&everyone, &market, true),
-            &keeper,
-        )
-        .await;
-        for user in everyone {
-            if !self.below(user, MarginType::Maintenance).await {
-                continue;
-            }
-            let ix = instructions::liquidate_perp(
-                keeper.pubkey(),
-                self.keeper_user.user,
-                user,
-                &market,
-                &[],
-                u64::MAX,
-            );
-            if self.send(ix, &keeper).await {
-                self.report.liquidations += 1;
-            }
+        let mut chain = InProcessChain {
+            env: &mut self.env,
+            keeper: self.keeper.wallet.insecure_clone(),
+            known,
+        };
+        let round = run_round(&mut chain, &Settings::default(), &Metrics::default())
+            .await
+            .expect("the keeper reads the exchange");
+        let report = &mut self.report;
+        report.transactions += round.transactions + round.failures;
+        report.refused += round.failures;
+        report.derisks += round.derisks;
+        report.liquidations += round.liquidations;
+        if round.funding_updates > 0 && self.perp().await.amm.peg_multiplier != peg {
+            self.report.repegs += 1;
         }
+    }
+
+    async fn perp(&mut self) -> PerpMarket {
+        self.env.load(pda::perp_market(0)).await
     }
 
     async fn finish(mut self) -> SimulationReport {
@@ -196,7 +158,7 @@ impl Market {
             .traders
             .iter()
             .chain(self.lps.iter())
-            .chain([&self.keeper_user])
+            .chain([&self.keeper])
         {
             let user: User = self.env.load(who.user).await;
             base += user
@@ -239,13 +201,11 @@ pub async fn simulate(config: SimulationConfig) -> SimulationReport {
     for _ in 0..config.traders {
         traders.push(new_trader(&mut env, &exchange, 2_000_000_000, 0).await);
     }
-    let keeper_user = new_trader(&mut env, &exchange, 0, 0).await;
-    let keeper = env.funded_wallet().await;
+    let keeper = new_trader(&mut env, &exchange, 0, 0).await;
     let mut sim = Market {
         env,
         exchange,
         keeper,
-        keeper_user,
         lps,
         traders,
         report: SimulationReport::default(),

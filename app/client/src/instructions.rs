@@ -513,7 +513,7 @@ pub fn cancel_orders(signer: Pubkey, user: Pubkey, market_index: Option<u16>) ->
 }
 
 /// A maker's order for `fill_order`: its `User` and the order's id.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct MakerOrderRef {
     pub user: Pubkey,
     pub order_id: u32,

@@ -8,6 +8,10 @@ async fn main() {
     if std::env::var_os("RUST_LOG").is_none() {
         std::env::set_var("RUST_LOG", "error");
     }
+    // The keeper logs every transaction; the report says what it did.
+    if std::env::var_os("BAL_KEEPER_LOG").is_none() {
+        std::env::set_var("BAL_KEEPER_LOG", "warn");
+    }
     let days = std::env::var("BAL_SIM_DAYS")
         .ok()
         .and_then(|d| d.parse().ok())

@@ -5,6 +5,7 @@ mod client;
 mod collateral;
 mod fuzz;
 mod initialize;
+mod keeper;
 mod liquidation;
 mod oracle;
 mod orders;

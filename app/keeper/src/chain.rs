@@ -1,0 +1,100 @@
+//! What the keeper needs from a Solana node, as one trait: the binary implements it over
+//! JSON-RPC (`rpc::RpcChain`), the tests over the in-process runtime.
+use anchor_lang::prelude::Pubkey;
+use anchor_lang::solana_program::instruction::Instruction;
+use solana_message::Message;
+
+/// A server-side filter of `getProgramAccounts`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Filter {
+    /// The account data starts with these bytes (an Anchor discriminator).
+    Prefix(&'static [u8]),
+    /// The account data is exactly this long.
+    DataSize(u64),
+}
+
+impl Filter {
+    /// Whether `data` passes, as the node would judge it.
+    pub fn matches(&self, data: &[u8]) -> bool {
+        match self {
+            Filter::Prefix(prefix) => data.starts_with(prefix),
+            Filter::DataSize(size) => data.len() as u64 == *size,
+        }
+    }
+}
+
+/// An account as the node returns it.
+#[derive(Clone, Debug)]
+pub struct AccountData {
+    pub owner: Pubkey,
+    pub data: Vec<u8>,
+}
+
+/// Why a request or a transaction failed: the program's custom error code when there is one.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChainError {
+    pub custom_code: Option<u32>,
+    pub message: String,
+}
+
+impl ChainError {
+    pub fn other(message: impl Into<String>) -> Self {
+        ChainError {
+            custom_code: None,
+            message: message.into(),
+        }
+    }
+}
+
+impl std::fmt::Display for ChainError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.custom_code {
+            Some(code) => write!(f, "custom error {code}: {}", self.message),
+            None => f.write_str(&self.message),
+        }
+    }
+}
+
+/// A simulation's verdict: the compute units it used, and its error if it failed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Simulated {
+    pub units: u64,
+    pub error: Option<ChainError>,
+}
+
+/// The node's clock.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ChainClock {
+    pub slot: u64,
+    pub unix_timestamp: i64,
+}
+
+/// The largest transaction the network accepts, in bytes.
+pub const MAX_TRANSACTION_SIZE: usize = 1_232;
+
+/// Size of a legacy transaction carrying `instructions`, paid and signed by `payer` alone.
+pub fn transaction_size(instructions: &[Instruction], payer: &Pubkey) -> usize {
+    let message = Message::new(instructions, Some(payer));
+    // A compact-u16 signature count (one byte below 128) and one 64-byte signature per signer.
+    let signatures = usize::from(message.header.num_required_signatures);
+    1 + 64 * signatures + message.serialize().len()
+}
+
+// The keeper runs one round at a time on one task, so the futures need not be `Send`.
+#[allow(async_fn_in_trait)]
+pub trait Chain {
+    /// The keeper's key: it pays for and signs every transaction.
+    fn signer(&self) -> Pubkey;
+    /// Every account of the BAL program passing `filters`.
+    async fn program_accounts(
+        &mut self,
+        filters: &[Filter],
+    ) -> Result<Vec<(Pubkey, AccountData)>, ChainError>;
+    async fn account(&mut self, address: Pubkey) -> Result<Option<AccountData>, ChainError>;
+    async fn clock(&mut self) -> Result<ChainClock, ChainError>;
+    /// A recent priority fee for transactions writing `writable`, in micro-lamports per CU.
+    async fn priority_fee(&mut self, writable: &[Pubkey]) -> Result<u64, ChainError>;
+    async fn simulate(&mut self, instructions: &[Instruction]) -> Result<Simulated, ChainError>;
+    /// Signs, sends and confirms; the error carries the program's code when it refused.
+    async fn send(&mut self, instructions: &[Instruction]) -> Result<(), ChainError>;
+}

@@ -1,0 +1,246 @@
+//! The keeper's configuration: a TOML file, any key of which an environment variable
+//! `BAL_KEEPER_<KEY>` (upper case) overrides, e.g. `BAL_KEEPER_RPC_URL`,
+//! `BAL_KEEPER_MARKETS=0,1`, `BAL_KEEPER_PRIORITY_FEE_MAX=50000`.
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+/// Everything the binary needs, as the file spells it.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    pub rpc_url: String,
+    /// A Solana CLI keypair file (a JSON array of 64 bytes).
+    pub keypair_path: PathBuf,
+    /// Seconds between rounds.
+    #[serde(default = "default_interval")]
+    pub interval_seconds: u64,
+    /// Where `/health` and `/metrics` are served (keep it on localhost).
+    #[serde(default = "default_metrics_address")]
+    pub metrics_address: String,
+    /// Perp markets to keep; empty means every market found.
+    #[serde(default)]
+    pub markets: Vec<u16>,
+    /// Users per batched transaction before a batch is split further by size or failure.
+    #[serde(default = "default_batch_size")]
+    pub batch_size: usize,
+    /// The keeper's own BAL subaccount: liquidations take positions into it and fills pay
+    /// their reward to it. Without it, the keeper neither liquidates nor fills.
+    #[serde(default)]
+    pub keeper_sub_account: u16,
+    /// Bounds of the priority fee, in micro-lamports per compute unit.
+    #[serde(default)]
+    pub priority_fee_min: u64,
+    #[serde(default = "default_priority_fee_max")]
+    pub priority_fee_max: u64,
+    /// An LP is settled once its unsettled base reaches this. precision: BASE
+    #[serde(default = "default_lp_settle_base")]
+    pub lp_settle_base: u64,
+    /// A position's P&L is settled once its magnitude reaches this. precision: QUOTE
+    #[serde(default = "default_pnl_settle_quote")]
+    pub pnl_settle_quote: u64,
+}
+
+/// What a round decides with.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Settings {
+    pub markets: Vec<u16>,
+    pub batch_size: usize,
+    pub keeper_sub_account: u16,
+    pub priority_fee_min: u64,
+    pub priority_fee_max: u64,
+    pub thresholds: Thresholds,
+}
+
+/// When a settle is worth a transaction.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Thresholds {
+    /// precision: BASE
+    pub lp_settle_base: u64,
+    /// precision: QUOTE
+    pub pnl_settle_quote: u64,
+}
+
+fn default_interval() -> u64 {
+    10
+}
+fn default_metrics_address() -> String {
+    "127.0.0.1:9464".into()
+}
+fn default_batch_size() -> usize {
+    20
+}
+fn default_priority_fee_max() -> u64 {
+    100_000
+}
+/// 0.01 base.
+fn default_lp_settle_base() -> u64 {
+    10_000_000
+}
+/// $1.
+fn default_pnl_settle_quote() -> u64 {
+    1_000_000
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            markets: Vec::new(),
+            batch_size: default_batch_size(),
+            keeper_sub_account: 0,
+            priority_fee_min: 0,
+            priority_fee_max: default_priority_fee_max(),
+            thresholds: Thresholds {
+                lp_settle_base: default_lp_settle_base(),
+                pnl_settle_quote: default_pnl_settle_quote(),
+            },
+        }
+    }
+}
+
+impl Config {
+    pub fn settings(&self) -> Settings {
+        Settings {
+            markets: self.markets.clone(),
+            batch_size: self.batch_size.max(1),
+            keeper_sub_account: self.keeper_sub_account,
+            priority_fee_min: self.priority_fee_min,
+            priority_fee_max: self.priority_fee_max.max(self.priority_fee_min),
+            thresholds: Thresholds {
+                lp_settle_base: self.lp_settle_base,
+                pnl_settle_quote: self.pnl_settle_quote,
+            },
+        }
+    }
+}
+
+#[derive(Debug)]
+pub enum ConfigError {
+    Read(PathBuf, std::io::Error),
+    Parse(String),
+}
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ConfigError::Read(path, e) => write!(f, "cannot read {}: {e}", path.display()),
+            ConfigError::Parse(e) => write!(f, "invalid configuration: {e}"),
+        }
+    }
+}
+
+const ENV_PREFIX: &str = "BAL_KEEPER_";
+
+/// An environment value as TOML: a number, a comma-separated list of numbers, or a string.
+fn env_value(raw: &str) -> toml::Value {
+    if let Ok(n) = raw.parse::<i64>() {
+        return toml::Value::Integer(n);
+    }
+    let list: Option<Vec<toml::Value>> = raw
+        .split(',')
+        .map(|part| part.trim().parse::<i64>().ok().map(toml::Value::Integer))
+        .collect();
+    match list {
+        Some(items) if raw.contains(',') => toml::Value::Array(items),
+        _ => toml::Value::String(raw.to_string()),
+    }
+}
+
+impl Config {
+    /// Reads `file` (if any), then applies every `BAL_KEEPER_*` variable of `env`.
+    pub fn load(
+        file: Option<&Path>,
+        env: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<Config, ConfigError> {
+        let mut table = match file {
+            Some(path) => std::fs::read_to_string(path)
+                .map_err(|e| ConfigError::Read(path.to_path_buf(), e))?
+                .parse::<toml::Table>()
+                .map_err(|e| ConfigError::Parse(e.to_string()))?,
+            None => toml::Table::new(),
+        };
+        for (name, raw) in env {
+            let Some(key) = name.strip_prefix(ENV_PREFIX) else {
+                continue;
+            };
+            if key == "CONFIG" {
+                continue;
+            }
+            let mut value = env_value(&raw);
+            // A single market is still a list.
+            if key == "MARKETS" {
+                if let toml::Value::Integer(_) = value {
+                    value = toml::Value::Array(vec![value]);
+                }
+            }
+            table.insert(key.to_ascii_lowercase(), value);
+        }
+        table
+            .try_into()
+            .map_err(|e: toml::de::Error| ConfigError::Parse(e.to_string()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn environment_overrides_the_file() {
+        let dir = std::env::temp_dir().join(format!("bal-keeper-config-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("keeper.toml");
+        std::fs::write(
+            &path,
+            "rpc_url = \"http://file\"\nkeypair_path = \"k.json\"\nmarkets = [0]\nlp_settle_base = 5\n",
+        )
+        .unwrap();
+        let config = Config::load(
+            Some(&path),
+            env(&[
+                ("BAL_KEEPER_RPC_URL", "http://env"),
+                ("BAL_KEEPER_MARKETS", "1,2"),
+                ("BAL_KEEPER_PRIORITY_FEE_MAX", "7"),
+                ("OTHER", "ignored"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(config.rpc_url, "http://env");
+        assert_eq!(config.settings().markets, vec![1, 2]);
+        assert_eq!(config.settings().priority_fee_max, 7);
+        assert_eq!(config.settings().thresholds.lp_settle_base, 5);
+        assert_eq!(config.keypair_path, PathBuf::from("k.json"));
+        assert_eq!(config.interval_seconds, default_interval());
+    }
+
+    #[test]
+    fn a_single_market_from_the_environment_is_a_list() {
+        let config = Config::load(
+            None,
+            env(&[
+                ("BAL_KEEPER_RPC_URL", "http://x"),
+                ("BAL_KEEPER_KEYPAIR_PATH", "k.json"),
+                ("BAL_KEEPER_MARKETS", "3"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(config.markets, vec![3]);
+    }
+
+    #[test]
+    fn unknown_or_missing_keys_are_refused() {
+        assert!(Config::load(None, env(&[("BAL_KEEPER_RPC_URL", "http://x")])).is_err());
+        let typo = env(&[
+            ("BAL_KEEPER_RPC_URL", "http://x"),
+            ("BAL_KEEPER_KEYPAIR_PATH", "k.json"),
+            ("BAL_KEEPER_INTERVAL_SECOND", "5"),
+        ]);
+        assert!(Config::load(None, typo).is_err());
+    }
+}

@@ -1,0 +1,334 @@
+//! Carrying out a plan: simulate, size the compute budget from the simulation, send; batch
+//! users where the program takes batches and split a batch that is too large or fails; count
+//! errors that only mean "nothing to do any more" as skips.
+use crate::chain::{transaction_size, Chain, ChainError, MAX_TRANSACTION_SIZE};
+use crate::config::Settings;
+use crate::duties::Plan;
+use crate::log;
+use crate::metrics::{Metrics, Outcome};
+use crate::snapshot::{MarketState, Snapshot};
+use crate::RoundReport;
+use anchor_lang::prelude::Pubkey;
+use anchor_lang::solana_program::instruction::Instruction;
+use bal::error::BalError;
+use bal_client::instructions as ix;
+use serde_json::json;
+use solana_compute_budget_interface::ComputeBudgetInstruction;
+
+/// The most a transaction may use.
+pub const MAX_COMPUTE_UNITS: u32 = 1_400_000;
+
+/// Refusals that mean the duty is no longer needed (someone else did it, the state moved) or
+/// cannot be done this round (the oracle): skipped, not failures.
+const BENIGN: &[BalError] = &[
+    BalError::FundingNotDue,
+    BalError::NotLiquidatable,
+    BalError::NothingToDerisk,
+    BalError::NothingToFill,
+    BalError::OrderNotFound,
+    BalError::OrderExpired,
+    BalError::NoPosition,
+    BalError::LimitPriceExceeded,
+    BalError::OracleStale,
+    BalError::OracleTooUncertain,
+    BalError::OracleTooDivergent,
+    BalError::OperationPaused,
+];
+
+pub fn is_benign(error: &ChainError) -> bool {
+    error
+        .custom_code
+        .is_some_and(|code| BENIGN.iter().any(|benign| u32::from(*benign) == code))
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Duty {
+    Funding,
+    SettleLp,
+    Derisk,
+    SettlePnl,
+    Fill,
+    Liquidate,
+}
+
+impl Duty {
+    pub const ALL: [Duty; 6] = [
+        Duty::Funding,
+        Duty::SettleLp,
+        Duty::Derisk,
+        Duty::SettlePnl,
+        Duty::Fill,
+        Duty::Liquidate,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Duty::Funding => "funding",
+            Duty::SettleLp => "settle_lp",
+            Duty::Derisk => "derisk",
+            Duty::SettlePnl => "settle_pnl",
+            Duty::Fill => "fill",
+            Duty::Liquidate => "liquidate",
+        }
+    }
+}
+
+/// Compute units to ask for after a simulation used `units`: a tenth more, for state that
+/// moves between simulation and execution.
+fn compute_limit(units: u64) -> u32 {
+    let padded = units.saturating_add(units / 10).saturating_add(1_000);
+    u32::try_from(padded).map_or(MAX_COMPUTE_UNITS, |u| u.min(MAX_COMPUTE_UNITS))
+}
+
+/// Accounts the transaction writes, for the priority-fee estimate.
+fn writable(instruction: &Instruction) -> Vec<Pubkey> {
+    let mut keys: Vec<Pubkey> = instruction
+        .accounts
+        .iter()
+        .filter(|a| a.is_writable)
+        .map(|a| a.pubkey)
+        .collect();
+    keys.sort();
+    keys.dedup();
+    keys
+}
+
+pub struct Executor<'a, C: Chain> {
+    pub chain: &'a mut C,
+    pub settings: &'a Settings,
+    pub metrics: &'a Metrics,
+    pub report: &'a mut RoundReport,
+}
+
+impl<C: Chain> Executor<'_, C> {
+    pub async fn carry_out(
+        &mut self,
+        snapshot: &Snapshot,
+        state: &MarketState,
+        plan: &Plan,
+        keeper_user: Option<Pubkey>,
+    ) {
+        let market = state.accounts();
+        let index = market.market_index;
+        let signer = self.chain.signer();
+        if plan.update_funding
+            && self
+                .single(Duty::Funding, ix::update_funding_rate(&market))
+                .await
+        {
+            self.report.funding_updates += 1;
+        }
+        self.report.lp_settles += self
+            .batched(Duty::SettleLp, &plan.settle_lps, |users| {
+                ix::settle_lp_many(signer, users, index, true)
+            })
+            .await;
+        for user in &plan.derisk {
+            let others = other_markets(snapshot, user, index);
+            if self
+                .single(Duty::Derisk, ix::derisk_lp(*user, &market, &others))
+                .await
+            {
+                self.report.derisks += 1;
+            }
+        }
+        self.report.pnl_settles += self
+            .batched(Duty::SettlePnl, &plan.settle_pnl, |users| {
+                ix::settle_pnl_many(users, &market, true)
+            })
+            .await;
+        let Some(keeper_user) = keeper_user else {
+            return;
+        };
+        for fill in &plan.fills {
+            let mut others = other_markets(snapshot, &fill.taker, index);
+            for maker in &fill.makers {
+                others.extend(other_markets(snapshot, &maker.user, index));
+            }
+            others.sort_by_key(|m| m.market_index);
+            others.dedup_by_key(|m| m.market_index);
+            let instruction = ix::fill_order(
+                signer,
+                keeper_user,
+                (fill.taker, fill.order_id),
+                &fill.makers,
+                &market,
+                &others,
+            );
+            if self.single(Duty::Fill, instruction).await {
+                self.report.fills += 1;
+            }
+        }
+        for user in &plan.liquidate {
+            let others = other_markets(snapshot, user, index);
+            let instruction =
+                ix::liquidate_perp(signer, keeper_user, *user, &market, &others, u64::MAX);
+            if self.single(Duty::Liquidate, instruction).await {
+                self.report.liquidations += 1;
+            }
+        }
+    }
+
+    /// Simulates `instruction` and sends it when the simulation passes; `true` when it landed.
+    async fn single(&mut self, duty: Duty, instruction: Instruction) -> bool {
+        let outcome = self.attempt(instruction).await;
+        self.record(duty, 1, &outcome);
+        matches!(outcome, Attempt::Landed { .. })
+    }
+
+    /// Sends `users` in batches of at most `batch_size`, splitting a batch in two when it does
+    /// not fit a transaction or fails, down to single users; returns the users whose batch
+    /// landed.
+    async fn batched(
+        &mut self,
+        duty: Duty,
+        users: &[Pubkey],
+        build: impl Fn(&[Pubkey]) -> Instruction,
+    ) -> u64 {
+        let mut landed = 0;
+        let mut pending: Vec<&[Pubkey]> = users.chunks(self.settings.batch_size).rev().collect();
+        while let Some(batch) = pending.pop() {
+            let instruction = build(batch);
+            let fits = transaction_size(&with_budget(&instruction, 0, 0), &self.chain.signer())
+                <= MAX_TRANSACTION_SIZE;
+            let outcome = if fits {
+                self.attempt(instruction).await
+            } else {
+                Attempt::TooLarge
+            };
+            let splittable =
+                batch.len() > 1 && matches!(outcome, Attempt::TooLarge | Attempt::Failed(_));
+            if splittable {
+                let (first, second) = batch.split_at(batch.len() / 2);
+                pending.push(second);
+                pending.push(first);
+                log::event(
+                    "info",
+                    "batch split",
+                    json!({ "duty": duty.name(), "users": batch.len() }),
+                );
+                continue;
+            }
+            if matches!(outcome, Attempt::Landed { .. }) {
+                landed += batch.len() as u64;
+            }
+            self.record(duty, batch.len(), &outcome);
+        }
+        landed
+    }
+
+    async fn attempt(&mut self, instruction: Instruction) -> Attempt {
+        let probe = with_budget(&instruction, MAX_COMPUTE_UNITS, 0);
+        let simulated = match self.chain.simulate(&probe).await {
+            Ok(simulated) => simulated,
+            Err(error) => return Attempt::Failed(error),
+        };
+        if let Some(error) = simulated.error {
+            return if is_benign(&error) {
+                Attempt::Skipped(error)
+            } else {
+                Attempt::Failed(error)
+            };
+        }
+        // No estimate is no reason to stop: the floor of the configured bounds serves.
+        let fee = match self.chain.priority_fee(&writable(&instruction)).await {
+            Ok(fee) => fee.clamp(
+                self.settings.priority_fee_min,
+                self.settings.priority_fee_max,
+            ),
+            Err(_) => self.settings.priority_fee_min,
+        };
+        let sent = with_budget(&instruction, compute_limit(simulated.units), fee);
+        match self.chain.send(&sent).await {
+            Ok(()) => Attempt::Landed {
+                units: simulated.units,
+            },
+            Err(error) if is_benign(&error) => Attempt::Skipped(error),
+            Err(error) => Attempt::Failed(error),
+        }
+    }
+
+    fn record(&mut self, duty: Duty, users: usize, attempt: &Attempt) {
+        let (outcome, level, detail) = match attempt {
+            Attempt::Landed { units } => (Outcome::Sent, "info", json!({ "units": units })),
+            Attempt::Skipped(error) => (
+                Outcome::Skipped,
+                "debug",
+                json!({ "reason": error.to_string() }),
+            ),
+            Attempt::Failed(error) => (
+                Outcome::Failed,
+                "warn",
+                json!({ "error": error.to_string() }),
+            ),
+            Attempt::TooLarge => (
+                Outcome::Failed,
+                "warn",
+                json!({ "error": "transaction too large" }),
+            ),
+        };
+        match outcome {
+            Outcome::Sent => self.report.transactions += 1,
+            Outcome::Failed => self.report.failures += 1,
+            Outcome::Skipped => {}
+        }
+        self.metrics.record(duty.name(), outcome);
+        log::event(
+            level,
+            outcome.name(),
+            json!({ "duty": duty.name(), "users": users, "detail": detail }),
+        );
+    }
+}
+
+/// `instruction` behind the compute-budget instructions every keeper transaction carries (the
+/// simulation's too, so its size and units are the sent one's).
+fn with_budget(instruction: &Instruction, limit: u32, fee: u64) -> Vec<Instruction> {
+    vec![
+        ComputeBudgetInstruction::set_compute_unit_limit(limit),
+        ComputeBudgetInstruction::set_compute_unit_price(fee),
+        instruction.clone(),
+    ]
+}
+
+fn other_markets(
+    snapshot: &Snapshot,
+    user: &Pubkey,
+    market_index: u16,
+) -> Vec<bal_client::instructions::MarketAccounts> {
+    snapshot
+        .users
+        .iter()
+        .find(|(key, _)| key == user)
+        .map(|(_, account)| snapshot.other_markets(account, market_index))
+        .unwrap_or_default()
+}
+
+enum Attempt {
+    Landed { units: u64 },
+    Skipped(ChainError),
+    Failed(ChainError),
+    TooLarge,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_limit_pads_the_simulation_and_stays_under_the_maximum() {
+        assert_eq!(compute_limit(100_000), 111_000);
+        assert_eq!(compute_limit(1_300_000), MAX_COMPUTE_UNITS);
+    }
+
+    #[test]
+    fn only_listed_program_errors_are_benign() {
+        let code = |e: BalError| ChainError {
+            custom_code: Some(u32::from(e)),
+            message: String::new(),
+        };
+        assert!(is_benign(&code(BalError::NotLiquidatable)));
+        assert!(!is_benign(&code(BalError::InsufficientCollateral)));
+        assert!(!is_benign(&ChainError::other("blockhash not found")));
+    }
+}

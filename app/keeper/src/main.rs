@@ -1,0 +1,97 @@
+//! `bal-keeper [--config keeper.toml] [--once]`: runs keeper rounds against an RPC node until
+//! Ctrl-C (or one round with `--once`). The configuration file may also be named by
+//! `BAL_KEEPER_CONFIG`; every key can be overridden by `BAL_KEEPER_<KEY>` (see `config.rs`).
+use bal_keeper::chain::Chain;
+use bal_keeper::config::Config;
+use bal_keeper::metrics::{serve, Metrics};
+use bal_keeper::rpc::RpcChain;
+use bal_keeper::{log, run_round};
+use serde_json::json;
+use solana_keypair::Keypair;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+/// A Solana CLI keypair file: a JSON array of the 64 secret-and-public key bytes.
+fn read_keypair(path: &Path) -> Result<Keypair, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let bytes: Vec<u8> =
+        serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    Keypair::try_from(bytes.as_slice()).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+struct Args {
+    config: Option<PathBuf>,
+    once: bool,
+}
+
+fn parse_args() -> Result<Args, String> {
+    let mut args = Args {
+        config: std::env::var_os("BAL_KEEPER_CONFIG").map(PathBuf::from),
+        once: false,
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(arg) = it.next() {
+        match arg.as_str() {
+            "--config" => args.config = Some(it.next().ok_or("--config needs a path")?.into()),
+            "--once" => args.once = true,
+            other => return Err(format!("unknown argument {other}")),
+        }
+    }
+    Ok(args)
+}
+
+async fn run() -> Result<(), String> {
+    let args = parse_args()?;
+    let config =
+        Config::load(args.config.as_deref(), std::env::vars()).map_err(|e| e.to_string())?;
+    let keypair = read_keypair(&config.keypair_path)?;
+    let settings = config.settings();
+    let mut chain = RpcChain::new(config.rpc_url.clone(), keypair);
+    let metrics = Arc::new(Metrics::default());
+    let listener = std::net::TcpListener::bind(&config.metrics_address)
+        .map_err(|e| format!("metrics address {}: {e}", config.metrics_address))?;
+    let interval = config.interval_seconds.max(1);
+    // Healthy while rounds keep completing: three missed intervals is unhealthy.
+    serve(metrics.clone(), listener, 3 * interval as i64 + 30);
+    log::event(
+        "info",
+        "keeper started",
+        json!({ "rpc": config.rpc_url, "signer": chain.signer().to_string(),
+                "metrics": config.metrics_address, "markets": settings.markets }),
+    );
+    loop {
+        match run_round(&mut chain, &settings, &metrics).await {
+            Ok(report) => log::event("info", "round", json!({ "report": format!("{report:?}") })),
+            Err(error) => {
+                metrics.round_failed();
+                log::event(
+                    "error",
+                    "round failed",
+                    json!({ "error": error.to_string() }),
+                );
+            }
+        }
+        if args.once {
+            return Ok(());
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(std::time::Duration::from_secs(interval)) => {}
+            _ = tokio::signal::ctrl_c() => {
+                log::event("info", "keeper stopped", json!({}));
+                return Ok(());
+            }
+        }
+    }
+}
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> ExitCode {
+    match run().await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            log::event("error", "keeper cannot run", json!({ "error": error }));
+            ExitCode::FAILURE
+        }
+    }
+}

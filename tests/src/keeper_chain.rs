@@ -1,0 +1,95 @@
+//! The keeper's `Chain` over the in-process runtime, so its decisions and its executor run
+//! against the real program. The bank cannot list accounts, so `program_accounts` filters a
+//! known universe (every perp market plus the users a scenario names) the way a node
+//! filters all of the program's accounts.
+use crate::errors::custom_code;
+use crate::{TestEnv, TxFailure};
+use anchor_lang::prelude::Pubkey;
+use anchor_lang::solana_program::instruction::Instruction;
+use bal_client::pda;
+use bal_keeper::chain::{AccountData, Chain, ChainClock, ChainError, Filter, Simulated};
+use solana_keypair::Keypair;
+use solana_signer::Signer;
+
+pub struct InProcessChain<'a> {
+    pub env: &'a mut TestEnv,
+    pub keeper: Keypair,
+    /// Users (and any other accounts) the scenario created; markets are found by address.
+    pub known: Vec<Pubkey>,
+}
+
+fn chain_error(failure: TxFailure) -> ChainError {
+    ChainError {
+        custom_code: custom_code(&failure),
+        message: format!("{:?}", failure.error),
+    }
+}
+
+impl Chain for InProcessChain<'_> {
+    fn signer(&self) -> Pubkey {
+        self.keeper.pubkey()
+    }
+
+    async fn program_accounts(
+        &mut self,
+        filters: &[Filter],
+    ) -> Result<Vec<(Pubkey, AccountData)>, ChainError> {
+        // Markets are created with consecutive indices: the first missing one ends them.
+        let mut universe = Vec::new();
+        for index in 0.. {
+            let address = pda::perp_market(index);
+            if self.env.raw_account(address).await.is_none() {
+                break;
+            }
+            universe.push(address);
+        }
+        universe.extend(self.known.iter().copied());
+        let mut found = Vec::new();
+        for address in universe {
+            let Some(account) = self.account(address).await? else {
+                continue;
+            };
+            if account.owner == bal::ID && filters.iter().all(|f| f.matches(&account.data)) {
+                found.push((address, account));
+            }
+        }
+        Ok(found)
+    }
+
+    async fn account(&mut self, address: Pubkey) -> Result<Option<AccountData>, ChainError> {
+        Ok(self.env.raw_account(address).await.map(|a| AccountData {
+            owner: a.owner,
+            data: a.data,
+        }))
+    }
+
+    async fn clock(&mut self) -> Result<ChainClock, ChainError> {
+        let clock = self.env.clock().await;
+        Ok(ChainClock {
+            slot: clock.slot,
+            unix_timestamp: clock.unix_timestamp,
+        })
+    }
+
+    async fn priority_fee(&mut self, _writable: &[Pubkey]) -> Result<u64, ChainError> {
+        Ok(0)
+    }
+
+    async fn simulate(&mut self, instructions: &[Instruction]) -> Result<Simulated, ChainError> {
+        let keeper = self.keeper.insecure_clone();
+        let (units, result) = self.env.simulate(instructions, &[&keeper]).await;
+        Ok(Simulated {
+            units,
+            error: result.err().map(chain_error),
+        })
+    }
+
+    async fn send(&mut self, instructions: &[Instruction]) -> Result<(), ChainError> {
+        let keeper = self.keeper.insecure_clone();
+        self.env
+            .send_unmetered(instructions, &[&keeper])
+            .await
+            .map(drop)
+            .map_err(chain_error)
+    }
+}

@@ -1,0 +1,292 @@
+//! The keeper bot's rounds against the real program: each duty is done where a scenario needs
+//! it and skipped where it does not; batches too large for a transaction are split; a duty
+//! someone else did first is a skip, not a failure.
+use crate::bal::{set_max_leverage, BASE};
+use bal::controller::amm_fill::PositionDirection::{Long, Short};
+use bal::state::{PerpMarket, User};
+use bal_client::{instructions, pda};
+use bal_keeper::config::Settings;
+use bal_keeper::executor::{Duty, Executor};
+use bal_keeper::metrics::{Metrics, Outcome};
+use bal_keeper::{duties, run_round, snapshot, RoundReport};
+use bal_tests::fixtures::{
+    add_liquidity, leveraged_long, market, new_trader, order, place_order, resting,
+    set_oracle_price, setup_trading, trade, Exchange, Trader, START_PRICE,
+};
+use bal_tests::keeper_chain::InProcessChain;
+use bal_tests::TestEnv;
+
+const DOLLAR: u64 = 1_000_000;
+
+/// One keeper round signed by `keeper` (its subaccount 0 liquidates and fills), with the
+/// default settings unless given.
+async fn round(
+    env: &mut TestEnv,
+    keeper: &Trader,
+    known: &[&Trader],
+    settings: &Settings,
+    metrics: &Metrics,
+) -> RoundReport {
+    let mut chain = InProcessChain {
+        env,
+        keeper: keeper.wallet.insecure_clone(),
+        known: known.iter().map(|t| t.user).chain([keeper.user]).collect(),
+    };
+    run_round(&mut chain, settings, metrics)
+        .await
+        .expect("a round reads the exchange")
+}
+
+/// A round with the default settings, in which every transaction the keeper simulated was
+/// needed: a duty nominated where it is not needed would show as a skip.
+async fn default_round(env: &mut TestEnv, keeper: &Trader, known: &[&Trader]) -> RoundReport {
+    let metrics = Metrics::default();
+    let report = round(env, keeper, known, &Settings::default(), &metrics).await;
+    for duty in Duty::ALL {
+        for outcome in [Outcome::Skipped, Outcome::Failed] {
+            assert_eq!(
+                metrics.count(duty.name(), outcome),
+                0,
+                "{duty:?} {outcome:?}"
+            );
+        }
+    }
+    report
+}
+
+async fn keeper(env: &mut TestEnv, exchange: &Exchange) -> Trader {
+    new_trader(env, exchange, 10_000 * DOLLAR, 0).await
+}
+
+async fn perp(env: &mut TestEnv) -> PerpMarket {
+    env.load(pda::perp_market(0)).await
+}
+
+async fn active_position(env: &mut TestEnv, who: &Trader) -> bal::state::PerpPosition {
+    let user: User = env.load(who.user).await;
+    user.perp_positions
+        .iter()
+        .find(|p| p.is_active())
+        .copied()
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn funding_is_updated_when_due_and_not_before() {
+    let mut env = TestEnv::start().await;
+    let exchange = setup_trading(&mut env).await;
+    let keeper = keeper(&mut env, &exchange).await;
+    let before = perp(&mut env).await.funding.last_funding_ts;
+    let report = default_round(&mut env, &keeper, &[]).await;
+    assert_eq!(report, RoundReport::default(), "nothing to do yet");
+    assert_eq!(perp(&mut env).await.funding.last_funding_ts, before);
+
+    let period = perp(&mut env).await.funding.funding_period;
+    env.advance(period, 10).await;
+    set_oracle_price(&mut env, &exchange, START_PRICE).await;
+    let report = default_round(&mut env, &keeper, &[]).await;
+    assert_eq!(report.funding_updates, 1);
+    assert!(perp(&mut env).await.funding.last_funding_ts > before);
+}
+
+#[tokio::test]
+async fn lps_and_pnl_are_settled_once_it_matters() {
+    let mut env = TestEnv::start().await;
+    let exchange = setup_trading(&mut env).await;
+    let keeper = keeper(&mut env, &exchange).await;
+    let lp = new_trader(&mut env, &exchange, 100_000 * DOLLAR, 0).await;
+    add_liquidity(&mut env, &exchange, &lp, 200 * BASE)
+        .await
+        .expect("add");
+    let trader = new_trader(&mut env, &exchange, 10_000 * DOLLAR, 0).await;
+
+    // A trade too small to matter: the LP's share of it and the trader's P&L stay unsettled.
+    trade(&mut env, &exchange, &trader, order(Long, BASE / 100))
+        .await
+        .expect("small trade");
+    let report = default_round(&mut env, &keeper, &[&lp, &trader]).await;
+    assert_eq!((report.lp_settles, report.pnl_settles), (0, 0));
+    assert_eq!(active_position(&mut env, &lp).await.base_asset_amount, 0);
+
+    // Ten base: the LP's part is well above 0.01 base and the trader's fees above $1.
+    trade(&mut env, &exchange, &trader, order(Long, 10 * BASE))
+        .await
+        .expect("large trade");
+    let quote_before = active_position(&mut env, &trader).await.quote_asset_amount;
+    let report = default_round(&mut env, &keeper, &[&lp, &trader]).await;
+    assert_eq!(report.lp_settles, 1);
+    assert!(report.pnl_settles >= 1, "{report:?}");
+    assert_eq!(report.failures, 0);
+    assert!(
+        active_position(&mut env, &lp).await.base_asset_amount < 0,
+        "the LP took the short"
+    );
+    assert_ne!(
+        active_position(&mut env, &trader).await.quote_asset_amount,
+        quote_before,
+        "the trader's P&L moved into its balance"
+    );
+}
+
+#[tokio::test]
+async fn an_lp_below_initial_margin_is_derisked_and_a_healthy_one_is_not() {
+    let mut env = TestEnv::start().await;
+    let exchange = setup_trading(&mut env).await;
+    let keeper = keeper(&mut env, &exchange).await;
+    let lp = new_trader(&mut env, &exchange, 1_000 * DOLLAR, 0).await;
+    add_liquidity(&mut env, &exchange, &lp, 200 * BASE)
+        .await
+        .expect("add");
+    let report = default_round(&mut env, &keeper, &[&lp]).await;
+    assert_eq!(report.derisks, 0, "healthy");
+
+    // 5x max leverage doubles its requirement: below initial margin, a de-risk burns shares.
+    set_max_leverage(&mut env, &lp, 2_000).await;
+    let shares = active_position(&mut env, &lp).await.lp.shares.get();
+    let report = default_round(&mut env, &keeper, &[&lp]).await;
+    assert_eq!(report.derisks, 1, "{report:?}");
+    assert!(active_position(&mut env, &lp).await.lp.shares.get() < shares);
+    let report = default_round(&mut env, &keeper, &[&lp]).await;
+    assert_eq!(report.derisks, 0, "restored: nothing more to burn");
+}
+
+#[tokio::test]
+async fn only_accounts_below_maintenance_are_liquidated() {
+    let mut env = TestEnv::start().await;
+    let (exchange, trader, liquidator) = leveraged_long(&mut env).await;
+    let report = default_round(&mut env, &liquidator, &[&trader]).await;
+    assert_eq!(
+        report.liquidations, 0,
+        "a 9x long is above maintenance at $100"
+    );
+
+    set_oracle_price(&mut env, &exchange, 90_500_000).await;
+    let report = default_round(&mut env, &liquidator, &[&trader]).await;
+    assert_eq!(report.liquidations, 1, "{report:?}");
+    let left = active_position(&mut env, &trader).await.base_asset_amount;
+    assert!(left < 9 * BASE as i64, "the long was cut: {left}");
+}
+
+#[tokio::test]
+async fn crossing_orders_are_filled_and_others_left_resting() {
+    let mut env = TestEnv::start().await;
+    let exchange = setup_trading(&mut env).await;
+    let keeper = keeper(&mut env, &exchange).await;
+    let taker = new_trader(&mut env, &exchange, 10_000 * DOLLAR, 0).await;
+    let maker = new_trader(&mut env, &exchange, 10_000 * DOLLAR, 0).await;
+    let far = place_order(
+        &mut env,
+        &exchange,
+        &taker,
+        resting(Long, BASE, 90 * DOLLAR, false),
+    )
+    .await
+    .expect("a bid far below the market");
+    let report = default_round(&mut env, &keeper, &[&taker, &maker]).await;
+    assert_eq!(report.fills, 0, "nothing crosses $90");
+
+    place_order(
+        &mut env,
+        &exchange,
+        &maker,
+        resting(Short, BASE, 100_200_000, true),
+    )
+    .await
+    .expect("a maker ask");
+    let near = place_order(
+        &mut env,
+        &exchange,
+        &taker,
+        resting(Long, BASE, 100_500_000, false),
+    )
+    .await
+    .expect("a bid crossing the ask");
+    let report = default_round(&mut env, &keeper, &[&taker, &maker]).await;
+    assert_eq!(report.fills, 1, "{report:?}");
+    let orders = env.load::<User>(taker.user).await.orders;
+    assert!(
+        orders.iter().all(|o| !(o.is_open() && o.order_id == near)),
+        "filled"
+    );
+    assert!(
+        orders.iter().any(|o| o.is_open() && o.order_id == far),
+        "left resting"
+    );
+    assert!(active_position(&mut env, &taker).await.base_asset_amount > 0);
+}
+
+#[tokio::test]
+async fn a_batch_too_large_for_one_transaction_is_split() {
+    let mut env = TestEnv::start().await;
+    let exchange = setup_trading(&mut env).await;
+    let keeper = keeper(&mut env, &exchange).await;
+    let mut traders = Vec::new();
+    for _ in 0..30 {
+        let trader = new_trader(&mut env, &exchange, 1_000 * DOLLAR, 0).await;
+        trade(&mut env, &exchange, &trader, order(Long, BASE))
+            .await
+            .expect("trade");
+        traders.push(trader);
+    }
+    let known: Vec<&Trader> = traders.iter().collect();
+    // Every position's P&L (fees at least) is worth settling here.
+    let mut settings = Settings {
+        batch_size: 64,
+        ..Settings::default()
+    };
+    settings.thresholds.pnl_settle_quote = 1;
+    let metrics = Metrics::default();
+    let report = round(&mut env, &keeper, &known, &settings, &metrics).await;
+    assert_eq!(report.pnl_settles, 30, "{report:?}");
+    assert_eq!(report.failures, 0);
+    assert!(
+        metrics.count("settle_pnl", Outcome::Sent) >= 2,
+        "split in two or more"
+    );
+}
+
+/// The simulation before each send turns a duty someone else did meanwhile into a skip.
+#[tokio::test]
+async fn a_duty_done_by_someone_else_first_is_skipped() {
+    let mut env = TestEnv::start().await;
+    let exchange = setup_trading(&mut env).await;
+    let keeper = keeper(&mut env, &exchange).await;
+    let period = perp(&mut env).await.funding.funding_period;
+    env.advance(period, 10).await;
+    set_oracle_price(&mut env, &exchange, START_PRICE).await;
+    let settings = Settings::default();
+    let metrics = Metrics::default();
+    let mut report = RoundReport::default();
+    let mut chain = InProcessChain {
+        env: &mut env,
+        keeper: keeper.wallet.insecure_clone(),
+        known: vec![keeper.user],
+    };
+    let snapshot = snapshot::load(&mut chain, &[]).await.expect("snapshot");
+    let state = &snapshot.markets[0];
+    let plan = duties::plan(&snapshot, state, &settings.thresholds, None);
+    assert!(plan.update_funding, "due when the snapshot was taken");
+
+    let rival = chain.env.funded_wallet().await;
+    chain
+        .env
+        .send(
+            "update_funding_rate",
+            &[instructions::update_funding_rate(&market(&exchange))],
+            &[&rival],
+        )
+        .await
+        .expect("a rival keeper updates first");
+    Executor {
+        chain: &mut chain,
+        settings: &settings,
+        metrics: &metrics,
+        report: &mut report,
+    }
+    .carry_out(&snapshot, state, &plan, None)
+    .await;
+    assert_eq!(report.funding_updates, 0);
+    assert_eq!(report.failures, 0);
+    assert_eq!(metrics.count("funding", Outcome::Skipped), 1);
+    assert_eq!(metrics.count("funding", Outcome::Failed), 0);
+}
