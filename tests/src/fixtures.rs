@@ -8,14 +8,9 @@ use anchor_spl::token::spl_token;
 use anchor_spl::token_2022::spl_token_2022::instruction as token_instruction;
 use bal::controller::amm_fill::PositionDirection;
 use bal::controller::orders::RestingOrderParams;
-use bal::instructions::{
-    InitializeParams, InitializePerpMarketParams, OrderParams, UpdatePerpMarketParams,
-};
+use bal::instructions::{OrderParams, UpdatePerpMarketParams};
 use bal::math::constants::BASE_PRECISION;
-use bal::state::{
-    FeeSchedule, FundingParams, InterestCurve, MarginRatios, MarketStatus, OracleGuards,
-    OracleSource, OrderSizes, RiskParams, SpreadParams,
-};
+use bal::state::MarketStatus;
 use bal_client::instructions::{
     self, CollateralAccounts, MakerOrderRef, MarketAccounts, QuoteMint,
 };
@@ -24,73 +19,9 @@ use solana_compute_budget_interface::ComputeBudgetInstruction;
 use solana_keypair::Keypair;
 use solana_signer::Signer;
 
-/// The fee schedule tests assume unless they say otherwise: 10 bps taker, 2 bps maker rebate.
-pub fn default_params() -> InitializeParams {
-    InitializeParams {
-        lp_cooldown_seconds: 3_600,
-        fees: FeeSchedule {
-            taker_fee_rate: 1_000,
-            maker_rebate_rate: 200,
-            filler_reward_rate: 100_000,
-            liquidator_share_rate: 500_000,
-        },
-        paused_operations: 0,
-    }
-}
-
-/// 10% a year at 80% utilization, up to 100% a year when fully borrowed.
-pub fn default_interest_curve() -> InterestCurve {
-    InterestCurve {
-        optimal_utilization: 800_000,
-        optimal_borrow_rate: 100_000,
-        max_borrow_rate: 1_000_000,
-        padding: 0,
-    }
-}
-
-pub fn default_oracle_guards() -> OracleGuards {
-    OracleGuards {
-        max_stale_slots: 50,
-        max_stale_seconds: 60,
-        max_confidence: 20_000,
-        max_twap_divergence: 100_000,
-    }
-}
-
-/// A SOL-like market: $100, 1,000 base of liquidity, 10x initial / 20x maintenance leverage.
-pub fn default_perp_market(market_index: u16) -> InitializePerpMarketParams {
-    let mut name = [0u8; 32];
-    name[..8].copy_from_slice(b"SOL-PERP");
-    InitializePerpMarketParams {
-        market_index,
-        name,
-        oracle_source: OracleSource::Program,
-        pyth_feed_id: [0; 32],
-        sqrt_k: 1_000 * BASE_PRECISION,
-        concentration_coef: 1_414_214,
-        spreads: SpreadParams {
-            base_spread: 1_000,
-            max_spread: 50_000,
-        },
-        margin_ratios: MarginRatios {
-            initial: 1_000,
-            maintenance: 500,
-        },
-        order_sizes: OrderSizes {
-            step_size: BASE_PRECISION as u64 / 1_000,
-            min_size: BASE_PRECISION as u64 / 100,
-        },
-        oracle_guards: default_oracle_guards(),
-        funding: FundingParams {
-            period: 3_600,
-            max_rate: 1_000,
-        },
-        risk: RiskParams {
-            liquidation_fee: 10_000,
-            unrealized_pnl_asset_weight: 900_000,
-        },
-    }
-}
+pub use bal_client::defaults::{
+    default_interest_curve, default_oracle_guards, default_params, default_perp_market,
+};
 
 /// Oracle price the fixtures start at: $100. precision: PRICE
 pub const START_PRICE: i64 = 100_000_000;

@@ -84,12 +84,30 @@ impl Chain for InProcessChain<'_> {
         })
     }
 
-    async fn send(&mut self, instructions: &[Instruction]) -> Result<(), ChainError> {
+    async fn send(
+        &mut self,
+        instructions: &[Instruction],
+        signers: &[&Keypair],
+    ) -> Result<(), ChainError> {
         let keeper = self.keeper.insecure_clone();
+        let mut all = vec![&keeper];
+        all.extend_from_slice(signers);
         self.env
-            .send_unmetered(instructions, &[&keeper])
+            .send_unmetered(instructions, &all)
             .await
             .map(drop)
             .map_err(chain_error)
+    }
+
+    /// The runtime confirms as it processes: one after the other is all there is.
+    async fn send_all(
+        &mut self,
+        transactions: &[Vec<Instruction>],
+        signers: &[&Keypair],
+    ) -> Result<(), ChainError> {
+        for instructions in transactions {
+            self.send(instructions, signers).await?;
+        }
+        Ok(())
     }
 }

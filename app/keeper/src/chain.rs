@@ -1,7 +1,8 @@
-//! What the keeper needs from a Solana node, as one trait: the binary implements it over
-//! JSON-RPC (`rpc::RpcChain`), the tests over the in-process runtime.
+//! What the keeper (and the migrations) need from a Solana node, as one trait: the binaries
+//! implement it over JSON-RPC (`rpc::RpcChain`), the tests over the in-process runtime.
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::Instruction;
+use solana_keypair::Keypair;
 use solana_message::Message;
 
 /// A server-side filter of `getProgramAccounts`.
@@ -95,6 +96,18 @@ pub trait Chain {
     /// A recent priority fee for transactions writing `writable`, in micro-lamports per CU.
     async fn priority_fee(&mut self, writable: &[Pubkey]) -> Result<u64, ChainError>;
     async fn simulate(&mut self, instructions: &[Instruction]) -> Result<Simulated, ChainError>;
-    /// Signs, sends and confirms; the error carries the program's code when it refused.
-    async fn send(&mut self, instructions: &[Instruction]) -> Result<(), ChainError>;
+    /// Signs (the keeper's key and `signers`), sends and confirms; the error carries the
+    /// program's code when it refused.
+    async fn send(
+        &mut self,
+        instructions: &[Instruction],
+        signers: &[&Keypair],
+    ) -> Result<(), ChainError>;
+    /// Sends every transaction without waiting for each, then waits until all are confirmed
+    /// (what a program deployment's thousands of buffer writes need).
+    async fn send_all(
+        &mut self,
+        transactions: &[Vec<Instruction>],
+        signers: &[&Keypair],
+    ) -> Result<(), ChainError>;
 }

@@ -239,7 +239,7 @@ impl<C: Chain> Executor<'_, C> {
             Err(_) => self.settings.priority_fee_min,
         };
         let sent = with_budget(&instruction, compute_limit(simulated.units), fee);
-        match self.chain.send(&sent).await {
+        match self.chain.send(&sent, &[]).await {
             Ok(()) => Attempt::Landed {
                 units: simulated.units,
             },

@@ -10,6 +10,7 @@ pub mod chain;
 pub mod config;
 pub mod duties;
 pub mod executor;
+pub mod keypair;
 pub mod log;
 pub mod metrics;
 pub mod rpc;

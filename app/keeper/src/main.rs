@@ -3,22 +3,14 @@
 //! `BAL_KEEPER_CONFIG`; every key can be overridden by `BAL_KEEPER_<KEY>` (see `config.rs`).
 use bal_keeper::chain::Chain;
 use bal_keeper::config::Config;
+use bal_keeper::keypair::read_keypair;
 use bal_keeper::metrics::{serve, Metrics};
 use bal_keeper::rpc::RpcChain;
 use bal_keeper::{log, run_round};
 use serde_json::json;
-use solana_keypair::Keypair;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
-
-/// A Solana CLI keypair file: a JSON array of the 64 secret-and-public key bytes.
-fn read_keypair(path: &Path) -> Result<Keypair, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let bytes: Vec<u8> =
-        serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
-    Keypair::try_from(bytes.as_slice()).map_err(|e| format!("{}: {e}", path.display()))
-}
 
 struct Args {
     config: Option<PathBuf>,

@@ -4,14 +4,17 @@ use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::Instruction;
 use solana_account_decoder_client_types::UiAccountEncoding;
 use solana_commitment_config::CommitmentConfig;
+use solana_hash::Hash;
 use solana_instruction_error::InstructionError;
 use solana_keypair::Keypair;
 use solana_rpc_client::nonblocking::rpc_client::RpcClient;
 use solana_rpc_client_api::client_error::Error as ClientError;
 use solana_rpc_client_api::config::{
-    RpcAccountInfoConfig, RpcProgramAccountsConfig, RpcSimulateTransactionConfig,
+    RpcAccountInfoConfig, RpcProgramAccountsConfig, RpcSendTransactionConfig,
+    RpcSimulateTransactionConfig,
 };
 use solana_rpc_client_api::filter::{Memcmp, RpcFilterType};
+use solana_signature::Signature;
 use solana_signer::Signer;
 use solana_transaction::Transaction;
 use solana_transaction_error::TransactionError;
@@ -29,18 +32,75 @@ impl RpcChain {
         }
     }
 
-    async fn transaction(&self, instructions: &[Instruction]) -> Result<Transaction, ChainError> {
+    async fn transaction(
+        &self,
+        instructions: &[Instruction],
+        signers: &[&Keypair],
+    ) -> Result<Transaction, ChainError> {
         let blockhash = self
             .client
             .get_latest_blockhash()
             .await
             .map_err(from_client)?;
-        Ok(Transaction::new_signed_with_payer(
+        Ok(self.sign(instructions, signers, blockhash))
+    }
+
+    fn sign(
+        &self,
+        instructions: &[Instruction],
+        signers: &[&Keypair],
+        blockhash: Hash,
+    ) -> Transaction {
+        let mut all = vec![&self.keypair];
+        all.extend_from_slice(signers);
+        Transaction::new_signed_with_payer(
             instructions,
             Some(&self.keypair.pubkey()),
-            &[&self.keypair],
+            &all,
             blockhash,
-        ))
+        )
+    }
+}
+
+/// Rounds of sending what has not confirmed before `send_all` gives up.
+const SEND_ALL_ATTEMPTS: usize = 5;
+/// How long `send_all` waits for a round's transactions to confirm.
+const CONFIRM_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
+
+impl RpcChain {
+    /// Waits until each of `sent` is confirmed or `CONFIRM_TIMEOUT` passes; returns the indices
+    /// still unconfirmed. A transaction that failed on chain is an error.
+    async fn unconfirmed(&self, sent: &[(usize, Signature)]) -> Result<Vec<usize>, ChainError> {
+        let started = std::time::Instant::now();
+        let mut waiting: Vec<(usize, Signature)> = sent.to_vec();
+        while !waiting.is_empty() && started.elapsed() < CONFIRM_TIMEOUT {
+            let mut still = Vec::new();
+            // getSignatureStatuses takes at most 256 signatures.
+            for chunk in waiting.chunks(256) {
+                let signatures: Vec<Signature> = chunk.iter().map(|(_, s)| *s).collect();
+                let statuses = self
+                    .client
+                    .get_signature_statuses(&signatures)
+                    .await
+                    .map_err(from_client)?
+                    .value;
+                for (entry, status) in chunk.iter().zip(statuses) {
+                    match status {
+                        Some(status) if status.satisfies_commitment(self.client.commitment()) => {
+                            if let Some(error) = status.err {
+                                return Err(from_transaction(error));
+                            }
+                        }
+                        _ => still.push(*entry),
+                    }
+                }
+            }
+            waiting = still;
+            if !waiting.is_empty() {
+                tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+            }
+        }
+        Ok(waiting.into_iter().map(|(i, _)| i).collect())
     }
 }
 
@@ -153,7 +213,7 @@ impl Chain for RpcChain {
     }
 
     async fn simulate(&mut self, instructions: &[Instruction]) -> Result<Simulated, ChainError> {
-        let transaction = self.transaction(instructions).await?;
+        let transaction = self.transaction(instructions, &[]).await?;
         let config = RpcSimulateTransactionConfig {
             sig_verify: false,
             replace_recent_blockhash: true,
@@ -171,12 +231,54 @@ impl Chain for RpcChain {
         })
     }
 
-    async fn send(&mut self, instructions: &[Instruction]) -> Result<(), ChainError> {
-        let transaction = self.transaction(instructions).await?;
+    async fn send(
+        &mut self,
+        instructions: &[Instruction],
+        signers: &[&Keypair],
+    ) -> Result<(), ChainError> {
+        let transaction = self.transaction(instructions, signers).await?;
         self.client
             .send_and_confirm_transaction(&transaction)
             .await
             .map(drop)
             .map_err(from_client)
+    }
+
+    async fn send_all(
+        &mut self,
+        transactions: &[Vec<Instruction>],
+        signers: &[&Keypair],
+    ) -> Result<(), ChainError> {
+        let mut pending: Vec<usize> = (0..transactions.len()).collect();
+        for _attempt in 0..SEND_ALL_ATTEMPTS {
+            // A fresh blockhash per attempt: what did not land under the last one expired.
+            let blockhash = self
+                .client
+                .get_latest_blockhash()
+                .await
+                .map_err(from_client)?;
+            let mut sent = Vec::with_capacity(pending.len());
+            for &i in &pending {
+                let transaction = self.sign(&transactions[i], signers, blockhash);
+                let config = RpcSendTransactionConfig {
+                    skip_preflight: true,
+                    ..RpcSendTransactionConfig::default()
+                };
+                let signature = self
+                    .client
+                    .send_transaction_with_config(&transaction, config)
+                    .await
+                    .map_err(from_client)?;
+                sent.push((i, signature));
+            }
+            pending = self.unconfirmed(&sent).await?;
+            if pending.is_empty() {
+                return Ok(());
+            }
+        }
+        Err(ChainError::other(format!(
+            "{} transactions did not confirm",
+            pending.len()
+        )))
     }
 }

@@ -7,6 +7,7 @@ mod fuzz;
 mod initialize;
 mod keeper;
 mod liquidation;
+mod migrations;
 mod oracle;
 mod orders;
 mod perp_market;
