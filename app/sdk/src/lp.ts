@@ -3,6 +3,7 @@
  * same integer arithmetic (and rounding) as the Rust client's `lp.rs` and the program's margin
  * engine. All amounts are bigints in the program's precisions.
  */
+import type { PerpMarket } from "./accounts.js";
 import { BASE_PRECISION, MARGIN_PRECISION } from "./constants.js";
 
 /** The fields of a `PerpMarket` that LP sizing reads. precision: BASE */
@@ -13,6 +14,15 @@ export interface LpSizingMarket {
   sqrtK: bigint;
   orderStepSize: bigint;
 }
+
+/** The sizing fields of a decoded `PerpMarket`. */
+export const lpSizing = (market: PerpMarket): LpSizingMarket => ({
+  baseAssetReserve: market.amm.baseAssetReserve,
+  minBaseAssetReserve: market.amm.minBaseAssetReserve,
+  maxBaseAssetReserve: market.amm.maxBaseAssetReserve,
+  sqrtK: market.amm.sqrtK,
+  orderStepSize: market.orderStepSize,
+});
 
 const U64_MAX = (1n << 64n) - 1n;
 const U128_MAX = (1n << 128n) - 1n;

@@ -2,12 +2,12 @@
 //! them, and every call into BAL, each signed by the vault's PDA (`invoke_signed` with its
 //! seeds: only this program can produce that signature, and BAL accepts it as the subaccount's
 //! authority).
-use crate::equity::{lp_target, net_value};
+use crate::equity::lp_target;
 use crate::error::VaultError;
 use crate::state::{Vault, BAL_SUB_ACCOUNT};
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
-use bal::controller::margin::load_market_views;
+use bal::controller::margin::{load_market_views, net_value};
 use bal::controller::position::find_position;
 use bal::cpi::accounts as bal_accounts;
 use bal::math::oracle::OracleAction;

@@ -1,29 +1,9 @@
-//! The vault's numbers: its BAL subaccount's net value, the share price, and the LP shares it
-//! holds for its shares. Every division rounds toward the vault, so no depositor gains from
+//! The vault's numbers: the share price from its BAL subaccount's net value
+//! (`bal::controller::margin::net_value`), and the LP shares it holds for its shares. Every division rounds toward the vault, so no depositor gains from
 //! rounding at the others' expense.
 use crate::error::VaultError;
 use crate::state::LP_PER_SHARE_PRECISION;
 use anchor_lang::prelude::*;
-use bal::controller::margin::{position_pnl, simulated_position, MarketViews};
-use bal::controller::spot_balance::signed_token_amount;
-use bal::state::{SpotMarket, User};
-
-/// The subaccount's quote balance plus the unrealized P&L of every position at the oracle (the
-/// LP entitlement and unsettled funding included, not discounted as margin discounts it): what
-/// it would be worth closed at the oracle. precision: QUOTE
-pub fn net_value(user: &User, spot: &SpotMarket, views: &MarketViews) -> Result<i128> {
-    let mut value = signed_token_amount(&user.quote_balance, spot)?;
-    for stored in user.perp_positions.iter().filter(|p| p.is_active()) {
-        let view = views
-            .0
-            .iter()
-            .find(|v| v.market_index == stored.market_index)
-            .ok_or(VaultError::WrongMarket)?;
-        let pnl = position_pnl(&simulated_position(stored, view)?, view)?;
-        value = value.checked_add(pnl).ok_or(VaultError::MathOverflow)?;
-    }
-    Ok(value)
-}
 
 /// `a · b / c`, rounded down; `None` on overflow or a zero divisor.
 fn mul_div_floor(a: u128, b: u128, c: u128) -> Option<u128> {

@@ -3,13 +3,16 @@
 //! settles, de-risks, funding updates, liquidations, time passing and oracle moves up to the
 //! edge of what the guards accept — by two traders and two LPs. After every step: a refused
 //! transaction changed nothing; base is conserved exactly; LP shares add up; the vault covers
-//! every deposit, borrow and pool; every account's invariant holds.
+//! every deposit, borrow and pool; every account's invariant holds; and no account's net value
+//! rose from rounding: a deposit raises it by at most the amount, a withdrawal lowers it by at
+//! least the amount, an LP or P&L settle never raises it.
 //!
 //! `BAL_FUZZ_CASES` sets the number of sequences (16 by default, about a minute on the ELF);
 //! a failing sequence is saved by proptest under `tests/tests/program/fuzz.proptest-regressions`
 //! and replayed first on every later run.
 use anchor_lang::prelude::Pubkey;
 use bal::controller::amm_fill::PositionDirection::{self, Long, Short};
+use bal::controller::margin::{net_value, MarketView, MarketViews};
 use bal::controller::orders::RestingOrderParams;
 use bal::controller::spot_balance::validate_vault_covers;
 use bal::math::constants::BASE_PRECISION;
@@ -376,17 +379,81 @@ impl World {
     }
 }
 
+/// How an action may change its actor's net value, when rounding is all that can move it.
+enum ValueChange {
+    /// Up by at most this much (a deposit). precision: QUOTE
+    AtMost(i128),
+    /// Down by at least this much (a withdrawal). precision: QUOTE
+    DownBy(i128),
+    /// Not up at all (a settle only moves value between the position and the balance).
+    NotUp,
+}
+
+impl World {
+    /// The actor and the bound on its net value for actions whose only effect on it is
+    /// bookkeeping; `None` for the rest (trades, fills and de-risks move value at a price).
+    async fn value_bound(&mut self, action: &Action) -> Option<(usize, ValueChange)> {
+        match *action {
+            Action::Deposit { who, dollars } => {
+                Some((who, ValueChange::AtMost(i128::from(dollars) * 1_000_000)))
+            }
+            Action::Withdraw { who, dollars, .. } => {
+                Some((who, ValueChange::DownBy(i128::from(dollars) * 1_000_000)))
+            }
+            Action::SettleLp { who } => Some((who, ValueChange::NotUp)),
+            // An LP's settle may de-risk it, which trades with the AMM.
+            Action::SettlePnl { who } => {
+                let is_lp = self
+                    .user(who)
+                    .await
+                    .perp_positions
+                    .iter()
+                    .any(|p| p.lp.shares.get() > 0);
+                (!is_lp).then_some((who, ValueChange::NotUp))
+            }
+            _ => None,
+        }
+    }
+
+    /// `user`'s net value at the oracle, with the markets as they are now (so interest accrued
+    /// by the step counts the same before and after). precision: QUOTE
+    async fn net_value(&mut self, user: &User) -> i128 {
+        let spot: SpotMarket = self.env.load(pda::spot_market(0)).await;
+        let perp: PerpMarket = self.env.load(pda::perp_market(0)).await;
+        let views = MarketViews(vec![MarketView::new(&perp, self.price as u64)]);
+        net_value(user, &spot, &views).expect("a valuable account")
+    }
+}
+
 async fn run_sequence(actions: Vec<Action>) -> Result<(), TestCaseError> {
     let mut world = World::new().await;
     for action in actions.iter() {
         let before = world.snapshot().await;
-        if world.run(action).await == Some(true) {
+        let bound = world.value_bound(action).await;
+        let actor_before = match &bound {
+            Some((who, _)) => Some(world.user(*who).await),
+            None => None,
+        };
+        let refused = world.run(action).await == Some(true);
+        if refused {
             prop_assert_eq!(
                 world.snapshot().await,
                 before,
                 "a refused {:?} changed nothing",
                 action
             );
+        }
+        if let (false, Some((who, change)), Some(actor_before)) = (refused, bound, actor_before) {
+            let was = world.net_value(&actor_before).await;
+            let after = world.user(who).await;
+            let is = world.net_value(&after).await;
+            let rose_by = is - was;
+            let within = match change {
+                ValueChange::AtMost(amount) => rose_by <= amount,
+                ValueChange::DownBy(amount) => rose_by <= -amount,
+                ValueChange::NotUp => rose_by <= 0,
+            };
+            prop_assert!(within, "{:?} raised the net value by {}", action, rose_by);
         }
         world.check().await?;
     }

@@ -1,4 +1,5 @@
 //! Integration tests: every scenario runs on the runtime `BAL_RUNTIME` selects (the ELF by default).
+mod admin_extremes;
 mod adversarial;
 mod bal;
 mod client;

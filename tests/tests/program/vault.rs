@@ -118,7 +118,7 @@ async fn net_value(env: &mut TestEnv, vault: &VaultAddresses, oracle_price: u64)
     let spot: SpotMarket = env.load(pda::spot_market(0)).await;
     let market: PerpMarket = env.load(pda::perp_market(0)).await;
     let views = MarketViews(vec![MarketView::new(&market, oracle_price)]);
-    bal_vault::equity::net_value(&user, &spot, &views).unwrap()
+    bal::controller::margin::net_value(&user, &spot, &views).unwrap()
 }
 
 #[track_caller]

@@ -190,6 +190,19 @@ pub fn position_pnl(position: &PerpPosition, view: &MarketView) -> Result<i128> 
         .safe_add(funding)
 }
 
+/// What the account would be worth closed at `views`' prices: its quote balance plus every
+/// position's unrealized P&L (LP entitlement and unsettled funding included), undiscounted.
+/// Not used by the program itself: integrators price shares of an account with it, and the
+/// tests check no settle raises it. precision: QUOTE
+pub fn net_value(user: &User, spot: &SpotMarket, views: &MarketViews) -> Result<i128> {
+    let mut value = signed_token_amount(&user.quote_balance, spot)?;
+    for stored in user.perp_positions.iter().filter(|p| p.is_active()) {
+        let view = views.find(stored.market_index)?;
+        value = value.safe_add(position_pnl(&simulated_position(stored, view)?, view)?)?;
+    }
+    Ok(value)
+}
+
 /// Collateral (quote balance plus weighted unrealized P&L) and the requirement of `kind` over
 /// every active position; each must have its market in `views`.
 pub fn margin_summary(

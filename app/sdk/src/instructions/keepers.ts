@@ -1,0 +1,90 @@
+/** Permissionless keeper instructions: funding, P&L settlement, de-risking, liquidation. */
+import type { Address, Instruction } from "@solana/kit";
+import * as pda from "../pda.js";
+import {
+  buildInstruction,
+  eventAccounts,
+  marginAccounts,
+  writableUsers,
+  type MarketAccounts,
+  type SignerInput,
+} from "./build.js";
+
+/** Once per funding period: applies the period's rate, then repegs toward the oracle. */
+export const updateFundingRate = (market: MarketAccounts): Instruction =>
+  buildInstruction(
+    "updateFundingRate",
+    {
+      state: pda.state(),
+      perpMarket: pda.perpMarket(market.marketIndex),
+      oracle: market.oracle,
+      ...eventAccounts(),
+    },
+    {},
+  );
+
+const settleAccounts = (user: Address, market: MarketAccounts) => ({
+  state: pda.state(),
+  user,
+  spotMarket: pda.spotMarket(0),
+  perpMarket: pda.perpMarket(market.marketIndex),
+  oracle: market.oracle,
+  ...eventAccounts(),
+});
+
+/** Settles `user`'s P&L in `market`; an LP below initial margin is de-risked first, for which
+ * `others` (the user's other positions' markets) are needed. */
+export const settlePnl = (
+  user: Address,
+  market: MarketAccounts,
+  others: readonly MarketAccounts[] = [],
+): Instruction =>
+  buildInstruction("settlePnl", settleAccounts(user, market), {}, marginAccounts(others));
+
+/** Settles every user in `users` (writable remaining accounts); with `tryMode` a refused user
+ * is left unchanged and its error code returned (one u32 LE per user, 0 = settled). */
+export const settlePnlMany = (
+  users: readonly [Address, ...Address[]],
+  market: MarketAccounts,
+  tryMode: boolean,
+): Instruction =>
+  buildInstruction(
+    "settlePnlMany",
+    settleAccounts(users[0], market),
+    { tryMode },
+    writableUsers(users),
+  );
+
+/** De-risks `user`'s LP position in `market`; `others`: the user's other positions' markets. */
+export const deriskLp = (
+  user: Address,
+  market: MarketAccounts,
+  others: readonly MarketAccounts[],
+): Instruction =>
+  buildInstruction("deriskLp", settleAccounts(user, market), {}, marginAccounts(others));
+
+/** Liquidates up to `maxBase` (precision: BASE) of `user`'s position in `market`; `others`:
+ * the user's other positions' markets. */
+export const liquidatePerp = (
+  liquidator: SignerInput,
+  liquidatorUser: Address,
+  user: Address,
+  market: MarketAccounts,
+  others: readonly MarketAccounts[],
+  maxBase: bigint,
+): Instruction =>
+  buildInstruction(
+    "liquidatePerp",
+    {
+      liquidator,
+      state: pda.state(),
+      liquidatorUser,
+      user,
+      spotMarket: pda.spotMarket(0),
+      perpMarket: pda.perpMarket(market.marketIndex),
+      oracle: market.oracle,
+      ...eventAccounts(),
+    },
+    { maxBase },
+    marginAccounts(others),
+  );
