@@ -1,11 +1,14 @@
 //! Instructions of the example integrator (`programs/bal-vault`) over market 0 of an exchange
-//! from `fixtures`.
-use crate::fixtures::Exchange;
+//! from `fixtures`, and the steps its tests and the benchmark take.
+use crate::fixtures::{compute_limit, create_token_account, Exchange};
+use crate::{TestEnv, TxFailure};
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::Instruction;
 use anchor_lang::{system_program, InstructionData, ToAccountMetas};
 use bal_client::pda;
 use bal_vault::state::{AUTHORITY_SEED, BAL_SUB_ACCOUNT, DEPOSITOR_SEED, TOKENS_SEED, VAULT_SEED};
+use solana_keypair::Keypair;
+use solana_signer::Signer;
 
 /// A vault's addresses, all derived from its manager and id.
 #[derive(Clone, Copy, Debug)]
@@ -151,4 +154,82 @@ pub fn settle(vault: &VaultAddresses, exchange: &Exchange) -> Instruction {
         },
         bal_vault::instruction::Settle {},
     )
+}
+
+/// A withdrawal removes liquidity, settles and withdraws in BAL: more than the default 200,000.
+const WITHDRAW_COMPUTE: u32 = 400_000;
+/// 10 LP shares per vault share: $10,000 of deposits carry 100 base of BAL liquidity.
+pub const LP_PER_SHARE: u64 = 10_000_000;
+
+/// A wallet holding quote tokens, ready to buy vault shares.
+pub struct Investor {
+    pub wallet: Keypair,
+    pub accounts: DepositorAccounts,
+}
+
+pub async fn depositor(env: &mut TestEnv, exchange: &Exchange, tokens: u64) -> Investor {
+    let wallet = env.funded_wallet().await;
+    let token_account = create_token_account(env, exchange, &wallet, tokens).await;
+    Investor {
+        accounts: DepositorAccounts {
+            owner: wallet.pubkey(),
+            token_account,
+        },
+        wallet,
+    }
+}
+
+/// Creates vault `vault_id` of `manager` over market 0 with `LP_PER_SHARE`.
+pub async fn create_vault(
+    env: &mut TestEnv,
+    exchange: &Exchange,
+    manager: &Keypair,
+    vault_id: u16,
+) -> VaultAddresses {
+    let addresses = VaultAddresses::new(manager.pubkey(), vault_id);
+    env.send(
+        "vault_initialize",
+        &[initialize_vault(&addresses, exchange, LP_PER_SHARE)],
+        &[manager],
+    )
+    .await
+    .expect("initialize_vault");
+    addresses
+}
+
+/// `who` buys vault shares for `amount` quote.
+pub async fn buy_shares(
+    env: &mut TestEnv,
+    exchange: &Exchange,
+    vault: &VaultAddresses,
+    who: &Investor,
+    amount: u64,
+) -> Result<(), TxFailure> {
+    env.send(
+        "vault_deposit",
+        &[deposit(vault, exchange, &who.accounts, amount)],
+        &[&who.wallet],
+    )
+    .await
+    .map(drop)
+}
+
+/// `who` redeems `shares`, with the compute limit a withdrawal needs.
+pub async fn redeem_shares(
+    env: &mut TestEnv,
+    exchange: &Exchange,
+    vault: &VaultAddresses,
+    who: &Investor,
+    shares: u64,
+) -> Result<(), TxFailure> {
+    env.send(
+        "vault_withdraw",
+        &[
+            compute_limit(WITHDRAW_COMPUTE),
+            withdraw(vault, exchange, &who.accounts, shares),
+        ],
+        &[&who.wallet],
+    )
+    .await
+    .map(drop)
 }

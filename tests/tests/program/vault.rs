@@ -12,93 +12,18 @@ use bal_client::pda;
 use bal_tests::errors::{
     assert_anchor_error, assert_bal_error, custom_code, failing_program, refused,
 };
-use bal_tests::fixtures::{
-    compute_limit, create_token_account, new_trader, order, set_oracle_price, setup_trading, trade,
-    Exchange,
+use bal_tests::fixtures::{new_trader, order, set_oracle_price, setup_trading, trade};
+use bal_tests::vault::{
+    self, buy_shares, create_vault, depositor, redeem_shares, VaultAddresses, LP_PER_SHARE,
 };
-use bal_tests::vault::{self, DepositorAccounts, VaultAddresses};
 use bal_tests::{TestEnv, TxFailure};
 use bal_vault::equity::lp_target;
 use bal_vault::error::VaultError;
 use bal_vault::state::{Depositor, Vault};
-use solana_keypair::Keypair;
 use solana_signer::Signer;
 
 const BASE: u64 = BASE_PRECISION as u64;
 const DOLLAR: u64 = 1_000_000;
-/// A withdrawal removes liquidity, settles and withdraws in BAL: more than the default 200,000.
-const WITHDRAW_COMPUTE: u32 = 400_000;
-/// 10 LP shares per vault share: $10,000 of deposits carry 100 base of BAL liquidity.
-const LP_PER_SHARE: u64 = 10_000_000;
-
-struct Investor {
-    wallet: Keypair,
-    accounts: DepositorAccounts,
-}
-
-async fn depositor(env: &mut TestEnv, exchange: &Exchange, tokens: u64) -> Investor {
-    let wallet = env.funded_wallet().await;
-    let token_account = create_token_account(env, exchange, &wallet, tokens).await;
-    Investor {
-        accounts: DepositorAccounts {
-            owner: wallet.pubkey(),
-            token_account,
-        },
-        wallet,
-    }
-}
-
-async fn create_vault(
-    env: &mut TestEnv,
-    exchange: &Exchange,
-    manager: &Keypair,
-    vault_id: u16,
-) -> VaultAddresses {
-    let addresses = VaultAddresses::new(manager.pubkey(), vault_id);
-    env.send(
-        "vault_initialize",
-        &[vault::initialize_vault(&addresses, exchange, LP_PER_SHARE)],
-        &[manager],
-    )
-    .await
-    .expect("initialize_vault");
-    addresses
-}
-
-async fn deposit(
-    env: &mut TestEnv,
-    exchange: &Exchange,
-    vault: &VaultAddresses,
-    who: &Investor,
-    amount: u64,
-) -> Result<(), TxFailure> {
-    env.send(
-        "vault_deposit",
-        &[vault::deposit(vault, exchange, &who.accounts, amount)],
-        &[&who.wallet],
-    )
-    .await
-    .map(drop)
-}
-
-async fn withdraw(
-    env: &mut TestEnv,
-    exchange: &Exchange,
-    vault: &VaultAddresses,
-    who: &Investor,
-    shares: u64,
-) -> Result<(), TxFailure> {
-    env.send(
-        "vault_withdraw",
-        &[
-            compute_limit(WITHDRAW_COMPUTE),
-            vault::withdraw(vault, exchange, &who.accounts, shares),
-        ],
-        &[&who.wallet],
-    )
-    .await
-    .map(drop)
-}
 
 /// The vault's total shares, its BAL subaccount and the LP shares it holds.
 async fn vault_state(env: &mut TestEnv, vault: &VaultAddresses) -> (Vault, User, u64) {
@@ -147,10 +72,10 @@ async fn depositors_add_and_remove_liquidity_pro_rata_through_cpi() {
 
     let alice = depositor(&mut env, &exchange, 20_000 * DOLLAR).await;
     let bob = depositor(&mut env, &exchange, 20_000 * DOLLAR).await;
-    deposit(&mut env, &exchange, &vault, &alice, 10_000 * DOLLAR)
+    buy_shares(&mut env, &exchange, &vault, &alice, 10_000 * DOLLAR)
         .await
         .expect("first deposit");
-    deposit(&mut env, &exchange, &vault, &bob, 5_000 * DOLLAR)
+    buy_shares(&mut env, &exchange, &vault, &bob, 5_000 * DOLLAR)
         .await
         .expect("second deposit");
     let (account, user, lp) = vault_state(&mut env, &vault).await;
@@ -217,7 +142,7 @@ async fn depositors_add_and_remove_liquidity_pro_rata_through_cpi() {
     let (account, _, _) = vault_state(&mut env, &vault).await;
     let bob_claim_before = value * 5_000 / 15_000;
     let alice_tokens = env.token_balance(alice.accounts.token_account).await;
-    withdraw(&mut env, &exchange, &vault, &alice, 5_000 * DOLLAR)
+    redeem_shares(&mut env, &exchange, &vault, &alice, 5_000 * DOLLAR)
         .await
         .expect("withdraw");
     let paid = (env.token_balance(alice.accounts.token_account).await - alice_tokens) as i128;
@@ -258,7 +183,7 @@ async fn a_wrong_pda_or_a_foreign_subaccount_is_refused() {
     let ours = create_vault(&mut env, &exchange, &manager, 0).await;
     let theirs = create_vault(&mut env, &exchange, &manager, 1).await;
     let alice = depositor(&mut env, &exchange, 1_000 * DOLLAR).await;
-    deposit(&mut env, &exchange, &theirs, &alice, 100 * DOLLAR)
+    buy_shares(&mut env, &exchange, &theirs, &alice, 100 * DOLLAR)
         .await
         .expect("deposit into the other vault");
     let watched = [

@@ -411,6 +411,7 @@ async fn fill_cu_with_lps(lps: u64) -> u64 {
 }
 
 mod scaling;
+mod vault;
 
 #[tokio::main]
 async fn main() {
@@ -425,6 +426,7 @@ async fn main() {
     }
     let mut env = TestEnv::start().await;
     exercise_every_instruction(&mut env).await;
+    vault::vault_round_trip().await;
     let by_positions = scaling::margin_by_positions().await;
     let capacity = scaling::settles_per_transaction().await;
 
