@@ -62,6 +62,8 @@ impl RpcChain {
     }
 }
 
+/// Transactions `send_all` signs with one blockhash before it asks for a newer one.
+const BLOCKHASH_REFRESH: usize = 50;
 /// Rounds of sending what has not confirmed before `send_all` gives up.
 const SEND_ALL_ATTEMPTS: usize = 5;
 /// How long `send_all` waits for a round's transactions to confirm.
@@ -251,14 +253,17 @@ impl Chain for RpcChain {
     ) -> Result<(), ChainError> {
         let mut pending: Vec<usize> = (0..transactions.len()).collect();
         for _attempt in 0..SEND_ALL_ATTEMPTS {
-            // A fresh blockhash per attempt: what did not land under the last one expired.
-            let blockhash = self
-                .client
-                .get_latest_blockhash()
-                .await
-                .map_err(from_client)?;
+            let mut blockhash = Hash::default();
             let mut sent = Vec::with_capacity(pending.len());
-            for &i in &pending {
+            for (n, &i) in pending.iter().enumerate() {
+                // Sending thousands takes longer than a blockhash lives: take a fresh one often.
+                if n % BLOCKHASH_REFRESH == 0 {
+                    blockhash = self
+                        .client
+                        .get_latest_blockhash()
+                        .await
+                        .map_err(from_client)?;
+                }
                 let transaction = self.sign(&transactions[i], signers, blockhash);
                 let config = RpcSendTransactionConfig {
                     skip_preflight: true,

@@ -1,0 +1,70 @@
+//! `bal-local-node [--port 8899] [--ws-port 8900]`: a local Solana JSON-RPC node on 127.0.0.1,
+//! surfpool's surfnet (LiteSVM) embedded in a binary of ours, offline (it never reaches for a
+//! remote cluster). Its state lives in memory: every start is a fresh chain. Stops on Ctrl-C.
+use surfpool_core::start_local_surfnet;
+use surfpool_core::surfnet::svm::{SurfnetSvm, SurfnetSvmConfig};
+use surfpool_types::{RpcConfig, SimnetConfig, SimnetEvent, SurfpoolConfig};
+
+fn port(args: &[String], flag: &str, default: u16) -> Result<u16, String> {
+    match args.iter().position(|a| a == flag) {
+        Some(i) => args
+            .get(i + 1)
+            .and_then(|p| p.parse().ok())
+            .ok_or_else(|| format!("{flag} needs a port")),
+        None => Ok(default),
+    }
+}
+
+/// Prints what the node reports that a person running it wants to see: start, errors, stop.
+fn report(events: crossbeam_channel::Receiver<SimnetEvent>, url: String) {
+    for event in events {
+        match event {
+            SimnetEvent::CoreStarted(_) => println!("bal-local-node: JSON-RPC on {url}"),
+            SimnetEvent::ErrorLog(_, message) | SimnetEvent::Aborted(message) => {
+                eprintln!("bal-local-node: {message}")
+            }
+            SimnetEvent::Shutdown => return,
+            _ => {}
+        }
+    }
+}
+
+#[tokio::main]
+async fn main() -> Result<(), String> {
+    let args: Vec<String> = std::env::args().collect();
+    let rpc = RpcConfig {
+        bind_host: "127.0.0.1".into(),
+        bind_port: port(&args, "--port", 8899)?,
+        ws_port: port(&args, "--ws-port", 8900)?,
+        ..RpcConfig::default()
+    };
+    let url = format!("http://{}", rpc.get_rpc_base_url());
+    let config = SurfpoolConfig {
+        simnets: vec![SimnetConfig {
+            offline_mode: true,
+            remote_rpc_url: None,
+            instruction_profiling_enabled: false,
+            ..SimnetConfig::default()
+        }],
+        rpc,
+        ..SurfpoolConfig::default()
+    };
+    // Profiling keeps every instruction's accounts before and after: with a program's buffer
+    // written a kilobyte at a time, that is gigabytes and seconds per write.
+    let svm_config = SurfnetSvmConfig {
+        instruction_profiling_enabled: false,
+        ..SurfnetSvmConfig::default()
+    };
+    let (svm, events, geyser_events) = SurfnetSvm::new(svm_config).map_err(|e| e.to_string())?;
+    std::thread::spawn(move || report(events, url));
+    let (commands_tx, commands_rx) = crossbeam_channel::unbounded();
+    let stop = commands_tx.clone();
+    tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            let _ = stop.send(surfpool_types::SimnetCommand::Terminate(None));
+        }
+    });
+    start_local_surfnet(svm, config, commands_tx, commands_rx, geyser_events)
+        .await
+        .map_err(|e| e.to_string())
+}
