@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds target/local-node/release/bal-local-node, the local Solana JSON-RPC node (surfpool). It
+# Builds target/local-node/debug/bal-local-node, the local Solana JSON-RPC node (surfpool). It
 # needs Rust 1.97.1 or newer, which the program's workspace does not use: the pinned stable is
 # installed into the project's private rustup home (.toolchain/rustup), never the machine's,
 # and only this build sees it. Idempotent.
@@ -20,5 +20,5 @@ if ! private_rustup run "$rust" rustc --version >/dev/null 2>&1; then
 fi
 cd "$root/local/node"
 RUSTUP_HOME=$toolchain_dir/rustup CARGO_TARGET_DIR=$root/target/local-node \
-    cargo "+$rust" build --release --locked --quiet
-echo "[build-local-node] ok: $root/target/local-node/release/bal-local-node"
+    cargo "+$rust" build --locked --quiet
+echo "[build-local-node] ok: $root/target/local-node/debug/bal-local-node"
