@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The test command: builds the deployable ELF, checks formatting, lints and the committed IDL,
-# then runs every test on the ELF in the Solana runtime and the TypeScript client's tests, and
-# prints the compute-unit table.
+# then runs every test on the ELF in the Solana runtime, the TypeScript client's tests, the web
+# page's end-to-end test against a local exchange, and prints the compute-unit table.
 # Prints the wall time of each stage so slow stages are visible.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -24,12 +24,18 @@ stage "idl check" cargo run --quiet -p bal-tests --bin idl -- --check
 export RUST_LOG=${RUST_LOG:-error}
 test_log=$(mktemp)
 ts_log=$(mktemp)
-trap 'rm -f "$test_log" "$ts_log"' EXIT
+web_log=$(mktemp)
+e2e_log=$(mktemp)
+trap 'rm -f "$test_log" "$ts_log" "$web_log" "$e2e_log"' EXIT
 stage "tests (ELF)" bash -o pipefail -c 'cargo test --workspace 2>&1 | tee "$0"' "$test_log"
 stage "tests (TypeScript)" bash -o pipefail -c \
     'cd app/sdk && npm ci --no-audit --no-fund --loglevel=error && npm test 2>&1 | tee "$0"' "$ts_log"
+stage "tests (web page)" bash -o pipefail -c \
+    'cd app/web && npm ci --no-audit --no-fund --loglevel=error && npm test 2>&1 | tee "$0"' "$web_log"
+stage "end-to-end (local exchange, web page)" bash -o pipefail -c \
+    './scripts/run.sh --e2e 2>&1 | tee "$0"' "$e2e_log"
 stage "compute units" cargo run --quiet -p bal-tests --bin bench
 printf '\ntotal: %ss\n' "$SECONDS"
 # One closing line over every test binary, so the count is not read off the last (doc-test) one.
 awk '/^test result:/ { p += $4; f += $6 } /^# pass / { p += $3 } /^# fail / { f += $3 }
-    END { printf "tests: %d passed, %d failed\n", p, f }' "$test_log" "$ts_log"
+    END { printf "tests: %d passed, %d failed\n", p, f }' "$test_log" "$ts_log" "$web_log" "$e2e_log"

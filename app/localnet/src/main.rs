@@ -12,6 +12,7 @@ mod market;
 mod setup;
 mod web;
 
+use bal::math::constants::BASE_PRECISION;
 use bal_client::instructions::{MarketAccounts, QuoteMint};
 use bal_client::pda;
 use bal_keeper::keypair::{read_keypair, write_new_keypair};
@@ -63,6 +64,12 @@ fn parse_args() -> Result<Args, String> {
         }
     }
     Ok(args)
+}
+
+/// Base worth `dollars` at `price` (PRICE precision). precision: BASE
+fn base_worth(dollars: u64, price: i64) -> u64 {
+    let base = u128::from(dollars) * u128::from(DOLLAR) * BASE_PRECISION / price.max(1) as u128;
+    u64::try_from(base).unwrap_or(u64::MAX)
 }
 
 /// Waits up to a minute for the node to answer.
@@ -139,9 +146,8 @@ async fn run() -> Result<(), String> {
                     oracle: pda::program_oracle(oracle.id),
                 },
                 centre,
-                // About $100 a tick for a following trader.
-                size: (100_000_000_000_000 / centre as u64).max(20_000_000) / 10_000_000
-                    * 10_000_000,
+                // About $100 a tick for a following trader, in whole hundredths of a base.
+                size: base_worth(100, centre).max(20_000_000) / 10_000_000 * 10_000_000,
             })
         })
         .collect();
@@ -153,8 +159,8 @@ async fn run() -> Result<(), String> {
         participant(&mut chain, &quote, 200_000 * DOLLAR).await?,
     ];
     for market in &markets {
-        // A fifth of the protocol's own depth each, sized by price: $50,000 of notional.
-        let shares = (50_000_000_000_000_000 / market.centre as u64) / 1_000_000 * 1_000_000;
+        // $50,000 of liquidity each, in whole thousandths of a share (the markets' step).
+        let shares = base_worth(50_000, market.centre) / 1_000_000 * 1_000_000;
         for lp in &lps {
             add_liquidity(&mut chain, lp, &market.accounts, &positions, shares).await?;
         }

@@ -1,4 +1,5 @@
 /** The program's error codes (`programs/bal/src/error.rs`), from the IDL: code ↔ name ↔ message. */
+import { LangErrorMessage } from "@anchor-lang/core";
 import { IDL, type Bal } from "./idl.js";
 
 export type BalErrorName = Bal["errors"][number]["name"];
@@ -17,3 +18,9 @@ export const errorCode = (name: BalErrorName): number =>
  * not the program's own (Anchor's framework errors, another program's). */
 export const balError = (code: number): BalError | undefined =>
   IDL.errors.find((e) => e.code === code);
+
+/** A readable message for a transaction's `Custom(code)`: the program's own errors, then
+ * Anchor's framework errors (missing signer, wrong owner, seeds, ...); `undefined` for a code
+ * neither defines (another program's). */
+export const errorMessage = (code: number): string | undefined =>
+  balError(code)?.msg ?? LangErrorMessage.get(code);

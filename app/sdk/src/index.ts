@@ -25,3 +25,5 @@ export { ReadError } from "./math.js";
 export * from "./settle.js";
 export * from "./margin.js";
 export * from "./performance.js";
+export * from "./oracle.js";
+export * from "./project.js";

@@ -1,0 +1,2 @@
+/** Injected into the bundle wherever a module uses Node's global `Buffer`. */
+export { Buffer } from "buffer";
