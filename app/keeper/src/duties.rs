@@ -42,8 +42,9 @@ fn below(snapshot: &Snapshot, user: &User, kind: MarginType) -> bool {
     })
 }
 
-/// The position `settle_lp` would leave and its P&L at the oracle.
-fn settled_view(position: &PerpPosition, state: &MarketState, user: &User) -> Option<(i64, i128)> {
+/// How much base `settle_lp` would move into the position, and the settled position's P&L at
+/// the oracle.
+fn settled_view(position: &PerpPosition, state: &MarketState, user: &User) -> Option<(u64, i128)> {
     let price = state.oracle_price?;
     let priced = PricedMarket {
         market: &state.market,
@@ -53,7 +54,7 @@ fn settled_view(position: &PerpPosition, state: &MarketState, user: &User) -> Op
     let pnl = position_pnl(&settled, &MarketView::new(&state.market, price)).ok()?;
     let unsettled_base = settled
         .base_asset_amount
-        .abs_diff(position.base_asset_amount) as i64;
+        .abs_diff(position.base_asset_amount);
     Some((unsettled_base, pnl))
 }
 
@@ -90,7 +91,7 @@ pub fn plan(
         };
         let derisk =
             is_lp && user.derisk_opt_out == 0 && below(snapshot, user, MarginType::Initial);
-        if is_lp && (derisk || unsettled_base as u64 >= thresholds.lp_settle_base) {
+        if is_lp && (derisk || unsettled_base >= thresholds.lp_settle_base) {
             plan.settle_lps.push(*key);
         }
         if derisk {

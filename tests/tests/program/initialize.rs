@@ -1,22 +1,18 @@
 use bal::error::BalError;
 use bal::instructions::InitializeParams;
 use bal::math::constants::ACCOUNT_VERSION;
-use bal::state::{pause, FeeSchedule, State};
+use bal::state::{pause, State};
 use bal_client::{instructions, pda};
 use bal_tests::errors::assert_bal_error;
+use bal_tests::fixtures::default_params;
 use bal_tests::TestEnv;
 use solana_signer::Signer;
 
+/// The fixtures' parameters with adding liquidity paused, so the pause bits show in the state.
 fn params() -> InitializeParams {
     InitializeParams {
-        lp_cooldown_seconds: 3_600,
-        fees: FeeSchedule {
-            taker_fee_rate: 1_000,
-            maker_rebate_rate: 200,
-            filler_reward_rate: 100_000,
-            liquidator_share_rate: 500_000,
-        },
         paused_operations: pause::ADD_LIQUIDITY,
+        ..default_params()
     }
 }
 
