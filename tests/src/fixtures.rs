@@ -501,12 +501,16 @@ pub async fn next_funding_period(env: &mut TestEnv, exchange: &Exchange, keeper:
     .expect("update_funding_rate");
 }
 
+/// What a liquidator deposits in the fixtures: $1,000, enough to take over the positions they
+/// liquidate. precision: QUOTE
+pub const LIQUIDATOR_DEPOSIT: u64 = 1_000_000_000;
+
 /// Market 0 trading, a trader with $100 holding a 9.0 base long (about 9x) and a liquidator
-/// with an empty subaccount: the usual liquidation scenario.
+/// holding `LIQUIDATOR_DEPOSIT`: the usual liquidation scenario.
 pub async fn leveraged_long(env: &mut TestEnv) -> (Exchange, Trader, Trader) {
     let exchange = setup_trading(env).await;
     let trader = new_trader(env, &exchange, 100_000_000, 0).await;
-    let liquidator = new_trader(env, &exchange, 0, 0).await;
+    let liquidator = new_trader(env, &exchange, LIQUIDATOR_DEPOSIT, 0).await;
     trade(
         env,
         &exchange,

@@ -33,8 +33,13 @@ pub fn native() -> ProgramTest {
     test
 }
 
+/// The ELFs come from `target/deploy`, or from `BAL_DEPLOY_DIR` when it is set (another build
+/// of the program, such as one with a known hole put back, run against the same scenarios).
 pub fn elf() -> ProgramTest {
-    let deploy = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/deploy");
+    let deploy = std::env::var_os("BAL_DEPLOY_DIR").map_or_else(
+        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/deploy"),
+        PathBuf::from,
+    );
     for elf in ["bal.so", "bal_vault.so"] {
         assert!(
             deploy.join(elf).exists(),

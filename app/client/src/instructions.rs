@@ -360,8 +360,8 @@ pub fn settle_pnl_many(users: &[Pubkey], market: &MarketAccounts, try_mode: bool
     ix
 }
 
-/// Liquidates up to `max_base` of `user`'s position in `market`; `others` are the user's other
-/// positions' markets.
+/// Liquidates `user` in `market`, taking over at most `max_base` of its position; `others`:
+/// every other market in which `user` or the liquidator holds a position.
 pub fn liquidate_perp(
     liquidator: Pubkey,
     liquidator_user: Pubkey,
@@ -386,6 +386,21 @@ pub fn liquidate_perp(
     );
     ix.accounts.extend(margin_accounts(others));
     ix
+}
+
+/// Writes off `user`'s bad debt, `market_index`'s fee pool paying first.
+pub fn resolve_bad_debt(user: Pubkey, market_index: u16) -> Instruction {
+    instruction(
+        bal::accounts::ResolveBadDebt {
+            state: pda::state(),
+            user,
+            spot_market: pda::spot_market(0),
+            perp_market: pda::perp_market(market_index),
+            event_authority: pda::event_authority(),
+            program: bal::ID,
+        },
+        bal::instruction::ResolveBadDebt {},
+    )
 }
 
 /// `others`: the user's other positions' markets, for the margin check.

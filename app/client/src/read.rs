@@ -8,7 +8,7 @@ use bal::controller::margin::{
     MarketView, MarketViews,
 };
 use bal::controller::position::find_position;
-use bal::math::constants::{BASE_PRECISION, MARGIN_PRECISION};
+use bal::math::constants::{BASE_PRECISION, MARGIN_PER_POSITION, MARGIN_PRECISION};
 use bal::state::{PerpMarket, PerpPosition, SpotMarket, User};
 
 /// Why account data could not be read as the asked type.
@@ -186,4 +186,25 @@ pub fn liquidation_price(
     index: usize,
 ) -> Option<u64> {
     threshold_price(user, spot, markets, (index, MarginType::Maintenance))
+}
+
+/// How much base of `markets[index]` the account could take over (as a liquidator does, at
+/// that market's oracle price) and still meet its initial margin: its free initial collateral
+/// over what one more base requires, rounded down. precision: BASE
+pub fn takeover_capacity(
+    user: &User,
+    spot: &SpotMarket,
+    markets: &[PricedMarket],
+    index: usize,
+) -> Option<u64> {
+    let report = margin(user, spot, markets, MarginType::Initial)?;
+    // A new position also needs the per-position minimum.
+    let free = u128::try_from(report.free_collateral - MARGIN_PER_POSITION as i128).ok()?;
+    let target = markets.get(index)?;
+    let ratio = target
+        .market
+        .margin_ratio_initial
+        .max(user.custom_margin_ratio) as u128;
+    let per_base = (target.oracle_price as u128 * ratio).div_ceil(MARGIN_PRECISION as u128);
+    u64::try_from(free * BASE_PRECISION / per_base.max(1)).ok()
 }

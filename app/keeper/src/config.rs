@@ -38,6 +38,10 @@ pub struct Config {
     /// A position's P&L is settled once its magnitude reaches this. precision: QUOTE
     #[serde(default = "default_pnl_settle_quote")]
     pub pnl_settle_quote: u64,
+    /// After each liquidation, close what the keeper's subaccount took over against the AMM,
+    /// so its collateral is free for the next one. Off, the operator unwinds (or hedges) it.
+    #[serde(default = "default_unwind_liquidations")]
+    pub unwind_liquidations: bool,
 }
 
 /// What a round decides with.
@@ -49,6 +53,7 @@ pub struct Settings {
     pub priority_fee_min: u64,
     pub priority_fee_max: u64,
     pub thresholds: Thresholds,
+    pub unwind_liquidations: bool,
 }
 
 /// When a settle is worth a transaction.
@@ -80,6 +85,9 @@ fn default_lp_settle_base() -> u64 {
 fn default_pnl_settle_quote() -> u64 {
     1_000_000
 }
+fn default_unwind_liquidations() -> bool {
+    true
+}
 
 impl Default for Settings {
     fn default() -> Self {
@@ -93,6 +101,7 @@ impl Default for Settings {
                 lp_settle_base: default_lp_settle_base(),
                 pnl_settle_quote: default_pnl_settle_quote(),
             },
+            unwind_liquidations: default_unwind_liquidations(),
         }
     }
 }
@@ -109,6 +118,7 @@ impl Config {
                 lp_settle_base: self.lp_settle_base,
                 pnl_settle_quote: self.pnl_settle_quote,
             },
+            unwind_liquidations: self.unwind_liquidations,
         }
     }
 }
@@ -130,8 +140,12 @@ impl std::fmt::Display for ConfigError {
 
 const ENV_PREFIX: &str = "BAL_KEEPER_";
 
-/// An environment value as TOML: a number, a comma-separated list of numbers, or a string.
+/// An environment value as TOML: `true`/`false`, a number, a comma-separated list of numbers,
+/// or a string.
 fn env_value(raw: &str) -> toml::Value {
+    if let Ok(flag) = raw.parse::<bool>() {
+        return toml::Value::Boolean(flag);
+    }
     if let Ok(n) = raw.parse::<i64>() {
         return toml::Value::Integer(n);
     }

@@ -6,11 +6,13 @@ use crate::config::Thresholds;
 use crate::snapshot::{MarketState, Snapshot};
 use anchor_lang::prelude::Pubkey;
 use bal::controller::amm_fill::{amm_best_price, PositionDirection};
+use bal::controller::bankruptcy::holds_only_claims;
 use bal::controller::margin::{position_pnl, MarginType, MarketView};
+use bal::controller::spot_balance::signed_token_amount;
 use bal::instructions::fill_order::MAX_MAKERS;
 use bal::state::{PerpPosition, User};
 use bal_client::instructions::MakerOrderRef;
-use bal_client::read::{margin, simulate_settle, PricedMarket};
+use bal_client::read::{margin, simulate_settle, takeover_capacity, PricedMarket};
 
 /// A taker order to fill, with the makers that cross it (best first).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -30,8 +32,21 @@ pub struct Plan {
     /// Positions whose P&L reached the threshold.
     pub settle_pnl: Vec<Pubkey>,
     pub fills: Vec<Fill>,
-    /// Accounts below maintenance margin (other than the keeper's own).
-    pub liquidate: Vec<Pubkey>,
+    /// Accounts below maintenance margin that the keeper may liquidate (not its own wallet's).
+    pub liquidate: Vec<Liquidation>,
+    /// The keeper's own subaccount holds base here (from a liquidation): close it.
+    pub unwind: bool,
+    /// Accounts with nothing left but a negative balance its claims do not cover; nominated
+    /// only in the market with the largest fee pool, which pays first.
+    pub bad_debt: Vec<Pubkey>,
+}
+
+/// A liquidation to attempt: the user and the most the keeper's subaccount can take over.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Liquidation {
+    pub user: Pubkey,
+    /// precision: BASE
+    pub max_base: u64,
 }
 
 /// Whether `user`'s margin of `kind` falls short, at the snapshot's oracle prices.
@@ -58,11 +73,66 @@ fn settled_view(position: &PerpPosition, state: &MarketState, user: &User) -> Op
     Some((unsettled_base, pnl))
 }
 
+/// Whether `user` holds nothing but quote and owes more than its positions still claim, so
+/// `resolve_bad_debt` will write something off once its losses are settled.
+fn has_bad_debt(snapshot: &Snapshot, user: &User) -> bool {
+    if !holds_only_claims(user) {
+        return false;
+    }
+    let Ok(balance) = signed_token_amount(&user.quote_balance, &snapshot.spot) else {
+        return false;
+    };
+    let claims: i128 = user
+        .perp_positions
+        .iter()
+        .filter(|p| p.is_active())
+        .map(|p| p.quote_asset_amount as i128)
+        .sum();
+    // The balance itself may still be positive: this round's settles realize the losses first.
+    balance + claims < 0
+}
+
+/// The most of `state`'s market the keeper's subaccount can take over now, rounded down to
+/// the step; 0 when that is under the minimum size.
+fn keeper_capacity(snapshot: &Snapshot, state: &MarketState, keeper: &User) -> u64 {
+    let Some(price) = state.oracle_price else {
+        return 0;
+    };
+    let mut priced = snapshot.priced_for(keeper).unwrap_or_default();
+    let index = state.market.market_index;
+    let slot = match priced.iter().position(|m| m.market.market_index == index) {
+        Some(slot) => slot,
+        None => {
+            priced.push(PricedMarket {
+                market: &state.market,
+                oracle_price: price,
+            });
+            priced.len() - 1
+        }
+    };
+    let market = &state.market;
+    let capacity = takeover_capacity(keeper, &snapshot.spot, &priced, slot).unwrap_or(0);
+    let step = market.order_step_size.max(1);
+    let rounded = capacity / step * step;
+    if rounded < market.min_order_size {
+        0
+    } else {
+        rounded
+    }
+}
+
+/// The keeper's signing wallet and its subaccount, when it has one.
+#[derive(Clone, Copy, Debug)]
+pub struct KeeperAccount {
+    pub authority: Pubkey,
+    pub user: Pubkey,
+}
+
 pub fn plan(
     snapshot: &Snapshot,
     state: &MarketState,
     thresholds: &Thresholds,
-    keeper_user: Option<Pubkey>,
+    keeper: Option<KeeperAccount>,
 ) -> Plan {
     let market = &state.market;
     let mut plan = Plan {
@@ -100,13 +170,40 @@ pub fn plan(
         if pnl.unsigned_abs() >= u128::from(thresholds.pnl_settle_quote) {
             plan.settle_pnl.push(*key);
         }
-        if keeper_user.is_some_and(|k| k != *key) && below(snapshot, user, MarginType::Maintenance)
-        {
-            plan.liquidate.push(*key);
+        // The program refuses a liquidation by another subaccount of the same wallet.
+        let acts_here = position.base_asset_amount != 0 || is_lp || position.open_orders > 0;
+        let liquidatable = acts_here
+            && keeper.is_some_and(|k| k.authority != user.authority)
+            && below(snapshot, user, MarginType::Maintenance);
+        if liquidatable {
+            plan.liquidate.push(Liquidation {
+                user: *key,
+                max_base: 0,
+            });
         }
     }
-    if keeper_user.is_some() {
-        plan.fills = fills(snapshot, state);
+    let Some(keeper) = keeper else {
+        return plan;
+    };
+    plan.fills = fills(snapshot, state);
+    if let Some((_, account)) = snapshot.users.iter().find(|(key, _)| *key == keeper.user) {
+        plan.unwind = account.perp_positions.iter().any(|p| {
+            p.is_active() && p.market_index == market.market_index && p.base_asset_amount != 0
+        });
+        // Each liquidation is unwound before the next, so each may use the whole capacity.
+        let capacity = keeper_capacity(snapshot, state, account);
+        plan.liquidate.retain(|_| capacity > 0);
+        for liquidation in plan.liquidate.iter_mut() {
+            liquidation.max_base = capacity;
+        }
+    }
+    if snapshot.insurance_market() == Some(market.market_index) {
+        plan.bad_debt = snapshot
+            .users
+            .iter()
+            .filter(|(_, user)| has_bad_debt(snapshot, user))
+            .map(|(key, _)| *key)
+            .collect();
     }
     plan
 }

@@ -23,6 +23,7 @@ pub const MAX_COMPUTE_UNITS: u32 = 1_400_000;
 const BENIGN: &[BalError] = &[
     BalError::FundingNotDue,
     BalError::NotLiquidatable,
+    BalError::NoBadDebt,
     BalError::NothingToDerisk,
     BalError::NothingToFill,
     BalError::OrderNotFound,
@@ -49,16 +50,20 @@ pub enum Duty {
     SettlePnl,
     Fill,
     Liquidate,
+    Unwind,
+    BadDebt,
 }
 
 impl Duty {
-    pub const ALL: [Duty; 6] = [
+    pub const ALL: [Duty; 8] = [
         Duty::Funding,
         Duty::SettleLp,
         Duty::Derisk,
         Duty::SettlePnl,
         Duty::Fill,
         Duty::Liquidate,
+        Duty::Unwind,
+        Duty::BadDebt,
     ];
 
     pub fn name(self) -> &'static str {
@@ -69,6 +74,8 @@ impl Duty {
             Duty::SettlePnl => "settle_pnl",
             Duty::Fill => "fill",
             Duty::Liquidate => "liquidate",
+            Duty::Unwind => "unwind",
+            Duty::BadDebt => "bad_debt",
         }
     }
 }
@@ -159,13 +166,47 @@ impl<C: Chain> Executor<'_, C> {
                 self.report.fills += 1;
             }
         }
-        for user in &plan.liquidate {
-            let others = other_markets(snapshot, user, index);
-            let instruction =
-                ix::liquidate_perp(signer, keeper_user, *user, &market, &others, u64::MAX);
+        if plan.unwind && self.settings.unwind_liquidations {
+            self.unwind(keeper_user, &market).await;
+        }
+        for liquidation in &plan.liquidate {
+            let mut others = other_markets(snapshot, &liquidation.user, index);
+            others.extend(other_markets(snapshot, &keeper_user, index));
+            others.sort_by_key(|m| m.market_index);
+            others.dedup_by_key(|m| m.market_index);
+            let instruction = ix::liquidate_perp(
+                signer,
+                keeper_user,
+                liquidation.user,
+                &market,
+                &others,
+                liquidation.max_base,
+            );
             if self.single(Duty::Liquidate, instruction).await {
                 self.report.liquidations += 1;
+                if self.settings.unwind_liquidations {
+                    self.unwind(keeper_user, &market).await;
+                }
             }
+        }
+        for user in &plan.bad_debt {
+            if self
+                .single(Duty::BadDebt, ix::resolve_bad_debt(*user, index))
+                .await
+            {
+                self.report.bad_debts += 1;
+            }
+        }
+    }
+
+    /// Closes what the keeper's subaccount holds in `market` against the AMM, freeing its
+    /// collateral for the next liquidation (a liquidation that burned shares only leaves
+    /// nothing to close: `NoPosition`, a skip).
+    async fn unwind(&mut self, keeper_user: Pubkey, market: &ix::MarketAccounts) {
+        let signer = self.chain.signer();
+        let close = ix::close_position(signer, keeper_user, market);
+        if self.single(Duty::Unwind, close).await {
+            self.report.unwinds += 1;
         }
     }
 

@@ -31,6 +31,10 @@ pub struct RoundReport {
     pub pnl_settles: u64,
     pub fills: u64,
     pub liquidations: u64,
+    /// Positions taken over in liquidations and closed again.
+    pub unwinds: u64,
+    /// Bad debts written off.
+    pub bad_debts: u64,
     /// Transactions the simulation or the chain refused for a reason other than a benign one.
     pub failures: u64,
 }
@@ -44,9 +48,15 @@ pub async fn run_round<C: Chain>(
     let snapshot = snapshot::load(chain, &settings.markets).await?;
     metrics.set_users(snapshot.users.len() as u64);
     let mut report = RoundReport::default();
-    let keeper_user = snapshot.keeper_user(chain.signer(), settings.keeper_sub_account);
+    let keeper = snapshot
+        .keeper_user(chain.signer(), settings.keeper_sub_account)
+        .map(|user| duties::KeeperAccount {
+            authority: chain.signer(),
+            user,
+        });
+    let keeper_user = keeper.map(|k| k.user);
     for market in &snapshot.markets {
-        let plan = duties::plan(&snapshot, market, &settings.thresholds, keeper_user);
+        let plan = duties::plan(&snapshot, market, &settings.thresholds, keeper);
         let mut run = executor::Executor {
             chain: &mut *chain,
             settings,

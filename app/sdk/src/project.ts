@@ -11,21 +11,16 @@ import { mulDivCeil, mulDivFloor, ReadError } from "./math.js";
 import { accumulatorsOf, findPosition, simulatedPosition } from "./settle.js";
 
 /** The curve with `sqrt_k` moved to `newSqrtK`: both reserves scale, the base reserve rounded
- * down and the quote reserve from `k` rounded up; bounds and terminal reserve re-derived. */
+ * down but never below the lower concentration bound, and the quote reserve from `k` rounded
+ * up; the bounds re-derived. */
 export function rescaledMarket(market: PerpMarket, newSqrtK: bigint): PerpMarket {
   const amm = market.amm;
-  const base = mulDivFloor(amm.baseAssetReserve, newSqrtK, amm.sqrtK);
-  if (base === 0n) {
-    throw new ReadError("ammReserveBounds");
-  }
   const coefficient = BigInt(amm.concentrationCoef);
   const minBase = mulDivCeil(newSqrtK, PERCENTAGE_PRECISION, coefficient);
   const maxBase = mulDivFloor(newSqrtK, coefficient, PERCENTAGE_PRECISION);
-  if (base < minBase || base > maxBase) {
-    throw new ReadError("ammReserveBounds");
-  }
-  const terminalBase = base + amm.baseAssetAmountWithAmm;
-  if (terminalBase <= 0n) {
+  const scaled = mulDivFloor(amm.baseAssetReserve, newSqrtK, amm.sqrtK);
+  const base = scaled > minBase ? scaled : minBase;
+  if (base === 0n || base > maxBase) {
     throw new ReadError("ammReserveBounds");
   }
   return {
@@ -37,7 +32,6 @@ export function rescaledMarket(market: PerpMarket, newSqrtK: bigint): PerpMarket
       quoteAssetReserve: mulDivCeil(newSqrtK, newSqrtK, base),
       minBaseAssetReserve: minBase,
       maxBaseAssetReserve: maxBase,
-      terminalQuoteAssetReserve: mulDivCeil(newSqrtK, newSqrtK, terminalBase),
     },
   };
 }

@@ -55,6 +55,7 @@ const built: Record<sdk.InstructionName, Instruction> = {
   settleLpMany: sdk.settleLpMany(admin, [user, other], 0, true),
   deriskLp: sdk.deriskLp(user, market, [elsewhere]),
   liquidatePerp: sdk.liquidatePerp(admin, other, user, market, [elsewhere], 1n),
+  resolveBadDebt: sdk.resolveBadDebt(user, 0),
   placeOrder: sdk.placeOrder(admin, user, market, [elsewhere], resting),
   cancelOrder: sdk.cancelOrder(admin, user, 0),
   cancelOrders: sdk.cancelOrders(admin, user, null),

@@ -25,7 +25,6 @@ const curveOf = (market: PerpMarket) => ({
   quoteAssetReserve: market.amm.quoteAssetReserve,
   minBaseAssetReserve: market.amm.minBaseAssetReserve,
   maxBaseAssetReserve: market.amm.maxBaseAssetReserve,
-  terminalQuoteAssetReserve: market.amm.terminalQuoteAssetReserve,
   userLpShares: market.lp.userLpShares,
 });
 

@@ -39,7 +39,6 @@ export function perpMarket(marketIndex = 0, sqrtK = 1_000n * BASE): PerpMarket {
   market.amm.concentrationCoef = 1_414_214;
   market.amm.minBaseAssetReserve = (sqrtK * 1_000_000n + 1_414_213n) / 1_414_214n;
   market.amm.maxBaseAssetReserve = (sqrtK * 1_414_214n) / 1_000_000n;
-  market.amm.terminalQuoteAssetReserve = sqrtK;
   market.amm.pegMultiplier = PRICE;
   market.marginRatioInitial = 1_000;
   market.marginRatioMaintenance = 500;

@@ -143,4 +143,10 @@ pub enum BalError {
     NothingToFill,
     #[msg("Maker price is further from the oracle than the market's initial margin ratio")]
     MakerPriceOutsideBand,
+    #[msg("Liquidity would exceed the largest sqrt_k a market may have")]
+    MaxLiquidityReached,
+    #[msg("Account has no debt that nothing stands behind: nothing to write off")]
+    NoBadDebt,
+    #[msg("Account still holds positions, LP shares or orders")]
+    AccountNotEmptied,
 }

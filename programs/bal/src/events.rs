@@ -73,23 +73,52 @@ pub struct SettlePnlRecord {
     pub oracle_price: u64,
 }
 
+/// One `liquidate_perp`, whatever it came to: orders cancelled, shares burned, base moved to
+/// the liquidator (0 when an earlier step already made the account safe).
 #[event]
 pub struct LiquidationRecord {
     pub ts: i64,
     pub user: Pubkey,
     pub liquidator: Pubkey,
     pub market_index: u16,
+    /// precision: PRICE
+    pub oracle_price: u64,
+    /// The account's maintenance margin before anything moved. precision: QUOTE
+    pub collateral_before: i128,
+    /// precision: QUOTE
+    pub requirement_before: u128,
+    /// Resting orders cancelled (in every market).
+    pub orders_cancelled: u8,
     /// precision: BASE
-    pub base_closed: u64,
+    pub shares_burned: u128,
+    /// Base transferred to the liquidator at the oracle price. precision: BASE
+    pub base_transferred: u64,
+    /// precision: QUOTE
+    pub quote_transferred: u64,
     /// precision: QUOTE
     pub fee_to_liquidator: u64,
     /// precision: QUOTE
     pub fee_to_insurance: u64,
-    /// Debt left after every position closed, paid by the fee pool and then socialized across
-    /// depositors. precision: QUOTE
-    pub bankruptcy_covered_by_insurance: u64,
+}
+
+/// Bad debt resolved, by a liquidation or by `resolve_bad_debt`: the negative balance, the
+/// part its own claims still back (left on the account), and how the rest was written off.
+#[event]
+pub struct BankruptcyRecord {
+    pub ts: i64,
+    pub user: Pubkey,
+    /// The market whose fee pool paid first.
+    pub market_index: u16,
     /// precision: QUOTE
-    pub bankruptcy_socialized: u64,
+    pub debt: u64,
+    /// precision: QUOTE
+    pub claims_netted: u64,
+    /// precision: QUOTE
+    pub covered_by_insurance: u64,
+    /// Taken from depositors by lowering the deposit index. precision: QUOTE
+    pub socialized: u64,
+    /// precision: SPOT_CUMULATIVE_INTEREST
+    pub deposit_index_after: u128,
 }
 
 /// What an LP action did.

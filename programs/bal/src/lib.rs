@@ -196,9 +196,16 @@ pub mod bal {
         instructions::derisk_lp::handler(ctx)
     }
 
-    /// Permissionless: closes up to `max_base` of a position of a user below maintenance margin.
+    /// Permissionless, below maintenance margin: cancels the user's orders, burns its LP shares,
+    /// then transfers up to `max_base` of its position to the liquidator at the oracle price.
     pub fn liquidate_perp(ctx: Context<LiquidatePerp>, max_base: u64) -> Result<()> {
         instructions::liquidate_perp::handler(ctx, max_base)
+    }
+
+    /// Permissionless: writes off the negative balance of an account with nothing left but
+    /// claims, net of those claims: the market's fee pool first, then depositors.
+    pub fn resolve_bad_debt(ctx: Context<ResolveBadDebt>) -> Result<()> {
+        instructions::resolve_bad_debt::handler(ctx)
     }
 
     /// Rests a limit order: a post-only maker order, or a taker order for `fill_order`. The

@@ -223,8 +223,13 @@ async fn market_parameters_beyond_their_ranges_are_refused_and_their_edges_accep
             InvalidFundingParameters,
         ),
         (
-            "liquidation fee over 10%",
-            update(risk(PCT / 10 + 1, PCT)),
+            "liquidation fee at the 5% maintenance ratio",
+            update(risk(PCT / 20, PCT)),
+            InvalidRiskParameters,
+        ),
+        (
+            "maintenance ratio at the 1% liquidation fee",
+            update(ratios(1_000, 100)),
             InvalidRiskParameters,
         ),
         (
@@ -308,6 +313,14 @@ async fn market_parameters_beyond_their_ranges_are_refused_and_their_edges_accep
         update(ratios(MARGIN_PRECISION, MARGIN_PRECISION - 1)),
     )
     .await;
+    // The lowest maintenance ratio needs a liquidation fee below it.
+    accepted(
+        &mut env,
+        &exchange,
+        "update_perp_market",
+        update(risk(0, PCT)),
+    )
+    .await;
     accepted(
         &mut env,
         &exchange,
@@ -326,7 +339,7 @@ async fn market_parameters_beyond_their_ranges_are_refused_and_their_edges_accep
         &mut env,
         &exchange,
         "update_perp_market",
-        update(risk(PCT / 10, PCT)),
+        update(risk(PCT / MARGIN_PRECISION - 1, PCT)),
     )
     .await;
     accepted(
@@ -347,7 +360,7 @@ async fn market_parameters_beyond_their_ranges_are_refused_and_their_edges_accep
     assert_eq!(market.margin_ratio_initial, MARGIN_PRECISION / 100);
     assert_eq!(market.margin_ratio_maintenance, 1);
     assert_eq!(market.funding.funding_period, 7 * 86_400);
-    assert_eq!(market.liquidation_fee, PCT / 10);
+    assert_eq!(market.liquidation_fee, PCT / MARGIN_PRECISION - 1);
     assert_eq!(market.jit.amm_intensity, PCT / 2);
     assert_eq!(market.amm.max_spread, MAX_SPREAD);
 }

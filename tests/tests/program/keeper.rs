@@ -10,10 +10,12 @@ use bal_keeper::executor::{Duty, Executor};
 use bal_keeper::metrics::{Metrics, Outcome};
 use bal_keeper::{duties, run_round, snapshot, RoundReport};
 use bal_tests::fixtures::{
-    add_liquidity, leveraged_long, market, new_trader, order, place_order, resting,
+    add_liquidity, leveraged_long, market, new_trader, order, place_order, repeg, resting,
     set_oracle_price, setup_trading, trade, Exchange, Trader, START_PRICE,
 };
+use bal_tests::inspect::{position_in, quote_balance};
 use bal_tests::keeper_chain::InProcessChain;
+use bal_tests::markets::allow_divergence;
 use bal_tests::TestEnv;
 
 const DOLLAR: u64 = 1_000_000;
@@ -151,7 +153,7 @@ async fn an_lp_below_initial_margin_is_derisked_and_a_healthy_one_is_not() {
 }
 
 #[tokio::test]
-async fn only_accounts_below_maintenance_are_liquidated() {
+async fn only_accounts_below_maintenance_are_liquidated_and_what_the_keeper_took_is_closed() {
     let mut env = TestEnv::start().await;
     let (exchange, trader, liquidator) = leveraged_long(&mut env).await;
     let report = default_round(&mut env, &liquidator, &[&trader]).await;
@@ -162,9 +164,58 @@ async fn only_accounts_below_maintenance_are_liquidated() {
 
     set_oracle_price(&mut env, &exchange, 90_500_000).await;
     let report = default_round(&mut env, &liquidator, &[&trader]).await;
-    assert_eq!(report.liquidations, 1, "{report:?}");
+    assert_eq!((report.liquidations, report.unwinds), (1, 1), "{report:?}");
     let left = active_position(&mut env, &trader).await.base_asset_amount;
     assert!(left < 9 * BASE as i64, "the long was cut: {left}");
+    let held = position_in(&mut env, liquidator.user, 0).await;
+    assert_eq!(
+        held.base_asset_amount, 0,
+        "the keeper closed what it took over"
+    );
+}
+
+#[tokio::test]
+async fn a_keeper_takes_over_only_what_its_collateral_carries() {
+    let mut env = TestEnv::start().await;
+    let exchange = setup_trading(&mut env).await;
+    allow_divergence(&mut env, &exchange, 0, 500_000).await;
+    let trader = new_trader(&mut env, &exchange, 100 * DOLLAR, 0).await;
+    trade(&mut env, &exchange, &trader, order(Long, 9 * BASE))
+        .await
+        .expect("a 9x long");
+    // $30 carries about 3.5 base at $85 and 10%, far less than the account needs moved.
+    let keeper = new_trader(&mut env, &exchange, 30 * DOLLAR, 0).await;
+    set_oracle_price(&mut env, &exchange, 85_000_000).await;
+    let report = default_round(&mut env, &keeper, &[&trader]).await;
+    assert_eq!(report.liquidations, 1, "{report:?}");
+    let left = active_position(&mut env, &trader).await.base_asset_amount;
+    let moved = 9 * BASE as i64 - left;
+    assert!(
+        moved > 3 * BASE as i64 && moved <= 3_530_000_000,
+        "took over {moved}"
+    );
+}
+
+#[tokio::test]
+async fn bad_debt_left_after_a_close_is_written_off_by_a_round() {
+    let mut env = TestEnv::start().await;
+    let exchange = setup_trading(&mut env).await;
+    allow_divergence(&mut env, &exchange, 0, 500_000).await;
+    let keeper = keeper(&mut env, &exchange).await;
+    let trader = new_trader(&mut env, &exchange, 100 * DOLLAR, 0).await;
+    trade(&mut env, &exchange, &trader, order(Long, 9 * BASE))
+        .await
+        .expect("a 9x long");
+    set_oracle_price(&mut env, &exchange, 85_000_000).await;
+    repeg(&mut env, &exchange).await.expect("repeg");
+    trade(&mut env, &exchange, &trader, order(Short, 9 * BASE))
+        .await
+        .expect("closed underwater");
+    let report = default_round(&mut env, &keeper, &[&trader]).await;
+    assert_eq!((report.pnl_settles, report.bad_debts), (1, 1), "{report:?}");
+    assert_eq!(quote_balance(&mut env, trader.user).await, 0);
+    let report = default_round(&mut env, &keeper, &[&trader]).await;
+    assert_eq!(report.bad_debts, 0, "nothing left to write off");
 }
 
 #[tokio::test]

@@ -2,6 +2,7 @@
 mod admin_extremes;
 mod adversarial;
 mod bal;
+mod bankruptcy;
 mod client;
 mod collateral;
 mod fuzz;

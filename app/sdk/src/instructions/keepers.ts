@@ -63,8 +63,9 @@ export const deriskLp = (
 ): Instruction =>
   buildInstruction("deriskLp", settleAccounts(user, market), {}, marginAccounts(others));
 
-/** Liquidates up to `maxBase` (precision: BASE) of `user`'s position in `market`; `others`:
- * the user's other positions' markets. */
+/** Liquidates `user` in `market`, taking over at most `maxBase` (precision: BASE) of its
+ * position into `liquidatorUser` at the oracle price; `others`: every other market in which
+ * `user` or the liquidator holds a position. */
 export const liquidatePerp = (
   liquidator: SignerInput,
   liquidatorUser: Address,
@@ -87,4 +88,19 @@ export const liquidatePerp = (
     },
     { maxBase },
     marginAccounts(others),
+  );
+
+/** Writes off `user`'s bad debt (nothing left but a negative balance its claims do not cover),
+ * `marketIndex`'s fee pool paying first. */
+export const resolveBadDebt = (user: Address, marketIndex: number): Instruction =>
+  buildInstruction(
+    "resolveBadDebt",
+    {
+      state: pda.state(),
+      user,
+      spotMarket: pda.spotMarket(0),
+      perpMarket: pda.perpMarket(marketIndex),
+      ...eventAccounts(),
+    },
+    {},
   );

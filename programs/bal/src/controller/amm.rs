@@ -1,5 +1,6 @@
 //! Admin-driven changes to a market's curve: the peg and `sqrt_k`. Each is paid for from the
 //! fee pool (into the P&L pool, which owes users the difference) and refused when it cannot pay.
+use crate::controller::lp::protocol_base;
 use crate::error::BalError;
 use crate::math::amm::{
     base_reserve_bounds, k_update_cost, peg_for_price, repeg_cost, reserve_price,
@@ -12,8 +13,15 @@ use crate::state::PerpMarket;
 use crate::validate;
 use anchor_lang::prelude::*;
 
-/// Recomputes what derives from the curve: the terminal quote reserve and the concentration
-/// bounds. Refuses a curve whose base reserve sits outside the new bounds.
+/// The net base the curve must be able to take back if every position it is counterparty to
+/// closed against it: traders' and LPs' positions, settled or not, which is the protocol's own
+/// inventory negated. precision: BASE
+pub fn curve_net_user_base(market: &PerpMarket) -> Result<i128> {
+    protocol_base(market)?.safe_mul(-1)
+}
+
+/// Recomputes the concentration bounds from `sqrt_k`. Refuses a curve whose base reserve sits
+/// outside them.
 pub fn refresh_derived_reserves(market: &mut PerpMarket) -> Result<()> {
     let amm = &mut market.amm;
     let curve = amm.curve();
@@ -24,8 +32,6 @@ pub fn refresh_derived_reserves(market: &mut PerpMarket) -> Result<()> {
     );
     amm.min_base_asset_reserve.set(min_base);
     amm.max_base_asset_reserve.set(max_base);
-    let terminal = terminal_quote_reserve(&curve, amm.base_asset_amount_with_amm as i128)?;
-    amm.terminal_quote_asset_reserve.set(terminal);
     Ok(())
 }
 
@@ -62,7 +68,8 @@ pub fn repeg_to_oracle(market: &mut PerpMarket, oracle_price: u64) -> Result<i12
         old: market.amm.peg_multiplier,
         new: peg_for_price(&curve, oracle_price)?,
     };
-    let cost = repeg_cost(&curve, market.amm.terminal_quote_asset_reserve.get(), &peg)?;
+    let terminal = terminal_quote_reserve(&curve, curve_net_user_base(market)?)?;
+    let cost = repeg_cost(&curve, terminal, &peg)?;
     settle_curve_cost(market, cost)?;
     market.amm.peg_multiplier = peg.new;
     Ok(cost)
@@ -97,9 +104,16 @@ pub fn follow_oracle(market: &mut PerpMarket) -> Result<i128> {
         PERCENTAGE_PRECISION as u128,
     )? as u64;
     let target = target.clamp(price.saturating_sub(step), price.saturating_add(step));
+    // Unaffordable, or the curve could not take the protocol's inventory back (its cost has no
+    // bound): left for a later update.
     match repeg_to_oracle(market, target) {
         Ok(cost) => Ok(cost),
-        Err(error) if error == BalError::FeePoolInsufficient.into() => Ok(0),
+        Err(error)
+            if error == BalError::FeePoolInsufficient.into()
+                || error == BalError::AmmReserveBounds.into() =>
+        {
+            Ok(0)
+        }
         Err(error) => Err(error),
     }
 }
@@ -115,7 +129,8 @@ pub fn update_sqrt_k(market: &mut PerpMarket, new_sqrt_k: u128) -> Result<i128> 
         curve: &curve,
         new_sqrt_k,
         peg: market.amm.peg_multiplier,
-        net_user_base: market.amm.base_asset_amount_with_amm as i128,
+        net_user_base: curve_net_user_base(market)?,
+        concentration_coef: market.amm.concentration_coef,
     })?;
     settle_curve_cost(market, cost)?;
     market.amm.set_curve(&new_curve);

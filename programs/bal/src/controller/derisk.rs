@@ -85,7 +85,7 @@ pub fn minimal_burn(
     let settled = Settled {
         position: simulated_position(stored, view)?,
         view,
-        ratio: view.margin_ratio_initial.max(user.custom_margin_ratio),
+        ratio: MarginType::Initial.ratio(view, user),
     };
     let shares = stored.lp.shares.get();
     // What the other positions need stays the same while this one's shares burn.

@@ -1,36 +1,29 @@
-//! Liquidation below maintenance margin: the position closes against the AMM, a fee goes to
-//! the liquidator and the insurance side (the fee pool), the P&L settles, and a balance left
-//! negative with nothing open is bankrupt: the fee pool covers what it can and the rest is
-//! socialized across quote depositors.
-use crate::controller::position::find_position;
-use crate::controller::spot_balance::{signed_token_amount, update_quote_balance};
+//! Liquidation below maintenance margin, in steps that stop as soon as the account is safe
+//! again (it meets `MarginType::Liquidation`: maintenance plus a buffer): its resting orders
+//! are cancelled, then its LP shares in the market burned (as many as the exit rule allows),
+//! then its position is transferred to the liquidator at the oracle price, only as much as
+//! that takes, rounded to the step. The user pays the liquidation fee on what moved (part to
+//! the liquidator, the rest to the fee pool as insurance), never more than it still has.
+//! Nothing trades against the AMM, so nothing the liquidator does earlier in a transaction
+//! changes the price it takes over at or what it earns. An account left with nothing but debt
+//! is bankrupt (`controller::bankruptcy`).
+use crate::controller::bankruptcy::{holds_only_claims, resolve_bankruptcy, Bankruptcy};
+use crate::controller::lp::{burnable_shares, remove_shares};
+use crate::controller::margin::{
+    margin_summary, validate_initial_margin, MarginSummary, MarginType, MarketView, MarketViews,
+};
+use crate::controller::orders::cancel_all_orders;
+use crate::controller::pnl::{commit_settle_pnl, plan_settle_pnl};
+use crate::controller::position::{book_fill, find_position, release_if_empty, Booking};
+use crate::controller::spot_balance::update_quote_balance;
 use crate::error::BalError;
-use crate::math::constants::{PERCENTAGE_PRECISION, SPOT_BALANCE_TO_TOKEN};
+use crate::math::constants::{BASE_PRECISION, PERCENTAGE_PRECISION};
+use crate::math::liquidation::{base_to_cover, transfer_size, TransferSize};
 use crate::math::safe_math::SafeMath;
 use crate::math::wide::{mul_div_ceil, mul_div_floor};
-use crate::state::{PerpMarket, SpotBalanceKind, SpotMarket, User};
+use crate::state::{PerpMarket, PositionDirection, SpotMarket, User};
 use crate::validate;
 use anchor_lang::prelude::*;
-
-/// The liquidation fee on `quote` notional, and the liquidator's part of it (rounded down; the
-/// rest goes to insurance). precision: QUOTE
-pub fn liquidation_fee(
-    quote: u64,
-    fee_rate: u32,
-    liquidator_share_rate: u32,
-) -> Result<(u64, u64)> {
-    let one = PERCENTAGE_PRECISION as u128;
-    let fee = mul_div_ceil(quote as u128, fee_rate as u128, one)?;
-    let to_liquidator = mul_div_floor(fee, liquidator_share_rate as u128, one)?;
-    let fee = u64::try_from(fee).map_err(|_| BalError::MathError)?;
-    Ok((fee, to_liquidator as u64))
-}
-
-/// A liquidation fee and the liquidator's part of it. precision: QUOTE
-pub struct FeeTransfer {
-    pub fee: u64,
-    pub to_liquidator: u64,
-}
 
 /// The accounts a liquidation writes, held together so each step takes one reference (the
 /// v0 VM passes at most five argument registers).
@@ -41,80 +34,223 @@ pub struct LiquidationBooks<'a> {
     pub market: &'a mut PerpMarket,
 }
 
-impl LiquidationBooks<'_> {
-    /// From the user's balance, part to the liquidator's, the rest to the fee pool.
-    pub fn pay_fee(&mut self, transfer: &FeeTransfer) -> Result<()> {
-        update_quote_balance(
-            &mut self.user.quote_balance,
-            self.spot,
-            -(transfer.fee as i128),
-        )?;
-        update_quote_balance(
-            &mut self.liquidator.quote_balance,
-            self.spot,
-            transfer.to_liquidator as i128,
-        )?;
-        let to_insurance = transfer.fee.safe_sub(transfer.to_liquidator)?;
-        self.market.fee_pool = self.market.fee_pool.safe_add(to_insurance)?;
-        self.spot.perp_pools_balance = self.spot.perp_pools_balance.safe_add(to_insurance)?;
-        Ok(())
-    }
+/// What the liquidator asked for and what the liquidation is priced at.
+#[derive(Clone, Copy, Debug)]
+pub struct LiquidationTerms {
+    /// Fresh and certain (staleness and confidence checked). precision: PRICE
+    pub price: u64,
+    /// The most the liquidator takes over. precision: BASE
+    pub max_base: u64,
+    /// The liquidator's part of the fee. precision: PERCENTAGE
+    pub liquidator_share_rate: u32,
 }
 
-/// How a bankruptcy was resolved. precision: QUOTE
+/// A liquidation fee and the liquidator's part of it. precision: QUOTE
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Bankruptcy {
-    pub covered_by_insurance: u64,
-    pub socialized: u64,
+pub struct FeeTransfer {
+    pub fee: u64,
+    pub to_liquidator: u64,
 }
 
-/// Resolves a user with no positions and a negative balance: the market's fee pool repays what
-/// it can; what remains is written off and taken from every depositor pro rata by lowering the
-/// deposit index (rounded down, so depositors bear at least the loss).
-pub fn resolve_bankruptcy(books: &mut LiquidationBooks) -> Result<Bankruptcy> {
-    let (user, spot, market) = (&mut *books.user, &mut *books.spot, &mut *books.market);
-    let has_base = user
-        .perp_positions
-        .iter()
-        .any(|p| p.is_active() && p.base_asset_amount != 0);
-    let balance = signed_token_amount(&user.quote_balance, spot)?;
-    if has_base || balance >= 0 {
-        return Ok(Bankruptcy::default());
-    }
-    let debt = u64::try_from(balance.unsigned_abs()).map_err(|_| BalError::MathError)?;
-    let covered = debt.min(market.fee_pool);
-    market.fee_pool -= covered;
-    spot.perp_pools_balance = spot.perp_pools_balance.safe_sub(covered)?;
-    update_quote_balance(&mut user.quote_balance, spot, covered as i128)?;
+/// What a liquidation did, for its record.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct LiquidationOutcome {
+    /// The account's maintenance margin before anything moved.
+    pub before: MarginSummary,
+    /// Resting orders cancelled (in every market).
+    pub orders_cancelled: u8,
+    /// precision: BASE
+    pub shares_burned: u128,
+    /// Base that moved to the liquidator. precision: BASE
+    pub base_transferred: u64,
+    /// What that base was worth at the price. precision: QUOTE
+    pub quote_transferred: u64,
+    pub fee: FeeTransfer,
+    pub bankruptcy: Option<Bankruptcy>,
+}
 
-    let mut socialized = 0;
-    if user.quote_balance.kind() == SpotBalanceKind::Borrow {
-        let scaled = user.quote_balance.scaled_balance as u128;
-        socialized = u64::try_from(signed_token_amount(&user.quote_balance, spot)?.unsigned_abs())
-            .map_err(|_| BalError::MathError)?;
-        spot.borrow_balance
-            .set(spot.borrow_balance.get().safe_sub(scaled)?);
-        user.quote_balance.scaled_balance = 0;
-        user.quote_balance.kind = SpotBalanceKind::Deposit as u8;
-        let deposits = spot.deposit_balance.get();
-        validate!(deposits > 0, BalError::InvariantViolated);
-        // Each deposit unit loses loss / deposits of its value (rounded up per unit).
-        let index = spot.cumulative_deposit_interest.get();
-        let cut = mul_div_ceil(socialized as u128, SPOT_BALANCE_TO_TOKEN, deposits)?;
-        spot.cumulative_deposit_interest.set(index.safe_sub(cut)?);
+/// Whether the account meets the margin a liquidation stops at.
+fn is_safe(books: &LiquidationBooks, views: &MarketViews) -> Result<bool> {
+    Ok(margin_summary(books.user, books.spot, views, MarginType::Liquidation)?.meets_requirement())
+}
+
+/// Liquidates `books.user` in `books.market`, step by step (see the module). `views` holds
+/// every market either party has a position in; the acted market's view is refreshed after
+/// each change. Refuses (`NotLiquidatable`) an account at or above maintenance, and
+/// (`NoPosition`) one with nothing here to act on.
+pub fn liquidate(
+    books: &mut LiquidationBooks,
+    views: &mut MarketViews,
+    terms: &LiquidationTerms,
+) -> Result<LiquidationOutcome> {
+    let before = margin_summary(books.user, books.spot, views, MarginType::Maintenance)?;
+    validate!(
+        !before.meets_requirement(),
+        BalError::NotLiquidatable,
+        "collateral {} >= maintenance {}",
+        before.collateral,
+        before.requirement
+    );
+    let mut outcome = LiquidationOutcome {
+        before,
+        ..LiquidationOutcome::default()
+    };
+    // Resting orders first: a liquidated account may not add risk, and if their share of the
+    // requirement was what put it below, that is the whole liquidation.
+    outcome.orders_cancelled =
+        u8::try_from(cancel_all_orders(books.user)?).map_err(|_| BalError::MathError)?;
+    if is_safe(books, views)? {
+        return Ok(outcome);
     }
-    Ok(Bankruptcy {
-        covered_by_insurance: covered,
-        socialized,
+    outcome.shares_burned = burn_shares(books)?;
+    views.set(MarketView::new(books.market, terms.price));
+    if is_safe(books, views)? {
+        return finish(books, views, outcome);
+    }
+    let index = books.market.market_index;
+    let held = find_position(books.user, index)
+        .map_or(0, |slot| books.user.perp_positions[slot].base_asset_amount);
+    if held == 0 {
+        validate!(
+            outcome.orders_cancelled > 0 || outcome.shares_burned > 0,
+            BalError::NoPosition
+        );
+        return finish(books, views, outcome);
+    }
+    let base = size_transfer(books, views, terms, held)?;
+    outcome.quote_transferred = transfer_position(books, held, base, terms.price)?;
+    outcome.base_transferred = base;
+    outcome.fee = charge_fee(books, views, terms, outcome.quote_transferred)?;
+    let view = *views.find(index)?;
+    if let Some(plan) = plan_settle_pnl(books.user, books.market, &view)? {
+        commit_settle_pnl(&plan, books.user, books.spot, books.market)?;
+    }
+    finish(books, views, outcome)
+}
+
+/// The last checks of a liquidation that burned or transferred: the liquidator can carry what
+/// it took, and an account left holding nothing but debt is resolved.
+fn finish(
+    books: &mut LiquidationBooks,
+    views: &MarketViews,
+    mut outcome: LiquidationOutcome,
+) -> Result<LiquidationOutcome> {
+    if outcome.base_transferred > 0 {
+        validate_initial_margin(books.liquidator, books.spot, views)?;
+    }
+    if holds_only_claims(books.user) {
+        outcome.bankruptcy = resolve_bankruptcy(books.user, books.spot, books.market)?;
+    }
+    Ok(outcome)
+}
+
+/// Burns as many of the user's LP shares here as the exit rule allows (settling them first);
+/// returns how many.
+fn burn_shares(books: &mut LiquidationBooks) -> Result<u128> {
+    let Some(slot) = find_position(books.user, books.market.market_index) else {
+        return Ok(0);
+    };
+    let shares = books.user.perp_positions[slot].lp.shares.get();
+    let burned = burnable_shares(books.market, shares)?;
+    if burned > 0 {
+        let position = &mut books.user.perp_positions[slot];
+        remove_shares(position, books.market, burned)?;
+        release_if_empty(position);
+    }
+    Ok(burned)
+}
+
+/// How much of a position of `held` base to transfer: what brings the account to the
+/// liquidation margin, within the liquidator's `max_base`. precision: BASE
+fn size_transfer(
+    books: &LiquidationBooks,
+    views: &MarketViews,
+    terms: &LiquidationTerms,
+    held: i64,
+) -> Result<u64> {
+    let target = margin_summary(books.user, books.spot, views, MarginType::Liquidation)?;
+    let shortage = (target.requirement as i128)
+        .safe_sub(target.collateral)?
+        .max(0) as u128;
+    let market = &*books.market;
+    let view = views.find(market.market_index)?;
+    let needed = base_to_cover(
+        shortage,
+        terms.price,
+        MarginType::Liquidation.ratio(view, books.user),
+        market.liquidation_fee,
+    )?;
+    transfer_size(&TransferSize {
+        needed,
+        held: held.unsigned_abs(),
+        max_base: terms.max_base,
+        step: market.order_step_size,
+        min_size: market.min_order_size,
     })
 }
 
-/// The slot of `user`'s open position in `market_index`, refusing when there is none.
-pub fn liquidatable_position(user: &User, market_index: u16) -> Result<usize> {
-    let slot = find_position(user, market_index);
-    validate!(
-        slot.is_some_and(|s| user.perp_positions[s].base_asset_amount != 0),
-        BalError::NoPosition
-    );
-    Ok(slot.unwrap_or_default())
+/// Moves `base` of the user's position (`held`) to the liquidator at `price`: the user sells a
+/// long (receiving the quote rounded down) or buys back a short (paying it rounded up), and
+/// the liquidator books the opposite side for the same quote. Returns that quote.
+/// precision: QUOTE
+fn transfer_position(
+    books: &mut LiquidationBooks,
+    held: i64,
+    base: u64,
+    price: u64,
+) -> Result<u64> {
+    let (a, b, one) = (base as u128, price as u128, BASE_PRECISION);
+    let (user_side, quote) = if held > 0 {
+        (PositionDirection::Short, mul_div_floor(a, b, one)?)
+    } else {
+        (PositionDirection::Long, mul_div_ceil(a, b, one)?)
+    };
+    let quote = u64::try_from(quote).map_err(|_| BalError::MathError)?;
+    let user_side = Booking {
+        side: user_side,
+        base,
+        quote,
+    };
+    let booked = book_fill(books.user, books.market, &user_side)?;
+    release_if_empty(&mut books.user.perp_positions[booked.slot]);
+    let liquidator_side = Booking {
+        side: user_side.side.opposite(),
+        ..user_side
+    };
+    book_fill(books.liquidator, books.market, &liquidator_side)?;
+    Ok(quote)
+}
+
+/// Charges the liquidation fee on `quote` of notional: the market's rate, rounded up, but
+/// never more than the account still has (its maintenance collateral after the transfer), so
+/// a liquidator earns nothing from an account's debt. The liquidator's part rounds down; the
+/// rest goes to the fee pool.
+fn charge_fee(
+    books: &mut LiquidationBooks,
+    views: &MarketViews,
+    terms: &LiquidationTerms,
+    quote: u64,
+) -> Result<FeeTransfer> {
+    let one = PERCENTAGE_PRECISION as u128;
+    let nominal = mul_div_ceil(quote as u128, books.market.liquidation_fee as u128, one)?;
+    let left = margin_summary(books.user, books.spot, views, MarginType::Maintenance)?
+        .collateral
+        .max(0) as u128;
+    let fee = u64::try_from(nominal.min(left)).map_err(|_| BalError::MathError)?;
+    let to_liquidator = u64::try_from(mul_div_floor(
+        fee as u128,
+        terms.liquidator_share_rate as u128,
+        one,
+    )?)
+    .map_err(|_| BalError::MathError)?;
+    update_quote_balance(&mut books.user.quote_balance, books.spot, -(fee as i128))?;
+    update_quote_balance(
+        &mut books.liquidator.quote_balance,
+        books.spot,
+        to_liquidator as i128,
+    )?;
+    let to_insurance = fee.safe_sub(to_liquidator)?;
+    books.market.fee_pool = books.market.fee_pool.safe_add(to_insurance)?;
+    books.spot.perp_pools_balance = books.spot.perp_pools_balance.safe_add(to_insurance)?;
+    Ok(FeeTransfer { fee, to_liquidator })
 }

@@ -7,12 +7,12 @@ use crate::error::BalError;
 use crate::math::amm::rescale_curve;
 use crate::math::constants::{
     BASE_PRECISION, FUNDING_PAYMENT_DIVISOR, LP_ACC_PRECISION, LP_AGG_PRECISION, MARGIN_PRECISION,
-    MIN_SQRT_K, PERCENTAGE_PRECISION,
+    MAX_SQRT_K, MIN_SQRT_K, PERCENTAGE_PRECISION,
 };
 use crate::math::lp::{entitlement, i256, lp_part, unsettled_funding, LpFunding, Shares};
 use crate::math::position::{apply_fill, Fill};
 use crate::math::safe_math::SafeMath;
-use crate::math::wide::{mul_div_floor, U256};
+use crate::math::wide::{mul_div_ceil, mul_div_floor, U256};
 use crate::state::{LpPosition, LpSample, PerpMarket, PerpPosition};
 use crate::validate;
 use anchor_lang::prelude::*;
@@ -242,11 +242,49 @@ pub fn settle_lp_position(
 }
 
 /// Sets `sqrt_k` to `new_sqrt_k` with the price kept (both reserves scale) and re-derives the
-/// bounds and terminal reserve.
+/// bounds.
 fn resize_curve(market: &mut PerpMarket, new_sqrt_k: u128) -> Result<()> {
-    let curve = rescale_curve(&market.amm.curve(), new_sqrt_k)?;
+    let curve = rescale_curve(
+        &market.amm.curve(),
+        new_sqrt_k,
+        market.amm.concentration_coef,
+    )?;
     market.amm.set_curve(&curve);
     refresh_derived_reserves(market)
+}
+
+/// The exit rule: after a burn, the curve must still be able to take back the protocol's own
+/// inventory (what it is counterparty to once every LP has taken its part along as a
+/// position). A burn to `new_sqrt_k` is possible when that is at least `MIN_SQRT_K` and the
+/// rescaled base reserve exceeds the protocol's long inventory (a short inventory the curve can
+/// always buy back from). Fills never check this: the protocol's inventory comes from the
+/// curve itself, in proportion to its share.
+fn curve_carries_inventory(market: &PerpMarket, new_sqrt_k: u128) -> Result<bool> {
+    if new_sqrt_k < MIN_SQRT_K {
+        return Ok(false);
+    }
+    let curve = rescale_curve(
+        &market.amm.curve(),
+        new_sqrt_k,
+        market.amm.concentration_coef,
+    )?;
+    Ok(curve.base as i128 > protocol_base(market)?)
+}
+
+/// The most of `shares` that can be burned now under the exit rule: all of them unless the
+/// curve could not carry the protocol's inventory afterwards. The smallest `sqrt_k` that
+/// still carries a long inventory `L` has a closed form (`floor(base × k' / k) > L`), checked
+/// against the rule itself. precision: BASE
+pub fn burnable_shares(market: &PerpMarket, shares: u128) -> Result<u128> {
+    let amm = &market.amm;
+    let (sqrt_k, base) = (amm.sqrt_k.get(), amm.base_asset_reserve.get());
+    let long_inventory = protocol_base(market)?.max(0) as u128;
+    let floor = mul_div_ceil(long_inventory.safe_add(1)?, sqrt_k, base)?.max(MIN_SQRT_K);
+    let burnable = shares.min(sqrt_k.saturating_sub(floor));
+    if burnable > 0 && curve_carries_inventory(market, sqrt_k - burnable)? {
+        return Ok(burnable);
+    }
+    Ok(0)
 }
 
 /// Mints `shares` (already rounded to the step) to a settled position: `sqrt_k` and the users'
@@ -259,6 +297,7 @@ pub fn add_shares(
     validate!(shares > 0, BalError::ZeroAmount);
     settle_lp_position(position, market)?;
     let new_sqrt_k = market.amm.sqrt_k.get().safe_add(shares)?;
+    validate!(new_sqrt_k <= MAX_SQRT_K, BalError::MaxLiquidityReached);
     resize_curve(market, new_sqrt_k)?;
     let lp = &mut market.lp;
     lp.user_lp_shares
@@ -270,8 +309,8 @@ pub fn add_shares(
     Ok(())
 }
 
-/// Burns `shares` from a position after settling it. Refused when it would leave `sqrt_k`
-/// below the protocol's own inventory (the AMM could no longer carry it).
+/// Burns `shares` from a position after settling it. Refused (`LpBurnBlocked`) when the curve
+/// could no longer carry the protocol's own inventory afterwards (`curve_carries_inventory`).
 pub fn remove_shares(
     position: &mut PerpPosition,
     market: &mut PerpMarket,
@@ -285,9 +324,9 @@ pub fn remove_shares(
     let settlement = settle_lp_position(position, market)?;
     let new_sqrt_k = market.amm.sqrt_k.get().safe_sub(shares)?;
     validate!(
-        new_sqrt_k >= MIN_SQRT_K && new_sqrt_k >= protocol_base(market)?.unsigned_abs(),
+        curve_carries_inventory(market, new_sqrt_k)?,
         BalError::LpBurnBlocked,
-        "sqrt_k {} after the burn vs protocol inventory {}",
+        "sqrt_k {} after the burn cannot carry the protocol's inventory {}",
         new_sqrt_k,
         protocol_base(market)?
     );

@@ -6,7 +6,7 @@ use crate::controller::lp::{apply_lp_settlement, LpAccumulators};
 use crate::controller::oracle::read_oracle;
 use crate::controller::spot_balance::signed_token_amount;
 use crate::error::BalError;
-use crate::math::constants::LP_MARGIN_BUFFER;
+use crate::math::constants::{LIQUIDATION_MARGIN_BUFFER, LP_MARGIN_BUFFER};
 use crate::math::funding::funding_payment;
 use crate::math::margin::{base_value, margin_requirement, weighted_pnl};
 use crate::math::oracle::{validate_oracle_price, OracleAction, OracleCheck};
@@ -109,11 +109,24 @@ pub fn worst_case_base(position: &PerpPosition, view: &MarketView) -> Result<i64
 pub struct MarketViews(pub Vec<MarketView>);
 
 impl MarketViews {
-    fn find(&self, market_index: u16) -> Result<&MarketView> {
+    pub fn find(&self, market_index: u16) -> Result<&MarketView> {
         self.0
             .iter()
             .find(|v| v.market_index == market_index)
             .ok_or_else(|| error!(BalError::MarginAccountMissing))
+    }
+
+    /// Adds `view`, replacing the view of the same market if there is one (the market an
+    /// instruction writes is re-read after each change).
+    pub fn set(&mut self, view: MarketView) {
+        match self
+            .0
+            .iter_mut()
+            .find(|v| v.market_index == view.market_index)
+        {
+            Some(existing) => *existing = view,
+            None => self.0.push(view),
+        }
     }
 }
 
@@ -164,6 +177,24 @@ pub enum MarginType {
     Initial,
     /// Below it, the account can be liquidated.
     Maintenance,
+    /// Where a liquidation stops: maintenance plus `LIQUIDATION_MARGIN_BUFFER`, at most the
+    /// initial ratio.
+    Liquidation,
+}
+
+impl MarginType {
+    /// The ratio this margin applies to a position in `view`'s market for `user`.
+    /// precision: MARGIN
+    pub fn ratio(self, view: &MarketView, user: &User) -> u32 {
+        match self {
+            MarginType::Initial => view.margin_ratio_initial.max(user.custom_margin_ratio),
+            MarginType::Maintenance => view.margin_ratio_maintenance,
+            MarginType::Liquidation => view
+                .margin_ratio_maintenance
+                .saturating_add(LIQUIDATION_MARGIN_BUFFER)
+                .min(view.margin_ratio_initial),
+        }
+    }
 }
 
 /// Collateral against requirement. precision: QUOTE
@@ -222,10 +253,7 @@ pub fn margin_summary(
         summary.collateral = summary
             .collateral
             .safe_add(weighted_pnl(pnl, view.unrealized_pnl_asset_weight)?)?;
-        let ratio = match kind {
-            MarginType::Initial => view.margin_ratio_initial.max(user.custom_margin_ratio),
-            MarginType::Maintenance => view.margin_ratio_maintenance,
-        };
+        let ratio = kind.ratio(view, user);
         let mut requirement =
             margin_requirement(worst_case_base(position, view)?, view.oracle_price, ratio)?;
         if position.lp.shares.get() > 0 {

@@ -8,7 +8,7 @@ use crate::controller::lp::{
     lp_fee_backing, lp_fee_slice, protocol_base, record_amm_delta, AmmDelta, LpTake,
 };
 use crate::controller::orders::{record_order_fill, reduce_only_cap};
-use crate::controller::position::{open_position, release_if_empty, settle_funding};
+use crate::controller::position::{book_fill, release_if_empty, Booking};
 use crate::controller::spot_balance::update_quote_balance;
 use crate::controller::trade::{trade_against_amm, TakerOrder};
 use crate::error::BalError;
@@ -16,7 +16,6 @@ use crate::events::liquidity;
 use crate::math::amm::{swap_base, SwapDirection};
 use crate::math::constants::{BASE_PRECISION, LP_AGG_PRECISION, PERCENTAGE_PRECISION};
 use crate::math::lp::signed_mul_div_floor;
-use crate::math::position::{apply_fill, Fill};
 use crate::math::safe_math::SafeMath;
 use crate::math::wide::{mul_div_ceil, mul_div_floor};
 use crate::state::{FeeSchedule, PerpMarket, SpotMarket, User};
@@ -79,38 +78,6 @@ fn fee_at(amount: u64, rate: u32, up: bool) -> Result<u64> {
 /// The filler's share of a piece's taker fee, capped at what the protocol keeps of it.
 fn filler_reward(fees: &FeeSchedule, fee: u64, kept: u64) -> Result<u64> {
     Ok(fee_at(fee, fees.filler_reward_rate, false)?.min(kept))
-}
-
-/// One side of a piece: `base` for `quote` on `side` (long receives the base).
-#[derive(Clone, Copy)]
-struct Booking {
-    side: PositionDirection,
-    base: u64,
-    quote: u64,
-}
-
-/// Books one side of a piece on `user`'s position in `market`, settling its funding first.
-/// Returns the fill as booked on the position.
-fn book_on_position(user: &mut User, market: &PerpMarket, booking: &Booking) -> Result<Fill> {
-    let Booking { side, base, quote } = *booking;
-    let index = open_position(
-        user,
-        market.market_index,
-        market.funding.cumulative_funding_rate,
-    )?;
-    let position = &mut user.perp_positions[index];
-    settle_funding(position, market.funding.cumulative_funding_rate)?;
-    let base = i64::try_from(base).map_err(|_| BalError::MathError)?;
-    let quote = i64::try_from(quote).map_err(|_| BalError::MathError)?;
-    let fill = match side {
-        PositionDirection::Long => Fill {
-            base,
-            quote: -quote,
-        },
-        PositionDirection::Short => Fill { base: -base, quote },
-    };
-    apply_fill(position, &fill)?;
-    Ok(fill)
 }
 
 /// Moves `amount` (signed: positive is paid to the user) between `user`'s quote balance and the
@@ -232,12 +199,12 @@ pub fn fill_against_maker(
             base: maker_base,
             quote,
         };
-        book_on_position(taker, market, &booking)?;
+        book_fill(taker, market, &booking)?;
         let opposite = Booking {
             side: ctx.direction.opposite(),
             ..booking
         };
-        book_on_position(maker, market, &opposite)?;
+        book_fill(maker, market, &opposite)?;
         let fee = fee_at(quote, ctx.fees.taker_fee_rate, true)?;
         let rebate = fee_at(quote, ctx.fees.maker_rebate_rate, false)?.min(fee);
         book_fee(taker, spot, market.market_index, -(fee as i64))?;
@@ -389,7 +356,7 @@ fn book_jit(taker: &mut User, matcher: &mut Matcher, piece: &JitPiece) -> Result
         base,
         quote,
     };
-    let trader = book_on_position(taker, market, &booking)?;
+    let trader = book_fill(taker, market, &booking)?.fill;
     let fee = fee_at(quote, ctx.fees.taker_fee_rate, true)?;
     book_fee(taker, spot, market.market_index, -(fee as i64))?;
     let mut backing = 0;

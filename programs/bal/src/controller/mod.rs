@@ -2,6 +2,7 @@
 pub mod account_creation;
 pub mod amm;
 pub mod amm_fill;
+pub mod bankruptcy;
 pub mod derisk;
 pub mod funding;
 pub mod liquidation;

@@ -1,8 +1,9 @@
-//! Position slots in a `User`, and settling a position's funding.
+//! Position slots in a `User`, booking fills on them, and settling a position's funding.
 use crate::error::BalError;
 use crate::math::funding::funding_payment;
+use crate::math::position::{apply_fill, Fill};
 use crate::math::safe_math::SafeMath;
-use crate::state::{PerpPosition, User};
+use crate::state::{PerpMarket, PerpPosition, PositionDirection, User};
 use crate::validate;
 use anchor_lang::prelude::*;
 
@@ -50,4 +51,53 @@ pub fn settle_funding(position: &mut PerpPosition, cumulative_funding_rate: i64)
     position.quote_break_even_amount = position.quote_break_even_amount.safe_add(payment)?;
     position.last_cumulative_funding_rate = cumulative_funding_rate;
     Ok(payment)
+}
+
+/// One side of a trade between two parties: `base` for `quote` on `side` (long receives the
+/// base, short the quote). precision: BASE, QUOTE
+#[derive(Clone, Copy, Debug)]
+pub struct Booking {
+    pub side: PositionDirection,
+    pub base: u64,
+    pub quote: u64,
+}
+
+/// What booking one side did to the position.
+#[derive(Clone, Copy, Debug)]
+pub struct Booked {
+    /// The position's slot.
+    pub slot: usize,
+    /// The fill as booked: signed base and quote. precision: BASE, QUOTE
+    pub fill: Fill,
+    /// precision: BASE
+    pub base_before: i64,
+    /// P&L the part that reduced the position realized. precision: QUOTE
+    pub realized_pnl: i64,
+}
+
+/// Books one side of a trade on `user`'s position in `market` (opening the slot if needed),
+/// settling the position's funding first so the fill meets a current snapshot.
+pub fn book_fill(user: &mut User, market: &PerpMarket, booking: &Booking) -> Result<Booked> {
+    let Booking { side, base, quote } = *booking;
+    let rate = market.funding.cumulative_funding_rate;
+    let slot = open_position(user, market.market_index, rate)?;
+    let position = &mut user.perp_positions[slot];
+    settle_funding(position, rate)?;
+    let base = i64::try_from(base).map_err(|_| BalError::MathError)?;
+    let quote = i64::try_from(quote).map_err(|_| BalError::MathError)?;
+    let fill = match side {
+        PositionDirection::Long => Fill {
+            base,
+            quote: -quote,
+        },
+        PositionDirection::Short => Fill { base: -base, quote },
+    };
+    let base_before = position.base_asset_amount;
+    let realized_pnl = apply_fill(position, &fill)?;
+    Ok(Booked {
+        slot,
+        fill,
+        base_before,
+        realized_pnl,
+    })
 }

@@ -1,11 +1,10 @@
 //! A taker's trade against the AMM, booked on the market, the position and the fee pool.
 use crate::controller::amm_fill::{book_amm_fill, fill_price, quote_amm_fill, PositionDirection};
 use crate::controller::lp::{lp_fee_backing, lp_fee_slice, record_amm_delta, AmmDelta, LpTake};
-use crate::controller::position::{open_position, release_if_empty, settle_funding};
+use crate::controller::position::{book_fill, release_if_empty, Booking};
 use crate::controller::spot_balance::update_quote_balance;
 use crate::error::BalError;
 use crate::math::constants::PERCENTAGE_PRECISION;
-use crate::math::position::{apply_fill, Fill};
 use crate::math::safe_math::SafeMath;
 use crate::math::wide::mul_div_ceil;
 use crate::state::{PerpMarket, SpotMarket, User};
@@ -84,24 +83,17 @@ pub fn trade_against_amm(
     }
     book_amm_fill(market, order.direction, &fill, order.now)?;
 
-    let index = open_position(
+    let booked = book_fill(
         user,
-        market.market_index,
-        market.funding.cumulative_funding_rate,
-    )?;
-    let position = &mut user.perp_positions[index];
-    settle_funding(position, market.funding.cumulative_funding_rate)?;
-    let base = i64::try_from(fill.base).map_err(|_| BalError::MathError)?;
-    let quote = i64::try_from(fill.quote).map_err(|_| BalError::MathError)?;
-    let trader = match order.direction {
-        PositionDirection::Long => Fill {
-            base,
-            quote: -quote,
+        market,
+        &Booking {
+            side: order.direction,
+            base: fill.base,
+            quote: fill.quote,
         },
-        PositionDirection::Short => Fill { base: -base, quote },
-    };
-    let base_before = position.base_asset_amount;
-    let realized_pnl = apply_fill(position, &trader)?;
+    )?;
+    let trader = booked.fill;
+    let position = &mut user.perp_positions[booked.slot];
     let base_after = position.base_asset_amount;
 
     let fee = u64::try_from(mul_div_ceil(
@@ -135,8 +127,8 @@ pub fn trade_against_amm(
         quote: fill.quote,
         fee,
         price,
-        realized_pnl,
-        base_before,
+        realized_pnl: booked.realized_pnl,
+        base_before: booked.base_before,
         base_after,
     })
 }

@@ -72,7 +72,7 @@ pub fn handler(
     params.order_sizes.validate()?;
     params.oracle_guards.validate()?;
     params.funding.validate()?;
-    params.risk.validate()?;
+    params.risk.validate(params.margin_ratios.maintenance)?;
     crate::instructions::initialize_user::validate_name(&params.name)?;
 
     let accounts = &ctx.accounts;

@@ -14,6 +14,7 @@ pub mod liquidate_perp;
 pub mod liquidity;
 pub mod orders;
 pub mod program_oracle;
+pub mod resolve_bad_debt;
 pub mod settle_pnl;
 pub mod trade;
 pub mod update_funding_rate;
@@ -39,6 +40,7 @@ mod reexports {
     pub use super::liquidity::*;
     pub use super::orders::*;
     pub use super::program_oracle::*;
+    pub use super::resolve_bad_debt::*;
     pub use super::settle_pnl::*;
     pub use super::trade::*;
     pub use super::update_funding_rate::*;

@@ -69,9 +69,13 @@ pub fn handler(ctx: Context<UpdatePerpMarket>, params: UpdatePerpMarketParams) -
         market.set_funding_params(&funding);
     }
     if let Some(risk) = params.risk {
-        risk.validate()?;
         market.set_risk_params(&risk);
     }
+    // Judged on the market's settings after this update: a new fee against the maintenance
+    // ratio in force, or a new maintenance ratio against the fee.
+    market
+        .risk_params()
+        .validate(market.margin_ratio_maintenance)?;
     if let Some(jit) = params.jit {
         jit.validate()?;
         market.jit = jit;

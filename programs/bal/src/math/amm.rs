@@ -180,9 +180,12 @@ pub fn repeg_cost(curve: &Curve, terminal_quote: u128, peg: &PegChange) -> Resul
 }
 
 /// Reserves scaled from `sqrt_k` to `new_sqrt_k` so the price stays put: both scale by the same
-/// ratio, the base reserve rounded down and the quote reserve from `k` rounded up.
-pub fn rescale_curve(curve: &Curve, new_sqrt_k: u128) -> Result<Curve> {
-    let base = mul_div_floor(curve.base, new_sqrt_k, curve.sqrt_k)?;
+/// ratio, the base reserve rounded down (but never below the lower concentration bound of
+/// `concentration_coef`, which rounding down could cross by a unit for a curve sitting on it:
+/// the upper bound cannot be crossed) and the quote reserve from `k` rounded up.
+pub fn rescale_curve(curve: &Curve, new_sqrt_k: u128, concentration_coef: u32) -> Result<Curve> {
+    let (min_base, _) = base_reserve_bounds(new_sqrt_k, concentration_coef)?;
+    let base = mul_div_floor(curve.base, new_sqrt_k, curve.sqrt_k)?.max(min_base);
     if base == 0 {
         return err!(BalError::AmmReserveBounds);
     }
@@ -198,13 +201,16 @@ pub struct KUpdate<'a> {
     pub curve: &'a Curve,
     pub new_sqrt_k: u128,
     pub peg: u64,
+    /// The net base the curve must be able to take back: the protocol's inventory, negated.
     pub net_user_base: i128,
+    /// precision: PERCENTAGE
+    pub concentration_coef: u32,
 }
 
 /// Cost to the protocol (QUOTE; negative is a gain) of changing `sqrt_k` with the price kept:
 /// the change in what closing every user position would pay them, and the new curve.
 pub fn k_update_cost(update: &KUpdate) -> Result<(i128, Curve)> {
-    let new_curve = rescale_curve(update.curve, update.new_sqrt_k)?;
+    let new_curve = rescale_curve(update.curve, update.new_sqrt_k, update.concentration_coef)?;
     let old_terminal = terminal_quote_reserve(update.curve, update.net_user_base)?;
     let new_terminal = terminal_quote_reserve(&new_curve, update.net_user_base)?;
     let old_owed = (update.curve.quote as i128).safe_sub(old_terminal as i128)?;

@@ -28,7 +28,7 @@ pub const ONE_YEAR_SECONDS: u128 = 365 * 24 * 3_600;
 pub const RESERVE_TIMES_PEG_TO_QUOTE: u128 = BASE_PRECISION * PRICE_PRECISION / QUOTE_PRECISION;
 
 /// Version byte written into every account this program creates.
-pub const ACCOUNT_VERSION: u8 = 1;
+pub const ACCOUNT_VERSION: u8 = 2;
 
 /// Upper bound for the LP cooldown an admin may set: one week.
 pub const MAX_LP_COOLDOWN_SECONDS: i64 = 7 * 24 * 3_600;
@@ -82,3 +82,7 @@ pub const LP_AGG_PRECISION: u128 = 1_000_000_000;
 pub const DEFAULT_LP_FEE_SHARE: u32 = 800_000;
 /// Extra margin an LP position needs on top of its worst case. precision: QUOTE
 pub const LP_MARGIN_BUFFER: u128 = 100_000;
+/// A liquidation stops once the account meets its maintenance ratio plus this (capped at the
+/// initial ratio), so one liquidation leaves room for the next price tick instead of leaving
+/// the account a unit above the line. precision: MARGIN (100 = 1%)
+pub const LIQUIDATION_MARGIN_BUFFER: u32 = 100;

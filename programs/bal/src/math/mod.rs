@@ -3,6 +3,7 @@ pub mod amm;
 pub mod constants;
 pub mod funding;
 pub mod interest;
+pub mod liquidation;
 pub mod lp;
 pub mod margin;
 pub mod oracle;

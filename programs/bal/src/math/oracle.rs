@@ -4,11 +4,15 @@
 //! |---|---|---|---|---|---|---|---|---|
 //! | non-positive | ✗ | ✗ | ✗ | ✗ | ✗ | ✗ | ✗ | ✗ |
 //! | stale | ✗ | ✗ | ✗ | ✗ | · | ✗ | ✗ | ✗ |
-//! | too uncertain | ✗ | · | · | ✗ | · | ✗ | ✗ | ✗ |
-//! | diverges from TWAP | ✗ | · | · | ✗ | · | ✗ | · | ✗ |
+//! | too uncertain | ✗ | ✗ | ✗ | ✗ | · | ✗ | ✗ | ✗ |
+//! | diverges from TWAP | ✗ | · | ✗ | ✗ | · | · | · | ✗ |
 //!
-//! Removing liquidity only reduces risk, so it never waits on the oracle. Funding updates skip
-//! the divergence check so the TWAP (which they move, clamped) cannot stay stuck behind a jump.
+//! "Margin" is every market an instruction reads only to value the account (the remaining
+//! accounts): judged by staleness and confidence, never by its TWAP, so an idle market whose
+//! TWAP nobody refreshed cannot block an action elsewhere. Removing liquidity only reduces
+//! risk, so it never waits on the oracle. A liquidation acts on a fresh, certain price without
+//! waiting for the TWAP to catch up with a crash. Funding updates skip the divergence check so
+//! the TWAP (which they move, clamped) cannot stay stuck behind a jump.
 use crate::error::BalError;
 use crate::math::constants::PERCENTAGE_PRECISION;
 use crate::math::wide::mul_div_floor;
@@ -34,22 +38,15 @@ impl OracleAction {
     }
 
     fn checks_confidence(self) -> bool {
-        matches!(
-            self,
-            OracleAction::Fill
-                | OracleAction::AddLiquidity
-                | OracleAction::Liquidation
-                | OracleAction::FundingUpdate
-                | OracleAction::Repeg
-        )
+        self != OracleAction::RemoveLiquidity
     }
 
     fn checks_divergence(self) -> bool {
         matches!(
             self,
             OracleAction::Fill
+                | OracleAction::SettlePnl
                 | OracleAction::AddLiquidity
-                | OracleAction::Liquidation
                 | OracleAction::Repeg
         )
     }
@@ -218,10 +215,21 @@ mod tests {
             confidence: 5_000_000,
             ..price(100_000_000)
         };
-        assert!(validate_oracle_price(&check(&uncertain, &g), OracleAction::Margin).is_ok());
+        assert!(
+            validate_oracle_price(&check(&uncertain, &g), OracleAction::RemoveLiquidity).is_ok()
+        );
+        assert_eq!(
+            validate_oracle_price(&check(&uncertain, &g), OracleAction::Margin).unwrap_err(),
+            BalError::OracleTooUncertain.into()
+        );
         let jumped = price(150_000_000);
         assert!(validate_oracle_price(&check(&jumped, &g), OracleAction::FundingUpdate).is_ok());
-        assert!(validate_oracle_price(&check(&jumped, &g), OracleAction::SettlePnl).is_ok());
+        assert!(validate_oracle_price(&check(&jumped, &g), OracleAction::Margin).is_ok());
+        assert!(validate_oracle_price(&check(&jumped, &g), OracleAction::Liquidation).is_ok());
+        assert_eq!(
+            validate_oracle_price(&check(&jumped, &g), OracleAction::SettlePnl).unwrap_err(),
+            BalError::OracleTooDivergent.into()
+        );
     }
 
     #[test]

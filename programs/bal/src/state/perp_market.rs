@@ -101,8 +101,6 @@ pub struct Amm {
     pub quote_asset_reserve: WideU128,
     /// √k; also the total LP share count. precision: BASE
     pub sqrt_k: WideU128,
-    /// Quote reserve once every user position were closed against the curve. precision: BASE
-    pub terminal_quote_asset_reserve: WideU128,
     /// Concentration bounds on the base reserve. precision: BASE
     pub min_base_asset_reserve: WideU128,
     /// precision: BASE
@@ -355,10 +353,10 @@ pub struct PerpMarket {
     pub bump: u8,
     pub padding: [u8; 6],
     pub jit: JitParams,
-    pub reserved: [u8; 800],
+    pub reserved: [u8; 816],
 }
 
-const _: () = assert!(std::mem::size_of::<Amm>() == 152);
+const _: () = assert!(std::mem::size_of::<Amm>() == 136);
 const _: () = assert!(std::mem::size_of::<FundingState>() == 64);
 const _: () = assert!(std::mem::size_of::<LpState>() == 128);
 const _: () = assert!(std::mem::size_of::<PerpMarket>() == 2384);
@@ -413,11 +411,20 @@ pub struct RiskParams {
 }
 
 impl RiskParams {
-    pub fn validate(&self) -> Result<()> {
+    /// The liquidation fee must stay below the maintenance ratio (`maintenance`, precision:
+    /// MARGIN): a liquidation lowers the requirement by the maintenance ratio of what it takes
+    /// and the collateral by the fee, so only then does each step bring the account closer to
+    /// safety instead of charging it into bankruptcy.
+    pub fn validate(&self, maintenance: u32) -> Result<()> {
+        let maintenance_as_percentage =
+            maintenance as u64 * (PERCENTAGE_PRECISION / MARGIN_PRECISION) as u64;
         validate!(
-            self.liquidation_fee <= PERCENTAGE_PRECISION / 10
+            (self.liquidation_fee as u64) < maintenance_as_percentage
                 && self.unrealized_pnl_asset_weight <= PERCENTAGE_PRECISION,
-            BalError::InvalidRiskParameters
+            BalError::InvalidRiskParameters,
+            "liquidation fee {} must be below the maintenance ratio {}",
+            self.liquidation_fee,
+            maintenance_as_percentage
         );
         Ok(())
     }
@@ -508,7 +515,7 @@ impl PerpMarket {
         .validate()?;
         self.oracle_guards.validate()?;
         self.funding_params().validate()?;
-        self.risk_params().validate()?;
+        self.risk_params().validate(self.margin_ratio_maintenance)?;
         validate!(
             self.lp.fee_share <= PERCENTAGE_PRECISION,
             BalError::InvariantViolated

@@ -12,6 +12,7 @@ use bal_tests::fixtures::{
     add_liquidity, default_interest_curve, fill_order, market, new_trader, order, place_order,
     resting, set_oracle_price, setup_exchange_with_market, setup_trading, trade, Exchange, Trader,
 };
+use bal_tests::markets::allow_divergence;
 use bal_tests::{Runtime, TestEnv};
 use solana_signer::Signer;
 
@@ -106,6 +107,7 @@ async fn exercise_every_instruction(env: &mut TestEnv) {
     trade_settle_and_fund(env, &exchange).await;
     lp_round_trip(env, &exchange).await;
     order_round_trip(env, &exchange).await;
+    bad_debt_round_trip(env, &exchange).await;
 
     let user: User = env.load(trader.user).await;
     let market: SpotMarket = env.load(pda::spot_market(0)).await;
@@ -204,6 +206,62 @@ async fn trade_settle_and_fund(env: &mut TestEnv, exchange: &Exchange) {
 }
 
 const BASE: u64 = BASE_PRECISION as u64;
+
+/// A 5x long a 25% gap leaves underwater: liquidated whole (bankrupt, written off), and another
+/// that closes on its own once the curve follows the oracle, its debt then written off by
+/// `resolve_bad_debt`.
+async fn bad_debt_round_trip(env: &mut TestEnv, exchange: &Exchange) {
+    allow_divergence(env, exchange, 0, 500_000).await;
+    set_oracle_price(env, exchange, 100_000_000).await;
+    let liquidator = new_trader(env, exchange, 10_000_000_000, 0).await;
+    let bankrupt = new_trader(env, exchange, 100_000_000, 0).await;
+    let closer = new_trader(env, exchange, 100_000_000, 0).await;
+    for levered in [&bankrupt, &closer] {
+        trade(env, exchange, levered, order(Long, 5 * BASE))
+            .await
+            .expect("place_perp_order");
+    }
+    set_oracle_price(env, exchange, 75_000_000).await;
+    let liquidate = instructions::liquidate_perp(
+        liquidator.wallet.pubkey(),
+        liquidator.user,
+        bankrupt.user,
+        &market(exchange),
+        &[],
+        u64::MAX,
+    );
+    env.send("liquidate_perp", &[liquidate], &[&liquidator.wallet])
+        .await
+        .expect("liquidate_perp (bankrupt)");
+    env.send(
+        "repeg_amm",
+        &[instructions::repeg_amm(
+            exchange.admin.pubkey(),
+            0,
+            exchange.oracle,
+        )],
+        &[&exchange.admin],
+    )
+    .await
+    .expect("repeg_amm");
+    trade(env, exchange, &closer, order(Short, 5 * BASE))
+        .await
+        .expect("close underwater");
+    env.send(
+        "settle_pnl",
+        &[instructions::settle_pnl(closer.user, &market(exchange))],
+        &[&liquidator.wallet],
+    )
+    .await
+    .expect("settle_pnl");
+    env.send(
+        "resolve_bad_debt",
+        &[instructions::resolve_bad_debt(closer.user, 0)],
+        &[&liquidator.wallet],
+    )
+    .await
+    .expect("resolve_bad_debt");
+}
 
 /// An LP adds, a trader trades against it, a keeper settles it twice ways, and it leaves.
 async fn lp_round_trip(env: &mut TestEnv, exchange: &Exchange) {

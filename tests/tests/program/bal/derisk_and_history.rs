@@ -19,7 +19,13 @@ async fn liquidation_burns_lp_shares_first() {
     let mut env = TestEnv::start().await;
     let exchange = setup_trading(&mut env).await;
     let lp = new_trader(&mut env, &exchange, 150_000_000, 0).await;
-    let liquidator = new_trader(&mut env, &exchange, 0, 0).await;
+    let liquidator = new_trader(
+        &mut env,
+        &exchange,
+        bal_tests::fixtures::LIQUIDATOR_DEPOSIT,
+        0,
+    )
+    .await;
     add_liquidity(&mut env, &exchange, &lp, 10 * BASE)
         .await
         .expect("add");

@@ -1,12 +1,13 @@
-//! `settle_pnl_many` de-risks LPs as `settle_pnl` does; a de-risk that may not happen now (an
-//! oracle not valid for a fill) is deferred without holding up the settle.
+//! `settle_pnl_many` de-risks LPs as `settle_pnl` does; settling and de-risking both need a
+//! fresh, certain price near its TWAP.
 use super::{initial_margin, perp, position, set_derisk_opt_out, set_max_leverage, BASE};
 use bal::controller::amm_fill::PositionDirection::Long;
 use bal::error::BalError;
 use bal::math::constants::BASE_PRECISION;
 use bal_client::instructions;
+use bal_client::pda;
 use bal_tests::env::TxSuccess;
-use bal_tests::errors::assert_bal_error;
+use bal_tests::errors::{assert_bal_error, refused};
 use bal_tests::fixtures::{
     add_liquidity, market, new_trader, order, setup_trading, trade, Exchange,
 };
@@ -93,7 +94,7 @@ async fn settle_pnl_many_derisks_lps_below_initial_margin_and_respects_the_opt_o
 }
 
 #[tokio::test]
-async fn an_uncertain_oracle_defers_a_derisk_but_not_the_settle() {
+async fn an_uncertain_oracle_refuses_settles_and_derisks_alike() {
     let mut env = TestEnv::start().await;
     let exchange = setup_trading(&mut env).await;
     let lp = new_trader(&mut env, &exchange, 1_000_000_000, 0).await;
@@ -108,40 +109,26 @@ async fn an_uncertain_oracle_defers_a_derisk_but_not_the_settle() {
         .await
         .expect("a small long");
     // At 5x, burning every share no longer restores initial margin: the position must be
-    // reduced through the AMM, which needs an oracle valid for a fill.
+    // reduced through the AMM too.
     set_max_leverage(&mut env, &lp, 2_000).await;
     publish(&mut env, &exchange, 100_000_000, 500).await;
 
     let keeper = env.funded_wallet().await;
     let users = [lp.user, bystander.user];
     let ix = || instructions::settle_pnl_many(&users, &market(&exchange), true);
-    // `derisk_lp` itself refuses: burning cannot be undone on an uncertain price.
+    // Neither burning shares nor realizing P&L happens on an uncertain price.
     let failure = refused_derisk(&mut env, &exchange, &lp, &keeper).await;
     assert_bal_error(&failure, BalError::OracleTooUncertain);
-    // A settle does not wait for it: the batch settles both users and defers the de-risk.
-    let sqrt_k_before = perp(&mut env).await.amm.sqrt_k.get();
-    let success = env
-        .send(
-            "settle_pnl_many",
-            &[instructions::settle_pnl_many(
-                &users,
-                &market(&exchange),
-                false,
-            )],
-            &[&keeper],
-        )
-        .await
-        .expect("strict batch");
-    assert_eq!(codes(&success), vec![0, 0]);
-    let market_state = perp(&mut env).await;
-    assert_eq!(
-        market_state.amm.sqrt_k.get(),
-        sqrt_k_before,
-        "shares not burned"
-    );
-    assert_eq!(market_state.lp.user_lp_shares.get(), 20 * BASE_PRECISION);
+    let watched = [
+        lp.user,
+        bystander.user,
+        pda::perp_market(0),
+        pda::spot_market(0),
+    ];
+    let failure = refused(&mut env, ix(), &[&keeper], &watched).await;
+    assert_bal_error(&failure, BalError::OracleTooUncertain);
 
-    // A fill-valid oracle lets the same de-risk burn and reduce.
+    // A certain oracle lets the same batch de-risk (burn and reduce) and settle.
     publish(&mut env, &exchange, 100_000_000, 1).await;
     let success = env
         .send("settle_pnl_many_with_derisk", &[ix()], &[&keeper])
@@ -175,26 +162,27 @@ async fn refused_derisk(
 }
 
 #[tokio::test]
-async fn settle_pnl_for_an_lp_needs_no_fill_valid_oracle_when_no_derisk_is_due() {
+async fn settling_pnl_needs_a_fresh_certain_price_near_its_twap() {
     let mut env = TestEnv::start().await;
     let exchange = setup_trading(&mut env).await;
-    let lp = new_trader(&mut env, &exchange, 10_000_000_000, 0).await;
-    add_liquidity(&mut env, &exchange, &lp, 100 * BASE)
+    let trader = new_trader(&mut env, &exchange, 10_000_000_000, 0).await;
+    trade(&mut env, &exchange, &trader, order(Long, 10 * BASE))
         .await
-        .expect("add");
-    publish(&mut env, &exchange, 100_000_000, 500).await;
+        .expect("a long");
     let keeper = env.funded_wallet().await;
-    env.send(
-        "settle_pnl",
-        &[instructions::settle_pnl(lp.user, &market(&exchange))],
-        &[&keeper],
-    )
-    .await
-    .expect("settle with an oracle too uncertain for fills");
-    assert_eq!(
-        position(&mut env, &lp).await.lp.shares.get(),
-        100 * BASE_PRECISION
-    );
+    let settle = instructions::settle_pnl(trader.user, &market(&exchange));
+    let watched = [trader.user, pda::perp_market(0), pda::spot_market(0)];
+    // An outlier print: a gain realized on it could be withdrawn.
+    publish(&mut env, &exchange, 100_000_000, 500).await;
+    let failure = refused(&mut env, settle.clone(), &[&keeper], &watched).await;
+    assert_bal_error(&failure, BalError::OracleTooUncertain);
+    publish(&mut env, &exchange, 115_000_000, 1).await;
+    let failure = refused(&mut env, settle.clone(), &[&keeper], &watched).await;
+    assert_bal_error(&failure, BalError::OracleTooDivergent);
+    publish(&mut env, &exchange, 101_000_000, 1).await;
+    env.send("settle_pnl", &[settle], &[&keeper])
+        .await
+        .expect("a fresh, certain price near its TWAP");
 }
 
 #[tokio::test]

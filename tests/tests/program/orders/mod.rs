@@ -408,7 +408,13 @@ async fn liquidation_cancels_resting_orders_first() {
     let mut env = TestEnv::start().await;
     let exchange = setup_trading(&mut env).await;
     let trader = new_trader(&mut env, &exchange, 120_000_000, 0).await;
-    let liquidator = new_trader(&mut env, &exchange, 0, 0).await;
+    let liquidator = new_trader(
+        &mut env,
+        &exchange,
+        bal_tests::fixtures::LIQUIDATOR_DEPOSIT,
+        0,
+    )
+    .await;
     trade(&mut env, &exchange, &trader, order(Long, 9 * BASE))
         .await
         .expect("a long");

@@ -82,6 +82,7 @@ fn k_update_keeps_the_price_and_charges_for_deeper_liquidity_under_user_longs() 
         new_sqrt_k: 2_000 * BASE_PRECISION,
         peg,
         net_user_base: 10 * BASE_PRECISION as i128,
+        concentration_coef: 2_000_000,
     })
     .unwrap();
     let before = reserve_price(&users_long, peg).unwrap();
@@ -194,5 +195,38 @@ proptest! {
         } else {
             prop_assert!(past <= limit + 1, "{} > {}", past, limit);
         }
+    }
+}
+
+#[test]
+fn rescaling_a_curve_on_its_lower_bound_keeps_it_inside() {
+    // Traders bought the base reserve down to exactly sqrt_k / c.
+    let sqrt_k = 1_000 * BASE_PRECISION + 7;
+    let coef = 3_000_000;
+    let (min_base, _) = base_reserve_bounds(sqrt_k, coef).unwrap();
+    let on_bound = Curve {
+        base: min_base,
+        quote: square_div_ceil(sqrt_k, min_base).unwrap(),
+        sqrt_k,
+    };
+    for new_sqrt_k in [
+        sqrt_k / 3,
+        sqrt_k / 7 + 1,
+        sqrt_k * 2 + 1,
+        BASE_PRECISION + 1,
+    ] {
+        let scaled = rescale_curve(&on_bound, new_sqrt_k, coef).unwrap();
+        let (low, high) = base_reserve_bounds(new_sqrt_k, coef).unwrap();
+        assert!(
+            (low..=high).contains(&scaled.base),
+            "{new_sqrt_k}: {}",
+            scaled.base
+        );
+        let before = reserve_price(&on_bound, 1_000_000).unwrap();
+        let after = reserve_price(&scaled, 1_000_000).unwrap();
+        assert!(
+            before.abs_diff(after) * 1_000 <= before,
+            "{before} vs {after}"
+        );
     }
 }

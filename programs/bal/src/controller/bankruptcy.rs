@@ -1,0 +1,105 @@
+//! Bad debt: a negative quote balance with nothing left behind it. An account is only resolved
+//! once it holds no base, no LP shares and no orders in any market; what its positions still
+//! claim (realized gains a P&L pool has not paid yet, less unsettled losses) is netted against
+//! the debt first and stays on the account to repay it as the pools pay. Only the rest is
+//! written off: from the named market's fee pool (insurance) first, then from every depositor
+//! pro rata by lowering the deposit index.
+use crate::controller::spot_balance::{signed_token_amount, update_quote_balance};
+use crate::error::BalError;
+use crate::events::BankruptcyRecord;
+use crate::math::constants::SPOT_BALANCE_TO_TOKEN;
+use crate::math::safe_math::SafeMath;
+use crate::math::wide::mul_div_ceil;
+use crate::state::{PerpMarket, SpotMarket, User};
+use crate::validate;
+use anchor_lang::prelude::*;
+
+/// How a bankruptcy was resolved. precision: QUOTE
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Bankruptcy {
+    /// The negative balance before.
+    pub debt: u64,
+    /// The part of the debt left on the account, backed by what its positions still claim.
+    pub claims_netted: u64,
+    pub covered_by_insurance: u64,
+    pub socialized: u64,
+}
+
+impl Bankruptcy {
+    /// The record of this resolution of `user`, `market`'s fee pool having paid first.
+    pub fn record(
+        &self,
+        user: Pubkey,
+        market: &PerpMarket,
+        spot: &SpotMarket,
+        ts: i64,
+    ) -> BankruptcyRecord {
+        BankruptcyRecord {
+            ts,
+            user,
+            market_index: market.market_index,
+            debt: self.debt,
+            claims_netted: self.claims_netted,
+            covered_by_insurance: self.covered_by_insurance,
+            socialized: self.socialized,
+            deposit_index_after: spot.cumulative_deposit_interest.get(),
+        }
+    }
+}
+
+/// Whether the account holds nothing but quote: no base, LP shares or orders anywhere (its
+/// positions, if any, are realized P&L waiting for a pool).
+pub fn holds_only_claims(user: &User) -> bool {
+    user.perp_positions
+        .iter()
+        .filter(|p| p.is_active())
+        .all(|p| p.base_asset_amount == 0 && p.lp.shares.get() == 0 && p.open_orders == 0)
+}
+
+/// Resolves `user`'s bad debt (the caller checked `holds_only_claims`), with `market`'s fee
+/// pool paying first. `None` when the balance is not negative or its claims cover it.
+pub fn resolve_bankruptcy(
+    user: &mut User,
+    spot: &mut SpotMarket,
+    market: &mut PerpMarket,
+) -> Result<Option<Bankruptcy>> {
+    let balance = signed_token_amount(&user.quote_balance, spot)?;
+    if balance >= 0 {
+        return Ok(None);
+    }
+    // With no base anywhere there is no funding to settle: each position's quote is its claim.
+    let claims = user
+        .perp_positions
+        .iter()
+        .filter(|p| p.is_active())
+        .try_fold(0i128, |sum, p| sum.safe_add(p.quote_asset_amount as i128))?;
+    let net = balance.safe_add(claims)?;
+    if net >= 0 {
+        return Ok(None);
+    }
+    let debt = u64::try_from(balance.unsigned_abs()).map_err(|_| BalError::MathError)?;
+    let write_off = u64::try_from(net.unsigned_abs())
+        .map_err(|_| BalError::MathError)?
+        .min(debt);
+    let covered = write_off.min(market.fee_pool);
+    market.fee_pool = market.fee_pool.safe_sub(covered)?;
+    spot.perp_pools_balance = spot.perp_pools_balance.safe_sub(covered)?;
+    let socialized = write_off.safe_sub(covered)?;
+    update_quote_balance(&mut user.quote_balance, spot, write_off as i128)?;
+    if socialized > 0 {
+        // The written-off borrow leaves the market's books (above); every deposit unit loses
+        // socialized / deposits of its value, rounded up per unit so depositors bear at least
+        // the loss and the vault keeps covering what is left.
+        let deposits = spot.deposit_balance.get();
+        validate!(deposits > 0, BalError::InvariantViolated);
+        let cut = mul_div_ceil(socialized as u128, SPOT_BALANCE_TO_TOKEN, deposits)?;
+        let index = spot.cumulative_deposit_interest.get();
+        spot.cumulative_deposit_interest.set(index.safe_sub(cut)?);
+    }
+    Ok(Some(Bankruptcy {
+        debt,
+        claims_netted: debt.safe_sub(write_off)?,
+        covered_by_insurance: covered,
+        socialized,
+    }))
+}

@@ -1,0 +1,64 @@
+use crate::controller::bankruptcy::{holds_only_claims, resolve_bankruptcy};
+use crate::controller::spot_balance::accrue_interest;
+use crate::error::BalError;
+use crate::state::{
+    pause, PerpMarket, SpotMarket, State, User, PERP_MARKET_SEED, SPOT_MARKET_SEED, STATE_SEED,
+};
+use crate::validate;
+use anchor_lang::prelude::*;
+
+#[event_cpi]
+#[derive(Accounts)]
+pub struct ResolveBadDebt<'info> {
+    #[account(seeds = [STATE_SEED], bump = state.bump)]
+    pub state: Account<'info, State>,
+    #[account(mut)]
+    pub user: AccountLoader<'info, User>,
+    #[account(
+        mut,
+        seeds = [SPOT_MARKET_SEED, &spot_market.load()?.market_index.to_le_bytes()],
+        bump = spot_market.load()?.bump,
+    )]
+    pub spot_market: AccountLoader<'info, SpotMarket>,
+    /// The market whose fee pool (insurance) pays first.
+    #[account(
+        mut,
+        seeds = [PERP_MARKET_SEED, &perp_market.load()?.market_index.to_le_bytes()],
+        bump = perp_market.load()?.bump,
+    )]
+    pub perp_market: AccountLoader<'info, PerpMarket>,
+}
+
+/// Permissionless: writes off the negative balance of an account that holds no base, LP
+/// shares or orders anywhere, net of what its positions still claim (see
+/// `controller::bankruptcy`). Refuses an account that still holds something
+/// (`AccountNotEmptied`) or whose balance its claims cover (`NoBadDebt`).
+pub fn handler(ctx: Context<ResolveBadDebt>) -> Result<()> {
+    let accounts = &ctx.accounts;
+    validate!(
+        !accounts.state.is_paused(pause::LIQUIDATION),
+        BalError::OperationPaused
+    );
+    let now = Clock::get()?.unix_timestamp;
+    let record = {
+        let mut user = accounts.user.load_mut()?;
+        let mut spot = accounts.spot_market.load_mut()?;
+        let mut market = accounts.perp_market.load_mut()?;
+        validate!(
+            !market.is_paused(pause::LIQUIDATION),
+            BalError::OperationPaused
+        );
+        validate!(holds_only_claims(&user), BalError::AccountNotEmptied);
+        accrue_interest(&mut spot, now)?;
+        let resolved = resolve_bankruptcy(&mut user, &mut spot, &mut market)?;
+        let Some(resolved) = resolved else {
+            return err!(BalError::NoBadDebt);
+        };
+        user.invariant()?;
+        spot.invariant()?;
+        market.invariant()?;
+        resolved.record(accounts.user.key(), &market, &spot, now)
+    };
+    emit_cpi!(record);
+    Ok(())
+}
