@@ -9,6 +9,7 @@ mod fuzz;
 mod initialize;
 mod keeper;
 mod liquidation;
+mod mark;
 mod migrations;
 mod oracle;
 mod orders;

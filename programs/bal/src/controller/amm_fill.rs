@@ -6,8 +6,7 @@ use crate::math::amm::{
     base_to_price, reserve_price, reserve_to_quote, spread_curve, swap_base, Curve, Round,
     SwapDirection,
 };
-use crate::math::constants::PERCENTAGE_PRECISION;
-use crate::math::oracle::{updated_twap, TwapUpdate};
+use crate::math::funding::{updated_mark_twap, MarkObservation};
 use crate::math::safe_math::SafeMath;
 use crate::math::spread::{spreads, SpreadInputs};
 use crate::state::PerpMarket;
@@ -152,8 +151,26 @@ pub fn fill_price(base: u64, quote: u64) -> Result<u64> {
     u64::try_from(price).map_err(|_| error!(BalError::MathError))
 }
 
+/// Records `price` in the mark TWAP that funding uses (see `updated_mark_twap` for the band
+/// around the oracle price this instruction read, and the cap on one observation's weight).
+pub fn observe_mark_price(market: &mut PerpMarket, price: u64, now: i64) -> Result<()> {
+    let funding = &mut market.funding;
+    funding.mark_twap = updated_mark_twap(&MarkObservation {
+        twap: funding.mark_twap,
+        last_ts: funding.last_mark_twap_ts,
+        price,
+        now,
+        window: funding.funding_period,
+        oracle_price: market.amm.last_oracle_price,
+        band: market.amm.max_spread,
+    })?;
+    funding.last_mark_twap_ts = now;
+    Ok(())
+}
+
 /// Books a priced fill on the market: the new curve, the users' net base, the derived
-/// reserves and the mark TWAP.
+/// reserves and, for a fill of at least the minimum order size, the mark TWAP (a dust fill's
+/// price is mostly rounding).
 pub fn book_amm_fill(
     market: &mut PerpMarket,
     direction: PositionDirection,
@@ -167,15 +184,8 @@ pub fn book_amm_fill(
         PositionDirection::Long => amm.base_asset_amount_with_amm.safe_add(base)?,
         PositionDirection::Short => amm.base_asset_amount_with_amm.safe_sub(base)?,
     };
-    let funding = &mut market.funding;
-    funding.mark_twap = updated_twap(&TwapUpdate {
-        twap: funding.mark_twap,
-        last_ts: funding.last_mark_twap_ts,
-        price: fill_price(fill.base, fill.quote)?,
-        now,
-        window: funding.funding_period,
-        max_divergence: PERCENTAGE_PRECISION,
-    })?;
-    funding.last_mark_twap_ts = now;
+    if fill.base >= market.min_order_size {
+        observe_mark_price(market, fill_price(fill.base, fill.quote)?, now)?;
+    }
     refresh_derived_reserves(market)
 }

@@ -1,11 +1,11 @@
 //! The periodic funding update.
+use crate::controller::amm_fill::observe_mark_price;
 use crate::controller::lp::protocol_base;
 use crate::error::BalError;
 use crate::math::amm::reserve_price;
-use crate::math::constants::{FUNDING_PAYMENT_DIVISOR, PERCENTAGE_PRECISION};
+use crate::math::constants::FUNDING_PAYMENT_DIVISOR;
 use crate::math::funding::{funding_rate, FundingInputs};
 use crate::math::lp::i256;
-use crate::math::oracle::{updated_twap, TwapUpdate};
 use crate::math::safe_math::SafeMath;
 use crate::state::PerpMarket;
 use crate::validate;
@@ -30,15 +30,12 @@ pub fn update_funding(market: &mut PerpMarket, now: i64) -> Result<FundingUpdate
         now >= funding.last_funding_ts.safe_add(funding.funding_period)?,
         BalError::FundingNotDue
     );
+    // The update's own observation of the curve, under the same band and weight cap as a
+    // fill's: a trade earlier in the same transaction already took this second's weight.
     let mark = reserve_price(&market.amm.curve(), market.amm.peg_multiplier)?;
-    let mark_twap = updated_twap(&TwapUpdate {
-        twap: funding.mark_twap,
-        last_ts: funding.last_mark_twap_ts,
-        price: mark,
-        now,
-        window: funding.funding_period,
-        max_divergence: PERCENTAGE_PRECISION,
-    })?;
+    observe_mark_price(market, mark, now)?;
+    let funding = &market.funding;
+    let mark_twap = funding.mark_twap;
     // Positions (traders' and LPs' settled base) pay on their base, LPs' unsettled inventory
     // through `G`; the protocol's own inventory is what the fee pool answers for.
     let protocol = protocol_base(market)?;
@@ -47,8 +44,6 @@ pub fn update_funding(market: &mut PerpMarket, now: i64) -> Result<FundingUpdate
         mark_twap,
         oracle_twap: funding.oracle_twap,
         max_funding_rate: funding.max_funding_rate,
-        base_asset_amount_with_amm: counterparty,
-        fee_pool: market.fee_pool,
     })?;
     // The protocol holding `protocol` base pays when protocol × rate > 0 (rounded up).
     let users_pay = (counterparty as i128).safe_mul(rate as i128)?;
@@ -64,8 +59,6 @@ pub fn update_funding(market: &mut PerpMarket, now: i64) -> Result<FundingUpdate
     market.pnl_pool = market.pnl_pool.safe_add(amm_paid)?;
 
     let funding = &mut market.funding;
-    funding.mark_twap = mark_twap;
-    funding.last_mark_twap_ts = now;
     funding.cumulative_funding_rate = funding.cumulative_funding_rate.safe_add(rate)?;
     let lp = &mut market.lp;
     let step = lp.base_per_share.get().safe_mul(rate as i128)?;

@@ -2,7 +2,7 @@
 //! protocol-owned shares in O(1), and settling an LP's entitlement (with exact lazy funding)
 //! into its position.
 use crate::controller::amm::refresh_derived_reserves;
-use crate::controller::position::settle_funding;
+use crate::controller::position::{find_position, settle_funding};
 use crate::error::BalError;
 use crate::math::amm::rescale_curve;
 use crate::math::constants::{
@@ -13,7 +13,7 @@ use crate::math::lp::{entitlement, i256, lp_part, unsettled_funding, LpFunding, 
 use crate::math::position::{apply_fill, Fill};
 use crate::math::safe_math::SafeMath;
 use crate::math::wide::{mul_div_ceil, mul_div_floor, U256};
-use crate::state::{LpPosition, LpSample, PerpMarket, PerpPosition};
+use crate::state::{LpPosition, LpSample, PerpMarket, PerpPosition, User};
 use crate::validate;
 use anchor_lang::prelude::*;
 
@@ -239,6 +239,20 @@ pub fn settle_lp_position(
     );
     lp.settled_base = lp.settled_base.safe_add(settlement.base)?;
     Ok(settlement)
+}
+
+/// Settles `user`'s LP entitlement in `market` when it holds shares there, so that a trade, an
+/// order or a fill sees its whole position, settled and unsettled alike: every "does this add
+/// risk?" decision is then taken on what the account really holds.
+pub fn settle_lp_before_trading(user: &mut User, market: &mut PerpMarket) -> Result<()> {
+    let Some(slot) = find_position(user, market.market_index) else {
+        return Ok(());
+    };
+    let position = &mut user.perp_positions[slot];
+    if position.lp.shares.get() > 0 {
+        settle_lp_position(position, market)?;
+    }
+    Ok(())
 }
 
 /// Sets `sqrt_k` to `new_sqrt_k` with the price kept (both reserves scale) and re-derives the

@@ -1,6 +1,7 @@
 //! `fill_order`: a keeper fills a resting taker order against makers' resting orders, in price
 //! order, with the AMM as backstop wherever it quotes better and once makers run out.
 use crate::controller::amm_fill::PositionDirection;
+use crate::controller::lp::settle_lp_before_trading;
 use crate::controller::margin::{
     load_market_views, margin_summary, validate_initial_margin, MarginType, MarketView, MarketViews,
 };
@@ -161,6 +162,12 @@ fn load_makers<'info>(
                 && makers.iter().all(|m| m.loader.key() != info.key()),
             BalError::SelfTrade
         );
+        // Settled first, like the taker: whether the fill adds to its risk is judged on all
+        // it holds.
+        settle_lp_before_trading(
+            &mut *loader.load_mut()?,
+            &mut *ctx.accounts.perp_market.load_mut()?,
+        )?;
         let maker = loader.load()?;
         validate!(maker.authority != taker_authority, BalError::SelfTrade);
         let slot = find_order(&maker, *order_id)?;
@@ -284,6 +291,7 @@ pub fn handler<'info>(
             &clock,
         )?;
         accrue_interest(&mut *accounts.spot_market.load_mut()?, now)?;
+        settle_lp_before_trading(&mut *accounts.taker.load_mut()?, &mut market)?;
         (price, market.market_index)
     };
     let (order, stale) = taker_order(&*accounts.taker.load()?, taker_order_id, market_index, now)?;
@@ -293,7 +301,7 @@ pub fn handler<'info>(
     let makers = load_makers(&ctx, &maker_order_ids, &order)?;
 
     let mut taker = accounts.taker.load_mut()?;
-    let pieces = {
+    let mut pieces = {
         let mut spot = accounts.spot_market.load_mut()?;
         let mut market = accounts.perp_market.load_mut()?;
         let mut matcher = Matcher {
@@ -333,6 +341,17 @@ pub fn handler<'info>(
     taker.invariant()?;
     drop(taker);
 
+    // A filler that is party to the fill (the taker's or a maker's wallet, from any of its
+    // subaccounts) earns nothing: the reward stays in the fee pool.
+    let mut parties = vec![accounts.taker.load()?.authority];
+    for maker in makers.iter() {
+        parties.push(maker.loader.load()?.authority);
+    }
+    if parties.contains(&accounts.filler.key()) {
+        for piece in pieces.iter_mut() {
+            piece.filler_reward = 0;
+        }
+    }
     let reward = pieces
         .iter()
         .try_fold(0u64, |sum, piece| sum.safe_add(piece.filler_reward))?;

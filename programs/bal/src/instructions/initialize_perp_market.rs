@@ -112,6 +112,10 @@ pub fn handler(
         market.funding.last_funding_ts = clock.unix_timestamp;
 
         let oracle_price = oracle_price_for(market, &oracle, OracleAction::Repeg, &clock)?;
+        // The mark TWAP starts at the oracle: an empty TWAP would take its first observation
+        // whole.
+        market.funding.mark_twap = oracle_price;
+        market.funding.last_mark_twap_ts = clock.unix_timestamp;
         let amm = &mut market.amm;
         amm.base_spread = params.spreads.base_spread;
         amm.max_spread = params.spreads.max_spread;

@@ -1,5 +1,6 @@
 //! Resting limit orders: `place_order` (maker post-only or taker), `cancel_order` and
 //! `cancel_orders`. Placing uses the taker accounts (`Trade`); cancelling needs only the user.
+use crate::controller::lp::settle_lp_before_trading;
 use crate::controller::margin::{load_market_views, validate_initial_margin, MarketView};
 use crate::controller::oracle::oracle_price_for;
 use crate::controller::orders::{
@@ -76,6 +77,7 @@ pub fn place_order<'info>(
             &clock,
         )?;
         accrue_interest(&mut spot, clock.unix_timestamp)?;
+        settle_lp_before_trading(&mut user, &mut market)?;
         let position_base = find_position(&user, market.market_index)
             .map(|i| user.perp_positions[i].base_asset_amount)
             .unwrap_or(0);

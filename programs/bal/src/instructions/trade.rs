@@ -1,6 +1,7 @@
 //! Taker orders against the AMM: `place_perp_order` (market, limit, reduce-only) and
 //! `close_position` (any size, steps or not). They share one accounts struct.
 use crate::controller::amm_fill::PositionDirection;
+use crate::controller::lp::settle_lp_before_trading;
 use crate::controller::margin::{load_market_views, validate_initial_margin, MarketView};
 use crate::controller::oracle::oracle_price_for;
 use crate::controller::position::find_position;
@@ -55,24 +56,25 @@ pub struct Trade<'info> {
     pub oracle: UncheckedAccount<'info>,
 }
 
-/// The base an order trades after its market's rules: steps and minimum for ordinary orders,
-/// reduce-only capped at (and required to shrink) the position.
+/// The base an order trades after its market's rules: every order a step multiple of at
+/// least the minimum size; a reduce-only one then capped at (and required to shrink) the
+/// position. (`close_position` closes any size: a fill under the minimum never moves the
+/// mark TWAP.)
 fn resolve_size(params: &OrderParams, market: &PerpMarket, position_base: i64) -> Result<u64> {
-    let mut base = params.base_amount;
-    if params.reduce_only {
-        let reduces = match params.direction {
-            PositionDirection::Long => position_base < 0,
-            PositionDirection::Short => position_base > 0,
-        };
-        validate!(reduces, BalError::ReduceOnlyWouldIncrease);
-        base = base.min(position_base.unsigned_abs());
-        return Ok(base);
-    }
+    let base = params.base_amount;
     validate!(
         base >= market.min_order_size && base.is_multiple_of(market.order_step_size),
         BalError::OrderSizeInvalid
     );
-    Ok(base)
+    if !params.reduce_only {
+        return Ok(base);
+    }
+    let reduces = match params.direction {
+        PositionDirection::Long => position_base < 0,
+        PositionDirection::Short => position_base > 0,
+    };
+    validate!(reduces, BalError::ReduceOnlyWouldIncrease);
+    Ok(base.min(position_base.unsigned_abs()))
 }
 
 fn execute(ctx: Context<Trade>, params: OrderParams, close: bool) -> Result<()> {
@@ -101,7 +103,7 @@ fn execute(ctx: Context<Trade>, params: OrderParams, close: bool) -> Result<()> 
             &clock,
         )?;
         accrue_interest(&mut spot, clock.unix_timestamp)?;
-
+        settle_lp_before_trading(&mut user, &mut market)?;
         let position_base = find_position(&user, market.market_index)
             .map(|i| user.perp_positions[i].base_asset_amount)
             .unwrap_or(0);
