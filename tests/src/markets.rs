@@ -1,6 +1,7 @@
 //! A second market on its own oracle, for scenarios across markets.
 use crate::fixtures::{Exchange, START_PRICE};
 use crate::TestEnv;
+use anchor_lang::prelude::Pubkey;
 use bal::instructions::UpdatePerpMarketParams;
 use bal::state::{MarketStatus, OracleGuards};
 use bal_client::defaults::{default_oracle_guards, default_perp_market};
@@ -93,4 +94,26 @@ pub async fn allow_divergence(
         &[&exchange.admin],
     )
     .await;
+}
+
+/// Moves market 0's oracle through `prices`, each held five minutes and then read by a
+/// `settle_pnl` of `reader` (which any position serves), so the five-minute TWAP follows:
+/// a price the TWAP has caught up with passes every guard.
+pub async fn walk_oracle(env: &mut TestEnv, exchange: &Exchange, reader: Pubkey, prices: &[i64]) {
+    let keeper = env.funded_wallet().await;
+    for price in prices {
+        crate::fixtures::set_oracle_price(env, exchange, *price).await;
+        env.advance(300, 10).await;
+        crate::fixtures::set_oracle_price(env, exchange, *price).await;
+        env.send(
+            "settle_pnl",
+            &[instructions::settle_pnl(
+                reader,
+                &crate::fixtures::market(exchange),
+            )],
+            &[&keeper],
+        )
+        .await
+        .expect("a settle reads the oracle");
+    }
 }

@@ -482,7 +482,16 @@ pub fn settle_lp_many(
 
 /// De-risks `user`'s LP position in `market`; `others` are the user's other positions' markets.
 pub fn derisk_lp(user: Pubkey, market: &MarketAccounts, others: &[MarketAccounts]) -> Instruction {
-    let mut ix = instruction(settle_accounts(user, market), bal::instruction::DeriskLp {});
+    let accounts = bal::accounts::DeriskLp {
+        state: pda::state(),
+        user,
+        spot_market: pda::spot_market(0),
+        perp_market: pda::perp_market(market.market_index),
+        oracle: market.oracle,
+        event_authority: pda::event_authority(),
+        program: bal::ID,
+    };
+    let mut ix = instruction(accounts, bal::instruction::DeriskLp {});
     ix.accounts.extend(margin_accounts(others));
     ix
 }

@@ -41,29 +41,29 @@ pub struct PricedMarket<'a> {
     pub oracle_price: u64,
 }
 
-fn views(markets: &[PricedMarket]) -> MarketViews {
-    MarketViews(
-        markets
-            .iter()
-            .map(|m| MarketView::new(m.market, m.oracle_price))
-            .collect(),
-    )
+fn views(markets: &[PricedMarket]) -> Option<MarketViews> {
+    markets
+        .iter()
+        .map(|m| MarketView::new(m.market, m.oracle_price).ok())
+        .collect::<Option<Vec<_>>>()
+        .map(MarketViews)
 }
 
 /// The user's position in `market` as `settle_lp` would leave it (the position itself without
 /// LP shares); `None` without a position there.
 pub fn simulate_settle(user: &User, market: &PricedMarket) -> Option<PerpPosition> {
     let slot = find_position(user, market.market.market_index)?;
-    let view = MarketView::new(market.market, market.oracle_price);
+    let view = MarketView::new(market.market, market.oracle_price).ok()?;
     simulated_position(&user.perp_positions[slot], &view).ok()
 }
 
 /// The LP's open orders in `market`: bids (what it buys when traders sell) and asks (what it
 /// sells when traders buy), as the margin engine counts them. precision: BASE
 pub fn open_orders(user: &User, market: &PricedMarket) -> LpOpenOrders {
-    let view = MarketView::new(market.market, market.oracle_price);
+    let view = MarketView::new(market.market, market.oracle_price).ok();
     find_position(user, market.market.market_index)
-        .and_then(|slot| lp_open_orders(&user.perp_positions[slot], &view).ok())
+        .zip(view)
+        .and_then(|(slot, view)| lp_open_orders(&user.perp_positions[slot], &view).ok())
         .unwrap_or_default()
 }
 
@@ -85,7 +85,7 @@ pub fn margin(
     markets: &[PricedMarket],
     kind: MarginType,
 ) -> Option<MarginReport> {
-    let views = views(markets);
+    let views = views(markets)?;
     let summary = margin_summary(user, spot, &views, kind).ok()?;
     let worst_notional = worst_notional(user, &views);
     Some(MarginReport {
@@ -162,7 +162,7 @@ fn margin_at(
     let (index, kind, price) = at;
     let mut priced = markets.to_vec();
     priced[index].oracle_price = price;
-    let summary = margin_summary(user, spot, &views(&priced), kind).ok()?;
+    let summary = margin_summary(user, spot, &views(&priced)?, kind).ok()?;
     Some(summary.collateral - summary.requirement as i128)
 }
 

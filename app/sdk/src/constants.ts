@@ -16,6 +16,10 @@ export const SPOT_BALANCE_PRECISION = 1_000_000_000n;
 export const SPOT_CUMULATIVE_INTEREST_PRECISION = 10_000_000_000n;
 /** Per-share LP accumulators (base, quote, and with FUNDING_RATE the funding accumulator G). */
 export const LP_ACC_PRECISION = 1_000_000_000_000_000_000_000_000n;
+/** The market's aggregates of what LPs and positions hold: sub-units of BASE and QUOTE. */
+export const LP_AGG_PRECISION = 1_000_000_000n;
+/** Where a liquidation stops: maintenance plus this (capped at initial). precision: MARGIN */
+export const LIQUIDATION_MARGIN_BUFFER = 100;
 /** Margin every open position needs on top of its ratio. precision: QUOTE */
 export const MARGIN_PER_POSITION = 10_000n;
 /** Extra margin an LP position needs on top of its worst case. precision: QUOTE */

@@ -9,6 +9,8 @@
 import type { PerpPosition, SpotMarket, User } from "./accounts.js";
 import {
   BASE_PRECISION,
+  LIQUIDATION_MARGIN_BUFFER,
+  LP_AGG_PRECISION,
   LP_MARGIN_BUFFER,
   MARGIN_PER_POSITION,
   MARGIN_PRECISION,
@@ -34,7 +36,10 @@ import {
   type PricedMarket,
 } from "./settle.js";
 
-export type MarginType = "initial" | "maintenance";
+/** `initial` to add risk; `withdrawal` is initial with every gain valued at the worse of the
+ * oracle price and its five-minute TWAP; `maintenance` below which an account is liquidated;
+ * `liquidation` where a liquidation stops (maintenance plus a buffer, at most initial). */
+export type MarginType = "initial" | "withdrawal" | "maintenance" | "liquidation";
 
 /** Collateral against requirement. precision: QUOTE */
 export interface MarginSummary {
@@ -83,9 +88,48 @@ function positionPnl(position: PerpPosition, priced: PricedMarket): bigint {
   return value + position.quoteAssetAmount + fundingPayment(position.baseAssetAmount, delta);
 }
 
-/** Losses count in full, gains at the market's asset weight, rounded down. */
-const weightedPnl = (pnl: bigint, weight: number): bigint =>
-  pnl <= 0n ? pnl : (pnl * BigInt(weight)) / PERCENTAGE_PRECISION;
+/** The protocol's own inventory: the AMM's, less what LPs hold settled or not (their unsettled
+ * sub-units rounded toward −∞). precision: BASE */
+function protocolBase(market: PricedMarket["market"]): bigint {
+  const unsettled = floorDiv(market.lp.unsettledBase, LP_AGG_PRECISION);
+  return -(market.amm.baseAssetAmountWithAmm + market.lp.settledBase + unsettled);
+}
+
+/** What the market's winners could not be paid at `price`: the users' P&L as a whole (their
+ * base at the price and the market's book of their quote, both rounded up) beyond the P&L pool
+ * (`math::margin::gain_shortfall`). precision: QUOTE */
+export function gainShortfall(market: PricedMarket["market"], price: bigint): bigint {
+  const value = -floorDiv(-(-protocolBase(market) * price), BASE_TIMES_PRICE_TO_QUOTE);
+  const quote = -floorDiv(-market.usersQuote, LP_AGG_PRECISION);
+  const short = value + quote - market.pnlPool;
+  return short > 0n ? short : 0n;
+}
+
+/** Losses count in full; a gain less the market's shortfall (never below zero), then at its
+ * asset weight, rounded down (`math::margin::payable_pnl`). */
+function payablePnl(pnl: bigint, shortfall: bigint, weight: number): bigint {
+  if (pnl <= 0n) {
+    return pnl;
+  }
+  const payable = pnl > shortfall ? pnl - shortfall : 0n;
+  return (payable * BigInt(weight)) / PERCENTAGE_PRECISION;
+}
+
+/** The ratio `kind` applies in `market` for `user`. precision: MARGIN */
+function ratioFor(kind: MarginType, market: PricedMarket["market"], user: User): number {
+  switch (kind) {
+    case "initial":
+    case "withdrawal":
+      return Math.max(market.marginRatioInitial, user.customMarginRatio);
+    case "maintenance":
+      return market.marginRatioMaintenance;
+    case "liquidation":
+      return Math.min(
+        market.marginRatioMaintenance + LIQUIDATION_MARGIN_BUFFER,
+        market.marginRatioInitial,
+      );
+  }
+}
 
 /** `|base| × price × ratio`, each step rounded up, plus the per-position minimum. */
 function marginRequirement(base: bigint, price: bigint, ratio: number): bigint {
@@ -117,14 +161,18 @@ function marginSummary(
   for (const stored of user.perpPositions.filter((p) => p.active === 1)) {
     const priced = pricedFor(markets, stored.marketIndex);
     const position = simulatedPosition(stored, accumulatorsOf(priced.market));
-    collateral += weightedPnl(
-      positionPnl(position, priced),
+    let pnl = positionPnl(position, priced);
+    const twap = priced.market.amm.oracleTwap5min;
+    if (kind === "withdrawal" && twap > 0n) {
+      const atTwap = positionPnl(position, { ...priced, oraclePrice: twap });
+      pnl = atTwap < pnl ? atTwap : pnl;
+    }
+    collateral += payablePnl(
+      pnl,
+      gainShortfall(priced.market, priced.oraclePrice),
       priced.market.unrealizedPnlAssetWeight,
     );
-    const ratio =
-      kind === "initial"
-        ? Math.max(priced.market.marginRatioInitial, user.customMarginRatio)
-        : priced.market.marginRatioMaintenance;
+    const ratio = ratioFor(kind, priced.market, user);
     requirement += marginRequirement(worstCaseBase(position, priced), priced.oraclePrice, ratio);
     if (position.lp.shares > 0n) {
       requirement += LP_MARGIN_BUFFER;
@@ -141,7 +189,8 @@ export function openOrders(user: User, market: PricedMarket): LpOpenOrders {
 }
 
 /** The account's margin of `kind` over `markets` (every market it holds a position in);
- * `null` when a market is missing or the program's arithmetic would refuse. */
+ * `null` when a market is missing or the program's arithmetic would refuse. What a withdrawal
+ * lets out is the `withdrawal` report's free collateral. */
 export function margin(
   user: User,
   spot: SpotMarket,

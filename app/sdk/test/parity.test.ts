@@ -18,6 +18,7 @@ import {
   openOrders,
   placeOrder,
   settleLp,
+  settlePnl,
   sharesForLeverage,
   simulateSettle,
   SPOT_CUMULATIVE_INTEREST_PRECISION,
@@ -139,7 +140,7 @@ test("free collateral is exactly what withdraw lets out, LP orders and resting o
 
   for (const party of [lp, trader]) {
     const market = priced(env, exchange);
-    const report = margin(env.user(party.user), env.spotMarket(), [market], "initial");
+    const report = margin(env.user(party.user), env.spotMarket(), [market], "withdrawal");
     assert.ok(report && report.freeCollateral > 0n && report.leverage !== null);
     const out = (amount: bigint) =>
       env.send(
@@ -148,7 +149,7 @@ test("free collateral is exactly what withdraw lets out, LP orders and resting o
       );
     expectRefused(await out(report.freeCollateral + 1n), "insufficientCollateral");
     expectOk(await out(report.freeCollateral));
-    const after = margin(env.user(party.user), env.spotMarket(), [market], "initial");
+    const after = margin(env.user(party.user), env.spotMarket(), [market], "withdrawal");
     assert.equal(after?.freeCollateral, 0n, "nothing left above the initial requirement");
   }
   const orders = openOrders(env.user(lp.user), priced(env, exchange));
@@ -162,9 +163,16 @@ test("with interest accrued, a borrower's and a depositor's free collateral is e
   const borrower = await newTrader(env, exchange, usd(100));
   expectOk(await trade(env, exchange, depositor, -40_321_000_000n));
   expectOk(await trade(env, exchange, borrower, 5n * BASE));
-  // The oracle up 30%: the borrower's gain carries a borrow beyond its deposit (margin reads no
-  // TWAP); the depositor's loss keeps its free collateral below what the vault holds.
-  await setOraclePrice(env, exchange, 130_000_000n);
+  // The oracle up 30%, in steps the five-minute TWAP follows (a withdrawal values gains at the
+  // worse of the two): the borrower's gain, which the depositor's loss pays, carries a borrow
+  // beyond its deposit; the depositor's loss keeps its free collateral below what the vault holds.
+  const keeper = await env.wallet();
+  for (const price of [108_000_000n, 116_000_000n, 124_000_000n, 130_000_000n]) {
+    await setOraclePrice(env, exchange, price);
+    env.advance(300n, 10n);
+    await setOraclePrice(env, exchange, price);
+    expectOk(await env.send(keeper, settlePnl(depositor.user, exchange.market)));
+  }
   const out = (party: Trader, amount: bigint) =>
     env.send(party.wallet, withdraw(collateral(party, exchange), amount, true, [exchange.market]));
   expectOk(await out(borrower, usd(150)));
@@ -183,7 +191,7 @@ test("with interest accrued, a borrower's and a depositor's free collateral is e
       env.user(party.user),
       env.spotMarket(),
       [priced(env, exchange)],
-      "initial",
+      "withdrawal",
     );
     assert.ok(report && report.freeCollateral > 0n);
     expectRefused(await out(party, report.freeCollateral + 1n), "insufficientCollateral");

@@ -143,11 +143,14 @@ export function accountSummary(
 ): AccountSummary | null {
   const initial = margin(user, spot, markets, "initial");
   const maintenance = margin(user, spot, markets, "maintenance");
-  if (!initial || !maintenance) {
+  const withdrawal = margin(user, spot, markets, "withdrawal");
+  if (!initial || !maintenance || !withdrawal) {
     return null;
   }
   const quote = signedTokenAmount(user, spot);
   const free = initial.freeCollateral;
+  // A withdrawal values gains at the worse of the oracle and its TWAP.
+  const out = withdrawal.freeCollateral;
   return {
     quote,
     collateral: initial.summary.collateral,
@@ -155,7 +158,7 @@ export function accountSummary(
     freeCollateral: free,
     maintenanceRequirement: maintenance.summary.requirement,
     leverage: initial.leverage,
-    withdrawable: quote > 0n && free > 0n ? (quote < free ? quote : free) : 0n,
+    withdrawable: quote > 0n && out > 0n ? (quote < out ? quote : out) : 0n,
   };
 }
 

@@ -149,4 +149,8 @@ pub enum BalError {
     NoBadDebt,
     #[msg("Account still holds positions, LP shares or orders")]
     AccountNotEmptied,
+    #[msg("Account opted out of de-risking; below maintenance margin it is liquidated")]
+    DeriskOptedOut,
+    #[msg("Bad debt is resolved against the market whose loss the account last settled")]
+    NotTheLossMarket,
 }

@@ -191,8 +191,9 @@ pub mod bal {
         instructions::liquidity::settle_lp_many(ctx, try_mode)
     }
 
-    /// Permissionless: de-risks an LP below initial margin with the smallest burn that helps.
-    pub fn derisk_lp<'info>(ctx: Context<'info, SettlePnl<'info>>) -> Result<()> {
+    /// Permissionless: de-risks an LP below initial margin (that did not opt out) with the
+    /// smallest burn that helps.
+    pub fn derisk_lp<'info>(ctx: Context<'info, DeriskLp<'info>>) -> Result<()> {
         instructions::derisk_lp::handler(ctx)
     }
 

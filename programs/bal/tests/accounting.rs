@@ -7,13 +7,13 @@ mod common;
 use bal::controller::amm_fill::PositionDirection;
 use bal::controller::funding::update_funding;
 use bal::controller::lp::{add_shares, remove_shares, settle_lp_position};
-use bal::controller::margin::MarketView;
+use bal::controller::margin::{simulated_position, MarketView};
 use bal::controller::pnl::{commit_settle_pnl, plan_settle_pnl};
 use bal::controller::position::{find_position, open_position, release_if_empty};
 use bal::controller::spot_balance::validate_vault_covers;
 use bal::controller::trade::{trade_against_amm, TakerOrder};
 use bal::error::BalError;
-use bal::math::constants::BASE_PRECISION;
+use bal::math::constants::{BASE_PRECISION, LP_AGG_PRECISION};
 use common::{funded_users, new_market, new_spot};
 use proptest::prelude::*;
 
@@ -102,7 +102,7 @@ proptest! {
                     }
                 }
                 Step::Settle { user } => {
-                    let view = MarketView::new(&market, price);
+                    let view = MarketView::new(&market, price).unwrap();
                     if let Some(plan) = plan_settle_pnl(&users[user], &market, &view).unwrap() {
                         commit_settle_pnl(&plan, &mut users[user], &mut spot, &mut market).unwrap();
                     }
@@ -132,6 +132,20 @@ proptest! {
                 .map(|p| p.lp.shares.get())
                 .sum();
             prop_assert_eq!(user_shares, market.lp.user_lp_shares.get());
+            // The market's book of what all positions hold in quote (funding booked in aggregate)
+            // never counts less than they hold, each settled as it would be, and only rounding
+            // more: the users' P&L it values can only be overstated, so winners count less.
+            let view = MarketView::new(&market, price).unwrap();
+            let held: i128 = users
+                .iter()
+                .flat_map(|u| u.perp_positions.iter())
+                .filter(|p| p.is_active())
+                .map(|p| simulated_position(p, &view).unwrap().quote_asset_amount as i128)
+                .sum();
+            let booked = market.users_quote.get();
+            let agg = LP_AGG_PRECISION as i128;
+            prop_assert!(held * agg <= booked, "held {} > booked {}", held * agg, booked);
+            prop_assert!(booked - held * agg <= 100 * agg, "held {} booked {}", held * agg, booked);
             // The LPs' unsettled aggregate is never negative beyond what settles can draw.
             market.invariant().unwrap();
         }

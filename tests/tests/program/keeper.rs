@@ -1,7 +1,7 @@
 //! The keeper bot's rounds against the real program: each duty is done where a scenario needs
 //! it and skipped where it does not; batches too large for a transaction are split; a duty
 //! someone else did first is a skip, not a failure.
-use crate::bal::{set_max_leverage, BASE};
+use crate::bal::{after_cooldown, set_max_leverage, BASE};
 use bal::controller::amm_fill::PositionDirection::{Long, Short};
 use bal::state::{PerpMarket, User};
 use bal_client::{instructions, pda};
@@ -144,6 +144,7 @@ async fn an_lp_below_initial_margin_is_derisked_and_a_healthy_one_is_not() {
 
     // 5x max leverage doubles its requirement: below initial margin, a de-risk burns shares.
     set_max_leverage(&mut env, &lp, 2_000).await;
+    after_cooldown(&mut env, &exchange).await;
     let shares = active_position(&mut env, &lp).await.lp.shares.get();
     let report = default_round(&mut env, &keeper, &[&lp]).await;
     assert_eq!(report.derisks, 1, "{report:?}");

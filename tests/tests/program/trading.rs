@@ -276,11 +276,18 @@ async fn a_profitable_position_backs_a_borrow_that_pays_depositors_interest() {
     let exchange = setup_trading(&mut env).await;
     let depositor = new_trader(&mut env, &exchange, 1_000_000_000, 0).await;
     let borrower = new_trader(&mut env, &exchange, 100_000_000, 0).await;
+    let loser = new_trader(&mut env, &exchange, 1_000_000_000, 0).await;
     trade(&mut env, &exchange, &borrower, order(Long, 5 * BASE))
         .await
         .expect("long");
-    // A 20% rise: the gain (counted at 90%) now exceeds the position's initial margin.
-    set_oracle_price(&mut env, &exchange, 120_000_000).await;
+    // The other side: a short whose loss will pay the borrower's gain, so the gain counts.
+    trade(&mut env, &exchange, &loser, order(Short, 5 * BASE))
+        .await
+        .expect("short");
+    // A 20% rise, in steps the five-minute TWAP follows (a withdrawal values gains at the worse
+    // of the two): the gain (counted at 90%) now exceeds the position's initial margin.
+    let prices = [108_000_000, 116_000_000, 120_000_000];
+    bal_tests::markets::walk_oracle(&mut env, &exchange, loser.user, &prices).await;
 
     // Without its market in the remaining accounts the margin check cannot see the position.
     let failure = env

@@ -6,6 +6,7 @@ use crate::math::amm::{
     base_to_price, reserve_price, reserve_to_quote, spread_curve, swap_base, Curve, Round,
     SwapDirection,
 };
+use crate::math::constants::LP_AGG_PRECISION;
 use crate::math::funding::{updated_mark_twap, MarkObservation};
 use crate::math::safe_math::SafeMath;
 use crate::math::spread::{spreads, SpreadInputs};
@@ -151,6 +152,13 @@ pub fn fill_price(base: u64, quote: u64) -> Result<u64> {
     u64::try_from(price).map_err(|_| error!(BalError::MathError))
 }
 
+/// Adds `delta` (precision: LP_AGG) to what the market's positions hold in quote.
+pub fn add_users_quote(market: &mut PerpMarket, delta: i128) -> Result<()> {
+    let total = market.users_quote.get().safe_add(delta)?;
+    market.users_quote.set(total);
+    Ok(())
+}
+
 /// Records `price` in the mark TWAP that funding uses (see `updated_mark_twap` for the band
 /// around the oracle price this instruction read, and the cap on one observation's weight).
 pub fn observe_mark_price(market: &mut PerpMarket, price: u64, now: i64) -> Result<()> {
@@ -180,10 +188,18 @@ pub fn book_amm_fill(
     let base = i64::try_from(fill.base).map_err(|_| BalError::MathError)?;
     let amm = &mut market.amm;
     amm.set_curve(&fill.curve);
-    amm.base_asset_amount_with_amm = match direction {
-        PositionDirection::Long => amm.base_asset_amount_with_amm.safe_add(base)?,
-        PositionDirection::Short => amm.base_asset_amount_with_amm.safe_sub(base)?,
+    // The taker's position pays the quote for a buy and receives it for a sale.
+    let taker_quote = match direction {
+        PositionDirection::Long => {
+            amm.base_asset_amount_with_amm = amm.base_asset_amount_with_amm.safe_add(base)?;
+            -(fill.quote as i128)
+        }
+        PositionDirection::Short => {
+            amm.base_asset_amount_with_amm = amm.base_asset_amount_with_amm.safe_sub(base)?;
+            fill.quote as i128
+        }
     };
+    add_users_quote(market, taker_quote.safe_mul(LP_AGG_PRECISION as i128)?)?;
     if fill.base >= market.min_order_size {
         observe_mark_price(market, fill_price(fill.base, fill.quote)?, now)?;
     }

@@ -9,9 +9,8 @@ use crate::error::BalError;
 use crate::events::BankruptcyRecord;
 use crate::math::constants::SPOT_BALANCE_TO_TOKEN;
 use crate::math::safe_math::SafeMath;
-use crate::math::wide::mul_div_ceil;
+use crate::math::wide::{mul_div_ceil, mul_div_floor};
 use crate::state::{PerpMarket, SpotMarket, User};
-use crate::validate;
 use anchor_lang::prelude::*;
 
 /// How a bankruptcy was resolved. precision: QUOTE
@@ -84,22 +83,36 @@ pub fn resolve_bankruptcy(
     let covered = write_off.min(market.fee_pool);
     market.fee_pool = market.fee_pool.safe_sub(covered)?;
     spot.perp_pools_balance = spot.perp_pools_balance.safe_sub(covered)?;
-    let socialized = write_off.safe_sub(covered)?;
+    let socialized = socialize(spot, write_off.safe_sub(covered)?)?;
+    let write_off = covered.safe_add(socialized)?;
     update_quote_balance(&mut user.quote_balance, spot, write_off as i128)?;
-    if socialized > 0 {
-        // The written-off borrow leaves the market's books (above); every deposit unit loses
-        // socialized / deposits of its value, rounded up per unit so depositors bear at least
-        // the loss and the vault keeps covering what is left.
-        let deposits = spot.deposit_balance.get();
-        validate!(deposits > 0, BalError::InvariantViolated);
-        let cut = mul_div_ceil(socialized as u128, SPOT_BALANCE_TO_TOKEN, deposits)?;
-        let index = spot.cumulative_deposit_interest.get();
-        spot.cumulative_deposit_interest.set(index.safe_sub(cut)?);
-    }
     Ok(Some(Bankruptcy {
         debt,
         claims_netted: debt.safe_sub(write_off)?,
         covered_by_insurance: covered,
         socialized,
     }))
+}
+
+/// Takes `loss` from every depositor pro rata: each deposit unit loses `loss / deposits` of its
+/// value, rounded up per unit, so depositors bear at least the loss and the vault keeps
+/// covering what is left. Deposits can lose at most all but the smallest index unit; a loss
+/// beyond that is not written off (it stays on the account as debt). Returns what was taken.
+/// precision: QUOTE
+fn socialize(spot: &mut SpotMarket, loss: u64) -> Result<u64> {
+    let deposits = spot.deposit_balance.get();
+    if loss == 0 || deposits == 0 {
+        return Ok(0);
+    }
+    let index = spot.cumulative_deposit_interest.get();
+    let cut = mul_div_ceil(loss as u128, SPOT_BALANCE_TO_TOKEN, deposits)?;
+    if cut < index {
+        spot.cumulative_deposit_interest.set(index - cut);
+        return Ok(loss);
+    }
+    // All but one index unit: what that cut is worth, rounded down.
+    let cut = index - 1;
+    spot.cumulative_deposit_interest.set(1);
+    let taken = mul_div_floor(cut, deposits, SPOT_BALANCE_TO_TOKEN)?;
+    u64::try_from(taken.min(loss as u128)).map_err(|_| error!(BalError::MathError))
 }

@@ -1,17 +1,21 @@
-//! De-risking an LP below its initial margin: burn the fewest shares (rounded up to the step)
-//! that bring the account back to initial margin; if burning every share is not enough, reduce
+//! De-risking an LP below its initial margin, by one rule for `settle_pnl`, `settle_pnl_many`
+//! and `derisk_lp`: `derisk_decision` says whether it applies (and if not, why), `derisk` does
+//! it. A de-risk cancels the account's resting orders in the market first; if that is not
+//! enough it burns the fewest shares (rounded up to the step, and no more than the exit rule
+//! allows) that bring the account back to initial margin; if burning is not enough, it reduces
 //! the position through the AMM within a price band around the oracle. The cooldown is left as
 //! it is.
 use crate::controller::amm_fill::PositionDirection;
-use crate::controller::lp::remove_shares;
+use crate::controller::lp::{burnable_shares, remove_shares};
 use crate::controller::margin::{
     margin_summary, simulated_position, worst_case_base, MarginSummary, MarginType, MarketView,
     MarketViews,
 };
-use crate::controller::orders::cancel_all_orders;
+use crate::controller::orders::cancel_market_orders;
 use crate::controller::position::find_position;
 use crate::controller::trade::{trade_against_amm, TakerOrder};
 use crate::error::BalError;
+use crate::events::DeriskRecord;
 use crate::math::constants::{
     BASE_PRECISION, LP_MARGIN_BUFFER, MARGIN_PER_POSITION, MARGIN_PRECISION, PERCENTAGE_PRECISION,
 };
@@ -19,25 +23,172 @@ use crate::math::margin::margin_requirement;
 use crate::math::safe_math::SafeMath;
 use crate::math::wide::{mul_div_ceil, mul_div_floor};
 use crate::state::{PerpMarket, PerpPosition, SpotMarket, User};
-use crate::validate;
 use anchor_lang::prelude::*;
 
 /// A fill made to de-risk may not average further than this from the oracle.
 /// precision: PERCENTAGE
 pub const DERISK_PRICE_BAND: u32 = 20_000;
 
-/// The inputs every de-risk step looks at.
-pub struct DeriskContext<'a> {
-    pub spot: &'a SpotMarket,
-    pub views: &'a MarketViews,
-    pub slot: usize,
-    /// Shares burn in multiples of the market's step. precision: BASE
-    pub step: u128,
+/// Whether a de-risk applies to an account in one market, and if not, why.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DeriskDecision {
+    /// It holds LP shares here, did not opt out, and is below its initial margin judged as
+    /// the given margin type says, by the summary given.
+    Applies(MarginType, MarginSummary),
+    /// No shares here, or the account meets its initial margin.
+    NotNeeded,
+    /// The account opted out: only a liquidation (below maintenance) acts on it.
+    OptedOut,
+    /// A market the account holds a position in is not among the views (a keeper's batch
+    /// passes none), so its margin cannot be judged here.
+    CannotJudge,
 }
 
-/// The account's initial margin; below it an LP may be de-risked.
-pub fn initial_margin(user: &User, context: &DeriskContext) -> Result<MarginSummary> {
-    margin_summary(user, context.spot, context.views, MarginType::Initial)
+/// What a de-risk decision reads besides the account.
+pub struct DeriskJudge<'a> {
+    pub spot: &'a SpotMarket,
+    /// Every market the account holds, the one acted on current.
+    pub views: &'a MarketViews,
+    pub market_index: u16,
+    pub now: i64,
+    /// `State::lp_cooldown_seconds`.
+    pub cooldown_seconds: i64,
+}
+
+/// The initial margin a de-risk judges `user` by: until its LP cooldown ends, with no higher
+/// a custom ratio than the one in force at its last add, so raising one's own ratio cannot
+/// release shares before the cooldown would (market moves still can).
+pub fn derisk_margin(user: &User, now: i64, cooldown_seconds: i64) -> MarginType {
+    if now < user.last_add_liquidity_ts.saturating_add(cooldown_seconds) {
+        MarginType::InitialAsAdded
+    } else {
+        MarginType::Initial
+    }
+}
+
+/// The one de-risk rule: see `DeriskDecision`.
+pub fn derisk_decision(user: &User, judge: &DeriskJudge) -> Result<DeriskDecision> {
+    let holds_shares = find_position(user, judge.market_index)
+        .is_some_and(|slot| user.perp_positions[slot].lp.shares.get() > 0);
+    if !holds_shares {
+        return Ok(DeriskDecision::NotNeeded);
+    }
+    if user.derisk_opt_out == 1 {
+        return Ok(DeriskDecision::OptedOut);
+    }
+    if !judge.views.cover(user) {
+        return Ok(DeriskDecision::CannotJudge);
+    }
+    let margin = derisk_margin(user, judge.now, judge.cooldown_seconds);
+    let summary = margin_summary(user, judge.spot, judge.views, margin)?;
+    Ok(if summary.meets_requirement() {
+        DeriskDecision::NotNeeded
+    } else {
+        DeriskDecision::Applies(margin, summary)
+    })
+}
+
+/// The accounts a de-risk writes.
+pub struct DeriskBooks<'a> {
+    pub user: &'a mut User,
+    pub spot: &'a mut SpotMarket,
+    pub market: &'a mut PerpMarket,
+}
+
+/// What a de-risk acts with besides the accounts.
+#[derive(Clone, Copy, Debug)]
+pub struct DeriskTerms {
+    /// Valid for a fill. precision: PRICE
+    pub oracle_price: u64,
+    /// precision: PERCENTAGE
+    pub fee_rate: u32,
+    pub now: i64,
+    /// The margin `derisk_decision` judged with, and what it found.
+    pub margin: MarginType,
+    pub before: MarginSummary,
+}
+
+/// What a de-risk did, for its record.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct DeriskOutcome {
+    /// precision: BASE
+    pub shares_burned: u128,
+    /// precision: BASE
+    pub base_reduced: u64,
+    /// Initial requirement minus collateral before acting. precision: QUOTE
+    pub shortage: i128,
+    /// Resting orders cancelled first, in this market.
+    pub orders_cancelled: u8,
+}
+
+impl DeriskOutcome {
+    /// The record of this de-risk of `user` in `market_index`.
+    pub fn record(&self, user: Pubkey, market_index: u16, ts: i64) -> DeriskRecord {
+        DeriskRecord {
+            ts,
+            user,
+            market_index,
+            shares_burned: self.shares_burned,
+            orders_cancelled: self.orders_cancelled,
+            base_reduced: self.base_reduced,
+            shortage: self.shortage,
+        }
+    }
+}
+
+/// De-risks an account `derisk_decision` found it applies to (see the module); `views` holds
+/// every market of the account and is kept current for the market acted on.
+pub fn derisk(
+    books: &mut DeriskBooks,
+    views: &mut MarketViews,
+    terms: &DeriskTerms,
+) -> Result<DeriskOutcome> {
+    let kind = terms.margin;
+    let index = books.market.market_index;
+    let mut outcome = DeriskOutcome {
+        shortage: (terms.before.requirement as i128).safe_sub(terms.before.collateral)?,
+        ..DeriskOutcome::default()
+    };
+    // Resting orders here go first: they count against margin, and a burn judged without them
+    // could grow the worst case they leave.
+    outcome.orders_cancelled = cancel_market_orders(books.user, index)?;
+    let mut summary = terms.before;
+    if outcome.orders_cancelled > 0 {
+        summary = margin_summary(books.user, books.spot, views, kind)?;
+        if summary.meets_requirement() {
+            return Ok(outcome);
+        }
+    }
+    let slot = find_position(books.user, index).ok_or(BalError::NothingToDerisk)?;
+    let shares = books.user.perp_positions[slot].lp.shares.get();
+    let context = BurnContext {
+        views,
+        slot,
+        step: books.market.order_step_size as u128,
+        margin: kind,
+    };
+    let needed = minimal_burn(books.user, &context, &summary)?;
+    let burned = needed
+        .unwrap_or(shares)
+        .min(burnable_shares(books.market, shares)?);
+    if burned > 0 {
+        remove_shares(&mut books.user.perp_positions[slot], books.market, burned)?;
+    }
+    outcome.shares_burned = burned;
+    views.set(MarketView::new(books.market, terms.oracle_price)?);
+    if needed.is_none_or(|n| n > burned) {
+        outcome.base_reduced = reduce_within_band(books, views, terms)?;
+    }
+    Ok(outcome)
+}
+
+/// What choosing a burn looks at.
+struct BurnContext<'a> {
+    views: &'a MarketViews,
+    slot: usize,
+    /// Shares burn in multiples of the market's step. precision: BASE
+    step: u128,
+    margin: MarginType,
 }
 
 /// The LP position as `settle_lp` would leave it, computed once, with what its requirement
@@ -70,22 +221,17 @@ impl Settled<'_> {
 /// side, asks `x·D_ask/K` on the other), so the largest `x` that fits has a closed form; the
 /// candidate is then checked against the same requirement and moved up a step at a time in the
 /// rare case rounding left it a unit short.
-pub fn minimal_burn(
+fn minimal_burn(
     user: &User,
-    context: &DeriskContext,
+    context: &BurnContext,
     summary: &MarginSummary,
 ) -> Result<Option<u128>> {
     let stored = &user.perp_positions[context.slot];
-    let view = context
-        .views
-        .0
-        .iter()
-        .find(|v| v.market_index == stored.market_index)
-        .ok_or(BalError::MarginAccountMissing)?;
+    let view = context.views.find(stored.market_index)?;
     let settled = Settled {
         position: simulated_position(stored, view)?,
         view,
-        ratio: MarginType::Initial.ratio(view, user),
+        ratio: context.margin.ratio(view, user),
     };
     let shares = stored.lp.shares.get();
     // What the other positions need stays the same while this one's shares burn.
@@ -188,121 +334,37 @@ pub fn band_limit(oracle_price: u64, selling: bool) -> Result<u64> {
     })
 }
 
-/// Everything a de-risk needs besides the accounts it writes.
-pub struct DeriskInputs<'a> {
-    /// The other positions' markets and this market's view as of now.
-    pub views: &'a MarketViews,
-    /// precision: PRICE
-    pub oracle_price: u64,
-    /// precision: PERCENTAGE
-    pub fee_rate: u32,
-    pub now: i64,
-}
-
-/// What a de-risk did, for its record.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct DeriskOutcome {
-    /// precision: BASE
-    pub shares_burned: u128,
-    /// precision: BASE
-    pub base_reduced: u64,
-    /// Initial requirement minus collateral before acting. precision: QUOTE
-    pub shortage: i128,
-    /// Resting orders cancelled first (in every market).
-    pub orders_cancelled: u8,
-    /// Burning every share was not enough: the position must be reduced too.
-    pub still_short: bool,
-}
-
-/// Step one of a de-risk: burns the fewest of `user`'s LP shares in `market` that restore
-/// initial margin, or all of them when that is not enough (`still_short`). Refuses
-/// (`NothingToDerisk`) when the account meets its initial margin or holds no shares there.
-pub fn burn_to_initial_margin(
-    user: &mut User,
-    spot: &SpotMarket,
-    market: &mut PerpMarket,
+/// After the burn left the account short: takes base off the position through the AMM within
+/// the band around the oracle. Returns the base reduced; 0 when nothing here is left to reduce
+/// or the AMM cannot fill inside the band (or its bounds): what is still short is then left
+/// to liquidation.
+fn reduce_within_band(
+    books: &mut DeriskBooks,
     views: &MarketViews,
-) -> Result<DeriskOutcome> {
-    let slot = find_position(user, market.market_index);
-    validate!(
-        slot.is_some_and(|s| user.perp_positions[s].lp.shares.get() > 0),
-        BalError::NothingToDerisk
-    );
-    let slot = slot.unwrap_or_default();
-    let context = DeriskContext {
-        spot,
-        views,
-        slot,
-        step: market.order_step_size as u128,
-    };
-    let summary = initial_margin(user, &context)?;
-    validate!(!summary.meets_requirement(), BalError::NothingToDerisk);
-    let shortage = (summary.requirement as i128).safe_sub(summary.collateral)?;
-    // Resting orders go first, as in a liquidation: they count against margin, and a reduction
-    // judged on the position alone could grow the worst case they leave.
-    let orders_cancelled =
-        u8::try_from(cancel_all_orders(user)?).map_err(|_| BalError::MathError)?;
-    let summary = initial_margin(user, &context)?;
-    if summary.meets_requirement() {
-        return Ok(DeriskOutcome {
-            shortage,
-            orders_cancelled,
-            ..DeriskOutcome::default()
-        });
-    }
-    let shares = user.perp_positions[slot].lp.shares.get();
-    let burn_needed = minimal_burn(user, &context, &summary)?;
-    remove_shares(
-        &mut user.perp_positions[slot],
-        market,
-        burn_needed.unwrap_or(shares),
-    )?;
-    Ok(DeriskOutcome {
-        shares_burned: burn_needed.unwrap_or(shares),
-        base_reduced: 0,
-        shortage,
-        orders_cancelled,
-        still_short: burn_needed.is_none(),
-    })
-}
-
-/// Step two, after every share was burned and the account was still short: takes base off
-/// the position through the AMM, at a fill-valid oracle price and within the band around it.
-/// Returns the base reduced; 0 when the account meets its initial margin at that price or has
-/// no base here to reduce (what is still short is then not this market's to fix).
-pub fn reduce_within_band(
-    user: &mut User,
-    spot: &mut SpotMarket,
-    market: &mut PerpMarket,
-    inputs: &DeriskInputs,
+    terms: &DeriskTerms,
 ) -> Result<u64> {
-    let mut views = inputs.views.clone();
-    for view in views
-        .0
-        .iter_mut()
-        .filter(|v| v.market_index == market.market_index)
-    {
-        *view = MarketView::new(market, inputs.oracle_price);
-    }
-    let summary = margin_summary(user, spot, &views, MarginType::Initial)?;
-    let Some(slot) = find_position(user, market.market_index) else {
+    let summary = margin_summary(books.user, books.spot, views, terms.margin)?;
+    let market = &*books.market;
+    let Some(slot) = find_position(books.user, market.market_index) else {
         return Ok(0);
     };
     if summary.meets_requirement() {
         return Ok(0);
     }
-    let position = user.perp_positions[slot];
-    let ratio = market.margin_ratio_initial.max(user.custom_margin_ratio);
+    let position = books.user.perp_positions[slot];
+    let ratio = terms
+        .margin
+        .ratio(views.find(market.market_index)?, books.user);
     let base = reduction_needed(
         &Reduction {
             summary: &summary,
             position_requirement: margin_requirement(
                 position.base_asset_amount,
-                inputs.oracle_price,
+                terms.oracle_price,
                 ratio,
             )?,
             base: position.base_asset_amount,
-            price: inputs.oracle_price,
+            price: terms.oracle_price,
             ratio,
         },
         market.order_step_size,
@@ -318,14 +380,14 @@ pub fn reduce_within_band(
             PositionDirection::Long
         },
         base,
-        limit_price: Some(band_limit(inputs.oracle_price, selling)?),
-        oracle_price: inputs.oracle_price,
-        fee_rate: inputs.fee_rate,
-        now: inputs.now,
+        limit_price: Some(band_limit(terms.oracle_price, selling)?),
+        oracle_price: terms.oracle_price,
+        fee_rate: terms.fee_rate,
+        now: terms.now,
     };
-    // What the AMM cannot fill inside the band (or its bounds) is left for a liquidation; the
-    // shares are burned either way.
-    match trade_against_amm(user, spot, market, &order) {
+    // What the AMM cannot fill inside the band (or its bounds) is left for a liquidation: both
+    // refusals come before the trade changes anything.
+    match trade_against_amm(books.user, books.spot, books.market, &order) {
         Ok(_) => Ok(base),
         Err(error)
             if error == BalError::LimitPriceExceeded.into()

@@ -1,9 +1,9 @@
 //! The periodic funding update.
-use crate::controller::amm_fill::observe_mark_price;
+use crate::controller::amm_fill::{add_users_quote, observe_mark_price};
 use crate::controller::lp::protocol_base;
 use crate::error::BalError;
 use crate::math::amm::reserve_price;
-use crate::math::constants::FUNDING_PAYMENT_DIVISOR;
+use crate::math::constants::{FUNDING_PAYMENT_DIVISOR, LP_AGG_PRECISION};
 use crate::math::funding::{funding_rate, FundingInputs};
 use crate::math::lp::i256;
 use crate::math::safe_math::SafeMath;
@@ -58,6 +58,12 @@ pub fn update_funding(market: &mut PerpMarket, now: i64) -> Result<FundingUpdate
     market.fee_pool = market.fee_pool.safe_sub(amm_paid)?;
     market.pnl_pool = market.pnl_pool.safe_add(amm_paid)?;
 
+    // What every position pays together, booked at once (rounded toward −∞, so the books never
+    // count less than the positions will hold once each settles its own, rounded against it).
+    let paid_by_users = users_pay
+        .safe_mul(LP_AGG_PRECISION as i128)?
+        .div_euclid(FUNDING_PAYMENT_DIVISOR);
+    add_users_quote(market, -paid_by_users)?;
     let funding = &mut market.funding;
     funding.cumulative_funding_rate = funding.cumulative_funding_rate.safe_add(rate)?;
     let lp = &mut market.lp;

@@ -8,7 +8,7 @@
 //! changes the price it takes over at or what it earns. An account left with nothing but debt
 //! is bankrupt (`controller::bankruptcy`).
 use crate::controller::bankruptcy::{holds_only_claims, resolve_bankruptcy, Bankruptcy};
-use crate::controller::lp::{burnable_shares, remove_shares};
+use crate::controller::lp::{burnable_shares, remove_shares, settle_lp_before_trading};
 use crate::controller::margin::{
     margin_summary, validate_initial_margin, MarginSummary, MarginType, MarketView, MarketViews,
 };
@@ -97,13 +97,12 @@ pub fn liquidate(
     };
     // Resting orders first: a liquidated account may not add risk, and if their share of the
     // requirement was what put it below, that is the whole liquidation.
-    outcome.orders_cancelled =
-        u8::try_from(cancel_all_orders(books.user)?).map_err(|_| BalError::MathError)?;
+    outcome.orders_cancelled = cancel_all_orders(books.user)?;
     if is_safe(books, views)? {
         return Ok(outcome);
     }
     outcome.shares_burned = burn_shares(books)?;
-    views.set(MarketView::new(books.market, terms.price));
+    views.set(MarketView::new(books.market, terms.price)?);
     if is_safe(books, views)? {
         return finish(books, views, outcome);
     }
@@ -121,9 +120,13 @@ pub fn liquidate(
     outcome.quote_transferred = transfer_position(books, held, base, terms.price)?;
     outcome.base_transferred = base;
     outcome.fee = charge_fee(books, views, terms, outcome.quote_transferred)?;
+    // A loss settles into the balance at once (what a bankruptcy looks at); a gain waits for
+    // a `settle_pnl` at a price that also passes the TWAP check.
     let view = *views.find(index)?;
     if let Some(plan) = plan_settle_pnl(books.user, books.market, &view)? {
-        commit_settle_pnl(&plan, books.user, books.spot, books.market)?;
+        if plan.amount < 0 {
+            commit_settle_pnl(&plan, books.user, books.spot, books.market)?;
+        }
     }
     finish(books, views, outcome)
 }
@@ -144,9 +147,11 @@ fn finish(
     Ok(outcome)
 }
 
-/// Burns as many of the user's LP shares here as the exit rule allows (settling them first);
+/// Settles the user's LP entitlement here (so what follows sees everything it holds, even
+/// when no share can be burned) and burns as many of its shares as the exit rule allows;
 /// returns how many.
 fn burn_shares(books: &mut LiquidationBooks) -> Result<u128> {
+    settle_lp_before_trading(books.user, books.market)?;
     let Some(slot) = find_position(books.user, books.market.market_index) else {
         return Ok(0);
     };

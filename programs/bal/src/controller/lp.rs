@@ -2,9 +2,10 @@
 //! protocol-owned shares in O(1), and settling an LP's entitlement (with exact lazy funding)
 //! into its position.
 use crate::controller::amm::refresh_derived_reserves;
+use crate::controller::amm_fill::add_users_quote;
 use crate::controller::position::{find_position, settle_funding};
 use crate::error::BalError;
-use crate::math::amm::rescale_curve;
+use crate::math::amm::{rescale_curve, Curve};
 use crate::math::constants::{
     BASE_PRECISION, FUNDING_PAYMENT_DIVISOR, LP_ACC_PRECISION, LP_AGG_PRECISION, MARGIN_PRECISION,
     MAX_SQRT_K, MIN_SQRT_K, PERCENTAGE_PRECISION,
@@ -93,6 +94,7 @@ pub fn record_amm_delta(market: &mut PerpMarket, delta: &AmmDelta) -> Result<()>
         LP_ACC_PRECISION / LP_AGG_PRECISION,
         shares.user,
     )? as i128;
+    add_users_quote(market, quote_agg.safe_add(fee_agg)?)?;
     let lp = &mut market.lp;
     lp.unsettled_base
         .set(lp.unsettled_base.get().safe_add(base_agg)?);
@@ -271,18 +273,18 @@ fn resize_curve(market: &mut PerpMarket, new_sqrt_k: u128) -> Result<()> {
 /// inventory (what it is counterparty to once every LP has taken its part along as a
 /// position). A burn to `new_sqrt_k` is possible when that is at least `MIN_SQRT_K` and the
 /// rescaled base reserve exceeds the protocol's long inventory (a short inventory the curve can
-/// always buy back from). Fills never check this: the protocol's inventory comes from the
-/// curve itself, in proportion to its share.
-fn curve_carries_inventory(market: &PerpMarket, new_sqrt_k: u128) -> Result<bool> {
+/// always buy back from); the rescaled curve when it is, `None` when not. Fills never check
+/// this: the protocol's inventory comes from the curve itself, in proportion to its share.
+fn burned_curve(market: &PerpMarket, new_sqrt_k: u128) -> Result<Option<Curve>> {
     if new_sqrt_k < MIN_SQRT_K {
-        return Ok(false);
+        return Ok(None);
     }
     let curve = rescale_curve(
         &market.amm.curve(),
         new_sqrt_k,
         market.amm.concentration_coef,
     )?;
-    Ok(curve.base as i128 > protocol_base(market)?)
+    Ok((curve.base as i128 > protocol_base(market)?).then_some(curve))
 }
 
 /// The most of `shares` that can be burned now under the exit rule: all of them unless the
@@ -295,7 +297,7 @@ pub fn burnable_shares(market: &PerpMarket, shares: u128) -> Result<u128> {
     let long_inventory = protocol_base(market)?.max(0) as u128;
     let floor = mul_div_ceil(long_inventory.safe_add(1)?, sqrt_k, base)?.max(MIN_SQRT_K);
     let burnable = shares.min(sqrt_k.saturating_sub(floor));
-    if burnable > 0 && curve_carries_inventory(market, sqrt_k - burnable)? {
+    if burnable > 0 && burned_curve(market, sqrt_k - burnable)?.is_some() {
         return Ok(burnable);
     }
     Ok(0)
@@ -324,7 +326,7 @@ pub fn add_shares(
 }
 
 /// Burns `shares` from a position after settling it. Refused (`LpBurnBlocked`) when the curve
-/// could no longer carry the protocol's own inventory afterwards (`curve_carries_inventory`).
+/// could no longer carry the protocol's own inventory afterwards (`burned_curve`).
 pub fn remove_shares(
     position: &mut PerpPosition,
     market: &mut PerpMarket,
@@ -337,14 +339,16 @@ pub fn remove_shares(
     );
     let settlement = settle_lp_position(position, market)?;
     let new_sqrt_k = market.amm.sqrt_k.get().safe_sub(shares)?;
+    let curve = burned_curve(market, new_sqrt_k)?;
     validate!(
-        curve_carries_inventory(market, new_sqrt_k)?,
+        curve.is_some(),
         BalError::LpBurnBlocked,
         "sqrt_k {} after the burn cannot carry the protocol's inventory {}",
         new_sqrt_k,
         protocol_base(market)?
     );
-    resize_curve(market, new_sqrt_k)?;
+    market.amm.set_curve(&curve.unwrap_or(market.amm.curve()));
+    refresh_derived_reserves(market)?;
     let lp = &mut market.lp;
     lp.user_lp_shares
         .set(lp.user_lp_shares.get().safe_sub(shares)?);

@@ -2,13 +2,16 @@
 //!
 //! Markets other than the one an instruction names arrive as remaining accounts, in pairs:
 //! for each other active position, in slot order, its `PerpMarket` then that market's oracle.
+use crate::controller::amm::curve_net_user_base;
 use crate::controller::lp::{apply_lp_settlement, LpAccumulators};
 use crate::controller::oracle::read_oracle;
 use crate::controller::spot_balance::signed_token_amount;
 use crate::error::BalError;
 use crate::math::constants::{LIQUIDATION_MARGIN_BUFFER, LP_MARGIN_BUFFER};
 use crate::math::funding::funding_payment;
-use crate::math::margin::{base_value, margin_requirement, weighted_pnl};
+use crate::math::margin::{
+    base_value, gain_shortfall, margin_requirement, payable_pnl, UsersHoldings,
+};
 use crate::math::oracle::{validate_oracle_price, OracleAction, OracleCheck};
 use crate::math::safe_math::SafeMath;
 use crate::math::wide::mul_div_floor;
@@ -37,13 +40,19 @@ pub struct MarketView {
     pub amm_ask_depth: u128,
     /// precision: BASE
     pub sqrt_k: u128,
+    /// What the market's winners could not be paid at `oracle_price`; every winner's gain
+    /// counts less this (`math::margin::payable_pnl`). precision: QUOTE
+    pub gain_shortfall: u128,
+    /// The oracle's five-minute TWAP (0 before any): a withdrawal values gains at the worse of
+    /// it and the price. precision: PRICE
+    pub oracle_twap_5min: u64,
 }
 
 impl MarketView {
-    pub fn new(market: &PerpMarket, oracle_price: u64) -> Self {
+    pub fn new(market: &PerpMarket, oracle_price: u64) -> Result<Self> {
         let amm = &market.amm;
         let base = amm.base_asset_reserve.get();
-        MarketView {
+        Ok(MarketView {
             market_index: market.market_index,
             oracle_price,
             cumulative_funding_rate: market.funding.cumulative_funding_rate,
@@ -54,6 +63,23 @@ impl MarketView {
             amm_bid_depth: amm.max_base_asset_reserve.get().saturating_sub(base),
             amm_ask_depth: base.saturating_sub(amm.min_base_asset_reserve.get()),
             sqrt_k: amm.sqrt_k.get(),
+            gain_shortfall: gain_shortfall(
+                &UsersHoldings {
+                    base: curve_net_user_base(market)?,
+                    quote: market.users_quote.get(),
+                },
+                oracle_price,
+                market.pnl_pool,
+            )?,
+            oracle_twap_5min: amm.oracle_twap_5min,
+        })
+    }
+
+    /// The same market valued at its five-minute oracle TWAP.
+    fn at_twap(&self) -> MarketView {
+        MarketView {
+            oracle_price: self.oracle_twap_5min,
+            ..*self
         }
     }
 }
@@ -109,11 +135,23 @@ pub fn worst_case_base(position: &PerpPosition, view: &MarketView) -> Result<i64
 pub struct MarketViews(pub Vec<MarketView>);
 
 impl MarketViews {
+    /// The view of `market_index`, if there is one.
+    pub fn get(&self, market_index: u16) -> Option<&MarketView> {
+        self.0.iter().find(|v| v.market_index == market_index)
+    }
+
+    /// The view of `market_index`; refuses (`MarginAccountMissing`) when there is none.
     pub fn find(&self, market_index: u16) -> Result<&MarketView> {
-        self.0
-            .iter()
-            .find(|v| v.market_index == market_index)
+        self.get(market_index)
             .ok_or_else(|| error!(BalError::MarginAccountMissing))
+    }
+
+    /// Whether every active position of `user` has its market here.
+    pub fn cover(&self, user: &User) -> bool {
+        user.perp_positions
+            .iter()
+            .filter(|p| p.is_active())
+            .all(|p| self.get(p.market_index).is_some())
     }
 
     /// Adds `view`, replacing the view of the same market if there is one (the market an
@@ -166,15 +204,21 @@ pub fn load_market_views(
             },
             action,
         )?;
-        views.push(MarketView::new(market, price));
+        views.push(MarketView::new(market, price)?);
     }
     Ok(MarketViews(views))
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum MarginType {
-    /// To open or increase risk, and to withdraw.
+    /// To open or increase risk.
     Initial,
+    /// Initial margin with the account's custom ratio no higher than at its last
+    /// `add_liquidity`: how a de-risk judges an LP while its cooldown runs.
+    InitialAsAdded,
+    /// To withdraw: initial margin, with every gain valued at the worse of the oracle price
+    /// and its five-minute TWAP, so a print the TWAP does not support cannot be withdrawn.
+    Withdrawal,
     /// Below it, the account can be liquidated.
     Maintenance,
     /// Where a liquidation stops: maintenance plus `LIQUIDATION_MARGIN_BUFFER`, at most the
@@ -187,7 +231,12 @@ impl MarginType {
     /// precision: MARGIN
     pub fn ratio(self, view: &MarketView, user: &User) -> u32 {
         match self {
-            MarginType::Initial => view.margin_ratio_initial.max(user.custom_margin_ratio),
+            MarginType::Initial | MarginType::Withdrawal => {
+                view.margin_ratio_initial.max(user.custom_margin_ratio)
+            }
+            MarginType::InitialAsAdded => view
+                .margin_ratio_initial
+                .max(user.custom_margin_ratio.min(user.lp_add_margin_ratio)),
             MarginType::Maintenance => view.margin_ratio_maintenance,
             MarginType::Liquidation => view
                 .margin_ratio_maintenance
@@ -234,8 +283,9 @@ pub fn net_value(user: &User, spot: &SpotMarket, views: &MarketViews) -> Result<
     Ok(value)
 }
 
-/// Collateral (quote balance plus weighted unrealized P&L) and the requirement of `kind` over
-/// every active position; each must have its market in `views`.
+/// Collateral (quote balance plus unrealized P&L: losses in full, gains only as far as their
+/// market can pay them, weighted) and the requirement of `kind` over every active position;
+/// each must have its market in `views`.
 pub fn margin_summary(
     user: &User,
     spot: &SpotMarket,
@@ -249,10 +299,12 @@ pub fn margin_summary(
     for stored in user.perp_positions.iter().filter(|p| p.is_active()) {
         let view = views.find(stored.market_index)?;
         let position = &simulated_position(stored, view)?;
-        let pnl = position_pnl(position, view)?;
-        summary.collateral = summary
-            .collateral
-            .safe_add(weighted_pnl(pnl, view.unrealized_pnl_asset_weight)?)?;
+        let mut pnl = position_pnl(position, view)?;
+        if kind == MarginType::Withdrawal && view.oracle_twap_5min > 0 {
+            pnl = pnl.min(position_pnl(position, &view.at_twap())?);
+        }
+        let counted = payable_pnl(pnl, view.gain_shortfall, view.unrealized_pnl_asset_weight)?;
+        summary.collateral = summary.collateral.safe_add(counted)?;
         let ratio = kind.ratio(view, user);
         let mut requirement =
             margin_requirement(worst_case_base(position, view)?, view.oracle_price, ratio)?;
@@ -266,11 +318,21 @@ pub fn margin_summary(
 
 /// Refuses unless the account meets its initial margin.
 pub fn validate_initial_margin(user: &User, spot: &SpotMarket, views: &MarketViews) -> Result<()> {
-    let summary = margin_summary(user, spot, views, MarginType::Initial)?;
+    validate_margin(user, spot, views, MarginType::Initial)
+}
+
+/// Refuses (`InsufficientCollateral`) unless the account meets its margin of `kind`.
+pub fn validate_margin(
+    user: &User,
+    spot: &SpotMarket,
+    views: &MarketViews,
+    kind: MarginType,
+) -> Result<()> {
+    let summary = margin_summary(user, spot, views, kind)?;
     validate!(
         summary.meets_requirement(),
         BalError::InsufficientCollateral,
-        "collateral {} < initial requirement {}",
+        "collateral {} < requirement {}",
         summary.collateral,
         summary.requirement
     );

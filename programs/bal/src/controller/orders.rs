@@ -154,12 +154,23 @@ pub fn remove_order(user: &mut User, slot: usize) -> Result<()> {
 }
 
 /// Cancels every open order of `user` (as a liquidation does first); returns how many.
-pub fn cancel_all_orders(user: &mut User) -> Result<usize> {
-    let mut cancelled = 0;
+pub fn cancel_all_orders(user: &mut User) -> Result<u8> {
+    cancel_orders_where(user, |_| true)
+}
+
+/// Cancels `user`'s open orders in `market_index` (as a de-risk of that market does first);
+/// returns how many.
+pub fn cancel_market_orders(user: &mut User, market_index: u16) -> Result<u8> {
+    cancel_orders_where(user, |order| order.market_index == market_index)
+}
+
+fn cancel_orders_where(user: &mut User, selected: impl Fn(&Order) -> bool) -> Result<u8> {
+    let mut cancelled = 0u8;
     for slot in 0..user.orders.len() {
-        if user.orders[slot].is_open() {
+        let order = user.orders[slot];
+        if order.is_open() && selected(&order) {
             remove_order(user, slot)?;
-            cancelled += 1;
+            cancelled = cancelled.safe_add(1)?;
         }
     }
     Ok(cancelled)

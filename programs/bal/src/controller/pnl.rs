@@ -1,11 +1,13 @@
 //! Settling a position's P&L into the quote balance, through the market's P&L pool. Planned
 //! first (reads only, may refuse), then committed, so a keeper's batch can skip a user whose
 //! plan fails without leaving anything half-written.
+use crate::controller::amm_fill::add_users_quote;
 use crate::controller::lp::settle_lp_position;
 use crate::controller::margin::{position_pnl, simulated_position, MarketView};
 use crate::controller::position::{find_position, release_if_empty, settle_funding};
 use crate::controller::spot_balance::update_quote_balance;
 use crate::error::BalError;
+use crate::math::constants::LP_AGG_PRECISION;
 use crate::math::safe_math::SafeMath;
 use crate::state::{PerpMarket, SpotMarket, User};
 use anchor_lang::prelude::*;
@@ -57,7 +59,14 @@ pub fn commit_settle_pnl(
     position.quote_asset_amount = position.quote_asset_amount.safe_sub(plan.amount)?;
     release_if_empty(position);
     update_quote_balance(&mut user.quote_balance, spot, plan.amount as i128)?;
+    add_users_quote(
+        market,
+        (plan.amount as i128).safe_mul(-(LP_AGG_PRECISION as i128))?,
+    )?;
     let magnitude = plan.amount.unsigned_abs();
+    if plan.amount < 0 {
+        user.last_loss_market = market.market_index;
+    }
     if plan.amount >= 0 {
         market.pnl_pool = market.pnl_pool.safe_sub(magnitude)?;
         spot.perp_pools_balance = spot.perp_pools_balance.safe_sub(magnitude)?;

@@ -24,6 +24,11 @@ pub fn batch_user<'info>(info: &'info AccountInfo<'info>) -> Result<AccountLoade
 pub struct BatchResults(Vec<u8>);
 
 impl BatchResults {
+    /// Room for `users` codes up front, so the buffer never grows (the heap is never freed).
+    pub fn with_capacity(users: usize) -> Self {
+        BatchResults(Vec::with_capacity(users * 4))
+    }
+
     pub fn push(&mut self, outcome: Result<()>) {
         let code = match outcome {
             Ok(()) => BATCH_OK,

@@ -1,6 +1,6 @@
 //! `deposit` and `withdraw`: quote tokens in and out of a subaccount. They move the same
 //! accounts, so they share one accounts struct.
-use crate::controller::margin::{load_market_views, validate_initial_margin};
+use crate::controller::margin::{load_market_views, validate_margin, MarginType};
 use crate::controller::spot_balance::{
     accrue_interest, signed_token_amount, update_quote_balance, validate_vault_covers,
 };
@@ -102,7 +102,9 @@ pub fn deposit(ctx: Context<MoveCollateral>, amount: u64) -> Result<()> {
 }
 
 /// Withdraws `amount` quote tokens. Taking more than the deposit borrows, which needs
-/// `allow_borrow`; either way the account must stay above its initial margin. Remaining
+/// `allow_borrow`; either way the account must stay above its initial margin, its gains
+/// counted only as far as their markets can pay them and at the worse of each oracle price and
+/// its five-minute TWAP. Remaining
 /// accounts: a `(PerpMarket, oracle)` pair for every active position, in slot order.
 pub fn withdraw(ctx: Context<MoveCollateral>, amount: u64, allow_borrow: bool) -> Result<()> {
     let accounts = &ctx.accounts;
@@ -128,7 +130,7 @@ pub fn withdraw(ctx: Context<MoveCollateral>, amount: u64, allow_borrow: bool) -
         );
         update_quote_balance(&mut user.quote_balance, &mut market, -(amount as i128))?;
         user.total_withdrawals = user.total_withdrawals.safe_add(amount)?;
-        validate_initial_margin(&user, &market, &views)?;
+        validate_margin(&user, &market, &views, MarginType::Withdrawal)?;
         user.invariant()?;
         market.invariant()?;
         VaultSigner {

@@ -331,7 +331,7 @@ pub fn handler<'info>(
     views.0.push(MarketView::new(
         &*accounts.perp_market.load()?,
         oracle_price,
-    ));
+    )?);
     let parties = Parties {
         taker: &taker,
         order: &order,

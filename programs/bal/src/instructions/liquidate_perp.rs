@@ -82,7 +82,7 @@ pub fn handler(ctx: Context<LiquidatePerp>, max_base: u64) -> Result<()> {
         &clock,
     )?;
     accrue_interest(&mut spot, clock.unix_timestamp)?;
-    views.set(MarketView::new(&market, price));
+    views.set(MarketView::new(&market, price)?);
     let terms = LiquidationTerms {
         price,
         max_base,

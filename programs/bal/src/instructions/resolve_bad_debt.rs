@@ -20,7 +20,8 @@ pub struct ResolveBadDebt<'info> {
         bump = spot_market.load()?.bump,
     )]
     pub spot_market: AccountLoader<'info, SpotMarket>,
-    /// The market whose fee pool (insurance) pays first.
+    /// The market whose fee pool (insurance) pays first: the one whose loss the account last
+    /// settled (`User::last_loss_market`).
     #[account(
         mut,
         seeds = [PERP_MARKET_SEED, &perp_market.load()?.market_index.to_le_bytes()],
@@ -31,8 +32,9 @@ pub struct ResolveBadDebt<'info> {
 
 /// Permissionless: writes off the negative balance of an account that holds no base, LP
 /// shares or orders anywhere, net of what its positions still claim (see
-/// `controller::bankruptcy`). Refuses an account that still holds something
-/// (`AccountNotEmptied`) or whose balance its claims cover (`NoBadDebt`).
+/// `controller::bankruptcy`), the fee pool of the market whose loss it last settled paying
+/// first. Refuses an account that still holds something (`AccountNotEmptied`), another market
+/// (`NotTheLossMarket`), or a balance its claims cover (`NoBadDebt`).
 pub fn handler(ctx: Context<ResolveBadDebt>) -> Result<()> {
     let accounts = &ctx.accounts;
     validate!(
@@ -49,6 +51,10 @@ pub fn handler(ctx: Context<ResolveBadDebt>) -> Result<()> {
             BalError::OperationPaused
         );
         validate!(holds_only_claims(&user), BalError::AccountNotEmptied);
+        validate!(
+            market.market_index == user.last_loss_market,
+            BalError::NotTheLossMarket
+        );
         accrue_interest(&mut spot, now)?;
         let resolved = resolve_bankruptcy(&mut user, &mut spot, &mut market)?;
         let Some(resolved) = resolved else {

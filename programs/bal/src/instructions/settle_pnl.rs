@@ -1,14 +1,16 @@
-//! `settle_pnl` for one user and `settle_pnl_many` for a keeper's batch. Permissionless.
-use crate::controller::derisk::DeriskOutcome;
-use crate::controller::margin::MarketView;
+//! `settle_pnl` for one user and `settle_pnl_many` for a keeper's batch. Permissionless. An LP
+//! below its initial margin that did not opt out is de-risked first (`controller::derisk`,
+//! the same rule `derisk_lp` applies).
+use crate::controller::derisk::{
+    derisk, derisk_decision, DeriskBooks, DeriskDecision, DeriskJudge, DeriskTerms,
+};
+use crate::controller::margin::{load_market_views, MarketView, MarketViews};
 use crate::controller::oracle::oracle_price_for;
-use crate::controller::pnl::{commit_settle_pnl, plan_settle_pnl, SettlePlan};
-use crate::controller::position::find_position;
+use crate::controller::pnl::{commit_settle_pnl, plan_settle_pnl};
 use crate::controller::spot_balance::accrue_interest;
 use crate::error::BalError;
-use crate::events::SettlePnlRecord;
+use crate::events::{DeriskRecord, SettlePnlRecord};
 use crate::instructions::batch::{batch_user, BatchResults, Snapshot};
-use crate::instructions::derisk_lp::{derisk_record, derisk_user, DeriskAccounts};
 use crate::math::oracle::OracleAction;
 use crate::state::{
     pause, PerpMarket, SpotMarket, State, User, PERP_MARKET_SEED, SPOT_MARKET_SEED, STATE_SEED,
@@ -41,9 +43,10 @@ pub struct SettlePnl<'info> {
     pub oracle: UncheckedAccount<'info>,
 }
 
-/// Checks the pauses, reads a price valid for settling (which the market's TWAPs then
-/// include) and accrues interest. precision: PRICE
-pub fn prepare(ctx: &Context<SettlePnl>, clock: &Clock) -> Result<u64> {
+/// Checks the pauses, reads the one price the instruction uses — valid for settling, which
+/// asks what a fill does (fresh, certain, near its TWAP), so a de-risk may trade at it — and
+/// accrues interest. precision: PRICE
+fn prepare(ctx: &Context<SettlePnl>, clock: &Clock) -> Result<u64> {
     validate!(
         !ctx.accounts.state.is_paused(pause::SETTLE),
         BalError::OperationPaused
@@ -63,127 +66,80 @@ pub fn prepare(ctx: &Context<SettlePnl>, clock: &Clock) -> Result<u64> {
     Ok(price)
 }
 
-/// The user's settlement, or `None` with nothing to settle. Reads only: a refusal here
-/// changes nothing.
-fn plan(
-    ctx: &Context<SettlePnl>,
-    user: &AccountLoader<User>,
-    view: &MarketView,
-) -> Result<Option<SettlePlan>> {
-    let user = user.load()?;
-    let market = ctx.accounts.perp_market.load()?;
-    plan_settle_pnl(&user, &market, view)
+/// What settling one user did, for its records.
+struct Settled {
+    derisked: Option<DeriskRecord>,
+    settled: Option<SettlePnlRecord>,
 }
 
-/// Books a plan and checks the accounts it touched.
-fn commit(ctx: &Context<SettlePnl>, user: &AccountLoader<User>, plan: &SettlePlan) -> Result<()> {
+/// De-risks `user` when the rule says so, then settles its P&L in this market. `views` holds
+/// the user's other markets (none in a batch: an LP whose margin needs them is then settled
+/// without a de-risk) and is kept current for this one.
+fn settle_user(
+    ctx: &Context<SettlePnl>,
+    user: &AccountLoader<User>,
+    views: &mut MarketViews,
+    price: u64,
+) -> Result<Settled> {
+    let now = Clock::get()?.unix_timestamp;
+    let state = &ctx.accounts.state;
+    let key = user.key();
     let mut user = user.load_mut()?;
     let mut spot = ctx.accounts.spot_market.load_mut()?;
     let mut market = ctx.accounts.perp_market.load_mut()?;
-    commit_settle_pnl(plan, &mut user, &mut spot, &mut market)?;
+    let index = market.market_index;
+    views.set(MarketView::new(&market, price)?);
+    let judge = DeriskJudge {
+        spot: &spot,
+        views,
+        market_index: index,
+        now,
+        cooldown_seconds: state.lp_cooldown_seconds,
+    };
+    let mut derisked = None;
+    if let DeriskDecision::Applies(margin, before) = derisk_decision(&user, &judge)? {
+        let terms = DeriskTerms {
+            oracle_price: price,
+            fee_rate: state.fees.taker_fee_rate,
+            now,
+            margin,
+            before,
+        };
+        let mut books = DeriskBooks {
+            user: &mut user,
+            spot: &mut spot,
+            market: &mut market,
+        };
+        let outcome = derisk(&mut books, views, &terms)?;
+        derisked = Some(outcome.record(key, index, now));
+        views.set(MarketView::new(&market, price)?);
+    }
+    let planned = plan_settle_pnl(&user, &market, views.find(index)?)?;
+    if let Some(plan) = &planned {
+        commit_settle_pnl(plan, &mut user, &mut spot, &mut market)?;
+    }
     user.invariant()?;
     spot.invariant()?;
-    market.invariant()
-}
-
-/// One user to settle, with what its settlement reads.
-#[derive(Clone, Copy)]
-struct Target<'a, 'info> {
-    user: &'a AccountLoader<'info, User>,
-    /// The `(PerpMarket, oracle)` pairs of the user's other positions.
-    remaining: &'info [AccountInfo<'info>],
-    /// Valid for settling. precision: PRICE
-    price: u64,
-    clock: &'a Clock,
-    /// In a batch the user's other markets are not passed: an LP whose margin needs them is
-    /// settled without a de-risk.
-    batch: bool,
-}
-
-/// For an LP in this market that has not opted out: de-risks it when it is below initial
-/// margin; `None` otherwise.
-fn derisk_first<'info>(
-    ctx: &Context<'info, SettlePnl<'info>>,
-    target: &Target<'_, 'info>,
-) -> Result<Option<DeriskOutcome>> {
-    let Target {
-        user,
-        remaining,
-        clock,
-        batch,
-        ..
-    } = *target;
-    let market_index = ctx.accounts.perp_market.load()?.market_index;
-    let applies = {
-        let user = user.load()?;
-        user.derisk_opt_out == 0
-            && find_position(&user, market_index)
-                .is_some_and(|s| user.perp_positions[s].lp.shares.get() > 0)
-    };
-    if !applies {
-        return Ok(None);
-    }
-    let accounts = &ctx.accounts;
-    let derisked = derisk_user(
-        &DeriskAccounts {
-            state: &accounts.state,
-            user,
-            spot_market: &accounts.spot_market,
-            perp_market: &accounts.perp_market,
-            oracle: accounts.oracle.to_account_info(),
-            remaining,
-        },
-        clock,
-    );
-    // Nothing to do, or nothing that may be done now: a settle never waits on a de-risk. Each
-    // of these refusals comes before the de-risk changes anything.
-    let deferred = |error: &Error| {
-        let code = |e: BalError| *error == e.into();
-        code(BalError::NothingToDerisk)
-            || code(BalError::OracleStale)
-            || code(BalError::OracleTooUncertain)
-            || code(BalError::OracleNonPositive)
-            || code(BalError::OracleTooDivergent)
-            || (batch && code(BalError::MarginAccountMissing))
-    };
-    match derisked {
-        Ok(outcome) => Ok(Some(outcome)),
-        Err(error) if deferred(&error) => Ok(None),
-        Err(error) => Err(error),
-    }
-}
-
-/// De-risks (when it applies) and settles one user, then emits what happened: a failure
-/// anywhere leaves no record behind.
-fn settle_user<'info>(
-    ctx: &Context<'info, SettlePnl<'info>>,
-    target: &Target<'_, 'info>,
-) -> Result<()> {
-    let Target {
-        user, price, clock, ..
-    } = *target;
-    let derisked = derisk_first(ctx, target)?;
-    let view = MarketView::new(&*ctx.accounts.perp_market.load()?, price);
-    let planned = plan(ctx, user, &view)?;
-    if let Some(plan) = &planned {
-        commit(ctx, user, plan)?;
-    }
-    if let Some(outcome) = derisked {
-        emit_cpi!(derisk_record(
-            user.key(),
-            view.market_index,
-            &outcome,
-            clock.unix_timestamp
-        ));
-    }
-    if let Some(plan) = planned {
-        emit_cpi!(SettlePnlRecord {
-            ts: clock.unix_timestamp,
-            user: user.key(),
-            market_index: view.market_index,
+    market.invariant()?;
+    Ok(Settled {
+        derisked,
+        settled: planned.map(|plan| SettlePnlRecord {
+            ts: now,
+            user: key,
+            market_index: index,
             amount: plan.amount,
             oracle_price: price,
-        });
+        }),
+    })
+}
+
+/// Emits what settling one user did: a failure anywhere before leaves no record behind.
+fn emit_settled(ctx: &Context<SettlePnl>, records: Settled) -> Result<()> {
+    if let Some(record) = records.derisked {
+        emit_cpi!(record);
+    }
+    if let Some(record) = records.settled {
+        emit_cpi!(record);
     }
     Ok(())
 }
@@ -195,29 +151,24 @@ fn settle_user<'info>(
 pub fn settle_pnl<'info>(ctx: Context<'info, SettlePnl<'info>>) -> Result<()> {
     let clock = Clock::get()?;
     let price = prepare(&ctx, &clock)?;
-    settle_user(
-        &ctx,
-        &Target {
-            user: &ctx.accounts.user,
-            remaining: ctx.remaining_accounts,
-            price,
-            clock: &clock,
-            batch: false,
-        },
-    )
+    let mut views = load_market_views(ctx.remaining_accounts, OracleAction::Margin, &clock)?;
+    let records = settle_user(&ctx, &ctx.accounts.user, &mut views, price)?;
+    emit_settled(&ctx, records)
 }
 
 /// Settles every user passed as a remaining account, de-risking LPs first as `settle_pnl`
 /// does. An LP whose margin also depends on positions in other markets cannot be judged here:
-/// it is settled without a de-risk (`derisk_lp` with its markets does that). With `try_mode`, a user that
-/// cannot be settled is restored to what it was (with the markets) and its error code
+/// it is settled without a de-risk (`derisk_lp` with its markets does that). With `try_mode`, a
+/// user that cannot be settled is restored to what it was (with the markets) and its error code
 /// recorded; without it, the first failure reverts the batch. Return data: one little-endian
-/// u32 per user (see `instructions::batch`).
+/// u32 per user (see `instructions::batch`). Nothing allocated grows with the batch beyond a
+/// result code per user: the views and the snapshot buffers are reused.
 pub fn settle_pnl_many<'info>(ctx: Context<'info, SettlePnl<'info>>, try_mode: bool) -> Result<()> {
     let clock = Clock::get()?;
     let price = prepare(&ctx, &clock)?;
-    let mut results = BatchResults::default();
+    let mut results = BatchResults::with_capacity(ctx.remaining_accounts.len());
     let mut snapshot = Snapshot::default();
+    let mut views = MarketViews(Vec::with_capacity(1));
     let spot = ctx.accounts.spot_market.to_account_info();
     let market = ctx.accounts.perp_market.to_account_info();
     for info in ctx.remaining_accounts.iter() {
@@ -234,15 +185,11 @@ pub fn settle_pnl_many<'info>(ctx: Context<'info, SettlePnl<'info>>, try_mode: b
         if try_mode {
             snapshot.take(&touched)?;
         }
-        let target = Target {
-            user: &user,
-            remaining: &[],
-            price,
-            clock: &clock,
-            batch: true,
-        };
-        match settle_user(&ctx, &target) {
-            Ok(()) => results.push(Ok(())),
+        match settle_user(&ctx, &user, &mut views, price) {
+            Ok(records) => {
+                emit_settled(&ctx, records)?;
+                results.push(Ok(()));
+            }
             Err(error) if try_mode => {
                 snapshot.restore(&touched)?;
                 results.push(Err(error));

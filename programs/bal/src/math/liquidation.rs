@@ -11,6 +11,9 @@ use anchor_lang::prelude::*;
 /// each unit moved lowers the requirement by `price × ratio` and the collateral by the fee,
 /// `price × fee_rate` (PERCENTAGE), so it takes `shortage / (price × (ratio − fee_rate))`,
 /// rounded up. The fee is below every ratio a market allows. precision: BASE
+/// Always inlined: as a call it would take six argument registers (the `Result` is one), the v0
+/// VM passes five.
+#[inline(always)]
 pub fn base_to_cover(shortage: u128, price: u64, ratio: u32, fee_rate: u32) -> Result<u128> {
     let ratio = ratio as u128 * (PERCENTAGE_PRECISION / MARGIN_PRECISION) as u128;
     let net = ratio.saturating_sub(fee_rate as u128);

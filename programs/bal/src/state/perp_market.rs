@@ -353,7 +353,13 @@ pub struct PerpMarket {
     pub bump: u8,
     pub padding: [u8; 6],
     pub jit: JitParams,
-    pub reserved: [u8; 816],
+    /// What every position of this market holds in quote, summed: positions' quote, the LPs'
+    /// unsettled quote and the funding all of them owe or are owed (booked in aggregate at each
+    /// update), never below the exact sum. With the users' base (the protocol's inventory,
+    /// negated) it values the users' unsettled P&L as a whole: see `MarketView::gain_shortfall`.
+    /// precision: LP_AGG (sub-units of QUOTE)
+    pub users_quote: WideI128,
+    pub reserved: [u8; 800],
 }
 
 const _: () = assert!(std::mem::size_of::<Amm>() == 136);

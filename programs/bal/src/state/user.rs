@@ -67,11 +67,6 @@ impl PerpPosition {
     }
 }
 
-pub mod user_status {
-    pub const BEING_LIQUIDATED: u8 = 1 << 0;
-    pub const BANKRUPT: u8 = 1 << 1;
-}
-
 /// A subaccount: one per `(authority, sub_account_id)`. Holds the quote balance (deposit or
 /// borrow), the perp positions and the account's risk settings.
 #[account(zero_copy)]
@@ -96,15 +91,21 @@ pub struct User {
     pub sub_account_id: u16,
     pub version: u8,
     pub bump: u8,
-    /// Bits of `user_status`.
+    /// Reserved (always 0).
     pub status: u8,
-    /// 1 when `settle_pnl` must not de-risk this account's LP positions.
+    /// 1 when no one may de-risk this account's LP positions (it is liquidated instead).
     pub derisk_opt_out: u8,
-    pub padding: [u8; 2],
+    /// The market whose loss was last settled into the balance: if that leaves bad debt, this
+    /// market's fee pool pays first (`resolve_bad_debt` takes no other).
+    pub last_loss_market: u16,
     /// The id the next order placed gets.
     pub next_order_id: u32,
     pub orders: [Order; MAX_OPEN_ORDERS],
-    pub reserved: [u8; 128],
+    /// The custom margin ratio in force at the last `add_liquidity`: until the LP cooldown
+    /// ends, a de-risk judges the account by no higher a ratio, so raising one's own ratio
+    /// cannot release shares early. precision: MARGIN
+    pub lp_add_margin_ratio: u32,
+    pub reserved: [u8; 124],
 }
 
 const _: () = assert!(std::mem::size_of::<PerpPosition>() == 152);
@@ -133,7 +134,8 @@ impl User {
         );
         validate!(self.derisk_opt_out <= 1, BalError::InvariantViolated);
         validate!(
-            self.custom_margin_ratio <= MARGIN_PRECISION,
+            self.custom_margin_ratio <= MARGIN_PRECISION
+                && self.lp_add_margin_ratio <= MARGIN_PRECISION,
             BalError::InvariantViolated
         );
         self.quote_balance.invariant()?;

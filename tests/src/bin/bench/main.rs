@@ -293,8 +293,12 @@ async fn lp_round_trip(env: &mut TestEnv, exchange: &Exchange) {
     )
     .await
     .expect("settle_lp_many");
-    // A 70%, 80%, then 90% initial margin ratio on the subaccount (1.4x, 1.25x, 1.1x leverage)
-    // puts it below initial margin each time: a keeper de-risks it, then a settle, then a batch.
+    // Once its cooldown is over (inside it, a de-risk judges the LP by the ratio it added
+    // with), a 70%, 80%, then 90% initial margin ratio on the subaccount (1.4x, 1.25x, 1.1x
+    // leverage) puts it below initial margin each time: a keeper de-risks it, then a settle,
+    // then a batch.
+    env.advance(600, 10).await;
+    set_oracle_price(env, exchange, 101_000_000).await;
     let steps = [
         (7_000, "derisk_lp"),
         (8_000, "settle_pnl_with_derisk"),

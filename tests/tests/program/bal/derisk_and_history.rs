@@ -1,12 +1,16 @@
 //! BAL: liquidation and de-risk of LPs, staggered entries, the large-k rounding example, the
 //! performance history and client-side sizing.
-use super::{initial_margin, perp, position, set_derisk_opt_out, set_max_leverage, with_lp, BASE};
+use super::{
+    after_cooldown, initial_margin, perp, position, set_derisk_opt_out, set_max_leverage, with_lp,
+    BASE,
+};
 use bal::controller::amm_fill::PositionDirection::{Long, Short};
 use bal::error::BalError;
 use bal::math::constants::BASE_PRECISION;
 use bal::state::User;
 use bal_client::instructions;
-use bal_tests::errors::assert_bal_error;
+use bal_client::pda;
+use bal_tests::errors::{assert_bal_error, refused};
 use bal_tests::fixtures::{
     add_liquidity, new_trader, order, set_oracle_price, settle_lp, setup_trading, trade,
     update_market,
@@ -68,6 +72,13 @@ async fn derisk_burns_the_fewest_shares_that_restore_initial_margin() {
     // 5x max leverage doubles the requirement: the account is now short of initial margin.
     set_max_leverage(&mut env, &lp, 2_000).await;
     assert!(!initial_margin(&mut env, &lp).await.meets_requirement());
+    // But inside the LP cooldown a de-risk judges it by the ratio in force at its add: raising
+    // one's own ratio releases no shares early (just-in-time liquidity despite the cooldown).
+    let derisk = instructions::derisk_lp(lp.user, &bal_tests::fixtures::market(&exchange), &[]);
+    let watched = [lp.user, pda::perp_market(0), pda::spot_market(0)];
+    let failure = refused(&mut env, derisk, &[&keeper], &watched).await;
+    assert_bal_error(&failure, BalError::NothingToDerisk);
+    after_cooldown(&mut env, &exchange).await;
     let added_at = env.load::<User>(lp.user).await.last_add_liquidity_ts;
     env.send(
         "derisk_lp",
@@ -113,6 +124,12 @@ async fn settle_pnl_derisks_first_unless_the_lp_opted_out() {
         .expect("add");
     set_max_leverage(&mut env, &lp, 2_000).await;
     set_derisk_opt_out(&mut env, &lp, true).await;
+    after_cooldown(&mut env, &exchange).await;
+    // Opted out: no de-risk by anyone, neither a settle nor `derisk_lp`.
+    let derisk = instructions::derisk_lp(lp.user, &bal_tests::fixtures::market(&exchange), &[]);
+    let watched = [lp.user, pda::perp_market(0), pda::spot_market(0)];
+    let failure = refused(&mut env, derisk, &[&keeper], &watched).await;
+    assert_bal_error(&failure, BalError::DeriskOptedOut);
     let settle = || instructions::settle_pnl(lp.user, &bal_tests::fixtures::market(&exchange));
     env.send("settle_pnl", &[settle()], &[&keeper])
         .await

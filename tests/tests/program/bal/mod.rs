@@ -51,7 +51,9 @@ pub(crate) async fn initial_margin(
     let user: User = env.load(trader.user).await;
     let spot: bal::state::SpotMarket = env.load(pda::spot_market(0)).await;
     let market = perp(env).await;
-    let views = MarketViews(vec![MarketView::new(&market, market.amm.last_oracle_price)]);
+    let views = MarketViews(vec![
+        MarketView::new(&market, market.amm.last_oracle_price).unwrap()
+    ]);
     margin_summary(&user, &spot, &views, MarginType::Initial).unwrap()
 }
 
@@ -67,6 +69,12 @@ pub(crate) async fn set_derisk_opt_out(env: &mut TestEnv, lp: &Trader, opt_out: 
     )
     .await
     .expect("derisk opt-out");
+}
+
+/// The one-hour LP cooldown passes; the oracle republishes the start price.
+pub(crate) async fn after_cooldown(env: &mut TestEnv, exchange: &Exchange) {
+    env.advance(3_600, 10).await;
+    set_oracle_price(env, exchange, bal_tests::fixtures::START_PRICE).await;
 }
 
 pub(crate) async fn set_max_leverage(env: &mut TestEnv, lp: &Trader, margin_ratio: u32) {

@@ -1,6 +1,8 @@
 //! `settle_pnl_many` de-risks LPs as `settle_pnl` does; settling and de-risking both need a
 //! fresh, certain price near its TWAP.
-use super::{initial_margin, perp, position, set_derisk_opt_out, set_max_leverage, BASE};
+use super::{
+    after_cooldown, initial_margin, perp, position, set_derisk_opt_out, set_max_leverage, BASE,
+};
 use bal::controller::amm_fill::PositionDirection::Long;
 use bal::error::BalError;
 use bal::math::constants::BASE_PRECISION;
@@ -51,6 +53,7 @@ async fn settle_pnl_many_derisks_lps_below_initial_margin_and_respects_the_opt_o
             .expect("add");
         set_max_leverage(&mut env, lp, 2_000).await;
     }
+    after_cooldown(&mut env, &exchange).await;
     set_derisk_opt_out(&mut env, &opted_out, true).await;
     assert!(!initial_margin(&mut env, &short_lp)
         .await
@@ -111,6 +114,7 @@ async fn an_uncertain_oracle_refuses_settles_and_derisks_alike() {
     // At 5x, burning every share no longer restores initial margin: the position must be
     // reduced through the AMM too.
     set_max_leverage(&mut env, &lp, 2_000).await;
+    after_cooldown(&mut env, &exchange).await;
     publish(&mut env, &exchange, 100_000_000, 500).await;
 
     let keeper = env.funded_wallet().await;
@@ -204,6 +208,7 @@ async fn a_derisk_cancels_resting_orders_first_and_burns_nothing_if_that_suffice
     .expect("a resting bid");
     // At 8x the bid tips the account below initial margin; without it, it fits.
     set_max_leverage(&mut env, &lp, 1_250).await;
+    after_cooldown(&mut env, &exchange).await;
     assert!(!initial_margin(&mut env, &lp).await.meets_requirement());
     env.send(
         "derisk_lp",
