@@ -388,7 +388,72 @@ pub fn liquidate_perp(
     ix
 }
 
-/// Writes off `user`'s bad debt, `market_index`'s fee pool paying first.
+/// Admin: moves `market` to settlement at `price` (precision: PRICE).
+pub fn begin_settlement(admin: Pubkey, market: &MarketAccounts, price: u64) -> Instruction {
+    instruction(
+        bal::accounts::BeginSettlement {
+            admin,
+            state: pda::state(),
+            perp_market: pda::perp_market(market.market_index),
+            oracle: market.oracle,
+            event_authority: pda::event_authority(),
+            program: bal::ID,
+        },
+        bal::instruction::BeginSettlement { price },
+    )
+}
+
+/// Closes each of `users` (writable remaining accounts) at `market_index`'s settlement price.
+pub fn settle_expired_positions(
+    users: &[Pubkey],
+    market_index: u16,
+    try_mode: bool,
+) -> Instruction {
+    let mut ix = instruction(
+        bal::accounts::SettleExpiredPositions {
+            state: pda::state(),
+            spot_market: pda::spot_market(0),
+            perp_market: pda::perp_market(market_index),
+            event_authority: pda::event_authority(),
+            program: bal::ID,
+        },
+        bal::instruction::SettleExpiredPositions { try_mode },
+    );
+    ix.accounts
+        .extend(users.iter().map(|user| AccountMeta::new(*user, false)));
+    ix
+}
+
+/// Fixes the pro-rata payout of `market_index`'s registered claims.
+pub fn finalize_settlement(market_index: u16) -> Instruction {
+    instruction(
+        bal::accounts::FinalizeSettlement {
+            state: pda::state(),
+            perp_market: pda::perp_market(market_index),
+            event_authority: pda::event_authority(),
+            program: bal::ID,
+        },
+        bal::instruction::FinalizeSettlement {},
+    )
+}
+
+/// Admin: delists a settled, empty market; its pools go to depositors.
+pub fn delist_market(admin: Pubkey, market_index: u16) -> Instruction {
+    instruction(
+        bal::accounts::DelistMarket {
+            admin,
+            state: pda::state(),
+            spot_market: pda::spot_market(0),
+            perp_market: pda::perp_market(market_index),
+            event_authority: pda::event_authority(),
+            program: bal::ID,
+        },
+        bal::instruction::DelistMarket {},
+    )
+}
+
+/// Writes off `user`'s bad debt; `market_index` must be the market whose loss it last settled
+/// (`User::last_loss_market`), whose fee pool pays first.
 pub fn resolve_bad_debt(user: Pubkey, market_index: u16) -> Instruction {
     instruction(
         bal::accounts::ResolveBadDebt {

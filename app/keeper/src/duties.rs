@@ -8,9 +8,10 @@ use anchor_lang::prelude::Pubkey;
 use bal::controller::amm_fill::{amm_best_price, PositionDirection};
 use bal::controller::bankruptcy::holds_only_claims;
 use bal::controller::margin::{position_pnl, MarginType, MarketView};
+use bal::controller::settlement::SETTLEMENT_CLAIM_WINDOW;
 use bal::controller::spot_balance::signed_token_amount;
 use bal::instructions::fill_order::MAX_MAKERS;
-use bal::state::{PerpPosition, User};
+use bal::state::{MarketStatus, PerpMarket, PerpPosition, User};
 use bal_client::instructions::MakerOrderRef;
 use bal_client::read::{margin, simulate_settle, takeover_capacity, PricedMarket};
 
@@ -36,8 +37,13 @@ pub struct Plan {
     pub liquidate: Vec<Liquidation>,
     /// The keeper's own subaccount holds base here (from a liquidation): close it.
     pub unwind: bool,
-    /// Accounts with nothing left but a negative balance its claims do not cover; nominated
-    /// only in the market with the largest fee pool, which pays first.
+    /// A settling (or delisted) market: every user with a position in it, to close at the
+    /// settlement price; nothing else is done there.
+    pub settle_expired: Vec<Pubkey>,
+    /// A settling market ready for its payouts to be fixed.
+    pub finalize_settlement: bool,
+    /// Accounts with nothing left but a negative balance its claims do not cover, whose last
+    /// settled loss was in this market (its fee pool pays first).
     pub bad_debt: Vec<Pubkey>,
 }
 
@@ -92,6 +98,16 @@ fn has_bad_debt(snapshot: &Snapshot, user: &User) -> bool {
     balance + claims < 0
 }
 
+/// The accounts whose bad debt `market_index` resolves: their last settled loss was there.
+fn bad_debts(snapshot: &Snapshot, market_index: u16) -> Vec<Pubkey> {
+    snapshot
+        .users
+        .iter()
+        .filter(|(_, user)| user.last_loss_market == market_index && has_bad_debt(snapshot, user))
+        .map(|(key, _)| *key)
+        .collect()
+}
+
 /// The most of `state`'s market the keeper's subaccount can take over now, rounded down to
 /// the step; 0 when that is under the minimum size.
 fn keeper_capacity(snapshot: &Snapshot, state: &MarketState, keeper: &User) -> u64 {
@@ -128,6 +144,51 @@ pub struct KeeperAccount {
     pub user: Pubkey,
 }
 
+/// Whether closing a position in a settling market would still do something: anything but a
+/// claim already registered while payouts have not begun.
+fn still_to_settle(position: &PerpPosition, paying: bool) -> bool {
+    let registered_claim = position.base_asset_amount == 0
+        && position.lp.shares.get() == 0
+        && position.open_orders == 0
+        && position.quote_asset_amount > 0
+        && position.settlement_claim == 1;
+    !registered_claim || paying
+}
+
+/// A settling or delisted market's duties: close every position there at the settlement
+/// price, and fix the payouts once nothing holds base or shares and the claim window passed
+/// (the registered claims are then paid by the next closes).
+fn settlement_plan(snapshot: &Snapshot, market: &PerpMarket) -> Plan {
+    let settlement = &market.settlement;
+    let ready = market.positions_with_base == 0
+        && market.lp.user_lp_shares.get() == 0
+        && snapshot.now
+            >= settlement
+                .started_ts
+                .saturating_add(SETTLEMENT_CLAIM_WINDOW);
+    let finalize = settlement.finalized == 0
+        && ready
+        && market.status().is_ok_and(|s| s == MarketStatus::Settlement);
+    // Payouts fixed before this round's closes pay the registered claims too.
+    let paying = settlement.finalized == 1 || finalize;
+    Plan {
+        settle_expired: snapshot
+            .users
+            .iter()
+            .filter(|(_, user)| {
+                user.perp_positions.iter().any(|p| {
+                    p.is_active()
+                        && p.market_index == market.market_index
+                        && still_to_settle(p, paying)
+                })
+            })
+            .map(|(key, _)| *key)
+            .collect(),
+        finalize_settlement: finalize,
+        ..Plan::default()
+    }
+}
+
 pub fn plan(
     snapshot: &Snapshot,
     state: &MarketState,
@@ -135,6 +196,12 @@ pub fn plan(
     keeper: Option<KeeperAccount>,
 ) -> Plan {
     let market = &state.market;
+    if market.is_settling().unwrap_or(false) {
+        return Plan {
+            bad_debt: bad_debts(snapshot, market.market_index),
+            ..settlement_plan(snapshot, market)
+        };
+    }
     let mut plan = Plan {
         update_funding: snapshot.now
             >= market
@@ -197,14 +264,7 @@ pub fn plan(
             liquidation.max_base = capacity;
         }
     }
-    if snapshot.insurance_market() == Some(market.market_index) {
-        plan.bad_debt = snapshot
-            .users
-            .iter()
-            .filter(|(_, user)| has_bad_debt(snapshot, user))
-            .map(|(key, _)| *key)
-            .collect();
-    }
+    plan.bad_debt = bad_debts(snapshot, market.market_index);
     plan
 }
 

@@ -24,6 +24,7 @@ const BENIGN: &[BalError] = &[
     BalError::FundingNotDue,
     BalError::NotLiquidatable,
     BalError::NoBadDebt,
+    BalError::SettlementNotReady,
     BalError::NothingToDerisk,
     BalError::NothingToFill,
     BalError::OrderNotFound,
@@ -52,10 +53,11 @@ pub enum Duty {
     Liquidate,
     Unwind,
     BadDebt,
+    Settlement,
 }
 
 impl Duty {
-    pub const ALL: [Duty; 8] = [
+    pub const ALL: [Duty; 9] = [
         Duty::Funding,
         Duty::SettleLp,
         Duty::Derisk,
@@ -64,6 +66,7 @@ impl Duty {
         Duty::Liquidate,
         Duty::Unwind,
         Duty::BadDebt,
+        Duty::Settlement,
     ];
 
     pub fn name(self) -> &'static str {
@@ -76,6 +79,7 @@ impl Duty {
             Duty::Liquidate => "liquidate",
             Duty::Unwind => "unwind",
             Duty::BadDebt => "bad_debt",
+            Duty::Settlement => "settlement",
         }
     }
 }
@@ -118,6 +122,18 @@ impl<C: Chain> Executor<'_, C> {
         let market = state.accounts();
         let index = market.market_index;
         let signer = self.chain.signer();
+        if plan.finalize_settlement
+            && self
+                .single(Duty::Settlement, ix::finalize_settlement(index))
+                .await
+        {
+            self.report.settlements += 1;
+        }
+        self.report.settlements += self
+            .batched(Duty::Settlement, &plan.settle_expired, |users| {
+                ix::settle_expired_positions(users, index, true)
+            })
+            .await;
         if plan.update_funding
             && self
                 .single(Duty::Funding, ix::update_funding_rate(&market))
@@ -144,6 +160,14 @@ impl<C: Chain> Executor<'_, C> {
                 ix::settle_pnl_many(users, &market, true)
             })
             .await;
+        for user in &plan.bad_debt {
+            if self
+                .single(Duty::BadDebt, ix::resolve_bad_debt(*user, index))
+                .await
+            {
+                self.report.bad_debts += 1;
+            }
+        }
         let Some(keeper_user) = keeper_user else {
             return;
         };
@@ -187,14 +211,6 @@ impl<C: Chain> Executor<'_, C> {
                 if self.settings.unwind_liquidations {
                     self.unwind(keeper_user, &market).await;
                 }
-            }
-        }
-        for user in &plan.bad_debt {
-            if self
-                .single(Duty::BadDebt, ix::resolve_bad_debt(*user, index))
-                .await
-            {
-                self.report.bad_debts += 1;
             }
         }
     }

@@ -35,6 +35,8 @@ pub struct RoundReport {
     pub unwinds: u64,
     /// Bad debts written off.
     pub bad_debts: u64,
+    /// Positions closed in settling markets, and payouts fixed.
+    pub settlements: u64,
     /// Transactions the simulation or the chain refused for a reason other than a benign one.
     pub failures: u64,
 }

@@ -48,15 +48,6 @@ impl Snapshot {
             .then_some(address)
     }
 
-    /// The kept market with the largest fee pool (the lowest index among equals): where the
-    /// keeper resolves bad debt, that pool paying first.
-    pub fn insurance_market(&self) -> Option<u16> {
-        self.markets
-            .iter()
-            .max_by_key(|m| (m.market.fee_pool, std::cmp::Reverse(m.market.market_index)))
-            .map(|m| m.market.market_index)
-    }
-
     /// The markets valued at their oracle prices, for the client's margin report; `None` when
     /// a market `user` holds has no readable price.
     pub fn priced_for(&self, user: &User) -> Option<Vec<PricedMarket<'_>>> {

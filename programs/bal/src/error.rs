@@ -153,4 +153,10 @@ pub enum BalError {
     DeriskOptedOut,
     #[msg("Bad debt is resolved against the market whose loss the account last settled")]
     NotTheLossMarket,
+    #[msg("Settlement price is further from the oracle than the market allows")]
+    SettlementPriceOutOfBand,
+    #[msg("Settlement cannot move on yet: positions, shares or claims remain, or the claim window runs")]
+    SettlementNotReady,
+    #[msg("Market is settling: use settle_expired_positions")]
+    MarketSettling,
 }

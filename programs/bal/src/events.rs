@@ -217,3 +217,55 @@ pub struct OrderFillRecord {
     /// precision: PRICE
     pub oracle_price: u64,
 }
+
+/// A market's settlement step.
+pub mod settlement_action {
+    pub const BEGIN: u8 = 0;
+    pub const FINALIZE: u8 = 1;
+    pub const DELIST: u8 = 2;
+}
+
+/// A market moving through settlement: begun at a price, payouts fixed, delisted.
+#[event]
+#[derive(Default)]
+pub struct SettlementRecord {
+    pub ts: i64,
+    pub market_index: u16,
+    /// `settlement_action::*`.
+    pub action: u8,
+    /// precision: PRICE
+    pub price: u64,
+    /// The oracle when settlement began. precision: PRICE
+    pub oracle_price: u64,
+    /// Registered claims when payouts were fixed. precision: QUOTE
+    pub claims: u64,
+    /// The P&L pool that pays them. precision: QUOTE
+    pub pool: u64,
+    /// Moved from the fee pool into the P&L pool toward the claims. precision: QUOTE
+    pub from_fee_pool: u64,
+    /// What the pool could not pay. precision: QUOTE
+    pub shortfall: u64,
+    /// Leftover pools paid to depositors at delisting. precision: QUOTE
+    pub to_depositors: u64,
+}
+
+/// One position closed at a settling market's price.
+#[event]
+pub struct ExpiredPositionRecord {
+    pub ts: i64,
+    pub user: Pubkey,
+    pub market_index: u16,
+    /// precision: PRICE
+    pub price: u64,
+    pub orders_cancelled: u8,
+    /// precision: BASE
+    pub shares_burned: u128,
+    /// Positive for a long closed. precision: BASE
+    pub base_closed: i64,
+    /// The position's P&L once closed (a loss is collected at once). precision: QUOTE
+    pub pnl: i64,
+    /// precision: QUOTE
+    pub claim_registered: u64,
+    /// precision: QUOTE
+    pub paid: u64,
+}

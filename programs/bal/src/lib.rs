@@ -238,6 +238,31 @@ pub mod bal {
         instructions::fill_order::handler(ctx, taker_order_id, maker_order_ids)
     }
 
+    /// Admin: moves a market to settlement at `price`, within its band of the oracle.
+    pub fn begin_settlement(ctx: Context<BeginSettlement>, price: u64) -> Result<()> {
+        instructions::begin_settlement::handler(ctx, price)
+    }
+
+    /// Permissionless: closes each user in the remaining accounts at the settlement price,
+    /// collecting losses and registering (or, once payouts began, paying) gains.
+    pub fn settle_expired_positions<'info>(
+        ctx: Context<'info, SettleExpiredPositions<'info>>,
+        try_mode: bool,
+    ) -> Result<()> {
+        instructions::settle_expired_positions::handler(ctx, try_mode)
+    }
+
+    /// Permissionless: once every position has closed and the claim window passed, fixes the
+    /// pro-rata payout of the registered claims.
+    pub fn finalize_settlement(ctx: Context<FinalizeSettlement>) -> Result<()> {
+        instructions::finalize_settlement::handler(ctx)
+    }
+
+    /// Admin: delists a settled market with nothing left in it; its pools go to depositors.
+    pub fn delist_market(ctx: Context<DelistMarket>) -> Result<()> {
+        instructions::delist_market::handler(ctx)
+    }
+
     /// Permissionless: settles every user in the remaining accounts; `try_mode` skips failures.
     pub fn settle_pnl_many<'info>(
         ctx: Context<'info, SettlePnl<'info>>,

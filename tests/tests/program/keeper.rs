@@ -15,8 +15,9 @@ use bal_tests::fixtures::{
 };
 use bal_tests::inspect::{position_in, quote_balance};
 use bal_tests::keeper_chain::InProcessChain;
-use bal_tests::markets::allow_divergence;
+use bal_tests::markets::{allow_divergence, walk_oracle};
 use bal_tests::TestEnv;
+use solana_signer::Signer;
 
 const DOLLAR: u64 = 1_000_000;
 
@@ -341,4 +342,58 @@ async fn a_duty_done_by_someone_else_first_is_skipped() {
     assert_eq!(report.failures, 0);
     assert_eq!(metrics.count("funding", Outcome::Skipped), 1);
     assert_eq!(metrics.count("funding", Outcome::Failed), 0);
+}
+
+#[tokio::test]
+async fn a_settling_market_is_closed_paid_out_and_its_bad_debt_written_off_in_rounds() {
+    let mut env = TestEnv::start().await;
+    let exchange = setup_trading(&mut env).await;
+    let keeper = keeper(&mut env, &exchange).await;
+    let winner = new_trader(&mut env, &exchange, 3_000 * DOLLAR, 0).await;
+    let levered = new_trader(&mut env, &exchange, 100 * DOLLAR, 0).await;
+    trade(&mut env, &exchange, &levered, order(Long, 9 * BASE))
+        .await
+        .expect("a 9x long");
+    trade(&mut env, &exchange, &winner, order(Short, 20 * BASE))
+        .await
+        .expect("a short");
+    walk_oracle(&mut env, &exchange, winner.user, &[95_000_000, 88_000_000]).await;
+    env.send(
+        "begin_settlement",
+        &[instructions::begin_settlement(
+            exchange.admin.pubkey(),
+            &market(&exchange),
+            88_000_000,
+        )],
+        &[&exchange.admin],
+    )
+    .await
+    .expect("settle at $88");
+    let known = [&winner, &levered];
+    let report = default_round(&mut env, &keeper, &known).await;
+    assert_eq!(report.settlements, 2, "{report:?}");
+    assert_eq!(perp(&mut env).await.positions_with_base, 0);
+    assert!(
+        quote_balance(&mut env, levered.user).await < 0,
+        "underwater"
+    );
+    assert!(
+        active_position(&mut env, &winner).await.quote_asset_amount > 0,
+        "a claim"
+    );
+
+    // The next round sees the debt with nothing behind it; payouts wait for the claim window.
+    let report = default_round(&mut env, &keeper, &known).await;
+    assert_eq!((report.settlements, report.bad_debts), (0, 1), "{report:?}");
+    assert_eq!(
+        quote_balance(&mut env, levered.user).await,
+        0,
+        "written off"
+    );
+    env.advance(24 * 3_600, 10).await;
+    let report = default_round(&mut env, &keeper, &known).await;
+    // The payouts fixed, and the claim paid.
+    assert_eq!(report.settlements, 2, "{report:?}");
+    assert_eq!(perp(&mut env).await.settlement.claims, 0);
+    assert!(!active_position(&mut env, &winner).await.is_active());
 }

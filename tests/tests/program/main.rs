@@ -15,6 +15,7 @@ mod oracle;
 mod orders;
 mod payable;
 mod perp_market;
+mod settlement;
 mod simulation;
 mod spot_market;
 mod trading;

@@ -2,7 +2,7 @@
 import type { Address, Instruction } from "@solana/kit";
 import type { Defined } from "../codec.js";
 import * as pda from "../pda.js";
-import { buildInstruction, type SignerInput } from "./build.js";
+import { buildInstruction, eventAccounts, type SignerInput } from "./build.js";
 
 export type InitializeParams = Defined<"initializeParams">;
 /** Settings left out stay as they are. */
@@ -121,3 +121,36 @@ export const updateAmmK = (
   sqrtK: bigint,
 ): Instruction =>
   buildInstruction("updateAmmK", adminUpdateAmm(admin, marketIndex, oracle), { sqrtK });
+
+/** Moves a market to settlement at `price` (precision: PRICE), within its band of the oracle. */
+export const beginSettlement = (
+  admin: SignerInput,
+  marketIndex: number,
+  oracle: Address,
+  price: bigint,
+): Instruction =>
+  buildInstruction(
+    "beginSettlement",
+    {
+      admin,
+      state: pda.state(),
+      perpMarket: pda.perpMarket(marketIndex),
+      oracle,
+      ...eventAccounts(),
+    },
+    { price },
+  );
+
+/** Delists a settled, empty market; its leftover pools go to the quote market's depositors. */
+export const delistMarket = (admin: SignerInput, marketIndex: number): Instruction =>
+  buildInstruction(
+    "delistMarket",
+    {
+      admin,
+      state: pda.state(),
+      spotMarket: pda.spotMarket(0),
+      perpMarket: pda.perpMarket(marketIndex),
+      ...eventAccounts(),
+    },
+    {},
+  );

@@ -90,8 +90,9 @@ export const liquidatePerp = (
     marginAccounts(others),
   );
 
-/** Writes off `user`'s bad debt (nothing left but a negative balance its claims do not cover),
- * `marketIndex`'s fee pool paying first. */
+/** Writes off `user`'s bad debt (nothing left but a negative balance its claims do not cover);
+ * `marketIndex` must be the market whose loss it last settled (`lastLossMarket`), whose fee
+ * pool pays first. */
 export const resolveBadDebt = (user: Address, marketIndex: number): Instruction =>
   buildInstruction(
     "resolveBadDebt",
@@ -102,5 +103,32 @@ export const resolveBadDebt = (user: Address, marketIndex: number): Instruction 
       perpMarket: pda.perpMarket(marketIndex),
       ...eventAccounts(),
     },
+    {},
+  );
+
+/** Closes each of `users` (writable remaining accounts) at `marketIndex`'s settlement price:
+ * losses collected, gains registered as claims or, once payouts began, paid pro rata. */
+export const settleExpiredPositions = (
+  users: readonly Address[],
+  marketIndex: number,
+  tryMode: boolean,
+): Instruction =>
+  buildInstruction(
+    "settleExpiredPositions",
+    {
+      state: pda.state(),
+      spotMarket: pda.spotMarket(0),
+      perpMarket: pda.perpMarket(marketIndex),
+      ...eventAccounts(),
+    },
+    { tryMode },
+    writableUsers(users),
+  );
+
+/** Once every position has closed and the claim window passed, fixes the pro-rata payout. */
+export const finalizeSettlement = (marketIndex: number): Instruction =>
+  buildInstruction(
+    "finalizeSettlement",
+    { state: pda.state(), perpMarket: pda.perpMarket(marketIndex), ...eventAccounts() },
     {},
   );

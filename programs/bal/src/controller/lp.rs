@@ -3,7 +3,7 @@
 //! into its position.
 use crate::controller::amm::refresh_derived_reserves;
 use crate::controller::amm_fill::add_users_quote;
-use crate::controller::position::{find_position, settle_funding};
+use crate::controller::position::{find_position, settle_funding, track_base};
 use crate::error::BalError;
 use crate::math::amm::{rescale_curve, Curve};
 use crate::math::constants::{
@@ -226,7 +226,9 @@ pub fn settle_lp_position(
     position: &mut PerpPosition,
     market: &mut PerpMarket,
 ) -> Result<LpSettlement> {
+    let base_before = position.base_asset_amount;
     let settlement = apply_lp_settlement(position, &LpAccumulators::of(market))?;
+    track_base(market, base_before, position.base_asset_amount)?;
     let lp = &mut market.lp;
     let agg = LP_AGG_PRECISION as i128;
     lp.unsettled_base.set(

@@ -193,17 +193,23 @@ pub fn load_market_views(
             BalError::InvalidRemainingAccounts
         );
         let market: &PerpMarket = bytemuck::from_bytes(&data[start..PerpMarket::SPACE]);
-        let observed = read_oracle(market, oracle_info)?;
-        let price = validate_oracle_price(
-            &OracleCheck {
-                price: &observed,
-                guards: &market.oracle_guards,
-                twap_5min: market.amm.oracle_twap_5min,
-                now: clock.unix_timestamp,
-                slot: clock.slot,
-            },
-            action,
-        )?;
+        validate!(oracle_info.key() == market.oracle, BalError::InvalidOracle);
+        // A settling or delisted market is worth its settlement price, whatever its oracle says.
+        let price = if market.is_settling()? {
+            market.settlement.price
+        } else {
+            let observed = read_oracle(market, oracle_info)?;
+            validate_oracle_price(
+                &OracleCheck {
+                    price: &observed,
+                    guards: &market.oracle_guards,
+                    twap_5min: market.amm.oracle_twap_5min,
+                    now: clock.unix_timestamp,
+                    slot: clock.slot,
+                },
+                action,
+            )?
+        };
         views.push(MarketView::new(market, price)?);
     }
     Ok(MarketViews(views))

@@ -13,6 +13,7 @@ pub mod oracle;
 pub mod orders;
 pub mod pnl;
 pub mod position;
+pub mod settlement;
 pub mod spot_balance;
 pub mod token;
 pub mod trade;

@@ -75,9 +75,19 @@ pub struct Booked {
     pub realized_pnl: i64,
 }
 
+/// Keeps `PerpMarket::positions_with_base` as a position's base goes from `before` to `after`.
+pub fn track_base(market: &mut PerpMarket, before: i64, after: i64) -> Result<()> {
+    match (before == 0, after == 0) {
+        (true, false) => market.positions_with_base = market.positions_with_base.safe_add(1)?,
+        (false, true) => market.positions_with_base = market.positions_with_base.safe_sub(1)?,
+        _ => {}
+    }
+    Ok(())
+}
+
 /// Books one side of a trade on `user`'s position in `market` (opening the slot if needed),
 /// settling the position's funding first so the fill meets a current snapshot.
-pub fn book_fill(user: &mut User, market: &PerpMarket, booking: &Booking) -> Result<Booked> {
+pub fn book_fill(user: &mut User, market: &mut PerpMarket, booking: &Booking) -> Result<Booked> {
     let Booking { side, base, quote } = *booking;
     let rate = market.funding.cumulative_funding_rate;
     let slot = open_position(user, market.market_index, rate)?;
@@ -94,6 +104,7 @@ pub fn book_fill(user: &mut User, market: &PerpMarket, booking: &Booking) -> Res
     };
     let base_before = position.base_asset_amount;
     let realized_pnl = apply_fill(position, &fill)?;
+    track_base(market, base_before, position.base_asset_amount)?;
     Ok(Booked {
         slot,
         fill,

@@ -55,6 +55,7 @@ pub fn handler<'info>(ctx: Context<'info, DeriskLp<'info>>) -> Result<()> {
         let mut spot = accounts.spot_market.load_mut()?;
         let mut market = accounts.perp_market.load_mut()?;
         validate!(!market.is_paused(pause::SETTLE), BalError::OperationPaused);
+        validate!(!market.is_settling()?, BalError::MarketSettling);
         let price = oracle_price_for(
             &mut market,
             &accounts.oracle.to_account_info(),

@@ -1,6 +1,7 @@
 use crate::controller::account_creation::{create_zero_copy_pda, NewPda};
 use crate::controller::amm::refresh_derived_reserves;
 use crate::controller::oracle::oracle_price_for;
+use crate::controller::settlement::DEFAULT_SETTLEMENT_PRICE_BAND;
 use crate::error::BalError;
 use crate::math::amm::peg_for_price;
 use crate::math::constants::{
@@ -109,6 +110,7 @@ pub fn handler(
         market.set_funding_params(&params.funding);
         market.set_risk_params(&params.risk);
         market.lp.fee_share = DEFAULT_LP_FEE_SHARE;
+        market.settlement.price_band = DEFAULT_SETTLEMENT_PRICE_BAND;
         market.funding.last_funding_ts = clock.unix_timestamp;
 
         let oracle_price = oracle_price_for(market, &oracle, OracleAction::Repeg, &clock)?;

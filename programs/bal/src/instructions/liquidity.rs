@@ -151,7 +151,7 @@ pub struct ManageLiquidity<'info> {
 }
 
 /// Settles, then burns `shares` (all when `None`). The cooldown since the last add applies to
-/// the owner; in a reduce-only or settling market anyone may remove, cooldown or not.
+/// the owner; in a reduce-only market anyone may remove, cooldown or not.
 pub fn remove_liquidity(ctx: Context<ManageLiquidity>, shares: Option<u128>) -> Result<()> {
     let accounts = &ctx.accounts;
     validate!(
@@ -166,10 +166,10 @@ pub fn remove_liquidity(ctx: Context<ManageLiquidity>, shares: Option<u128>) -> 
             !market.is_paused(pause::REMOVE_LIQUIDITY),
             BalError::OperationPaused
         );
-        let winding_down = matches!(
-            market.status()?,
-            MarketStatus::ReduceOnly | MarketStatus::Settlement
-        );
+        // A settling market's shares go with its positions (`settle_expired_positions`), its
+        // curve frozen.
+        validate!(!market.is_settling()?, BalError::MarketSettling);
+        let winding_down = market.status()? == MarketStatus::ReduceOnly;
         if !winding_down {
             validate!(
                 user.is_authority_or_delegate(&accounts.signer.key()),

@@ -2,10 +2,13 @@
 //! share one accounts struct share a file.
 pub mod amm_admin;
 pub mod batch;
+pub mod begin_settlement;
 pub mod collateral;
 pub mod delete_user;
+pub mod delist_market;
 pub mod derisk_lp;
 pub mod fill_order;
+pub mod finalize_settlement;
 pub mod initialize;
 pub mod initialize_perp_market;
 pub mod initialize_spot_market;
@@ -15,6 +18,7 @@ pub mod liquidity;
 pub mod orders;
 pub mod program_oracle;
 pub mod resolve_bad_debt;
+pub mod settle_expired_positions;
 pub mod settle_pnl;
 pub mod trade;
 pub mod update_funding_rate;
@@ -28,10 +32,13 @@ pub mod user_settings;
 #[allow(ambiguous_glob_reexports)]
 mod reexports {
     pub use super::amm_admin::*;
+    pub use super::begin_settlement::*;
     pub use super::collateral::*;
     pub use super::delete_user::*;
+    pub use super::delist_market::*;
     pub use super::derisk_lp::*;
     pub use super::fill_order::*;
+    pub use super::finalize_settlement::*;
     pub use super::initialize::*;
     pub use super::initialize_perp_market::*;
     pub use super::initialize_spot_market::*;
@@ -41,6 +48,7 @@ mod reexports {
     pub use super::orders::*;
     pub use super::program_oracle::*;
     pub use super::resolve_bad_debt::*;
+    pub use super::settle_expired_positions::*;
     pub use super::settle_pnl::*;
     pub use super::trade::*;
     pub use super::update_funding_rate::*;

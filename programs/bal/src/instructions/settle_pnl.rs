@@ -53,6 +53,7 @@ fn prepare(ctx: &Context<SettlePnl>, clock: &Clock) -> Result<u64> {
     );
     let mut market = ctx.accounts.perp_market.load_mut()?;
     validate!(!market.is_paused(pause::SETTLE), BalError::OperationPaused);
+    validate!(!market.is_settling()?, BalError::MarketSettling);
     let price = oracle_price_for(
         &mut market,
         &ctx.accounts.oracle.to_account_info(),

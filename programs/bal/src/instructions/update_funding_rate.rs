@@ -35,6 +35,7 @@ pub fn handler(ctx: Context<UpdateFundingRate>) -> Result<()> {
     let record = {
         let mut market = ctx.accounts.perp_market.load_mut()?;
         validate!(!market.is_paused(pause::FUNDING), BalError::OperationPaused);
+        validate!(!market.is_settling()?, BalError::MarketSettling);
         oracle_price_for(
             &mut market,
             &ctx.accounts.oracle.to_account_info(),

@@ -1,4 +1,5 @@
 use crate::controller::amm::refresh_derived_reserves;
+use crate::controller::settlement::MAX_SETTLEMENT_PRICE_BAND;
 use crate::error::BalError;
 use crate::math::constants::{
     MAX_CONCENTRATION_COEF, MIN_CONCENTRATION_COEF, PERCENTAGE_PRECISION,
@@ -28,6 +29,9 @@ pub struct UpdatePerpMarketParams {
     /// Bits of `pause::*` paused on this market only.
     pub paused_operations: Option<u32>,
     pub jit: Option<JitParams>,
+    /// Largest distance of a settlement price from the oracle, at most 10%.
+    /// precision: PERCENTAGE
+    pub settlement_price_band: Option<u32>,
 }
 
 #[derive(Accounts)]
@@ -96,11 +100,21 @@ pub fn handler(ctx: Context<UpdatePerpMarket>, params: UpdatePerpMarketParams) -
         refresh_derived_reserves(&mut market)?;
     }
     if let Some(status) = params.status {
+        // Settling takes a price (`begin_settlement`), delisting an empty market and the quote
+        // market for its pools (`delist_market`).
         validate!(
-            market.status()?.can_become(status),
+            market.status()?.can_become(status)
+                && !matches!(status, MarketStatus::Settlement | MarketStatus::Delisted),
             BalError::InvalidMarketStatusTransition
         );
         market.status = status as u8;
+    }
+    if let Some(band) = params.settlement_price_band {
+        validate!(
+            band <= MAX_SETTLEMENT_PRICE_BAND,
+            BalError::InvalidRiskParameters
+        );
+        market.settlement.price_band = band;
     }
     if let Some(bits) = params.paused_operations {
         validate_pause_bits(bits)?;

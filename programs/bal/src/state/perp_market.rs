@@ -188,6 +188,34 @@ pub struct LpState {
     pub padding: u32,
 }
 
+/// Winding a market down: every position closes at the admin's price; losses are collected at
+/// once, gains registered as claims and, once every position has closed and the claim window
+/// has passed, paid pro rata to what the P&L pool (topped up from the fee pool) holds.
+#[zero_copy]
+#[derive(Default, Debug, PartialEq, Eq)]
+pub struct SettlementState {
+    /// The price every position closes at. precision: PRICE
+    pub price: u64,
+    /// Unix time settlement began; claims register for `SETTLEMENT_CLAIM_WINDOW` after it.
+    pub started_ts: i64,
+    /// Registered gains not paid yet. precision: QUOTE
+    pub claims: u64,
+    /// Fixed when payouts begin: the pool that pays the registered claims, and their total;
+    /// each claim is paid `claim × payout_pool / payout_claims` (at most the claim).
+    /// precision: QUOTE
+    pub payout_pool: u64,
+    /// precision: QUOTE
+    pub payout_claims: u64,
+    /// What the pool could not pay of the registered claims. precision: QUOTE
+    pub shortfall: u64,
+    /// Largest |settlement price − oracle| / oracle the admin may settle at.
+    /// precision: PERCENTAGE
+    pub price_band: u32,
+    /// 1 once payouts have begun.
+    pub finalized: u8,
+    pub padding: [u8; 3],
+}
+
 /// Daily samples kept for LP performance: 32 days, enough for 7- and 30-day returns.
 pub const LP_HISTORY_LEN: usize = 32;
 
@@ -359,12 +387,17 @@ pub struct PerpMarket {
     /// negated) it values the users' unsettled P&L as a whole: see `MarketView::gain_shortfall`.
     /// precision: LP_AGG (sub-units of QUOTE)
     pub users_quote: WideI128,
-    pub reserved: [u8; 800],
+    /// Positions in this market holding base: a settling market can pay its winners once
+    /// this is zero.
+    pub positions_with_base: u64,
+    pub settlement: SettlementState,
+    pub reserved: [u8; 736],
 }
 
 const _: () = assert!(std::mem::size_of::<Amm>() == 136);
 const _: () = assert!(std::mem::size_of::<FundingState>() == 64);
 const _: () = assert!(std::mem::size_of::<LpState>() == 128);
+const _: () = assert!(std::mem::size_of::<SettlementState>() == 56);
 const _: () = assert!(std::mem::size_of::<PerpMarket>() == 2384);
 const _: () = assert!(std::mem::align_of::<PerpMarket>() == 8);
 
@@ -466,6 +499,15 @@ impl PerpMarket {
         OracleSource::from_u8(self.oracle_source)
     }
 
+    /// Whether the market is settling or delisted: its positions close (or closed) at the
+    /// settlement price.
+    pub fn is_settling(&self) -> Result<bool> {
+        Ok(matches!(
+            self.status()?,
+            MarketStatus::Settlement | MarketStatus::Delisted
+        ))
+    }
+
     pub fn is_paused(&self, operation: u32) -> bool {
         self.paused_operations & operation != 0
     }
@@ -523,7 +565,9 @@ impl PerpMarket {
         self.funding_params().validate()?;
         self.risk_params().validate(self.margin_ratio_maintenance)?;
         validate!(
-            self.lp.fee_share <= PERCENTAGE_PRECISION,
+            self.lp.fee_share <= PERCENTAGE_PRECISION
+                && self.settlement.price_band <= PERCENTAGE_PRECISION / 10
+                && self.settlement.finalized <= 1,
             BalError::InvariantViolated
         );
         validate!(

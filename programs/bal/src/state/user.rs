@@ -45,7 +45,10 @@ pub struct PerpPosition {
     pub active: u8,
     /// Open orders in this market.
     pub open_orders: u8,
-    pub padding: [u8; 4],
+    /// 1 when the market is settling and this position's quote (a gain at the settlement
+    /// price) is registered among the market's claims.
+    pub settlement_claim: u8,
+    pub padding: [u8; 3],
     /// Base still to fill on the open long orders in this market. precision: BASE
     pub open_bids: u64,
     /// Base still to fill on the open short orders in this market. precision: BASE

@@ -473,6 +473,7 @@ async fn fill_cu_with_lps(lps: u64) -> u64 {
 }
 
 mod scaling;
+mod settlement;
 mod vault;
 
 #[tokio::main]
@@ -489,6 +490,7 @@ async fn main() {
     let mut env = TestEnv::start().await;
     exercise_every_instruction(&mut env).await;
     vault::vault_round_trip().await;
+    settlement::settlement_round_trip().await;
     let by_positions = scaling::margin_by_positions().await;
     let capacity = scaling::settles_per_transaction().await;
 

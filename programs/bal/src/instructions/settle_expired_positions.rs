@@ -1,0 +1,111 @@
+use crate::controller::settlement::settle_expired_position;
+use crate::error::BalError;
+use crate::events::ExpiredPositionRecord;
+use crate::instructions::batch::{batch_user, BatchResults, Snapshot};
+use crate::state::{
+    pause, MarketStatus, PerpMarket, SpotMarket, State, PERP_MARKET_SEED, SPOT_MARKET_SEED,
+    STATE_SEED,
+};
+use crate::validate;
+use anchor_lang::prelude::*;
+
+/// Remaining accounts: the users to settle (writable).
+#[event_cpi]
+#[derive(Accounts)]
+pub struct SettleExpiredPositions<'info> {
+    #[account(seeds = [STATE_SEED], bump = state.bump)]
+    pub state: Account<'info, State>,
+    #[account(
+        mut,
+        seeds = [SPOT_MARKET_SEED, &spot_market.load()?.market_index.to_le_bytes()],
+        bump = spot_market.load()?.bump,
+    )]
+    pub spot_market: AccountLoader<'info, SpotMarket>,
+    #[account(
+        mut,
+        seeds = [PERP_MARKET_SEED, &perp_market.load()?.market_index.to_le_bytes()],
+        bump = perp_market.load()?.bump,
+    )]
+    pub perp_market: AccountLoader<'info, PerpMarket>,
+}
+
+/// Permissionless, in a settling or delisted market: closes each listed user's position at the
+/// settlement price (see `controller::settlement`): its orders there cancelled, its LP shares
+/// burned, its loss collected, its gain registered as a claim or, once payouts have begun,
+/// paid. A user without a position there is Ok. With `try_mode` a user that cannot be settled
+/// is restored and its error code returned; return data as `instructions::batch` describes.
+pub fn handler<'info>(
+    ctx: Context<'info, SettleExpiredPositions<'info>>,
+    try_mode: bool,
+) -> Result<()> {
+    validate!(
+        !ctx.accounts.state.is_paused(pause::SETTLE),
+        BalError::OperationPaused
+    );
+    let now = Clock::get()?.unix_timestamp;
+    let (market_index, price) = {
+        let market = ctx.accounts.perp_market.load()?;
+        validate!(
+            matches!(
+                market.status()?,
+                MarketStatus::Settlement | MarketStatus::Delisted
+            ),
+            BalError::MarketNotActive
+        );
+        (market.market_index, market.settlement.price)
+    };
+    let mut results = BatchResults::with_capacity(ctx.remaining_accounts.len());
+    let mut snapshot = Snapshot::default();
+    let spot = ctx.accounts.spot_market.to_account_info();
+    let market = ctx.accounts.perp_market.to_account_info();
+    for info in ctx.remaining_accounts.iter() {
+        let user = match batch_user(info) {
+            Ok(user) => user,
+            Err(error) if try_mode => {
+                results.push(Err(error));
+                continue;
+            }
+            Err(error) => return Err(error),
+        };
+        let touched = [info, &spot, &market];
+        if try_mode {
+            snapshot.take(&touched)?;
+        }
+        let settled = (|| -> Result<Option<ExpiredPositionRecord>> {
+            let mut account = user.load_mut()?;
+            let mut spot = ctx.accounts.spot_market.load_mut()?;
+            let mut perp = ctx.accounts.perp_market.load_mut()?;
+            let outcome = settle_expired_position(&mut account, &mut spot, &mut perp)?;
+            account.invariant()?;
+            spot.invariant()?;
+            perp.invariant()?;
+            Ok(outcome.map(|outcome| ExpiredPositionRecord {
+                ts: now,
+                user: user.key(),
+                market_index,
+                price,
+                orders_cancelled: outcome.orders_cancelled,
+                shares_burned: outcome.shares_burned,
+                base_closed: outcome.base_closed,
+                pnl: outcome.pnl,
+                claim_registered: outcome.claim_registered,
+                paid: outcome.paid,
+            }))
+        })();
+        match settled {
+            Ok(record) => {
+                if let Some(record) = record {
+                    emit_cpi!(record);
+                }
+                results.push(Ok(()));
+            }
+            Err(error) if try_mode => {
+                snapshot.restore(&touched)?;
+                results.push(Err(error));
+            }
+            Err(error) => return Err(error),
+        }
+    }
+    results.publish();
+    Ok(())
+}
