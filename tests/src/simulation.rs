@@ -50,7 +50,7 @@ pub struct SimulationReport {
     /// Funding updates that also repegged the curve to the oracle.
     pub repegs: u64,
     /// Each LP's base and quote after its last settle. precision: BASE / QUOTE
-    pub lp_positions: Vec<(i64, i64)>,
+    pub lp_positions: Vec<(i64, i128)>,
     /// Σ positions' base − (users' base against the AMM + LPs' settled base): must be 0.
     pub conservation_error: i64,
     pub vault_covers: bool,
@@ -171,9 +171,9 @@ impl Market {
         for lp in self.lps.iter() {
             let user: User = self.env.load(lp.user).await;
             let position = user.perp_positions.iter().find(|p| p.is_active());
-            self.report
-                .lp_positions
-                .push(position.map_or((0, 0), |p| (p.base_asset_amount, p.quote_asset_amount)));
+            self.report.lp_positions.push(position.map_or((0, 0), |p| {
+                (p.base_asset_amount, p.quote_asset_amount.get())
+            }));
         }
         let report = &mut self.report;
         report.conservation_error =

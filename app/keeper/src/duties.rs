@@ -92,7 +92,7 @@ fn has_bad_debt(snapshot: &Snapshot, user: &User) -> bool {
         .perp_positions
         .iter()
         .filter(|p| p.is_active())
-        .map(|p| p.quote_asset_amount as i128)
+        .map(|p| p.quote_asset_amount.get())
         .sum();
     // The balance itself may still be positive: this round's settles realize the losses first.
     balance + claims < 0
@@ -150,7 +150,7 @@ fn still_to_settle(position: &PerpPosition, paying: bool) -> bool {
     let registered_claim = position.base_asset_amount == 0
         && position.lp.shares.get() == 0
         && position.open_orders == 0
-        && position.quote_asset_amount > 0
+        && position.quote_asset_amount.get() > 0
         && position.settlement_claim == 1;
     !registered_claim || paying
 }

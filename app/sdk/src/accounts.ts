@@ -26,10 +26,13 @@ export class AccountDecodeError extends Error {
   }
 }
 
+/** The size of account `name`'s data, discriminator included. */
+export const accountSize = (name: AccountName): number => coder.accounts.size(name);
+
 /** Reads account `name` from its data (discriminator first), refusing another type's data. */
 export function decodeAccount<N extends AccountName>(name: N, data: Uint8Array): Defined<N> {
   const discriminator = IDL.accounts.find((a) => a.name === name)!.discriminator;
-  if (data.length < coder.accounts.size(name)) {
+  if (data.length < accountSize(name)) {
     throw new AccountDecodeError("tooShort", name);
   }
   if (discriminator.some((byte, i) => data[i] !== byte)) {

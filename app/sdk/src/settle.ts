@@ -54,7 +54,7 @@ export interface LpSettlement {
 /** Funding a position of `base` owes for a move of the cumulative rate by `rateDelta`, as a
  * quote change: negative when it pays; a payment rounds up in size, a receipt down (toward −∞). */
 export const fundingPayment = (base: bigint, rateDelta: bigint): bigint =>
-  i64(floorDiv(-(base * rateDelta), FUNDING_PAYMENT_DIVISOR));
+  floorDiv(-(base * rateDelta), FUNDING_PAYMENT_DIVISOR);
 
 /** Funding on unsettled inventory, `−s · ((G − G₀) − B₀ · (F − F₀))` over LP_ACC × the funding
  * divisor: paying rounds up in size, receiving rounds down (toward −∞ either way). */
@@ -64,8 +64,8 @@ function unsettledFunding(
   baseSnapshot: bigint,
   rateDelta: bigint,
 ): bigint {
-  // G wraps as a 256-bit two's-complement value in the program; B₀ · ΔF is a checked i128.
-  const held = BigInt.asIntN(256, gDelta - i128(baseSnapshot * rateDelta));
+  // G wraps as a 256-bit two's-complement value in the program; B₀ · ΔF is exact in 256 bits.
+  const held = BigInt.asIntN(256, gDelta - baseSnapshot * rateDelta);
   const divisor = LP_ACC_PRECISION * FUNDING_PAYMENT_DIVISOR;
   const magnitude = (held < 0n ? -held : held) * shares;
   const quotient = i128(magnitude / divisor);
@@ -86,14 +86,12 @@ export function lpEntitlement(position: PerpPosition, acc: LpAccumulators): LpSe
     signedMulDivFloor(i128(delta), lp.shares, LP_ACC_PRECISION);
   return {
     base: i64(entitlement(acc.basePerShare - lp.basePerShare)),
-    quote: i64(entitlement(acc.quotePerShare - lp.quotePerShare)),
-    funding: i64(
-      unsettledFunding(
-        lp.shares,
-        BigInt.asIntN(256, acc.fundingPerShare - lp.fundingPerShare),
-        lp.basePerShare,
-        i64(acc.cumulativeFundingRate - lp.cumulativeFundingRate),
-      ),
+    quote: entitlement(acc.quotePerShare - lp.quotePerShare),
+    funding: unsettledFunding(
+      lp.shares,
+      BigInt.asIntN(256, acc.fundingPerShare - lp.fundingPerShare),
+      lp.basePerShare,
+      i64(acc.cumulativeFundingRate - lp.cumulativeFundingRate),
     ),
   };
 }
@@ -103,8 +101,8 @@ function settleFunding(position: PerpPosition, cumulativeFundingRate: bigint): v
     position.baseAssetAmount,
     i64(cumulativeFundingRate - position.lastCumulativeFundingRate),
   );
-  position.quoteAssetAmount = i64(position.quoteAssetAmount + payment);
-  position.quoteBreakEvenAmount = i64(position.quoteBreakEvenAmount + payment);
+  position.quoteAssetAmount = i128(position.quoteAssetAmount + payment);
+  position.quoteBreakEvenAmount = i128(position.quoteBreakEvenAmount + payment);
   position.lastCumulativeFundingRate = cumulativeFundingRate;
 }
 
@@ -113,7 +111,7 @@ function proRata(value: bigint, part: bigint, whole: bigint): bigint {
   if (whole === 0n) {
     throw new ReadError("mathError");
   }
-  return i64((value * part) / whole);
+  return i128((value * part) / whole);
 }
 
 /** A fill of `base` (bought > 0) for `quote` (received > 0), booked as `apply_fill` books it. */
@@ -124,9 +122,9 @@ function applyFill(position: PerpPosition, base: bigint, quote: bigint): void {
   const held = position.baseAssetAmount;
   if (held === 0n || held > 0n === base > 0n) {
     position.baseAssetAmount = i64(held + base);
-    position.quoteAssetAmount = i64(position.quoteAssetAmount + quote);
-    position.quoteEntryAmount = i64(position.quoteEntryAmount + quote);
-    position.quoteBreakEvenAmount = i64(position.quoteBreakEvenAmount + quote);
+    position.quoteAssetAmount = i128(position.quoteAssetAmount + quote);
+    position.quoteEntryAmount = i128(position.quoteEntryAmount + quote);
+    position.quoteBreakEvenAmount = i128(position.quoteBreakEvenAmount + quote);
     return;
   }
   const closed = abs(held) < abs(base) ? abs(held) : abs(base);
@@ -134,12 +132,12 @@ function applyFill(position: PerpPosition, base: bigint, quote: bigint): void {
   const closedEntry = proRata(position.quoteEntryAmount, closed, abs(held));
   const closedBreakEven = proRata(position.quoteBreakEvenAmount, closed, abs(held));
   position.baseAssetAmount = i64(held + base);
-  position.quoteAssetAmount = i64(position.quoteAssetAmount + quote);
-  position.quoteEntryAmount = i64(position.quoteEntryAmount - closedEntry);
-  position.quoteBreakEvenAmount = i64(position.quoteBreakEvenAmount - closedBreakEven);
+  position.quoteAssetAmount = i128(position.quoteAssetAmount + quote);
+  position.quoteEntryAmount = i128(position.quoteEntryAmount - closedEntry);
+  position.quoteBreakEvenAmount = i128(position.quoteBreakEvenAmount - closedBreakEven);
   if (abs(base) > abs(held)) {
     // A flip: the rest of the fill opens the other side at its own price.
-    const opening = i64(quote - closingQuote);
+    const opening = i128(quote - closingQuote);
     position.quoteEntryAmount = opening;
     position.quoteBreakEvenAmount = opening;
   }
@@ -153,8 +151,8 @@ export function simulatedPosition(position: PerpPosition, acc: LpAccumulators): 
   const simulated: PerpPosition = { ...position, lp: { ...position.lp } };
   settleFunding(simulated, acc.cumulativeFundingRate);
   applyFill(simulated, settlement.base, settlement.quote);
-  simulated.quoteAssetAmount = i64(simulated.quoteAssetAmount + settlement.funding);
-  simulated.quoteBreakEvenAmount = i64(simulated.quoteBreakEvenAmount + settlement.funding);
+  simulated.quoteAssetAmount = i128(simulated.quoteAssetAmount + settlement.funding);
+  simulated.quoteBreakEvenAmount = i128(simulated.quoteBreakEvenAmount + settlement.funding);
   simulated.lp.basePerShare = acc.basePerShare;
   simulated.lp.quotePerShare = acc.quotePerShare;
   simulated.lp.fundingPerShare = acc.fundingPerShare;

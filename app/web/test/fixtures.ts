@@ -5,6 +5,8 @@
  * base liquidity, 10x initial / 20x maintenance leverage, 0.001 base steps).
  */
 import {
+  accountSize,
+  type AccountName,
   decodePerpMarket,
   decodeSpotMarket,
   decodeState,
@@ -23,14 +25,14 @@ export const BASE = 1_000_000_000n;
 export const usd = (dollars: number): bigint => BigInt(Math.round(dollars * 1_000_000));
 export const PRICE = 100_000_000n;
 
-function zeroed(name: string, size: number): Uint8Array {
-  const data = new Uint8Array(size);
+function zeroed(name: AccountName): Uint8Array {
+  const data = new Uint8Array(accountSize(name));
   data.set(IDL.accounts.find((a) => a.name === name)!.discriminator);
   return data;
 }
 
 export function perpMarket(marketIndex = 0, sqrtK = 1_000n * BASE): PerpMarket {
-  const market = decodePerpMarket(zeroed("perpMarket", 2_392));
+  const market = decodePerpMarket(zeroed("perpMarket"));
   market.marketIndex = marketIndex;
   market.name = encodeName(marketIndex === 0 ? "SOL-PERP" : "ETH-PERP")!;
   market.amm.sqrtK = sqrtK;
@@ -50,7 +52,7 @@ export function perpMarket(marketIndex = 0, sqrtK = 1_000n * BASE): PerpMarket {
 }
 
 export function spotMarket(): SpotMarket {
-  const spot = decodeSpotMarket(zeroed("spotMarket", 336));
+  const spot = decodeSpotMarket(zeroed("spotMarket"));
   spot.cumulativeDepositInterest = SPOT_CUMULATIVE_INTEREST_PRECISION;
   spot.cumulativeBorrowInterest = SPOT_CUMULATIVE_INTEREST_PRECISION;
   spot.decimals = 6;
@@ -58,14 +60,14 @@ export function spotMarket(): SpotMarket {
 }
 
 export function state(lpCooldownSeconds = 5n): State {
-  const decoded = decodeState(zeroed("state", 138));
+  const decoded = decodeState(zeroed("state"));
   decoded.lpCooldownSeconds = lpCooldownSeconds;
   return decoded;
 }
 
 /** Subaccount `id` holding a deposit of `quote` (precision: QUOTE; scaled at index 1.0). */
 export function user(id: number, quote: bigint): User {
-  const decoded = decodeUser(zeroed("user", 1_888));
+  const decoded = decodeUser(zeroed("user"));
   decoded.subAccountId = id;
   decoded.quoteBalance.scaledBalance = quote * 1_000n;
   return decoded;

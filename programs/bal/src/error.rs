@@ -159,4 +159,8 @@ pub enum BalError {
     SettlementNotReady,
     #[msg("Market is settling: use settle_expired_positions")]
     MarketSettling,
+    #[msg("Oracle price is above the largest the program supports")]
+    OraclePriceTooLarge,
+    #[msg("Amount is larger than an account can hold")]
+    AmountTooLarge,
 }

@@ -34,7 +34,7 @@ pub struct FillRecord {
     /// precision: PRICE
     pub oracle_price: u64,
     /// precision: QUOTE
-    pub realized_pnl: i64,
+    pub realized_pnl: i128,
     /// The AMM side: users' net base against it after the fill. precision: BASE
     pub amm_base_after: i64,
 }
@@ -68,7 +68,7 @@ pub struct SettlePnlRecord {
     pub user: Pubkey,
     pub market_index: u16,
     /// Moved into the quote balance; negative for a loss. precision: QUOTE
-    pub amount: i64,
+    pub amount: i128,
     /// precision: PRICE
     pub oracle_price: u64,
 }
@@ -110,13 +110,13 @@ pub struct BankruptcyRecord {
     /// The market whose fee pool paid first.
     pub market_index: u16,
     /// precision: QUOTE
-    pub debt: u64,
+    pub debt: u128,
     /// precision: QUOTE
-    pub claims_netted: u64,
+    pub claims_netted: u128,
     /// precision: QUOTE
     pub covered_by_insurance: u64,
     /// Taken from depositors by lowering the deposit index. precision: QUOTE
-    pub socialized: u64,
+    pub socialized: u128,
     /// precision: SPOT_CUMULATIVE_INTEREST
     pub deposit_index_after: u128,
 }
@@ -144,9 +144,9 @@ pub struct LiquidityRecord {
     /// Entitlement settled into the position. precision: BASE
     pub base_settled: i64,
     /// precision: QUOTE
-    pub quote_settled: i64,
+    pub quote_settled: i128,
     /// Funding on the unsettled inventory. precision: QUOTE
-    pub funding_settled: i64,
+    pub funding_settled: i128,
 }
 
 #[event]
@@ -263,7 +263,7 @@ pub struct ExpiredPositionRecord {
     /// Positive for a long closed. precision: BASE
     pub base_closed: i64,
     /// The position's P&L once closed (a loss is collected at once). precision: QUOTE
-    pub pnl: i64,
+    pub pnl: i128,
     /// precision: QUOTE
     pub claim_registered: u64,
     /// precision: QUOTE

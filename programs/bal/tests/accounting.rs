@@ -140,7 +140,7 @@ proptest! {
                 .iter()
                 .flat_map(|u| u.perp_positions.iter())
                 .filter(|p| p.is_active())
-                .map(|p| simulated_position(p, &view).unwrap().quote_asset_amount as i128)
+                .map(|p| simulated_position(p, &view).unwrap().quote_asset_amount.get())
                 .sum();
             let booked = market.users_quote.get();
             let agg = LP_AGG_PRECISION as i128;

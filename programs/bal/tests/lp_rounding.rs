@@ -44,7 +44,7 @@ fn lp_shares(user: &User) -> u128 {
 /// Checks one settle against the exact entitlement, then starts a new one.
 fn check_settle(settlement: &LpSettlement, exact: &mut Exact) -> Result<(), TestCaseError> {
     let base = settlement.base as i128 * EXACT;
-    let quote = (settlement.quote as i128 + settlement.funding as i128) * EXACT;
+    let quote = (settlement.quote + settlement.funding) * EXACT;
     prop_assert!(
         base <= exact.base + MODEL_SLACK,
         "base gained: {base} > {:?}",
@@ -150,7 +150,7 @@ proptest! {
                     }
                     let after = find_position(&users[trader], 0).map(|s| users[trader].perp_positions[s]).unwrap_or_default();
                     let amm_base = -(after.base_asset_amount as i128 - before.base_asset_amount as i128);
-                    let amm_quote = -(after.quote_asset_amount as i128 - before.quote_asset_amount as i128);
+                    let amm_quote = -(after.quote_asset_amount.get() as i128 - before.quote_asset_amount.get() as i128);
                     let fee = (market.fee_pool + market.pnl_pool - pools) as i128;
                     for (lp, exact) in exact.iter_mut().enumerate() {
                         let shares = lp_shares(&users[TRADERS + lp]);

@@ -4,12 +4,12 @@ use anchor_lang::error::ErrorCode;
 use anchor_lang::prelude::Pubkey;
 use bal::controller::amm_fill::PositionDirection::Long;
 use bal::error::BalError;
-use bal::math::constants::BASE_PRECISION;
+use bal::math::constants::{BASE_PRECISION, PRICE_PRECISION};
 use bal_client::instructions::{self, MarketAccounts};
 use bal_client::pda;
 use bal_tests::errors::{assert_anchor_error, assert_bal_error, refused};
 use bal_tests::fixtures::{
-    add_liquidity, market, new_trader, order, setup_trading, trade, Exchange, Trader,
+    add_liquidity, market, new_trader, order, resting, setup_trading, trade, Exchange, Trader,
 };
 use bal_tests::TestEnv;
 use solana_signer::Signer;
@@ -228,7 +228,28 @@ async fn amounts_at_the_extremes_get_typed_errors() {
         &[alice.user, pda::perp_market(0)],
     )
     .await;
-    assert_bal_error(&failure, BalError::MathError);
+    assert_bal_error(&failure, BalError::AmmReserveBounds);
+    // A resting order carrying more than one fill's quote ($1e12): 1e9 base at $10,000.
+    let ix = instructions::place_order(
+        alice.wallet.pubkey(),
+        alice.user,
+        &market(&exchange),
+        &[],
+        resting(
+            Long,
+            1_000_000_000 * BASE,
+            10_000 * PRICE_PRECISION as u64,
+            false,
+        ),
+    );
+    let failure = refused(
+        &mut env,
+        ix,
+        &[&alice.wallet],
+        &[alice.user, pda::perp_market(0)],
+    )
+    .await;
+    assert_bal_error(&failure, BalError::AmountTooLarge);
     let ix = instructions::add_liquidity(
         alice.wallet.pubkey(),
         alice.user,
@@ -243,5 +264,5 @@ async fn amounts_at_the_extremes_get_typed_errors() {
         &[alice.user, pda::perp_market(0)],
     )
     .await;
-    assert_bal_error(&failure, BalError::InsufficientCollateral);
+    assert_bal_error(&failure, BalError::MaxLiquidityReached);
 }

@@ -95,7 +95,8 @@ async fn debt_is_written_off_only_net_of_the_claims_the_account_still_holds() {
     settle_in(&mut env, &trader, &eth).await;
     let claim = position_in(&mut env, trader.user, 1)
         .await
-        .quote_asset_amount;
+        .quote_asset_amount
+        .get();
     assert!(claim > 15_000_000, "an unpaid gain: {claim}");
     assert_eq!(
         env.load::<PerpMarket>(pda::perp_market(1)).await.pnl_pool,
@@ -124,15 +125,15 @@ async fn debt_is_written_off_only_net_of_the_claims_the_account_still_holds() {
         .expect("liquidate");
     let record = &success.events::<BankruptcyRecord>()[0];
     assert!(
-        record.debt as i64 > claim,
+        record.debt as i128 > claim,
         "debt {} claim {claim}",
         record.debt
     );
     assert_eq!(
-        record.claims_netted as i64, claim,
+        record.claims_netted as i128, claim,
         "the claim backs its part"
     );
-    let written_off = record.covered_by_insurance + record.socialized;
+    let written_off = record.covered_by_insurance as u128 + record.socialized;
     assert_eq!(written_off + record.claims_netted, record.debt);
     // The account keeps its claim and exactly the debt the claim backs.
     assert_eq!(quote_balance(&mut env, trader.user).await, -(claim as i128));
@@ -245,7 +246,7 @@ async fn a_bankrupt_liquidation_is_covered_by_insurance_then_socialized() {
     // The whole 9 base went to the liquidator at $85, with no fee: the account had nothing.
     let taken = position_in(&mut env, liquidator.user, 0).await;
     assert_eq!(taken.base_asset_amount, 9 * BASE as i64);
-    assert_eq!(taken.quote_asset_amount, -765_000_000);
+    assert_eq!(taken.quote_asset_amount.get(), -765_000_000);
     let liquidation = &success.events::<LiquidationRecord>()[0];
     assert_eq!(
         liquidation.fee_to_liquidator + liquidation.fee_to_insurance,

@@ -12,9 +12,12 @@ use bal_tests::fixtures::{
 use bal_tests::TestEnv;
 use solana_signer::Signer;
 
-async fn quote_balance(env: &mut TestEnv, trader: &Trader) -> (u64, SpotBalanceKind) {
+async fn quote_balance(env: &mut TestEnv, trader: &Trader) -> (u128, SpotBalanceKind) {
     let user: User = env.load(trader.user).await;
-    (user.quote_balance.scaled_balance, user.quote_balance.kind())
+    (
+        user.quote_balance.scaled_balance.get(),
+        user.quote_balance.kind(),
+    )
 }
 
 async fn deposit_and_withdraw_round_trip(env: &mut TestEnv, exchange: &Exchange) {

@@ -115,7 +115,10 @@ async fn lps_and_pnl_are_settled_once_it_matters() {
     trade(&mut env, &exchange, &trader, order(Long, 10 * BASE))
         .await
         .expect("large trade");
-    let quote_before = active_position(&mut env, &trader).await.quote_asset_amount;
+    let quote_before = active_position(&mut env, &trader)
+        .await
+        .quote_asset_amount
+        .get();
     let report = default_round(&mut env, &keeper, &[&lp, &trader]).await;
     assert_eq!(report.lp_settles, 1);
     assert!(report.pnl_settles >= 1, "{report:?}");
@@ -125,7 +128,10 @@ async fn lps_and_pnl_are_settled_once_it_matters() {
         "the LP took the short"
     );
     assert_ne!(
-        active_position(&mut env, &trader).await.quote_asset_amount,
+        active_position(&mut env, &trader)
+            .await
+            .quote_asset_amount
+            .get(),
         quote_before,
         "the trader's P&L moved into its balance"
     );
@@ -378,7 +384,11 @@ async fn a_settling_market_is_closed_paid_out_and_its_bad_debt_written_off_in_ro
         "underwater"
     );
     assert!(
-        active_position(&mut env, &winner).await.quote_asset_amount > 0,
+        active_position(&mut env, &winner)
+            .await
+            .quote_asset_amount
+            .get()
+            > 0,
         "a claim"
     );
 

@@ -76,7 +76,10 @@ async fn a_position_below_maintenance_moves_to_the_liquidator_at_the_oracle_pric
 
     let taken = position_in(&mut env, liquidator.user, 0).await;
     assert_eq!(taken.base_asset_amount, moved as i64);
-    assert_eq!(taken.quote_asset_amount, -(record.quote_transferred as i64));
+    assert_eq!(
+        taken.quote_asset_amount.get(),
+        -(record.quote_transferred as i128)
+    );
     let left = position_in(&mut env, trader.user, 0).await;
     assert_eq!(left.base_asset_amount, (9 * BASE - moved) as i64);
     // The AMM took no part: its curve and the users' net position are as they were.
@@ -104,7 +107,7 @@ async fn a_position_below_maintenance_moves_to_the_liquidator_at_the_oracle_pric
 #[derive(Debug, PartialEq)]
 struct Aftermath {
     victim_base: i64,
-    victim_quote: i64,
+    victim_quote: i128,
     victim_balance: i128,
     deposit_index: u128,
 }
@@ -139,7 +142,7 @@ async fn liquidation_at_93(sandwich: bool) -> (i128, Aftermath) {
     let spot: SpotMarket = env.load(pda::spot_market(0)).await;
     let aftermath = Aftermath {
         victim_base: victim.base_asset_amount,
-        victim_quote: victim.quote_asset_amount,
+        victim_quote: victim.quote_asset_amount.get(),
         victim_balance: quote_balance(&mut env, trader.user).await,
         deposit_index: spot.cumulative_deposit_interest.get(),
     };

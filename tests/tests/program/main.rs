@@ -13,6 +13,7 @@ mod mark;
 mod migrations;
 mod oracle;
 mod orders;
+mod pause;
 mod payable;
 mod perp_market;
 mod settlement;

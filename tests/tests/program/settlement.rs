@@ -165,7 +165,8 @@ async fn a_market_settles_pays_its_winners_pro_rata_and_is_delisted() {
 
     let short_claim = position_in(&mut env, short.user, 0)
         .await
-        .quote_asset_amount as u64;
+        .quote_asset_amount
+        .get() as u64;
     let before = quote_balance(&mut env, short.user).await;
     env.send(
         "settle_expired_positions",

@@ -95,7 +95,7 @@ async fn a_position_opens_grows_shrinks_flips_and_closes_with_fees_to_the_pool()
         .iter()
         .find(|p| p.is_active())
         .expect("realized P&L");
-    assert!(position.quote_asset_amount < 0);
+    assert!(position.quote_asset_amount.get() < 0);
 }
 
 #[tokio::test]
@@ -186,7 +186,7 @@ async fn settling_pnl_pays_winners_only_from_what_losers_paid_in() {
     let user: User = env.load(short.user).await;
     let position = user.perp_positions[0];
     let loss = -(bal::math::margin::base_value(position.base_asset_amount, 105_000_000).unwrap()
-        + position.quote_asset_amount as i128);
+        + position.quote_asset_amount.get() as i128);
     let short_before = balance(&mut env, &short).await;
     env.send(
         "settle_pnl",

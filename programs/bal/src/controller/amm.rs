@@ -7,7 +7,7 @@ use crate::math::amm::{
     terminal_quote_reserve, Curve, KUpdate, PegChange,
 };
 use crate::math::constants::{MAX_SQRT_K, MIN_SQRT_K, PERCENTAGE_PRECISION};
-use crate::math::safe_math::SafeMath;
+use crate::math::safe_math::{Cast, SafeMath};
 use crate::math::wide::mul_div_floor;
 use crate::state::PerpMarket;
 use crate::validate;
@@ -39,7 +39,7 @@ pub fn refresh_derived_reserves(market: &mut PerpMarket) -> Result<()> {
 /// pool (users are owed more), a gain moves it back. Refuses what the fee pool cannot pay.
 fn settle_curve_cost(market: &mut PerpMarket, cost: i128) -> Result<()> {
     if cost >= 0 {
-        let cost = u64::try_from(cost).map_err(|_| BalError::MathError)?;
+        let cost = cost.cast::<u64>()?;
         validate!(
             cost <= market.fee_pool,
             BalError::FeePoolInsufficient,
@@ -51,9 +51,7 @@ fn settle_curve_cost(market: &mut PerpMarket, cost: i128) -> Result<()> {
         market.pnl_pool = market.pnl_pool.safe_add(cost)?;
     } else {
         // A gain is only real to the extent the P&L pool holds it.
-        let gain = u64::try_from(cost.unsigned_abs())
-            .map_err(|_| BalError::MathError)?
-            .min(market.pnl_pool);
+        let gain = cost.unsigned_abs().cast::<u64>()?.min(market.pnl_pool);
         market.pnl_pool -= gain;
         market.fee_pool = market.fee_pool.safe_add(gain)?;
     }
@@ -102,7 +100,8 @@ pub fn follow_oracle(market: &mut PerpMarket) -> Result<i128> {
         price as u128,
         REPEG_MAX_STEP as u128,
         PERCENTAGE_PRECISION as u128,
-    )? as u64;
+    )?
+    .cast::<u64>()?;
     let target = target.clamp(price.saturating_sub(step), price.saturating_add(step));
     // Unaffordable, or the curve could not take the protocol's inventory back (its cost has no
     // bound): left for a later update.

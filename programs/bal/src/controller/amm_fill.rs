@@ -6,9 +6,9 @@ use crate::math::amm::{
     base_to_price, reserve_price, reserve_to_quote, spread_curve, swap_base, Curve, Round,
     SwapDirection,
 };
-use crate::math::constants::LP_AGG_PRECISION;
+use crate::math::constants::{LP_AGG_PRECISION, MAX_FILL_QUOTE};
 use crate::math::funding::{updated_mark_twap, MarkObservation};
-use crate::math::safe_math::SafeMath;
+use crate::math::safe_math::{Cast, SafeMath};
 use crate::math::spread::{spreads, SpreadInputs};
 use crate::state::PerpMarket;
 use crate::validate;
@@ -96,7 +96,7 @@ pub fn amm_base_within(
     };
     let step = market.order_step_size.max(1) as u128;
     let within = to_price.min(to_bound) / step * step;
-    u64::try_from(within).map_err(|_| error!(BalError::MathError))
+    within.cast::<u64>()
 }
 
 /// Prices `base` for a taker in `direction` without changing the market.
@@ -135,9 +135,15 @@ pub fn quote_amm_fill(
             && after.base <= amm.max_base_asset_reserve.get(),
         BalError::AmmReserveBounds
     );
+    validate!(
+        quote <= MAX_FILL_QUOTE as u128,
+        BalError::AmountTooLarge,
+        "fill of {} quote",
+        quote
+    );
     Ok(AmmFill {
         base,
-        quote: u64::try_from(quote).map_err(|_| BalError::MathError)?,
+        quote: quote as u64,
         curve: after,
     })
 }
@@ -149,7 +155,7 @@ pub fn fill_price(base: u64, quote: u64) -> Result<u64> {
         crate::math::constants::BASE_PRECISION,
         base.max(1) as u128,
     )?;
-    u64::try_from(price).map_err(|_| error!(BalError::MathError))
+    price.cast::<u64>()
 }
 
 /// Adds `delta` (precision: LP_AGG) to what the market's positions hold in quote.
@@ -185,7 +191,7 @@ pub fn book_amm_fill(
     fill: &AmmFill,
     now: i64,
 ) -> Result<()> {
-    let base = i64::try_from(fill.base).map_err(|_| BalError::MathError)?;
+    let base = fill.base.cast::<i64>()?;
     let amm = &mut market.amm;
     amm.set_curve(&fill.curve);
     // The taker's position pays the quote for a buy and receives it for a sale.

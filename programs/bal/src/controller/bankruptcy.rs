@@ -5,23 +5,23 @@
 //! written off: from the named market's fee pool (insurance) first, then from every depositor
 //! pro rata by lowering the deposit index.
 use crate::controller::spot_balance::{signed_token_amount, update_quote_balance};
-use crate::error::BalError;
 use crate::events::BankruptcyRecord;
 use crate::math::constants::SPOT_BALANCE_TO_TOKEN;
-use crate::math::safe_math::SafeMath;
+use crate::math::safe_math::{Cast, SafeMath};
 use crate::math::wide::{mul_div_ceil, mul_div_floor};
 use crate::state::{PerpMarket, SpotMarket, User};
 use anchor_lang::prelude::*;
 
-/// How a bankruptcy was resolved. precision: QUOTE
+/// How a bankruptcy was resolved. A debt may exceed what a token amount holds (a balance is
+/// 128-bit), so the debt and what depositors bear are too. precision: QUOTE
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Bankruptcy {
     /// The negative balance before.
-    pub debt: u64,
+    pub debt: u128,
     /// The part of the debt left on the account, backed by what its positions still claim.
-    pub claims_netted: u64,
+    pub claims_netted: u128,
     pub covered_by_insurance: u64,
-    pub socialized: u64,
+    pub socialized: u128,
 }
 
 impl Bankruptcy {
@@ -71,21 +71,19 @@ pub fn resolve_bankruptcy(
         .perp_positions
         .iter()
         .filter(|p| p.is_active())
-        .try_fold(0i128, |sum, p| sum.safe_add(p.quote_asset_amount as i128))?;
+        .try_fold(0i128, |sum, p| sum.safe_add(p.quote_asset_amount.get()))?;
     let net = balance.safe_add(claims)?;
     if net >= 0 {
         return Ok(None);
     }
-    let debt = u64::try_from(balance.unsigned_abs()).map_err(|_| BalError::MathError)?;
-    let write_off = u64::try_from(net.unsigned_abs())
-        .map_err(|_| BalError::MathError)?
-        .min(debt);
-    let covered = write_off.min(market.fee_pool);
+    let debt = balance.unsigned_abs();
+    let write_off = net.unsigned_abs().min(debt);
+    let covered = write_off.min(market.fee_pool as u128) as u64;
     market.fee_pool = market.fee_pool.safe_sub(covered)?;
     spot.perp_pools_balance = spot.perp_pools_balance.safe_sub(covered)?;
-    let socialized = socialize(spot, write_off.safe_sub(covered)?)?;
-    let write_off = covered.safe_add(socialized)?;
-    update_quote_balance(&mut user.quote_balance, spot, write_off as i128)?;
+    let socialized = socialize(spot, write_off.safe_sub(covered as u128)?)?;
+    let write_off = (covered as u128).safe_add(socialized)?;
+    update_quote_balance(&mut user.quote_balance, spot, write_off.cast::<i128>()?)?;
     Ok(Some(Bankruptcy {
         debt,
         claims_netted: debt.safe_sub(write_off)?,
@@ -99,13 +97,13 @@ pub fn resolve_bankruptcy(
 /// covering what is left. Deposits can lose at most all but the smallest index unit; a loss
 /// beyond that is not written off (it stays on the account as debt). Returns what was taken.
 /// precision: QUOTE
-fn socialize(spot: &mut SpotMarket, loss: u64) -> Result<u64> {
+fn socialize(spot: &mut SpotMarket, loss: u128) -> Result<u128> {
     let deposits = spot.deposit_balance.get();
     if loss == 0 || deposits == 0 {
         return Ok(0);
     }
     let index = spot.cumulative_deposit_interest.get();
-    let cut = mul_div_ceil(loss as u128, SPOT_BALANCE_TO_TOKEN, deposits)?;
+    let cut = mul_div_ceil(loss, SPOT_BALANCE_TO_TOKEN, deposits)?;
     if cut < index {
         spot.cumulative_deposit_interest.set(index - cut);
         return Ok(loss);
@@ -114,5 +112,5 @@ fn socialize(spot: &mut SpotMarket, loss: u64) -> Result<u64> {
     let cut = index - 1;
     spot.cumulative_deposit_interest.set(1);
     let taken = mul_div_floor(cut, deposits, SPOT_BALANCE_TO_TOKEN)?;
-    u64::try_from(taken.min(loss as u128)).map_err(|_| error!(BalError::MathError))
+    Ok(taken.min(loss))
 }

@@ -20,7 +20,8 @@ use crate::math::constants::{
     BASE_PRECISION, LP_MARGIN_BUFFER, MARGIN_PER_POSITION, MARGIN_PRECISION, PERCENTAGE_PRECISION,
 };
 use crate::math::margin::margin_requirement;
-use crate::math::safe_math::SafeMath;
+use crate::math::position::largest_fill_base;
+use crate::math::safe_math::{Cast, SafeMath};
 use crate::math::wide::{mul_div_ceil, mul_div_floor};
 use crate::state::{PerpMarket, PerpPosition, SpotMarket, User};
 use anchor_lang::prelude::*;
@@ -315,8 +316,7 @@ pub fn reduction_needed(reduction: &Reduction, step: u64) -> Result<u64> {
     let allowed = mul_div_floor(room, BASE_PRECISION, per_base.max(1))?;
     let excess = (reduction.base.unsigned_abs() as u128).saturating_sub(allowed);
     let rounded = excess.div_ceil(step as u128).safe_mul(step as u128)?;
-    u64::try_from(rounded.min(reduction.base.unsigned_abs() as u128))
-        .map_err(|_| error!(BalError::MathError))
+    (rounded.min(reduction.base.unsigned_abs() as u128)).cast::<u64>()
 }
 
 /// The worst average price a de-risking fill may take: the band around the oracle, against
@@ -326,7 +326,8 @@ pub fn band_limit(oracle_price: u64, selling: bool) -> Result<u64> {
         oracle_price as u128,
         DERISK_PRICE_BAND as u128,
         PERCENTAGE_PRECISION as u128,
-    )? as u64;
+    )?
+    .cast::<u64>()?;
     Ok(if selling {
         oracle_price.saturating_sub(band)
     } else {
@@ -368,7 +369,9 @@ fn reduce_within_band(
             ratio,
         },
         market.order_step_size,
-    )?;
+    )?
+    // One fill's worth of quote at most; the next de-risk goes on.
+    .min(largest_fill_base(terms.oracle_price) / market.order_step_size * market.order_step_size);
     if base == 0 {
         return Ok(0);
     }
@@ -385,13 +388,14 @@ fn reduce_within_band(
         fee_rate: terms.fee_rate,
         now: terms.now,
     };
-    // What the AMM cannot fill inside the band (or its bounds) is left for a liquidation: both
+    // What the AMM cannot fill inside the band (or its bounds, or one fill's quote) is left for a liquidation: both
     // refusals come before the trade changes anything.
     match trade_against_amm(books.user, books.spot, books.market, &order) {
         Ok(_) => Ok(base),
         Err(error)
             if error == BalError::LimitPriceExceeded.into()
-                || error == BalError::AmmReserveBounds.into() =>
+                || error == BalError::AmmReserveBounds.into()
+                || error == BalError::AmountTooLarge.into() =>
         {
             Ok(0)
         }

@@ -6,7 +6,7 @@ use crate::math::amm::reserve_price;
 use crate::math::constants::{FUNDING_PAYMENT_DIVISOR, LP_AGG_PRECISION};
 use crate::math::funding::{funding_rate, FundingInputs};
 use crate::math::lp::i256;
-use crate::math::safe_math::SafeMath;
+use crate::math::safe_math::{Cast, SafeMath};
 use crate::state::PerpMarket;
 use crate::validate;
 use anchor_lang::prelude::*;
@@ -39,7 +39,7 @@ pub fn update_funding(market: &mut PerpMarket, now: i64) -> Result<FundingUpdate
     // Positions (traders' and LPs' settled base) pay on their base, LPs' unsettled inventory
     // through `G`; the protocol's own inventory is what the fee pool answers for.
     let protocol = protocol_base(market)?;
-    let counterparty = i64::try_from(-protocol).map_err(|_| BalError::MathError)?;
+    let counterparty = (-protocol).cast::<i64>()?;
     let rate = funding_rate(&FundingInputs {
         mark_twap,
         oracle_twap: funding.oracle_twap,
@@ -49,9 +49,7 @@ pub fn update_funding(market: &mut PerpMarket, now: i64) -> Result<FundingUpdate
     let users_pay = (counterparty as i128).safe_mul(rate as i128)?;
     let amm_paid = if users_pay < 0 {
         let owed = (-users_pay).safe_add(FUNDING_PAYMENT_DIVISOR - 1)? / FUNDING_PAYMENT_DIVISOR;
-        u64::try_from(owed)
-            .map_err(|_| BalError::MathError)?
-            .min(market.fee_pool)
+        owed.cast::<u64>()?.min(market.fee_pool)
     } else {
         0
     };
@@ -67,9 +65,10 @@ pub fn update_funding(market: &mut PerpMarket, now: i64) -> Result<FundingUpdate
     let funding = &mut market.funding;
     funding.cumulative_funding_rate = funding.cumulative_funding_rate.safe_add(rate)?;
     let lp = &mut market.lp;
-    let step = lp.base_per_share.get().safe_mul(rate as i128)?;
+    // rate × B in 256 bits: the base accumulator times the largest rate outgrows 128.
+    let step = i256::mul(lp.base_per_share.get(), rate);
     lp.funding_per_share
-        .set(i256::add(lp.funding_per_share.get(), i256::from_i128(step)));
+        .set(i256::add(lp.funding_per_share.get(), step));
     funding.last_funding_rate = rate;
     funding.last_funding_ts = now;
     Ok(FundingUpdate { rate, amm_paid })

@@ -19,7 +19,8 @@ use crate::controller::spot_balance::update_quote_balance;
 use crate::error::BalError;
 use crate::math::constants::{BASE_PRECISION, PERCENTAGE_PRECISION};
 use crate::math::liquidation::{base_to_cover, transfer_size, TransferSize};
-use crate::math::safe_math::SafeMath;
+use crate::math::position::largest_fill_base;
+use crate::math::safe_math::{Cast, SafeMath};
 use crate::math::wide::{mul_div_ceil, mul_div_floor};
 use crate::state::{PerpMarket, PositionDirection, SpotMarket, User};
 use crate::validate;
@@ -188,7 +189,8 @@ fn size_transfer(
     transfer_size(&TransferSize {
         needed,
         held: held.unsigned_abs(),
-        max_base: terms.max_base,
+        // However large the position, one transfer carries at most a fill's worth of quote.
+        max_base: terms.max_base.min(largest_fill_base(terms.price)),
         step: market.order_step_size,
         min_size: market.min_order_size,
     })
@@ -210,7 +212,7 @@ fn transfer_position(
     } else {
         (PositionDirection::Long, mul_div_ceil(a, b, one)?)
     };
-    let quote = u64::try_from(quote).map_err(|_| BalError::MathError)?;
+    let quote = quote.cast::<u64>()?;
     let user_side = Booking {
         side: user_side,
         base,
@@ -241,13 +243,9 @@ fn charge_fee(
     let left = margin_summary(books.user, books.spot, views, MarginType::Maintenance)?
         .collateral
         .max(0) as u128;
-    let fee = u64::try_from(nominal.min(left)).map_err(|_| BalError::MathError)?;
-    let to_liquidator = u64::try_from(mul_div_floor(
-        fee as u128,
-        terms.liquidator_share_rate as u128,
-        one,
-    )?)
-    .map_err(|_| BalError::MathError)?;
+    let fee = (nominal.min(left)).cast::<u64>()?;
+    let to_liquidator =
+        (mul_div_floor(fee as u128, terms.liquidator_share_rate as u128, one)?).cast::<u64>()?;
     update_quote_balance(&mut books.user.quote_balance, books.spot, -(fee as i128))?;
     update_quote_balance(
         &mut books.liquidator.quote_balance,

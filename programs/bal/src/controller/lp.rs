@@ -3,7 +3,7 @@
 //! into its position.
 use crate::controller::amm::refresh_derived_reserves;
 use crate::controller::amm_fill::add_users_quote;
-use crate::controller::position::{find_position, settle_funding, track_base};
+use crate::controller::position::{add_to_quote, find_position, settle_funding, track_base};
 use crate::error::BalError;
 use crate::math::amm::{rescale_curve, Curve};
 use crate::math::constants::{
@@ -12,7 +12,7 @@ use crate::math::constants::{
 };
 use crate::math::lp::{entitlement, i256, lp_part, unsettled_funding, LpFunding, Shares};
 use crate::math::position::{apply_fill, Fill};
-use crate::math::safe_math::SafeMath;
+use crate::math::safe_math::{Cast, SafeMath};
 use crate::math::wide::{mul_div_ceil, mul_div_floor, U256};
 use crate::state::{LpPosition, LpSample, PerpMarket, PerpPosition, User};
 use crate::validate;
@@ -63,7 +63,7 @@ pub fn lp_fee_slice(fee: u64, market: &PerpMarket, take: LpTake) -> Result<u128>
 /// Quote the P&L pool must receive to back a fee slice: the slice rounded up to a whole unit.
 /// precision: QUOTE
 pub fn lp_fee_backing(slice: u128) -> Result<u64> {
-    u64::try_from(slice.div_ceil(LP_AGG_PRECISION)).map_err(|_| error!(BalError::MathError))
+    (slice.div_ceil(LP_AGG_PRECISION)).cast::<u64>()
 }
 
 /// What the AMM took in one fill (base and quote, signed, at the trader's price) and the LP
@@ -88,7 +88,7 @@ pub fn record_amm_delta(market: &mut PerpMarket, delta: &AmmDelta) -> Result<()>
     let (base_agg, base_per_share) = lp_part(delta.base, &shares)?;
     let (quote_agg, quote_per_share) = lp_part(delta.quote, &shares)?;
     // The fee slice is the LPs' whole: spread it over user shares only.
-    let fee_agg = i128::try_from(delta.lp_fee).map_err(|_| error!(BalError::MathError))?;
+    let fee_agg = delta.lp_fee.cast::<i128>()?;
     let fee_per_share = mul_div_floor(
         delta.lp_fee,
         LP_ACC_PRECISION / LP_AGG_PRECISION,
@@ -133,12 +133,13 @@ pub fn protocol_base(market: &PerpMarket) -> Result<i128> {
 /// What settling an LP moved into its position.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct LpSettlement {
-    /// precision: BASE
+    /// precision: BASE (within i64: no position can hold more than `MAX_SQRT_K` times the
+    /// largest concentration coefficient, which fits)
     pub base: i64,
     /// precision: QUOTE
-    pub quote: i64,
+    pub quote: i128,
     /// Funding on the inventory held unsettled (negative when paid). precision: QUOTE
-    pub funding: i64,
+    pub funding: i128,
 }
 
 /// A market's LP accumulators, copied out.
@@ -183,11 +184,10 @@ pub fn lp_entitlement(lp: &LpPosition, acc: &LpAccumulators) -> Result<LpSettlem
             .cumulative_funding_rate
             .safe_sub(lp.cumulative_funding_rate)?,
     })?;
-    let narrow = |v: i128| i64::try_from(v).map_err(|_| error!(BalError::MathError));
     Ok(LpSettlement {
-        base: narrow(base)?,
-        quote: narrow(quote)?,
-        funding: narrow(funding)?,
+        base: base.cast()?,
+        quote,
+        funding,
     })
 }
 
@@ -208,10 +208,7 @@ pub fn apply_lp_settlement(
             quote: settlement.quote,
         },
     )?;
-    position.quote_asset_amount = position.quote_asset_amount.safe_add(settlement.funding)?;
-    position.quote_break_even_amount = position
-        .quote_break_even_amount
-        .safe_add(settlement.funding)?;
+    add_to_quote(position, settlement.funding)?;
     let lp = &mut position.lp;
     lp.base_per_share.set(acc.base_per_share);
     lp.quote_per_share.set(acc.quote_per_share);
@@ -239,7 +236,7 @@ pub fn settle_lp_position(
     lp.unsettled_quote.set(
         lp.unsettled_quote
             .get()
-            .safe_sub((settlement.quote as i128).safe_mul(agg)?)?,
+            .safe_sub(settlement.quote.safe_mul(agg)?)?,
     );
     lp.settled_base = lp.settled_base.safe_add(settlement.base)?;
     Ok(settlement)
@@ -370,21 +367,21 @@ const SECONDS_PER_DAY: u64 = 86_400;
 /// precision: QUOTE per 1.0 share
 pub fn lp_sample(market: &PerpMarket, oracle_price: u64, day: i64) -> Result<LpSample> {
     let lp = &market.lp;
-    let (negative, magnitude) = i256::split(lp.funding_per_share.get());
-    let funding = i128::try_from(magnitude / U256::from(FUNDING_PAYMENT_DIVISOR as u128))
-        .map_err(|_| error!(BalError::MathError))?;
-    let funding = if negative { -funding } else { funding };
-    let base_value = lp
-        .base_per_share
-        .get()
-        .safe_mul(oracle_price as i128)?
-        .div_euclid(BASE_PRECISION as i128);
-    let per_unit = lp
-        .quote_per_share
-        .get()
-        .safe_add(base_value)?
-        .safe_sub(funding)?;
-    let value = crate::math::lp::signed_mul_div_floor(per_unit, BASE_PRECISION, LP_ACC_PRECISION)?;
+    // In 256 bits, saturating into the sample: a performance figure must never stop the
+    // instruction that records it (every oracle read records one a day).
+    let funding = i256::div_floor(
+        lp.funding_per_share.get(),
+        U256::from(FUNDING_PAYMENT_DIVISOR as u128),
+    );
+    let base_value = i256::div_floor(
+        i256::mul(lp.base_per_share.get(), oracle_price.cast()?),
+        U256::from(BASE_PRECISION),
+    );
+    let per_unit = i256::sub(
+        i256::add(i256::from_i128(lp.quote_per_share.get()), base_value),
+        funding,
+    );
+    let value = i256::div_floor(per_unit, U256::from(LP_ACC_PRECISION / BASE_PRECISION));
     let amm = &market.amm;
     let base = amm.base_asset_reserve.get();
     let depth = amm
@@ -401,8 +398,8 @@ pub fn lp_sample(market: &PerpMarket, oracle_price: u64, day: i64) -> Result<LpS
     )?;
     Ok(LpSample {
         day,
-        value: i64::try_from(value).map_err(|_| error!(BalError::MathError))?,
-        capital: u64::try_from(capital).map_err(|_| error!(BalError::MathError))?,
+        value: i256::saturating_i64(value),
+        capital: u64::try_from(capital).unwrap_or(u64::MAX),
         padding: 0,
     })
 }

@@ -13,7 +13,7 @@ use crate::math::margin::{
     base_value, gain_shortfall, margin_requirement, payable_pnl, UsersHoldings,
 };
 use crate::math::oracle::{validate_oracle_price, OracleAction, OracleCheck};
-use crate::math::safe_math::SafeMath;
+use crate::math::safe_math::{Cast, SafeMath};
 use crate::math::wide::mul_div_floor;
 use crate::state::{PerpMarket, PerpPosition, SpotMarket, User};
 use crate::validate;
@@ -126,7 +126,7 @@ pub fn worst_case_base(position: &PerpPosition, view: &MarketView) -> Result<i64
     } else {
         short
     };
-    i64::try_from(worst).map_err(|_| error!(BalError::MathError))
+    worst.cast::<i64>()
 }
 
 /// The markets a margin calculation may look up, passed by reference (a slice would take two
@@ -270,9 +270,9 @@ pub fn position_pnl(position: &PerpPosition, view: &MarketView) -> Result<i128> 
     let funding_delta = view
         .cumulative_funding_rate
         .safe_sub(position.last_cumulative_funding_rate)?;
-    let funding = funding_payment(position.base_asset_amount, funding_delta)? as i128;
+    let funding = funding_payment(position.base_asset_amount, funding_delta)?;
     base_value(position.base_asset_amount, view.oracle_price)?
-        .safe_add(position.quote_asset_amount as i128)?
+        .safe_add(position.quote_asset_amount.get())?
         .safe_add(funding)
 }
 

@@ -8,7 +8,7 @@ use crate::controller::lp::{
     lp_fee_backing, lp_fee_slice, protocol_base, record_amm_delta, AmmDelta, LpTake,
 };
 use crate::controller::orders::{record_order_fill, reduce_only_cap};
-use crate::controller::position::{book_fill, release_if_empty, Booking};
+use crate::controller::position::{add_to_break_even, book_fill, release_if_empty, Booking};
 use crate::controller::spot_balance::update_quote_balance;
 use crate::controller::trade::{trade_against_amm, TakerOrder};
 use crate::error::BalError;
@@ -16,7 +16,7 @@ use crate::events::liquidity;
 use crate::math::amm::{swap_base, SwapDirection};
 use crate::math::constants::{BASE_PRECISION, LP_AGG_PRECISION, PERCENTAGE_PRECISION};
 use crate::math::lp::signed_mul_div_floor;
-use crate::math::safe_math::SafeMath;
+use crate::math::safe_math::{Cast, SafeMath};
 use crate::math::wide::{mul_div_ceil, mul_div_floor};
 use crate::state::{FeeSchedule, PerpMarket, SpotMarket, User};
 use crate::validate;
@@ -60,7 +60,7 @@ pub struct FillPiece {
 /// precision: QUOTE
 fn quote_for(base: u64, price: u64) -> Result<u64> {
     let quote = mul_div_floor(base as u128, price as u128, BASE_PRECISION)?;
-    u64::try_from(quote).map_err(|_| error!(BalError::MathError))
+    quote.cast::<u64>()
 }
 
 /// A share of `amount` at `rate` (precision: PERCENTAGE), rounded up for fees charged and down
@@ -72,7 +72,7 @@ fn fee_at(amount: u64, rate: u32, up: bool) -> Result<u64> {
     } else {
         mul_div_floor(a, b, d)?
     };
-    u64::try_from(fee).map_err(|_| error!(BalError::MathError))
+    fee.cast::<u64>()
 }
 
 /// The filler's share of a piece's taker fee, capped at what the protocol keeps of it.
@@ -82,13 +82,13 @@ fn filler_reward(fees: &FeeSchedule, fee: u64, kept: u64) -> Result<u64> {
 
 /// Moves `amount` (signed: positive is paid to the user) between `user`'s quote balance and the
 /// position's break-even, the way fees and rebates are booked.
-fn book_fee(user: &mut User, spot: &mut SpotMarket, market_index: u16, amount: i64) -> Result<()> {
+fn book_fee(user: &mut User, spot: &mut SpotMarket, market_index: u16, amount: i128) -> Result<()> {
     if let Some(index) = crate::controller::position::find_position(user, market_index) {
         let position = &mut user.perp_positions[index];
-        position.quote_break_even_amount = position.quote_break_even_amount.safe_add(amount)?;
+        add_to_break_even(position, amount)?;
         release_if_empty(position);
     }
-    update_quote_balance(&mut user.quote_balance, spot, amount as i128)
+    update_quote_balance(&mut user.quote_balance, spot, amount)
 }
 
 /// The books one `fill_order` writes besides its users, and the pieces booked so far.
@@ -207,8 +207,8 @@ pub fn fill_against_maker(
         book_fill(maker, market, &opposite)?;
         let fee = fee_at(quote, ctx.fees.taker_fee_rate, true)?;
         let rebate = fee_at(quote, ctx.fees.maker_rebate_rate, false)?.min(fee);
-        book_fee(taker, spot, market.market_index, -(fee as i64))?;
-        book_fee(maker, spot, market.market_index, rebate as i64)?;
+        book_fee(taker, spot, market.market_index, -(fee as i128))?;
+        book_fee(maker, spot, market.market_index, rebate as i128)?;
         let kept = fee.safe_sub(rebate)?;
         market.fee_pool = market.fee_pool.safe_add(kept)?;
         market.total_fees = market.total_fees.safe_add(kept)?;
@@ -358,7 +358,7 @@ fn book_jit(taker: &mut User, matcher: &mut Matcher, piece: &JitPiece) -> Result
     };
     let trader = book_fill(taker, market, &booking)?.fill;
     let fee = fee_at(quote, ctx.fees.taker_fee_rate, true)?;
-    book_fee(taker, spot, market.market_index, -(fee as i64))?;
+    book_fee(taker, spot, market.market_index, -(fee as i128))?;
     let mut backing = 0;
     if let Some(take) = take {
         let lp_fee = lp_fee_slice(fee, market, take)?;

@@ -3,6 +3,7 @@
 use crate::controller::amm_fill::{amm_best_price, PositionDirection};
 use crate::controller::position::{find_position, open_position, release_if_empty};
 use crate::error::BalError;
+use crate::math::position::largest_fill_base;
 use crate::math::safe_math::SafeMath;
 use crate::state::{Order, PerpMarket, PerpPosition, User};
 use crate::validate;
@@ -52,6 +53,10 @@ pub fn validate_new_order(
         BalError::OrderSizeInvalid
     );
     validate!(params.price > 0, BalError::InvalidOrderPrice);
+    validate!(
+        params.base_amount <= largest_fill_base(params.price),
+        BalError::AmountTooLarge
+    );
     validate!(
         params.expiry_ts == 0 || params.expiry_ts > now,
         BalError::InvalidOrderExpiry

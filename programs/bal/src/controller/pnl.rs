@@ -6,9 +6,8 @@ use crate::controller::lp::settle_lp_position;
 use crate::controller::margin::{position_pnl, simulated_position, MarketView};
 use crate::controller::position::{find_position, release_if_empty, settle_funding};
 use crate::controller::spot_balance::update_quote_balance;
-use crate::error::BalError;
-use crate::math::constants::LP_AGG_PRECISION;
-use crate::math::safe_math::SafeMath;
+use crate::math::constants::{LP_AGG_PRECISION, MAX_SETTLE_AMOUNT};
+use crate::math::safe_math::{Cast, SafeMath};
 use crate::state::{PerpMarket, SpotMarket, User};
 use anchor_lang::prelude::*;
 
@@ -17,12 +16,12 @@ use anchor_lang::prelude::*;
 pub struct SettlePlan {
     pub slot: usize,
     /// Into the quote balance; negative for a loss. precision: QUOTE
-    pub amount: i64,
+    pub amount: i128,
 }
 
 /// The settlement of `user`'s position in `market` at `view`'s price, or `None` when there is
 /// no position. Losses are paid in full (a balance may go negative: a borrow); gains only as
-/// far as the P&L pool holds them.
+/// far as the P&L pool holds them; either at most `MAX_SETTLE_AMOUNT` at once.
 pub fn plan_settle_pnl(
     user: &User,
     market: &PerpMarket,
@@ -39,9 +38,12 @@ pub fn plan_settle_pnl(
     } else {
         pnl
     };
+    // However large the P&L, one settle moves a bounded amount (the rest stays in the
+    // position for the next), so the balance's scaled u64 can always take it.
+    let limit = MAX_SETTLE_AMOUNT as i128;
     Ok(Some(SettlePlan {
         slot,
-        amount: i64::try_from(amount).map_err(|_| BalError::MathError)?,
+        amount: amount.clamp(-limit, limit),
     }))
 }
 
@@ -56,14 +58,12 @@ pub fn commit_settle_pnl(
     let position = &mut user.perp_positions[plan.slot];
     settle_lp_position(position, market)?;
     settle_funding(position, market.funding.cumulative_funding_rate)?;
-    position.quote_asset_amount = position.quote_asset_amount.safe_sub(plan.amount)?;
+    let quote = &mut position.quote_asset_amount;
+    quote.set(quote.get().safe_sub(plan.amount)?);
     release_if_empty(position);
-    update_quote_balance(&mut user.quote_balance, spot, plan.amount as i128)?;
-    add_users_quote(
-        market,
-        (plan.amount as i128).safe_mul(-(LP_AGG_PRECISION as i128))?,
-    )?;
-    let magnitude = plan.amount.unsigned_abs();
+    update_quote_balance(&mut user.quote_balance, spot, plan.amount)?;
+    add_users_quote(market, plan.amount.safe_mul(-(LP_AGG_PRECISION as i128))?)?;
+    let magnitude: u64 = plan.amount.unsigned_abs().cast()?;
     if plan.amount < 0 {
         user.last_loss_market = market.market_index;
     }

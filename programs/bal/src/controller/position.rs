@@ -2,7 +2,7 @@
 use crate::error::BalError;
 use crate::math::funding::funding_payment;
 use crate::math::position::{apply_fill, Fill};
-use crate::math::safe_math::SafeMath;
+use crate::math::safe_math::{Cast, SafeMath};
 use crate::state::{PerpMarket, PerpPosition, PositionDirection, User};
 use crate::validate;
 use anchor_lang::prelude::*;
@@ -43,14 +43,29 @@ pub fn release_if_empty(position: &mut PerpPosition) {
 }
 
 /// Moves the funding owed since the position's snapshot into its quote (and break-even).
-/// Returns the change: negative when the position paid.
-pub fn settle_funding(position: &mut PerpPosition, cumulative_funding_rate: i64) -> Result<i64> {
+/// Returns the change: negative when the position paid. precision: QUOTE
+pub fn settle_funding(position: &mut PerpPosition, cumulative_funding_rate: i64) -> Result<i128> {
     let delta = cumulative_funding_rate.safe_sub(position.last_cumulative_funding_rate)?;
     let payment = funding_payment(position.base_asset_amount, delta)?;
-    position.quote_asset_amount = position.quote_asset_amount.safe_add(payment)?;
-    position.quote_break_even_amount = position.quote_break_even_amount.safe_add(payment)?;
+    add_to_quote(position, payment)?;
     position.last_cumulative_funding_rate = cumulative_funding_rate;
     Ok(payment)
+}
+
+/// Adds `amount` (funding, a fee, a rebate: signed, precision QUOTE) to the position's quote
+/// and break-even, or to the break-even only (`quote` false: fees paid from the balance).
+pub fn add_to_quote(position: &mut PerpPosition, amount: i128) -> Result<()> {
+    let quote = &mut position.quote_asset_amount;
+    quote.set(quote.get().safe_add(amount)?);
+    add_to_break_even(position, amount)
+}
+
+/// Adds `amount` (signed, precision QUOTE) to the position's break-even only: fees and rebates
+/// move through the quote balance, not the position's quote.
+pub fn add_to_break_even(position: &mut PerpPosition, amount: i128) -> Result<()> {
+    let break_even = &mut position.quote_break_even_amount;
+    break_even.set(break_even.get().safe_add(amount)?);
+    Ok(())
 }
 
 /// One side of a trade between two parties: `base` for `quote` on `side` (long receives the
@@ -72,7 +87,7 @@ pub struct Booked {
     /// precision: BASE
     pub base_before: i64,
     /// P&L the part that reduced the position realized. precision: QUOTE
-    pub realized_pnl: i64,
+    pub realized_pnl: i128,
 }
 
 /// Keeps `PerpMarket::positions_with_base` as a position's base goes from `before` to `after`.
@@ -93,8 +108,8 @@ pub fn book_fill(user: &mut User, market: &mut PerpMarket, booking: &Booking) ->
     let slot = open_position(user, market.market_index, rate)?;
     let position = &mut user.perp_positions[slot];
     settle_funding(position, rate)?;
-    let base = i64::try_from(base).map_err(|_| BalError::MathError)?;
-    let quote = i64::try_from(quote).map_err(|_| BalError::MathError)?;
+    let base: i64 = base.cast()?;
+    let quote = quote as i128;
     let fill = match side {
         PositionDirection::Long => Fill {
             base,

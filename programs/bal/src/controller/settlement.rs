@@ -17,7 +17,7 @@ use crate::math::constants::{
     BASE_PRECISION, LP_AGG_PRECISION, PERCENTAGE_PRECISION, SPOT_BALANCE_TO_TOKEN,
 };
 use crate::math::position::{apply_fill, Fill};
-use crate::math::safe_math::SafeMath;
+use crate::math::safe_math::{Cast, SafeMath};
 use crate::math::wide::{mul_div_ceil, mul_div_floor};
 use crate::state::{
     LpPosition, MarketStatus, PerpMarket, PerpPosition, SettlementState, SpotMarket, User,
@@ -75,7 +75,7 @@ pub struct ExpiredPosition {
     /// Signed: positive for a long closed. precision: BASE
     pub base_closed: i64,
     /// The position's P&L once closed, funding included. precision: QUOTE
-    pub pnl: i64,
+    pub pnl: i128,
     /// Its gain registered as a claim. precision: QUOTE
     pub claim_registered: u64,
     /// What it was paid (payouts having begun). precision: QUOTE
@@ -115,7 +115,7 @@ pub fn settle_expired_position(
     }
     settle_funding(position, market.funding.cumulative_funding_rate)?;
     outcome.base_closed = close_at_settlement_price(position, market)?;
-    let pnl = position.quote_asset_amount;
+    let pnl = position.quote_asset_amount.get();
     outcome.pnl = pnl;
     if pnl < 0 {
         commit_settle_pnl(&SettlePlan { slot, amount: pnl }, user, spot, market)?;
@@ -124,9 +124,10 @@ pub fn settle_expired_position(
     } else if market.settlement.finalized == 1 {
         outcome.paid = pay_claim(user, slot, spot, market)?;
     } else if position.settlement_claim == 0 {
-        market.settlement.claims = market.settlement.claims.safe_add(pnl as u64)?;
+        let claim: u64 = pnl.cast()?;
+        market.settlement.claims = market.settlement.claims.safe_add(claim)?;
         position.settlement_claim = 1;
-        outcome.claim_registered = pnl as u64;
+        outcome.claim_registered = claim;
     }
     Ok(Some(outcome))
 }
@@ -144,7 +145,6 @@ fn close_at_settlement_price(position: &mut PerpPosition, market: &mut PerpMarke
     } else {
         -(mul_div_ceil(amount, price, BASE_PRECISION)? as i128)
     };
-    let quote = i64::try_from(quote).map_err(|_| BalError::MathError)?;
     apply_fill(
         position,
         &Fill {
@@ -155,7 +155,7 @@ fn close_at_settlement_price(position: &mut PerpPosition, market: &mut PerpMarke
     track_base(market, base, 0)?;
     let amm = &mut market.amm;
     amm.base_asset_amount_with_amm = amm.base_asset_amount_with_amm.safe_sub(base)?;
-    add_users_quote(market, (quote as i128).safe_mul(LP_AGG_PRECISION as i128)?)?;
+    add_users_quote(market, quote.safe_mul(LP_AGG_PRECISION as i128)?)?;
     Ok(base)
 }
 
@@ -170,7 +170,7 @@ fn pay_claim(
     market: &mut PerpMarket,
 ) -> Result<u64> {
     let position = user.perp_positions[slot];
-    let claim = position.quote_asset_amount as u64;
+    let claim: u64 = position.quote_asset_amount.get().cast()?;
     let settlement = market.settlement;
     let mut paid = payout_part(claim, &settlement)?;
     if position.settlement_claim == 1 {
@@ -183,7 +183,8 @@ fn pay_claim(
     // The forfeited rest leaves the position (and the books of what positions hold) too.
     let forfeited = claim.safe_sub(paid)?;
     let position = &mut user.perp_positions[slot];
-    position.quote_asset_amount = position.quote_asset_amount.safe_sub(forfeited as i64)?;
+    let quote = &mut position.quote_asset_amount;
+    quote.set(quote.get().safe_sub(forfeited as i128)?);
     position.settlement_claim = 0;
     add_users_quote(
         market,
@@ -192,7 +193,7 @@ fn pay_claim(
     commit_settle_pnl(
         &SettlePlan {
             slot,
-            amount: paid as i64,
+            amount: paid as i128,
         },
         user,
         spot,
@@ -212,7 +213,7 @@ fn payout_part(amount: u64, settlement: &SettlementState) -> Result<u64> {
         settlement.payout_pool as u128,
         settlement.payout_claims as u128,
     )?;
-    u64::try_from(part).map_err(|_| error!(BalError::MathError))
+    part.cast::<u64>()
 }
 
 /// What fixing the payout did, for its record. precision: QUOTE

@@ -19,6 +19,7 @@ pub fn accrue_interest(market: &mut SpotMarket, now: i64) -> Result<()> {
     let indices = Indices {
         deposit: market.cumulative_deposit_interest.get(),
         borrow: market.cumulative_borrow_interest.get(),
+        carry: market.borrow_interest_carry,
     };
     let totals = ScaledTotals {
         deposits: market.deposit_balance.get(),
@@ -27,6 +28,7 @@ pub fn accrue_interest(market: &mut SpotMarket, now: i64) -> Result<()> {
     let next = accrue(&market.interest_curve, &indices, &totals, elapsed as u64)?;
     market.cumulative_deposit_interest.set(next.deposit);
     market.cumulative_borrow_interest.set(next.borrow);
+    market.borrow_interest_carry = next.carry;
     market.last_interest_ts = now;
     Ok(())
 }
@@ -34,7 +36,7 @@ pub fn accrue_interest(market: &mut SpotMarket, now: i64) -> Result<()> {
 /// The balance in tokens, signed: a deposit is positive (rounded down), a borrow negative
 /// (rounded up in size). precision: QUOTE
 pub fn signed_token_amount(balance: &SpotBalance, market: &SpotMarket) -> Result<i128> {
-    let scaled = balance.scaled_balance as u128;
+    let scaled = balance.scaled_balance.get();
     Ok(match balance.kind() {
         SpotBalanceKind::Deposit => {
             deposit_tokens(scaled, market.cumulative_deposit_interest.get())? as i128
@@ -51,9 +53,8 @@ fn add_scaled(balance: &mut SpotBalance, market: &mut SpotMarket, scaled: u128) 
         SpotBalanceKind::Borrow => &mut market.borrow_balance,
     };
     total.set(total.get().safe_add(scaled)?);
-    balance.scaled_balance = balance
-        .scaled_balance
-        .safe_add(u64::try_from(scaled).map_err(|_| BalError::MathError)?)?;
+    let held = &mut balance.scaled_balance;
+    held.set(held.get().safe_add(scaled)?);
     Ok(())
 }
 
@@ -63,10 +64,9 @@ fn remove_scaled(balance: &mut SpotBalance, market: &mut SpotMarket, scaled: u12
         SpotBalanceKind::Borrow => &mut market.borrow_balance,
     };
     total.set(total.get().safe_sub(scaled)?);
-    balance.scaled_balance = balance
-        .scaled_balance
-        .safe_sub(u64::try_from(scaled).map_err(|_| BalError::MathError)?)?;
-    if balance.scaled_balance == 0 {
+    let held = &mut balance.scaled_balance;
+    held.set(held.get().safe_sub(scaled)?);
+    if held.get() == 0 {
         balance.kind = SpotBalanceKind::Deposit as u8;
     }
     Ok(())
@@ -86,9 +86,9 @@ pub fn update_quote_balance(
     let mut remaining = delta.unsigned_abs();
     if delta >= 0 {
         if balance.kind() == SpotBalanceKind::Borrow {
-            let owed = borrow_tokens(balance.scaled_balance as u128, borrow_index)?;
+            let owed = borrow_tokens(balance.scaled_balance.get(), borrow_index)?;
             if remaining >= owed {
-                remove_scaled(balance, market, balance.scaled_balance as u128)?;
+                remove_scaled(balance, market, balance.scaled_balance.get())?;
                 remaining -= owed;
             } else {
                 remove_scaled(balance, market, scaled_floor(remaining, borrow_index)?)?;
@@ -101,12 +101,12 @@ pub fn update_quote_balance(
         return Ok(());
     }
     if balance.kind() == SpotBalanceKind::Deposit {
-        let held = deposit_tokens(balance.scaled_balance as u128, deposit_index)?;
+        let held = deposit_tokens(balance.scaled_balance.get(), deposit_index)?;
         if remaining >= held {
-            remove_scaled(balance, market, balance.scaled_balance as u128)?;
+            remove_scaled(balance, market, balance.scaled_balance.get())?;
             remaining -= held;
         } else {
-            let scaled = scaled_ceil(remaining, deposit_index)?.min(balance.scaled_balance as u128);
+            let scaled = scaled_ceil(remaining, deposit_index)?.min(balance.scaled_balance.get());
             remove_scaled(balance, market, scaled)?;
             remaining = 0;
         }

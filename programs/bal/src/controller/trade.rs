@@ -1,11 +1,11 @@
 //! A taker's trade against the AMM, booked on the market, the position and the fee pool.
 use crate::controller::amm_fill::{book_amm_fill, fill_price, quote_amm_fill, PositionDirection};
 use crate::controller::lp::{lp_fee_backing, lp_fee_slice, record_amm_delta, AmmDelta, LpTake};
-use crate::controller::position::{book_fill, release_if_empty, Booking};
+use crate::controller::position::{add_to_break_even, book_fill, release_if_empty, Booking};
 use crate::controller::spot_balance::update_quote_balance;
 use crate::error::BalError;
 use crate::math::constants::PERCENTAGE_PRECISION;
-use crate::math::safe_math::SafeMath;
+use crate::math::safe_math::{Cast, SafeMath};
 use crate::math::wide::mul_div_ceil;
 use crate::state::{PerpMarket, SpotMarket, User};
 use crate::validate;
@@ -39,7 +39,7 @@ pub struct TradeOutcome {
     /// precision: PRICE
     pub price: u64,
     /// P&L the trade realized on the position. precision: QUOTE
-    pub realized_pnl: i64,
+    pub realized_pnl: i128,
     /// Base of the position before and after. precision: BASE
     pub base_before: i64,
     pub base_after: i64,
@@ -96,13 +96,13 @@ pub fn trade_against_amm(
     let position = &mut user.perp_positions[booked.slot];
     let base_after = position.base_asset_amount;
 
-    let fee = u64::try_from(mul_div_ceil(
+    let fee = (mul_div_ceil(
         fill.quote as u128,
         order.fee_rate as u128,
         PERCENTAGE_PRECISION as u128,
     )?)
-    .map_err(|_| BalError::MathError)?;
-    position.quote_break_even_amount = position.quote_break_even_amount.safe_sub(fee as i64)?;
+    .cast::<u64>()?;
+    add_to_break_even(position, -(fee as i128))?;
     release_if_empty(position);
     update_quote_balance(&mut user.quote_balance, spot, -(fee as i128))?;
     // The AMM took the other side: the LPs share it pro rata, with their slice of the fee,

@@ -18,7 +18,7 @@ use crate::events::{order_action, OrderFillRecord};
 use crate::instructions::orders::order_record;
 use crate::math::constants::MARGIN_PRECISION;
 use crate::math::oracle::OracleAction;
-use crate::math::safe_math::SafeMath;
+use crate::math::safe_math::{Cast, SafeMath};
 use crate::math::wide::mul_div_floor;
 use crate::state::{
     pause, MarketStatus, PerpMarket, SpotMarket, State, User, PERP_MARKET_SEED, SPOT_MARKET_SEED,
@@ -130,7 +130,8 @@ fn price_band(market: &PerpMarket) -> Result<std::ops::RangeInclusive<u64>> {
         oracle as u128,
         market.margin_ratio_initial as u128,
         MARGIN_PRECISION as u128,
-    )? as u64;
+    )?
+    .cast::<u64>()?;
     Ok(oracle.saturating_sub(band)..=oracle.saturating_add(band))
 }
 

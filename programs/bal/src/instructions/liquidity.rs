@@ -228,11 +228,21 @@ fn settle_user(
     Ok(Some(settled))
 }
 
+/// Refuses (`OperationPaused`) while settling is paused exchange-wide or in the market.
+fn validate_settling(state: &State, market: &PerpMarket) -> Result<()> {
+    validate!(
+        !state.is_paused(pause::SETTLE) && !market.is_paused(pause::SETTLE),
+        BalError::OperationPaused
+    );
+    Ok(())
+}
+
 /// Permissionless and idempotent: moves the user's LP entitlement into its position.
 pub fn settle_lp(ctx: Context<ManageLiquidity>) -> Result<()> {
     let now = Clock::get()?.unix_timestamp;
     let event = {
         let mut market = ctx.accounts.perp_market.load_mut()?;
+        validate_settling(&ctx.accounts.state, &market)?;
         let Some(settled) = settle_user(&ctx.accounts.user, &mut market)? else {
             return Ok(());
         };
@@ -264,7 +274,8 @@ pub fn settle_lp_many<'info>(
     try_mode: bool,
 ) -> Result<()> {
     let mut market = ctx.accounts.perp_market.load_mut()?;
-    let mut results = BatchResults::default();
+    validate_settling(&ctx.accounts.state, &market)?;
+    let mut results = BatchResults::with_capacity(ctx.remaining_accounts.len());
     for info in ctx.remaining_accounts.iter() {
         match batch_user(info) {
             Ok(user) => {

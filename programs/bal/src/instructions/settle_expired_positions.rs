@@ -38,13 +38,13 @@ pub fn handler<'info>(
     ctx: Context<'info, SettleExpiredPositions<'info>>,
     try_mode: bool,
 ) -> Result<()> {
-    validate!(
-        !ctx.accounts.state.is_paused(pause::SETTLE),
-        BalError::OperationPaused
-    );
     let now = Clock::get()?.unix_timestamp;
     let (market_index, price) = {
         let market = ctx.accounts.perp_market.load()?;
+        validate!(
+            !ctx.accounts.state.is_paused(pause::SETTLE) && !market.is_paused(pause::SETTLE),
+            BalError::OperationPaused
+        );
         validate!(
             matches!(
                 market.status()?,

@@ -4,6 +4,7 @@ use crate::controller::oracle::oracle_price_for;
 use crate::error::BalError;
 use crate::events::FundingRecord;
 use crate::math::oracle::OracleAction;
+use crate::math::safe_math::Cast;
 use crate::state::{pause, PerpMarket, State, PERP_MARKET_SEED, STATE_SEED};
 use crate::validate;
 use anchor_lang::prelude::*;
@@ -55,7 +56,7 @@ pub fn handler(ctx: Context<UpdateFundingRate>) -> Result<()> {
             amm_paid: update.amm_paid,
             base_asset_amount_with_amm: market.amm.base_asset_amount_with_amm,
             peg_multiplier: market.amm.peg_multiplier,
-            repeg_cost: i64::try_from(repeg_cost).map_err(|_| BalError::MathError)?,
+            repeg_cost: repeg_cost.cast::<i64>()?,
         }
     };
     emit_cpi!(record);

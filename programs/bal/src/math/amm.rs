@@ -4,7 +4,7 @@
 //! trader receives rounds down.
 use crate::error::BalError;
 use crate::math::constants::{PERCENTAGE_PRECISION, RESERVE_TIMES_PEG_TO_QUOTE};
-use crate::math::safe_math::SafeMath;
+use crate::math::safe_math::{Cast, SafeMath};
 use crate::math::wide::{mul_div_ceil, mul_div_floor, square_div_ceil, U256};
 use crate::validate;
 use anchor_lang::prelude::*;
@@ -39,14 +39,15 @@ pub enum SwapDirection {
 /// Reserve price `quote / base × peg`, rounded down. precision: PRICE
 pub fn reserve_price(curve: &Curve, peg: u64) -> Result<u64> {
     let price = mul_div_floor(curve.quote, peg as u128, curve.base)?;
-    u64::try_from(price).map_err(|_| error!(BalError::MathError))
+    price.cast::<u64>()
 }
 
 /// Reserves after `base_delta` base moves in `direction`; the quote reserve keeps `x·y ≥ k`.
 pub fn swap_base(curve: &Curve, base_delta: u128, direction: SwapDirection) -> Result<Curve> {
+    // Taking all the base (or more) is past any bound the curve has.
     let base = match direction {
         SwapDirection::Add => curve.base.safe_add(base_delta)?,
-        SwapDirection::Remove => curve.base.safe_sub(base_delta)?,
+        SwapDirection::Remove => curve.base.saturating_sub(base_delta),
     };
     if base == 0 {
         return err!(BalError::AmmReserveBounds);
@@ -157,7 +158,7 @@ pub fn terminal_quote_reserve(curve: &Curve, net_user_base: i128) -> Result<u128
 /// Signed `value / divisor` rounded up (toward +∞): a cost the protocol pays rounds up, a gain
 /// it books rounds down.
 fn div_toward_protocol(value: i128, divisor: u128) -> Result<i128> {
-    let divisor = i128::try_from(divisor).map_err(|_| error!(BalError::MathError))?;
+    let divisor = divisor.cast::<i128>()?;
     let quotient = value.safe_div(divisor)?;
     let exact = quotient.safe_mul(divisor)? == value;
     Ok(if value > 0 && !exact {
@@ -227,7 +228,7 @@ pub fn k_update_cost(update: &KUpdate) -> Result<(i128, Curve)> {
 pub fn peg_for_price(curve: &Curve, target_price: u64) -> Result<u64> {
     let doubled = mul_div_floor(2 * target_price as u128, curve.base, curve.quote)?;
     let peg = doubled.safe_add(1)? / 2;
-    u64::try_from(peg.max(1)).map_err(|_| error!(BalError::MathError))
+    (peg.max(1)).cast::<u64>()
 }
 
 /// Base a taker can trade on `curve` (a side's spread curve) before the marginal price
@@ -253,7 +254,7 @@ pub fn base_to_price(
         }
         Err(_) => {
             let root = squared.integer_sqrt();
-            let narrow = u128::try_from(root).map_err(|_| error!(BalError::MathError))?;
+            let narrow = root.cast::<u128>()?;
             (narrow, root * root == squared)
         }
     };

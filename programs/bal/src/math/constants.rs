@@ -35,9 +35,20 @@ pub const MAX_LP_COOLDOWN_SECONDS: i64 = 7 * 24 * 3_600;
 /// Upper bound for any fee rate: 5%.
 pub const MAX_FEE_RATE: u32 = 50_000;
 
-/// Bounds for the AMM's liquidity: `sqrt_k` between 1 and 1e12 base units of the asset.
+/// Bounds for the AMM's liquidity: `sqrt_k` between 1 and 900 million base units of the asset.
+/// The upper bound keeps every base amount in an `i64`: the base reserve stays within
+/// `sqrt_k × MAX_CONCENTRATION_COEF` (9e18 BASE units, under `i64::MAX`), and no position or
+/// LP entitlement can hold more base than the curve can move.
 pub const MIN_SQRT_K: u128 = BASE_PRECISION;
-pub const MAX_SQRT_K: u128 = 1_000_000_000_000 * BASE_PRECISION;
+pub const MAX_SQRT_K: u128 = 900_000_000 * BASE_PRECISION;
+/// The largest oracle price any action accepts: $1,000,000 (`OraclePriceTooLarge` above it).
+/// With the funding cap bounded per hour (`MAX_FUNDING_RATE_PER_HOUR`), the cumulative funding
+/// rate (an `i64`) then holds over ten years of funding at the cap: 87,600 hours × 10% ×
+/// $1,000,000 = 8.76e18 FUNDING_RATE units, under `i64::MAX`. precision: PRICE
+pub const MAX_ORACLE_PRICE: u64 = 1_000_000 * PRICE_PRECISION as u64;
+/// The most funding may charge per hour of its period, whatever the period: 10% of the price.
+/// A shorter period's cap scales down with it. precision: PERCENTAGE
+pub const MAX_FUNDING_RATE_PER_HOUR: u32 = PERCENTAGE_PRECISION / 10;
 /// Concentration coefficient bounds (precision: PERCENTAGE): the base reserve may move between
 /// `sqrt_k / c` and `sqrt_k × c`. 1.0 would allow no trading at all.
 pub const MIN_CONCENTRATION_COEF: u32 = 1_000_001;
@@ -86,3 +97,14 @@ pub const LP_MARGIN_BUFFER: u128 = 100_000;
 /// initial ratio), so one liquidation leaves room for the next price tick instead of leaving
 /// the account a unit above the line. precision: MARGIN (100 = 1%)
 pub const LIQUIDATION_MARGIN_BUFFER: u32 = 100;
+
+/// The most quote one fill may carry: $1e12. A trade or resting order above it is refused
+/// (`AmountTooLarge`); a liquidation or de-risk moves at most this much per call and the next
+/// call goes on. It leaves every fill's quote, fee and a band's worth of price slippage far
+/// inside a u64. precision: QUOTE
+pub const MAX_FILL_QUOTE: u64 = 1_000_000_000_000_000_000;
+
+/// The most one settle moves between a position and the quote balance: $1e9. A balance is a
+/// scaled u64 (about $1.8e10 at an index of 1.0), so a settle of any size always fits; a larger
+/// P&L settles over several. precision: QUOTE
+pub const MAX_SETTLE_AMOUNT: u64 = 1_000_000_000_000_000;

@@ -3,7 +3,7 @@ use crate::math::constants::{
     FUNDING_PAYMENT_DIVISOR, FUNDING_PERIODS_PER_PREMIUM, PERCENTAGE_PRECISION,
     PRICE_TO_FUNDING_RATE,
 };
-use crate::math::safe_math::SafeMath;
+use crate::math::safe_math::{Cast, SafeMath};
 use crate::math::wide::mul_div_floor;
 use anchor_lang::prelude::*;
 
@@ -30,7 +30,7 @@ pub fn funding_rate(inputs: &FundingInputs) -> Result<i64> {
         .safe_mul(inputs.max_funding_rate as i128)?
         .safe_mul(PRICE_TO_FUNDING_RATE)?
         .safe_div(PERCENTAGE_PRECISION as i128)?;
-    i64::try_from(rate.clamp(-cap, cap)).map_err(|_| error!(crate::error::BalError::MathError))
+    (rate.clamp(-cap, cap)).cast::<i64>()
 }
 
 /// The most of the funding period one mark-price observation may carry: one twelfth (five
@@ -67,7 +67,8 @@ pub fn updated_mark_twap(observation: &MarkObservation) -> Result<u64> {
         oracle as u128,
         observation.band as u128,
         PERCENTAGE_PRECISION as u128,
-    )? as u64;
+    )?
+    .cast::<u64>()?;
     let observed = observation
         .price
         .clamp(oracle.saturating_sub(band), oracle.saturating_add(band));
@@ -84,17 +85,15 @@ pub fn updated_mark_twap(observation: &MarkObservation) -> Result<u64> {
     let weighted = (observation.twap as u128)
         .safe_mul(window - elapsed)?
         .safe_add((observed as u128).safe_mul(elapsed)?)?;
-    u64::try_from(weighted / window).map_err(|_| error!(crate::error::BalError::MathError))
+    (weighted / window).cast::<u64>()
 }
 
 /// Funding a position of `base` owes for a move of the cumulative rate by `rate_delta`, as a
 /// quote change to the position: negative when it pays. A payment rounds up, a receipt down.
-pub fn funding_payment(base: i64, rate_delta: i64) -> Result<i64> {
+pub fn funding_payment(base: i64, rate_delta: i64) -> Result<i128> {
     let owed = (base as i128).safe_mul(rate_delta as i128)?;
-    let divisor = FUNDING_PAYMENT_DIVISOR;
     // −owed / divisor, rounded toward −∞ (the position's side of the protocol's favour).
-    let change = (-owed).div_euclid(divisor);
-    i64::try_from(change).map_err(|_| error!(crate::error::BalError::MathError))
+    Ok((-owed).div_euclid(FUNDING_PAYMENT_DIVISOR))
 }
 
 #[cfg(test)]

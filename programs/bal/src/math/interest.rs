@@ -5,9 +5,9 @@ use crate::math::constants::{
     ONE_YEAR_SECONDS, PERCENTAGE_PRECISION, SPOT_BALANCE_TO_TOKEN,
     SPOT_CUMULATIVE_INTEREST_PRECISION,
 };
-use crate::math::safe_math::SafeMath;
+use crate::math::safe_math::{Cast, SafeMath};
 use crate::math::spot_balance::{borrow_tokens, deposit_tokens};
-use crate::math::wide::{mul_div_ceil, mul_div_floor};
+use crate::math::wide::{mul_div_ceil, mul_div_floor, U256};
 use crate::state::InterestCurve;
 use anchor_lang::prelude::*;
 
@@ -34,11 +34,17 @@ pub fn borrow_rate(curve: &InterestCurve, utilization: u128) -> Result<u128> {
     optimal_rate.safe_add(mul_div_floor(slope, excess, span)?)
 }
 
-/// Cumulative interest indices. precision: SPOT_CUMULATIVE_INTEREST
+/// Cumulative interest indices, and the borrow index's sub-unit growth not booked yet.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Indices {
+    /// precision: SPOT_CUMULATIVE_INTEREST
     pub deposit: u128,
+    /// precision: SPOT_CUMULATIVE_INTEREST
     pub borrow: u128,
+    /// The remainder of the last borrow-index growth, carried into the next so that accruing
+    /// often rounds nothing away and adds nothing. precision: SPOT_CUMULATIVE_INTEREST × one
+    /// year × SPOT_CUMULATIVE_INTEREST (below `ACCRUAL_DIVISOR`)
+    pub carry: u64,
 }
 
 /// Total scaled deposits and borrows. precision: SPOT_BALANCE
@@ -48,7 +54,14 @@ pub struct ScaledTotals {
     pub borrows: u128,
 }
 
-/// Indices after `elapsed` seconds at the current utilization.
+/// What the borrow index's growth is divided by: a year of seconds at index precision.
+const ACCRUAL_DIVISOR: u128 = ONE_YEAR_SECONDS * SPOT_CUMULATIVE_INTEREST_PRECISION;
+
+/// Indices after `elapsed` seconds at the current utilization. The borrow index grows by
+/// `index × rate × elapsed / year` exactly: the division's remainder is carried to the next
+/// accrual, so accruing every second or once a day comes to the same index (no per-call
+/// rounding floors the rate). Depositors are credited what borrowers' total grew by, rounded
+/// down, shared over the rounded-up deposits: never more than borrowers pay.
 pub fn accrue(
     curve: &InterestCurve,
     indices: &Indices,
@@ -61,24 +74,26 @@ pub fn accrue(
         return Ok(*indices);
     }
     let rate = borrow_rate(curve, utilization(deposited, borrowed)?)?;
-    // Growth of the borrow index over `elapsed`, in index units.
+    // index × rate (PERCENTAGE) × elapsed × (index units per PERCENTAGE unit) + carry.
     let per_unit = SPOT_CUMULATIVE_INTEREST_PRECISION / PERCENTAGE_PRECISION as u128;
-    let growth = mul_div_ceil(rate.safe_mul(elapsed as u128)?, per_unit, ONE_YEAR_SECONDS)?;
-    let borrow = indices.borrow.safe_add(mul_div_ceil(
-        indices.borrow,
-        growth,
-        SPOT_CUMULATIVE_INTEREST_PRECISION,
-    )?)?;
-    // What borrowers owe more, measured on the rounded-down borrow, shared over the rounded-up
-    // deposit so depositors are credited at most that much.
-    let borrowed_floor = mul_div_floor(totals.borrows, indices.borrow, SPOT_BALANCE_TO_TOKEN)?;
-    let interest = mul_div_floor(borrowed_floor, growth, SPOT_CUMULATIVE_INTEREST_PRECISION)?;
+    let numerator =
+        U256::from(indices.borrow) * U256::from(rate) * U256::from(elapsed) * U256::from(per_unit)
+            + U256::from(indices.carry);
+    let (growth, carry) = numerator.div_mod(U256::from(ACCRUAL_DIVISOR));
+    let growth = growth.cast::<u128>()?;
+    let borrow = indices.borrow.safe_add(growth)?;
+    // What borrowers owe more, rounded down, shared over the rounded-up deposits.
+    let interest = mul_div_floor(totals.borrows, growth, SPOT_BALANCE_TO_TOKEN)?;
     let deposited_ceil = mul_div_ceil(totals.deposits, indices.deposit, SPOT_BALANCE_TO_TOKEN)?;
     let deposit =
         indices
             .deposit
             .safe_add(mul_div_floor(indices.deposit, interest, deposited_ceil)?)?;
-    Ok(Indices { deposit, borrow })
+    Ok(Indices {
+        deposit,
+        borrow,
+        carry: carry.low_u64(),
+    })
 }
 
 #[cfg(test)]
@@ -111,6 +126,7 @@ mod tests {
         let indices = Indices {
             deposit: one,
             borrow: one,
+            carry: 0,
         };
         // 1,000 deposited, 800 borrowed: 80% utilization, 10% a year.
         let totals = ScaledTotals {
@@ -123,6 +139,37 @@ mod tests {
         assert_eq!(after.deposit, one + one * 8 / 100);
     }
 
+    #[test]
+    fn accruing_every_second_earns_the_curves_rate() {
+        let one = SPOT_CUMULATIVE_INTEREST_PRECISION;
+        // 1,000 deposited, 10 borrowed: 1% utilization, a 0.125% a year borrow rate, which a
+        // per-call round-up of the growth would have floored at about 0.32%.
+        let totals = ScaledTotals {
+            deposits: 1_000 * SPOT_BALANCE_PRECISION,
+            borrows: 10 * SPOT_BALANCE_PRECISION,
+        };
+        let start = Indices {
+            deposit: one,
+            borrow: one,
+            carry: 0,
+        };
+        let day = 86_400u64;
+        let mut every_second = start;
+        for _ in 0..day {
+            every_second = accrue(&curve(), &every_second, &totals, 1).unwrap();
+        }
+        let at_once = accrue(&curve(), &start, &totals, day).unwrap();
+        // What the curve's rate gives over the day, exactly.
+        let rate = borrow_rate(&curve(), 10_000).unwrap();
+        let expected = one * rate * day as u128 / (PERCENTAGE_PRECISION as u128 * ONE_YEAR_SECONDS);
+        let grown = every_second.borrow - one;
+        assert!(
+            grown.abs_diff(expected) * 100 <= expected,
+            "{grown} vs {expected}"
+        );
+        assert!(every_second.borrow.abs_diff(at_once.borrow) <= 1);
+    }
+
     proptest! {
         #[test]
         fn depositors_never_earn_more_than_borrowers_pay(
@@ -132,7 +179,7 @@ mod tests {
             deposit_index in 10_000_000_000u128..20_000_000_000,
             borrow_index in 10_000_000_000u128..20_000_000_000,
         ) {
-            let indices = Indices { deposit: deposit_index, borrow: borrow_index };
+            let indices = Indices { deposit: deposit_index, borrow: borrow_index, carry: 0 };
             let totals = ScaledTotals { deposits, borrows: deposits * borrowed_share / 1_000 };
             let after = accrue(&curve(), &indices, &totals, elapsed).unwrap();
             let earned = deposit_tokens(totals.deposits, after.deposit).unwrap() as i128

@@ -2,7 +2,7 @@
 //! liquidation margin, rounded up to the step, within what the liquidator asked for.
 use crate::error::BalError;
 use crate::math::constants::{BASE_PRECISION, MARGIN_PRECISION, PERCENTAGE_PRECISION};
-use crate::math::safe_math::SafeMath;
+use crate::math::safe_math::{Cast, SafeMath};
 use crate::math::wide::mul_div_ceil;
 use crate::validate;
 use anchor_lang::prelude::*;
@@ -48,7 +48,10 @@ pub fn transfer_size(size: &TransferSize) -> Result<u64> {
         .needed
         .div_ceil(step as u128)
         .saturating_mul(step as u128);
-    let wanted = rounded.max(size.min_size as u128).min(size.held as u128) as u64;
+    let wanted: u64 = rounded
+        .max(size.min_size as u128)
+        .min(size.held as u128)
+        .cast()?;
     if size.max_base >= wanted {
         return Ok(wanted);
     }

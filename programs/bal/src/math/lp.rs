@@ -3,6 +3,7 @@
 //! Every division rounds toward −∞ (against the LPs): the remainder stays with the protocol.
 use crate::error::BalError;
 use crate::math::constants::{FUNDING_PAYMENT_DIVISOR, LP_ACC_PRECISION, LP_AGG_PRECISION};
+use crate::math::safe_math::Cast;
 use crate::math::wide::U256;
 use anchor_lang::prelude::*;
 
@@ -35,8 +36,45 @@ pub mod i256 {
         a.overflowing_add(b).0
     }
 
+    /// The exact product of an i128 and an i64 (at most 191 bits), in two's complement.
+    pub fn mul(a: i128, b: i64) -> U256 {
+        let magnitude = U256::from(a.unsigned_abs()) * U256::from(b.unsigned_abs());
+        if (a < 0) != (b < 0) && !magnitude.is_zero() {
+            !magnitude + U256::one()
+        } else {
+            magnitude
+        }
+    }
+
     pub fn sub(a: U256, b: U256) -> U256 {
         a.overflowing_sub(b).0
+    }
+
+    /// `value / divisor`, rounded toward −∞.
+    pub fn div_floor(value: U256, divisor: U256) -> U256 {
+        let (negative, magnitude) = split(value);
+        let (quotient, remainder) = magnitude.div_mod(divisor);
+        if !negative {
+            return quotient;
+        }
+        let rounded = if remainder.is_zero() {
+            quotient
+        } else {
+            quotient + U256::one()
+        };
+        !rounded + U256::one()
+    }
+
+    /// The value as an i64, saturating at either end.
+    pub fn saturating_i64(value: U256) -> i64 {
+        let (negative, magnitude) = split(value);
+        let limit = U256::from(i64::MAX as u64);
+        match (negative, magnitude > limit) {
+            (false, true) => i64::MAX,
+            (true, true) => i64::MIN,
+            (false, false) => magnitude.low_u64() as i64,
+            (true, false) => -(magnitude.low_u64() as i64),
+        }
     }
 }
 
@@ -49,7 +87,7 @@ pub fn signed_mul_div_floor(value: i128, mul: u128, div: u128) -> Result<i128> {
     }
     let product = U256::from(value.unsigned_abs()) * U256::from(mul);
     let (quotient, remainder) = product.div_mod(U256::from(div));
-    let magnitude = i128::try_from(quotient).map_err(|_| error!(BalError::MathError))?;
+    let magnitude = quotient.cast::<i128>()?;
     Ok(if value >= 0 {
         magnitude
     } else if remainder.is_zero() {
@@ -101,21 +139,18 @@ pub struct LpFunding {
 /// Funding on the inventory an LP held unsettled: `s · ((G − G₀) − B₀ · (F − F₀))`, as a quote
 /// change to its position (negative when it pays), rounded toward −∞. precision: QUOTE
 pub fn unsettled_funding(funding: &LpFunding) -> Result<i128> {
+    // B₀ × (F − F₀) in 256 bits: an LP left unsettled for years at the largest rates would
+    // outgrow 128.
     let held = i256::sub(
         funding.g_delta,
-        i256::from_i128(
-            funding
-                .base_snapshot
-                .checked_mul(funding.rate_delta as i128)
-                .ok_or(BalError::MathError)?,
-        ),
+        i256::mul(funding.base_snapshot, funding.rate_delta),
     );
     // `held` is Σ rate × (per-share inventory) in LP_ACC × FUNDING_RATE units; the position
     // pays it, so its quote changes by −held × shares / (LP_ACC × divisor).
     let (negative, magnitude) = i256::split(held);
     let divisor = U256::from(LP_ACC_PRECISION) * U256::from(FUNDING_PAYMENT_DIVISOR as u128);
     let (quotient, remainder) = (magnitude * U256::from(funding.shares)).div_mod(divisor);
-    let quotient = i128::try_from(quotient).map_err(|_| error!(BalError::MathError))?;
+    let quotient = quotient.cast::<i128>()?;
     // Paying (held > 0) rounds up in size; receiving rounds down.
     Ok(if negative {
         quotient

@@ -14,7 +14,8 @@
 //! waiting for the TWAP to catch up with a crash. Funding updates skip the divergence check so
 //! the TWAP (which they move, clamped) cannot stay stuck behind a jump.
 use crate::error::BalError;
-use crate::math::constants::PERCENTAGE_PRECISION;
+use crate::math::constants::{MAX_ORACLE_PRICE, PERCENTAGE_PRECISION};
+use crate::math::safe_math::Cast;
 use crate::math::wide::mul_div_floor;
 use crate::state::{OracleGuards, OraclePrice};
 use crate::validate;
@@ -67,6 +68,7 @@ pub fn validate_oracle_price(check: &OracleCheck, action: OracleAction) -> Resul
     let price = check.price;
     validate!(price.price > 0, BalError::OracleNonPositive);
     let value = price.price as u64;
+    validate!(value <= MAX_ORACLE_PRICE, BalError::OraclePriceTooLarge);
     if action.checks_staleness() {
         let slots = check.slot.saturating_sub(price.publish_slot);
         let seconds = check.now.saturating_sub(price.publish_time);
@@ -119,7 +121,8 @@ pub fn updated_twap(update: &TwapUpdate) -> Result<u64> {
         update.twap as u128,
         update.max_divergence as u128,
         PERCENTAGE_PRECISION as u128,
-    )? as u64;
+    )?
+    .cast::<u64>()?;
     let observed = update.price.clamp(
         update.twap.saturating_sub(band),
         update.twap.saturating_add(band),
@@ -130,7 +133,7 @@ pub fn updated_twap(update: &TwapUpdate) -> Result<u64> {
         .clamp(0, update.window) as u128;
     let window = update.window as u128;
     let weighted = (update.twap as u128) * (window - elapsed) + (observed as u128) * elapsed;
-    Ok((weighted / window) as u64)
+    (weighted / window).cast::<u64>()
 }
 
 #[cfg(test)]

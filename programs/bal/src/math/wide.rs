@@ -3,6 +3,7 @@
 //! The helpers are `#[inline(always)]`: as calls they would take six or seven argument
 //! registers, and the sBPF v0 VM passes only five.
 use crate::error::BalError;
+use crate::math::safe_math::Cast;
 use anchor_lang::prelude::*;
 
 #[allow(clippy::all, clippy::pedantic)]
@@ -17,7 +18,7 @@ pub use u256::U256;
 
 #[inline(always)]
 fn to_u128(value: U256) -> Result<u128> {
-    u128::try_from(value).map_err(|_| error!(BalError::MathError))
+    value.cast::<u128>()
 }
 
 /// `a × b / d`, rounded down.

@@ -1,8 +1,8 @@
 use crate::error::BalError;
 use crate::math::amm::Curve;
 use crate::math::constants::{
-    ACCOUNT_VERSION, MARGIN_PRECISION, MAX_CONCENTRATION_COEF, MAX_SPREAD, MIN_CONCENTRATION_COEF,
-    PERCENTAGE_PRECISION,
+    ACCOUNT_VERSION, MARGIN_PRECISION, MAX_CONCENTRATION_COEF, MAX_FUNDING_RATE_PER_HOUR,
+    MAX_SPREAD, MIN_CONCENTRATION_COEF, PERCENTAGE_PRECISION,
 };
 use crate::state::oracle::OracleSource;
 use crate::state::wide::{WideI128, WideI256, WideU128};
@@ -432,10 +432,14 @@ pub struct FundingParams {
 }
 
 impl FundingParams {
+    /// The cap may not exceed `MAX_FUNDING_RATE_PER_HOUR` for an hour's worth of periods, so
+    /// the cumulative rate's bound (see `MAX_ORACLE_PRICE`) holds whatever the period.
     pub fn validate(&self) -> Result<()> {
+        let hourly_cap = MAX_FUNDING_RATE_PER_HOUR as i128 * self.period as i128 / 3_600;
         validate!(
             (60..=7 * 24 * 3_600).contains(&self.period)
-                && self.max_rate <= PERCENTAGE_PRECISION / 10,
+                && self.max_rate <= PERCENTAGE_PRECISION / 10
+                && self.max_rate as i128 <= hourly_cap,
             BalError::InvalidFundingParameters
         );
         Ok(())

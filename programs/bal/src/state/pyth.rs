@@ -3,6 +3,7 @@
 //! `VerificationLevel`, the `PriceFeedMessage`, the posted slot).
 use crate::error::BalError;
 use crate::math::constants::PRICE_PRECISION;
+use crate::math::safe_math::Cast;
 use crate::state::oracle::OraclePrice;
 use crate::validate;
 use anchor_lang::prelude::*;
@@ -74,7 +75,7 @@ impl PriceUpdate {
     /// validation refuses it with its own error.
     pub fn to_oracle_price(&self) -> Result<OraclePrice> {
         let magnitude = to_price_precision(self.price.unsigned_abs(), self.exponent)?;
-        let magnitude = i64::try_from(magnitude).map_err(|_| BalError::MathError)?;
+        let magnitude = magnitude.cast::<i64>()?;
         Ok(OraclePrice {
             price: if self.price < 0 {
                 -magnitude

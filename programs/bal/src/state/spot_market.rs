@@ -17,9 +17,10 @@ pub enum SpotBalanceKind {
 #[zero_copy]
 #[derive(Default, Debug, PartialEq, Eq)]
 pub struct SpotBalance {
-    /// Token amount = scaled_balance × the market's cumulative index of `kind`.
+    /// Token amount = scaled_balance × the market's cumulative index of `kind`. 128 bits, so
+    /// no deposit or debt the token's u64 supply can reach, at any index, overflows it.
     /// precision: SPOT_BALANCE
-    pub scaled_balance: u64,
+    pub scaled_balance: WideU128,
     /// `SpotBalanceKind` as u8.
     pub kind: u8,
     pub padding: [u8; 7],
@@ -37,7 +38,7 @@ impl SpotBalance {
         validate!(self.kind <= 1, BalError::InvariantViolated);
         // Zero is always a deposit, so a balance has one representation.
         validate!(
-            self.scaled_balance != 0 || self.kind == SpotBalanceKind::Deposit as u8,
+            self.scaled_balance.get() != 0 || self.kind == SpotBalanceKind::Deposit as u8,
             BalError::InvariantViolated
         );
         Ok(())
@@ -116,7 +117,10 @@ pub struct SpotMarket {
     pub bump: u8,
     pub vault_bump: u8,
     pub padding: [u8; 2],
-    pub reserved: [u8; 128],
+    /// The borrow index's growth below one index unit, carried to the next accrual (see
+    /// `math::interest::accrue`).
+    pub borrow_interest_carry: u64,
+    pub reserved: [u8; 120],
 }
 
 const _: () = assert!(std::mem::size_of::<SpotMarket>() == 328);

@@ -32,12 +32,13 @@ pub struct PerpPosition {
     /// Signed position size; positive is long. precision: BASE
     pub base_asset_amount: i64,
     /// Quote owed (negative) or due (positive) for the position, including realized P&L, fees
-    /// and funding not yet settled into the quote balance. precision: QUOTE
-    pub quote_asset_amount: i64,
+    /// and funding not yet settled into the quote balance. 128 bits: ten years of funding at
+    /// the largest cap and price stay representable. precision: QUOTE
+    pub quote_asset_amount: WideI128,
     /// Quote paid to open the current base, excluding fees. precision: QUOTE
-    pub quote_entry_amount: i64,
+    pub quote_entry_amount: WideI128,
     /// Quote paid to open the current base, including fees and funding. precision: QUOTE
-    pub quote_break_even_amount: i64,
+    pub quote_break_even_amount: WideI128,
     /// The market's cumulative funding rate when funding was last settled. precision: FUNDING_RATE
     pub last_cumulative_funding_rate: i64,
     pub market_index: u16,
@@ -64,7 +65,7 @@ impl PerpPosition {
     /// A position with nothing in it: no base, no quote, no orders, no LP shares.
     pub fn is_empty(&self) -> bool {
         self.base_asset_amount == 0
-            && self.quote_asset_amount == 0
+            && self.quote_asset_amount.get() == 0
             && self.open_orders == 0
             && self.lp.shares.get() == 0
     }
@@ -111,8 +112,8 @@ pub struct User {
     pub reserved: [u8; 124],
 }
 
-const _: () = assert!(std::mem::size_of::<PerpPosition>() == 152);
-const _: () = assert!(std::mem::size_of::<User>() == 1880);
+const _: () = assert!(std::mem::size_of::<PerpPosition>() == 176);
+const _: () = assert!(std::mem::size_of::<User>() == 2080);
 const _: () = assert!(std::mem::align_of::<User>() == 8);
 
 impl User {
@@ -127,7 +128,8 @@ impl User {
 
     /// Nothing left: no balance, no position, no orders, no LP shares.
     pub fn is_empty(&self) -> bool {
-        self.quote_balance.scaled_balance == 0 && self.perp_positions.iter().all(|p| !p.is_active())
+        self.quote_balance.scaled_balance.get() == 0
+            && self.perp_positions.iter().all(|p| !p.is_active())
     }
 
     pub fn invariant(&self) -> Result<()> {

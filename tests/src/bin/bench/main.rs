@@ -112,7 +112,7 @@ async fn exercise_every_instruction(env: &mut TestEnv) {
     let user: User = env.load(trader.user).await;
     let market: SpotMarket = env.load(pda::spot_market(0)).await;
     let all = bal::math::spot_balance::deposit_tokens(
-        user.quote_balance.scaled_balance as u128,
+        user.quote_balance.scaled_balance.get(),
         market.cumulative_deposit_interest.get(),
     )
     .expect("balance") as u64;

@@ -236,11 +236,11 @@ async fn the_large_k_round_trip_costs_the_lps_less_than_a_micro_dollar() {
     // exact 96.5% of it, against what the LP's position holds.
     let trader_position = position(&mut env, &trader).await;
     let market = perp(&mut env).await;
-    let amm_gain = -trader_position.quote_asset_amount as f64;
+    let amm_gain = -trader_position.quote_asset_amount.get() as f64;
     let fee_slices = market.total_fees as f64 * 0.8 * 0.965;
     let exact = amm_gain * 0.965 + fee_slices;
     let lp_position = position(&mut env, &lp).await;
-    let loss_quote = exact - lp_position.quote_asset_amount as f64;
+    let loss_quote = exact - lp_position.quote_asset_amount.get() as f64;
     let loss_base_dollars = -(lp_position.base_asset_amount as f64) * 23.0 / 1e9;
     let loss_dollars = loss_quote / 1e6 + loss_base_dollars;
     assert!(

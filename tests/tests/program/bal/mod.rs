@@ -128,12 +128,12 @@ async fn traders_selling_make_the_lp_long_by_exactly_its_fraction_with_its_fee_s
     assert_eq!(lp_position.base_asset_amount, 5 * BASE as i64);
     let market = perp(&mut env).await;
     // The LP paid half of what the trader received, and earned 80% of half the taker fee.
-    let fee = market.total_fees as i64;
-    let expected = -trader_position.quote_asset_amount / 2 + fee * 4 / 10;
+    let fee = market.total_fees as i128;
+    let expected = -trader_position.quote_asset_amount.get() / 2 + fee * 4 / 10;
     assert!(
-        (lp_position.quote_asset_amount - expected).abs() <= 2,
+        (lp_position.quote_asset_amount.get() - expected).abs() <= 2,
         "lp quote {} vs expected {}",
-        lp_position.quote_asset_amount,
+        lp_position.quote_asset_amount.get(),
         expected
     );
     // The fee splits between the fee pool and the P&L pool, which backs the LPs' slice
@@ -142,7 +142,7 @@ async fn traders_selling_make_the_lp_long_by_exactly_its_fraction_with_its_fee_s
         market.fee_pool - fee_pool_before + market.pnl_pool,
         fee as u64
     );
-    assert!((fee * 4 / 10..=fee * 4 / 10 + 1).contains(&(market.pnl_pool as i64)));
+    assert!((fee * 4 / 10..=fee * 4 / 10 + 1).contains(&(market.pnl_pool as i128)));
     // Conservation: positions hold the traders' base plus what LPs settled.
     assert_eq!(
         lp_position.base_asset_amount + trader_position.base_asset_amount,
@@ -272,13 +272,14 @@ async fn funding_is_the_same_whether_an_lp_settles_every_period_or_never() {
         eager_position.base_asset_amount,
         lazy_position.base_asset_amount
     );
-    let gap = (eager_position.quote_asset_amount - lazy_position.quote_asset_amount).abs();
+    let gap =
+        (eager_position.quote_asset_amount.get() - lazy_position.quote_asset_amount.get()).abs();
     // Each settle may round one unit against the LP.
     assert!(
         gap <= 3,
         "eager {} lazy {}",
-        eager_position.quote_asset_amount,
-        lazy_position.quote_asset_amount
+        eager_position.quote_asset_amount.get(),
+        lazy_position.quote_asset_amount.get()
     );
     assert_ne!(perp(&mut env).await.funding.cumulative_funding_rate, 0);
 }

@@ -169,7 +169,7 @@ async fn a_taker_order_fills_against_a_maker_alone_at_the_makers_price() {
     // $201 of notional at the maker's price; the taker pays the 0.1% fee ($0.201).
     let user: User = env.load(b.taker.user).await;
     let position = user.perp_positions.iter().find(|p| p.is_active()).unwrap();
-    assert_eq!(position.quote_entry_amount, -201_000_000);
+    assert_eq!(position.quote_entry_amount.get(), -201_000_000);
     assert_eq!(taker_balance - balance(&mut env, &b.taker).await, 201_000);
     assert!(
         balance(&mut env, &b.filler).await > 0,
