@@ -31,7 +31,7 @@ pub async fn views(env: &mut TestEnv, markets: &[u16]) -> MarketViews {
     for index in markets {
         let market: PerpMarket = env.load(pda::perp_market(*index)).await;
         let oracle: ProgramOracle = env.load(market.oracle).await;
-        views.push(MarketView::new(&market, oracle.price as u64).unwrap());
+        views.push(MarketView::current(&market, oracle.price as u64).unwrap());
     }
     MarketViews(views)
 }

@@ -44,7 +44,7 @@ pub struct PricedMarket<'a> {
 fn views(markets: &[PricedMarket]) -> Option<MarketViews> {
     markets
         .iter()
-        .map(|m| MarketView::new(m.market, m.oracle_price).ok())
+        .map(|m| MarketView::current(m.market, m.oracle_price).ok())
         .collect::<Option<Vec<_>>>()
         .map(MarketViews)
 }
@@ -53,14 +53,14 @@ fn views(markets: &[PricedMarket]) -> Option<MarketViews> {
 /// LP shares); `None` without a position there.
 pub fn simulate_settle(user: &User, market: &PricedMarket) -> Option<PerpPosition> {
     let slot = find_position(user, market.market.market_index)?;
-    let view = MarketView::new(market.market, market.oracle_price).ok()?;
+    let view = MarketView::current(market.market, market.oracle_price).ok()?;
     simulated_position(&user.perp_positions[slot], &view).ok()
 }
 
 /// The LP's open orders in `market`: bids (what it buys when traders sell) and asks (what it
 /// sells when traders buy), as the margin engine counts them. precision: BASE
 pub fn open_orders(user: &User, market: &PricedMarket) -> LpOpenOrders {
-    let view = MarketView::new(market.market, market.oracle_price).ok();
+    let view = MarketView::current(market.market, market.oracle_price).ok();
     find_position(user, market.market.market_index)
         .zip(view)
         .and_then(|(slot, view)| lp_open_orders(&user.perp_positions[slot], &view).ok())

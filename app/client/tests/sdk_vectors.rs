@@ -68,7 +68,7 @@ fn vectors() -> Value {
                 for shares in [1u128, 123_456_789_000, sqrt_k / 3] {
                     let mut position = PerpPosition::default();
                     position.lp.shares.set(shares);
-                    let view = MarketView::new(&market, 100_000_000).unwrap();
+                    let view = MarketView::current(&market, 100_000_000).unwrap();
                     let open = lp_open_orders(&position, &view).unwrap();
                     orders.push(json!({
                         "market": index, "shares": shares.to_string(),

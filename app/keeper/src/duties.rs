@@ -72,7 +72,7 @@ fn settled_view(position: &PerpPosition, state: &MarketState, user: &User) -> Op
         oracle_price: price,
     };
     let settled = simulate_settle(user, &priced)?;
-    let pnl = position_pnl(&settled, &MarketView::new(&state.market, price).ok()?).ok()?;
+    let pnl = position_pnl(&settled, &MarketView::current(&state.market, price).ok()?).ok()?;
     let unsettled_base = settled
         .base_asset_amount
         .abs_diff(position.base_asset_amount);

@@ -102,7 +102,7 @@ proptest! {
                     }
                 }
                 Step::Settle { user } => {
-                    let view = MarketView::new(&market, price).unwrap();
+                    let view = MarketView::current(&market, price).unwrap();
                     if let Some(plan) = plan_settle_pnl(&users[user], &market, &view).unwrap() {
                         commit_settle_pnl(&plan, &mut users[user], &mut spot, &mut market).unwrap();
                     }
@@ -135,7 +135,7 @@ proptest! {
             // The market's book of what all positions hold in quote (funding booked in aggregate)
             // never counts less than they hold, each settled as it would be, and only rounding
             // more: the users' P&L it values can only be overstated, so winners count less.
-            let view = MarketView::new(&market, price).unwrap();
+            let view = MarketView::current(&market, price).unwrap();
             let held: i128 = users
                 .iter()
                 .flat_map(|u| u.perp_positions.iter())

@@ -287,7 +287,7 @@ fn acts(
 }
 
 fn views_of(market: &PerpMarket, price: u64) -> MarketViews {
-    MarketViews(vec![MarketView::new(market, price).unwrap()])
+    MarketViews(vec![MarketView::current(market, price).unwrap()])
 }
 
 /// Every check on one account of `w`; `w` is a fresh copy for each account.
@@ -329,7 +329,7 @@ fn account_can_act(mut w: World, lp_side: bool, x: &Extremes) -> Result<(), Test
     let mut settled = *user;
     let mut market = *w.market;
     let mut spot = w.spot;
-    let view = MarketView::new(&market, price).unwrap();
+    let view = MarketView::current(&market, price).unwrap();
     match plan_settle_pnl(&settled, &market, &view) {
         Ok(Some(plan)) => acts(
             commit_settle_pnl(&plan, &mut settled, &mut spot, &mut market),
@@ -396,6 +396,7 @@ fn account_can_act(mut w: World, lp_side: bool, x: &Extremes) -> Result<(), Test
                 price,
                 max_base,
                 liquidator_share_rate: PERCENTAGE_PRECISION / 2,
+                now: w.now,
             },
         );
         // Only an account at or above maintenance is refused.

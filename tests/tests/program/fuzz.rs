@@ -420,7 +420,7 @@ impl World {
     async fn net_value(&mut self, user: &User) -> i128 {
         let spot: SpotMarket = self.env.load(pda::spot_market(0)).await;
         let perp: PerpMarket = self.env.load(pda::perp_market(0)).await;
-        let views = MarketViews(vec![MarketView::new(&perp, self.price as u64).unwrap()]);
+        let views = MarketViews(vec![MarketView::current(&perp, self.price as u64).unwrap()]);
         net_value(user, &spot, &views).expect("a valuable account")
     }
 }

@@ -9,13 +9,15 @@ use bal::math::margin::payable_pnl;
 use bal::state::PerpMarket;
 use bal_client::instructions;
 use bal_client::pda;
-use bal_tests::errors::{assert_bal_error, refused};
+use bal_tests::errors::{assert_bal_error, refused, snapshot};
 use bal_tests::fixtures::{
-    market, new_trader, order, set_oracle_price, setup_trading, trade, Exchange, Trader,
+    compute_limit, market, new_trader, order, set_oracle_price, setup_trading, trade, Exchange,
+    Trader,
 };
 use bal_tests::inspect::{position_in, views};
 use bal_tests::markets::walk_oracle;
 use bal_tests::TestEnv;
+use solana_signer::Signer;
 
 const BASE: u64 = BASE_PRECISION as u64;
 
@@ -80,6 +82,70 @@ async fn a_gain_the_pool_cannot_pay_is_not_withdrawn_as_a_borrow() {
     )
     .await
     .expect("what the deposit itself frees");
+}
+
+/// A sale away from the oracle just before a withdrawal, unwound just after, in one
+/// transaction: while it stands the users' P&L as a whole is lower, so the current shortfall is
+/// too, but the withdrawal is judged by the shortfall before the sale and frees nothing the
+/// pool will not pay.
+#[tokio::test]
+async fn a_trade_earlier_in_the_transaction_frees_no_unpayable_gain() {
+    let mut env = TestEnv::start().await;
+    let exchange = setup_trading(&mut env).await;
+    let attacker = new_trader(&mut env, &exchange, 10_000_000_000, 0).await;
+    let trader = new_trader(&mut env, &exchange, 1_000_000_000, 0).await;
+    trade(&mut env, &exchange, &trader, order(Long, 50 * BASE))
+        .await
+        .expect("a long the AMM sells");
+    walk_oracle(
+        &mut env,
+        &exchange,
+        trader.user,
+        &[108_000_000, 116_000_000, 120_000_000],
+    )
+    .await;
+    let (_, counted) = pnl_and_counted(&mut env, &trader).await;
+    assert_eq!(counted, 0, "nothing of the gain can be paid");
+    let sandwich = |amount| {
+        vec![
+            compute_limit(1_400_000),
+            instructions::place_perp_order(
+                attacker.wallet.pubkey(),
+                attacker.user,
+                &market(&exchange),
+                &[],
+                order(Short, 60 * BASE),
+            ),
+            withdraw_ix(&exchange, &trader, amount),
+            instructions::close_position(
+                attacker.wallet.pubkey(),
+                attacker.user,
+                &market(&exchange),
+            ),
+        ]
+    };
+    let watched = [
+        trader.user,
+        attacker.user,
+        pda::perp_market(0),
+        pda::spot_market(0),
+    ];
+    let before = snapshot(&mut env, &watched).await;
+    let failure = env
+        .send_unmetered(&sandwich(600_000_000), &[&trader.wallet, &attacker.wallet])
+        .await
+        .expect_err("the sale frees nothing");
+    assert_bal_error(&failure, BalError::InsufficientCollateral);
+    assert_eq!(
+        snapshot(&mut env, &watched).await,
+        before,
+        "nothing changed"
+    );
+    // The same transaction withdrawing what the deposit itself frees goes through: the sale
+    // and the unwind are not refused, only the gain is not counted.
+    env.send_unmetered(&sandwich(300_000_000), &[&trader.wallet, &attacker.wallet])
+        .await
+        .expect("what the deposit frees");
 }
 
 #[tokio::test]

@@ -42,7 +42,7 @@ async fn net_value(env: &mut TestEnv, vault: &VaultAddresses, oracle_price: u64)
     let user: User = env.load(vault.bal_user).await;
     let spot: SpotMarket = env.load(pda::spot_market(0)).await;
     let market: PerpMarket = env.load(pda::perp_market(0)).await;
-    let views = MarketViews(vec![MarketView::new(&market, oracle_price).unwrap()]);
+    let views = MarketViews(vec![MarketView::current(&market, oracle_price).unwrap()]);
     bal::controller::margin::net_value(&user, &spot, &views).unwrap()
 }
 

@@ -176,7 +176,11 @@ pub fn derisk(
         remove_shares(&mut books.user.perp_positions[slot], books.market, burned)?;
     }
     outcome.shares_burned = burned;
-    views.set(MarketView::new(books.market, terms.oracle_price)?);
+    views.set(MarketView::new(
+        books.market,
+        terms.oracle_price,
+        terms.now,
+    )?);
     if needed.is_none_or(|n| n > burned) {
         outcome.base_reduced = reduce_within_band(books, views, terms)?;
     }

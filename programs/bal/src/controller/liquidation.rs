@@ -44,6 +44,8 @@ pub struct LiquidationTerms {
     pub max_base: u64,
     /// The liquidator's part of the fee. precision: PERCENTAGE
     pub liquidator_share_rate: u32,
+    /// Unix time: which shortfall snapshot is this second's.
+    pub now: i64,
 }
 
 /// A liquidation fee and the liquidator's part of it. precision: QUOTE
@@ -103,7 +105,7 @@ pub fn liquidate(
         return Ok(outcome);
     }
     outcome.shares_burned = burn_shares(books)?;
-    views.set(MarketView::new(books.market, terms.price)?);
+    views.set(MarketView::new(books.market, terms.price, terms.now)?);
     if is_safe(books, views)? {
         return finish(books, views, outcome);
     }

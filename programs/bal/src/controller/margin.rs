@@ -41,17 +41,35 @@ pub struct MarketView {
     /// precision: BASE
     pub sqrt_k: u128,
     /// What the market's winners could not be paid at `oracle_price`; every winner's gain
-    /// counts less this (`math::margin::payable_pnl`). precision: QUOTE
+    /// counts less this (`math::margin::payable_pnl`), or less `gain_shortfall_before`, as
+    /// `MarginType::counted_shortfall` says. precision: QUOTE
     pub gain_shortfall: u128,
+    /// The shortfall before this second's first oracle read of the market (the current one if
+    /// nothing read it yet this second): what it was before any trade in this transaction.
+    /// precision: QUOTE
+    pub gain_shortfall_before: u128,
     /// The oracle's five-minute TWAP (0 before any): a withdrawal values gains at the worse of
     /// it and the price. precision: PRICE
     pub oracle_twap_5min: u64,
 }
 
 impl MarketView {
-    pub fn new(market: &PerpMarket, oracle_price: u64) -> Result<Self> {
+    /// `market` valued at `oracle_price` inside a transaction at unix time `now`.
+    pub fn new(market: &PerpMarket, oracle_price: u64, now: i64) -> Result<Self> {
+        let mut view = MarketView::current(market, oracle_price)?;
+        let snapshot = &market.shortfall_before;
+        if snapshot.ts == now {
+            view.gain_shortfall_before = snapshot.value.get();
+        }
+        Ok(view)
+    }
+
+    /// `market` valued at `oracle_price` as it stands, as a transaction in a later second
+    /// sees it: clients' and keepers' reads.
+    pub fn current(market: &PerpMarket, oracle_price: u64) -> Result<Self> {
         let amm = &market.amm;
         let base = amm.base_asset_reserve.get();
+        let gain_shortfall = current_gain_shortfall(market, oracle_price)?;
         Ok(MarketView {
             market_index: market.market_index,
             oracle_price,
@@ -63,14 +81,8 @@ impl MarketView {
             amm_bid_depth: amm.max_base_asset_reserve.get().saturating_sub(base),
             amm_ask_depth: base.saturating_sub(amm.min_base_asset_reserve.get()),
             sqrt_k: amm.sqrt_k.get(),
-            gain_shortfall: gain_shortfall(
-                &UsersHoldings {
-                    base: curve_net_user_base(market)?,
-                    quote: market.users_quote.get(),
-                },
-                oracle_price,
-                market.pnl_pool,
-            )?,
+            gain_shortfall,
+            gain_shortfall_before: gain_shortfall,
             oracle_twap_5min: amm.oracle_twap_5min,
         })
     }
@@ -82,6 +94,30 @@ impl MarketView {
             ..*self
         }
     }
+}
+
+/// What `market`'s winners could not be paid at `price` now (`math::margin::gain_shortfall`).
+/// precision: QUOTE
+pub fn current_gain_shortfall(market: &PerpMarket, price: u64) -> Result<u128> {
+    gain_shortfall(
+        &UsersHoldings {
+            base: curve_net_user_base(market)?,
+            quote: market.users_quote.get(),
+        },
+        price,
+        market.pnl_pool,
+    )
+}
+
+/// Keeps `PerpMarket::shortfall_before`: at the first oracle read of a second, before the
+/// instruction changes anything, the shortfall at `price` as the market stands.
+pub fn snapshot_gain_shortfall(market: &mut PerpMarket, price: u64, now: i64) -> Result<()> {
+    if market.shortfall_before.ts != now {
+        let value = current_gain_shortfall(market, price)?;
+        market.shortfall_before.value.set(value);
+        market.shortfall_before.ts = now;
+    }
+    Ok(())
 }
 
 /// An LP's open orders: the base it would buy (bids, when traders sell) and sell (asks, when
@@ -210,7 +246,7 @@ pub fn load_market_views(
                 action,
             )?
         };
-        views.push(MarketView::new(market, price)?);
+        views.push(MarketView::new(market, price, clock.unix_timestamp)?);
     }
     Ok(MarketViews(views))
 }
@@ -233,6 +269,22 @@ pub enum MarginType {
 }
 
 impl MarginType {
+    /// The shortfall gains count less under this margin: the larger of the current one and
+    /// the one before this second's first trade for what adds risk or takes collateral out,
+    /// the smaller for what liquidates. A trade and its unwind in one transaction move the
+    /// current shortfall either way (a fill away from the oracle lowers it, one toward it
+    /// raises it), so neither can free a gain the pool will not pay nor cut one to liquidate
+    /// its holder.
+    pub fn counted_shortfall(self, view: &MarketView) -> u128 {
+        let (now, before) = (view.gain_shortfall, view.gain_shortfall_before);
+        match self {
+            MarginType::Initial | MarginType::InitialAsAdded | MarginType::Withdrawal => {
+                now.max(before)
+            }
+            MarginType::Maintenance | MarginType::Liquidation => now.min(before),
+        }
+    }
+
     /// The ratio this margin applies to a position in `view`'s market for `user`.
     /// precision: MARGIN
     pub fn ratio(self, view: &MarketView, user: &User) -> u32 {
@@ -309,7 +361,8 @@ pub fn margin_summary(
         if kind == MarginType::Withdrawal && view.oracle_twap_5min > 0 {
             pnl = pnl.min(position_pnl(position, &view.at_twap())?);
         }
-        let counted = payable_pnl(pnl, view.gain_shortfall, view.unrealized_pnl_asset_weight)?;
+        let shortfall = kind.counted_shortfall(view);
+        let counted = payable_pnl(pnl, shortfall, view.unrealized_pnl_asset_weight)?;
         summary.collateral = summary.collateral.safe_add(counted)?;
         let ratio = kind.ratio(view, user);
         let mut requirement =

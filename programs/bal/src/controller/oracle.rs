@@ -1,5 +1,6 @@
 //! Reading a market's oracle account, validating the price for an action, and recording it.
 use crate::controller::lp::record_lp_sample;
+use crate::controller::margin::snapshot_gain_shortfall;
 use crate::error::BalError;
 use crate::math::constants::ORACLE_TWAP_5MIN_SECONDS;
 use crate::math::oracle::{
@@ -50,6 +51,7 @@ pub fn oracle_price_for(
         },
         action,
     )?;
+    snapshot_gain_shortfall(market, price, clock.unix_timestamp)?;
     let amm = &mut market.amm;
     amm.oracle_twap_5min = updated_twap(&TwapUpdate {
         twap: amm.oracle_twap_5min,

@@ -63,7 +63,7 @@ pub fn handler<'info>(ctx: Context<'info, DeriskLp<'info>>) -> Result<()> {
             &clock,
         )?;
         accrue_interest(&mut spot, clock.unix_timestamp)?;
-        views.set(MarketView::new(&market, price)?);
+        views.set(MarketView::new(&market, price, clock.unix_timestamp)?);
         let judge = DeriskJudge {
             spot: &spot,
             views: &views,

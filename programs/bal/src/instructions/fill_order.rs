@@ -332,6 +332,7 @@ pub fn handler<'info>(
     views.0.push(MarketView::new(
         &*accounts.perp_market.load()?,
         oracle_price,
+        clock.unix_timestamp,
     )?);
     let parties = Parties {
         taker: &taker,

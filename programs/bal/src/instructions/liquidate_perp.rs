@@ -82,11 +82,12 @@ pub fn handler(ctx: Context<LiquidatePerp>, max_base: u64) -> Result<()> {
         &clock,
     )?;
     accrue_interest(&mut spot, clock.unix_timestamp)?;
-    views.set(MarketView::new(&market, price)?);
+    views.set(MarketView::new(&market, price, clock.unix_timestamp)?);
     let terms = LiquidationTerms {
         price,
         max_base,
         liquidator_share_rate: accounts.state.fees.liquidator_share_rate,
+        now: clock.unix_timestamp,
     };
     let outcome = liquidate(
         &mut LiquidationBooks {

@@ -110,7 +110,9 @@ pub fn add_liquidity(ctx: Context<AddLiquidity>, shares: u64) -> Result<()> {
         user.last_add_liquidity_ts = clock.unix_timestamp;
         user.lp_add_margin_ratio = user.custom_margin_ratio;
         let mut views = load_market_views(ctx.remaining_accounts, OracleAction::Margin, &clock)?;
-        views.0.push(MarketView::new(&market, price)?);
+        views
+            .0
+            .push(MarketView::new(&market, price, clock.unix_timestamp)?);
         validate_initial_margin(&user, &spot, &views)?;
         user.invariant()?;
         spot.invariant()?;

@@ -89,7 +89,11 @@ pub fn place_order<'info>(
         validate_new_order(&params, &market, &check)?;
         let order_id = add_order(&mut user, &market, &params)?;
         let mut views = load_market_views(ctx.remaining_accounts, OracleAction::Margin, &clock)?;
-        views.0.push(MarketView::new(&market, oracle_price)?);
+        views.0.push(MarketView::new(
+            &market,
+            oracle_price,
+            clock.unix_timestamp,
+        )?);
         validate_initial_margin(&user, &spot, &views)?;
         user.invariant()?;
         spot.invariant()?;

@@ -89,7 +89,7 @@ fn settle_user(
     let mut spot = ctx.accounts.spot_market.load_mut()?;
     let mut market = ctx.accounts.perp_market.load_mut()?;
     let index = market.market_index;
-    views.set(MarketView::new(&market, price)?);
+    views.set(MarketView::new(&market, price, now)?);
     let judge = DeriskJudge {
         spot: &spot,
         views,
@@ -113,7 +113,7 @@ fn settle_user(
         };
         let outcome = derisk(&mut books, views, &terms)?;
         derisked = Some(outcome.record(key, index, now));
-        views.set(MarketView::new(&market, price)?);
+        views.set(MarketView::new(&market, price, now)?);
     }
     let planned = plan_settle_pnl(&user, &market, views.find(index)?)?;
     if let Some(plan) = &planned {

@@ -135,7 +135,11 @@ fn execute(ctx: Context<Trade>, params: OrderParams, close: bool) -> Result<()> 
             validate!(status == MarketStatus::Active, BalError::MarketNotActive);
             let mut views =
                 load_market_views(ctx.remaining_accounts, OracleAction::Margin, &clock)?;
-            views.0.push(MarketView::new(&market, oracle_price)?);
+            views.0.push(MarketView::new(
+                &market,
+                oracle_price,
+                clock.unix_timestamp,
+            )?);
             validate_initial_margin(&user, &spot, &views)?;
         } else {
             validate!(

@@ -216,6 +216,15 @@ pub struct SettlementState {
     pub padding: [u8; 3],
 }
 
+/// A market's gain shortfall at the start of one second. precision: QUOTE
+#[zero_copy]
+#[derive(Default, Debug, PartialEq, Eq)]
+pub struct ShortfallSnapshot {
+    /// Unix time of the second it was taken in.
+    pub ts: i64,
+    pub value: WideU128,
+}
+
 /// Daily samples kept for LP performance: 32 days, enough for 7- and 30-day returns.
 pub const LP_HISTORY_LEN: usize = 32;
 
@@ -391,7 +400,11 @@ pub struct PerpMarket {
     /// this is zero.
     pub positions_with_base: u64,
     pub settlement: SettlementState,
-    pub reserved: [u8; 736],
+    /// The gain shortfall as it stood before the first oracle read of second `ts`: margin
+    /// judges by it as well as the current one, so a trade earlier in the same transaction
+    /// cannot move what other accounts' gains count (`MarginType::counted_shortfall`).
+    pub shortfall_before: ShortfallSnapshot,
+    pub reserved: [u8; 712],
 }
 
 const _: () = assert!(std::mem::size_of::<Amm>() == 136);

@@ -51,9 +51,11 @@ pub(crate) async fn initial_margin(
     let user: User = env.load(trader.user).await;
     let spot: bal::state::SpotMarket = env.load(pda::spot_market(0)).await;
     let market = perp(env).await;
-    let views = MarketViews(vec![
-        MarketView::new(&market, market.amm.last_oracle_price).unwrap()
-    ]);
+    let views = MarketViews(vec![MarketView::current(
+        &market,
+        market.amm.last_oracle_price,
+    )
+    .unwrap()]);
     margin_summary(&user, &spot, &views, MarginType::Initial).unwrap()
 }
 
