@@ -53,9 +53,10 @@ pub const CU_CEILINGS: &[(&str, u64)] = &[
     ("withdraw_with_positions", 125_000),
     ("settle_pnl_many_scaling", 191_000),
     ("vault_initialize", 65_500),
-    ("vault_deposit", 198_000),
-    ("vault_withdraw", 265_500),
+    ("vault_deposit", 95_000),
+    ("vault_withdraw", 450_000),
     ("vault_settle", 143_500),
+    ("vault_invest", 100_000),
 ];
 
 pub fn ceiling(label: &str) -> Option<u64> {

@@ -156,8 +156,20 @@ pub fn settle(vault: &VaultAddresses, exchange: &Exchange) -> Instruction {
     )
 }
 
-/// A withdrawal removes liquidity, settles and withdraws in BAL: more than the default 200,000.
-const WITHDRAW_COMPUTE: u32 = 400_000;
+pub fn invest(vault: &VaultAddresses, exchange: &Exchange) -> Instruction {
+    instruction(
+        bal_vault::accounts::Invest {
+            vault: vault.vault,
+            authority: vault.authority,
+            bal: vault.bal_accounts(exchange),
+        },
+        bal_vault::instruction::Invest {},
+    )
+}
+
+/// A withdrawal plans, removes liquidity, trades, settles and withdraws in BAL: more than the
+/// default 200,000.
+const WITHDRAW_COMPUTE: u32 = 1_000_000;
 /// 10 LP shares per vault share: $10,000 of deposits carry 100 base of BAL liquidity.
 pub const LP_PER_SHARE: u64 = 10_000_000;
 
@@ -214,22 +226,39 @@ pub async fn buy_shares(
     .map(drop)
 }
 
-/// `who` redeems `shares`, with the compute limit a withdrawal needs.
+/// `who` redeems `shares`, with the compute limit a withdrawal needs; returns the shares the
+/// vault redeemed (fewer when the exit band would not take them all).
 pub async fn redeem_shares(
     env: &mut TestEnv,
     exchange: &Exchange,
     vault: &VaultAddresses,
     who: &Investor,
     shares: u64,
+) -> Result<u64, TxFailure> {
+    let success = env
+        .send(
+            "vault_withdraw",
+            &[
+                compute_limit(WITHDRAW_COMPUTE),
+                withdraw(vault, exchange, &who.accounts, shares),
+            ],
+            &[&who.wallet],
+        )
+        .await?;
+    let redeemed: [u8; 8] = success.return_data[..8]
+        .try_into()
+        .expect("withdraw returns the shares redeemed");
+    Ok(u64::from_le_bytes(redeemed))
+}
+
+/// `payer` runs the vault's `invest` crank.
+pub async fn run_invest(
+    env: &mut TestEnv,
+    exchange: &Exchange,
+    vault: &VaultAddresses,
+    payer: &Keypair,
 ) -> Result<(), TxFailure> {
-    env.send(
-        "vault_withdraw",
-        &[
-            compute_limit(WITHDRAW_COMPUTE),
-            withdraw(vault, exchange, &who.accounts, shares),
-        ],
-        &[&who.wallet],
-    )
-    .await
-    .map(drop)
+    env.send("vault_invest", &[invest(vault, exchange)], &[payer])
+        .await
+        .map(drop)
 }

@@ -28,6 +28,7 @@ import {
   type Signature,
 } from "@solana/kit";
 import {
+  accountSize,
   decodePerpMarket,
   decodeSpotMarket,
   decodeState,
@@ -48,7 +49,7 @@ const ASSOCIATED_TOKEN_PROGRAM = address("ATokenGPvbdGVxr1b2hvZbsiqW5xWH25efTNsL
 const SYSVAR_CLOCK_ADDRESS = address("SysvarC1ock11111111111111111111111111111111");
 
 /** A `User` account's size and discriminator, for the subaccount query. */
-const USER_SIZE = 1_888n;
+const USER_SIZE = BigInt(accountSize("user"));
 const USER_DISCRIMINATOR = Uint8Array.from(
   IDL.accounts.find((a) => a.name === "user")!.discriminator,
 );

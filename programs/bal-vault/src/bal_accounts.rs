@@ -4,15 +4,18 @@
 //! authority).
 use crate::equity::lp_target;
 use crate::error::VaultError;
+use crate::exit::{plan_exit, ExitPlan, Reduction, VaultBooks};
 use crate::state::{Vault, BAL_SUB_ACCOUNT};
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
-use bal::controller::margin::{load_market_views, net_value};
+use bal::controller::margin::{load_market_views, net_value, MarketViews};
 use bal::controller::position::find_position;
+use bal::controller::spot_balance::signed_token_amount;
 use bal::cpi::accounts as bal_accounts;
+use bal::instructions::OrderParams;
 use bal::math::oracle::OracleAction;
 use bal::program::Bal;
-use bal::state::{PerpMarket, SpotMarket, User};
+use bal::state::{PerpMarket, SpotMarket, State, User};
 
 /// The BAL accounts every vault action passes on. BAL checks each of them itself (state, spot
 /// and perp market by seeds, the oracle against its market, the event authority by seeds); the
@@ -20,8 +23,9 @@ use bal::state::{PerpMarket, SpotMarket, User};
 #[derive(Accounts)]
 pub struct BalAccounts<'info> {
     pub bal_program: Program<'info, Bal>,
-    /// CHECK: BAL's `State`, checked by BAL (seeds).
-    pub state: UncheckedAccount<'info>,
+    /// BAL's `State` (owner and type checked here, seeds by BAL): the vault reads its LP
+    /// cooldown.
+    pub state: Account<'info, State>,
     #[account(mut)]
     pub user: AccountLoader<'info, User>,
     #[account(mut)]
@@ -50,14 +54,47 @@ impl BalAccounts<'_> {
         Ok(())
     }
 
-    /// The subaccount's net value at the oracle (a price valid for margin). precision: QUOTE
-    pub fn net_value(&self) -> Result<i128> {
+    /// The market's oracle price, valid for margin (fresh and certain). precision: PRICE
+    fn oracle_price(&self) -> Result<u64> {
+        Ok(self.views()?.0[0].oracle_price)
+    }
+
+    fn views(&self) -> Result<MarketViews> {
         let pair = [
             self.perp_market.to_account_info(),
             self.oracle.to_account_info(),
         ];
-        let views = load_market_views(&pair, OracleAction::Margin, &Clock::get()?)?;
-        net_value(&*self.user.load()?, &*self.spot_market.load()?, &views)
+        load_market_views(&pair, OracleAction::Margin, &Clock::get()?)
+    }
+
+    /// The subaccount's net value at the oracle (a price valid for margin). precision: QUOTE
+    pub fn net_value(&self) -> Result<i128> {
+        net_value(
+            &*self.user.load()?,
+            &*self.spot_market.load()?,
+            &self.views()?,
+        )
+    }
+
+    /// The subaccount's quote balance: settled cash (negative when borrowed). precision: QUOTE
+    pub fn cash(&self) -> Result<i128> {
+        signed_token_amount(&self.user.load()?.quote_balance, &*self.spot_market.load()?)
+    }
+
+    /// The plan for redeeming `shares` of `total_shares` (see `exit`).
+    pub fn plan_exit(&self, shares: u64, total_shares: u64) -> Result<ExitPlan> {
+        let oracle_price = self.oracle_price()?;
+        let user = self.user.load()?;
+        let market = self.perp_market.load()?;
+        plan_exit(
+            &VaultBooks {
+                user: &user,
+                market: &market,
+                total_shares,
+                oracle_price,
+            },
+            shares,
+        )
     }
 
     /// The subaccount's position in the vault's market: `None` without one, else its LP shares.
@@ -168,14 +205,56 @@ impl<'info> VaultSigner<'_, 'info> {
         )
     }
 
-    /// Adds or removes BAL liquidity so the vault holds its target for `total_shares`.
-    pub fn rebalance_liquidity(&self, vault: &Vault, total_shares: u64) -> Result<()> {
+    /// Adds the BAL liquidity the vault's `total_shares` carry beyond what it holds; refuses
+    /// (`NothingToInvest`) when it holds that already.
+    pub fn invest(&self, vault: &Vault) -> Result<()> {
         let held = self.bal.lp_shares()?.unwrap_or(0);
-        let target = lp_target(total_shares, vault.lp_per_share, self.bal.lp_step()?)?;
-        match target.cmp(&held) {
-            std::cmp::Ordering::Greater => self.add_liquidity(target - held),
-            std::cmp::Ordering::Less => self.remove_liquidity(held - target),
-            std::cmp::Ordering::Equal => Ok(()),
+        let target = lp_target(vault.total_shares, vault.lp_per_share, self.bal.lp_step()?)?;
+        require!(target > held, VaultError::NothingToInvest);
+        self.add_liquidity(target - held)
+    }
+
+    /// Carries out a redemption's plan in BAL: the burn, then the reduction, then a settle
+    /// of the P&L so what it realized is cash.
+    pub fn exit(&self, plan: &ExitPlan) -> Result<()> {
+        if plan.lp_burn > 0 {
+            self.remove_liquidity(plan.lp_burn)?;
+        }
+        let seeds = [&self.seeds[..]];
+        let context = || CpiContext::new_with_signer(self.program_id(), self.trade(), &seeds);
+        match plan.reduction {
+            Reduction::None => {}
+            Reduction::Part {
+                direction,
+                base,
+                limit_price,
+            } => bal::cpi::place_perp_order(
+                context(),
+                OrderParams {
+                    direction,
+                    base_amount: base,
+                    limit_price: Some(limit_price),
+                    reduce_only: true,
+                },
+            )?,
+            Reduction::Close => bal::cpi::close_position(context())?,
+        }
+        if self.bal.lp_shares()?.is_some() {
+            self.settle_pnl()?;
+        }
+        Ok(())
+    }
+
+    fn trade(&self) -> bal_accounts::Trade<'info> {
+        bal_accounts::Trade {
+            authority: self.authority.clone(),
+            state: self.bal.state.to_account_info(),
+            user: self.bal.user.to_account_info(),
+            spot_market: self.bal.spot_market.to_account_info(),
+            perp_market: self.bal.perp_market.to_account_info(),
+            oracle: self.bal.oracle.to_account_info(),
+            event_authority: self.bal.event_authority.to_account_info(),
+            program: self.bal.bal_program.to_account_info(),
         }
     }
 

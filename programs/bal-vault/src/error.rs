@@ -20,4 +20,16 @@ pub enum VaultError {
     NothingToWithdraw,
     #[msg("Arithmetic overflow")]
     MathOverflow,
+    #[msg("Shares outstanding would be fewer than the minimum (and not zero)")]
+    BelowMinimumShares,
+    #[msg("Liquidity was added less than two BAL cooldowns ago: the exit window is open")]
+    InvestTooSoon,
+    #[msg("The vault already holds the liquidity its shares carry")]
+    NothingToInvest,
+    #[msg(
+        "The vault's settled cash does not cover the payout yet: settle, or redeem fewer shares"
+    )]
+    CashNotSettled,
+    #[msg("The AMM cannot take the redeemed part of the position within the exit band")]
+    ExitOutsideBand,
 }

@@ -1,12 +1,19 @@
 //! An example BAL integrator, and the proof that BAL is usable through CPI.
 //!
-//! A vault owns one BAL subaccount through a PDA (`authority`, which signs every CPI) and holds
-//! BAL liquidity in one perp market for its depositors. A deposit buys vault shares at the
-//! subaccount's net value and adds BAL LP shares so that the vault always holds
-//! `lp_per_share` LP shares per vault share; a withdrawal removes them pro rata, settles, and
-//! pays out the shares' part of the net value. Anyone may settle the vault's LP position and
-//! P&L. Layers as in BAL: `instructions/` (accounts and handlers) → `bal_accounts` (checks, reads and the CPI calls,
-//! all signed by the PDA) → `equity` (the numbers) → `state`.
+//! A vault owns one BAL subaccount through a PDA (`authority`, which signs every CPI) and
+//! provides BAL liquidity in one perp market for its depositors. A deposit buys vault shares at
+//! the subaccount's net value and moves its cash into BAL, nothing more: adding liquidity would
+//! restart BAL's removal cooldown for everyone. `invest`, a permissionless crank, adds the
+//! liquidity the shares carry (`lp_per_share` LP shares per vault share) at most once per two
+//! BAL cooldowns, so every add is followed by a cooldown-long window in which anyone can leave:
+//! a withdrawal completes within one cooldown of its request, whatever others deposit. A
+//! withdrawal takes its part of everything: it burns its fraction of the LP shares, takes its
+//! fraction of the position off through the AMM within a band of the oracle (fewer shares when
+//! the band will not take them all), settles, and pays what the vault is worth after that less
+//! what the remaining shares were worth before: those keep their value, the redeemer bears its
+//! own closing costs and never takes more than its part. Layers as in BAL: `instructions/`
+//! (accounts and handlers) → `bal_accounts` (checks, reads and the CPI calls, all signed by the
+//! PDA) → `exit` (a redemption's plan) → `equity` (the numbers) → `state`.
 #![allow(unexpected_cfgs)]
 
 #[cfg(target_os = "solana")]
@@ -17,6 +24,7 @@ use anchor_lang::prelude::*;
 pub mod bal_accounts;
 pub mod equity;
 pub mod error;
+pub mod exit;
 pub mod instructions;
 pub mod state;
 
@@ -39,16 +47,23 @@ pub mod bal_vault {
         instructions::initialize_vault::handler(ctx, vault_id, lp_per_share)
     }
 
-    /// Deposits `amount` quote tokens for vault shares at the current net value and adds the
-    /// BAL liquidity that keeps the vault at `lp_per_share`.
+    /// Deposits `amount` quote tokens for vault shares at the current net value; the cash goes
+    /// into BAL and waits for `invest`.
     pub fn deposit(ctx: Context<MoveShares>, amount: u64) -> Result<()> {
         instructions::move_shares::deposit(ctx, amount)
     }
 
-    /// Redeems `shares`: removes their part of the BAL liquidity, settles, and pays out their
-    /// part of the net value.
+    /// Redeems `shares` (or fewer, when the AMM cannot take their part of the position within
+    /// the exit band): their part of the LP shares and of the position, paid in settled cash.
+    /// Return data: the shares redeemed, a little-endian u64.
     pub fn withdraw(ctx: Context<MoveShares>, shares: u64) -> Result<()> {
         instructions::move_shares::withdraw(ctx, shares)
+    }
+
+    /// Permissionless, at most once per two BAL cooldowns: adds the BAL liquidity the vault's
+    /// shares carry.
+    pub fn invest(ctx: Context<Invest>) -> Result<()> {
+        instructions::invest::handler(ctx)
     }
 
     /// Settles the vault's LP position and P&L in BAL. Anyone may call it.

@@ -9,6 +9,13 @@ pub const DEPOSITOR_SEED: &[u8] = b"depositor";
 pub const BAL_SUB_ACCOUNT: u16 = 0;
 /// `lp_per_share` is in millionths of an LP share per vault share.
 pub const LP_PER_SHARE_PRECISION: u64 = 1_000_000;
+/// The fewest vault shares a depositor may hold, unless none: a deposit must leave at least
+/// this many ($1 at a share per quote unit), and a redemption all or at least this many. So
+/// the vault's total is none or at least this. A vault with a handful of shares could be priced
+/// up by a gift to its net value until a later deposit rounds to (almost) nothing; with a
+/// million, such a gift costs a million times what rounding could take from the next
+/// depositor.
+pub const MIN_SHARES: u64 = 1_000_000;
 
 #[account]
 #[derive(InitSpace)]
@@ -21,6 +28,10 @@ pub struct Vault {
     pub lp_per_share: u64,
     /// Vault shares outstanding; the first deposit buys them one per quote unit.
     pub total_shares: u64,
+    /// Unix time the vault last added BAL liquidity (0: never). BAL refuses a removal for one
+    /// cooldown after an add, so `invest` runs at most once per two cooldowns: every add is
+    /// followed by a cooldown-long window in which any depositor can leave.
+    pub last_invest_ts: i64,
     pub bump: u8,
     pub authority_bump: u8,
 }

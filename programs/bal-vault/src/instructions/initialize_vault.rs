@@ -95,6 +95,7 @@ pub fn handler(ctx: Context<InitializeVault>, vault_id: u16, lp_per_share: u64) 
     vault.market_index = market_index;
     vault.lp_per_share = lp_per_share;
     vault.total_shares = 0;
+    vault.last_invest_ts = 0;
     vault.bump = ctx.bumps.vault;
     vault.authority_bump = authority_bump[0];
     Ok(())

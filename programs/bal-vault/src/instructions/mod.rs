@@ -1,6 +1,7 @@
 //! One instruction per file: its accounts, their checks and a handler. Instructions that share
 //! one accounts struct share a file.
 pub mod initialize_vault;
+pub mod invest;
 pub mod move_shares;
 pub mod settle;
 
@@ -9,6 +10,7 @@ pub mod settle;
 #[allow(ambiguous_glob_reexports)]
 mod reexports {
     pub use super::initialize_vault::*;
+    pub use super::invest::*;
     pub use super::move_shares::*;
     pub use super::settle::*;
 }

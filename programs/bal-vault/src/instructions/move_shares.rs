@@ -1,7 +1,7 @@
 //! `deposit` and `withdraw`: a depositor buys or redeems vault shares. They move the same
 //! accounts, so they share one accounts struct.
 use crate::bal_accounts::*;
-use crate::equity::{redemption, shares_for_deposit};
+use crate::equity::{check_holding, payout, shares_for_deposit, Redemption};
 use crate::error::VaultError;
 use crate::state::{Depositor, Vault, AUTHORITY_SEED, DEPOSITOR_SEED, TOKENS_SEED, VAULT_SEED};
 use anchor_lang::prelude::*;
@@ -91,8 +91,8 @@ impl<'info> MoveShares<'info> {
     }
 }
 
-/// Buys vault shares for `amount` at the net value before it, moves the tokens into the BAL
-/// subaccount and adds the liquidity the new shares carry.
+/// Buys vault shares for `amount` at the net value before it and moves the tokens into the BAL
+/// subaccount as cash (`invest` adds the liquidity they carry).
 pub fn deposit(ctx: Context<MoveShares>, amount: u64) -> Result<()> {
     require!(amount > 0, VaultError::ZeroAmount);
     ctx.accounts.validate(ctx.bumps.depositor)?;
@@ -104,6 +104,12 @@ pub fn deposit(ctx: Context<MoveShares>, amount: u64) -> Result<()> {
         .total_shares
         .checked_add(shares)
         .ok_or(VaultError::MathOverflow)?;
+    let holding = accounts
+        .depositor
+        .shares
+        .checked_add(shares)
+        .ok_or(VaultError::MathOverflow)?;
+    check_holding(holding)?;
 
     accounts.transfer(true, amount, &[])?;
     let vault_key = accounts.vault.key();
@@ -114,19 +120,18 @@ pub fn deposit(ctx: Context<MoveShares>, amount: u64) -> Result<()> {
         seeds: Vault::authority_seeds(&vault_key, &bump),
     };
     signer.deposit(&accounts.tokens, &accounts.vault_tokens, amount)?;
-    signer.rebalance_liquidity(&accounts.vault, total)?;
 
     ctx.accounts.vault.total_shares = total;
-    let depositor = &mut ctx.accounts.depositor;
-    depositor.shares = depositor
-        .shares
-        .checked_add(shares)
-        .ok_or(VaultError::MathOverflow)?;
+    ctx.accounts.depositor.shares = holding;
     Ok(())
 }
 
-/// Redeems `shares`: removes the liquidity they carry (BAL's cooldown since the vault's last
-/// add applies), settles the vault's P&L, and pays out their part of the net value.
+/// Redeems `shares`, or fewer when the band will not take their part of the position (see
+/// `exit`): burns their part of the LP shares (BAL's cooldown since the vault's last add
+/// applies), takes their part of the position off, settles, and pays what the vault is worth
+/// after that less what the remaining shares were worth before, from settled cash
+/// (`CashNotSettled` when the P&L pool has not paid enough of it yet). Return data: the
+/// shares redeemed.
 pub fn withdraw(ctx: Context<MoveShares>, shares: u64) -> Result<()> {
     require!(shares > 0, VaultError::ZeroAmount);
     ctx.accounts.validate(ctx.bumps.depositor)?;
@@ -136,9 +141,17 @@ pub fn withdraw(ctx: Context<MoveShares>, shares: u64) -> Result<()> {
         VaultError::InsufficientShares
     );
     let total = accounts.vault.total_shares;
+    let value_before = accounts.bal.net_value()?;
+    let plan = accounts.bal.plan_exit(shares, total)?;
     let remaining = total
-        .checked_sub(shares)
+        .checked_sub(plan.shares)
         .ok_or(VaultError::InsufficientShares)?;
+    let holding = accounts
+        .depositor
+        .shares
+        .checked_sub(plan.shares)
+        .ok_or(VaultError::InsufficientShares)?;
+    check_holding(holding)?;
 
     let vault_key = accounts.vault.key();
     let bump = [accounts.vault.authority_bump];
@@ -148,19 +161,29 @@ pub fn withdraw(ctx: Context<MoveShares>, shares: u64) -> Result<()> {
         authority: accounts.authority.to_account_info(),
         seeds,
     };
-    signer.rebalance_liquidity(&accounts.vault, remaining)?;
-    if accounts.bal.lp_shares()?.is_some() {
-        signer.settle_pnl()?;
-    }
-    let amount = redemption(shares, total, accounts.bal.net_value()?)?;
+    signer.exit(&plan)?;
+    let amount = payout(&Redemption {
+        shares: plan.shares,
+        total_shares: total,
+        value_before,
+        value_after: accounts.bal.net_value()?,
+    })?;
+    require!(
+        i128::from(amount) <= accounts.bal.cash()?,
+        VaultError::CashNotSettled
+    );
     signer.withdraw(&accounts.tokens, &accounts.vault_tokens, amount)?;
     accounts.transfer(false, amount, &[&seeds[..]])?;
 
     ctx.accounts.vault.total_shares = remaining;
-    let depositor = &mut ctx.accounts.depositor;
-    depositor.shares = depositor
-        .shares
-        .checked_sub(shares)
-        .ok_or(VaultError::InsufficientShares)?;
+    ctx.accounts.depositor.shares = holding;
+    if plan.shares < shares {
+        msg!(
+            "redeemed {} of {} shares: the rest would fill outside the exit band",
+            plan.shares,
+            shares
+        );
+    }
+    anchor_lang::solana_program::program::set_return_data(&plan.shares.to_le_bytes());
     Ok(())
 }

@@ -1,9 +1,10 @@
 //! The example integrator's instructions, each a chain of CPIs into BAL, on their own exchange:
-//! a vault created, bought into, settled after a trade, and redeemed after the LP cooldown.
+//! a vault created, bought into, invested, settled after a trade, and redeemed after the LP
+//! cooldown (a burn, a reduce-only trade and a settle).
 use bal::controller::amm_fill::PositionDirection::Long;
 use bal::math::constants::BASE_PRECISION;
 use bal_tests::fixtures::{new_trader, order, set_oracle_price, setup_trading, trade, START_PRICE};
-use bal_tests::vault::{buy_shares, create_vault, depositor, redeem_shares, settle};
+use bal_tests::vault::{buy_shares, create_vault, depositor, redeem_shares, run_invest, settle};
 use bal_tests::TestEnv;
 
 const DOLLAR: u64 = 1_000_000;
@@ -17,6 +18,9 @@ pub async fn vault_round_trip() {
     buy_shares(&mut env, &exchange, &vault, &investor, 5_000 * DOLLAR)
         .await
         .expect("vault deposit");
+    run_invest(&mut env, &exchange, &vault, &manager)
+        .await
+        .expect("vault invest");
     let trader = new_trader(&mut env, &exchange, 10_000 * DOLLAR, 0).await;
     trade(
         &mut env,
