@@ -285,6 +285,17 @@ impl TestEnv {
             .entry(label)
             .or_default()
             .push(cu);
+        // `BAL_CU_LOG=<file>`: every measurement appended as `label cu`, to set ceilings from
+        // the largest a whole test run sees.
+        if let Ok(path) = std::env::var("BAL_CU_LOG") {
+            use std::io::Write;
+            let mut file = std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(path)
+                .expect("BAL_CU_LOG file");
+            writeln!(file, "{label} {cu}").expect("BAL_CU_LOG write");
+        }
         if self.runtime == Runtime::Elf {
             let limit = ceiling(label)
                 .unwrap_or_else(|| panic!("no CU ceiling for `{label}` in ceilings.rs"));

@@ -68,6 +68,7 @@ impl BalAccounts<'_> {
     }
 
     /// The subaccount's net value at the oracle (a price valid for margin). precision: QUOTE
+    #[inline(never)]
     pub fn net_value(&self) -> Result<i128> {
         net_value(
             &*self.user.load()?,
@@ -81,7 +82,9 @@ impl BalAccounts<'_> {
         signed_token_amount(&self.user.load()?.quote_balance, &*self.spot_market.load()?)
     }
 
-    /// The plan for redeeming `shares` of `total_shares` (see `exit`).
+    /// The plan for redeeming `shares` of `total_shares` (see `exit`). Not inlined: its copies
+    /// of the accounts need a stack frame of their own on the sBPF VM.
+    #[inline(never)]
     pub fn plan_exit(&self, shares: u64, total_shares: u64) -> Result<ExitPlan> {
         let oracle_price = self.oracle_price()?;
         let user = self.user.load()?;
@@ -215,7 +218,8 @@ impl<'info> VaultSigner<'_, 'info> {
     }
 
     /// Carries out a redemption's plan in BAL: the burn, then the reduction, then a settle
-    /// of the P&L so what it realized is cash.
+    /// of the P&L so what it realized is cash. Not inlined, for the stack frame.
+    #[inline(never)]
     pub fn exit(&self, plan: &ExitPlan) -> Result<()> {
         if plan.lp_burn > 0 {
             self.remove_liquidity(plan.lp_burn)?;

@@ -162,10 +162,16 @@ impl LpAccumulators {
     }
 }
 
-/// The entitlement of `lp` against `acc`, without moving it.
+/// The entitlement of `lp` against `acc`, without moving it. Nothing, without the 256-bit
+/// arithmetic, when the accumulators have not moved since its snapshot (a position settled
+/// earlier in the instruction).
 pub fn lp_entitlement(lp: &LpPosition, acc: &LpAccumulators) -> Result<LpSettlement> {
     let shares = lp.shares.get();
-    if shares == 0 {
+    let unmoved = acc.base_per_share == lp.base_per_share.get()
+        && acc.quote_per_share == lp.quote_per_share.get()
+        && acc.funding_per_share == lp.funding_per_share.get()
+        && acc.cumulative_funding_rate == lp.cumulative_funding_rate;
+    if shares == 0 || unmoved {
         return Ok(LpSettlement::default());
     }
     let base = entitlement(

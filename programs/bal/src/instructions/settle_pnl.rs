@@ -4,6 +4,7 @@
 use crate::controller::derisk::{
     derisk, derisk_decision, DeriskBooks, DeriskDecision, DeriskJudge, DeriskTerms,
 };
+use crate::controller::lp::settle_lp_before_trading;
 use crate::controller::margin::{load_market_views, MarketView, MarketViews};
 use crate::controller::oracle::oracle_price_for;
 use crate::controller::pnl::{commit_settle_pnl, plan_settle_pnl};
@@ -89,6 +90,8 @@ fn settle_user(
     let mut spot = ctx.accounts.spot_market.load_mut()?;
     let mut market = ctx.accounts.perp_market.load_mut()?;
     let index = market.market_index;
+    // Settled once here, an LP's entitlement is nothing to every simulation that follows.
+    settle_lp_before_trading(&mut user, &mut market)?;
     views.set(MarketView::new(&market, price, now)?);
     let judge = DeriskJudge {
         spot: &spot,

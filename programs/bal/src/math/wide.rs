@@ -21,20 +21,27 @@ fn to_u128(value: U256) -> Result<u128> {
     value.cast::<u128>()
 }
 
-/// `a × b / d`, rounded down.
+/// `a × b / d`, rounded down. A product that fits 128 bits divides there (a fraction of the
+/// compute of a 256-bit division).
 #[inline(always)]
 pub fn mul_div_floor(a: u128, b: u128, d: u128) -> Result<u128> {
     if d == 0 {
         return err!(BalError::MathError);
     }
+    if let Some(product) = a.checked_mul(b) {
+        return Ok(product / d);
+    }
     to_u128(U256::from(a) * U256::from(b) / U256::from(d))
 }
 
-/// `a × b / d`, rounded up.
+/// `a × b / d`, rounded up; in 128 bits when the product fits.
 #[inline(always)]
 pub fn mul_div_ceil(a: u128, b: u128, d: u128) -> Result<u128> {
     if d == 0 {
         return err!(BalError::MathError);
+    }
+    if let Some(product) = a.checked_mul(b) {
+        return Ok(product.div_ceil(d));
     }
     let (quotient, remainder) = (U256::from(a) * U256::from(b)).div_mod(U256::from(d));
     let rounded = if remainder.is_zero() {

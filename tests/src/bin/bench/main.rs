@@ -492,7 +492,8 @@ async fn main() {
     vault::vault_round_trip().await;
     settlement::settlement_round_trip().await;
     let by_positions = scaling::margin_by_positions().await;
-    let capacity = scaling::settles_per_transaction().await;
+    let capacity = scaling::settles_per_transaction(scaling::Holders::Traders).await;
+    let lp_capacity = scaling::settles_per_transaction(scaling::Holders::Lps).await;
 
     let recorded = recorded_compute_units();
     let missing: Vec<_> = CU_CEILINGS
@@ -548,10 +549,12 @@ async fn main() {
         (last.1 - first.1) / (last.0 - first.0) as u64
     );
     println!();
-    println!(
-        "settle_pnl_many: {} CU per user; users per transaction: {} by compute, {} by size, {} by account locks.",
-        capacity.per_user_cu, capacity.by_compute, capacity.by_size, capacity.by_locks
-    );
+    for (holders, capacity) in [("trader", &capacity), ("LP", &lp_capacity)] {
+        println!(
+            "settle_pnl_many: {} CU per {holders}; {holders}s per transaction: {} by compute, {} by size, {} by account locks.",
+            capacity.per_user_cu, capacity.by_compute, capacity.by_size, capacity.by_locks
+        );
+    }
     println!();
     println!("| makers in one fill_order | CU |");
     println!("|---:|---:|");

@@ -7,8 +7,8 @@ use bal::state::MarketStatus;
 use bal_client::instructions::{self, MarketAccounts};
 use bal_client::pda;
 use bal_tests::fixtures::{
-    default_perp_market, market, new_trader, order, set_oracle_price, setup_trading, trade,
-    Exchange,
+    add_liquidity, compute_limit, default_perp_market, market, new_trader, order, set_oracle_price,
+    setup_trading, trade, Exchange,
 };
 use bal_tests::TestEnv;
 use solana_signer::Signer;
@@ -124,19 +124,40 @@ pub struct SettleCapacity {
     pub by_locks: usize,
 }
 
-/// Measures `settle_pnl_many` with 4 and 12 users holding positions.
-pub async fn settles_per_transaction() -> SettleCapacity {
+/// Who a `settle_pnl_many` settles.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Holders {
+    /// Traders with a position each.
+    Traders,
+    /// LPs, each with an entitlement to settle first.
+    Lps,
+}
+
+/// Measures `settle_pnl_many` with 4 and 12 `holders`.
+pub async fn settles_per_transaction(holders: Holders) -> SettleCapacity {
     let mut env = TestEnv::start().await;
     let exchange = setup_trading(&mut env).await;
     let keeper = env.funded_wallet().await;
     let mut users = Vec::new();
     for i in 0..12 {
-        let trader = new_trader(&mut env, &exchange, 1_000_000_000, 0).await;
-        let side = if i % 2 == 0 { Long } else { Short };
-        trade(&mut env, &exchange, &trader, order(side, BASE / 10))
+        let holder = new_trader(&mut env, &exchange, 1_000_000_000, 0).await;
+        if holders == Holders::Lps {
+            add_liquidity(&mut env, &exchange, &holder, 10 * BASE)
+                .await
+                .expect("an LP");
+        } else {
+            let side = if i % 2 == 0 { Long } else { Short };
+            trade(&mut env, &exchange, &holder, order(side, BASE / 10))
+                .await
+                .expect("a position");
+        }
+        users.push(holder.user);
+    }
+    if holders == Holders::Lps {
+        let trader = new_trader(&mut env, &exchange, 10_000_000_000, 0).await;
+        trade(&mut env, &exchange, &trader, order(Long, 20 * BASE))
             .await
-            .expect("a position");
-        users.push(trader.user);
+            .expect("a trade every LP takes part of");
     }
     set_oracle_price(&mut env, &exchange, 101_000_000).await;
     let mut cu = Vec::new();
@@ -147,7 +168,11 @@ pub async fn settles_per_transaction() -> SettleCapacity {
         // One signature (64 bytes) and its compact length prefix, then the message.
         sizes.push(1 + 64 + tx.message.serialize().len());
         let success = env
-            .send("settle_pnl_many_scaling", &[ix], &[&keeper])
+            .send(
+                "settle_pnl_many_scaling",
+                &[compute_limit(1_400_000), ix],
+                &[&keeper],
+            )
             .await
             .expect("settle_pnl_many");
         assert!(

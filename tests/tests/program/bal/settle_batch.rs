@@ -11,7 +11,7 @@ use bal_client::pda;
 use bal_tests::env::TxSuccess;
 use bal_tests::errors::{assert_bal_error, refused};
 use bal_tests::fixtures::{
-    add_liquidity, market, new_trader, order, setup_trading, trade, Exchange,
+    add_liquidity, compute_limit, market, new_trader, order, setup_trading, trade, Exchange,
 };
 use bal_tests::TestEnv;
 use solana_signer::Signer;
@@ -228,4 +228,114 @@ async fn a_derisk_cancels_resting_orders_first_and_burns_nothing_if_that_suffice
         "no share burned"
     );
     assert!(initial_margin(&mut env, &lp).await.meets_requirement());
+}
+
+/// Thirty LPs, each holding an entitlement and a position: one `settle_lp_many` and one
+/// `settle_pnl_many` carry them all within the compute limit, none refused and no panic (the
+/// heap a batch uses does not grow with it).
+#[tokio::test]
+async fn thirty_lps_settle_in_one_batch() {
+    let mut env = TestEnv::start().await;
+    let exchange = setup_trading(&mut env).await;
+    let keeper = env.funded_wallet().await;
+    let mut lps = Vec::new();
+    for _ in 0..30 {
+        let lp = new_trader(&mut env, &exchange, 1_000_000_000, 0).await;
+        add_liquidity(&mut env, &exchange, &lp, 10 * BASE)
+            .await
+            .expect("an LP");
+        lps.push(lp);
+    }
+    let users: Vec<_> = lps.iter().map(|lp| lp.user).collect();
+    let trader = new_trader(&mut env, &exchange, 10_000_000_000, 0).await;
+    trade(&mut env, &exchange, &trader, order(Long, 50 * BASE))
+        .await
+        .expect("a trade every LP takes part of");
+    let budget = compute_limit(1_400_000);
+    let success = env
+        .send_unmetered(
+            &[
+                budget.clone(),
+                instructions::settle_lp_many(keeper.pubkey(), &users, 0, true),
+            ],
+            &[&keeper],
+        )
+        .await
+        .expect("settle_lp_many");
+    assert!(
+        codes(&success).iter().all(|c| *c == 0),
+        "{:?}",
+        codes(&success)
+    );
+    assert_eq!(codes(&success).len(), 30);
+    eprintln!("settle_lp_many, 30 LPs: {} CU", success.compute_units);
+    trade(&mut env, &exchange, &trader, order(Long, 10 * BASE))
+        .await
+        .expect("more to settle");
+    let success = env
+        .send_unmetered(
+            &[
+                budget,
+                instructions::settle_pnl_many(&users, &market(&exchange), true),
+            ],
+            &[&keeper],
+        )
+        .await
+        .expect("settle_pnl_many");
+    assert!(
+        codes(&success).iter().all(|c| *c == 0),
+        "{:?}",
+        codes(&success)
+    );
+    assert_eq!(codes(&success).len(), 30);
+    let lp = position(&mut env, &lps[29]).await;
+    assert!(
+        lp.base_asset_amount < 0,
+        "settled into the position: {lp:?}"
+    );
+    eprintln!("30 LPs: {} CU", success.compute_units);
+}
+
+/// Twelve LPs below their initial margin, each de-risked in one `settle_pnl_many`: no panic,
+/// every one settled.
+#[tokio::test]
+async fn twelve_lps_derisked_in_one_batch() {
+    let mut env = TestEnv::start().await;
+    let exchange = setup_trading(&mut env).await;
+    let keeper = env.funded_wallet().await;
+    let mut lps = Vec::new();
+    for _ in 0..12 {
+        let lp = new_trader(&mut env, &exchange, 100_000_000, 0).await;
+        add_liquidity(&mut env, &exchange, &lp, 20 * BASE)
+            .await
+            .expect("an LP");
+        set_max_leverage(&mut env, &lp, 2_000).await;
+        lps.push(lp);
+    }
+    let trader = new_trader(&mut env, &exchange, 10_000_000_000, 0).await;
+    trade(&mut env, &exchange, &trader, order(Long, 50 * BASE))
+        .await
+        .expect("a trade every LP takes part of");
+    after_cooldown(&mut env, &exchange).await;
+    assert!(!initial_margin(&mut env, &lps[0]).await.meets_requirement());
+    let users: Vec<_> = lps.iter().map(|lp| lp.user).collect();
+    let success = env
+        .send_unmetered(
+            &[
+                compute_limit(1_400_000),
+                instructions::settle_pnl_many(&users, &market(&exchange), true),
+            ],
+            &[&keeper],
+        )
+        .await
+        .expect("settle_pnl_many");
+    assert!(
+        codes(&success).iter().all(|c| *c == 0),
+        "{:?}",
+        codes(&success)
+    );
+    for lp in &lps {
+        assert!(initial_margin(&mut env, lp).await.meets_requirement());
+    }
+    eprintln!("12 LPs de-risked: {} CU", success.compute_units);
 }
