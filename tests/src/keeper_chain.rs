@@ -2,7 +2,6 @@
 //! against the real program. The bank cannot list accounts, so `program_accounts` filters a
 //! known universe (every perp market plus the users a scenario names) the way a node
 //! filters all of the program's accounts.
-use crate::errors::custom_code;
 use crate::{TestEnv, TxFailure};
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::Instruction;
@@ -19,10 +18,7 @@ pub struct InProcessChain<'a> {
 }
 
 fn chain_error(failure: TxFailure) -> ChainError {
-    ChainError {
-        custom_code: custom_code(&failure),
-        message: format!("{:?}", failure.error),
-    }
+    ChainError::refused(&failure.error)
 }
 
 impl Chain for InProcessChain<'_> {
@@ -59,6 +55,7 @@ impl Chain for InProcessChain<'_> {
     async fn account(&mut self, address: Pubkey) -> Result<Option<AccountData>, ChainError> {
         Ok(self.env.raw_account(address).await.map(|a| AccountData {
             owner: a.owner,
+            lamports: a.lamports,
             data: a.data,
         }))
     }

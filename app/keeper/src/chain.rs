@@ -2,8 +2,10 @@
 //! implement it over JSON-RPC (`rpc::RpcChain`), the tests over the in-process runtime.
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::Instruction;
+use solana_instruction_error::InstructionError;
 use solana_keypair::Keypair;
 use solana_message::Message;
+use solana_transaction_error::TransactionError;
 
 /// A server-side filter of `getProgramAccounts`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -28,21 +30,64 @@ impl Filter {
 #[derive(Clone, Debug)]
 pub struct AccountData {
     pub owner: Pubkey,
+    pub lamports: u64,
     pub data: Vec<u8>,
+}
+
+/// Where a failure came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FailureKind {
+    /// An instruction refused (a program error, compute or heap exhausted): something about
+    /// what the transaction carried, which a smaller batch may not have.
+    Instruction,
+    /// The transaction as a whole (the fee payer's funds, the blockhash): no batch passes.
+    Transaction,
+    /// The request never got an answer (a refused connection, a timeout, a bad response).
+    Transport,
+}
+
+impl FailureKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            FailureKind::Instruction => "instruction",
+            FailureKind::Transaction => "transaction",
+            FailureKind::Transport => "transport",
+        }
+    }
 }
 
 /// Why a request or a transaction failed: the program's custom error code when there is one.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ChainError {
     pub custom_code: Option<u32>,
+    pub kind: FailureKind,
     pub message: String,
 }
 
 impl ChainError {
+    /// A request that got no usable answer.
     pub fn other(message: impl Into<String>) -> Self {
         ChainError {
             custom_code: None,
+            kind: FailureKind::Transport,
             message: message.into(),
+        }
+    }
+
+    /// A transaction the runtime refused: an instruction's refusal (with the program's code
+    /// when it is custom) or the transaction's own.
+    pub fn refused(error: &TransactionError) -> Self {
+        let (custom_code, kind) = match error {
+            TransactionError::InstructionError(_, InstructionError::Custom(code)) => {
+                (Some(*code), FailureKind::Instruction)
+            }
+            TransactionError::InstructionError(..) => (None, FailureKind::Instruction),
+            _ => (None, FailureKind::Transaction),
+        };
+        ChainError {
+            custom_code,
+            kind,
+            message: error.to_string(),
         }
     }
 }
@@ -51,7 +96,7 @@ impl std::fmt::Display for ChainError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self.custom_code {
             Some(code) => write!(f, "custom error {code}: {}", self.message),
-            None => f.write_str(&self.message),
+            None => write!(f, "{} failure: {}", self.kind.name(), self.message),
         }
     }
 }

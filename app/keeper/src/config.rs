@@ -38,6 +38,15 @@ pub struct Config {
     /// A position's P&L is settled once its magnitude reaches this. precision: QUOTE
     #[serde(default = "default_pnl_settle_quote")]
     pub pnl_settle_quote: u64,
+    /// The most P&L settles a round sends per market, largest P&L first.
+    #[serde(default = "default_max_settles")]
+    pub max_settles: usize,
+    /// Several keepers share the work: this one takes the users (and markets) whose shard,
+    /// `first byte of the address (or the market index) mod shard_count`, is `shard_index`.
+    #[serde(default = "default_shard_count")]
+    pub shard_count: u16,
+    #[serde(default)]
+    pub shard_index: u16,
     /// After each liquidation, close what the keeper's subaccount took over against the AMM,
     /// so its collateral is free for the next one. Off, the operator unwinds (or hedges) it.
     #[serde(default = "default_unwind_liquidations")]
@@ -48,6 +57,7 @@ pub struct Config {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Settings {
     pub markets: Vec<u16>,
+    pub shard: Shard,
     pub batch_size: usize,
     pub keeper_sub_account: u16,
     pub priority_fee_min: u64,
@@ -63,6 +73,26 @@ pub struct Thresholds {
     pub lp_settle_base: u64,
     /// precision: QUOTE
     pub pnl_settle_quote: u64,
+    pub max_settles: usize,
+}
+
+/// This keeper's part of the work when several share it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Shard {
+    pub count: u16,
+    pub index: u16,
+}
+
+impl Shard {
+    /// Whether the user at `address` is this keeper's.
+    pub fn has_user(&self, address: &[u8; 32]) -> bool {
+        u16::from(address[0]) % self.count == self.index
+    }
+
+    /// Whether market `index`'s own duties (funding, settlement payouts) are this keeper's.
+    pub fn has_market(&self, market_index: u16) -> bool {
+        market_index % self.count == self.index
+    }
 }
 
 fn default_interval() -> u64 {
@@ -88,11 +118,18 @@ fn default_pnl_settle_quote() -> u64 {
 fn default_unwind_liquidations() -> bool {
     true
 }
+fn default_max_settles() -> usize {
+    200
+}
+fn default_shard_count() -> u16 {
+    1
+}
 
 impl Default for Settings {
     fn default() -> Self {
         Settings {
             markets: Vec::new(),
+            shard: Shard { count: 1, index: 0 },
             batch_size: default_batch_size(),
             keeper_sub_account: 0,
             priority_fee_min: 0,
@@ -100,6 +137,7 @@ impl Default for Settings {
             thresholds: Thresholds {
                 lp_settle_base: default_lp_settle_base(),
                 pnl_settle_quote: default_pnl_settle_quote(),
+                max_settles: default_max_settles(),
             },
             unwind_liquidations: default_unwind_liquidations(),
         }
@@ -107,19 +145,42 @@ impl Default for Settings {
 }
 
 impl Config {
-    pub fn settings(&self) -> Settings {
-        Settings {
+    /// The settings, or why the configuration cannot run: every value is taken as written or
+    /// refused, never rewritten.
+    pub fn settings(&self) -> Result<Settings, ConfigError> {
+        let refuse = |why: &str| Err(ConfigError::Parse(why.to_string()));
+        if self.batch_size == 0 {
+            return refuse("batch_size must be at least 1");
+        }
+        if self.interval_seconds == 0 {
+            return refuse("interval_seconds must be at least 1");
+        }
+        if self.priority_fee_min > self.priority_fee_max {
+            return refuse("priority_fee_min is above priority_fee_max");
+        }
+        if self.max_settles == 0 {
+            return refuse("max_settles must be at least 1");
+        }
+        if self.shard_count == 0 || self.shard_index >= self.shard_count {
+            return refuse("shard_index must be below shard_count (at least 1)");
+        }
+        Ok(Settings {
             markets: self.markets.clone(),
-            batch_size: self.batch_size.max(1),
+            shard: Shard {
+                count: self.shard_count,
+                index: self.shard_index,
+            },
+            batch_size: self.batch_size,
             keeper_sub_account: self.keeper_sub_account,
             priority_fee_min: self.priority_fee_min,
-            priority_fee_max: self.priority_fee_max.max(self.priority_fee_min),
+            priority_fee_max: self.priority_fee_max,
             thresholds: Thresholds {
                 lp_settle_base: self.lp_settle_base,
                 pnl_settle_quote: self.pnl_settle_quote,
+                max_settles: self.max_settles,
             },
             unwind_liquidations: self.unwind_liquidations,
-        }
+        })
     }
 }
 
@@ -139,6 +200,8 @@ impl std::fmt::Display for ConfigError {
 }
 
 const ENV_PREFIX: &str = "BAL_KEEPER_";
+/// `BAL_KEEPER_*` variables that are not configuration keys.
+const NOT_KEYS: &[&str] = &["CONFIG", "LOG"];
 
 /// An environment value as TOML: `true`/`false`, a number, a comma-separated list of numbers,
 /// or a string.
@@ -176,7 +239,8 @@ impl Config {
             let Some(key) = name.strip_prefix(ENV_PREFIX) else {
                 continue;
             };
-            if key == "CONFIG" {
+            // The file's path and the log level are the binary's, not configuration keys.
+            if NOT_KEYS.contains(&key) {
                 continue;
             }
             let mut value = env_value(&raw);
@@ -226,9 +290,10 @@ mod tests {
         )
         .unwrap();
         assert_eq!(config.rpc_url, "http://env");
-        assert_eq!(config.settings().markets, vec![1, 2]);
-        assert_eq!(config.settings().priority_fee_max, 7);
-        assert_eq!(config.settings().thresholds.lp_settle_base, 5);
+        let settings = config.settings().unwrap();
+        assert_eq!(settings.markets, vec![1, 2]);
+        assert_eq!(settings.priority_fee_max, 7);
+        assert_eq!(settings.thresholds.lp_settle_base, 5);
         assert_eq!(config.keypair_path, PathBuf::from("k.json"));
         assert_eq!(config.interval_seconds, default_interval());
     }
@@ -256,5 +321,49 @@ mod tests {
             ("BAL_KEEPER_INTERVAL_SECOND", "5"),
         ]);
         assert!(Config::load(None, typo).is_err());
+    }
+
+    fn base(extra: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let mut pairs = vec![
+            ("BAL_KEEPER_RPC_URL", "http://x"),
+            ("BAL_KEEPER_KEYPAIR_PATH", "k.json"),
+        ];
+        pairs.extend_from_slice(extra);
+        Config::load(None, env(&pairs))
+    }
+
+    #[test]
+    fn the_log_level_is_not_a_key() {
+        let config = base(&[("BAL_KEEPER_LOG", "debug"), ("BAL_KEEPER_CONFIG", "x.toml")]);
+        assert!(config.is_ok(), "{:?}", config.err().map(|e| e.to_string()));
+    }
+
+    #[test]
+    fn impossible_values_are_refused_not_rewritten() {
+        for bad in [
+            ("BAL_KEEPER_BATCH_SIZE", "0"),
+            ("BAL_KEEPER_INTERVAL_SECONDS", "0"),
+            ("BAL_KEEPER_MAX_SETTLES", "0"),
+            ("BAL_KEEPER_SHARD_COUNT", "0"),
+            ("BAL_KEEPER_SHARD_INDEX", "1"),
+        ] {
+            let config = base(&[bad]).unwrap();
+            assert!(config.settings().is_err(), "{bad:?} accepted");
+        }
+        let fees = base(&[
+            ("BAL_KEEPER_PRIORITY_FEE_MIN", "10"),
+            ("BAL_KEEPER_PRIORITY_FEE_MAX", "5"),
+        ])
+        .unwrap();
+        assert!(fees.settings().is_err());
+        let sharded = base(&[
+            ("BAL_KEEPER_SHARD_COUNT", "2"),
+            ("BAL_KEEPER_SHARD_INDEX", "1"),
+        ])
+        .unwrap()
+        .settings()
+        .unwrap();
+        assert!(sharded.shard.has_user(&[1; 32]) && !sharded.shard.has_user(&[2; 32]));
+        assert!(sharded.shard.has_market(3) && !sharded.shard.has_market(0));
     }
 }

@@ -210,6 +210,7 @@ pub fn plan(
                 .saturating_add(market.funding.funding_period),
         ..Plan::default()
     };
+    let mut settles = Vec::new();
     for (key, user) in &snapshot.users {
         let Some(position) = user
             .perp_positions
@@ -235,7 +236,7 @@ pub fn plan(
             plan.derisk.push(*key);
         }
         if pnl.unsigned_abs() >= u128::from(thresholds.pnl_settle_quote) {
-            plan.settle_pnl.push(*key);
+            settles.push((pnl.unsigned_abs(), *key));
         }
         // The program refuses a liquidation by another subaccount of the same wallet.
         let acts_here = position.base_asset_amount != 0 || is_lp || position.open_orders > 0;
@@ -249,6 +250,14 @@ pub fn plan(
             });
         }
     }
+    // Largest first, at most `max_settles` a round: a round's cost follows what is at stake,
+    // not how many positions exist.
+    settles.sort_by_key(|s| std::cmp::Reverse(s.0));
+    plan.settle_pnl = settles
+        .into_iter()
+        .take(thresholds.max_settles)
+        .map(|(_, key)| key)
+        .collect();
     let Some(keeper) = keeper else {
         return plan;
     };

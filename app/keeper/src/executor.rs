@@ -1,7 +1,7 @@
 //! Carrying out a plan: simulate, size the compute budget from the simulation, send; batch
 //! users where the program takes batches and split a batch that is too large or fails; count
 //! errors that only mean "nothing to do any more" as skips.
-use crate::chain::{transaction_size, Chain, ChainError, MAX_TRANSACTION_SIZE};
+use crate::chain::{transaction_size, Chain, ChainError, FailureKind, MAX_TRANSACTION_SIZE};
 use crate::config::Settings;
 use crate::duties::Plan;
 use crate::log;
@@ -112,7 +112,9 @@ pub struct Executor<'a, C: Chain> {
 }
 
 impl<C: Chain> Executor<'_, C> {
-    pub async fn carry_out(
+    /// What cannot wait: the funding update when due, then liquidations (each unwound before
+    /// the next). Every market's urgent duties run before any market's others.
+    pub async fn carry_out_urgent(
         &mut self,
         snapshot: &Snapshot,
         state: &MarketState,
@@ -122,18 +124,6 @@ impl<C: Chain> Executor<'_, C> {
         let market = state.accounts();
         let index = market.market_index;
         let signer = self.chain.signer();
-        if plan.finalize_settlement
-            && self
-                .single(Duty::Settlement, ix::finalize_settlement(index))
-                .await
-        {
-            self.report.settlements += 1;
-        }
-        self.report.settlements += self
-            .batched(Duty::Settlement, &plan.settle_expired, |users| {
-                ix::settle_expired_positions(users, index, true)
-            })
-            .await;
         if plan.update_funding
             && self
                 .single(Duty::Funding, ix::update_funding_rate(&market))
@@ -141,55 +131,9 @@ impl<C: Chain> Executor<'_, C> {
         {
             self.report.funding_updates += 1;
         }
-        self.report.lp_settles += self
-            .batched(Duty::SettleLp, &plan.settle_lps, |users| {
-                ix::settle_lp_many(signer, users, index, true)
-            })
-            .await;
-        for user in &plan.derisk {
-            let others = other_markets(snapshot, user, index);
-            if self
-                .single(Duty::Derisk, ix::derisk_lp(*user, &market, &others))
-                .await
-            {
-                self.report.derisks += 1;
-            }
-        }
-        self.report.pnl_settles += self
-            .batched(Duty::SettlePnl, &plan.settle_pnl, |users| {
-                ix::settle_pnl_many(users, &market, true)
-            })
-            .await;
-        for user in &plan.bad_debt {
-            if self
-                .single(Duty::BadDebt, ix::resolve_bad_debt(*user, index))
-                .await
-            {
-                self.report.bad_debts += 1;
-            }
-        }
         let Some(keeper_user) = keeper_user else {
             return;
         };
-        for fill in &plan.fills {
-            let mut others = other_markets(snapshot, &fill.taker, index);
-            for maker in &fill.makers {
-                others.extend(other_markets(snapshot, &maker.user, index));
-            }
-            others.sort_by_key(|m| m.market_index);
-            others.dedup_by_key(|m| m.market_index);
-            let instruction = ix::fill_order(
-                signer,
-                keeper_user,
-                (fill.taker, fill.order_id),
-                &fill.makers,
-                &market,
-                &others,
-            );
-            if self.single(Duty::Fill, instruction).await {
-                self.report.fills += 1;
-            }
-        }
         if plan.unwind && self.settings.unwind_liquidations {
             self.unwind(keeper_user, &market).await;
         }
@@ -215,6 +159,81 @@ impl<C: Chain> Executor<'_, C> {
         }
     }
 
+    /// The rest, in order of what it protects: de-risks, fills, LP settles, P&L settles
+    /// (largest first), bad debt, then a settling market's payouts and closes.
+    pub async fn carry_out_rest(
+        &mut self,
+        snapshot: &Snapshot,
+        state: &MarketState,
+        plan: &Plan,
+        keeper_user: Option<Pubkey>,
+    ) {
+        let market = state.accounts();
+        let index = market.market_index;
+        let signer = self.chain.signer();
+        for user in &plan.derisk {
+            let others = other_markets(snapshot, user, index);
+            if self
+                .single(Duty::Derisk, ix::derisk_lp(*user, &market, &others))
+                .await
+            {
+                self.report.derisks += 1;
+            }
+        }
+        if let Some(keeper_user) = keeper_user {
+            for fill in &plan.fills {
+                let mut others = other_markets(snapshot, &fill.taker, index);
+                for maker in &fill.makers {
+                    others.extend(other_markets(snapshot, &maker.user, index));
+                }
+                others.sort_by_key(|m| m.market_index);
+                others.dedup_by_key(|m| m.market_index);
+                let instruction = ix::fill_order(
+                    signer,
+                    keeper_user,
+                    (fill.taker, fill.order_id),
+                    &fill.makers,
+                    &market,
+                    &others,
+                );
+                if self.single(Duty::Fill, instruction).await {
+                    self.report.fills += 1;
+                }
+            }
+        }
+        self.report.lp_settles += self
+            .batched(Duty::SettleLp, &plan.settle_lps, |users| {
+                ix::settle_lp_many(signer, users, index, true)
+            })
+            .await;
+        self.report.pnl_settles += self
+            .batched(Duty::SettlePnl, &plan.settle_pnl, |users| {
+                ix::settle_pnl_many(users, &market, true)
+            })
+            .await;
+        for user in &plan.bad_debt {
+            if self
+                .single(Duty::BadDebt, ix::resolve_bad_debt(*user, index))
+                .await
+            {
+                self.report.bad_debts += 1;
+            }
+        }
+        // Payouts fixed first, so the closes that follow pay the claims in the same round.
+        if plan.finalize_settlement
+            && self
+                .single(Duty::Settlement, ix::finalize_settlement(index))
+                .await
+        {
+            self.report.settlements += 1;
+        }
+        self.report.settlements += self
+            .batched(Duty::Settlement, &plan.settle_expired, |users| {
+                ix::settle_expired_positions(users, index, true)
+            })
+            .await;
+    }
+
     /// Closes what the keeper's subaccount holds in `market` against the AMM, freeing its
     /// collateral for the next liquidation (a liquidation that burned shares only leaves
     /// nothing to close: `NoPosition`, a skip).
@@ -234,8 +253,9 @@ impl<C: Chain> Executor<'_, C> {
     }
 
     /// Sends `users` in batches of at most `batch_size`, splitting a batch in two when it does
-    /// not fit a transaction or fails, down to single users; returns the users whose batch
-    /// landed.
+    /// not fit a transaction or an instruction in it fails, down to single users; returns the
+    /// users whose batch landed. A failure of the transaction itself (the payer's funds) or of
+    /// the connection ends the duty for this round: no smaller batch would pass.
     async fn batched(
         &mut self,
         duty: Duty,
@@ -253,16 +273,21 @@ impl<C: Chain> Executor<'_, C> {
             } else {
                 Attempt::TooLarge
             };
-            let splittable =
-                batch.len() > 1 && matches!(outcome, Attempt::TooLarge | Attempt::Failed(_));
-            if splittable {
+            let split_reason = match &outcome {
+                Attempt::TooLarge => Some("too large".to_string()),
+                Attempt::Failed(error) if error.kind == FailureKind::Instruction => {
+                    Some(error.to_string())
+                }
+                _ => None,
+            };
+            if let (true, Some(reason)) = (batch.len() > 1, split_reason) {
                 let (first, second) = batch.split_at(batch.len() / 2);
                 pending.push(second);
                 pending.push(first);
                 log::event(
                     "info",
                     "batch split",
-                    json!({ "duty": duty.name(), "users": batch.len() }),
+                    json!({ "duty": duty.name(), "users": batch.len(), "reason": reason }),
                 );
                 continue;
             }
@@ -270,6 +295,11 @@ impl<C: Chain> Executor<'_, C> {
                 landed += batch.len() as u64;
             }
             self.record(duty, batch.len(), &outcome);
+            if let Attempt::Failed(error) = &outcome {
+                if error.kind != FailureKind::Instruction {
+                    break;
+                }
+            }
         }
         landed
     }
@@ -330,6 +360,15 @@ impl<C: Chain> Executor<'_, C> {
             Outcome::Skipped => {}
         }
         self.metrics.record(duty.name(), outcome);
+        let reason = match attempt {
+            Attempt::Failed(error) if error.custom_code.is_some() => Some("program"),
+            Attempt::Failed(error) => Some(error.kind.name()),
+            Attempt::TooLarge => Some("too_large"),
+            _ => None,
+        };
+        if let Some(reason) = reason {
+            self.metrics.record_failure(duty.name(), reason);
+        }
         log::event(
             level,
             outcome.name(),
@@ -382,6 +421,7 @@ mod tests {
     fn only_listed_program_errors_are_benign() {
         let code = |e: BalError| ChainError {
             custom_code: Some(u32::from(e)),
+            kind: FailureKind::Instruction,
             message: String::new(),
         };
         assert!(is_benign(&code(BalError::NotLiquidatable)));

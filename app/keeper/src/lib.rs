@@ -41,13 +41,16 @@ pub struct RoundReport {
     pub failures: u64,
 }
 
-/// One round over every configured market.
+/// One round over every configured market: every market's funding and liquidations first,
+/// then the rest market by market. With several keepers sharing the work (`Shard`), only this
+/// keeper's users and markets.
 pub async fn run_round<C: Chain>(
     chain: &mut C,
     settings: &Settings,
     metrics: &Metrics,
 ) -> Result<RoundReport, chain::ChainError> {
-    let snapshot = snapshot::load(chain, &settings.markets).await?;
+    let started = std::time::Instant::now();
+    let mut snapshot = snapshot::load(chain, &settings.markets).await?;
     metrics.set_users(snapshot.users.len() as u64);
     let mut report = RoundReport::default();
     let keeper = snapshot
@@ -57,16 +60,76 @@ pub async fn run_round<C: Chain>(
             user,
         });
     let keeper_user = keeper.map(|k| k.user);
-    for market in &snapshot.markets {
-        let plan = duties::plan(&snapshot, market, &settings.thresholds, keeper);
-        let mut run = executor::Executor {
-            chain: &mut *chain,
-            settings,
-            metrics,
-            report: &mut report,
-        };
-        run.carry_out(&snapshot, market, &plan, keeper_user).await;
+    snapshot
+        .users
+        .retain(|(key, _)| settings.shard.has_user(&key.to_bytes()) || Some(*key) == keeper_user);
+    let plans: Vec<duties::Plan> = snapshot
+        .markets
+        .iter()
+        .map(|market| {
+            let mut plan = duties::plan(&snapshot, market, &settings.thresholds, keeper);
+            if !settings.shard.has_market(market.market.market_index) {
+                plan.update_funding = false;
+                plan.finalize_settlement = false;
+            }
+            plan
+        })
+        .collect();
+    let mut run = executor::Executor {
+        chain: &mut *chain,
+        settings,
+        metrics,
+        report: &mut report,
+    };
+    for (market, plan) in snapshot.markets.iter().zip(&plans) {
+        run.carry_out_urgent(&snapshot, market, plan, keeper_user)
+            .await;
     }
-    metrics.round_finished(snapshot.now);
+    for (market, plan) in snapshot.markets.iter().zip(&plans) {
+        run.carry_out_rest(&snapshot, market, plan, keeper_user)
+            .await;
+    }
+    record_backlog(metrics, &plans, &report);
+    if let Ok(Some(payer)) = chain.account(chain.signer()).await {
+        metrics.set_payer_lamports(payer.lamports);
+    }
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64);
+    metrics.round_finished(now, started.elapsed().as_millis() as u64);
     Ok(report)
+}
+
+/// What the round planned and did not land, per duty.
+fn record_backlog(metrics: &Metrics, plans: &[duties::Plan], report: &RoundReport) {
+    let planned =
+        |count: fn(&duties::Plan) -> usize| -> u64 { plans.iter().map(|p| count(p) as u64).sum() };
+    let rows = [
+        (
+            "funding",
+            planned(|p| usize::from(p.update_funding)),
+            report.funding_updates,
+        ),
+        (
+            "liquidate",
+            planned(|p| p.liquidate.len()),
+            report.liquidations,
+        ),
+        ("derisk", planned(|p| p.derisk.len()), report.derisks),
+        ("fill", planned(|p| p.fills.len()), report.fills),
+        (
+            "settle_lp",
+            planned(|p| p.settle_lps.len()),
+            report.lp_settles,
+        ),
+        (
+            "settle_pnl",
+            planned(|p| p.settle_pnl.len()),
+            report.pnl_settles,
+        ),
+        ("bad_debt", planned(|p| p.bad_debt.len()), report.bad_debts),
+    ];
+    for (duty, planned, landed) in rows {
+        metrics.set_backlog(duty, planned.saturating_sub(landed));
+    }
 }

@@ -38,12 +38,13 @@ async fn run() -> Result<(), String> {
     let config =
         Config::load(args.config.as_deref(), std::env::vars()).map_err(|e| e.to_string())?;
     let keypair = read_keypair(&config.keypair_path)?;
-    let settings = config.settings();
+    let settings = config.settings().map_err(|e| e.to_string())?;
     let mut chain = RpcChain::new(config.rpc_url.clone(), keypair);
+    check_markets(&mut chain, &settings.markets).await?;
     let metrics = Arc::new(Metrics::default());
     let listener = std::net::TcpListener::bind(&config.metrics_address)
         .map_err(|e| format!("metrics address {}: {e}", config.metrics_address))?;
-    let interval = config.interval_seconds.max(1);
+    let interval = config.interval_seconds;
     // Healthy while rounds keep completing: three missed intervals is unhealthy.
     serve(metrics.clone(), listener, 3 * interval as i64 + 30);
     log::event(
@@ -53,8 +54,11 @@ async fn run() -> Result<(), String> {
                 "metrics": config.metrics_address, "markets": settings.markets }),
     );
     loop {
-        match run_round(&mut chain, &settings, &metrics).await {
-            Ok(report) => log::event("info", "round", json!({ "report": format!("{report:?}") })),
+        let failed = match run_round(&mut chain, &settings, &metrics).await {
+            Ok(report) => {
+                log::event("info", "round", json!({ "report": format!("{report:?}") }));
+                report.failures > 0
+            }
             Err(error) => {
                 metrics.round_failed();
                 log::event(
@@ -62,10 +66,16 @@ async fn run() -> Result<(), String> {
                     "round failed",
                     json!({ "error": error.to_string() }),
                 );
+                true
             }
-        }
+        };
         if args.once {
-            return Ok(());
+            // One round, and its verdict as the exit code.
+            return if failed {
+                Err("the round failed or a transaction in it did".into())
+            } else {
+                Ok(())
+            };
         }
         tokio::select! {
             _ = tokio::time::sleep(std::time::Duration::from_secs(interval)) => {}
@@ -75,6 +85,21 @@ async fn run() -> Result<(), String> {
             }
         }
     }
+}
+
+/// Refuses to start on a configured market that does not exist (a keeper that would run
+/// healthy doing nothing), and reports an unreachable node as such.
+async fn check_markets(chain: &mut RpcChain, markets: &[u16]) -> Result<(), String> {
+    for index in markets {
+        let found = chain
+            .account(bal_client::pda::perp_market(*index))
+            .await
+            .map_err(|e| format!("cannot reach the node: {e}"))?;
+        if found.is_none() {
+            return Err(format!("perp market {index} does not exist"));
+        }
+    }
+    Ok(())
 }
 
 #[tokio::main(flavor = "current_thread")]

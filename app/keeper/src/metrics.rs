@@ -25,20 +25,59 @@ impl Outcome {
     }
 }
 
+/// Failed transactions in a row (none landing between) at which the keeper reports itself
+/// unhealthy: rounds that complete but land nothing protect no one.
+pub const FAILURE_STREAK_LIMIT: u64 = 5;
+
 #[derive(Default)]
 pub struct Metrics {
     transactions: Mutex<BTreeMap<(&'static str, Outcome), u64>>,
+    failures: Mutex<BTreeMap<(&'static str, &'static str), u64>>,
+    backlog: Mutex<BTreeMap<&'static str, u64>>,
     rounds: AtomicU64,
     round_errors: AtomicU64,
     users: AtomicU64,
-    /// Chain time of the last completed round (0 before the first).
+    /// Wall-clock time the last round completed (0 before the first).
     last_round_ts: AtomicI64,
+    round_millis: AtomicU64,
+    failure_streak: AtomicU64,
+    payer_lamports: AtomicU64,
 }
 
 impl Metrics {
+    /// Counts a transaction's outcome; a landed one ends a failure streak, a failed one
+    /// lengthens it.
     pub fn record(&self, duty: &'static str, outcome: Outcome) {
         let mut map = self.transactions.lock().unwrap_or_else(|e| e.into_inner());
         *map.entry((duty, outcome)).or_default() += 1;
+        match outcome {
+            Outcome::Sent => self.failure_streak.store(0, Ordering::Relaxed),
+            Outcome::Failed => {
+                self.failure_streak.fetch_add(1, Ordering::Relaxed);
+            }
+            Outcome::Skipped => {}
+        }
+    }
+
+    /// Counts a failure by why it failed: `program` (a BAL refusal), `instruction`,
+    /// `transaction` (e.g. the payer's funds), `transport` or `too_large`.
+    pub fn record_failure(&self, duty: &'static str, reason: &'static str) {
+        let mut map = self.failures.lock().unwrap_or_else(|e| e.into_inner());
+        *map.entry((duty, reason)).or_default() += 1;
+    }
+
+    /// What a round planned for `duty` and did not land.
+    pub fn set_backlog(&self, duty: &'static str, left: u64) {
+        let mut map = self.backlog.lock().unwrap_or_else(|e| e.into_inner());
+        map.insert(duty, left);
+    }
+
+    pub fn set_payer_lamports(&self, lamports: u64) {
+        self.payer_lamports.store(lamports, Ordering::Relaxed);
+    }
+
+    pub fn failure_streak(&self) -> u64 {
+        self.failure_streak.load(Ordering::Relaxed)
     }
 
     pub fn count(&self, duty: &'static str, outcome: Outcome) -> u64 {
@@ -50,9 +89,11 @@ impl Metrics {
         self.users.store(users, Ordering::Relaxed);
     }
 
-    pub fn round_finished(&self, chain_time: i64) {
+    /// A round completed at wall-clock time `now` after `millis`.
+    pub fn round_finished(&self, now: i64, millis: u64) {
         self.rounds.fetch_add(1, Ordering::Relaxed);
-        self.last_round_ts.store(chain_time, Ordering::Relaxed);
+        self.last_round_ts.store(now, Ordering::Relaxed);
+        self.round_millis.store(millis, Ordering::Relaxed);
     }
 
     pub fn round_failed(&self) {
@@ -63,10 +104,13 @@ impl Metrics {
         self.rounds.load(Ordering::Relaxed)
     }
 
-    /// Healthy once a round completed within `max_age` seconds of `now` (chain time).
+    /// Healthy once a round completed within `max_age` seconds of `now` (wall clock) and the
+    /// last `FAILURE_STREAK_LIMIT` transactions did not all fail.
     pub fn healthy(&self, now: i64, max_age: i64) -> bool {
         let last = self.last_round_ts.load(Ordering::Relaxed);
-        self.rounds() > 0 && now.saturating_sub(last) <= max_age
+        self.rounds() > 0
+            && now.saturating_sub(last) <= max_age
+            && self.failure_streak() < FAILURE_STREAK_LIMIT
     }
 
     pub fn render(&self) -> String {
@@ -81,6 +125,27 @@ impl Metrics {
                 outcome.name()
             ));
         }
+        drop(map);
+        let failures = self.failures.lock().unwrap_or_else(|e| e.into_inner());
+        out.push_str(
+            "# HELP bal_keeper_failures Failed keeper transactions by duty and reason.\n\
+             # TYPE bal_keeper_failures counter\n",
+        );
+        for ((duty, reason), count) in failures.iter() {
+            out.push_str(&format!(
+                "bal_keeper_failures{{duty=\"{duty}\",reason=\"{reason}\"}} {count}\n"
+            ));
+        }
+        drop(failures);
+        let backlog = self.backlog.lock().unwrap_or_else(|e| e.into_inner());
+        out.push_str(
+            "# HELP bal_keeper_backlog What the last round planned and did not land, by duty.\n\
+             # TYPE bal_keeper_backlog gauge\n",
+        );
+        for (duty, left) in backlog.iter() {
+            out.push_str(&format!("bal_keeper_backlog{{duty=\"{duty}\"}} {left}\n"));
+        }
+        drop(backlog);
         let gauges = [
             ("bal_keeper_rounds", "counter", self.rounds() as i64),
             (
@@ -98,6 +163,21 @@ impl Metrics {
                 "gauge",
                 self.last_round_ts.load(Ordering::Relaxed),
             ),
+            (
+                "bal_keeper_round_duration_milliseconds",
+                "gauge",
+                self.round_millis.load(Ordering::Relaxed) as i64,
+            ),
+            (
+                "bal_keeper_failure_streak",
+                "gauge",
+                self.failure_streak() as i64,
+            ),
+            (
+                "bal_keeper_payer_lamports",
+                "gauge",
+                self.payer_lamports.load(Ordering::Relaxed) as i64,
+            ),
         ];
         for (name, kind, value) in gauges {
             out.push_str(&format!("# TYPE {name} {kind}\n{name} {value}\n"));
@@ -106,8 +186,8 @@ impl Metrics {
     }
 }
 
-/// Serves `/health` (200 when a round completed within `max_age` seconds of the wall clock,
-/// else 503) and `/metrics` on `listener`, one request at a time, on its own thread.
+/// Serves `/health` (200 when a round completed within `max_age` seconds of the wall clock
+/// and transactions are not failing in a row, else 503) and `/metrics` on `listener`, one request at a time, on its own thread.
 pub fn serve(metrics: Arc<Metrics>, listener: TcpListener, max_age: i64) {
     std::thread::spawn(move || {
         for stream in listener.incoming().flatten() {
@@ -127,6 +207,13 @@ fn respond(metrics: &Metrics, mut stream: TcpStream, max_age: i64) -> std::io::R
         .map_or(0, |d| d.as_secs() as i64);
     let (status, body) = match path {
         "/health" if metrics.healthy(now, max_age) => ("200 OK", "ok\n".to_string()),
+        "/health" if metrics.failure_streak() >= FAILURE_STREAK_LIMIT => (
+            "503 Service Unavailable",
+            format!(
+                "{} transactions failed in a row\n",
+                metrics.failure_streak()
+            ),
+        ),
         "/health" => ("503 Service Unavailable", "no recent round\n".to_string()),
         "/metrics" => ("200 OK", metrics.render()),
         _ => ("404 Not Found", "not found\n".to_string()),
@@ -166,12 +253,30 @@ mod tests {
             .duration_since(std::time::UNIX_EPOCH)
             .unwrap()
             .as_secs() as i64;
-        metrics.round_finished(now);
+        metrics.round_finished(now, 1_250);
         assert!(get(address, "/health").starts_with("HTTP/1.1 200"));
         let body = get(address, "/metrics");
         assert!(body.contains("bal_keeper_transactions{duty=\"settle_pnl\",outcome=\"sent\"} 2"));
         assert!(body.contains("bal_keeper_transactions{duty=\"liquidate\",outcome=\"skipped\"} 1"));
         assert!(body.contains("bal_keeper_rounds 1"));
+        assert!(body.contains("bal_keeper_round_duration_milliseconds 1250"));
         assert!(get(address, "/nope").starts_with("HTTP/1.1 404"));
+
+        // Rounds that complete but land nothing: unhealthy after a streak of failures, healthy
+        // again once one lands.
+        for _ in 0..FAILURE_STREAK_LIMIT {
+            metrics.record("settle_pnl", Outcome::Failed);
+            metrics.record_failure("settle_pnl", "transaction");
+        }
+        metrics.round_finished(now, 10);
+        let health = get(address, "/health");
+        assert!(
+            health.starts_with("HTTP/1.1 503") && health.contains("failed in a row"),
+            "{health}"
+        );
+        assert!(get(address, "/metrics")
+            .contains("bal_keeper_failures{duty=\"settle_pnl\",reason=\"transaction\"} 5"));
+        metrics.record("settle_pnl", Outcome::Sent);
+        assert!(get(address, "/health").starts_with("HTTP/1.1 200"));
     }
 }

@@ -5,7 +5,6 @@ use anchor_lang::solana_program::instruction::Instruction;
 use solana_account_decoder_client_types::UiAccountEncoding;
 use solana_commitment_config::CommitmentConfig;
 use solana_hash::Hash;
-use solana_instruction_error::InstructionError;
 use solana_keypair::Keypair;
 use solana_rpc_client::nonblocking::rpc_client::RpcClient;
 use solana_rpc_client_api::client_error::Error as ClientError;
@@ -106,22 +105,16 @@ impl RpcChain {
     }
 }
 
-/// The program's custom code, when the failure is one.
 fn from_transaction(error: TransactionError) -> ChainError {
-    let custom_code = match &error {
-        TransactionError::InstructionError(_, InstructionError::Custom(code)) => Some(*code),
-        _ => None,
-    };
-    ChainError {
-        custom_code,
-        message: error.to_string(),
-    }
+    ChainError::refused(&error)
 }
 
+/// A refused transaction as such; anything else (no connection, a timeout, an RPC error) as a
+/// transport failure, with the client's own description.
 fn from_client(error: ClientError) -> ChainError {
     match error.get_transaction_error() {
         Some(transaction) => from_transaction(transaction),
-        None => ChainError::other(error.to_string()),
+        None => ChainError::other(format!("rpc: {}", error.kind())),
     }
 }
 
@@ -162,7 +155,14 @@ impl Chain for RpcChain {
                 let data = account.data.decode();
                 let owner = account.owner.parse::<Pubkey>().ok();
                 match (data, owner) {
-                    (Some(data), Some(owner)) => Ok((key, AccountData { owner, data })),
+                    (Some(data), Some(owner)) => Ok((
+                        key,
+                        AccountData {
+                            owner,
+                            lamports: account.lamports,
+                            data,
+                        },
+                    )),
                     _ => Err(ChainError::other(format!("undecodable account {key}"))),
                 }
             })
@@ -177,6 +177,7 @@ impl Chain for RpcChain {
             .map_err(from_client)?;
         Ok(response.value.map(|account| AccountData {
             owner: account.owner,
+            lamports: account.lamports,
             data: account.data,
         }))
     }

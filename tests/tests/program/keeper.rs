@@ -5,9 +5,9 @@ use crate::bal::{after_cooldown, set_max_leverage, BASE};
 use bal::controller::amm_fill::PositionDirection::{Long, Short};
 use bal::state::{PerpMarket, User};
 use bal_client::{instructions, pda};
-use bal_keeper::config::Settings;
+use bal_keeper::config::{Settings, Shard};
 use bal_keeper::executor::{Duty, Executor};
-use bal_keeper::metrics::{Metrics, Outcome};
+use bal_keeper::metrics::{Metrics, Outcome, FAILURE_STREAK_LIMIT};
 use bal_keeper::{duties, run_round, snapshot, RoundReport};
 use bal_tests::fixtures::{
     add_liquidity, leveraged_long, market, new_trader, order, place_order, repeg, resting,
@@ -342,7 +342,7 @@ async fn a_duty_done_by_someone_else_first_is_skipped() {
         metrics: &metrics,
         report: &mut report,
     }
-    .carry_out(&snapshot, state, &plan, None)
+    .carry_out_urgent(&snapshot, state, &plan, None)
     .await;
     assert_eq!(report.funding_updates, 0);
     assert_eq!(report.failures, 0);
@@ -406,4 +406,96 @@ async fn a_settling_market_is_closed_paid_out_and_its_bad_debt_written_off_in_ro
     assert_eq!(report.settlements, 2, "{report:?}");
     assert_eq!(perp(&mut env).await.settlement.claims, 0);
     assert!(!active_position(&mut env, &winner).await.is_active());
+}
+
+/// Traders each holding a position worth settling, and settings that settle them all in
+/// batches of five.
+async fn traders_to_settle(env: &mut TestEnv, exchange: &Exchange, count: usize) -> Vec<Trader> {
+    let mut traders = Vec::new();
+    for _ in 0..count {
+        let trader = new_trader(env, exchange, 1_000 * DOLLAR, 0).await;
+        trade(env, exchange, &trader, order(Long, BASE))
+            .await
+            .expect("trade");
+        traders.push(trader);
+    }
+    traders
+}
+
+fn settle_everyone(batch_size: usize) -> Settings {
+    let mut settings = Settings {
+        batch_size,
+        ..Settings::default()
+    };
+    settings.thresholds.pnl_settle_quote = 1;
+    settings
+}
+
+/// Two keepers, each configured with its shard, settle every user once between them: neither
+/// repeats the other's work (no skips), and together they send what one would plus at most
+/// one partly filled batch.
+#[tokio::test]
+async fn two_sharded_keepers_share_the_work_without_repeating_it() {
+    let mut env = TestEnv::start().await;
+    let exchange = setup_trading(&mut env).await;
+    let traders = traders_to_settle(&mut env, &exchange, 20).await;
+    let known: Vec<&Trader> = traders.iter().collect();
+    let mut sent = 0;
+    let mut settled = 0;
+    for index in 0..2 {
+        let keeper = keeper(&mut env, &exchange).await;
+        let mut settings = settle_everyone(5);
+        settings.shard = Shard { count: 2, index };
+        let metrics = Metrics::default();
+        let report = round(&mut env, &keeper, &known, &settings, &metrics).await;
+        assert_eq!(
+            metrics.count("settle_pnl", Outcome::Skipped),
+            0,
+            "repeated work"
+        );
+        assert!(report.pnl_settles > 0, "each keeper has users");
+        sent += metrics.count("settle_pnl", Outcome::Sent);
+        settled += report.pnl_settles;
+    }
+    assert_eq!(settled, 20, "every user settled once");
+    assert!(sent <= 20 / 5 + 1, "{sent} transactions");
+}
+
+/// A keeper whose wallet cannot pay: the first batch fails as a transaction failure, no batch
+/// is split down to single users, and after a streak of such rounds `/health` turns unhealthy.
+#[tokio::test]
+async fn an_unfunded_keeper_splits_nothing_and_reports_itself_unhealthy() {
+    let mut env = TestEnv::start().await;
+    let exchange = setup_trading(&mut env).await;
+    let traders = traders_to_settle(&mut env, &exchange, 10).await;
+    let broke = solana_keypair::Keypair::new();
+    let metrics = Metrics::default();
+    let settings = settle_everyone(5);
+    for _ in 0..FAILURE_STREAK_LIMIT {
+        let mut chain = InProcessChain {
+            env: &mut env,
+            keeper: broke.insecure_clone(),
+            known: traders.iter().map(|t| t.user).collect(),
+        };
+        let report = run_round(&mut chain, &settings, &metrics)
+            .await
+            .expect("a round reads the exchange");
+        assert_eq!(report.pnl_settles, 0);
+        assert_eq!(report.failures, 1, "one attempt, no splitting: {report:?}");
+    }
+    let body = metrics.render();
+    assert!(
+        body.contains(&format!(
+            "bal_keeper_failures{{duty=\"settle_pnl\",reason=\"transaction\"}} {FAILURE_STREAK_LIMIT}"
+        )),
+        "{body}"
+    );
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    assert!(
+        !metrics.healthy(now, 60),
+        "rounds complete but nothing lands"
+    );
 }
