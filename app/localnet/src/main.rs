@@ -1,8 +1,8 @@
 //! `bal-localnet`: brings the local exchange to life on a running local node. It deploys and
 //! initializes BAL through the migrations (`migrations/localnet.toml`), funds two LPs (who add
 //! liquidity to every market), four traders, the keeper's wallet and a demo wallet for the web
-//! page, writes the keeper's config, serves the page, then moves the oracles and lets the
-//! traders trade every tick until Ctrl-C.
+//! page, writes the keeper's config, serves the page, then moves the oracles every second (on
+//! their own task) and lets the traders trade every tick until Ctrl-C.
 //!
 //! Options: `--rpc URL` (http://127.0.0.1:8899), `--migrations FILE`
 //! (migrations/localnet.toml), `--web DIR` (app/web/dist), `--listen ADDR` (127.0.0.1:8080),
@@ -20,7 +20,7 @@ use bal_keeper::log;
 use bal_keeper::rpc::RpcChain;
 use bal_migrations::config::Config;
 use bal_migrations::Step;
-use market::{LiveMarket, Market};
+use market::{publish_prices, LiveMarket, Market};
 use serde_json::json;
 use setup::{add_liquidity, fund, participant, DOLLAR, LAMPORTS_PER_SOL};
 use solana_keypair::Keypair;
@@ -220,11 +220,20 @@ async fn run() -> Result<(), String> {
                 "keeper_config": args.state.join("keeper.toml") }),
     );
 
+    let started = std::time::Instant::now();
+    let oracles = markets.iter().map(|m| (m.accounts, m.centre)).collect();
+    let oracle_chain = RpcChain::new(args.rpc.clone(), admin.insecure_clone());
+    tokio::spawn(publish_prices(
+        oracle_chain,
+        oracles,
+        started,
+        Duration::from_secs(1),
+    ));
     let last = markets.iter().map(|m| m.centre).collect();
     let mut market = Market {
         markets,
         traders,
-        started: std::time::Instant::now(),
+        started,
         last,
     };
     loop {

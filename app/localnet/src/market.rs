@@ -1,5 +1,6 @@
-//! The local market's life: every tick, each oracle moves along its price path and the traders
-//! act on the move (half follow it, half fade it), so the AMM and its LPs take positions.
+//! The local market's life: every second each oracle moves along its price path (on a task of
+//! its own, so traders' confirmations never hold it back), and every tick the traders act on
+//! the move (half follow it, half fade it), so the AMM and its LPs take positions.
 use crate::setup::Participant;
 use bal::controller::amm_fill::PositionDirection::{Long, Short};
 use bal::instructions::OrderParams;
@@ -37,16 +38,20 @@ pub struct Market {
     pub last: Vec<i64>,
 }
 
-impl Market {
-    /// Publishes each oracle's price and lets every trader act on the move.
-    pub async fn tick(&mut self, chain: &mut RpcChain) {
-        let seconds = self.started.elapsed().as_secs_f64();
-        let admin = chain.signer();
-        for (i, market) in self.markets.iter().enumerate() {
-            let price = price_at(market.centre, seconds);
+/// Publishes every market's price on its path, every `period`, until the process ends.
+pub async fn publish_prices(
+    mut chain: RpcChain,
+    oracles: Vec<(MarketAccounts, i64)>,
+    started: std::time::Instant,
+    period: std::time::Duration,
+) {
+    let admin = chain.signer();
+    loop {
+        let seconds = started.elapsed().as_secs_f64();
+        for (accounts, centre) in &oracles {
+            let price = price_at(*centre, seconds);
             let confidence = price.unsigned_abs() / 10_000;
-            let update =
-                ix::update_program_oracle(admin, market.accounts.oracle, price, confidence);
+            let update = ix::update_program_oracle(admin, accounts.oracle, price, confidence);
             if let Err(error) = chain.send(&[update], &[]).await {
                 log::event(
                     "warn",
@@ -54,6 +59,17 @@ impl Market {
                     json!({ "error": error.to_string() }),
                 );
             }
+        }
+        tokio::time::sleep(period).await;
+    }
+}
+
+impl Market {
+    /// Lets every trader act on each price's move since the last tick.
+    pub async fn tick(&mut self, chain: &mut RpcChain) {
+        let seconds = self.started.elapsed().as_secs_f64();
+        for (i, market) in self.markets.iter().enumerate() {
+            let price = price_at(market.centre, seconds);
             let moved = price - self.last[i];
             self.last[i] = price;
             if moved == 0 {
