@@ -16,6 +16,7 @@ mod orders;
 mod pause;
 mod payable;
 mod perp_market;
+mod redteam;
 mod settlement;
 mod simulation;
 mod spot_market;
