@@ -121,36 +121,47 @@ async fn a_dust_reduce_only_order_is_refused_and_a_dust_close_leaves_the_mark_tw
     );
 }
 
-#[tokio::test]
-async fn a_minimum_fill_after_a_quiet_half_hour_moves_the_mark_a_twelfth_of_the_way_at_most() {
+/// How far one fill of `params` by a holder of a 10-base long, after a quiet half hour, moves the
+/// mark TWAP, and how far it may: (|TWAP − oracle| + the market's maximum spread) / 12, plus the
+/// unit the average rounds down by.
+async fn mark_move_after_a_quiet_half_hour(params: bal::instructions::OrderParams) -> (u64, u64) {
     let mut env = TestEnv::start().await;
     let exchange = setup_trading(&mut env).await;
-    let holder = new_trader(&mut env, &exchange, 10_000_000_000, 0).await;
+    let holder = new_trader(&mut env, &exchange, 100_000_000_000, 0).await;
     trade(&mut env, &exchange, &holder, order(Long, 10 * BASE))
         .await
         .expect("a long of 10");
     env.advance(1_800, 10).await;
     set_oracle_price(&mut env, &exchange, START_PRICE).await;
     let before = perp(&mut env).await;
-    let mut minimum = order(Short, BASE / 100);
-    minimum.reduce_only = true;
     env.send(
         "place_perp_order",
-        &[trade_ix(&exchange, &holder, minimum)],
+        &[trade_ix(&exchange, &holder, params)],
         &[&holder.wallet],
     )
     .await
-    .expect("the minimum size");
+    .expect("the fill");
     let after = perp(&mut env).await.funding.mark_twap;
     let oracle = START_PRICE as u64;
     let band = oracle * before.amm.max_spread as u64 / 1_000_000;
     let reach =
-        (before.funding.mark_twap.abs_diff(oracle) + band) / MARK_OBSERVATION_MAX_SHARE as u64;
-    assert!(
-        before.funding.mark_twap.abs_diff(after) <= reach,
-        "{} → {after} (at most {reach})",
-        before.funding.mark_twap
-    );
+        (before.funding.mark_twap.abs_diff(oracle) + band) / MARK_OBSERVATION_MAX_SHARE as u64 + 1;
+    (before.funding.mark_twap.abs_diff(after), reach)
+}
+
+#[tokio::test]
+async fn a_minimum_fill_after_a_quiet_half_hour_moves_the_mark_a_twelfth_of_the_way_at_most() {
+    let mut minimum = order(Short, BASE / 100);
+    minimum.reduce_only = true;
+    let (moved, reach) = mark_move_after_a_quiet_half_hour(minimum).await;
+    assert!(moved <= reach, "moved {moved} (at most {reach})");
+}
+
+#[tokio::test]
+async fn a_fill_far_from_the_oracle_counts_in_the_mark_only_up_to_the_maximum_spread() {
+    // 200 base against an AMM of sqrt_k 1,000 fills on average more than 10% below the oracle.
+    let (moved, reach) = mark_move_after_a_quiet_half_hour(order(Short, 200 * BASE)).await;
+    assert!(moved <= reach, "moved {moved} (at most {reach})");
 }
 
 /// The funding rate a keeper's update sets an hour into a quiet market, with or without an
