@@ -6,12 +6,12 @@
 # sequences and seconds, and did the directed test catch it. The program itself never carries
 # a switch for any of this: each hole exists only in its patched copy.
 #
-# BAL_MUTANT_CASES: sequences the red team may try per hole (100). BAL_MUTANTS: a pattern of
+# BAL_MUTANT_CASES: sequences the red team may try per hole (1,000). BAL_MUTANTS: a pattern of
 # patch names to run (all). Copies and builds live under target/mutants/.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
-cases=${BAL_MUTANT_CASES:-100}
+cases=${BAL_MUTANT_CASES:-1000}
 only=${BAL_MUTANTS:-}
 work=$root/target/mutants/src
 logs=$root/target/mutants/logs
@@ -46,7 +46,9 @@ for patch in tests/mutants/*.patch; do
         found=Y
     fi
     seconds=$((SECONDS - start))
-    sequences=$(grep -c '^red team:' "$logs/$name.redteam" || true)
+    # Both modes' sequences (the strict one and the market one), however far each got.
+    sequences=$(grep -oE 'red team[^:]*: [0-9]+ sequences' "$logs/$name.redteam" |
+        awk '{ n += $(NF - 1) } END { print n + 0 }')
     read -r kind binary filter < <(awk -v n="$name" '$1 == n { print $2, $3, $4 }' tests/mutants/directed.txt)
     if [ "$kind" = elf ]; then
         directed_cmd=(env BAL_DEPLOY_DIR="$work/target/deploy" RUST_LOG=error

@@ -1,35 +1,63 @@
-//! A running test validator bank with the BAL program loaded, and the one way to send to it.
+//! A running bank with the BAL program loaded, and the one way to send to it.
+use crate::bank::{Bank, Processed};
 use crate::ceilings::ceiling;
 use crate::runtime;
 use anchor_lang::prelude::{Clock, Pubkey};
-use anchor_lang::solana_program::bpf_loader_upgradeable;
 use anchor_lang::solana_program::instruction::Instruction;
 use anchor_lang::AccountDeserialize;
 use solana_account::Account;
 use solana_keypair::Keypair;
-use solana_program_test::ProgramTestContext;
 use solana_signer::Signer;
-use solana_transaction::Transaction;
 use solana_transaction_error::TransactionError;
+use std::cell::Cell;
 use std::collections::{BTreeMap, HashSet};
 use std::sync::Mutex;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Runtime {
-    /// The deployable sBPF v0 ELF: real compute units.
+    /// The deployable sBPF v0 ELF in solana-program-test's bank: real compute units.
     Elf,
+    /// The same ELF in LiteSVM: the same compute units, several times faster.
+    LiteSvm,
     /// The program compiled for the host: debuggable, compute units meaningless.
     Native,
 }
 
 impl Runtime {
-    /// `BAL_RUNTIME=native` selects the native build; anything else runs the ELF.
+    /// `BAL_RUNTIME=native` selects the native build, `litesvm` the ELF in LiteSVM; anything
+    /// else runs the ELF in program-test.
     pub fn from_env() -> Self {
         match std::env::var("BAL_RUNTIME").as_deref() {
             Ok("native") => Runtime::Native,
+            Ok("litesvm") => Runtime::LiteSvm,
             _ => Runtime::Elf,
         }
     }
+
+    /// The fuzzers' runtime: the ELF in LiteSVM, unless `BAL_RUNTIME` names another.
+    pub fn for_fuzzing() -> Self {
+        match std::env::var("BAL_RUNTIME").as_deref() {
+            Ok("native") => Runtime::Native,
+            Ok("elf") => Runtime::Elf,
+            _ => Runtime::LiteSvm,
+        }
+    }
+
+    /// Whether compute units are the deployable program's (and so held to their ceilings).
+    pub fn runs_the_elf(self) -> bool {
+        self != Runtime::Native
+    }
+}
+
+thread_local! {
+    /// Transactions sent and BAL instructions among them, by the environments of this thread
+    /// (each test runs on a thread of its own, so a fuzzer counts only its own).
+    static SENT: Cell<(u64, u64)> = const { Cell::new((0, 0)) };
+}
+
+/// (transactions, BAL instructions) sent so far by the environments of this thread.
+pub fn sent_so_far() -> (u64, u64) {
+    SENT.get()
 }
 
 /// Compute units of every successful transaction, by label, across the whole test binary.
@@ -71,7 +99,7 @@ impl TxSuccess {
 }
 
 pub struct TestEnv {
-    pub ctx: ProgramTestContext,
+    bank: Bank,
     pub runtime: Runtime,
     /// The program's upgrade authority, hence the only key allowed to initialize it.
     pub upgrade_authority: Keypair,
@@ -83,21 +111,22 @@ pub struct TestEnv {
 const WALLET_LAMPORTS: u64 = 100_000_000_000;
 
 impl TestEnv {
+    /// An environment on the runtime `BAL_RUNTIME` selects (the ELF in program-test by default).
     pub async fn start() -> Self {
-        let runtime = Runtime::from_env();
-        let mut test = match runtime {
-            Runtime::Elf => runtime::elf(),
-            Runtime::Native => runtime::native(),
-        };
+        Self::start_on(Runtime::from_env()).await
+    }
+
+    pub async fn start_on(runtime: Runtime) -> Self {
         let upgrade_authority = Keypair::new();
-        test.add_account(upgrade_authority.pubkey(), wallet_account());
-        test.add_account(
-            bal_client::pda::program_data(),
-            program_data_account(&upgrade_authority.pubkey()),
-        );
-        let ctx = test.start_with_context().await;
+        let authority = upgrade_authority.pubkey();
+        let mut bank = match runtime {
+            Runtime::Elf => Bank::program_test(runtime::elf(), &authority).await,
+            Runtime::Native => Bank::program_test(runtime::native(), &authority).await,
+            Runtime::LiteSvm => Bank::lite_svm(&authority),
+        };
+        bank.set_account(authority, wallet_account());
         TestEnv {
-            ctx,
+            bank,
             runtime,
             upgrade_authority,
             sent: HashSet::new(),
@@ -113,8 +142,7 @@ impl TestEnv {
         let mut secret = [0x5a; 32];
         secret[..8].copy_from_slice(&self.wallets_created.to_le_bytes());
         let wallet = Keypair::new_from_array(secret);
-        self.ctx
-            .set_account(&wallet.pubkey(), &wallet_account().into());
+        self.bank.set_account(wallet.pubkey(), wallet_account());
         wallet
     }
 
@@ -165,32 +193,12 @@ impl TestEnv {
         instructions: &[Instruction],
         signers: &[&Keypair],
     ) -> (u64, Result<(), TxFailure>) {
-        let payer = signers
-            .first()
-            .expect("a transaction needs a fee payer")
-            .pubkey();
-        let blockhash = self
-            .ctx
-            .banks_client
-            .get_latest_blockhash()
-            .await
-            .expect("latest blockhash");
-        let tx = Transaction::new_signed_with_payer(instructions, Some(&payer), signers, blockhash);
-        let simulated = self
-            .ctx
-            .banks_client
-            .simulate_transaction(tx)
-            .await
-            .expect("banks client transport");
-        let (units, logs) = simulated
-            .simulation_details
-            .map(|d| (d.units_consumed, d.logs))
+        let tx = self.bank.sign(instructions, signers, false).await;
+        let Processed { result, executed } = self.bank.simulate(tx).await;
+        let (units, logs) = executed
+            .map(|e| (e.compute_units, e.logs))
             .unwrap_or_default();
-        let result = match simulated.result {
-            Some(Err(error)) => Err(TxFailure { error, logs }),
-            _ => Ok(()),
-        };
-        (units, result)
+        (units, result.map_err(|error| TxFailure { error, logs }))
     }
 
     async fn submit(
@@ -200,80 +208,45 @@ impl TestEnv {
         signers: &[&Keypair],
         capture: bool,
     ) -> Result<TxSuccess, TxFailure> {
-        let payer = signers
-            .first()
-            .expect("a transaction needs a fee payer")
-            .pubkey();
-        // The bank's newest blockhash: a long scenario outlives any single one.
-        let mut blockhash = self
-            .ctx
-            .banks_client
-            .get_latest_blockhash()
-            .await
-            .expect("latest blockhash");
-        let mut tx =
-            Transaction::new_signed_with_payer(instructions, Some(&payer), signers, blockhash);
+        let mut tx = self.bank.sign(instructions, signers, false).await;
         // An identical transaction would be dropped as already processed: take a new blockhash.
-        while self.sent.contains(&tx.signatures[0]) {
-            blockhash = self
-                .ctx
-                .get_new_latest_blockhash()
-                .await
-                .expect("new blockhash");
-            tx = Transaction::new_signed_with_payer(instructions, Some(&payer), signers, blockhash);
+        while self.sent.contains(&tx.signature()) {
+            tx = self.bank.sign(instructions, signers, true).await;
         }
-        self.ctx.last_blockhash = blockhash;
-        self.sent.insert(tx.signatures[0]);
-        let inner_data = if capture {
-            let simulated = self
-                .ctx
-                .banks_client
-                .simulate_transaction(tx.clone())
-                .await
-                .expect("banks client transport");
-            simulated
-                .simulation_details
-                .and_then(|details| details.inner_instructions)
-                .unwrap_or_default()
-                .into_iter()
-                .flatten()
-                .map(|inner| inner.instruction.data)
-                .collect()
-        } else {
-            Vec::new()
-        };
-
-        let outcome = self
-            .ctx
-            .banks_client
-            .process_transaction_with_metadata(tx)
-            .await
-            .expect("banks client transport");
-        let Some(metadata) = outcome.metadata else {
-            // Refused before execution (no metadata): fee payer, blockhash, sanitization.
+        self.sent.insert(tx.signature());
+        let ours = instructions
+            .iter()
+            .filter(|ix| ix.program_id == bal::ID)
+            .count() as u64;
+        SENT.set((SENT.get().0 + 1, SENT.get().1 + ours));
+        let Processed { result, executed } = self.bank.process(tx, capture).await;
+        let Some(executed) = executed else {
+            // Refused before execution: fee payer, blockhash, sanitization.
             return Err(TxFailure {
-                error: outcome
-                    .result
-                    .expect_err("a transaction without metadata failed"),
+                error: result.expect_err("a transaction that did not execute failed"),
                 logs: Vec::new(),
             });
         };
-        match outcome.result {
+        match result {
             Ok(()) => {
-                let cu = metadata.compute_units_consumed;
+                let cu = executed.compute_units;
                 if let Some(label) = label {
                     self.record_compute_units(label, cu);
                 }
                 Ok(TxSuccess {
                     compute_units: cu,
-                    logs: metadata.log_messages,
-                    return_data: metadata.return_data.map(|r| r.data).unwrap_or_default(),
-                    inner_data,
+                    logs: executed.logs,
+                    return_data: executed.return_data,
+                    inner_data: if capture {
+                        executed.inner_data
+                    } else {
+                        Vec::new()
+                    },
                 })
             }
             Err(error) => Err(TxFailure {
                 error,
-                logs: metadata.log_messages,
+                logs: executed.logs,
             }),
         }
     }
@@ -296,7 +269,7 @@ impl TestEnv {
                 .expect("BAL_CU_LOG file");
             writeln!(file, "{label} {cu}").expect("BAL_CU_LOG write");
         }
-        if self.runtime == Runtime::Elf {
+        if self.runtime.runs_the_elf() {
             let limit = ceiling(label)
                 .unwrap_or_else(|| panic!("no CU ceiling for `{label}` in ceilings.rs"));
             assert!(
@@ -307,11 +280,12 @@ impl TestEnv {
     }
 
     pub async fn raw_account(&mut self, address: Pubkey) -> Option<Account> {
-        self.ctx
-            .banks_client
-            .get_account(address)
-            .await
-            .expect("banks client transport")
+        self.bank.account(address).await
+    }
+
+    /// Writes `account` at `address` directly (an account another program would own).
+    pub fn set_account(&mut self, address: Pubkey, account: Account) {
+        self.bank.set_account(address, account);
     }
 
     /// Decodes a zero-copy account (discriminator checked), panicking when it does not exist.
@@ -341,40 +315,21 @@ impl TestEnv {
     }
 
     pub async fn rent_exempt(&mut self, space: usize) -> u64 {
-        let rent = self.ctx.banks_client.get_rent().await.expect("rent sysvar");
-        rent.minimum_balance(space)
+        self.bank.rent_exempt(space).await
     }
 
     pub async fn clock(&mut self) -> Clock {
-        self.ctx
-            .banks_client
-            .get_sysvar::<Clock>()
-            .await
-            .expect("clock sysvar")
+        self.bank.clock().await
     }
 
     /// Moves the clock `seconds` forward and the slot by `slots`.
     pub async fn advance(&mut self, seconds: i64, slots: u64) {
-        let mut clock = self.clock().await;
-        if slots > 0 {
-            self.ctx
-                .warp_to_slot(clock.slot + slots)
-                .expect("warp to slot");
-            clock = self.clock().await;
-        }
-        clock.unix_timestamp += seconds;
-        self.ctx.set_sysvar(&clock);
+        self.bank.advance(seconds, slots).await;
     }
 
     /// Sets the clock to `unix_timestamp` at `slot` (slot must not go back).
     pub async fn set_clock(&mut self, unix_timestamp: i64, slot: u64) {
-        let current = self.clock().await;
-        if slot > current.slot {
-            self.ctx.warp_to_slot(slot).expect("warp to slot");
-        }
-        let mut clock = self.clock().await;
-        clock.unix_timestamp = unix_timestamp;
-        self.ctx.set_sysvar(&clock);
+        self.bank.set_clock(unix_timestamp, slot).await;
     }
 
     /// Decodes an Anchor account (discriminator checked), panicking when it does not exist.
@@ -407,22 +362,5 @@ fn wallet_account() -> Account {
     Account {
         lamports: WALLET_LAMPORTS,
         ..Account::default()
-    }
-}
-
-/// The upgradeable loader's `ProgramData` header naming `authority` as upgrade authority:
-/// bincode of `UpgradeableLoaderState::ProgramData { slot: 0, upgrade_authority_address }`.
-fn program_data_account(authority: &Pubkey) -> Account {
-    let mut data = Vec::with_capacity(45);
-    data.extend_from_slice(&3u32.to_le_bytes());
-    data.extend_from_slice(&0u64.to_le_bytes());
-    data.push(1);
-    data.extend_from_slice(authority.as_ref());
-    Account {
-        lamports: 1_000_000_000,
-        data,
-        owner: bpf_loader_upgradeable::ID,
-        executable: false,
-        rent_epoch: 0,
     }
 }

@@ -33,9 +33,9 @@ pub fn native() -> ProgramTest {
     test
 }
 
-/// The ELFs come from `target/deploy`, or from `BAL_DEPLOY_DIR` when it is set (another build
-/// of the program, such as one with a known hole put back, run against the same scenarios).
-pub fn elf() -> ProgramTest {
+/// The folder holding the ELFs: `target/deploy`, or `BAL_DEPLOY_DIR` when it is set (another
+/// build of the program, such as one with a known hole put back, run against the same scenarios).
+pub fn deploy_dir() -> PathBuf {
     let deploy = std::env::var_os("BAL_DEPLOY_DIR").map_or_else(
         || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/deploy"),
         PathBuf::from,
@@ -47,7 +47,12 @@ pub fn elf() -> ProgramTest {
             deploy.display()
         );
     }
-    std::env::set_var("SBF_OUT_DIR", &deploy);
+    deploy
+}
+
+/// The ELFs from `deploy_dir` in program-test's bank.
+pub fn elf() -> ProgramTest {
+    std::env::set_var("SBF_OUT_DIR", deploy_dir());
     let mut test = ProgramTest::new("bal", bal::ID, None);
     test.add_program("bal_vault", bal_vault::ID, None);
     test.prefer_bpf(true);

@@ -138,10 +138,7 @@ impl<C: Chain> Executor<'_, C> {
             self.unwind(keeper_user, &market).await;
         }
         for liquidation in &plan.liquidate {
-            let mut others = other_markets(snapshot, &liquidation.user, index);
-            others.extend(other_markets(snapshot, &keeper_user, index));
-            others.sort_by_key(|m| m.market_index);
-            others.dedup_by_key(|m| m.market_index);
+            let others = other_markets(snapshot, [&liquidation.user, &keeper_user], index);
             let instruction = ix::liquidate_perp(
                 signer,
                 keeper_user,
@@ -172,7 +169,7 @@ impl<C: Chain> Executor<'_, C> {
         let index = market.market_index;
         let signer = self.chain.signer();
         for user in &plan.derisk {
-            let others = other_markets(snapshot, user, index);
+            let others = other_markets(snapshot, [user], index);
             if self
                 .single(Duty::Derisk, ix::derisk_lp(*user, &market, &others))
                 .await
@@ -182,12 +179,9 @@ impl<C: Chain> Executor<'_, C> {
         }
         if let Some(keeper_user) = keeper_user {
             for fill in &plan.fills {
-                let mut others = other_markets(snapshot, &fill.taker, index);
-                for maker in &fill.makers {
-                    others.extend(other_markets(snapshot, &maker.user, index));
-                }
-                others.sort_by_key(|m| m.market_index);
-                others.dedup_by_key(|m| m.market_index);
+                let parties =
+                    std::iter::once(&fill.taker).chain(fill.makers.iter().map(|m| &m.user));
+                let others = other_markets(snapshot, parties, index);
                 let instruction = ix::fill_order(
                     signer,
                     keeper_user,
@@ -387,17 +381,20 @@ fn with_budget(instruction: &Instruction, limit: u32, fee: u64) -> Vec<Instructi
     ]
 }
 
-fn other_markets(
+fn other_markets<'a>(
     snapshot: &Snapshot,
-    user: &Pubkey,
+    users: impl IntoIterator<Item = &'a Pubkey>,
     market_index: u16,
 ) -> Vec<bal_client::instructions::MarketAccounts> {
-    snapshot
-        .users
-        .iter()
-        .find(|(key, _)| key == user)
-        .map(|(_, account)| snapshot.other_markets(account, market_index))
-        .unwrap_or_default()
+    let mut others = Vec::new();
+    for user in users {
+        if let Some((_, account)) = snapshot.users.iter().find(|(key, _)| key == user) {
+            others.extend(snapshot.other_markets(account, market_index));
+        }
+    }
+    others.sort_by_key(|m| m.market_index);
+    others.dedup_by_key(|m| m.market_index);
+    others
 }
 
 enum Attempt {

@@ -7,20 +7,20 @@
 //! rose from rounding: a deposit raises it by at most the amount, a withdrawal lowers it by at
 //! least the amount, an LP or P&L settle never raises it.
 //!
-//! `BAL_FUZZ_CASES` sets the number of sequences (16 by default, about a minute on the ELF);
-//! a failing sequence is saved by proptest under `tests/tests/program/fuzz.proptest-regressions`
+//! `BAL_FUZZ_CASES` sets the number of sequences (64 by default, a few seconds in LiteSVM);
+//! a failing sequence is saved by proptest under `tests/tests/proptest-regressions/fuzz.txt`
 //! and replayed first on every later run.
 use anchor_lang::prelude::Pubkey;
-use bal::controller::amm_fill::PositionDirection::{self, Long, Short};
 use bal::controller::margin::{net_value, MarketView, MarketViews};
 use bal::controller::orders::RestingOrderParams;
-use bal::controller::spot_balance::validate_vault_covers;
 use bal::math::constants::BASE_PRECISION;
 use bal::state::{PerpMarket, SpotMarket, User};
 use bal_client::instructions::{self, MakerOrderRef, UserSetting};
 use bal_client::pda;
+use bal_tests::errors::snapshot;
 use bal_tests::fixtures::{market, new_trader, set_oracle_price, setup_trading, Exchange, Trader};
-use bal_tests::TestEnv;
+use bal_tests::fuzzing::{check_books, direction, run_cases, Tried};
+use bal_tests::{Runtime, TestEnv};
 use proptest::prelude::*;
 use solana_keypair::Keypair;
 use solana_signer::Signer;
@@ -132,17 +132,9 @@ struct World {
     price: i64,
 }
 
-fn direction(long: bool) -> PositionDirection {
-    if long {
-        Long
-    } else {
-        Short
-    }
-}
-
 impl World {
     async fn new() -> Self {
-        let mut env = TestEnv::start().await;
+        let mut env = TestEnv::start_on(Runtime::for_fuzzing()).await;
         let exchange = setup_trading(&mut env).await;
         let mut parties = Vec::new();
         // Two well-funded parties and two thin ones, which trades and moves soon push below
@@ -169,11 +161,8 @@ impl World {
     }
 
     async fn snapshot(&mut self) -> Vec<Option<Vec<u8>>> {
-        let mut data = Vec::new();
-        for address in self.watched() {
-            data.push(self.env.raw_account(address).await.map(|a| a.data));
-        }
-        data
+        let watched = self.watched();
+        snapshot(&mut self.env, &watched).await
     }
 
     async fn user(&mut self, who: usize) -> User {
@@ -352,30 +341,8 @@ impl World {
 
     /// The invariants every state must hold.
     async fn check(&mut self) -> Result<(), TestCaseError> {
-        let perp: PerpMarket = self.env.load(pda::perp_market(0)).await;
-        let spot: SpotMarket = self.env.load(pda::spot_market(0)).await;
-        let vault = self.env.token_balance(pda::spot_vault(0)).await;
-        let mut base = 0i64;
-        let mut shares = 0u128;
-        for who in 0..PARTIES {
-            let user = self.user(who).await;
-            prop_assert!(user.invariant().is_ok(), "user {} invariant", who);
-            for position in user.perp_positions.iter().filter(|p| p.is_active()) {
-                base += position.base_asset_amount;
-                shares += position.lp.shares.get();
-            }
-        }
-        prop_assert_eq!(
-            base,
-            perp.amm.base_asset_amount_with_amm + perp.lp.settled_base,
-            "base conserved"
-        );
-        prop_assert_eq!(shares, perp.lp.user_lp_shares.get(), "shares add up");
-        prop_assert!(shares <= perp.amm.sqrt_k.get());
-        prop_assert!(validate_vault_covers(&spot, vault).is_ok(), "vault covers");
-        prop_assert_eq!(spot.perp_pools_balance, perp.fee_pool + perp.pnl_pool);
-        prop_assert!(perp.invariant().is_ok() && spot.invariant().is_ok());
-        Ok(())
+        let users: Vec<Pubkey> = self.parties.iter().map(|p| p.user).collect();
+        check_books(&mut self.env, &users).await
     }
 }
 
@@ -425,9 +392,10 @@ impl World {
     }
 }
 
-async fn run_sequence(actions: Vec<Action>) -> Result<(), TestCaseError> {
+async fn run_sequence(actions: Vec<Action>, tried: &Tried) -> Result<(), TestCaseError> {
     let mut world = World::new().await;
     for action in actions.iter() {
+        tried.record(std::slice::from_ref(action));
         let before = world.snapshot().await;
         let bound = world.value_bound(action).await;
         let actor_before = match &bound {
@@ -464,15 +432,24 @@ fn cases() -> u32 {
     std::env::var("BAL_FUZZ_CASES")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(16)
+        .unwrap_or(64)
 }
 
-proptest! {
-    #![proptest_config(ProptestConfig::with_cases(cases()))]
-    #[test]
-    fn random_sequences_keep_the_books_whole(actions in prop::collection::vec(action(), 20..80)) {
-        tokio::runtime::Runtime::new()
-            .unwrap()
-            .block_on(run_sequence(actions))?;
-    }
+#[test]
+fn random_sequences_keep_the_books_whole() {
+    let config = ProptestConfig {
+        cases: cases(),
+        source_file: Some(file!()),
+        ..ProptestConfig::default()
+    };
+    run_cases(
+        "accounting fuzzer",
+        config,
+        prop::collection::vec(action(), 20..80),
+        |actions, tried| {
+            tokio::runtime::Runtime::new()
+                .unwrap()
+                .block_on(run_sequence(actions, tried))
+        },
+    );
 }

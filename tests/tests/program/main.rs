@@ -17,6 +17,7 @@ mod pause;
 mod payable;
 mod perp_market;
 mod redteam;
+mod runtimes;
 mod settlement;
 mod simulation;
 mod spot_market;

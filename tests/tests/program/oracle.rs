@@ -167,16 +167,15 @@ async fn a_market_reads_a_pyth_price_update() {
     let forged = anchor_lang::prelude::Pubkey::new_unique();
     let genuine = anchor_lang::prelude::Pubkey::new_unique();
     for (address, owner) in [(forged, bal::ID), (genuine, PYTH_RECEIVER_PROGRAM_ID)] {
-        env.ctx.set_account(
-            &address,
-            &Account {
+        env.set_account(
+            address,
+            Account {
                 lamports: 10_000_000,
                 data: data.clone(),
                 owner,
                 executable: false,
                 rent_epoch: 0,
-            }
-            .into(),
+            },
         );
     }
     // The update was published at unix time 1_717_074_117, slot 268_841_733.

@@ -19,26 +19,39 @@
 //! transaction the program refuses must change nothing. The accounting fuzzer's per-step checks (base
 //! conserved, shares adding up, the vault covering, every invariant) run after every step too.
 //!
-//! `BAL_REDTEAM_CASES` sets the number of sequences (8 by default, from a fixed seed; see
-//! `config`); failing sequences are saved under
+//! **The profit oracle (market mode).** Between the attacker's transactions the market moves:
+//! an honest flow trades against the AMM, the oracle follows to the curve's new mid (held five
+//! minutes, so its TWAP follows and interest accrues), and a keeper liquidates whoever is below
+//! maintenance, the attacker's subaccounts too. What a move does to the attacker's holdings is
+//! its to keep, counted in full (each subaccount's net value before and after, gains unsettled
+//! or not, no floor at zero). Its value counts unsettled gains in full (honest losses fill the
+//! pool at their own pace), and after every attacker transaction that lands it must not exceed
+//! the start plus what the moves gave it: a subaccount walked away from in debt, or value moved
+//! from an honest account by the attacker's own transaction, shows up.
+//!
+//! `BAL_REDTEAM_CASES` sets the number of sequences of each mode (64 by default, from a fixed
+//! seed; see `config`); failing sequences are saved under
 //! `tests/tests/proptest-regressions/redteam.txt` and replayed first.
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::Instruction;
-use bal::controller::amm_fill::PositionDirection::{self, Long, Short};
+use bal::controller::amm_fill::PositionDirection::{Long, Short};
 use bal::controller::margin::{position_pnl, simulated_position, MarketView};
 use bal::controller::orders::RestingOrderParams;
-use bal::controller::spot_balance::{signed_token_amount, validate_vault_covers};
+use bal::controller::spot_balance::signed_token_amount;
 use bal::math::amm::reserve_price;
 use bal::math::constants::{BASE_PRECISION, PERCENTAGE_PRECISION};
 use bal::math::margin::payable_pnl;
 use bal::state::{PerpMarket, SpotMarket, User};
 use bal_client::instructions::{self, CollateralAccounts, MakerOrderRef, UserSetting};
 use bal_client::pda;
+use bal_tests::errors::snapshot;
 use bal_tests::fixtures::{
-    add_liquidity, compute_limit, market, new_trader, order, setup_trading, trade, Exchange, Trader,
+    add_liquidity, compute_limit, market, new_trader, order, set_oracle_price, setup_trading,
+    trade, Exchange, Trader,
 };
+use bal_tests::fuzzing::{check_books, direction, run_cases, Tried};
 use bal_tests::markets::walk_oracle;
-use bal_tests::TestEnv;
+use bal_tests::{Runtime, TestEnv};
 use proptest::prelude::*;
 use solana_keypair::Keypair;
 use solana_signer::Signer;
@@ -47,8 +60,11 @@ const BASE: u64 = BASE_PRECISION as u64;
 const DOLLAR: u64 = 1_000_000;
 /// The attacker's subaccounts: wallet A's 0 and 1, wallet B's 0.
 const SUBS: usize = 3;
-/// Honest parties: an LP, a leveraged long, a short, a depositor.
-const HONEST: usize = 4;
+/// Honest parties: an LP, a leveraged long, a short, a depositor, and in the market mode the
+/// flow that moves the price and the keeper that liquidates.
+const HONEST: usize = 6;
+const FLOW: usize = 4;
+const KEEPER: usize = 5;
 
 /// A size at the edges: one step, the minimum order, one base, fifty base.
 #[derive(Clone, Copy, Debug)]
@@ -213,6 +229,19 @@ struct Sub {
     tokens: Pubkey,
 }
 
+/// How the attacker's subaccounts are valued.
+#[derive(Clone, Copy)]
+enum Valuation {
+    /// Unsettled gains only as far as the P&L pool can pay them, each subaccount floored at
+    /// zero (strict mode: nothing can make a gain payable but the attacker).
+    Payable,
+    /// Unsettled gains in full, each subaccount floored at zero (market mode: honest losses
+    /// fill the pool at their own pace, and a gain the market gave is the attacker's).
+    Owed,
+    /// Unsettled gains in full, no floor: what the market's own moves change.
+    Held,
+}
+
 struct World {
     env: TestEnv,
     exchange: Exchange,
@@ -222,17 +251,9 @@ struct World {
     price: u64,
 }
 
-fn direction(long: bool) -> PositionDirection {
-    if long {
-        Long
-    } else {
-        Short
-    }
-}
-
 impl World {
     async fn new() -> Self {
-        let mut env = TestEnv::start().await;
+        let mut env = TestEnv::start_on(Runtime::for_fuzzing()).await;
         let exchange = setup_trading(&mut env).await;
         let lp = new_trader(&mut env, &exchange, 10_000 * DOLLAR, 0).await;
         add_liquidity(&mut env, &exchange, &lp, 100 * BASE)
@@ -247,6 +268,8 @@ impl World {
             .await
             .expect("an honest short");
         let depositor = new_trader(&mut env, &exchange, 5_000 * DOLLAR, 0).await;
+        let flow = new_trader(&mut env, &exchange, 1_000_000 * DOLLAR, 0).await;
+        let keeper = new_trader(&mut env, &exchange, 1_000_000 * DOLLAR, 0).await;
         let a = new_trader(&mut env, &exchange, 2_000 * DOLLAR, 5_000 * DOLLAR).await;
         let b = new_trader(&mut env, &exchange, 2_000 * DOLLAR, 5_000 * DOLLAR).await;
         // Wallet A's second subaccount.
@@ -292,7 +315,7 @@ impl World {
             env,
             exchange,
             subs,
-            honest: vec![lp, long, short, depositor],
+            honest: vec![lp, long, short, depositor, flow, keeper],
             price,
         }
     }
@@ -323,11 +346,8 @@ impl World {
     }
 
     async fn snapshot(&mut self) -> Vec<Option<Vec<u8>>> {
-        let mut data = Vec::new();
-        for address in self.watched() {
-            data.push(self.env.raw_account(address).await.map(|a| a.data));
-        }
-        data
+        let watched = self.watched();
+        snapshot(&mut self.env, &watched).await
     }
 
     /// `user`'s first open order that is (or is not) post-only.
@@ -501,8 +521,8 @@ impl World {
     }
 
     /// The attacker's value (see the module): tokens in its wallets, plus each subaccount's
-    /// payable net value, floored at zero. precision: QUOTE
-    async fn attacker_value(&mut self) -> i128 {
+    /// net value as `rule` counts it. precision: QUOTE
+    async fn attacker_value(&mut self, rule: Valuation) -> i128 {
         let spot: SpotMarket = self.env.load(pda::spot_market(0)).await;
         let perp: PerpMarket = self.env.load(pda::perp_market(0)).await;
         let view = MarketView::current(&perp, self.price).unwrap();
@@ -516,39 +536,71 @@ impl World {
             for stored in user.perp_positions.iter().filter(|p| p.is_active()) {
                 let position = simulated_position(stored, &view).unwrap();
                 let pnl = position_pnl(&position, &view).unwrap();
-                net += payable_pnl(pnl, view.gain_shortfall, PERCENTAGE_PRECISION).unwrap();
+                let shortfall = match rule {
+                    Valuation::Payable => view.gain_shortfall,
+                    Valuation::Owed | Valuation::Held => 0,
+                };
+                net += payable_pnl(pnl, shortfall, PERCENTAGE_PRECISION).unwrap();
             }
-            value += net.max(0);
+            value += match rule {
+                Valuation::Payable | Valuation::Owed => net.max(0),
+                Valuation::Held => net,
+            };
         }
         value
     }
 
+    /// The market moves: the honest flow trades `base` against the AMM, the oracle follows to
+    /// the curve's new mid (held five minutes, so its TWAP follows), and a keeper liquidates
+    /// whoever is below maintenance, the attacker's subaccounts too.
+    async fn market_move(&mut self, long: bool, base: u64) {
+        let m = market(&self.exchange);
+        let flow = &self.honest[FLOW];
+        let _ = trade(
+            &mut self.env,
+            &self.exchange,
+            flow,
+            order(direction(long), base * BASE),
+        )
+        .await;
+        let perp: PerpMarket = self.env.load(pda::perp_market(0)).await;
+        let mid = reserve_price(&perp.amm.curve(), perp.amm.peg_multiplier).unwrap();
+        set_oracle_price(&mut self.env, &self.exchange, mid as i64).await;
+        self.env.advance(300, 10).await;
+        set_oracle_price(&mut self.env, &self.exchange, mid as i64).await;
+        self.price = mid;
+        let keeper = &self.honest[KEEPER];
+        let mut users: Vec<Pubkey> = self.subs.iter().map(|s| s.user).collect();
+        users.extend(self.honest[..KEEPER].iter().map(|h| h.user));
+        // The settle reads the oracle into its TWAP; then every liquidation that is due.
+        let _ = self
+            .env
+            .send_unmetered(
+                &[instructions::settle_pnl(flow.user, &m)],
+                &[&keeper.wallet],
+            )
+            .await;
+        for user in users {
+            let liquidation = instructions::liquidate_perp(
+                keeper.wallet.pubkey(),
+                keeper.user,
+                user,
+                &m,
+                &[],
+                u64::MAX,
+            );
+            let _ = self
+                .env
+                .send_unmetered(&[compute_limit(1_400_000), liquidation], &[&keeper.wallet])
+                .await;
+        }
+    }
+
     /// The accounting fuzzer's checks.
     async fn check(&mut self) -> Result<(), TestCaseError> {
-        let perp: PerpMarket = self.env.load(pda::perp_market(0)).await;
-        let spot: SpotMarket = self.env.load(pda::spot_market(0)).await;
-        let vault = self.env.token_balance(pda::spot_vault(0)).await;
         let mut users: Vec<Pubkey> = self.subs.iter().map(|s| s.user).collect();
         users.extend(self.honest.iter().map(|h| h.user));
-        let (mut base, mut shares) = (0i64, 0u128);
-        for address in users {
-            let user: User = self.env.load(address).await;
-            prop_assert!(user.invariant().is_ok(), "user invariant");
-            for position in user.perp_positions.iter().filter(|p| p.is_active()) {
-                base += position.base_asset_amount;
-                shares += position.lp.shares.get();
-            }
-        }
-        prop_assert_eq!(
-            base,
-            perp.amm.base_asset_amount_with_amm + perp.lp.settled_base,
-            "base conserved"
-        );
-        prop_assert_eq!(shares, perp.lp.user_lp_shares.get(), "shares add up");
-        prop_assert!(validate_vault_covers(&spot, vault).is_ok(), "vault covers");
-        prop_assert_eq!(spot.perp_pools_balance, perp.fee_pool + perp.pnl_pool);
-        prop_assert!(perp.invariant().is_ok() && spot.invariant().is_ok());
-        Ok(())
+        check_books(&mut self.env, &users).await
     }
 }
 
@@ -568,36 +620,35 @@ fn sub_account_id(sub: usize) -> u16 {
     }
 }
 
-/// Statistics of one run, printed at its end.
-#[derive(Default)]
-struct Tally {
-    transactions: u64,
-    landed: u64,
-    instructions: u64,
-}
-
-async fn run_sequence(sequence: Vec<Vec<Action>>, tally: &mut Tally) -> Result<(), TestCaseError> {
-    let mut world = World::new().await;
-    // Measured against the start, not the previous step: a loss the attacker took earlier (a
-    // curve pushed off the oracle) may be won back later, but never more.
-    let start = world.attacker_value().await;
-    for actions in sequence.iter() {
-        let before = world.snapshot().await;
-        let Some(refused) = world.send(actions).await else {
-            continue;
+impl World {
+    /// Sends the attacker's `actions` as one transaction and checks that a refusal changed
+    /// nothing; whether it landed.
+    async fn attack(&mut self, actions: &[Action], tried: &Tried) -> Result<bool, TestCaseError> {
+        let before = self.snapshot().await;
+        let Some(refused) = self.send(actions).await else {
+            return Ok(false);
         };
-        tally.transactions += 1;
-        tally.instructions += actions.len() as u64;
+        tried.record(actions);
         if refused {
             prop_assert_eq!(
-                world.snapshot().await,
+                self.snapshot().await,
                 before,
                 "a refused {:?} changed nothing",
                 actions
             );
-        } else {
-            tally.landed += 1;
-            let value = world.attacker_value().await;
+        }
+        Ok(!refused)
+    }
+}
+
+async fn run_sequence(sequence: Vec<Vec<Action>>, tried: &Tried) -> Result<(), TestCaseError> {
+    let mut world = World::new().await;
+    // Measured against the start, not the previous step: a loss the attacker took earlier (a
+    // curve pushed off the oracle) may be won back later, but never more.
+    let start = world.attacker_value(Valuation::Payable).await;
+    for actions in sequence.iter() {
+        if world.attack(actions, tried).await? {
+            let value = world.attacker_value(Valuation::Payable).await;
             prop_assert!(
                 value <= start,
                 "the attacker is up {} after {:?}",
@@ -610,7 +661,50 @@ async fn run_sequence(sequence: Vec<Vec<Action>>, tally: &mut Tally) -> Result<(
     Ok(())
 }
 
-/// `BAL_REDTEAM_CASES` sequences (8 by default) from `BAL_REDTEAM_SEED` (a number, or
+/// One step of the market mode: a transaction of the attacker's, or the market moving.
+#[derive(Clone, Debug)]
+enum Step {
+    Attack(Vec<Action>),
+    Market { long: bool, base: u64 },
+}
+
+fn step() -> impl Strategy<Value = Step> {
+    prop_oneof![
+        4 => transaction().prop_map(Step::Attack),
+        1 => (any::<bool>(), 1u64..=20).prop_map(|(long, base)| Step::Market { long, base }),
+    ]
+}
+
+async fn run_market_sequence(sequence: Vec<Step>, tried: &Tried) -> Result<(), TestCaseError> {
+    let mut world = World::new().await;
+    // What the attacker may hold: its start plus everything the market's own moves did to its
+    // holdings, gains and losses in full and below zero too.
+    let mut allowed = world.attacker_value(Valuation::Owed).await;
+    for step in sequence.iter() {
+        match step {
+            Step::Market { long, base } => {
+                let held = world.attacker_value(Valuation::Held).await;
+                world.market_move(*long, *base).await;
+                allowed += world.attacker_value(Valuation::Held).await - held;
+            }
+            Step::Attack(actions) => {
+                if world.attack(actions, tried).await? {
+                    let value = world.attacker_value(Valuation::Owed).await;
+                    prop_assert!(
+                        value <= allowed,
+                        "the attacker is up {} beyond what the market paid it after {:?}",
+                        value - allowed,
+                        actions
+                    );
+                }
+            }
+        }
+        world.check().await?;
+    }
+    Ok(())
+}
+
+/// `BAL_REDTEAM_CASES` sequences (64 by default) from `BAL_REDTEAM_SEED` (a number, or
 /// `random`; a fixed seed by default, so CI runs the same slice every time).
 /// `BAL_REDTEAM_FIND=1` stops at the first failure without shrinking or saving it (what a
 /// search for a put-back hole needs).
@@ -618,7 +712,7 @@ fn config() -> ProptestConfig {
     let env = |name: &str| std::env::var(name).ok();
     let cases = env("BAL_REDTEAM_CASES")
         .and_then(|v| v.parse().ok())
-        .unwrap_or(8);
+        .unwrap_or(64);
     let rng_seed = match env("BAL_REDTEAM_SEED").as_deref() {
         Some("random") => proptest::test_runner::RngSeed::Random,
         Some(seed) => proptest::test_runner::RngSeed::Fixed(seed.parse().expect("a seed")),
@@ -627,6 +721,7 @@ fn config() -> ProptestConfig {
     let mut config = ProptestConfig {
         cases,
         rng_seed,
+        source_file: Some(file!()),
         ..ProptestConfig::default()
     };
     if env("BAL_REDTEAM_FIND").is_some() {
@@ -636,26 +731,30 @@ fn config() -> ProptestConfig {
     config
 }
 
-proptest! {
-    #![proptest_config(config())]
-    #[test]
-    fn an_attacker_never_profits_with_the_price_and_clock_frozen(
-        sequence in prop::collection::vec(transaction(), 10..40)
-    ) {
-        let started = std::time::Instant::now();
-        let mut tally = Tally::default();
-        let result = tokio::runtime::Runtime::new()
-            .unwrap()
-            .block_on(run_sequence(sequence, &mut tally));
-        let seconds = started.elapsed().as_secs_f64();
-        eprintln!(
-            "red team: {} transactions ({} landed), {} instructions in {:.1} s ({:.0} instructions/s)",
-            tally.transactions,
-            tally.landed,
-            tally.instructions,
-            seconds,
-            tally.instructions as f64 / seconds
-        );
-        result?;
-    }
+#[test]
+fn an_attacker_never_profits_with_the_price_and_clock_frozen() {
+    run_cases(
+        "red team",
+        config(),
+        prop::collection::vec(transaction(), 10..40),
+        |sequence, tried| {
+            tokio::runtime::Runtime::new()
+                .unwrap()
+                .block_on(run_sequence(sequence, tried))
+        },
+    );
+}
+
+#[test]
+fn an_attacker_profits_no_more_than_the_market_pays_it() {
+    run_cases(
+        "red team, market mode",
+        config(),
+        prop::collection::vec(step(), 10..40),
+        |sequence, tried| {
+            tokio::runtime::Runtime::new()
+                .unwrap()
+                .block_on(run_market_sequence(sequence, tried))
+        },
+    );
 }
