@@ -21,7 +21,7 @@ start=$SECONDS
 status=0
 cargo test --quiet -p bal-tests --test program -- --test-threads 2 --nocapture \
     fuzz::random_sequences_keep_the_books_whole \
-    redteam::an_attacker >"$log" 2>&1 || status=$?
+    redteam:: >"$log" 2>&1 || status=$?
 seconds=$((SECONDS - start))
 grep -oE '(accounting fuzzer|red team[^:]*): .*' "$log" | awk -v secs="$seconds" -v status="$status" '
     BEGIN {

@@ -3,6 +3,7 @@
 use super::{
     after_cooldown, initial_margin, perp, position, set_derisk_opt_out, set_max_leverage, BASE,
 };
+use anchor_lang::solana_program::instruction::Instruction;
 use bal::controller::amm_fill::PositionDirection::Long;
 use bal::error::BalError;
 use bal::math::constants::BASE_PRECISION;
@@ -14,6 +15,7 @@ use bal_tests::fixtures::{
     add_liquidity, compute_limit, market, new_trader, order, setup_trading, trade, Exchange,
 };
 use bal_tests::TestEnv;
+use solana_keypair::Keypair;
 use solana_signer::Signer;
 
 fn codes(success: &TxSuccess) -> Vec<u32> {
@@ -22,6 +24,24 @@ fn codes(success: &TxSuccess) -> Vec<u32> {
         .chunks_exact(4)
         .map(|c| u32::from_le_bytes(c.try_into().unwrap()))
         .collect()
+}
+
+/// Sends `batch` signed by `keeper` with the compute limit raised to 1.4M and requires each of
+/// its `count` users settled (result code 0).
+async fn send_whole_batch(
+    env: &mut TestEnv,
+    keeper: &Keypair,
+    batch: Instruction,
+    count: usize,
+) -> TxSuccess {
+    let success = env
+        .send_unmetered(&[compute_limit(1_400_000), batch], &[keeper])
+        .await
+        .expect("the batch");
+    let codes = codes(&success);
+    assert!(codes.iter().all(|c| *c == 0), "{codes:?}");
+    assert_eq!(codes.len(), count);
+    success
 }
 
 /// Publishes `price` on the market's program oracle with a confidence interval of `bps`.
@@ -251,43 +271,14 @@ async fn thirty_lps_settle_in_one_batch() {
     trade(&mut env, &exchange, &trader, order(Long, 50 * BASE))
         .await
         .expect("a trade every LP takes part of");
-    let budget = compute_limit(1_400_000);
-    let success = env
-        .send_unmetered(
-            &[
-                budget.clone(),
-                instructions::settle_lp_many(keeper.pubkey(), &users, 0, true),
-            ],
-            &[&keeper],
-        )
-        .await
-        .expect("settle_lp_many");
-    assert!(
-        codes(&success).iter().all(|c| *c == 0),
-        "{:?}",
-        codes(&success)
-    );
-    assert_eq!(codes(&success).len(), 30);
+    let batch = instructions::settle_lp_many(keeper.pubkey(), &users, 0, true);
+    let success = send_whole_batch(&mut env, &keeper, batch, 30).await;
     eprintln!("settle_lp_many, 30 LPs: {} CU", success.compute_units);
     trade(&mut env, &exchange, &trader, order(Long, 10 * BASE))
         .await
         .expect("more to settle");
-    let success = env
-        .send_unmetered(
-            &[
-                budget,
-                instructions::settle_pnl_many(&users, &market(&exchange), true),
-            ],
-            &[&keeper],
-        )
-        .await
-        .expect("settle_pnl_many");
-    assert!(
-        codes(&success).iter().all(|c| *c == 0),
-        "{:?}",
-        codes(&success)
-    );
-    assert_eq!(codes(&success).len(), 30);
+    let batch = instructions::settle_pnl_many(&users, &market(&exchange), true);
+    let success = send_whole_batch(&mut env, &keeper, batch, 30).await;
     let lp = position(&mut env, &lps[29]).await;
     assert!(
         lp.base_asset_amount < 0,
@@ -319,21 +310,8 @@ async fn twelve_lps_derisked_in_one_batch() {
     after_cooldown(&mut env, &exchange).await;
     assert!(!initial_margin(&mut env, &lps[0]).await.meets_requirement());
     let users: Vec<_> = lps.iter().map(|lp| lp.user).collect();
-    let success = env
-        .send_unmetered(
-            &[
-                compute_limit(1_400_000),
-                instructions::settle_pnl_many(&users, &market(&exchange), true),
-            ],
-            &[&keeper],
-        )
-        .await
-        .expect("settle_pnl_many");
-    assert!(
-        codes(&success).iter().all(|c| *c == 0),
-        "{:?}",
-        codes(&success)
-    );
+    let batch = instructions::settle_pnl_many(&users, &market(&exchange), true);
+    let success = send_whole_batch(&mut env, &keeper, batch, 12).await;
     for lp in &lps {
         assert!(initial_margin(&mut env, lp).await.meets_requirement());
     }
