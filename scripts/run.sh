@@ -23,31 +23,9 @@ cargo build --quiet -p bal-localnet -p bal-keeper
 (cd app/web && npm ci --no-audit --no-fund --loglevel=error && npm run --silent build)
 
 state=$root/target/localnet
-rm -rf "$state"
-mkdir -p "$state"
-pids=()
-stop() {
-    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-    wait 2>/dev/null || true
-}
-trap stop EXIT
-trap 'exit 130' INT TERM
-
-target/local-node/debug/bal-local-node >"$state/node.log" 2>&1 &
-pids+=($!)
-target/debug/bal-localnet --state "$state" >"$state/localnet.log" 2>&1 &
-localnet=$!
-pids+=("$localnet")
-for _ in $(seq 600); do
-    [ -e "$state/ready" ] && break
-    if ! kill -0 "$localnet" 2>/dev/null; then
-        echo "the local exchange failed to start:" >&2
-        tail -n 20 "$state/node.log" "$state/localnet.log" >&2
-        exit 1
-    fi
-    sleep 0.5
-done
-[ -e "$state/ready" ] || { echo "the local exchange did not come up in 5 minutes" >&2; exit 1; }
+# shellcheck source=lib/exchange.sh
+source "$root/scripts/lib/exchange.sh"
+start_exchange
 target/debug/bal-keeper --config "$state/keeper.toml" >"$state/keeper.log" 2>&1 &
 pids+=($!)
 

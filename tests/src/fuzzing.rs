@@ -5,11 +5,8 @@ use crate::env::sent_so_far;
 use crate::TestEnv;
 use anchor_lang::prelude::Pubkey;
 use bal::controller::amm_fill::PositionDirection;
-use bal::controller::spot_balance::validate_vault_covers;
 use bal::state::{PerpMarket, SpotMarket, User};
-use bal_client::pda;
-use proptest::prop_assert;
-use proptest::prop_assert_eq;
+use bal_client::{books, pda};
 use proptest::strategy::Strategy;
 use proptest::test_runner::{Config, TestCaseError, TestError, TestRunner};
 use std::collections::HashSet;
@@ -98,31 +95,17 @@ pub fn direction(long: bool) -> PositionDirection {
     }
 }
 
-/// The books of market 0 with `users` its only traders: every account's invariant holds, base
-/// is conserved exactly, LP shares add up to `user_lp_shares` within `sqrt_k`, the vault covers
-/// every deposit, borrow and pool, and the pools sum to the spot market's record of them.
+/// The books of market 0 with `users` its only traders balance (`bal_client::books::check`).
 pub async fn check_books(env: &mut TestEnv, users: &[Pubkey]) -> Result<(), TestCaseError> {
     let perp: PerpMarket = env.load(pda::perp_market(0)).await;
     let spot: SpotMarket = env.load(pda::spot_market(0)).await;
     let vault = env.token_balance(pda::spot_vault(0)).await;
-    let (mut base, mut shares) = (0i64, 0u128);
+    let mut accounts = Vec::with_capacity(users.len());
     for &address in users {
-        let user: User = env.load(address).await;
-        prop_assert!(user.invariant().is_ok(), "user {} invariant", address);
-        for position in user.perp_positions.iter().filter(|p| p.is_active()) {
-            base += position.base_asset_amount;
-            shares += position.lp.shares.get();
-        }
+        accounts.push(env.load::<User>(address).await);
     }
-    prop_assert_eq!(
-        base,
-        perp.amm.base_asset_amount_with_amm + perp.lp.settled_base,
-        "base conserved"
-    );
-    prop_assert_eq!(shares, perp.lp.user_lp_shares.get(), "shares add up");
-    prop_assert!(shares <= perp.amm.sqrt_k.get());
-    prop_assert!(validate_vault_covers(&spot, vault).is_ok(), "vault covers");
-    prop_assert_eq!(spot.perp_pools_balance, perp.fee_pool + perp.pnl_pool);
-    prop_assert!(perp.invariant().is_ok() && spot.invariant().is_ok());
+    if let Err(broken) = books::check(&spot, &[perp], &accounts, vault) {
+        return Err(TestCaseError::fail(format!("the books: {broken}")));
+    }
     Ok(())
 }

@@ -15,6 +15,19 @@ pub struct InProcessChain<'a> {
     pub keeper: Keypair,
     /// Users (and any other accounts) the scenario created; markets are found by address.
     pub known: Vec<Pubkey>,
+    /// How many transactions each `send_pipelined` carried, in order.
+    pub waves: Vec<usize>,
+}
+
+impl<'a> InProcessChain<'a> {
+    pub fn new(env: &'a mut TestEnv, keeper: Keypair, known: Vec<Pubkey>) -> Self {
+        InProcessChain {
+            env,
+            keeper,
+            known,
+            waves: Vec::new(),
+        }
+    }
 }
 
 fn chain_error(failure: TxFailure) -> ChainError {
@@ -94,6 +107,19 @@ impl Chain for InProcessChain<'_> {
             .await
             .map(drop)
             .map_err(chain_error)
+    }
+
+    /// The runtime confirms as it processes: one after the other is all there is.
+    async fn send_pipelined(
+        &mut self,
+        transactions: &[Vec<Instruction>],
+    ) -> Vec<Result<(), ChainError>> {
+        self.waves.push(transactions.len());
+        let mut outcomes = Vec::with_capacity(transactions.len());
+        for instructions in transactions {
+            outcomes.push(self.send(instructions, &[]).await);
+        }
+        outcomes
     }
 
     /// The runtime confirms as it processes: one after the other is all there is.

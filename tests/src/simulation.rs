@@ -127,11 +127,8 @@ impl Market {
             .chain([&self.keeper])
             .map(|t| t.user)
             .collect();
-        let mut chain = InProcessChain {
-            env: &mut self.env,
-            keeper: self.keeper.wallet.insecure_clone(),
-            known,
-        };
+        let mut chain =
+            InProcessChain::new(&mut self.env, self.keeper.wallet.insecure_clone(), known);
         let round = run_round(&mut chain, &Settings::default(), &Metrics::default())
             .await
             .expect("the keeper reads the exchange");

@@ -148,8 +148,16 @@ pub trait Chain {
         instructions: &[Instruction],
         signers: &[&Keypair],
     ) -> Result<(), ChainError>;
-    /// Sends every transaction without waiting for each, then waits until all are confirmed
-    /// (what a program deployment's thousands of buffer writes need).
+    /// Sends every transaction, signed by the keeper alone, without waiting for each, then
+    /// waits for all of them: each one's outcome, in order. One not confirmed in time is a
+    /// transport failure.
+    async fn send_pipelined(
+        &mut self,
+        transactions: &[Vec<Instruction>],
+    ) -> Vec<Result<(), ChainError>>;
+    /// Sends every transaction without waiting for each, then waits until all are confirmed,
+    /// sending again what did not confirm (what a program deployment's thousands of buffer
+    /// writes need).
     async fn send_all(
         &mut self,
         transactions: &[Vec<Instruction>],

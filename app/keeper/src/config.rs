@@ -41,12 +41,17 @@ pub struct Config {
     /// The most P&L settles a round sends per market, largest P&L first.
     #[serde(default = "default_max_settles")]
     pub max_settles: usize,
-    /// Several keepers share the work: this one takes the users (and markets) whose shard,
-    /// `first byte of the address (or the market index) mod shard_count`, is `shard_index`.
+    /// Several keepers share the work: `shard_count` of them, this one number `shard_index`.
     #[serde(default = "default_shard_count")]
     pub shard_count: u16,
     #[serde(default)]
     pub shard_index: u16,
+    /// How they share it: `"turns"` (each round slot, wall-clock time over the interval, is
+    /// one keeper's, `slot mod shard_count`; it does everything in it, so together they send
+    /// what one keeper would) or `"users"` (each does every round for the users, and markets,
+    /// whose first address byte, or index, mod `shard_count` is its own).
+    #[serde(default)]
+    pub shard_by: ShardBy,
     /// After each liquidation, close what the keeper's subaccount took over against the AMM,
     /// so its collateral is free for the next one. Off, the operator unwinds (or hedges) it.
     #[serde(default = "default_unwind_liquidations")]
@@ -76,22 +81,46 @@ pub struct Thresholds {
     pub max_settles: usize,
 }
 
+/// How several keepers divide the work.
+#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum ShardBy {
+    /// By users and markets, every round.
+    #[default]
+    Users,
+    /// By round slots, everything in each.
+    Turns,
+}
+
 /// This keeper's part of the work when several share it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Shard {
     pub count: u16,
     pub index: u16,
+    pub by: ShardBy,
 }
 
 impl Shard {
     /// Whether the user at `address` is this keeper's.
     pub fn has_user(&self, address: &[u8; 32]) -> bool {
-        u16::from(address[0]) % self.count == self.index
+        self.by == ShardBy::Turns || u16::from(address[0]) % self.count == self.index
     }
 
     /// Whether market `index`'s own duties (funding, settlement payouts) are this keeper's.
     pub fn has_market(&self, market_index: u16) -> bool {
-        market_index % self.count == self.index
+        self.by == ShardBy::Turns || market_index % self.count == self.index
+    }
+
+    /// How long after `now_millis` (wall clock) this keeper's next round begins: the start of
+    /// the next round slot (`interval_millis` long) that is its own, every slot unless the
+    /// keepers take turns.
+    pub fn until_next_round(&self, now_millis: u64, interval_millis: u64) -> u64 {
+        let mut slot = now_millis / interval_millis + 1;
+        if self.by == ShardBy::Turns {
+            let count = u64::from(self.count);
+            slot += (u64::from(self.index) + count - slot % count) % count;
+        }
+        slot * interval_millis - now_millis
     }
 }
 
@@ -119,7 +148,7 @@ fn default_unwind_liquidations() -> bool {
     true
 }
 fn default_max_settles() -> usize {
-    200
+    40
 }
 fn default_shard_count() -> u16 {
     1
@@ -129,7 +158,11 @@ impl Default for Settings {
     fn default() -> Self {
         Settings {
             markets: Vec::new(),
-            shard: Shard { count: 1, index: 0 },
+            shard: Shard {
+                count: 1,
+                index: 0,
+                by: ShardBy::Users,
+            },
             batch_size: default_batch_size(),
             keeper_sub_account: 0,
             priority_fee_min: 0,
@@ -169,6 +202,7 @@ impl Config {
             shard: Shard {
                 count: self.shard_count,
                 index: self.shard_index,
+                by: self.shard_by,
             },
             batch_size: self.batch_size,
             keeper_sub_account: self.keeper_sub_account,
@@ -365,5 +399,34 @@ mod tests {
         .unwrap();
         assert!(sharded.shard.has_user(&[1; 32]) && !sharded.shard.has_user(&[2; 32]));
         assert!(sharded.shard.has_market(3) && !sharded.shard.has_market(0));
+        assert!(base(&[("BAL_KEEPER_SHARD_BY", "rounds")]).is_err());
+    }
+
+    /// Alone (or sharing by users) a keeper starts a round at every slot boundary; taking
+    /// turns, only at its own slots, so two keepers alternate and never start together.
+    #[test]
+    fn keepers_taking_turns_start_their_rounds_in_alternate_slots() {
+        let turns = |index| {
+            base(&[
+                ("BAL_KEEPER_SHARD_COUNT", "2"),
+                ("BAL_KEEPER_SHARD_INDEX", index),
+                ("BAL_KEEPER_SHARD_BY", "turns"),
+            ])
+            .unwrap()
+            .settings()
+            .unwrap()
+            .shard
+        };
+        let (first, second) = (turns("0"), turns("1"));
+        assert!(
+            first.has_user(&[1; 32]) && first.has_market(1),
+            "all the work"
+        );
+        let alone = Settings::default().shard;
+        // 2 s slots; now is 0.5 s into slot 5.
+        assert_eq!(alone.until_next_round(10_500, 2_000), 1_500);
+        assert_eq!(second.until_next_round(10_500, 2_000), 3_500, "slot 7");
+        assert_eq!(first.until_next_round(10_500, 2_000), 1_500, "slot 6");
+        assert_eq!(first.until_next_round(12_000, 2_000), 4_000, "slot 8");
     }
 }

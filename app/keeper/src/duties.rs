@@ -45,6 +45,10 @@ pub struct Plan {
     /// Accounts with nothing left but a negative balance its claims do not cover, whose last
     /// settled loss was in this market (its fee pool pays first).
     pub bad_debt: Vec<Pubkey>,
+    /// Due liquidations and settles left for a later round (the keeper's capacity, the
+    /// round's settle budget): still backlog.
+    pub deferred_liquidations: usize,
+    pub deferred_settles: usize,
 }
 
 /// A liquidation to attempt: the user and the most the keeper's subaccount can take over.
@@ -253,6 +257,7 @@ pub fn plan(
     // Largest first, at most `max_settles` a round: a round's cost follows what is at stake,
     // not how many positions exist.
     settles.sort_by_key(|s| std::cmp::Reverse(s.0));
+    plan.deferred_settles = settles.len().saturating_sub(thresholds.max_settles);
     plan.settle_pnl = settles
         .into_iter()
         .take(thresholds.max_settles)
@@ -266,11 +271,20 @@ pub fn plan(
         plan.unwind = account.perp_positions.iter().any(|p| {
             p.is_active() && p.market_index == market.market_index && p.base_asset_amount != 0
         });
-        // Each liquidation is unwound before the next, so each may use the whole capacity.
+        // The market's liquidations go out together and are unwound together, so they share
+        // the capacity: an equal part each, in whole steps of at least the minimum size; those
+        // it does not stretch to wait for the next round.
         let capacity = keeper_capacity(snapshot, state, account);
-        plan.liquidate.retain(|_| capacity > 0);
-        for liquidation in plan.liquidate.iter_mut() {
-            liquidation.max_base = capacity;
+        let unit = market.order_step_size.max(market.min_order_size).max(1);
+        let due = plan.liquidate.len();
+        plan.liquidate.truncate((capacity / unit) as usize);
+        plan.deferred_liquidations = due - plan.liquidate.len();
+        if !plan.liquidate.is_empty() {
+            let step = market.order_step_size.max(1);
+            let share = capacity / plan.liquidate.len() as u64 / step * step;
+            for liquidation in plan.liquidate.iter_mut() {
+                liquidation.max_base = share;
+            }
         }
     }
     plan.bad_debt = bad_debts(snapshot, market.market_index);

@@ -1,6 +1,9 @@
-//! Carrying out a plan: simulate, size the compute budget from the simulation, send; batch
-//! users where the program takes batches and split a batch that is too large or fails; count
-//! errors that only mean "nothing to do any more" as skips.
+//! Carrying out a round's plans in waves: every transaction of a wave is simulated (its
+//! compute budget sized from the simulation), then all of them are sent together and
+//! confirmed together, so a wave costs about one confirmation however many transactions it
+//! holds, and every market's work shares it. Batches of users are split in two when they do
+//! not fit a transaction or an instruction in them fails, and the halves go in the next wave;
+//! errors that only mean "nothing to do any more" count as skips.
 use crate::chain::{transaction_size, Chain, ChainError, FailureKind, MAX_TRANSACTION_SIZE};
 use crate::config::Settings;
 use crate::duties::Plan;
@@ -14,6 +17,7 @@ use bal::error::BalError;
 use bal_client::instructions as ix;
 use serde_json::json;
 use solana_compute_budget_interface::ComputeBudgetInstruction;
+use std::rc::Rc;
 
 /// The most a transaction may use.
 pub const MAX_COMPUTE_UNITS: u32 = 1_400_000;
@@ -82,6 +86,21 @@ impl Duty {
             Duty::Settlement => "settlement",
         }
     }
+
+    /// The report's count of what landed for this duty.
+    fn landed(self, report: &mut RoundReport) -> &mut u64 {
+        match self {
+            Duty::Funding => &mut report.funding_updates,
+            Duty::SettleLp => &mut report.lp_settles,
+            Duty::Derisk => &mut report.derisks,
+            Duty::SettlePnl => &mut report.pnl_settles,
+            Duty::Fill => &mut report.fills,
+            Duty::Liquidate => &mut report.liquidations,
+            Duty::Unwind => &mut report.unwinds,
+            Duty::BadDebt => &mut report.bad_debts,
+            Duty::Settlement => &mut report.settlements,
+        }
+    }
 }
 
 /// Compute units to ask for after a simulation used `units`: a tenth more, for state that
@@ -104,6 +123,84 @@ fn writable(instruction: &Instruction) -> Vec<Pubkey> {
     keys
 }
 
+/// Builds a batch instruction for some of a batch's users.
+type BatchBuilder = Rc<dyn Fn(&[Pubkey]) -> Instruction>;
+
+/// One transaction's worth of work: one instruction, or a batch of users that splits in two
+/// when it does not fit a transaction or an instruction in it fails.
+enum Work {
+    Single(Duty, Instruction),
+    Batch(Duty, Vec<Pubkey>, BatchBuilder),
+}
+
+/// Every market's users that `users` picks from its plan, in batches of `duty` of at most
+/// `size`, each built by the builder `build` makes for its market.
+fn batches_per_market<F>(
+    plans: &[(&MarketState, &Plan)],
+    (duty, size): (Duty, usize),
+    users: fn(&Plan) -> &Vec<Pubkey>,
+    build: impl Fn(&MarketState) -> F,
+) -> Vec<Work>
+where
+    F: Fn(&[Pubkey]) -> Instruction + 'static,
+{
+    plans
+        .iter()
+        .flat_map(|(state, plan)| Work::batches(duty, users(plan), size, build(state)))
+        .collect()
+}
+
+impl Work {
+    /// `users` in batches of at most `size`, each built by `build`.
+    fn batches(
+        duty: Duty,
+        users: &[Pubkey],
+        size: usize,
+        build: impl Fn(&[Pubkey]) -> Instruction + 'static,
+    ) -> Vec<Work> {
+        let build: BatchBuilder = Rc::new(build);
+        users
+            .chunks(size.max(1))
+            .map(|batch| Work::Batch(duty, batch.to_vec(), build.clone()))
+            .collect()
+    }
+
+    fn duty(&self) -> Duty {
+        match self {
+            Work::Single(duty, _) | Work::Batch(duty, ..) => *duty,
+        }
+    }
+
+    /// Users (or single duties) the work covers.
+    fn size(&self) -> usize {
+        match self {
+            Work::Single(..) => 1,
+            Work::Batch(_, users, _) => users.len(),
+        }
+    }
+
+    fn instruction(&self) -> Instruction {
+        match self {
+            Work::Single(_, instruction) => instruction.clone(),
+            Work::Batch(_, users, build) => build(users),
+        }
+    }
+
+    /// The two halves of a batch of more than one user.
+    fn split(&self) -> Option<[Work; 2]> {
+        match self {
+            Work::Batch(duty, users, build) if users.len() > 1 => {
+                let (first, second) = users.split_at(users.len() / 2);
+                Some([
+                    Work::Batch(*duty, first.to_vec(), build.clone()),
+                    Work::Batch(*duty, second.to_vec(), build.clone()),
+                ])
+            }
+            _ => None,
+        }
+    }
+}
+
 pub struct Executor<'a, C: Chain> {
     pub chain: &'a mut C,
     pub settings: &'a Settings,
@@ -112,204 +209,228 @@ pub struct Executor<'a, C: Chain> {
 }
 
 impl<C: Chain> Executor<'_, C> {
-    /// What cannot wait: the funding update when due, then liquidations (each unwound before
-    /// the next). Every market's urgent duties run before any market's others.
+    /// What cannot wait: every due funding update, all markets in one wave; then market by
+    /// market (they draw on the same collateral of the keeper's), its liquidations in one wave,
+    /// sharing that collateral (`duties::plan`), and what they took over closed in the next.
     pub async fn carry_out_urgent(
         &mut self,
         snapshot: &Snapshot,
-        state: &MarketState,
-        plan: &Plan,
+        plans: &[(&MarketState, &Plan)],
         keeper_user: Option<Pubkey>,
     ) {
-        let market = state.accounts();
-        let index = market.market_index;
-        let signer = self.chain.signer();
-        if plan.update_funding
-            && self
-                .single(Duty::Funding, ix::update_funding_rate(&market))
-                .await
-        {
-            self.report.funding_updates += 1;
-        }
+        let funding = plans
+            .iter()
+            .filter(|(_, plan)| plan.update_funding)
+            .map(|(state, _)| {
+                Work::Single(Duty::Funding, ix::update_funding_rate(&state.accounts()))
+            })
+            .collect();
+        self.wave(funding).await;
         let Some(keeper_user) = keeper_user else {
             return;
         };
-        if plan.unwind && self.settings.unwind_liquidations {
-            self.unwind(keeper_user, &market).await;
-        }
-        for liquidation in &plan.liquidate {
-            let others = other_markets(snapshot, [&liquidation.user, &keeper_user], index);
-            let instruction = ix::liquidate_perp(
-                signer,
-                keeper_user,
-                liquidation.user,
-                &market,
-                &others,
-                liquidation.max_base,
-            );
-            if self.single(Duty::Liquidate, instruction).await {
-                self.report.liquidations += 1;
-                if self.settings.unwind_liquidations {
-                    self.unwind(keeper_user, &market).await;
-                }
+        let signer = self.chain.signer();
+        let unwind = self.settings.unwind_liquidations;
+        for (state, plan) in plans {
+            let market = state.accounts();
+            let index = market.market_index;
+            if plan.unwind && unwind {
+                self.unwind(keeper_user, &market).await;
+            }
+            let liquidations = plan
+                .liquidate
+                .iter()
+                .map(|liquidation| {
+                    let others = other_markets(snapshot, [&liquidation.user, &keeper_user], index);
+                    Work::Single(
+                        Duty::Liquidate,
+                        ix::liquidate_perp(
+                            signer,
+                            keeper_user,
+                            liquidation.user,
+                            &market,
+                            &others,
+                            liquidation.max_base,
+                        ),
+                    )
+                })
+                .collect();
+            // Whatever the wave reported: a liquidation not confirmed in time may have landed,
+            // and a close with nothing to close is only a skip.
+            self.wave(liquidations).await;
+            if !plan.liquidate.is_empty() && unwind {
+                self.unwind(keeper_user, &market).await;
             }
         }
     }
 
-    /// The rest, in order of what it protects: de-risks, fills, LP settles, P&L settles
-    /// (largest first), bad debt, then a settling market's payouts and closes.
+    /// The rest, every market together, in order of what it protects: de-risks, fills, LP
+    /// settles and P&L settles (largest first) in one wave; then bad debt; then a settling
+    /// market's payouts fixed, then its positions closed (which pays the claims the payouts
+    /// fixed). Each wave waits for the one before, whose results it needs.
     pub async fn carry_out_rest(
         &mut self,
         snapshot: &Snapshot,
-        state: &MarketState,
-        plan: &Plan,
+        plans: &[(&MarketState, &Plan)],
         keeper_user: Option<Pubkey>,
     ) {
-        let market = state.accounts();
-        let index = market.market_index;
         let signer = self.chain.signer();
-        for user in &plan.derisk {
-            let others = other_markets(snapshot, [user], index);
-            if self
-                .single(Duty::Derisk, ix::derisk_lp(*user, &market, &others))
-                .await
-            {
-                self.report.derisks += 1;
+        let batch_size = self.settings.batch_size;
+        let mut first = Vec::new();
+        for (state, plan) in plans {
+            let market = state.accounts();
+            let index = market.market_index;
+            for user in &plan.derisk {
+                let others = other_markets(snapshot, [user], index);
+                first.push(Work::Single(
+                    Duty::Derisk,
+                    ix::derisk_lp(*user, &market, &others),
+                ));
             }
         }
         if let Some(keeper_user) = keeper_user {
-            for fill in &plan.fills {
-                let parties =
-                    std::iter::once(&fill.taker).chain(fill.makers.iter().map(|m| &m.user));
-                let others = other_markets(snapshot, parties, index);
-                let instruction = ix::fill_order(
-                    signer,
-                    keeper_user,
-                    (fill.taker, fill.order_id),
-                    &fill.makers,
-                    &market,
-                    &others,
-                );
-                if self.single(Duty::Fill, instruction).await {
-                    self.report.fills += 1;
+            for (state, plan) in plans {
+                let market = state.accounts();
+                for fill in &plan.fills {
+                    let parties =
+                        std::iter::once(&fill.taker).chain(fill.makers.iter().map(|m| &m.user));
+                    let others = other_markets(snapshot, parties, market.market_index);
+                    first.push(Work::Single(
+                        Duty::Fill,
+                        ix::fill_order(
+                            signer,
+                            keeper_user,
+                            (fill.taker, fill.order_id),
+                            &fill.makers,
+                            &market,
+                            &others,
+                        ),
+                    ));
                 }
             }
         }
-        self.report.lp_settles += self
-            .batched(Duty::SettleLp, &plan.settle_lps, |users| {
-                ix::settle_lp_many(signer, users, index, true)
-            })
-            .await;
-        self.report.pnl_settles += self
-            .batched(Duty::SettlePnl, &plan.settle_pnl, |users| {
-                ix::settle_pnl_many(users, &market, true)
-            })
-            .await;
-        for user in &plan.bad_debt {
-            if self
-                .single(Duty::BadDebt, ix::resolve_bad_debt(*user, index))
-                .await
-            {
-                self.report.bad_debts += 1;
-            }
+        let lps = (Duty::SettleLp, batch_size);
+        first.extend(batches_per_market(
+            plans,
+            lps,
+            |p| &p.settle_lps,
+            |state| {
+                let index = state.market.market_index;
+                move |users| ix::settle_lp_many(signer, users, index, true)
+            },
+        ));
+        let pnl = (Duty::SettlePnl, batch_size);
+        first.extend(batches_per_market(
+            plans,
+            pnl,
+            |p| &p.settle_pnl,
+            |state| {
+                let market = state.accounts();
+                move |users| ix::settle_pnl_many(users, &market, true)
+            },
+        ));
+        self.wave(first).await;
+        // After the settles: a loss settled this round is what leaves the debt to write off.
+        let mut bad_debt = Vec::new();
+        for (state, plan) in plans {
+            let index = state.market.market_index;
+            bad_debt.extend(
+                plan.bad_debt
+                    .iter()
+                    .map(|user| Work::Single(Duty::BadDebt, ix::resolve_bad_debt(*user, index))),
+            );
         }
-        // Payouts fixed first, so the closes that follow pay the claims in the same round.
-        if plan.finalize_settlement
-            && self
-                .single(Duty::Settlement, ix::finalize_settlement(index))
-                .await
-        {
-            self.report.settlements += 1;
-        }
-        self.report.settlements += self
-            .batched(Duty::Settlement, &plan.settle_expired, |users| {
-                ix::settle_expired_positions(users, index, true)
+        self.wave(bad_debt).await;
+        let finalize = plans
+            .iter()
+            .filter(|(_, plan)| plan.finalize_settlement)
+            .map(|(state, _)| {
+                let index = state.market.market_index;
+                Work::Single(Duty::Settlement, ix::finalize_settlement(index))
             })
-            .await;
+            .collect();
+        self.wave(finalize).await;
+        let expired = (Duty::Settlement, batch_size);
+        let closes = batches_per_market(
+            plans,
+            expired,
+            |p| &p.settle_expired,
+            |state| {
+                let index = state.market.market_index;
+                move |users| ix::settle_expired_positions(users, index, true)
+            },
+        );
+        self.wave(closes).await;
     }
 
     /// Closes what the keeper's subaccount holds in `market` against the AMM, freeing its
     /// collateral for the next liquidation (a liquidation that burned shares only leaves
     /// nothing to close: `NoPosition`, a skip).
     async fn unwind(&mut self, keeper_user: Pubkey, market: &ix::MarketAccounts) {
-        let signer = self.chain.signer();
-        let close = ix::close_position(signer, keeper_user, market);
-        if self.single(Duty::Unwind, close).await {
-            self.report.unwinds += 1;
-        }
+        let close = ix::close_position(self.chain.signer(), keeper_user, market);
+        self.wave(vec![Work::Single(Duty::Unwind, close)]).await;
     }
 
-    /// Simulates `instruction` and sends it when the simulation passes; `true` when it landed.
-    async fn single(&mut self, duty: Duty, instruction: Instruction) -> bool {
-        let outcome = self.attempt(instruction).await;
-        self.record(duty, 1, &outcome);
-        matches!(outcome, Attempt::Landed { .. })
-    }
-
-    /// Sends `users` in batches of at most `batch_size`, splitting a batch in two when it does
-    /// not fit a transaction or an instruction in it fails, down to single users; returns the
-    /// users whose batch landed. A failure of the transaction itself (the payer's funds) or of
-    /// the connection ends the duty for this round: no smaller batch would pass.
-    async fn batched(
-        &mut self,
-        duty: Duty,
-        users: &[Pubkey],
-        build: impl Fn(&[Pubkey]) -> Instruction,
-    ) -> u64 {
+    /// Simulates every piece of `work`, sends together what passed and waits for all of it;
+    /// batches that did not fit or whose instruction failed go, split, into the next wave. A
+    /// failure of a transaction itself (the payer's funds) or of the connection ends this
+    /// wave without splitting: nothing smaller would pass (the round's later waves still try).
+    /// Returns the users (or single duties) that landed.
+    async fn wave(&mut self, mut work: Vec<Work>) -> u64 {
         let mut landed = 0;
-        let mut pending: Vec<&[Pubkey]> = users.chunks(self.settings.batch_size).rev().collect();
-        while let Some(batch) = pending.pop() {
-            let instruction = build(batch);
-            let fits = transaction_size(&with_budget(&instruction, 0, 0), &self.chain.signer())
-                <= MAX_TRANSACTION_SIZE;
-            let outcome = if fits {
-                self.attempt(instruction).await
-            } else {
-                Attempt::TooLarge
-            };
-            let split_reason = match &outcome {
-                Attempt::TooLarge => Some("too large".to_string()),
-                Attempt::Failed(error) if error.kind == FailureKind::Instruction => {
-                    Some(error.to_string())
-                }
-                _ => None,
-            };
-            if let (true, Some(reason)) = (batch.len() > 1, split_reason) {
-                let (first, second) = batch.split_at(batch.len() / 2);
-                pending.push(second);
-                pending.push(first);
-                log::event(
-                    "info",
-                    "batch split",
-                    json!({ "duty": duty.name(), "users": batch.len(), "reason": reason }),
-                );
-                continue;
-            }
-            if matches!(outcome, Attempt::Landed { .. }) {
-                landed += batch.len() as u64;
-            }
-            self.record(duty, batch.len(), &outcome);
-            if let Attempt::Failed(error) = &outcome {
-                if error.kind != FailureKind::Instruction {
+        while !work.is_empty() {
+            let mut next = Vec::new();
+            let mut stop = false;
+            let mut ready = Vec::new();
+            let mut transactions = Vec::new();
+            for item in work {
+                if stop {
                     break;
                 }
+                match self.prepare(&item).await {
+                    Ok((transaction, units)) => {
+                        transactions.push(transaction);
+                        ready.push((item, units));
+                    }
+                    Err(attempt) => {
+                        stop = !self.conclude(item, attempt, &mut next, &mut landed);
+                    }
+                }
             }
+            let outcomes = self.chain.send_pipelined(&transactions).await;
+            for ((item, units), outcome) in ready.into_iter().zip(outcomes) {
+                let attempt = match outcome {
+                    Ok(()) => Attempt::Landed { units },
+                    Err(error) if is_benign(&error) => Attempt::Skipped(error),
+                    Err(error) => Attempt::Failed(error),
+                };
+                stop |= !self.conclude(item, attempt, &mut next, &mut landed);
+            }
+            if stop {
+                break;
+            }
+            work = next;
         }
         landed
     }
 
-    async fn attempt(&mut self, instruction: Instruction) -> Attempt {
+    /// The transaction to send for `item` (its budget sized from a simulation) and the units
+    /// it simulated at, or why it is not sent.
+    async fn prepare(&mut self, item: &Work) -> Result<(Vec<Instruction>, u64), Attempt> {
+        let instruction = item.instruction();
+        if transaction_size(&with_budget(&instruction, 0, 0), &self.chain.signer())
+            > MAX_TRANSACTION_SIZE
+        {
+            return Err(Attempt::TooLarge);
+        }
         let probe = with_budget(&instruction, MAX_COMPUTE_UNITS, 0);
-        let simulated = match self.chain.simulate(&probe).await {
-            Ok(simulated) => simulated,
-            Err(error) => return Attempt::Failed(error),
-        };
+        let simulated = self.chain.simulate(&probe).await.map_err(Attempt::Failed)?;
         if let Some(error) = simulated.error {
-            return if is_benign(&error) {
+            return Err(if is_benign(&error) {
                 Attempt::Skipped(error)
             } else {
                 Attempt::Failed(error)
-            };
+            });
         }
         // No estimate is no reason to stop: the floor of the configured bounds serves.
         let fee = match self.chain.priority_fee(&writable(&instruction)).await {
@@ -319,14 +440,43 @@ impl<C: Chain> Executor<'_, C> {
             ),
             Err(_) => self.settings.priority_fee_min,
         };
-        let sent = with_budget(&instruction, compute_limit(simulated.units), fee);
-        match self.chain.send(&sent, &[]).await {
-            Ok(()) => Attempt::Landed {
-                units: simulated.units,
-            },
-            Err(error) if is_benign(&error) => Attempt::Skipped(error),
-            Err(error) => Attempt::Failed(error),
+        Ok((
+            with_budget(&instruction, compute_limit(simulated.units), fee),
+            simulated.units,
+        ))
+    }
+
+    /// Records how `item` ended, or splits it into `next` when a smaller batch may pass;
+    /// `false` when the failure means nothing else would pass either.
+    fn conclude(
+        &mut self,
+        item: Work,
+        attempt: Attempt,
+        next: &mut Vec<Work>,
+        landed: &mut u64,
+    ) -> bool {
+        let split_reason = match &attempt {
+            Attempt::TooLarge => Some("too large".to_string()),
+            Attempt::Failed(error) if error.kind == FailureKind::Instruction => {
+                Some(error.to_string())
+            }
+            _ => None,
+        };
+        if let (Some(reason), Some(halves)) = (split_reason, item.split()) {
+            log::event(
+                "info",
+                "batch split",
+                json!({ "duty": item.duty().name(), "users": item.size(), "reason": reason }),
+            );
+            next.extend(halves);
+            return true;
         }
+        if matches!(attempt, Attempt::Landed { .. }) {
+            *landed += item.size() as u64;
+            *item.duty().landed(self.report) += item.size() as u64;
+        }
+        self.record(item.duty(), item.size(), &attempt);
+        !matches!(&attempt, Attempt::Failed(error) if error.kind != FailureKind::Instruction)
     }
 
     fn record(&mut self, duty: Duty, users: usize, attempt: &Attempt) {

@@ -42,7 +42,7 @@ pub struct RoundReport {
 }
 
 /// One round over every configured market: every market's funding and liquidations first,
-/// then the rest market by market. With several keepers sharing the work (`Shard`), only this
+/// then the rest, every market's work sent together (`executor`). With several keepers sharing the work (`Shard`), only this
 /// keeper's users and markets.
 pub async fn run_round<C: Chain>(
     chain: &mut C,
@@ -81,14 +81,10 @@ pub async fn run_round<C: Chain>(
         metrics,
         report: &mut report,
     };
-    for (market, plan) in snapshot.markets.iter().zip(&plans) {
-        run.carry_out_urgent(&snapshot, market, plan, keeper_user)
-            .await;
-    }
-    for (market, plan) in snapshot.markets.iter().zip(&plans) {
-        run.carry_out_rest(&snapshot, market, plan, keeper_user)
-            .await;
-    }
+    let markets: Vec<(&snapshot::MarketState, &duties::Plan)> =
+        snapshot.markets.iter().zip(&plans).collect();
+    run.carry_out_urgent(&snapshot, &markets, keeper_user).await;
+    run.carry_out_rest(&snapshot, &markets, keeper_user).await;
     record_backlog(metrics, &plans, &report);
     if let Ok(Some(payer)) = chain.account(chain.signer()).await {
         metrics.set_payer_lamports(payer.lamports);
@@ -100,7 +96,8 @@ pub async fn run_round<C: Chain>(
     Ok(report)
 }
 
-/// What the round planned and did not land, per duty.
+/// What was due this round and did not land, per duty (planned and not landed, or left for a
+/// later round).
 fn record_backlog(metrics: &Metrics, plans: &[duties::Plan], report: &RoundReport) {
     let planned =
         |count: fn(&duties::Plan) -> usize| -> u64 { plans.iter().map(|p| count(p) as u64).sum() };
@@ -112,7 +109,7 @@ fn record_backlog(metrics: &Metrics, plans: &[duties::Plan], report: &RoundRepor
         ),
         (
             "liquidate",
-            planned(|p| p.liquidate.len()),
+            planned(|p| p.liquidate.len() + p.deferred_liquidations),
             report.liquidations,
         ),
         ("derisk", planned(|p| p.derisk.len()), report.derisks),
@@ -124,7 +121,7 @@ fn record_backlog(metrics: &Metrics, plans: &[duties::Plan], report: &RoundRepor
         ),
         (
             "settle_pnl",
-            planned(|p| p.settle_pnl.len()),
+            planned(|p| p.settle_pnl.len() + p.deferred_settles),
             report.pnl_settles,
         ),
         ("bad_debt", planned(|p| p.bad_debt.len()), report.bad_debts),

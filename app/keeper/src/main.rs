@@ -77,8 +77,12 @@ async fn run() -> Result<(), String> {
                 Ok(())
             };
         }
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis() as u64);
+        let wait = settings.shard.until_next_round(now, interval * 1_000);
         tokio::select! {
-            _ = tokio::time::sleep(std::time::Duration::from_secs(interval)) => {}
+            _ = tokio::time::sleep(std::time::Duration::from_millis(wait)) => {}
             _ = tokio::signal::ctrl_c() => {
                 log::event("info", "keeper stopped", json!({}));
                 return Ok(());

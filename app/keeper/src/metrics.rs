@@ -139,7 +139,7 @@ impl Metrics {
         drop(failures);
         let backlog = self.backlog.lock().unwrap_or_else(|e| e.into_inner());
         out.push_str(
-            "# HELP bal_keeper_backlog What the last round planned and did not land, by duty.\n\
+            "# HELP bal_keeper_backlog What was due in the last round and did not land (failed or left for later), by duty.\n\
              # TYPE bal_keeper_backlog gauge\n",
         );
         for (duty, left) in backlog.iter() {

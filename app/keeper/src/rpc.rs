@@ -68,29 +68,36 @@ const SEND_ALL_ATTEMPTS: usize = 5;
 /// How long `send_all` waits for a round's transactions to confirm.
 const CONFIRM_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
 
+/// How long `send_pipelined` waits for its transactions to confirm.
+const PIPELINE_CONFIRM_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(20);
+
 impl RpcChain {
-    /// Waits until each of `sent` is confirmed or `CONFIRM_TIMEOUT` passes; returns the indices
-    /// still unconfirmed. A transaction that failed on chain is an error.
-    async fn unconfirmed(&self, sent: &[(usize, Signature)]) -> Result<Vec<usize>, ChainError> {
+    /// Waits until each of `sent` is confirmed or `timeout` passes; returns the confirmed ones
+    /// with their errors (a transaction that failed on chain), and the indices still
+    /// unconfirmed, whose fate is unknown (they may land later).
+    async fn confirm(
+        &self,
+        sent: &[(usize, Signature)],
+        timeout: std::time::Duration,
+    ) -> (Vec<(usize, Option<TransactionError>)>, Vec<usize>) {
         let started = std::time::Instant::now();
         let mut waiting: Vec<(usize, Signature)> = sent.to_vec();
-        while !waiting.is_empty() && started.elapsed() < CONFIRM_TIMEOUT {
+        let mut confirmed = Vec::with_capacity(sent.len());
+        while !waiting.is_empty() && started.elapsed() < timeout {
             let mut still = Vec::new();
             // getSignatureStatuses takes at most 256 signatures.
             for chunk in waiting.chunks(256) {
                 let signatures: Vec<Signature> = chunk.iter().map(|(_, s)| *s).collect();
-                let statuses = self
-                    .client
-                    .get_signature_statuses(&signatures)
-                    .await
-                    .map_err(from_client)?
-                    .value;
-                for (entry, status) in chunk.iter().zip(statuses) {
+                // A poll that fails says nothing about the transactions: they stay waiting,
+                // and the next poll (until the timeout) asks again.
+                let Ok(statuses) = self.client.get_signature_statuses(&signatures).await else {
+                    still.extend_from_slice(chunk);
+                    continue;
+                };
+                for (entry, status) in chunk.iter().zip(statuses.value) {
                     match status {
                         Some(status) if status.satisfies_commitment(self.client.commitment()) => {
-                            if let Some(error) = status.err {
-                                return Err(from_transaction(error));
-                            }
+                            confirmed.push((entry.0, status.err));
                         }
                         _ => still.push(*entry),
                     }
@@ -98,10 +105,60 @@ impl RpcChain {
             }
             waiting = still;
             if !waiting.is_empty() {
-                tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
             }
         }
-        Ok(waiting.into_iter().map(|(i, _)| i).collect())
+        (confirmed, waiting.into_iter().map(|(i, _)| i).collect())
+    }
+
+    /// Sends every one of `transactions` (signed already) without waiting for each, then waits
+    /// for all of them: each one's outcome, in order. One not confirmed within
+    /// `PIPELINE_CONFIRM_TIMEOUT` (it may still land) is a transport failure.
+    pub async fn submit(&self, transactions: &[Transaction]) -> Vec<Result<(), ChainError>> {
+        let mut outcomes: Vec<Option<Result<(), ChainError>>> = vec![None; transactions.len()];
+        let mut sent = Vec::with_capacity(transactions.len());
+        for (i, transaction) in transactions.iter().enumerate() {
+            match self.send_signed(transaction).await {
+                Ok(signature) => sent.push((i, signature)),
+                Err(error) => outcomes[i] = Some(Err(error)),
+            }
+        }
+        let (confirmed, _) = self.confirm(&sent, PIPELINE_CONFIRM_TIMEOUT).await;
+        for (i, error) in confirmed {
+            outcomes[i] = Some(error.map_or(Ok(()), |e| Err(from_transaction(e))));
+        }
+        outcomes
+            .into_iter()
+            .map(|outcome| {
+                outcome.unwrap_or_else(|| {
+                    Err(ChainError::other(format!(
+                        "not confirmed within {} s",
+                        PIPELINE_CONFIRM_TIMEOUT.as_secs()
+                    )))
+                })
+            })
+            .collect()
+    }
+
+    /// The node's latest blockhash, for transactions signed elsewhere.
+    pub async fn latest_blockhash(&self) -> Result<Hash, ChainError> {
+        self.client
+            .get_latest_blockhash()
+            .await
+            .map_err(from_client)
+    }
+
+    /// Sends `transaction` without preflight (the keeper simulated it, and a deployment's
+    /// writes need none) and without waiting for it.
+    async fn send_signed(&self, transaction: &Transaction) -> Result<Signature, ChainError> {
+        let config = RpcSendTransactionConfig {
+            skip_preflight: true,
+            ..RpcSendTransactionConfig::default()
+        };
+        self.client
+            .send_transaction_with_config(transaction, config)
+            .await
+            .map_err(from_client)
     }
 }
 
@@ -216,7 +273,8 @@ impl Chain for RpcChain {
     }
 
     async fn simulate(&mut self, instructions: &[Instruction]) -> Result<Simulated, ChainError> {
-        let transaction = self.transaction(instructions, &[]).await?;
+        // The node replaces the blockhash and skips signatures: no need to ask for one.
+        let transaction = self.sign(instructions, &[], Hash::default());
         let config = RpcSimulateTransactionConfig {
             sig_verify: false,
             replace_recent_blockhash: true,
@@ -247,6 +305,24 @@ impl Chain for RpcChain {
             .map_err(from_client)
     }
 
+    async fn send_pipelined(
+        &mut self,
+        transactions: &[Vec<Instruction>],
+    ) -> Vec<Result<(), ChainError>> {
+        if transactions.is_empty() {
+            return Vec::new();
+        }
+        let blockhash = match self.latest_blockhash().await {
+            Ok(blockhash) => blockhash,
+            Err(error) => return vec![Err(error); transactions.len()],
+        };
+        let signed: Vec<Transaction> = transactions
+            .iter()
+            .map(|instructions| self.sign(instructions, &[], blockhash))
+            .collect();
+        self.submit(&signed).await
+    }
+
     async fn send_all(
         &mut self,
         transactions: &[Vec<Instruction>],
@@ -266,18 +342,14 @@ impl Chain for RpcChain {
                         .map_err(from_client)?;
                 }
                 let transaction = self.sign(&transactions[i], signers, blockhash);
-                let config = RpcSendTransactionConfig {
-                    skip_preflight: true,
-                    ..RpcSendTransactionConfig::default()
-                };
-                let signature = self
-                    .client
-                    .send_transaction_with_config(&transaction, config)
-                    .await
-                    .map_err(from_client)?;
+                let signature = self.send_signed(&transaction).await?;
                 sent.push((i, signature));
             }
-            pending = self.unconfirmed(&sent).await?;
+            let (confirmed, unconfirmed) = self.confirm(&sent, CONFIRM_TIMEOUT).await;
+            if let Some(error) = confirmed.into_iter().find_map(|(_, error)| error) {
+                return Err(from_transaction(error));
+            }
+            pending = unconfirmed;
             if pending.is_empty() {
                 return Ok(());
             }

@@ -98,7 +98,7 @@ fn zero_copy_filters<T: Discriminator>(space: usize) -> [Filter; 2] {
 }
 
 /// The oracle's price, read by the program's own parser (program oracle or Pyth).
-fn oracle_price(market: &PerpMarket, oracle: Option<AccountData>) -> Option<u64> {
+pub fn oracle_price(market: &PerpMarket, oracle: Option<AccountData>) -> Option<u64> {
     let mut account = oracle?;
     let mut lamports = 0;
     let info = AccountInfo::new(

@@ -7,26 +7,24 @@
 //! Options: `--rpc URL` (http://127.0.0.1:8899), `--migrations FILE`
 //! (migrations/localnet.toml), `--web DIR` (app/web/dist), `--listen ADDR` (127.0.0.1:8080),
 //! `--state DIR` (target/localnet: the keeper's keypair and config, and `ready` once set up),
-//! `--tick-seconds N` (2).
-mod market;
-mod setup;
-mod web;
-
-use bal::math::constants::BASE_PRECISION;
-use bal_client::instructions::{MarketAccounts, QuoteMint};
+//! `--tick-seconds N` (2), `--market live|quiet` (live; quiet sets up and serves but neither
+//! moves the oracles nor trades, for `bal-load`, which drives the market itself).
+use bal_client::instructions::MarketAccounts;
 use bal_client::pda;
-use bal_keeper::keypair::{read_keypair, write_new_keypair};
+use bal_keeper::keypair::write_new_keypair;
 use bal_keeper::log;
 use bal_keeper::rpc::RpcChain;
+use bal_localnet::market::{publish_prices, LiveMarket, Market};
+use bal_localnet::node::{airdrop, base_worth, keypair_file, quote_mint, wait_for_node};
+use bal_localnet::setup::{add_liquidity, fund, participant, DOLLAR, LAMPORTS_PER_SOL};
+use bal_localnet::web;
 use bal_migrations::config::Config;
 use bal_migrations::Step;
-use market::{publish_prices, LiveMarket, Market};
 use serde_json::json;
-use setup::{add_liquidity, fund, participant, DOLLAR, LAMPORTS_PER_SOL};
 use solana_keypair::Keypair;
 use solana_rpc_client::nonblocking::rpc_client::RpcClient;
 use solana_signer::Signer;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -37,6 +35,8 @@ struct Args {
     listen: String,
     state: PathBuf,
     tick: u64,
+    /// Whether this process moves the oracles and trades.
+    live: bool,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -47,6 +47,7 @@ fn parse_args() -> Result<Args, String> {
         listen: "127.0.0.1:8080".into(),
         state: "target/localnet".into(),
         tick: 2,
+        live: true,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -60,49 +61,17 @@ fn parse_args() -> Result<Args, String> {
             "--tick-seconds" => {
                 args.tick = value.parse().map_err(|_| "--tick-seconds: a number")?
             }
+            "--market" => {
+                args.live = match value.as_str() {
+                    "live" => true,
+                    "quiet" => false,
+                    _ => return Err("--market: live or quiet".into()),
+                }
+            }
             other => return Err(format!("unknown option {other}")),
         }
     }
     Ok(args)
-}
-
-/// Base worth `dollars` at `price` (PRICE precision). precision: BASE
-fn base_worth(dollars: u64, price: i64) -> u64 {
-    let base = u128::from(dollars) * u128::from(DOLLAR) * BASE_PRECISION / price.max(1) as u128;
-    u64::try_from(base).unwrap_or(u64::MAX)
-}
-
-/// Waits up to a minute for the node to answer.
-async fn wait_for_node(client: &RpcClient) -> Result<(), String> {
-    for _ in 0..120 {
-        if client.get_health().await.is_ok() {
-            return Ok(());
-        }
-        tokio::time::sleep(Duration::from_millis(500)).await;
-    }
-    Err(format!("no node answers at {}", client.url()))
-}
-
-/// The keypair at `path`, created when the file does not exist yet.
-fn keypair_file(path: &Path) -> Result<Keypair, String> {
-    if !path.exists() {
-        write_new_keypair(path, &Keypair::new())?;
-    }
-    read_keypair(path)
-}
-
-async fn airdrop(client: &RpcClient, to: &solana_keypair::Keypair, sol: u64) -> Result<(), String> {
-    client
-        .request_airdrop(&to.pubkey(), sol * LAMPORTS_PER_SOL)
-        .await
-        .map_err(|e| format!("airdrop: {e}"))?;
-    for _ in 0..120 {
-        if client.get_balance(&to.pubkey()).await.unwrap_or(0) > 0 {
-            return Ok(());
-        }
-        tokio::time::sleep(Duration::from_millis(250)).await;
-    }
-    Err("the airdrop never landed".into())
 }
 
 async fn run() -> Result<(), String> {
@@ -126,14 +95,7 @@ async fn run() -> Result<(), String> {
         );
     }
 
-    let quote = QuoteMint {
-        mint: match (&config.quote.mint, &config.quote.mint_keypair_path) {
-            (Some(mint), _) => mint.parse().map_err(|_| "invalid quote mint")?,
-            (None, Some(path)) => read_keypair(path)?.pubkey(),
-            (None, None) => return Err("the config names no quote mint".into()),
-        },
-        token_program: anchor_spl::token::spl_token::ID,
-    };
+    let quote = quote_mint(&config)?;
     let markets: Vec<LiveMarket> = config
         .markets
         .iter()
@@ -220,6 +182,10 @@ async fn run() -> Result<(), String> {
                 "keeper_config": args.state.join("keeper.toml") }),
     );
 
+    if !args.live {
+        tokio::signal::ctrl_c().await.map_err(|e| e.to_string())?;
+        return Ok(());
+    }
     let started = std::time::Instant::now();
     let oracles = markets.iter().map(|m| (m.accounts, m.centre)).collect();
     let oracle_chain = RpcChain::new(args.rpc.clone(), admin.insecure_clone());
@@ -228,6 +194,7 @@ async fn run() -> Result<(), String> {
         oracles,
         started,
         Duration::from_secs(1),
+        Default::default(),
     ));
     let last = markets.iter().map(|m| m.centre).collect();
     let mut market = Market {

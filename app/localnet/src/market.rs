@@ -10,6 +10,8 @@ use bal_keeper::log;
 use bal_keeper::rpc::RpcChain;
 use serde_json::json;
 use solana_signer::Signer;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::Arc;
 
 /// A market the traders trade, with where its price path is centred.
 pub struct LiveMarket {
@@ -38,18 +40,22 @@ pub struct Market {
     pub last: Vec<i64>,
 }
 
-/// Publishes every market's price on its path, every `period`, until the process ends.
+/// Publishes every market's price on its path, moved by `shift` basis points (a price shock
+/// the load run sets; zero otherwise), every `period`, until the process ends.
 pub async fn publish_prices(
     mut chain: RpcChain,
     oracles: Vec<(MarketAccounts, i64)>,
     started: std::time::Instant,
     period: std::time::Duration,
+    shift: Arc<AtomicI64>,
 ) {
     let admin = chain.signer();
     loop {
         let seconds = started.elapsed().as_secs_f64();
+        let shift = shift.load(Ordering::Relaxed);
         for (accounts, centre) in &oracles {
-            let price = price_at(*centre, seconds);
+            let on_path = price_at(*centre, seconds);
+            let price = on_path + on_path * shift / 10_000;
             let confidence = price.unsigned_abs() / 10_000;
             let update = ix::update_program_oracle(admin, accounts.oracle, price, confidence);
             if let Err(error) = chain.send(&[update], &[]).await {

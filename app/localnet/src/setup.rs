@@ -1,6 +1,7 @@
 //! Who is on the local exchange: wallets funded by the admin (SOL and freshly minted quote in
 //! their associated token accounts), with a BAL subaccount and a deposit where they trade.
 use anchor_lang::prelude::Pubkey;
+use anchor_lang::solana_program::instruction::Instruction;
 use anchor_lang::solana_program::system_instruction;
 use anchor_spl::associated_token::get_associated_token_address_with_program_id;
 use anchor_spl::associated_token::spl_associated_token_account::instruction::create_associated_token_account_idempotent;
@@ -22,6 +23,39 @@ pub struct Participant {
     pub user: Pubkey,
 }
 
+/// What gives `wallet` SOL and `tokens` quote in its associated token account, paid by
+/// `admin` (the quote mint's authority), and that account.
+pub fn funding(
+    admin: &Pubkey,
+    quote: &QuoteMint,
+    wallet: &Pubkey,
+    lamports: u64,
+    tokens: u64,
+) -> Result<(Vec<Instruction>, Pubkey), String> {
+    let account =
+        get_associated_token_address_with_program_id(wallet, &quote.mint, &quote.token_program);
+    let mint = spl_token_2022::instruction::mint_to(
+        &quote.token_program,
+        &quote.mint,
+        &account,
+        admin,
+        &[],
+        tokens,
+    )
+    .map_err(|e| e.to_string())?;
+    let instructions = vec![
+        system_instruction::transfer(admin, wallet, lamports),
+        create_associated_token_account_idempotent(
+            admin,
+            wallet,
+            &quote.mint,
+            &quote.token_program,
+        ),
+        mint,
+    ];
+    Ok((instructions, account))
+}
+
 /// Gives `wallet` SOL and `tokens` quote in its associated token account; returns that account.
 pub async fn fund(
     chain: &mut RpcChain,
@@ -30,33 +64,31 @@ pub async fn fund(
     lamports: u64,
     tokens: u64,
 ) -> Result<Pubkey, String> {
-    let admin = chain.signer();
-    let account =
-        get_associated_token_address_with_program_id(wallet, &quote.mint, &quote.token_program);
-    let mint = spl_token_2022::instruction::mint_to(
-        &quote.token_program,
-        &quote.mint,
-        &account,
-        &admin,
-        &[],
-        tokens,
-    )
-    .map_err(|e| e.to_string())?;
-    let instructions = [
-        system_instruction::transfer(&admin, wallet, lamports),
-        create_associated_token_account_idempotent(
-            &admin,
-            wallet,
-            &quote.mint,
-            &quote.token_program,
-        ),
-        mint,
-    ];
+    let (instructions, account) = funding(&chain.signer(), quote, wallet, lamports, tokens)?;
     chain
         .send(&instructions, &[])
         .await
         .map_err(|e| format!("funding {wallet}: {e}"))?;
     Ok(account)
+}
+
+/// What opens `wallet`'s subaccount 0 and deposits `deposit` quote from `token_account`.
+pub fn opening(
+    wallet: &Pubkey,
+    token_account: Pubkey,
+    quote: &QuoteMint,
+    deposit: u64,
+) -> [Instruction; 2] {
+    let collateral = CollateralAccounts {
+        signer: *wallet,
+        user: pda::user(wallet, 0),
+        token_account,
+        quote: *quote,
+    };
+    [
+        ix::initialize_user(*wallet, 0, [0; 32]),
+        ix::deposit(&collateral, deposit),
+    ]
 }
 
 /// A new wallet with subaccount 0 holding `deposit` quote (and as much again spare).
@@ -74,20 +106,11 @@ pub async fn participant(
         2 * deposit,
     )
     .await?;
+    let instructions = opening(&wallet.pubkey(), token_account, quote, deposit);
     let who = Participant {
         user: pda::user(&wallet.pubkey(), 0),
         wallet,
     };
-    let collateral = CollateralAccounts {
-        signer: who.wallet.pubkey(),
-        user: who.user,
-        token_account,
-        quote: *quote,
-    };
-    let instructions = [
-        ix::initialize_user(who.wallet.pubkey(), 0, [0; 32]),
-        ix::deposit(&collateral, deposit),
-    ];
     chain
         .send(&instructions, &[&who.wallet])
         .await

@@ -88,6 +88,13 @@ test("collateral: a delegate may deposit but not withdraw; borrowing needs allow
 
   const own = collateral(trader, exchange);
   expectRefused(await env.send(trader.wallet, deposit(own, 0n)), "zeroAmount");
+  expectRefused(await env.send(trader.wallet, deposit(own, usd(1_000))), "insufficientTokens");
+  expectRefused(
+    await env.send(trader.wallet, withdraw(own, 2n ** 64n - 1n, true)),
+    "withdrawalExceedsVault",
+  );
+  // Someone else's deposit, so the vault could lend: what refuses the borrow is the margin.
+  await newTrader(env, exchange, usd(500));
   expectRefused(await env.send(trader.wallet, withdraw(own, usd(121), false)), "borrowNotAllowed");
   expectRefused(
     await env.send(trader.wallet, withdraw(own, usd(121), true)),

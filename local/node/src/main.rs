@@ -1,9 +1,46 @@
 //! `bal-local-node [--port 8899] [--ws-port 8900]`: a local Solana JSON-RPC node on 127.0.0.1,
 //! surfpool's surfnet (LiteSVM) embedded in a binary of ours, offline (it never reaches for a
-//! remote cluster). Its state lives in memory: every start is a fresh chain. Stops on Ctrl-C.
-use surfpool_core::start_local_surfnet;
+//! remote cluster). Its state lives in memory: every start is a fresh chain. It keeps the last
+//! `KEPT_SLOTS` of blocks and transaction history, so a long run's memory stays bounded.
+//! Stops on Ctrl-C.
+use surfpool_core::runloops::start_local_surfnet_runloop;
+use surfpool_core::surfnet::locker::SurfnetSvmLocker;
 use surfpool_core::surfnet::svm::{SurfnetSvm, SurfnetSvmConfig};
 use surfpool_types::{RpcConfig, SimnetConfig, SimnetEvent, SurfpoolConfig};
+
+/// Slots of blocks and transaction history the node keeps: about six minutes at the node's
+/// 250 ms slots (surfpool's default slot time). A signature older than that has no status any
+/// more (a client confirming its transactions asks within seconds).
+const KEPT_SLOTS: u64 = 1_500;
+/// How often older history is dropped.
+const PRUNE_EVERY: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// Drops the blocks older than `KEPT_SLOTS` and the transactions they hold; how many
+/// transactions it dropped.
+fn prune(svm: &mut SurfnetSvm) -> usize {
+    let Some(oldest) = svm.get_latest_absolute_slot().checked_sub(KEPT_SLOTS) else {
+        return 0;
+    };
+    let old: Vec<u64> = svm
+        .blocks
+        .keys()
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|slot| *slot < oldest)
+        .collect();
+    let mut dropped = 0;
+    for slot in old {
+        let Ok(Some(block)) = svm.blocks.take(&slot) else {
+            continue;
+        };
+        for signature in block.signatures {
+            if let Ok(Some(_)) = svm.transactions.take(&signature.to_string()) {
+                dropped += 1;
+            }
+        }
+    }
+    dropped
+}
 
 fn port(args: &[String], flag: &str, default: u16) -> Result<u16, String> {
     match args.iter().position(|a| a == flag) {
@@ -64,7 +101,15 @@ async fn main() -> Result<(), String> {
             let _ = stop.send(surfpool_types::SimnetCommand::Terminate(None));
         }
     });
-    start_local_surfnet(svm, config, commands_tx, commands_rx, geyser_events)
+    let locker = SurfnetSvmLocker::new(svm);
+    let pruned = locker.clone();
+    tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(PRUNE_EVERY).await;
+            pruned.with_svm_writer(prune);
+        }
+    });
+    start_local_surfnet_runloop(locker, config, commands_tx, commands_rx, geyser_events)
         .await
         .map_err(|e| e.to_string())
 }

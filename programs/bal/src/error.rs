@@ -163,4 +163,8 @@ pub enum BalError {
     OraclePriceTooLarge,
     #[msg("Amount is larger than an account can hold")]
     AmountTooLarge,
+    #[msg("Token account holds less than the amount to deposit")]
+    InsufficientTokens,
+    #[msg("Withdrawal is larger than the vault holds")]
+    WithdrawalExceedsVault,
 }

@@ -266,3 +266,37 @@ async fn amounts_at_the_extremes_get_typed_errors() {
     .await;
     assert_bal_error(&failure, BalError::MaxLiquidityReached);
 }
+
+/// The sizes a careless or hostile client sends (a million base, every token there is, as a
+/// deposit or a borrow) are refused with an error that names the problem, not an arithmetic
+/// one, and change nothing.
+#[tokio::test]
+async fn oversized_amounts_get_errors_that_name_them() {
+    let mut env = TestEnv::start().await;
+    let (exchange, alice, _) = trading_pair(&mut env).await;
+    let watched = [
+        alice.user,
+        alice.token_account,
+        pda::perp_market(0),
+        pda::spot_market(0),
+        pda::spot_vault(0),
+    ];
+    let order_ix = instructions::place_perp_order(
+        alice.wallet.pubkey(),
+        alice.user,
+        &market(&exchange),
+        &[],
+        order(Long, 1_000_000 * BASE),
+    );
+    let failure = refused(&mut env, order_ix, &[&alice.wallet], &watched).await;
+    assert_bal_error(&failure, BalError::AmmReserveBounds);
+    let deposit = instructions::deposit(&alice.collateral(&exchange), u64::MAX);
+    let failure = refused(&mut env, deposit, &[&alice.wallet], &watched).await;
+    assert_bal_error(&failure, BalError::InsufficientTokens);
+    let mut borrow = instructions::withdraw(&alice.collateral(&exchange), u64::MAX, true);
+    borrow
+        .accounts
+        .extend(instructions::margin_accounts(&[market(&exchange)]));
+    let failure = refused(&mut env, borrow, &[&alice.wallet], &watched).await;
+    assert_bal_error(&failure, BalError::WithdrawalExceedsVault);
+}

@@ -79,6 +79,8 @@ async fn withdrawing_beyond_the_deposit_needs_allow_borrow_and_collateral() {
     let mut env = TestEnv::start().await;
     let exchange = setup_exchange(&mut env).await;
     let trader = new_trader(&mut env, &exchange, 1_000_000, 0).await;
+    // Someone else's deposit, so the vault could lend.
+    new_trader(&mut env, &exchange, 5_000_000, 0).await;
     let before = env.raw_account(trader.user).await;
 
     let failure = env
@@ -110,7 +112,7 @@ async fn withdrawing_beyond_the_deposit_needs_allow_borrow_and_collateral() {
         .expect_err("no collateral for a borrow");
     assert_bal_error(&failure, BalError::InsufficientCollateral);
     assert_eq!(env.raw_account(trader.user).await, before);
-    assert_eq!(env.token_balance(pda::spot_vault(0)).await, 1_000_000);
+    assert_eq!(env.token_balance(pda::spot_vault(0)).await, 6_000_000);
 }
 
 #[tokio::test]

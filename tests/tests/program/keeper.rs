@@ -5,7 +5,7 @@ use crate::bal::{after_cooldown, set_max_leverage, BASE};
 use bal::controller::amm_fill::PositionDirection::{Long, Short};
 use bal::state::{PerpMarket, User};
 use bal_client::{instructions, pda};
-use bal_keeper::config::{Settings, Shard};
+use bal_keeper::config::{Settings, Shard, ShardBy};
 use bal_keeper::executor::{Duty, Executor};
 use bal_keeper::metrics::{Metrics, Outcome, FAILURE_STREAK_LIMIT};
 use bal_keeper::{duties, run_round, snapshot, RoundReport};
@@ -15,7 +15,7 @@ use bal_tests::fixtures::{
 };
 use bal_tests::inspect::{position_in, quote_balance};
 use bal_tests::keeper_chain::InProcessChain;
-use bal_tests::markets::{allow_divergence, walk_oracle};
+use bal_tests::markets::{allow_divergence, second_market, set_price, walk_oracle};
 use bal_tests::TestEnv;
 use solana_signer::Signer;
 
@@ -30,11 +30,11 @@ async fn round(
     settings: &Settings,
     metrics: &Metrics,
 ) -> RoundReport {
-    let mut chain = InProcessChain {
+    let mut chain = InProcessChain::new(
         env,
-        keeper: keeper.wallet.insecure_clone(),
-        known: known.iter().map(|t| t.user).chain([keeper.user]).collect(),
-    };
+        keeper.wallet.insecure_clone(),
+        known.iter().map(|t| t.user).chain([keeper.user]).collect(),
+    );
     run_round(&mut chain, settings, metrics)
         .await
         .expect("a round reads the exchange")
@@ -316,11 +316,8 @@ async fn a_duty_done_by_someone_else_first_is_skipped() {
     let settings = Settings::default();
     let metrics = Metrics::default();
     let mut report = RoundReport::default();
-    let mut chain = InProcessChain {
-        env: &mut env,
-        keeper: keeper.wallet.insecure_clone(),
-        known: vec![keeper.user],
-    };
+    let mut chain =
+        InProcessChain::new(&mut env, keeper.wallet.insecure_clone(), vec![keeper.user]);
     let snapshot = snapshot::load(&mut chain, &[]).await.expect("snapshot");
     let state = &snapshot.markets[0];
     let plan = duties::plan(&snapshot, state, &settings.thresholds, None);
@@ -342,7 +339,7 @@ async fn a_duty_done_by_someone_else_first_is_skipped() {
         metrics: &metrics,
         report: &mut report,
     }
-    .carry_out_urgent(&snapshot, state, &plan, None)
+    .carry_out_urgent(&snapshot, &[(state, &plan)], None)
     .await;
     assert_eq!(report.funding_updates, 0);
     assert_eq!(report.failures, 0);
@@ -445,7 +442,11 @@ async fn two_sharded_keepers_share_the_work_without_repeating_it() {
     for index in 0..2 {
         let keeper = keeper(&mut env, &exchange).await;
         let mut settings = settle_everyone(5);
-        settings.shard = Shard { count: 2, index };
+        settings.shard = Shard {
+            count: 2,
+            index,
+            by: ShardBy::Users,
+        };
         let metrics = Metrics::default();
         let report = round(&mut env, &keeper, &known, &settings, &metrics).await;
         assert_eq!(
@@ -461,6 +462,26 @@ async fn two_sharded_keepers_share_the_work_without_repeating_it() {
     assert!(sent <= 20 / 5 + 1, "{sent} transactions");
 }
 
+/// A round settles at most `max_settles` positions; those left over count in the backlog
+/// metric until a later round takes them.
+#[tokio::test]
+async fn settles_beyond_a_rounds_budget_wait_in_the_backlog() {
+    let mut env = TestEnv::start().await;
+    let exchange = setup_trading(&mut env).await;
+    let traders = traders_to_settle(&mut env, &exchange, 10).await;
+    let known: Vec<&Trader> = traders.iter().collect();
+    let keeper = keeper(&mut env, &exchange).await;
+    let mut settings = settle_everyone(5);
+    settings.thresholds.max_settles = 4;
+    for (settled, left) in [(4, 6), (4, 2), (2, 0)] {
+        let metrics = Metrics::default();
+        let report = round(&mut env, &keeper, &known, &settings, &metrics).await;
+        assert_eq!(report.pnl_settles, settled, "{report:?}");
+        let backlog = format!("bal_keeper_backlog{{duty=\"settle_pnl\"}} {left}\n");
+        assert!(metrics.render().contains(&backlog), "{}", metrics.render());
+    }
+}
+
 /// A keeper whose wallet cannot pay: the first batch fails as a transaction failure, no batch
 /// is split down to single users, and after a streak of such rounds `/health` turns unhealthy.
 #[tokio::test]
@@ -472,11 +493,11 @@ async fn an_unfunded_keeper_splits_nothing_and_reports_itself_unhealthy() {
     let metrics = Metrics::default();
     let settings = settle_everyone(5);
     for _ in 0..FAILURE_STREAK_LIMIT {
-        let mut chain = InProcessChain {
-            env: &mut env,
-            keeper: broke.insecure_clone(),
-            known: traders.iter().map(|t| t.user).collect(),
-        };
+        let mut chain = InProcessChain::new(
+            &mut env,
+            broke.insecure_clone(),
+            traders.iter().map(|t| t.user).collect(),
+        );
         let report = run_round(&mut chain, &settings, &metrics)
             .await
             .expect("a round reads the exchange");
@@ -498,4 +519,59 @@ async fn an_unfunded_keeper_splits_nothing_and_reports_itself_unhealthy() {
         !metrics.healthy(now, 60),
         "rounds complete but nothing lands"
     );
+}
+
+/// Every market's work goes out together: both markets' funding updates in one pipelined send,
+/// then both markets' settles in one, so a round costs a confirmation per wave, not per
+/// transaction or per market.
+#[tokio::test]
+async fn both_markets_funding_and_settles_go_out_in_one_wave_each() {
+    let mut env = TestEnv::start().await;
+    let exchange = setup_trading(&mut env).await;
+    let eth = second_market(&mut env, &exchange).await;
+    let keeper = keeper(&mut env, &exchange).await;
+    let mut traders = Vec::new();
+    for traded in [market(&exchange), eth] {
+        for _ in 0..3 {
+            let trader = new_trader(&mut env, &exchange, 1_000 * DOLLAR, 0).await;
+            env.send(
+                "place_perp_order",
+                &[instructions::place_perp_order(
+                    trader.wallet.pubkey(),
+                    trader.user,
+                    &traded,
+                    &[],
+                    order(Long, BASE),
+                )],
+                &[&trader.wallet],
+            )
+            .await
+            .expect("trade");
+            traders.push(trader);
+        }
+    }
+    let period = perp(&mut env).await.funding.funding_period;
+    env.advance(period, 10).await;
+    set_oracle_price(&mut env, &exchange, START_PRICE).await;
+    set_price(&mut env, &exchange, &eth, START_PRICE).await;
+
+    let metrics = Metrics::default();
+    let mut chain = InProcessChain::new(
+        &mut env,
+        keeper.wallet.insecure_clone(),
+        traders
+            .iter()
+            .map(|t| t.user)
+            .chain([keeper.user])
+            .collect(),
+    );
+    let report = run_round(&mut chain, &settle_everyone(64), &metrics)
+        .await
+        .expect("a round reads the exchange");
+    assert_eq!(
+        (report.funding_updates, report.pnl_settles, report.failures),
+        (2, 6, 0),
+        "{report:?}"
+    );
+    assert_eq!(chain.waves, vec![2, 2], "{report:?}");
 }

@@ -75,11 +75,7 @@ async fn a_config_brings_up_the_exchange_and_a_rerun_changes_nothing() {
     let admin = env.upgrade_authority.insecure_clone();
     let folder = temp_folder("migrations");
     let config = config(&folder);
-    let mut chain = InProcessChain {
-        env: &mut env,
-        keeper: admin.insecure_clone(),
-        known: Vec::new(),
-    };
+    let mut chain = InProcessChain::new(&mut env, admin.insecure_clone(), Vec::new());
     let steps = run(&mut chain, &config).await.expect("migrations");
     let done: Vec<&str> = steps
         .iter()
@@ -133,11 +129,7 @@ async fn a_config_brings_up_the_exchange_and_a_rerun_changes_nothing() {
         pda::perp_market(1),
     ];
     let before = snapshot(&mut env, &watched).await;
-    let mut chain = InProcessChain {
-        env: &mut env,
-        keeper: admin.insecure_clone(),
-        known: Vec::new(),
-    };
+    let mut chain = InProcessChain::new(&mut env, admin.insecure_clone(), Vec::new());
     let again = run(&mut chain, &config).await.expect("rerun");
     assert!(
         again.iter().all(|s| matches!(s, Step::Exists(_))),
@@ -154,11 +146,7 @@ async fn a_program_deploys_through_the_upgradeable_loader() {
     let program = Keypair::new();
     let elf_path = repo("target/deploy/bal_vault.so");
     let elf = std::fs::read(&elf_path).unwrap();
-    let mut chain = InProcessChain {
-        env: &mut env,
-        keeper: payer.insecure_clone(),
-        known: Vec::new(),
-    };
+    let mut chain = InProcessChain::new(&mut env, payer.insecure_clone(), Vec::new());
     let step = deploy::deploy(&mut chain, &program, &elf_path, 0)
         .await
         .expect("deploy");
@@ -187,11 +175,7 @@ async fn a_program_deploys_through_the_upgradeable_loader() {
         "the payer may upgrade"
     );
 
-    let mut chain = InProcessChain {
-        env: &mut env,
-        keeper: payer.insecure_clone(),
-        known: Vec::new(),
-    };
+    let mut chain = InProcessChain::new(&mut env, payer.insecure_clone(), Vec::new());
     let again = deploy::deploy(&mut chain, &program, &elf_path, 0)
         .await
         .expect("rerun");

@@ -84,6 +84,11 @@ pub fn deposit(ctx: Context<MoveCollateral>, amount: u64) -> Result<()> {
         BalError::OperationPaused
     );
     validate!(amount > 0, BalError::ZeroAmount);
+    // Named here, before any arithmetic on it: the transfer would refuse it anyway.
+    validate!(
+        amount <= accounts.user_token_account.amount,
+        BalError::InsufficientTokens
+    );
     {
         let mut user = accounts.user.load_mut()?;
         validate!(
@@ -127,6 +132,12 @@ pub fn withdraw(ctx: Context<MoveCollateral>, amount: u64, allow_borrow: bool) -
         validate!(
             allow_borrow || available >= amount as i128,
             BalError::BorrowNotAllowed
+        );
+        // No withdrawal, borrow or not, can take more than the vault holds: named before any
+        // arithmetic on the amount.
+        validate!(
+            amount <= accounts.vault.amount,
+            BalError::WithdrawalExceedsVault
         );
         update_quote_balance(&mut user.quote_balance, &mut market, -(amount as i128))?;
         user.total_withdrawals = user.total_withdrawals.safe_add(amount)?;
