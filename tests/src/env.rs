@@ -178,6 +178,16 @@ impl TestEnv {
         self.submit(None, instructions, signers, false).await
     }
 
+    /// `send_unmetered`, keeping the transaction's `emit_cpi!` records (LiteSVM reports them
+    /// anyway; program-test simulates the transaction first).
+    pub async fn send_unmetered_capturing_events(
+        &mut self,
+        instructions: &[Instruction],
+        signers: &[&Keypair],
+    ) -> Result<TxSuccess, TxFailure> {
+        self.submit(None, instructions, signers, true).await
+    }
+
     /// Sends a transaction that only prepares a scenario (other programs, funding): its compute
     /// units are not the program's and are not recorded.
     pub async fn send_setup(&mut self, instructions: &[Instruction], signers: &[&Keypair]) {

@@ -18,4 +18,4 @@ mod runtime;
 pub mod simulation;
 pub mod vault;
 
-pub use env::{Runtime, TestEnv, TxFailure};
+pub use env::{Runtime, TestEnv, TxFailure, TxSuccess};

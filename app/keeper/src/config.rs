@@ -38,7 +38,8 @@ pub struct Config {
     /// A position's P&L is settled once its magnitude reaches this. precision: QUOTE
     #[serde(default = "default_pnl_settle_quote")]
     pub pnl_settle_quote: u64,
-    /// The most P&L settles a round sends per market, largest P&L first.
+    /// The most P&L settles a round sends per market, largest P&L first: the budget of every
+    /// keeper sharing the work together (`shard_by = "users"` gives each its share).
     #[serde(default = "default_max_settles")]
     pub max_settles: usize,
     /// Several keepers share the work: `shard_count` of them, this one number `shard_index`.
@@ -109,6 +110,16 @@ impl Shard {
     /// Whether market `index`'s own duties (funding, settlement payouts) are this keeper's.
     pub fn has_market(&self, market_index: u16) -> bool {
         self.by == ShardBy::Turns || market_index % self.count == self.index
+    }
+
+    /// This keeper's part of a round's settle `budget` shared by every keeper: its share when
+    /// they split the users (so together they settle what one would), all of it when they
+    /// take turns.
+    pub fn settle_budget(&self, budget: usize) -> usize {
+        match self.by {
+            ShardBy::Users => budget.div_ceil(usize::from(self.count)),
+            ShardBy::Turns => budget,
+        }
     }
 
     /// How long after `now_millis` (wall clock) this keeper's next round begins: the start of
@@ -197,13 +208,14 @@ impl Config {
         if self.shard_count == 0 || self.shard_index >= self.shard_count {
             return refuse("shard_index must be below shard_count (at least 1)");
         }
+        let shard = Shard {
+            count: self.shard_count,
+            index: self.shard_index,
+            by: self.shard_by,
+        };
         Ok(Settings {
             markets: self.markets.clone(),
-            shard: Shard {
-                count: self.shard_count,
-                index: self.shard_index,
-                by: self.shard_by,
-            },
+            shard,
             batch_size: self.batch_size,
             keeper_sub_account: self.keeper_sub_account,
             priority_fee_min: self.priority_fee_min,
@@ -211,7 +223,7 @@ impl Config {
             thresholds: Thresholds {
                 lp_settle_base: self.lp_settle_base,
                 pnl_settle_quote: self.pnl_settle_quote,
-                max_settles: self.max_settles,
+                max_settles: shard.settle_budget(self.max_settles),
             },
             unwind_liquidations: self.unwind_liquidations,
         })
@@ -400,6 +412,28 @@ mod tests {
         assert!(sharded.shard.has_user(&[1; 32]) && !sharded.shard.has_user(&[2; 32]));
         assert!(sharded.shard.has_market(3) && !sharded.shard.has_market(0));
         assert!(base(&[("BAL_KEEPER_SHARD_BY", "rounds")]).is_err());
+    }
+
+    /// Keepers splitting the users split the round's settle budget too, so together they
+    /// settle what one keeper would; keepers taking turns each spend all of it on their turn.
+    #[test]
+    fn keepers_sharing_users_share_the_settle_budget() {
+        let budget = |by, count| {
+            base(&[
+                ("BAL_KEEPER_MAX_SETTLES", "41"),
+                ("BAL_KEEPER_SHARD_COUNT", count),
+                ("BAL_KEEPER_SHARD_BY", by),
+            ])
+            .unwrap()
+            .settings()
+            .unwrap()
+            .thresholds
+            .max_settles
+        };
+        assert_eq!(budget("users", "1"), 41);
+        assert_eq!(budget("users", "2"), 21);
+        assert_eq!(budget("users", "3"), 14);
+        assert_eq!(budget("turns", "2"), 41);
     }
 
     /// Alone (or sharing by users) a keeper starts a round at every slot boundary; taking

@@ -3,7 +3,8 @@
 //! **The profit oracle.** Between the attacker's transactions the market moves: an honest flow
 //! trades against the AMM, the oracle follows to the curve's new mid (held five
 //! minutes, so its TWAP follows and interest accrues), and a keeper liquidates whoever is below
-//! maintenance, the attacker's subaccounts too. What a move does to the attacker's holdings is
+//! maintenance, the attacker's subaccounts too, and de-risks every LP short of its margin
+//! (held to the rules in `rules.rs`). What a move does to the attacker's holdings is
 //! its to keep, counted in full (each subaccount's net value before and after, gains unsettled
 //! or not, no floor at zero). Its value counts unsettled gains in full (honest losses fill the
 //! pool at their own pace), and after every attacker transaction that lands it must not exceed
@@ -22,8 +23,9 @@ use solana_signer::Signer;
 impl World {
     /// The market moves: the honest flow trades `base` against the AMM, the oracle follows to
     /// the curve's new mid (held five minutes, so its TWAP follows), and a keeper liquidates
-    /// whoever is below maintenance, the attacker's subaccounts too.
-    async fn market_move(&mut self, long: bool, base: u64) {
+    /// whoever is below maintenance, the attacker's subaccounts too, and de-risks every LP short
+    /// of its margin.
+    async fn market_move(&mut self, long: bool, base: u64) -> Result<(), TestCaseError> {
         let m = market(&self.exchange);
         let flow = &self.honest[FLOW];
         let _ = trade(
@@ -50,7 +52,7 @@ impl World {
                 &[&keeper.wallet],
             )
             .await;
-        for user in users {
+        for user in users.iter().copied() {
             let liquidation = instructions::liquidate_perp(
                 keeper.wallet.pubkey(),
                 keeper.user,
@@ -64,6 +66,24 @@ impl World {
                 .send_unmetered(&[compute_limit(1_400_000), liquidation], &[&keeper.wallet])
                 .await;
         }
+        // Then it de-risks every LP short of its margin, as the real one does; what those
+        // de-risks record is held to the same rules as the attacker's transactions.
+        for user in users {
+            let standing = self.standing().await;
+            let derisk = [
+                compute_limit(1_400_000),
+                instructions::derisk_lp(user, &m, &[]),
+            ];
+            let keeper = self.honest[KEEPER].wallet.insecure_clone();
+            if let Ok(landed) = self
+                .env
+                .send_unmetered_capturing_events(&derisk, &[&keeper])
+                .await
+            {
+                self.check_rules(&standing, &landed).await?;
+            }
+        }
+        Ok(())
     }
 }
 
@@ -90,7 +110,7 @@ async fn run_market_sequence(sequence: Vec<Step>, tried: &Tried) -> Result<(), T
         match step {
             Step::Market { long, base } => {
                 let held = world.attacker_value(Valuation::Held).await;
-                world.market_move(*long, *base).await;
+                world.market_move(*long, *base).await?;
                 allowed += world.attacker_value(Valuation::Held).await - held;
             }
             Step::Attack(actions) => {

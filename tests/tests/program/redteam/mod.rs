@@ -3,7 +3,8 @@
 //! liquidity added and removed, resting orders and fills among its own accounts, deposits and
 //! withdrawals (borrowing too), settles, de-risks and liquidations of anyone, bad-debt
 //! resolutions, its own margin-ratio and opt-out settings — against a market where honest
-//! parties hold LP shares, leveraged positions and deposits.
+//! parties hold LP shares, leveraged positions and deposits. Wallet B's subaccount starts as a
+//! leveraged LP (shares and a long).
 //!
 //! **The profit oracle (strict mode).** The oracle and the clock are frozen at a price where
 //! the AMM quotes, and honest parties do not act, so nothing the attacker may legitimately
@@ -42,10 +43,11 @@ use bal_tests::fixtures::{
 };
 use bal_tests::fuzzing::{check_books, direction, run_cases, Tried};
 use bal_tests::markets::walk_oracle;
-use bal_tests::{Runtime, TestEnv};
+use bal_tests::{Runtime, TestEnv, TxSuccess};
 use proptest::prelude::*;
 
 mod market;
+mod rules;
 use solana_keypair::Keypair;
 use solana_signer::Signer;
 
@@ -265,6 +267,13 @@ impl World {
         let keeper = new_trader(&mut env, &exchange, 1_000_000 * DOLLAR, 0).await;
         let a = new_trader(&mut env, &exchange, 2_000 * DOLLAR, 5_000 * DOLLAR).await;
         let b = new_trader(&mut env, &exchange, 2_000 * DOLLAR, 5_000 * DOLLAR).await;
+        // Wallet B starts as a leveraged LP: shares and a long of its own.
+        add_liquidity(&mut env, &exchange, &b, 20 * BASE)
+            .await
+            .expect("the attacker's LP shares");
+        trade(&mut env, &exchange, &b, order(Long, 10 * BASE))
+            .await
+            .expect("the attacker's long");
         // Wallet A's second subaccount.
         let a1 = pda::user(&a.wallet.pubkey(), 1);
         env.send_setup(
@@ -286,6 +295,15 @@ impl World {
         let perp: PerpMarket = env.load(pda::perp_market(0)).await;
         let mid = reserve_price(&perp.amm.curve(), perp.amm.peg_multiplier).unwrap();
         walk_oracle(&mut env, &exchange, long.user, &[mid as i64, mid as i64]).await;
+        // Every P&L settled there, the attacker's last: the pool has taken every loss and paid
+        // what it can of the gains, so no settle the attacker sends later (of anyone) can make
+        // payable a gain the valuation counted as unpayable.
+        let holders = [&long, &short, &lp, &b];
+        let settles: Vec<_> = holders
+            .iter()
+            .map(|h| instructions::settle_pnl_many(&[h.user], &market(&exchange), true))
+            .collect();
+        env.send_setup(&settles, &[&lp.wallet]).await;
         let price = mid;
         let subs = vec![
             Sub {
@@ -489,9 +507,9 @@ impl World {
         })
     }
 
-    /// Sends `actions` as one transaction; `None` when none could be built, else whether the
-    /// program refused it.
-    async fn send(&mut self, actions: &[Action]) -> Option<bool> {
+    /// Sends `actions` as one transaction; `None` when none could be built, else what landed
+    /// (its records) or `Err` when the program refused it.
+    async fn send(&mut self, actions: &[Action]) -> Option<Result<TxSuccess, ()>> {
         let mut ixs = vec![compute_limit(1_400_000)];
         let mut signers: Vec<usize> = Vec::new();
         for action in actions {
@@ -510,7 +528,12 @@ impl World {
             return None;
         }
         payers.dedup_by_key(|k| k.pubkey());
-        Some(self.env.send_unmetered(&ixs, &payers).await.is_err())
+        Some(
+            self.env
+                .send_unmetered_capturing_events(&ixs, &payers)
+                .await
+                .map_err(|_| ()),
+        )
     }
 
     /// The attacker's value (see the module): tokens in its wallets, plus each subaccount's
@@ -569,22 +592,31 @@ fn sub_account_id(sub: usize) -> u16 {
 
 impl World {
     /// Sends the attacker's `actions` as one transaction and checks that a refusal changed
-    /// nothing; whether it landed.
+    /// nothing and that what landed kept the rules' promises (`rules`); whether it landed.
     async fn attack(&mut self, actions: &[Action], tried: &Tried) -> Result<bool, TestCaseError> {
         let before = self.snapshot().await;
-        let Some(refused) = self.send(actions).await else {
+        let standing = self.standing().await;
+        let Some(outcome) = self.send(actions).await else {
             return Ok(false);
         };
         tried.record(actions);
-        if refused {
-            prop_assert_eq!(
-                self.snapshot().await,
-                before,
-                "a refused {:?} changed nothing",
-                actions
-            );
+        match outcome {
+            Ok(landed) => {
+                self.check_rules(&standing, &landed)
+                    .await
+                    .map_err(|e| TestCaseError::fail(format!("{e} after {actions:?}")))?;
+                Ok(true)
+            }
+            Err(()) => {
+                prop_assert_eq!(
+                    self.snapshot().await,
+                    before,
+                    "a refused {:?} changed nothing",
+                    actions
+                );
+                Ok(false)
+            }
         }
-        Ok(!refused)
     }
 }
 
