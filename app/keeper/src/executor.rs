@@ -474,6 +474,8 @@ impl<C: Chain> Executor<'_, C> {
         if matches!(attempt, Attempt::Landed { .. }) {
             *landed += item.size() as u64;
             *item.duty().landed(self.report) += item.size() as u64;
+            self.metrics
+                .record_accounts(item.duty().name(), item.size() as u64);
         }
         self.record(item.duty(), item.size(), &attempt);
         !matches!(&attempt, Attempt::Failed(error) if error.kind != FailureKind::Instruction)

@@ -34,6 +34,8 @@ pub struct Metrics {
     transactions: Mutex<BTreeMap<(&'static str, Outcome), u64>>,
     failures: Mutex<BTreeMap<(&'static str, &'static str), u64>>,
     backlog: Mutex<BTreeMap<&'static str, u64>>,
+    /// Accounts acted on by landed transactions, by duty.
+    accounts: Mutex<BTreeMap<&'static str, u64>>,
     rounds: AtomicU64,
     round_errors: AtomicU64,
     users: AtomicU64,
@@ -64,6 +66,12 @@ impl Metrics {
     pub fn record_failure(&self, duty: &'static str, reason: &'static str) {
         let mut map = self.failures.lock().unwrap_or_else(|e| e.into_inner());
         *map.entry((duty, reason)).or_default() += 1;
+    }
+
+    /// Counts the accounts a landed transaction of `duty` acted on (a batch's users).
+    pub fn record_accounts(&self, duty: &'static str, accounts: u64) {
+        let mut map = self.accounts.lock().unwrap_or_else(|e| e.into_inner());
+        *map.entry(duty).or_default() += accounts;
     }
 
     /// What a round planned for `duty` and did not land.
@@ -137,15 +145,18 @@ impl Metrics {
             ));
         }
         drop(failures);
-        let backlog = self.backlog.lock().unwrap_or_else(|e| e.into_inner());
-        out.push_str(
-            "# HELP bal_keeper_backlog What was due in the last round and did not land (failed or left for later), by duty.\n\
-             # TYPE bal_keeper_backlog gauge\n",
+        render_by_duty(
+            &mut out,
+            ("bal_keeper_backlog", "gauge"),
+            "What was due in the last round and did not land (failed or left for later), by duty.",
+            &self.backlog,
         );
-        for (duty, left) in backlog.iter() {
-            out.push_str(&format!("bal_keeper_backlog{{duty=\"{duty}\"}} {left}\n"));
-        }
-        drop(backlog);
+        render_by_duty(
+            &mut out,
+            ("bal_keeper_accounts", "counter"),
+            "Accounts acted on by landed keeper transactions, by duty.",
+            &self.accounts,
+        );
         let gauges = [
             ("bal_keeper_rounds", "counter", self.rounds() as i64),
             (
@@ -183,6 +194,20 @@ impl Metrics {
             out.push_str(&format!("# TYPE {name} {kind}\n{name} {value}\n"));
         }
         out
+    }
+}
+
+/// Appends the metric `name` of `kind`, one sample per duty in `map`.
+fn render_by_duty(
+    out: &mut String,
+    (name, kind): (&str, &str),
+    help: &str,
+    map: &Mutex<BTreeMap<&'static str, u64>>,
+) {
+    out.push_str(&format!("# HELP {name} {help}\n# TYPE {name} {kind}\n"));
+    let map = map.lock().unwrap_or_else(|e| e.into_inner());
+    for (duty, value) in map.iter() {
+        out.push_str(&format!("{name}{{duty=\"{duty}\"}} {value}\n"));
     }
 }
 
@@ -249,6 +274,8 @@ mod tests {
         metrics.record("settle_pnl", Outcome::Sent);
         metrics.record("settle_pnl", Outcome::Sent);
         metrics.record("liquidate", Outcome::Skipped);
+        metrics.record_accounts("settle_pnl", 12);
+        metrics.record_accounts("settle_pnl", 3);
         let now = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .unwrap()
@@ -258,6 +285,7 @@ mod tests {
         let body = get(address, "/metrics");
         assert!(body.contains("bal_keeper_transactions{duty=\"settle_pnl\",outcome=\"sent\"} 2"));
         assert!(body.contains("bal_keeper_transactions{duty=\"liquidate\",outcome=\"skipped\"} 1"));
+        assert!(body.contains("bal_keeper_accounts{duty=\"settle_pnl\"} 15"));
         assert!(body.contains("bal_keeper_rounds 1"));
         assert!(body.contains("bal_keeper_round_duration_milliseconds 1250"));
         assert!(get(address, "/nope").starts_with("HTTP/1.1 404"));

@@ -1,103 +1,142 @@
 //! The red team's market mode.
 //!
 //! **The profit oracle.** Between the attacker's transactions the market moves: an honest flow
-//! trades against the AMM, the oracle follows to the curve's new mid (held five
-//! minutes, so its TWAP follows and interest accrues), and a keeper liquidates whoever is below
-//! maintenance, the attacker's subaccounts too, and de-risks every LP short of its margin
-//! (held to the rules in `rules.rs`). What a move does to the attacker's holdings is
-//! its to keep, counted in full (each subaccount's net value before and after, gains unsettled
-//! or not, no floor at zero). Its value counts unsettled gains in full (honest losses fill the
-//! pool at their own pace), and after every attacker transaction that lands it must not exceed
-//! the start plus what the moves gave it: a subaccount walked away from in debt, or value moved
-//! from an honest account by the attacker's own transaction, shows up.
+//! trades against the AMM and the oracle follows to the curve's new mid (held five minutes, so
+//! its TWAP follows and interest accrues), once for an ordinary move or several times over
+//! before anyone acts for a gap; then a keeper liquidates whoever is below maintenance, the
+//! attacker's subaccounts too, de-risks every LP short of its margin and resolves every bad
+//! debt (its records held to the rules in `rules.rs`, and no bad debt may be left after its
+//! round). What a move does to the attacker's holdings is its to keep: each subaccount's net
+//! value before and after, unsettled gains in full, floored at zero (a gap may leave a
+//! leveraged subaccount in debt; it loses no more than it held). After every attacker
+//! transaction that lands, its value counted the same way must not exceed the start plus what
+//! the moves gave it: a subaccount the attacker's own transaction leaves in debt, or value
+//! moved from an honest account by it, shows up. Risk taken beyond the margin, which pays only
+//! when a gap follows, is the margin rule's to catch (`rules.rs`).
 use super::{config, direction, transaction, Action, Valuation, World, BASE, FLOW, KEEPER};
 use anchor_lang::prelude::Pubkey;
+use anchor_lang::solana_program::instruction::Instruction;
+use bal::controller::bankruptcy::holds_only_claims;
 use bal::math::amm::reserve_price;
-use bal::state::PerpMarket;
+use bal::state::{PerpMarket, User};
 use bal_client::{instructions, pda};
 use bal_tests::fixtures::{compute_limit, market, order, set_oracle_price, trade};
 use bal_tests::fuzzing::{run_cases, Tried};
 use proptest::prelude::*;
+use solana_keypair::Keypair;
 use solana_signer::Signer;
 
 impl World {
-    /// The market moves: the honest flow trades `base` against the AMM, the oracle follows to
-    /// the curve's new mid (held five minutes, so its TWAP follows), and a keeper liquidates
-    /// whoever is below maintenance, the attacker's subaccounts too, and de-risks every LP short
-    /// of its margin.
-    async fn market_move(&mut self, long: bool, base: u64) -> Result<(), TestCaseError> {
+    /// The market moves: `hops` times the honest flow trades `base` against the AMM and the
+    /// oracle follows to the curve's new mid (held five minutes, so its TWAP follows); one hop
+    /// is an ordinary move, several before the keeper acts are a gap. Then the keeper's round.
+    async fn market_move(&mut self, long: bool, base: u64, hops: u8) -> Result<(), TestCaseError> {
+        for _ in 0..hops {
+            let flow = &self.honest[FLOW];
+            let _ = trade(
+                &mut self.env,
+                &self.exchange,
+                flow,
+                order(direction(long), base * BASE),
+            )
+            .await;
+            let perp: PerpMarket = self.env.load(pda::perp_market(0)).await;
+            let mid = reserve_price(&perp.amm.curve(), perp.amm.peg_multiplier).unwrap();
+            set_oracle_price(&mut self.env, &self.exchange, mid as i64).await;
+            self.env.advance(300, 10).await;
+            set_oracle_price(&mut self.env, &self.exchange, mid as i64).await;
+            self.price = mid;
+        }
+        self.keeper_round().await
+    }
+
+    /// The keeper liquidates whoever is below maintenance, the attacker's subaccounts too,
+    /// de-risks every LP short of its margin and resolves every bad debt, as the real one
+    /// does; what its transactions record is held to the same rules as the attacker's, no
+    /// liquidation that is due may be refused, and afterwards no bad debt may be left on the
+    /// books.
+    async fn keeper_round(&mut self) -> Result<(), TestCaseError> {
         let m = market(&self.exchange);
-        let flow = &self.honest[FLOW];
-        let _ = trade(
-            &mut self.env,
-            &self.exchange,
-            flow,
-            order(direction(long), base * BASE),
-        )
-        .await;
-        let perp: PerpMarket = self.env.load(pda::perp_market(0)).await;
-        let mid = reserve_price(&perp.amm.curve(), perp.amm.peg_multiplier).unwrap();
-        set_oracle_price(&mut self.env, &self.exchange, mid as i64).await;
-        self.env.advance(300, 10).await;
-        set_oracle_price(&mut self.env, &self.exchange, mid as i64).await;
-        self.price = mid;
-        let keeper = &self.honest[KEEPER];
+        let keeper = self.honest[KEEPER].wallet.insecure_clone();
+        let keeper_user = self.honest[KEEPER].user;
+        let flow = self.honest[FLOW].user;
         let mut users: Vec<Pubkey> = self.subs.iter().map(|s| s.user).collect();
-        users.extend(self.honest[..KEEPER].iter().map(|h| h.user));
+        users.extend(self.honest[..FLOW].iter().map(|h| h.user));
         // The settle reads the oracle into its TWAP; then every liquidation that is due.
         let _ = self
             .env
-            .send_unmetered(
-                &[instructions::settle_pnl(flow.user, &m)],
-                &[&keeper.wallet],
-            )
+            .send_unmetered(&[instructions::settle_pnl(flow, &m)], &[&keeper])
             .await;
+        // An account below maintenance that still holds something to act on can always be
+        // liquidated: nothing it holds (LP shares the curve cannot release, say) may block it.
+        let due = self.standing().await;
         for user in users.iter().copied() {
-            let liquidation = instructions::liquidate_perp(
-                keeper.wallet.pubkey(),
-                keeper.user,
-                user,
-                &m,
-                &[],
-                u64::MAX,
+            let liquidation =
+                instructions::liquidate_perp(keeper.pubkey(), keeper_user, user, &m, &[], u64::MAX);
+            let landed = self.keeper_sends(liquidation, &keeper).await?;
+            let holds_only_claims = holds_only_claims(&self.env.load::<User>(user).await);
+            prop_assert!(
+                landed || !due.below_maintenance(user) || holds_only_claims,
+                "{} was below maintenance and the keeper could not liquidate it",
+                user
             );
-            let _ = self
-                .env
-                .send_unmetered(&[compute_limit(1_400_000), liquidation], &[&keeper.wallet])
-                .await;
         }
-        // Then it de-risks every LP short of its margin, as the real one does; what those
-        // de-risks record is held to the same rules as the attacker's transactions.
         for user in users {
-            let standing = self.standing().await;
-            let derisk = [
-                compute_limit(1_400_000),
-                instructions::derisk_lp(user, &m, &[]),
-            ];
-            let keeper = self.honest[KEEPER].wallet.insecure_clone();
-            if let Ok(landed) = self
-                .env
-                .send_unmetered_capturing_events(&derisk, &[&keeper])
-                .await
-            {
-                self.check_rules(&standing, &landed).await?;
-            }
+            self.keeper_sends(instructions::derisk_lp(user, &m, &[]), &keeper)
+                .await?;
         }
+        for user in self.bad_debts().await {
+            let loss_market = self.env.load::<User>(user).await.last_loss_market;
+            let resolve = instructions::resolve_bad_debt(user, loss_market);
+            self.keeper_sends(resolve, &keeper).await?;
+        }
+        let left = self.bad_debts().await;
+        prop_assert!(
+            left.is_empty(),
+            "bad debt left on the books after the keeper's round: {:?}",
+            left
+        );
         Ok(())
+    }
+
+    /// Sends one keeper instruction; what it records, if it lands, is held to the rules.
+    /// Whether it landed.
+    async fn keeper_sends(
+        &mut self,
+        instruction: Instruction,
+        keeper: &Keypair,
+    ) -> Result<bool, TestCaseError> {
+        let standing = self.standing().await;
+        let sent = [compute_limit(1_400_000), instruction];
+        match self
+            .env
+            .send_unmetered_capturing_events(&sent, &[keeper])
+            .await
+        {
+            Ok(landed) => {
+                self.check_rules(&standing, &landed).await?;
+                World::check_liquidation_stops(&standing, &landed)?;
+                Ok(true)
+            }
+            Err(_) => Ok(false),
+        }
     }
 }
 
-/// One step of the market mode: a transaction of the attacker's, or the market moving.
+/// One step of the market mode: a transaction of the attacker's, or the market moving (one
+/// hop, or a gap of several before the keeper acts).
 #[derive(Clone, Debug)]
 enum Step {
     Attack(Vec<Action>),
-    Market { long: bool, base: u64 },
+    Market { long: bool, base: u64, hops: u8 },
 }
 
 fn step() -> impl Strategy<Value = Step> {
     prop_oneof![
-        4 => transaction().prop_map(Step::Attack),
-        1 => (any::<bool>(), 1u64..=20).prop_map(|(long, base)| Step::Market { long, base }),
+        8 => transaction().prop_map(Step::Attack),
+        2 => (any::<bool>(), 1u64..=20).prop_map(|(long, base)| Step::Market { long, base, hops: 1 }),
+        1 => (any::<bool>(), 10u64..=40, 2u8..=6)
+            .prop_map(|(long, base, hops)| Step::Market { long, base, hops }),
     ]
 }
 
@@ -108,10 +147,10 @@ async fn run_market_sequence(sequence: Vec<Step>, tried: &Tried) -> Result<(), T
     let mut allowed = world.attacker_value(Valuation::Owed).await;
     for step in sequence.iter() {
         match step {
-            Step::Market { long, base } => {
-                let held = world.attacker_value(Valuation::Held).await;
-                world.market_move(*long, *base).await?;
-                allowed += world.attacker_value(Valuation::Held).await - held;
+            Step::Market { long, base, hops } => {
+                let owed = world.attacker_value(Valuation::Owed).await;
+                world.market_move(*long, *base, *hops).await?;
+                allowed += world.attacker_value(Valuation::Owed).await - owed;
             }
             Step::Attack(actions) => {
                 if world.attack(actions, tried).await? {

@@ -3,8 +3,8 @@
 //! liquidity added and removed, resting orders and fills among its own accounts, deposits and
 //! withdrawals (borrowing too), settles, de-risks and liquidations of anyone, bad-debt
 //! resolutions, its own margin-ratio and opt-out settings — against a market where honest
-//! parties hold LP shares, leveraged positions and deposits. Wallet B's subaccount starts as a
-//! leveraged LP (shares and a long).
+//! parties hold LP shares (a leveraged LP: $700 behind 100 shares), leveraged positions and
+//! deposits. Wallet B's subaccount starts as a leveraged LP (shares and a long).
 //!
 //! **The profit oracle (strict mode).** The oracle and the clock are frozen at a price where
 //! the AMM quotes, and honest parties do not act, so nothing the attacker may legitimately
@@ -46,8 +46,10 @@ use bal_tests::markets::walk_oracle;
 use bal_tests::{Runtime, TestEnv, TxSuccess};
 use proptest::prelude::*;
 
+mod actions;
 mod market;
 mod rules;
+use actions::{transaction, Action, Target};
 use solana_keypair::Keypair;
 use solana_signer::Signer;
 
@@ -60,162 +62,6 @@ const SUBS: usize = 3;
 const HONEST: usize = 6;
 const FLOW: usize = 4;
 const KEEPER: usize = 5;
-
-/// A size at the edges: one step, the minimum order, one base, fifty base.
-#[derive(Clone, Copy, Debug)]
-enum Size {
-    Step,
-    Minimum,
-    One,
-    Fifty,
-}
-
-impl Size {
-    fn base(self) -> u64 {
-        match self {
-            Size::Step => BASE / 1_000,
-            Size::Minimum => BASE / 100,
-            Size::One => BASE,
-            Size::Fifty => 50 * BASE,
-        }
-    }
-}
-
-fn size() -> impl Strategy<Value = Size> {
-    prop_oneof![
-        Just(Size::Step),
-        Just(Size::Minimum),
-        Just(Size::One),
-        Just(Size::Fifty)
-    ]
-}
-
-/// Whom an action targets: one of the attacker's subaccounts or an honest party.
-#[derive(Clone, Copy, Debug)]
-enum Target {
-    Own(usize),
-    Honest(usize),
-}
-
-fn target() -> impl Strategy<Value = Target> {
-    prop_oneof![
-        (0..SUBS).prop_map(Target::Own),
-        (0..HONEST).prop_map(Target::Honest)
-    ]
-}
-
-#[derive(Clone, Debug)]
-enum Action {
-    Trade {
-        sub: usize,
-        long: bool,
-        size: Size,
-    },
-    Close {
-        sub: usize,
-    },
-    AddLiquidity {
-        sub: usize,
-        size: Size,
-    },
-    RemoveLiquidity {
-        sub: usize,
-    },
-    Deposit {
-        sub: usize,
-        dollars: u64,
-    },
-    Withdraw {
-        sub: usize,
-        dollars: u64,
-        borrow: bool,
-    },
-    RestOrder {
-        sub: usize,
-        long: bool,
-        size: Size,
-        offset_bps: i64,
-        post_only: bool,
-    },
-    Fill {
-        filler: usize,
-        taker: usize,
-        maker: usize,
-    },
-    CancelAll {
-        sub: usize,
-    },
-    SettlePnl {
-        target: Target,
-    },
-    SettleLp {
-        target: Target,
-    },
-    Derisk {
-        target: Target,
-    },
-    Liquidate {
-        liquidator: usize,
-        target: Target,
-    },
-    ResolveBadDebt {
-        target: Target,
-    },
-    MarginRatio {
-        sub: usize,
-        ratio: u32,
-    },
-    OptOut {
-        sub: usize,
-        opt_out: bool,
-    },
-}
-
-fn action() -> impl Strategy<Value = Action> {
-    let sub = 0..SUBS;
-    prop_oneof![
-        5 => (sub.clone(), any::<bool>(), size()).prop_map(|(sub, long, size)| Action::Trade { sub, long, size }),
-        1 => sub.clone().prop_map(|sub| Action::Close { sub }),
-        2 => (sub.clone(), size()).prop_map(|(sub, size)| Action::AddLiquidity { sub, size }),
-        1 => sub.clone().prop_map(|sub| Action::RemoveLiquidity { sub }),
-        1 => (sub.clone(), 1u64..500).prop_map(|(sub, dollars)| Action::Deposit { sub, dollars }),
-        3 => (sub.clone(), 1u64..5_000, any::<bool>()).prop_map(|(sub, dollars, borrow)| Action::Withdraw { sub, dollars, borrow }),
-        2 => (sub.clone(), any::<bool>(), size(), -300i64..300, any::<bool>())
-            .prop_map(|(sub, long, size, offset_bps, post_only)| Action::RestOrder { sub, long, size, offset_bps, post_only }),
-        2 => (sub.clone(), sub.clone(), sub.clone()).prop_map(|(filler, taker, maker)| Action::Fill { filler, taker, maker }),
-        1 => sub.clone().prop_map(|sub| Action::CancelAll { sub }),
-        2 => target().prop_map(|target| Action::SettlePnl { target }),
-        1 => target().prop_map(|target| Action::SettleLp { target }),
-        2 => target().prop_map(|target| Action::Derisk { target }),
-        3 => (sub.clone(), target()).prop_map(|(liquidator, target)| Action::Liquidate { liquidator, target }),
-        1 => target().prop_map(|target| Action::ResolveBadDebt { target }),
-        1 => (sub.clone(), prop_oneof![Just(0u32), 100u32..10_000]).prop_map(|(sub, ratio)| Action::MarginRatio { sub, ratio }),
-        1 => (sub, any::<bool>()).prop_map(|(sub, opt_out)| Action::OptOut { sub, opt_out }),
-    ]
-}
-
-/// One to four random actions sent as one transaction, or a sandwich: one subaccount moves
-/// the curve with a large trade, any action follows (a withdrawal, a liquidation, a settle, a
-/// de-risk...), and the first closes again, all in one transaction.
-fn transaction() -> impl Strategy<Value = Vec<Action>> {
-    let sandwich = (
-        0..SUBS,
-        any::<bool>(),
-        prop_oneof![Just(Size::One), Just(Size::Fifty)],
-        action(),
-    )
-        .prop_map(|(sub, long, size, middle)| {
-            vec![
-                Action::Trade { sub, long, size },
-                middle,
-                Action::Close { sub },
-            ]
-        });
-    prop_oneof![
-        3 => prop::collection::vec(action(), 1..=4),
-        1 => sandwich,
-    ]
-}
 
 /// One attacker subaccount: the wallet that signs for it and its token account.
 struct Sub {
@@ -231,10 +77,9 @@ enum Valuation {
     /// zero (strict mode: nothing can make a gain payable but the attacker).
     Payable,
     /// Unsettled gains in full, each subaccount floored at zero (market mode: honest losses
-    /// fill the pool at their own pace, and a gain the market gave is the attacker's).
+    /// fill the pool at their own pace, a gain the market gave is the attacker's, and so is a
+    /// debt a gap left behind: a leveraged account can lose no more than it holds).
     Owed,
-    /// Unsettled gains in full, no floor: what the market's own moves change.
-    Held,
 }
 
 struct World {
@@ -250,7 +95,7 @@ impl World {
     async fn new() -> Self {
         let mut env = TestEnv::start_on(Runtime::for_fuzzing()).await;
         let exchange = setup_trading(&mut env).await;
-        let lp = new_trader(&mut env, &exchange, 10_000 * DOLLAR, 0).await;
+        let lp = new_trader(&mut env, &exchange, 700 * DOLLAR, 0).await;
         add_liquidity(&mut env, &exchange, &lp, 100 * BASE)
             .await
             .expect("an honest LP");
@@ -298,12 +143,9 @@ impl World {
         // Every P&L settled there, the attacker's last: the pool has taken every loss and paid
         // what it can of the gains, so no settle the attacker sends later (of anyone) can make
         // payable a gain the valuation counted as unpayable.
-        let holders = [&long, &short, &lp, &b];
-        let settles: Vec<_> = holders
-            .iter()
-            .map(|h| instructions::settle_pnl_many(&[h.user], &market(&exchange), true))
-            .collect();
-        env.send_setup(&settles, &[&lp.wallet]).await;
+        let holders = [long.user, short.user, lp.user, b.user];
+        let settle = instructions::settle_pnl_many(&holders, &market(&exchange), true);
+        env.send_setup(&[settle], &[&lp.wallet]).await;
         let price = mid;
         let subs = vec![
             Sub {
@@ -554,14 +396,11 @@ impl World {
                 let pnl = position_pnl(&position, &view).unwrap();
                 let shortfall = match rule {
                     Valuation::Payable => view.gain_shortfall,
-                    Valuation::Owed | Valuation::Held => 0,
+                    Valuation::Owed => 0,
                 };
                 net += payable_pnl(pnl, shortfall, PERCENTAGE_PRECISION).unwrap();
             }
-            value += match rule {
-                Valuation::Payable | Valuation::Owed => net.max(0),
-                Valuation::Held => net,
-            };
+            value += net.max(0);
         }
         value
     }
@@ -605,6 +444,10 @@ impl World {
                 self.check_rules(&standing, &landed)
                     .await
                     .map_err(|e| TestCaseError::fail(format!("{e} after {actions:?}")))?;
+                if let [action] = actions {
+                    self.check_own_margin(&standing, action).await?;
+                    World::check_liquidation_stops(&standing, &landed)?;
+                }
                 Ok(true)
             }
             Err(()) => {

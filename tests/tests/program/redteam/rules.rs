@@ -10,11 +10,31 @@
 //!   anything else it does in the transaction has to meet a stricter margin anyway);
 //! - an honest account is liquidated only if it was below maintenance margin, at the oracle,
 //!   before the attacker's transaction began: nothing the attacker does first in the same
-//!   transaction may make an account liquidatable.
+//!   transaction may make an account liquidatable;
+//! - a liquidation stops once burning the account's LP shares restored its liquidation margin:
+//!   for a transaction of one instruction, the account as the liquidation found it, less the
+//!   shares its record says were burned, must still be short before any base moves;
+//! - a bankruptcy writes off only the debt its account's own claims (realized gains a pool has
+//!   not paid yet) do not cover: what is written off plus what the account still claims
+//!   afterwards is at most the debt;
+//! - a withdrawal, a liquidity add or a trade that grew the account's position or turned it
+//!   (its base with the unsettled LP inventory settled, as the trade itself settles it), sent
+//!   alone, leaves the account meeting initial margin as a reader values it: at the oracle,
+//!   its unsettled LP inventory included, unsettled gains only as far as the pool can pay;
+//! - in the market mode the keeper's liquidation of an account below maintenance that holds
+//!   anything to act on is never refused, and after its round no account holds only debt
+//!   beyond its claims: bad debt is resolved, not left on the books.
+use super::actions::Action;
 use super::World;
 use anchor_lang::prelude::Pubkey;
-use bal::controller::margin::MarginType;
-use bal::events::{DeriskRecord, LiquidationRecord, OrderFillRecord};
+use bal::controller::bankruptcy::holds_only_claims;
+use bal::controller::lp::{remove_shares, settle_lp_before_trading};
+use bal::controller::margin::{simulated_position, MarginType, MarketView};
+use bal::controller::orders::cancel_all_orders;
+use bal::controller::position::{find_position, release_if_empty};
+use bal::controller::spot_balance::signed_token_amount;
+use bal::controller::trade::increases_risk;
+use bal::events::{BankruptcyRecord, DeriskRecord, LiquidationRecord, OrderFillRecord};
 use bal::state::{PerpMarket, SpotMarket, State, User};
 use bal_client::pda;
 use bal_client::read::{margin, PricedMarket};
@@ -28,20 +48,32 @@ struct Standing {
     opted_out: bool,
     below_maintenance: bool,
     meets_added_margin: bool,
+    /// Its base in the market, unsettled LP inventory included. precision: BASE
+    base: i64,
     /// Until when its last add keeps its shares in. precision: unix seconds
     cooldown_ends: i64,
     honest: bool,
+    /// The account itself.
+    account: User,
 }
 
 /// Every watched account's standing at one moment.
 pub struct Standings {
     accounts: Vec<Standing>,
     now: i64,
+    spot: SpotMarket,
+    perp: PerpMarket,
+    /// precision: PRICE
+    price: u64,
 }
 
 impl Standings {
     fn of(&self, user: Pubkey) -> Option<&Standing> {
         self.accounts.iter().find(|s| s.user == user)
+    }
+
+    pub(super) fn below_maintenance(&self, user: Pubkey) -> bool {
+        self.of(user).is_some_and(|s| s.below_maintenance)
     }
 }
 
@@ -64,6 +96,14 @@ impl World {
         let meets = |user: &User, kind| {
             margin(user, &spot, &priced, kind).is_some_and(|r| r.summary.meets_requirement())
         };
+        let view = MarketView::current(&perp, self.price).unwrap();
+        let base = |user: &User| {
+            user.perp_positions
+                .iter()
+                .filter(|p| p.is_active())
+                .map(|p| simulated_position(p, &view).unwrap().base_asset_amount)
+                .sum()
+        };
         let mut accounts = Vec::new();
         for (key, honest) in own.chain(honest).collect::<Vec<_>>() {
             let user: User = self.env.load(key).await;
@@ -73,12 +113,20 @@ impl World {
                 opted_out: user.derisk_opt_out == 1,
                 below_maintenance: !meets(&user, MarginType::Maintenance),
                 meets_added_margin: meets(&user, MarginType::InitialAsAdded),
+                base: base(&user),
                 cooldown_ends: user.last_add_liquidity_ts.saturating_add(cooldown),
                 honest,
+                account: user,
             });
         }
         let now = self.env.clock().await.unix_timestamp;
-        Standings { accounts, now }
+        Standings {
+            accounts,
+            now,
+            spot,
+            perp,
+            price: self.price,
+        }
     }
 
     /// Checks the rules above against what `landed` recorded, `before` being the standing of
@@ -103,31 +151,35 @@ impl World {
                 fill.filler_reward
             );
         }
-        let after = self.standing().await;
-        for derisk in landed.events::<DeriskRecord>() {
-            let acted = derisk.shares_burned > 0 || derisk.base_reduced > 0;
-            let opted_out = [before, &after]
-                .iter()
-                .all(|standings| standings.of(derisk.user).is_some_and(|s| s.opted_out));
-            let released_early = derisk.shares_burned > 0
-                && before.of(derisk.user).is_some_and(|s| s.meets_added_margin)
-                && after
-                    .of(derisk.user)
-                    .is_some_and(|s| after.now < s.cooldown_ends);
-            prop_assert!(
-                !released_early,
-                "{} met the margin it added at, inside its cooldown, and a de-risk burned {} \
-                 of its shares",
-                derisk.user,
-                derisk.shares_burned
-            );
-            prop_assert!(
-                !(acted && opted_out),
-                "{} opted out of de-risking and was de-risked ({} shares burned, {} base reduced)",
-                derisk.user,
-                derisk.shares_burned,
-                derisk.base_reduced
-            );
+        let derisks = landed.events::<DeriskRecord>();
+        // Reading every account again is the slow part of a check; only de-risks need it.
+        if !derisks.is_empty() {
+            let after = self.standing().await;
+            for derisk in derisks {
+                let acted = derisk.shares_burned > 0 || derisk.base_reduced > 0;
+                let opted_out = [before, &after]
+                    .iter()
+                    .all(|standings| standings.of(derisk.user).is_some_and(|s| s.opted_out));
+                let released_early = derisk.shares_burned > 0
+                    && before.of(derisk.user).is_some_and(|s| s.meets_added_margin)
+                    && after
+                        .of(derisk.user)
+                        .is_some_and(|s| after.now < s.cooldown_ends);
+                prop_assert!(
+                    !released_early,
+                    "{} met the margin it added at, inside its cooldown, and a de-risk burned {} \
+                     of its shares",
+                    derisk.user,
+                    derisk.shares_burned
+                );
+                prop_assert!(
+                    !(acted && opted_out),
+                    "{} opted out of de-risking and was de-risked ({} shares burned, {} base reduced)",
+                    derisk.user,
+                    derisk.shares_burned,
+                    derisk.base_reduced
+                );
+            }
         }
         for liquidation in landed.events::<LiquidationRecord>() {
             let Some(victim) = before.of(liquidation.user) else {
@@ -142,6 +194,125 @@ impl World {
                 liquidation.fee_to_liquidator
             );
         }
+        for bankruptcy in landed.events::<BankruptcyRecord>() {
+            let user: User = self.env.load(bankruptcy.user).await;
+            let claims = claims(&user).max(0) as u128;
+            let written_off = bankruptcy.socialized + u128::from(bankruptcy.covered_by_insurance);
+            prop_assert!(
+                written_off + claims <= bankruptcy.debt,
+                "{} had {} of debt written off ({} insured, {} socialized) and still claims {}",
+                bankruptcy.user,
+                bankruptcy.debt,
+                bankruptcy.covered_by_insurance,
+                bankruptcy.socialized,
+                claims
+            );
+        }
         Ok(())
     }
+
+    /// The margin rule for one attacker `action` sent alone that landed (see the module);
+    /// `before` is the standing from before it.
+    pub(super) async fn check_own_margin(
+        &mut self,
+        before: &Standings,
+        action: &Action,
+    ) -> Result<(), TestCaseError> {
+        let (sub, always) = match *action {
+            Action::Withdraw { sub, .. } | Action::AddLiquidity { sub, .. } => (sub, true),
+            Action::Trade { sub, .. } => (sub, false),
+            _ => return Ok(()),
+        };
+        let key = self.subs[sub].user;
+        let after = self.standing().await;
+        let (Some(was), Some(is)) = (before.of(key), after.of(key)) else {
+            return Ok(());
+        };
+        if !always && !increases_risk(was.base, is.base) {
+            return Ok(());
+        }
+        let spot: SpotMarket = self.env.load(pda::spot_market(0)).await;
+        let perp: PerpMarket = self.env.load(pda::perp_market(0)).await;
+        let user: User = self.env.load(key).await;
+        let priced = [PricedMarket {
+            market: &perp,
+            oracle_price: self.price,
+        }];
+        let report = margin(&user, &spot, &priced, MarginType::Initial);
+        prop_assert!(
+            report.is_some_and(|r| r.summary.meets_requirement()),
+            "{:?} landed and left {} below initial margin: {:?}",
+            action,
+            key,
+            report.map(|r| r.summary)
+        );
+        Ok(())
+    }
+
+    /// The liquidation rule for a transaction of one instruction that landed, `before` being
+    /// the accounts as that instruction found them (see the module).
+    pub(super) fn check_liquidation_stops(
+        before: &Standings,
+        landed: &TxSuccess,
+    ) -> Result<(), TestCaseError> {
+        let acted = landed.events::<LiquidationRecord>();
+        for liquidation in acted
+            .iter()
+            .filter(|l| l.shares_burned > 0 && l.base_transferred > 0)
+        {
+            let Some(was) = before.of(liquidation.user) else {
+                continue;
+            };
+            let (mut user, mut perp) = (was.account, before.perp);
+            // What the liquidation did first: cancel the orders, settle and burn the shares.
+            cancel_all_orders(&mut user).unwrap();
+            settle_lp_before_trading(&mut user, &mut perp).unwrap();
+            let slot = find_position(&user, perp.market_index).unwrap();
+            let position = &mut user.perp_positions[slot];
+            remove_shares(position, &mut perp, liquidation.shares_burned).unwrap();
+            release_if_empty(position);
+            let priced = [PricedMarket {
+                market: &perp,
+                oracle_price: before.price,
+            }];
+            let burned = margin(&user, &before.spot, &priced, MarginType::Liquidation);
+            prop_assert!(
+                !burned.is_some_and(|r| r.summary.meets_requirement()),
+                "{} met the liquidation margin once {} shares were burned ({:?}), and the \
+                 liquidation went on to take {} base",
+                liquidation.user,
+                liquidation.shares_burned,
+                burned.map(|r| r.summary),
+                liquidation.base_transferred
+            );
+        }
+        Ok(())
+    }
+
+    /// The accounts holding nothing but a debt their claims do not cover: bad debt that
+    /// `resolve_bad_debt` should take off the books.
+    pub(super) async fn bad_debts(&mut self) -> Vec<Pubkey> {
+        let spot: SpotMarket = self.env.load(pda::spot_market(0)).await;
+        let mut users: Vec<Pubkey> = self.subs.iter().map(|s| s.user).collect();
+        users.extend(self.honest.iter().map(|h| h.user));
+        let mut debts = Vec::new();
+        for key in users {
+            let user: User = self.env.load(key).await;
+            let balance = signed_token_amount(&user.quote_balance, &spot).unwrap();
+            if holds_only_claims(&user) && balance + claims(&user) < 0 {
+                debts.push(key);
+            }
+        }
+        debts
+    }
+}
+
+/// What the account's positions still claim: with no base left, each position's quote is
+/// realized P&L waiting for a pool. precision: QUOTE
+fn claims(user: &User) -> i128 {
+    user.perp_positions
+        .iter()
+        .filter(|p| p.is_active())
+        .map(|p| p.quote_asset_amount.get())
+        .sum()
 }

@@ -155,11 +155,19 @@ impl Metrics {
 
     /// Transactions the keeper landed, every duty together.
     pub fn sent(&self) -> f64 {
+        self.sum("bal_keeper_transactions{", "outcome=\"sent\"")
+    }
+
+    /// Accounts the keeper's landed transactions acted on, every duty together.
+    pub fn accounts(&self) -> f64 {
+        self.sum("bal_keeper_accounts{", "")
+    }
+
+    /// The samples of the metric starting `prefix` whose labels contain `label`, added up.
+    fn sum(&self, prefix: &str, label: &str) -> f64 {
         self.0
             .iter()
-            .filter(|(name, _)| {
-                name.starts_with("bal_keeper_transactions{") && name.contains("outcome=\"sent\"")
-            })
+            .filter(|(name, _)| name.starts_with(prefix) && name.contains(label))
             .map(|(_, value)| value)
             .sum()
     }

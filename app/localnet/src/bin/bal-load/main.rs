@@ -6,8 +6,9 @@
 //!    price 7% and times how long the keeper takes to liquidate them, and it watches the
 //!    funding updates (the markets' period set to a minute) and the keeper's round durations;
 //! 2. kills the keeper (SIGKILL) and restarts it, timing its first completed round;
-//! 3. runs one keeper, then two sharing the work by users, then two taking turns, each for
-//!    the same time at the same rate, and counts the transactions each setup landed;
+//! 3. runs one keeper, then two sharing the work by users, then two taking turns, then one
+//!    again (how much a setup's count varies by window), each for the same time at the same
+//!    rate, and counts the transactions each setup landed and the accounts they acted on;
 //! 4. optionally soaks: five-minute steps at one rate, without shocks, each a row of the
 //!    soak's table (the node's memory at its end among them);
 //! 5. reads every account and checks the books (`bal_client::books`).
@@ -130,9 +131,11 @@ async fn run() -> Result<bool, String> {
             "two keepers, taking turns",
             &[(2, 0, "turns"), (2, 1, "turns")][..],
         ),
+        // The same again: how much one setup's count varies from window to window.
+        ("one keeper, again", &[(1, 0, "users")][..]),
     ] {
-        let sent = sharing.measure(&exchange, &wallets, shards).await?;
-        report.sharing.push((setup.to_string(), sent));
+        let landed = sharing.measure(&exchange, &wallets, shards).await?;
+        report.sharing.push((setup.to_string(), landed));
     }
 
     if exchange.args.soak_minutes > 0 {

@@ -16,14 +16,14 @@ pub struct Sharing<'a> {
 
 impl Sharing<'_> {
     /// Starts a keeper per shard (count, index, how), waits for each one's first round, lets
-    /// the exchange trade at the share rate for the share time, and returns the transactions
-    /// the keepers landed meanwhile, all of them together.
+    /// the exchange trade at the share rate for the share time, and returns what the keepers
+    /// landed meanwhile, all of them together.
     pub async fn measure(
         &self,
         exchange: &Exchange,
         wallets: &Arc<Vec<Keypair>>,
         shards: &[(u16, u16, &str)],
-    ) -> Result<f64, String> {
+    ) -> Result<Landed, String> {
         let mut keepers = Vec::new();
         for (n, shard) in shards.iter().enumerate() {
             let metrics = format!("127.0.0.1:{}", 9465 + n);
@@ -44,18 +44,32 @@ impl Sharing<'_> {
         for keeper in &keepers {
             keeper.first_round(Duration::from_secs(120)).await?;
         }
-        let sent = |keepers: &[Keeper]| -> f64 {
+        let landed = |keepers: &[Keeper]| {
             keepers
                 .iter()
-                .map(|k| k.read().map_or(0.0, |m| m.sent()))
-                .sum()
+                .filter_map(|k| k.read().ok())
+                .fold(Landed::default(), |sum, m| Landed {
+                    transactions: sum.transactions + m.sent(),
+                    accounts: sum.accounts + m.accounts(),
+                })
         };
-        let before = sent(&keepers);
+        let before = landed(&keepers);
         let (rate, seconds) = (exchange.args.share_rate, exchange.args.share_seconds);
         let (trading, _) = exchange.trading(wallets, rate, seconds);
         let _ = trading.await;
         // The rounds that follow the last trades.
         tokio::time::sleep(Duration::from_secs(5)).await;
-        Ok(sent(&keepers) - before)
+        let after = landed(&keepers);
+        Ok(Landed {
+            transactions: after.transactions - before.transactions,
+            accounts: after.accounts - before.accounts,
+        })
     }
+}
+
+/// What keepers landed: transactions, and the accounts those acted on.
+#[derive(Clone, Copy, Default)]
+pub struct Landed {
+    pub transactions: f64,
+    pub accounts: f64,
 }

@@ -3,6 +3,7 @@
 //! liquidation once below maintenance margin, and the node's memory.
 use crate::crowd::Tally;
 use crate::keepers::Keeper;
+use crate::sharing::Landed;
 use anchor_lang::prelude::Pubkey;
 use bal::controller::margin::MarginType;
 use bal::state::{PerpMarket, SpotMarket, User};
@@ -239,9 +240,8 @@ pub struct Report {
     pub steps: Vec<Step>,
     /// From the keeper's restart after a kill to its first completed round.
     pub recovery: Option<Duration>,
-    /// Transactions landed by each way of running keepers, at `share`'s rate and for its
-    /// seconds.
-    pub sharing: Vec<(String, f64)>,
+    /// What each way of running keepers landed, at `share`'s rate and for its seconds.
+    pub sharing: Vec<(String, Landed)>,
     pub share: (f64, u64),
     /// The soak, if any: five-minute steps at one rate, without shocks.
     pub soak: Vec<Step>,
@@ -299,11 +299,18 @@ impl Report {
             or_dash(self.recovery, |d| format!("{:.1}", d.as_secs_f64()))
         ));
         out.push_str(&format!(
-            "\nkeeper transactions landed at {:.0} trades/s in {} s:\n\n| keepers | transactions |\n|---|---:|\n",
+            "\nkeeper transactions landed at {:.0} trades/s in {} s:\n\n\
+             | keepers | transactions | accounts acted on | accounts per transaction |\n\
+             |---|---:|---:|---:|\n",
             self.share.0, self.share.1
         ));
-        for (setup, sent) in &self.sharing {
-            out.push_str(&format!("| {setup} | {sent:.0} |\n"));
+        for (setup, landed) in &self.sharing {
+            out.push_str(&format!(
+                "| {setup} | {:.0} | {:.0} | {:.2} |\n",
+                landed.transactions,
+                landed.accounts,
+                landed.accounts / landed.transactions.max(1.0)
+            ));
         }
         out.push('\n');
         if !self.soak.is_empty() {
