@@ -405,10 +405,15 @@ impl World {
         value
     }
 
+    /// Every user account: the attacker's subaccounts, then the honest parties'.
+    fn accounts(&self) -> Vec<Pubkey> {
+        let own = self.subs.iter().map(|s| s.user);
+        own.chain(self.honest.iter().map(|h| h.user)).collect()
+    }
+
     /// The accounting fuzzer's checks.
     async fn check(&mut self) -> Result<(), TestCaseError> {
-        let mut users: Vec<Pubkey> = self.subs.iter().map(|s| s.user).collect();
-        users.extend(self.honest.iter().map(|h| h.user));
+        let users = self.accounts();
         check_books(&mut self.env, &users).await
     }
 }

@@ -231,14 +231,11 @@ impl World {
         if !always && !increases_risk(was.base, is.base) {
             return Ok(());
         }
-        let spot: SpotMarket = self.env.load(pda::spot_market(0)).await;
-        let perp: PerpMarket = self.env.load(pda::perp_market(0)).await;
-        let user: User = self.env.load(key).await;
         let priced = [PricedMarket {
-            market: &perp,
-            oracle_price: self.price,
+            market: &after.perp,
+            oracle_price: after.price,
         }];
-        let report = margin(&user, &spot, &priced, MarginType::Initial);
+        let report = margin(&is.account, &after.spot, &priced, MarginType::Initial);
         prop_assert!(
             report.is_some_and(|r| r.summary.meets_requirement()),
             "{:?} landed and left {} below initial margin: {:?}",
@@ -293,10 +290,8 @@ impl World {
     /// `resolve_bad_debt` should take off the books.
     pub(super) async fn bad_debts(&mut self) -> Vec<Pubkey> {
         let spot: SpotMarket = self.env.load(pda::spot_market(0)).await;
-        let mut users: Vec<Pubkey> = self.subs.iter().map(|s| s.user).collect();
-        users.extend(self.honest.iter().map(|h| h.user));
         let mut debts = Vec::new();
-        for key in users {
+        for key in self.accounts() {
             let user: User = self.env.load(key).await;
             let balance = signed_token_amount(&user.quote_balance, &spot).unwrap();
             if holds_only_claims(&user) && balance + claims(&user) < 0 {
