@@ -39,7 +39,8 @@ pub struct Config {
     #[serde(default = "default_pnl_settle_quote")]
     pub pnl_settle_quote: u64,
     /// The most P&L settles a round sends per market, largest P&L first: the budget of every
-    /// keeper sharing the work together (`shard_by = "users"` gives each its share).
+    /// keeper sharing the work together (with `shard_by = "users"` each sends its share of
+    /// the batches).
     #[serde(default = "default_max_settles")]
     pub max_settles: usize,
     /// Several keepers share the work: `shard_count` of them, this one number `shard_index`.
@@ -49,8 +50,12 @@ pub struct Config {
     pub shard_index: u16,
     /// How they share it: `"turns"` (each round slot, wall-clock time over the interval, is
     /// one keeper's, `slot mod shard_count`; it does everything in it, so together they send
-    /// what one keeper would) or `"users"` (each does every round for the users, and markets,
-    /// whose first address byte, or index, mod `shard_count` is its own).
+    /// what one keeper would) or `"users"` (each runs every round: the liquidations, de-risks,
+    /// fills and bad debt of the users whose first address byte mod `shard_count` is its own,
+    /// the funding and payouts of the markets whose index is, and its share of the settle
+    /// batches, which every keeper plans alike from the same accounts: batch `k` of market
+    /// `m` is keeper `(k + m + duty) mod shard_count`'s, so a round with one batch to send
+    /// sends one, whichever keeper sends it).
     #[serde(default)]
     pub shard_by: ShardBy,
     /// After each liquidation, close what the keeper's subaccount took over against the AMM,
@@ -112,14 +117,12 @@ impl Shard {
         self.by == ShardBy::Turns || market_index % self.count == self.index
     }
 
-    /// This keeper's part of a round's settle `budget` shared by every keeper: its share when
-    /// they split the users (so together they settle what one would), all of it when they
-    /// take turns.
-    pub fn settle_budget(&self, budget: usize) -> usize {
-        match self.by {
-            ShardBy::Users => budget.div_ceil(usize::from(self.count)),
-            ShardBy::Turns => budget,
-        }
+    /// Whether batch `batch` of a market's settle duty is this keeper's: keepers splitting
+    /// the users deal the batches out in turn, starting one further along for each market and
+    /// duty (`offset`), so full batches stay full and a lone batch goes out once.
+    pub fn has_batch(&self, batch: usize, offset: usize) -> bool {
+        let count = usize::from(self.count);
+        self.by == ShardBy::Turns || (batch + offset) % count == usize::from(self.index)
     }
 
     /// How long after `now_millis` (wall clock) this keeper's next round begins: the start of
@@ -223,7 +226,7 @@ impl Config {
             thresholds: Thresholds {
                 lp_settle_base: self.lp_settle_base,
                 pnl_settle_quote: self.pnl_settle_quote,
-                max_settles: shard.settle_budget(self.max_settles),
+                max_settles: self.max_settles,
             },
             unwind_liquidations: self.unwind_liquidations,
         })
@@ -414,26 +417,37 @@ mod tests {
         assert!(base(&[("BAL_KEEPER_SHARD_BY", "rounds")]).is_err());
     }
 
-    /// Keepers splitting the users split the round's settle budget too, so together they
-    /// settle what one keeper would; keepers taking turns each spend all of it on their turn.
+    /// Keepers splitting the users deal out the settle batches: each gets every other one,
+    /// starting one further along per offset; keepers taking turns send every batch.
     #[test]
-    fn keepers_sharing_users_share_the_settle_budget() {
-        let budget = |by, count| {
+    fn keepers_sharing_users_deal_out_the_batches() {
+        let shard = |by, index| {
             base(&[
-                ("BAL_KEEPER_MAX_SETTLES", "41"),
-                ("BAL_KEEPER_SHARD_COUNT", count),
+                ("BAL_KEEPER_SHARD_COUNT", "2"),
+                ("BAL_KEEPER_SHARD_INDEX", index),
                 ("BAL_KEEPER_SHARD_BY", by),
             ])
             .unwrap()
             .settings()
             .unwrap()
-            .thresholds
-            .max_settles
+            .shard
         };
-        assert_eq!(budget("users", "1"), 41);
-        assert_eq!(budget("users", "2"), 21);
-        assert_eq!(budget("users", "3"), 14);
-        assert_eq!(budget("turns", "2"), 41);
+        let (first, second) = (shard("users", "0"), shard("users", "1"));
+        for batch in 0..4 {
+            for offset in 0..3 {
+                assert_ne!(
+                    first.has_batch(batch, offset),
+                    second.has_batch(batch, offset),
+                    "batch {batch} offset {offset} is exactly one keeper's"
+                );
+            }
+        }
+        assert!(first.has_batch(0, 0) && second.has_batch(0, 1));
+        assert!((0..4).all(|batch| shard("turns", "1").has_batch(batch, 0)));
+        assert!(
+            Settings::default().shard.has_batch(3, 1),
+            "alone: every batch"
+        );
     }
 
     /// Alone (or sharing by users) a keeper starts a round at every slot boundary; taking

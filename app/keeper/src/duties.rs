@@ -1,8 +1,9 @@
 //! What a market needs this round, decided from one snapshot with the client's read side (the
 //! program's own margin and LP code). A decision only nominates: every transaction is simulated
 //! before it is sent, so a candidate that no longer needs the duty costs a simulation, not a
-//! fee.
-use crate::config::Thresholds;
+//! fee. With several keepers splitting the users (`Shard`), every keeper reads the same
+//! accounts and plans alike; each keeps its users' single duties and its share of the batches.
+use crate::config::{Settings, Shard};
 use crate::snapshot::{MarketState, Snapshot};
 use anchor_lang::prelude::Pubkey;
 use bal::controller::amm_fill::{amm_best_price, PositionDirection};
@@ -45,8 +46,8 @@ pub struct Plan {
     /// Accounts with nothing left but a negative balance its claims do not cover, whose last
     /// settled loss was in this market (its fee pool pays first).
     pub bad_debt: Vec<Pubkey>,
-    /// Due liquidations and settles left for a later round (the keeper's capacity, the
-    /// round's settle budget): still backlog.
+    /// Due liquidations and settles of this keeper's users left for a later round (the
+    /// keeper's capacity, the round's settle budget): still backlog.
     pub deferred_liquidations: usize,
     pub deferred_settles: usize,
 }
@@ -102,12 +103,17 @@ fn has_bad_debt(snapshot: &Snapshot, user: &User) -> bool {
     balance + claims < 0
 }
 
-/// The accounts whose bad debt `market_index` resolves: their last settled loss was there.
-fn bad_debts(snapshot: &Snapshot, market_index: u16) -> Vec<Pubkey> {
+/// This keeper's accounts whose bad debt `market_index` resolves: their last settled loss was
+/// there.
+fn bad_debts(snapshot: &Snapshot, market_index: u16, shard: &Shard) -> Vec<Pubkey> {
     snapshot
         .users
         .iter()
-        .filter(|(_, user)| user.last_loss_market == market_index && has_bad_debt(snapshot, user))
+        .filter(|(key, user)| {
+            shard.has_user(&key.to_bytes())
+                && user.last_loss_market == market_index
+                && has_bad_debt(snapshot, user)
+        })
         .map(|(key, _)| *key)
         .collect()
 }
@@ -193,29 +199,51 @@ fn settlement_plan(snapshot: &Snapshot, market: &PerpMarket) -> Plan {
     }
 }
 
+/// This keeper's share of `users`, one settle duty's list for a market: the list in address
+/// order (so every keeper cuts the same batches from the same accounts), cut into batches of
+/// `batch_size`, keeping the batches that are this keeper's (`Shard::has_batch`, `offset`
+/// telling the market and duty apart).
+fn deal(mut users: Vec<Pubkey>, settings: &Settings, offset: usize) -> Vec<Pubkey> {
+    users.sort_unstable();
+    users
+        .chunks(settings.batch_size.max(1))
+        .enumerate()
+        .filter(|(batch, _)| settings.shard.has_batch(*batch, offset))
+        .flat_map(|(_, batch)| batch.iter().copied())
+        .collect()
+}
+
+/// What `state`'s market needs this round from this keeper (`settings.shard` its share).
 pub fn plan(
     snapshot: &Snapshot,
     state: &MarketState,
-    thresholds: &Thresholds,
+    settings: &Settings,
     keeper: Option<KeeperAccount>,
 ) -> Plan {
     let market = &state.market;
+    let thresholds = &settings.thresholds;
+    let shard = &settings.shard;
+    let offset = usize::from(market.market_index);
     if market.is_settling().unwrap_or(false) {
-        return Plan {
-            bad_debt: bad_debts(snapshot, market.market_index),
-            ..settlement_plan(snapshot, market)
-        };
+        let mut plan = settlement_plan(snapshot, market);
+        plan.settle_expired = deal(plan.settle_expired, settings, offset);
+        plan.finalize_settlement &= shard.has_market(market.market_index);
+        plan.bad_debt = bad_debts(snapshot, market.market_index, shard);
+        return plan;
     }
     let mut plan = Plan {
-        update_funding: snapshot.now
-            >= market
-                .funding
-                .last_funding_ts
-                .saturating_add(market.funding.funding_period),
+        update_funding: shard.has_market(market.market_index)
+            && snapshot.now
+                >= market
+                    .funding
+                    .last_funding_ts
+                    .saturating_add(market.funding.funding_period),
         ..Plan::default()
     };
     let mut settles = Vec::new();
+    let mut settle_lps = Vec::new();
     for (key, user) in &snapshot.users {
+        let mine = shard.has_user(&key.to_bytes());
         let Some(position) = user
             .perp_positions
             .iter()
@@ -227,16 +255,16 @@ pub fn plan(
         let Some((unsettled_base, pnl)) = settled_view(position, state, user) else {
             // No price: only what needs none.
             if is_lp {
-                plan.settle_lps.push(*key);
+                settle_lps.push(*key);
             }
             continue;
         };
         let derisk =
             is_lp && user.derisk_opt_out == 0 && below(snapshot, user, MarginType::Initial);
         if is_lp && (derisk || unsettled_base >= thresholds.lp_settle_base) {
-            plan.settle_lps.push(*key);
+            settle_lps.push(*key);
         }
-        if derisk {
+        if derisk && mine {
             plan.derisk.push(*key);
         }
         if pnl.unsigned_abs() >= u128::from(thresholds.pnl_settle_quote) {
@@ -244,7 +272,8 @@ pub fn plan(
         }
         // The program refuses a liquidation by another subaccount of the same wallet.
         let acts_here = position.base_asset_amount != 0 || is_lp || position.open_orders > 0;
-        let liquidatable = acts_here
+        let liquidatable = mine
+            && acts_here
             && keeper.is_some_and(|k| k.authority != user.authority)
             && below(snapshot, user, MarginType::Maintenance);
         if liquidatable {
@@ -257,16 +286,17 @@ pub fn plan(
     // Largest first, at most `max_settles` a round: a round's cost follows what is at stake,
     // not how many positions exist.
     settles.sort_by_key(|s| std::cmp::Reverse(s.0));
-    plan.deferred_settles = settles.len().saturating_sub(thresholds.max_settles);
-    plan.settle_pnl = settles
-        .into_iter()
-        .take(thresholds.max_settles)
-        .map(|(_, key)| key)
-        .collect();
+    let deferred = settles.iter().skip(thresholds.max_settles);
+    plan.deferred_settles = deferred
+        .filter(|(_, key)| shard.has_user(&key.to_bytes()))
+        .count();
+    let chosen = settles.into_iter().take(thresholds.max_settles);
+    plan.settle_lps = deal(settle_lps, settings, offset);
+    plan.settle_pnl = deal(chosen.map(|(_, key)| key).collect(), settings, offset + 1);
     let Some(keeper) = keeper else {
         return plan;
     };
-    plan.fills = fills(snapshot, state);
+    plan.fills = fills(snapshot, state, shard);
     if let Some((_, account)) = snapshot.users.iter().find(|(key, _)| *key == keeper.user) {
         plan.unwind = account.perp_positions.iter().any(|p| {
             p.is_active() && p.market_index == market.market_index && p.base_asset_amount != 0
@@ -287,17 +317,21 @@ pub fn plan(
             }
         }
     }
-    plan.bad_debt = bad_debts(snapshot, market.market_index);
+    plan.bad_debt = bad_debts(snapshot, market.market_index, shard);
     plan
 }
 
-/// Open taker orders that can fill now (a maker or the AMM crosses their limit) or that have
-/// expired (a fill removes them).
-fn fills(snapshot: &Snapshot, state: &MarketState) -> Vec<Fill> {
+/// This keeper's takers' open orders that can fill now (a maker or the AMM crosses their
+/// limit) or that have expired (a fill removes them).
+fn fills(snapshot: &Snapshot, state: &MarketState, shard: &Shard) -> Vec<Fill> {
     let market_index = state.market.market_index;
     let now = snapshot.now;
     let mut fills = Vec::new();
-    for (taker, user) in &snapshot.users {
+    let takers = snapshot
+        .users
+        .iter()
+        .filter(|(taker, _)| shard.has_user(&taker.to_bytes()));
+    for (taker, user) in takers {
         for order in user.orders.iter().filter(|o| {
             o.is_open() && o.post_only == 0 && o.market_index == market_index && o.remaining() > 0
         }) {

@@ -42,15 +42,15 @@ pub struct RoundReport {
 }
 
 /// One round over every configured market: every market's funding and liquidations first,
-/// then the rest, every market's work sent together (`executor`). With several keepers sharing the work (`Shard`), only this
-/// keeper's users and markets.
+/// then the rest, every market's work sent together (`executor`). With several keepers sharing
+/// the work (`Shard`), only this keeper's share (`duties`).
 pub async fn run_round<C: Chain>(
     chain: &mut C,
     settings: &Settings,
     metrics: &Metrics,
 ) -> Result<RoundReport, chain::ChainError> {
     let started = std::time::Instant::now();
-    let mut snapshot = snapshot::load(chain, &settings.markets).await?;
+    let snapshot = snapshot::load(chain, &settings.markets).await?;
     metrics.set_users(snapshot.users.len() as u64);
     let mut report = RoundReport::default();
     let keeper = snapshot
@@ -60,20 +60,10 @@ pub async fn run_round<C: Chain>(
             user,
         });
     let keeper_user = keeper.map(|k| k.user);
-    snapshot
-        .users
-        .retain(|(key, _)| settings.shard.has_user(&key.to_bytes()) || Some(*key) == keeper_user);
     let plans: Vec<duties::Plan> = snapshot
         .markets
         .iter()
-        .map(|market| {
-            let mut plan = duties::plan(&snapshot, market, &settings.thresholds, keeper);
-            if !settings.shard.has_market(market.market.market_index) {
-                plan.update_funding = false;
-                plan.finalize_settlement = false;
-            }
-            plan
-        })
+        .map(|market| duties::plan(&snapshot, market, settings, keeper))
         .collect();
     let mut run = executor::Executor {
         chain: &mut *chain,

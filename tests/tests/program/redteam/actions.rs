@@ -111,6 +111,8 @@ pub(super) enum Action {
         sub: usize,
         opt_out: bool,
     },
+    /// The permissionless funding update (refused until due).
+    UpdateFunding,
 }
 
 fn action() -> impl Strategy<Value = Action> {
@@ -133,12 +135,13 @@ fn action() -> impl Strategy<Value = Action> {
         1 => target().prop_map(|target| Action::ResolveBadDebt { target }),
         1 => (sub.clone(), prop_oneof![Just(0u32), 100u32..10_000]).prop_map(|(sub, ratio)| Action::MarginRatio { sub, ratio }),
         1 => (sub, any::<bool>()).prop_map(|(sub, opt_out)| Action::OptOut { sub, opt_out }),
+        2 => Just(Action::UpdateFunding),
     ]
 }
 
 /// One to four random actions sent as one transaction, or a sandwich: one subaccount moves
 /// the curve with a large trade, any action follows (a withdrawal, a liquidation, a settle, a
-/// de-risk...), and the first closes again, all in one transaction.
+/// de-risk, a funding update...), and the first closes again, all in one transaction.
 pub(super) fn transaction() -> impl Strategy<Value = Vec<Action>> {
     let sandwich = (
         0..SUBS,

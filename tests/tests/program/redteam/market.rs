@@ -3,7 +3,8 @@
 //! **The profit oracle.** Between the attacker's transactions the market moves: an honest flow
 //! trades against the AMM and the oracle follows to the curve's new mid (held five minutes, so
 //! its TWAP follows and interest accrues), once for an ordinary move or several times over
-//! before anyone acts for a gap; then a keeper liquidates whoever is below maintenance, the
+//! before anyone acts for a gap; then a keeper updates funding when due, liquidates whoever is
+//! below maintenance, the
 //! attacker's subaccounts too, de-risks every LP short of its margin and resolves every bad
 //! debt (its records held to the rules in `rules.rs`, and no bad debt may be left after its
 //! round). What a move does to the attacker's holdings is its to keep: each subaccount's net
@@ -13,6 +14,13 @@
 //! the moves gave it: a subaccount the attacker's own transaction leaves in debt, or value
 //! moved from an honest account by it, shows up. Risk taken beyond the margin, which pays only
 //! when a gap follows, is the margin rule's to catch (`rules.rs`).
+//!
+//! Funding: the clock may also run to a second around the next update's due time (one early,
+//! on time, one late) with nobody updating, so the attacker's transaction can come first and
+//! trade around the update in it. What the update's rate pays the positions it held when the
+//! transaction began is the market's to give (`World::funding_paid`); what the positions it
+//! opened in the transaction collect is not. How far anything earlier in the transaction moved
+//! the rate is bounded by the mark rule (`rules.rs`).
 use super::{config, direction, transaction, Action, Valuation, World, BASE, FLOW, KEEPER};
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::Instruction;
@@ -50,6 +58,23 @@ impl World {
         self.keeper_round().await
     }
 
+    /// The clock runs to `offset` seconds from when the next funding update comes due (when
+    /// that is still ahead), the oracle republishes and a keeper's settle reads it, accruing
+    /// interest; nobody updates funding, so the attacker's next transaction may be first.
+    async fn run_clock_to_funding_due(&mut self, offset: i64) {
+        let perp: PerpMarket = self.env.load(pda::perp_market(0)).await;
+        let due = perp.funding.last_funding_ts + perp.funding.funding_period + offset;
+        let now = self.env.clock().await.unix_timestamp;
+        if due <= now {
+            return;
+        }
+        self.env.advance(due - now, 10).await;
+        set_oracle_price(&mut self.env, &self.exchange, self.price as i64).await;
+        let keeper = self.honest[KEEPER].wallet.insecure_clone();
+        let settle = instructions::settle_pnl(self.honest[FLOW].user, &market(&self.exchange));
+        let _ = self.env.send_unmetered(&[settle], &[&keeper]).await;
+    }
+
     /// The keeper liquidates whoever is below maintenance, the attacker's subaccounts too,
     /// de-risks every LP short of its margin and resolves every bad debt, as the real one
     /// does; what its transactions record is held to the same rules as the attacker's, no
@@ -62,11 +87,14 @@ impl World {
         let flow = self.honest[FLOW].user;
         let mut users: Vec<Pubkey> = self.subs.iter().map(|s| s.user).collect();
         users.extend(self.honest[..FLOW].iter().map(|h| h.user));
-        // The settle reads the oracle into its TWAP; then every liquidation that is due.
+        // The settle reads the oracle into its TWAP; then funding if due, and every
+        // liquidation that is due.
         let _ = self
             .env
             .send_unmetered(&[instructions::settle_pnl(flow, &m)], &[&keeper])
             .await;
+        self.keeper_sends(instructions::update_funding_rate(&m), &keeper)
+            .await?;
         // An account below maintenance that still holds something to act on can always be
         // liquidated: nothing it holds (LP shares the curve cannot release, say) may block it.
         let due = self.standing().await;
@@ -123,12 +151,14 @@ impl World {
     }
 }
 
-/// One step of the market mode: a transaction of the attacker's, or the market moving (one
-/// hop, or a gap of several before the keeper acts).
+/// One step of the market mode: a transaction of the attacker's, the market moving (one
+/// hop, or a gap of several before the keeper acts), or the clock running to a second
+/// around the next funding update's due time, so the attacker can act first.
 #[derive(Clone, Debug)]
 enum Step {
     Attack(Vec<Action>),
     Market { long: bool, base: u64, hops: u8 },
+    FundingDue { offset: i64 },
 }
 
 fn step() -> impl Strategy<Value = Step> {
@@ -137,6 +167,7 @@ fn step() -> impl Strategy<Value = Step> {
         2 => (any::<bool>(), 1u64..=20).prop_map(|(long, base)| Step::Market { long, base, hops: 1 }),
         1 => (any::<bool>(), 10u64..=40, 2u8..=6)
             .prop_map(|(long, base, hops)| Step::Market { long, base, hops }),
+        2 => (-1i64..=1).prop_map(|offset| Step::FundingDue { offset }),
     ]
 }
 
@@ -152,8 +183,14 @@ async fn run_market_sequence(sequence: Vec<Step>, tried: &Tried) -> Result<(), T
                 world.market_move(*long, *base, *hops).await?;
                 allowed += world.attacker_value(Valuation::Owed).await - owed;
             }
+            Step::FundingDue { offset } => {
+                let owed = world.attacker_value(Valuation::Owed).await;
+                world.run_clock_to_funding_due(*offset).await;
+                allowed += world.attacker_value(Valuation::Owed).await - owed;
+            }
             Step::Attack(actions) => {
-                if world.attack(actions, tried).await? {
+                if let Some(funding) = world.attack(actions, tried, Valuation::Owed).await? {
+                    allowed += funding;
                     let value = world.attacker_value(Valuation::Owed).await;
                     prop_assert!(
                         value <= allowed,

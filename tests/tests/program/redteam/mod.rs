@@ -2,23 +2,23 @@
 //! transactions of one to four instructions — trades from one step to fifty base, closes,
 //! liquidity added and removed, resting orders and fills among its own accounts, deposits and
 //! withdrawals (borrowing too), settles, de-risks and liquidations of anyone, bad-debt
-//! resolutions, its own margin-ratio and opt-out settings — against a market where honest
-//! parties hold LP shares (a leveraged LP: $700 behind 100 shares), leveraged positions and
-//! deposits. Wallet B's subaccount starts as a leveraged LP (shares and a long).
+//! resolutions, its own margin-ratio and opt-out settings, funding updates — against a market
+//! where honest parties hold LP shares (a leveraged LP: $700 behind 100 shares), leveraged
+//! positions and deposits. Wallet B's subaccount starts as a leveraged LP (shares and a long).
 //!
-//! **The profit oracle (strict mode).** The oracle and the clock are frozen at a price where
-//! the AMM quotes, and honest parties do not act, so nothing the attacker may legitimately
-//! earn can arise: no price moves its
-//! positions, no stale curve is there to arbitrage, no fills it is not part of pay its LP
-//! shares, no interest accrues, no funding is
-//! due, and every honest account starts healthy, so no liquidation fee is owed it. The
-//! attacker's value is its wallets' tokens plus, for each subaccount, its net value at the
-//! oracle after a simulated settle, unsettled gains counted only as far as the market's P&L
-//! pool can pay them, and never below zero (a subaccount left in debt is walked away from).
-//! After every transaction that lands, that value must not be above where it started (a loss
-//! taken earlier, such as a curve pushed off the oracle, may be won back, never more); a
-//! transaction the program refuses must change nothing. The accounting fuzzer's per-step checks (base
-//! conserved, shares adding up, the vault covering, every invariant) run after every step too.
+//! **The profit oracle (strict mode).** The oracle and the clock are frozen at a price where the
+//! AMM quotes, and honest parties do not act, so nothing the attacker may legitimately earn can
+//! arise: no price moves its positions, no stale curve is there to arbitrage, no fills it is not
+//! part of pay its LP shares, no interest accrues, no funding is due, and every honest account
+//! starts healthy, so no liquidation fee is owed it. The attacker's value is its wallets' tokens
+//! plus, for each subaccount, its net value at the oracle after a simulated settle, unsettled gains
+//! counted only as far as the market's P&L pool can pay them, and never below zero (a subaccount
+//! left in debt is walked away from). After every transaction that lands, that value must not be
+//! above where it started (a loss taken earlier, such as a curve pushed off the oracle, may be won
+//! back, never more), plus what any funding update it sent paid the positions held when it began
+//! (`funding_paid`; never due in this mode); a transaction the program refuses must change nothing.
+//! The accounting fuzzer's per-step checks (base conserved, shares adding up, the vault covering,
+//! every invariant) run after every step too.
 //!
 //! The market mode, in `market.rs`, lets prices move between the attacker's transactions.
 //!
@@ -50,6 +50,7 @@ mod actions;
 mod market;
 mod rules;
 use actions::{transaction, Action, Target};
+use rules::Standings;
 use solana_keypair::Keypair;
 use solana_signer::Signer;
 
@@ -346,6 +347,7 @@ impl World {
                 ),
                 sub,
             ),
+            Action::UpdateFunding => (instructions::update_funding_rate(&m), 0),
         })
     }
 
@@ -383,26 +385,15 @@ impl World {
     async fn attacker_value(&mut self, rule: Valuation) -> i128 {
         let spot: SpotMarket = self.env.load(pda::spot_market(0)).await;
         let perp: PerpMarket = self.env.load(pda::perp_market(0)).await;
-        let view = MarketView::current(&perp, self.price).unwrap();
         let mut value = 0i128;
         for wallet in [0, 2] {
             value += i128::from(self.env.token_balance(self.subs[wallet].tokens).await);
         }
+        let mut users = Vec::new();
         for sub in 0..SUBS {
-            let user: User = self.env.load(self.subs[sub].user).await;
-            let mut net = signed_token_amount(&user.quote_balance, &spot).unwrap();
-            for stored in user.perp_positions.iter().filter(|p| p.is_active()) {
-                let position = simulated_position(stored, &view).unwrap();
-                let pnl = position_pnl(&position, &view).unwrap();
-                let shortfall = match rule {
-                    Valuation::Payable => view.gain_shortfall,
-                    Valuation::Owed => 0,
-                };
-                net += payable_pnl(pnl, shortfall, PERCENTAGE_PRECISION).unwrap();
-            }
-            value += net.max(0);
+            users.push(self.env.load::<User>(self.subs[sub].user).await);
         }
-        value
+        value + accounts_value(&users, &spot, &perp, self.price, rule)
     }
 
     /// Every user account: the attacker's subaccounts, then the honest parties'.
@@ -416,6 +407,34 @@ impl World {
         let users = self.accounts();
         check_books(&mut self.env, &users).await
     }
+}
+
+/// The attacker's subaccounts `users` valued by `rule` in `perp` at `price`: each one's
+/// balance plus its positions' P&L (LP inventory and unsettled funding included), floored at
+/// zero. precision: QUOTE
+fn accounts_value(
+    users: &[User],
+    spot: &SpotMarket,
+    perp: &PerpMarket,
+    price: u64,
+    rule: Valuation,
+) -> i128 {
+    let view = MarketView::current(perp, price).unwrap();
+    let shortfall = match rule {
+        Valuation::Payable => view.gain_shortfall,
+        Valuation::Owed => 0,
+    };
+    let mut value = 0;
+    for user in users {
+        let mut net = signed_token_amount(&user.quote_balance, spot).unwrap();
+        for stored in user.perp_positions.iter().filter(|p| p.is_active()) {
+            let position = simulated_position(stored, &view).unwrap();
+            let pnl = position_pnl(&position, &view).unwrap();
+            net += payable_pnl(pnl, shortfall, PERCENTAGE_PRECISION).unwrap();
+        }
+        value += net.max(0);
+    }
+    value
 }
 
 fn wallet_of(sub: usize) -> usize {
@@ -436,12 +455,19 @@ fn sub_account_id(sub: usize) -> u16 {
 
 impl World {
     /// Sends the attacker's `actions` as one transaction and checks that a refusal changed
-    /// nothing and that what landed kept the rules' promises (`rules`); whether it landed.
-    async fn attack(&mut self, actions: &[Action], tried: &Tried) -> Result<bool, TestCaseError> {
+    /// nothing and that what landed kept the rules' promises (`rules`). When it landed, what
+    /// a funding update in it paid the attacker's positions as they stood when it began (see
+    /// `funding_paid`).
+    async fn attack(
+        &mut self,
+        actions: &[Action],
+        tried: &Tried,
+        rule: Valuation,
+    ) -> Result<Option<i128>, TestCaseError> {
         let before = self.snapshot().await;
         let standing = self.standing().await;
         let Some(outcome) = self.send(actions).await else {
-            return Ok(false);
+            return Ok(None);
         };
         tried.record(actions);
         match outcome {
@@ -453,7 +479,7 @@ impl World {
                     self.check_own_margin(&standing, action).await?;
                     World::check_liquidation_stops(&standing, &landed)?;
                 }
-                Ok(true)
+                Ok(Some(self.funding_paid(&standing, rule).await))
             }
             Err(()) => {
                 prop_assert_eq!(
@@ -462,9 +488,35 @@ impl World {
                     "a refused {:?} changed nothing",
                     actions
                 );
-                Ok(false)
+                Ok(None)
             }
         }
+    }
+
+    /// Funding is the market's to give: when a transaction updated it, what the rate it set
+    /// pays (or charges) the positions the attacker held when the transaction began, valued
+    /// by `rule`, and a unit of rounding a position; 0 otherwise. Positions it opened in the transaction earn no allowance: open,
+    /// collect and close in one transaction is the attacker's own doing. How far one
+    /// transaction can move the rate itself is the mark rule's (`rules.rs`).
+    async fn funding_paid(&mut self, before: &Standings, rule: Valuation) -> i128 {
+        let after: PerpMarket = self.env.load(pda::perp_market(0)).await;
+        let was = &before.perp;
+        if after.funding.cumulative_funding_rate == was.funding.cumulative_funding_rate {
+            return 0;
+        }
+        let mut paid = *was;
+        paid.funding.cumulative_funding_rate = after.funding.cumulative_funding_rate;
+        paid.lp.funding_per_share = after.lp.funding_per_share;
+        let users = before.attacker_accounts(&self.subs);
+        let value = |perp| accounts_value(&users, &before.spot, perp, before.price, rule);
+        // Funding rounds once per position, against it; a position whose LP inventory the
+        // transaction settled before the update is paid on its settled base rather than
+        // through the per-share accumulator, which may round the other way: a unit each.
+        let positions = users
+            .iter()
+            .flat_map(|u| u.perp_positions.iter().filter(|p| p.is_active()))
+            .count() as i128;
+        value(&paid) - value(was) + positions
     }
 }
 
@@ -472,14 +524,15 @@ async fn run_sequence(sequence: Vec<Vec<Action>>, tried: &Tried) -> Result<(), T
     let mut world = World::new().await;
     // Measured against the start, not the previous step: a loss the attacker took earlier (a
     // curve pushed off the oracle) may be won back later, but never more.
-    let start = world.attacker_value(Valuation::Payable).await;
+    let mut allowed = world.attacker_value(Valuation::Payable).await;
     for actions in sequence.iter() {
-        if world.attack(actions, tried).await? {
+        if let Some(funding) = world.attack(actions, tried, Valuation::Payable).await? {
+            allowed += funding;
             let value = world.attacker_value(Valuation::Payable).await;
             prop_assert!(
-                value <= start,
+                value <= allowed,
                 "the attacker is up {} after {:?}",
-                value - start,
+                value - allowed,
                 actions
             );
         }

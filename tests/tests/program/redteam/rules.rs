@@ -21,11 +21,15 @@
 //!   (its base with the unsettled LP inventory settled, as the trade itself settles it), sent
 //!   alone, leaves the account meeting initial margin as a reader values it: at the oracle,
 //!   its unsettled LP inventory included, unsettled gains only as far as the pool can pay;
+//! - one transaction moves the mark TWAP at most a twelfth of the way from where it stood to
+//!   a price at the edge of the band (the maximum spread) around the oracle, which bounds how
+//!   far anything done before a funding update in the same transaction moves its rate from
+//!   the rate the update alone would set;
 //! - in the market mode the keeper's liquidation of an account below maintenance that holds
 //!   anything to act on is never refused, and after its round no account holds only debt
 //!   beyond its claims: bad debt is resolved, not left on the books.
 use super::actions::Action;
-use super::World;
+use super::{Sub, World};
 use anchor_lang::prelude::Pubkey;
 use bal::controller::bankruptcy::holds_only_claims;
 use bal::controller::lp::{remove_shares, settle_lp_before_trading};
@@ -35,6 +39,8 @@ use bal::controller::position::{find_position, release_if_empty};
 use bal::controller::spot_balance::signed_token_amount;
 use bal::controller::trade::increases_risk;
 use bal::events::{BankruptcyRecord, DeriskRecord, LiquidationRecord, OrderFillRecord};
+use bal::math::constants::PERCENTAGE_PRECISION;
+use bal::math::funding::MARK_OBSERVATION_MAX_SHARE;
 use bal::state::{PerpMarket, SpotMarket, State, User};
 use bal_client::pda;
 use bal_client::read::{margin, PricedMarket};
@@ -61,10 +67,10 @@ struct Standing {
 pub struct Standings {
     accounts: Vec<Standing>,
     now: i64,
-    spot: SpotMarket,
-    perp: PerpMarket,
+    pub(super) spot: SpotMarket,
+    pub(super) perp: PerpMarket,
     /// precision: PRICE
-    price: u64,
+    pub(super) price: u64,
 }
 
 impl Standings {
@@ -74,6 +80,13 @@ impl Standings {
 
     pub(super) fn below_maintenance(&self, user: Pubkey) -> bool {
         self.of(user).is_some_and(|s| s.below_maintenance)
+    }
+
+    /// The attacker's subaccounts as they stood.
+    pub(super) fn attacker_accounts(&self, subs: &[Sub]) -> Vec<User> {
+        subs.iter()
+            .filter_map(|sub| self.of(sub.user).map(|s| s.account))
+            .collect()
     }
 }
 
@@ -136,6 +149,19 @@ impl World {
         before: &Standings,
         landed: &TxSuccess,
     ) -> Result<(), TestCaseError> {
+        let perp: PerpMarket = self.env.load(pda::perp_market(0)).await;
+        let (was, is) = (before.perp.funding.mark_twap, perp.funding.mark_twap);
+        // The oracle the observation was clamped around: as last read before, or in, the
+        // transaction.
+        let reach = mark_reach(was, &before.perp).max(mark_reach(was, &perp));
+        prop_assert!(
+            was == 0 || was.abs_diff(is) <= reach,
+            "one transaction moved the mark TWAP from {} to {}, beyond a twelfth of the way to \
+             the band's edge ({} at most)",
+            was,
+            is,
+            reach
+        );
         for fill in landed.events::<OrderFillRecord>() {
             if fill.filler_reward == 0 {
                 continue;
@@ -300,6 +326,19 @@ impl World {
         }
         debts
     }
+}
+
+/// The most one transaction may move a mark TWAP of `twap` in `perp` (at the oracle it last
+/// read): a twelfth of the way from the TWAP to a price at the edge of the band (the maximum
+/// spread) around the oracle, plus a unit of rounding. precision: PRICE
+fn mark_reach(twap: u64, perp: &PerpMarket) -> u64 {
+    let oracle = perp.amm.last_oracle_price;
+    let band = u64::try_from(
+        u128::from(oracle) * u128::from(perp.amm.max_spread) / PERCENTAGE_PRECISION as u128,
+    )
+    .unwrap();
+    let share = MARK_OBSERVATION_MAX_SHARE as u64;
+    (twap.abs_diff(oracle) + band) / share + 1
 }
 
 /// What the account's positions still claim: with no base left, each position's quote is
