@@ -56,6 +56,12 @@ pub(super) enum Action {
     Close {
         sub: usize,
     },
+    /// Trades the position down to `leave` base (reduce-only, from its size when the
+    /// transaction began), so a close after it fills a dust remainder.
+    Reduce {
+        sub: usize,
+        leave: Size,
+    },
     AddLiquidity {
         sub: usize,
         size: Size,
@@ -120,6 +126,7 @@ fn action() -> impl Strategy<Value = Action> {
     prop_oneof![
         5 => (sub.clone(), any::<bool>(), size()).prop_map(|(sub, long, size)| Action::Trade { sub, long, size }),
         1 => sub.clone().prop_map(|sub| Action::Close { sub }),
+        1 => (sub.clone(), prop_oneof![Just(Size::Step), Just(Size::Minimum)]).prop_map(|(sub, leave)| Action::Reduce { sub, leave }),
         2 => (sub.clone(), size()).prop_map(|(sub, size)| Action::AddLiquidity { sub, size }),
         1 => sub.clone().prop_map(|sub| Action::RemoveLiquidity { sub }),
         1 => (sub.clone(), 1u64..500).prop_map(|(sub, dollars)| Action::Deposit { sub, dollars }),

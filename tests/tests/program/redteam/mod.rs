@@ -31,6 +31,7 @@ use bal::controller::amm_fill::PositionDirection::{Long, Short};
 use bal::controller::margin::{position_pnl, simulated_position, MarketView};
 use bal::controller::orders::RestingOrderParams;
 use bal::controller::spot_balance::signed_token_amount;
+use bal::instructions::OrderParams;
 use bal::math::amm::reserve_price;
 use bal::math::constants::{BASE_PRECISION, PERCENTAGE_PRECISION};
 use bal::math::margin::payable_pnl;
@@ -233,6 +234,31 @@ impl World {
                 instructions::close_position(signer(sub), self.subs[sub].user, &m),
                 sub,
             ),
+            Action::Reduce { sub, leave } => {
+                let user: User = self.env.load(self.subs[sub].user).await;
+                let base = user
+                    .perp_positions
+                    .iter()
+                    .find(|p| p.is_active())
+                    .map_or(0, |p| p.base_asset_amount);
+                let params = OrderParams {
+                    reduce_only: true,
+                    ..order(
+                        direction(base < 0),
+                        base.unsigned_abs().checked_sub(leave.base())?,
+                    )
+                };
+                (
+                    instructions::place_perp_order(
+                        signer(sub),
+                        self.subs[sub].user,
+                        &m,
+                        &[],
+                        params,
+                    ),
+                    sub,
+                )
+            }
             Action::AddLiquidity { sub, size } => (
                 instructions::add_liquidity(signer(sub), self.subs[sub].user, &m, &[], size.base()),
                 sub,

@@ -24,7 +24,9 @@
 //! - one transaction moves the mark TWAP at most a twelfth of the way from where it stood to
 //!   a price at the edge of the band (the maximum spread) around the oracle, which bounds how
 //!   far anything done before a funding update in the same transaction moves its rate from
-//!   the rate the update alone would set;
+//!   the rate the update alone would set; and it moves only with a funding update or a fill
+//!   against the AMM of at least the minimum order size (a dust fill's price is mostly
+//!   rounding);
 //! - in the market mode the keeper's liquidation of an account below maintenance that holds
 //!   anything to act on is never refused, and after its round no account holds only debt
 //!   beyond its claims: bad debt is resolved, not left on the books.
@@ -38,7 +40,10 @@ use bal::controller::orders::cancel_all_orders;
 use bal::controller::position::{find_position, release_if_empty};
 use bal::controller::spot_balance::signed_token_amount;
 use bal::controller::trade::increases_risk;
-use bal::events::{BankruptcyRecord, DeriskRecord, LiquidationRecord, OrderFillRecord};
+use bal::events::{
+    liquidity, BankruptcyRecord, DeriskRecord, FillRecord, FundingRecord, LiquidationRecord,
+    OrderFillRecord,
+};
 use bal::math::constants::PERCENTAGE_PRECISION;
 use bal::math::funding::MARK_OBSERVATION_MAX_SHARE;
 use bal::state::{PerpMarket, SpotMarket, State, User};
@@ -161,6 +166,14 @@ impl World {
             was,
             is,
             reach
+        );
+        prop_assert!(
+            was == is || observes_mark(landed, perp.min_order_size),
+            "the mark TWAP moved from {} to {} with no funding update and no fill against the \
+             AMM of at least the minimum order size ({}) in the transaction",
+            was,
+            is,
+            perp.min_order_size
         );
         for fill in landed.events::<OrderFillRecord>() {
             if fill.filler_reward == 0 {
@@ -339,6 +352,27 @@ fn mark_reach(twap: u64, perp: &PerpMarket) -> u64 {
     .unwrap();
     let share = MARK_OBSERVATION_MAX_SHARE as u64;
     (twap.abs_diff(oracle) + band) / share + 1
+}
+
+/// Whether `landed` did anything that observes the mark price: a funding update, or a fill
+/// against the AMM (a trade, a curve or JIT piece of a fill, a de-risk's reduction) of at least
+/// `min_order_size` base. A dust fill's price is mostly rounding; it must leave the TWAP alone.
+fn observes_mark(landed: &TxSuccess, min_order_size: u64) -> bool {
+    let trades = landed.events::<FillRecord>().into_iter().map(|f| f.base);
+    let pieces = landed
+        .events::<OrderFillRecord>()
+        .into_iter()
+        .filter(|f| f.liquidity != liquidity::MAKER)
+        .map(|f| f.base);
+    let derisks = landed
+        .events::<DeriskRecord>()
+        .into_iter()
+        .map(|d| d.base_reduced);
+    !landed.events::<FundingRecord>().is_empty()
+        || trades
+            .chain(pieces)
+            .chain(derisks)
+            .any(|base| base >= min_order_size)
 }
 
 /// What the account's positions still claim: with no base left, each position's quote is
