@@ -1,5 +1,6 @@
 //! The red-team fuzzer: an attacker with three subaccounts under two wallets sends random
 //! transactions of one to four instructions — trades from one step to fifty base, closes,
+//! positions traded down to a step or the minimum order (a close after it fills dust),
 //! liquidity added and removed, resting orders and fills among its own accounts, deposits and
 //! withdrawals (borrowing too), settles, de-risks and liquidations of anyone, bad-debt
 //! resolutions, its own margin-ratio and opt-out settings, funding updates — against a market
