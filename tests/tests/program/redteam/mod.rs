@@ -29,14 +29,11 @@
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::Instruction;
 use bal::controller::amm_fill::PositionDirection::{Long, Short};
-use bal::controller::margin::{position_pnl, simulated_position, MarketView};
 use bal::controller::orders::RestingOrderParams;
-use bal::controller::spot_balance::signed_token_amount;
 use bal::instructions::OrderParams;
 use bal::math::amm::reserve_price;
-use bal::math::constants::{BASE_PRECISION, PERCENTAGE_PRECISION};
-use bal::math::margin::payable_pnl;
-use bal::state::{PerpMarket, SpotMarket, User};
+use bal::math::constants::BASE_PRECISION;
+use bal::state::{PerpMarket, User};
 use bal_client::instructions::{self, CollateralAccounts, MakerOrderRef, UserSetting};
 use bal_client::pda;
 use bal_tests::errors::snapshot;
@@ -51,10 +48,11 @@ use proptest::prelude::*;
 mod actions;
 mod market;
 mod rules;
+mod value;
 use actions::{transaction, Action, Target};
-use rules::Standings;
 use solana_keypair::Keypair;
 use solana_signer::Signer;
+use value::Valuation;
 
 const BASE: u64 = BASE_PRECISION as u64;
 const DOLLAR: u64 = 1_000_000;
@@ -71,18 +69,6 @@ struct Sub {
     wallet: Keypair,
     user: Pubkey,
     tokens: Pubkey,
-}
-
-/// How the attacker's subaccounts are valued.
-#[derive(Clone, Copy)]
-enum Valuation {
-    /// Unsettled gains only as far as the P&L pool can pay them, each subaccount floored at
-    /// zero (strict mode: nothing can make a gain payable but the attacker).
-    Payable,
-    /// Unsettled gains in full, each subaccount floored at zero (market mode: honest losses
-    /// fill the pool at their own pace, a gain the market gave is the attacker's, and so is a
-    /// debt a gap left behind: a leveraged account can lose no more than it holds).
-    Owed,
 }
 
 struct World {
@@ -407,22 +393,6 @@ impl World {
         )
     }
 
-    /// The attacker's value (see the module): tokens in its wallets, plus each subaccount's
-    /// net value as `rule` counts it. precision: QUOTE
-    async fn attacker_value(&mut self, rule: Valuation) -> i128 {
-        let spot: SpotMarket = self.env.load(pda::spot_market(0)).await;
-        let perp: PerpMarket = self.env.load(pda::perp_market(0)).await;
-        let mut value = 0i128;
-        for wallet in [0, 2] {
-            value += i128::from(self.env.token_balance(self.subs[wallet].tokens).await);
-        }
-        let mut users = Vec::new();
-        for sub in 0..SUBS {
-            users.push(self.env.load::<User>(self.subs[sub].user).await);
-        }
-        value + accounts_value(&users, &spot, &perp, self.price, rule)
-    }
-
     /// Every user account: the attacker's subaccounts, then the honest parties'.
     fn accounts(&self) -> Vec<Pubkey> {
         let own = self.subs.iter().map(|s| s.user);
@@ -434,34 +404,6 @@ impl World {
         let users = self.accounts();
         check_books(&mut self.env, &users).await
     }
-}
-
-/// The attacker's subaccounts `users` valued by `rule` in `perp` at `price`: each one's
-/// balance plus its positions' P&L (LP inventory and unsettled funding included), floored at
-/// zero. precision: QUOTE
-fn accounts_value(
-    users: &[User],
-    spot: &SpotMarket,
-    perp: &PerpMarket,
-    price: u64,
-    rule: Valuation,
-) -> i128 {
-    let view = MarketView::current(perp, price).unwrap();
-    let shortfall = match rule {
-        Valuation::Payable => view.gain_shortfall,
-        Valuation::Owed => 0,
-    };
-    let mut value = 0;
-    for user in users {
-        let mut net = signed_token_amount(&user.quote_balance, spot).unwrap();
-        for stored in user.perp_positions.iter().filter(|p| p.is_active()) {
-            let position = simulated_position(stored, &view).unwrap();
-            let pnl = position_pnl(&position, &view).unwrap();
-            net += payable_pnl(pnl, shortfall, PERCENTAGE_PRECISION).unwrap();
-        }
-        value += net.max(0);
-    }
-    value
 }
 
 fn wallet_of(sub: usize) -> usize {
@@ -518,32 +460,6 @@ impl World {
                 Ok(None)
             }
         }
-    }
-
-    /// Funding is the market's to give: when a transaction updated it, what the rate it set
-    /// pays (or charges) the positions the attacker held when the transaction began, valued
-    /// by `rule`, and a unit of rounding a position; 0 otherwise. Positions it opened in the transaction earn no allowance: open,
-    /// collect and close in one transaction is the attacker's own doing. How far one
-    /// transaction can move the rate itself is the mark rule's (`rules.rs`).
-    async fn funding_paid(&mut self, before: &Standings, rule: Valuation) -> i128 {
-        let after: PerpMarket = self.env.load(pda::perp_market(0)).await;
-        let was = &before.perp;
-        if after.funding.cumulative_funding_rate == was.funding.cumulative_funding_rate {
-            return 0;
-        }
-        let mut paid = *was;
-        paid.funding.cumulative_funding_rate = after.funding.cumulative_funding_rate;
-        paid.lp.funding_per_share = after.lp.funding_per_share;
-        let users = before.attacker_accounts(&self.subs);
-        let value = |perp| accounts_value(&users, &before.spot, perp, before.price, rule);
-        // Funding rounds once per position, against it; a position whose LP inventory the
-        // transaction settled before the update is paid on its settled base rather than
-        // through the per-share accumulator, which may round the other way: a unit each.
-        let positions = users
-            .iter()
-            .flat_map(|u| u.perp_positions.iter().filter(|p| p.is_active()))
-            .count() as i128;
-        value(&paid) - value(was) + positions
     }
 }
 
