@@ -79,8 +79,24 @@ test(
         page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage });
 
       /** Clicks `id`, then waits for the success toast matching `text`; an error toast fails. */
-      async function transact(id, text) {
-        await byId(id).click();
+      /** Clicks `id` and waits for the success toast holding `text`. With `read` (a test id and
+       * an attribute), returns that attribute as the page showed it in the same browser task as
+       * the click, so no refresh between reading and clicking can change what was submitted. */
+      async function transact(id, text, read) {
+        let shown = null;
+        if (read) {
+          shown = await page.evaluate(
+            ([button, [from, name]]) => {
+              const selector = (testId) => `[data-testid="${testId}"]`;
+              const value = document.querySelector(selector(from))?.getAttribute(name) ?? null;
+              document.querySelector(selector(button))?.click();
+              return value;
+            },
+            [id, read],
+          );
+        } else {
+          await byId(id).click();
+        }
         const success = page.locator('[data-testid="toast"][data-kind="success"]', {
           hasText: text,
         });
@@ -94,6 +110,7 @@ test(
         await page
           .locator('[data-testid="toast"]')
           .evaluateAll((toasts) => toasts.forEach((t) => t.remove()));
+        return shown;
       }
 
       /** Polls `read` until `check` holds on its value. */
@@ -161,18 +178,18 @@ test(
       );
       await byId("add-mode-amount").click();
       await byId("add-input").fill("300");
-      const shares = BigInt(
-        await waitUntil(
-          attribute("add-shares", "data-shares"),
-          (v) => v !== null && BigInt(v) > 0n,
-          "shares for $300",
-        ),
+      await waitUntil(
+        attribute("add-shares", "data-shares"),
+        (v) => v !== null && BigInt(v) > 0n,
+        "shares for $300",
       );
       assert.match(await byId("add-margin").innerText(), /^\$300\.\d\d$/);
       assert.match(await byId("add-derisk").innerText(), /^\$[\d,]+\.\d+$/, "a de-risk price");
       assert.match(await byId("add-leverage").innerText(), /x → .*x$/);
       await shot("2-add-modal", false);
-      await transact("add-submit", "Added");
+      // The preview follows every refresh (prices move): the shares added are those it showed
+      // when the button was clicked.
+      const shares = BigInt(await transact("add-submit", "Added", ["add-shares", "data-shares"]));
       await waitUntil(
         attribute("market-shares-0", "data-shares"),
         (v) => v !== null && BigInt(v) === shares,

@@ -1,5 +1,6 @@
 //! Account layouts, their seeds and the invariants each account must hold.
 pub mod global;
+pub mod lp_history;
 pub mod oracle;
 pub mod order;
 pub mod perp_market;
@@ -10,6 +11,7 @@ pub mod user;
 pub mod wide;
 
 pub use global::*;
+pub use lp_history::*;
 pub use oracle::*;
 pub use order::*;
 pub use perp_market::*;

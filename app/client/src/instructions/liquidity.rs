@@ -1,0 +1,98 @@
+//! The LP instructions: liquidity added and removed, settled, and de-risked.
+use super::{instruction, margin_accounts, MarketAccounts};
+use crate::pda;
+use anchor_lang::prelude::Pubkey;
+use anchor_lang::solana_program::instruction::{AccountMeta, Instruction};
+
+/// `others`: the user's other positions' markets, for the margin check.
+pub fn add_liquidity(
+    signer: Pubkey,
+    user: Pubkey,
+    market: &MarketAccounts,
+    others: &[MarketAccounts],
+    shares: u64,
+) -> Instruction {
+    let mut ix = instruction(
+        bal::accounts::AddLiquidity {
+            authority: signer,
+            state: pda::state(),
+            user,
+            spot_market: pda::spot_market(0),
+            perp_market: pda::perp_market(market.market_index),
+            oracle: market.oracle,
+            event_authority: pda::event_authority(),
+            program: bal::ID,
+        },
+        bal::instruction::AddLiquidity { shares },
+    );
+    ix.accounts.extend(margin_accounts(others));
+    ix
+}
+
+fn manage_liquidity(
+    signer: Pubkey,
+    user: Pubkey,
+    market_index: u16,
+) -> bal::accounts::ManageLiquidity {
+    bal::accounts::ManageLiquidity {
+        signer,
+        state: pda::state(),
+        user,
+        perp_market: pda::perp_market(market_index),
+        event_authority: pda::event_authority(),
+        program: bal::ID,
+    }
+}
+
+/// `shares: None` removes all.
+pub fn remove_liquidity(
+    signer: Pubkey,
+    user: Pubkey,
+    market_index: u16,
+    shares: Option<u128>,
+) -> Instruction {
+    instruction(
+        manage_liquidity(signer, user, market_index),
+        bal::instruction::RemoveLiquidity { shares },
+    )
+}
+
+pub fn settle_lp(signer: Pubkey, user: Pubkey, market_index: u16) -> Instruction {
+    instruction(
+        manage_liquidity(signer, user, market_index),
+        bal::instruction::SettleLp {},
+    )
+}
+
+/// Settles every LP in `users` (writable remaining accounts); `try_mode` skips bad accounts.
+pub fn settle_lp_many(
+    signer: Pubkey,
+    users: &[Pubkey],
+    market_index: u16,
+    try_mode: bool,
+) -> Instruction {
+    let first = users.first().copied().unwrap_or_default();
+    let mut ix = instruction(
+        manage_liquidity(signer, first, market_index),
+        bal::instruction::SettleLpMany { try_mode },
+    );
+    ix.accounts
+        .extend(users.iter().map(|user| AccountMeta::new(*user, false)));
+    ix
+}
+
+/// De-risks `user`'s LP position in `market`; `others` are the user's other positions' markets.
+pub fn derisk_lp(user: Pubkey, market: &MarketAccounts, others: &[MarketAccounts]) -> Instruction {
+    let accounts = bal::accounts::DeriskLp {
+        state: pda::state(),
+        user,
+        spot_market: pda::spot_market(0),
+        perp_market: pda::perp_market(market.market_index),
+        oracle: market.oracle,
+        event_authority: pda::event_authority(),
+        program: bal::ID,
+    };
+    let mut ix = instruction(accounts, bal::instruction::DeriskLp {});
+    ix.accounts.extend(margin_accounts(others));
+    ix
+}
