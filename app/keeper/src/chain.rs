@@ -141,6 +141,29 @@ pub trait Chain {
     /// A recent priority fee for transactions writing `writable`, in micro-lamports per CU.
     async fn priority_fee(&mut self, writable: &[Pubkey]) -> Result<u64, ChainError>;
     async fn simulate(&mut self, instructions: &[Instruction]) -> Result<Simulated, ChainError>;
+    /// `simulate` for each of `transactions`, outcomes in order: one after the other here, at
+    /// once where the chain can (a node answers requests in parallel).
+    async fn simulate_each(
+        &mut self,
+        transactions: &[Vec<Instruction>],
+    ) -> Vec<Result<Simulated, ChainError>> {
+        let mut outcomes = Vec::with_capacity(transactions.len());
+        for instructions in transactions {
+            outcomes.push(self.simulate(instructions).await);
+        }
+        outcomes
+    }
+    /// `priority_fee` for each set of writable accounts, in order; like `simulate_each`.
+    async fn priority_fee_each(
+        &mut self,
+        writable: &[Vec<Pubkey>],
+    ) -> Vec<Result<u64, ChainError>> {
+        let mut fees = Vec::with_capacity(writable.len());
+        for accounts in writable {
+            fees.push(self.priority_fee(accounts).await);
+        }
+        fees
+    }
     /// Signs (the keeper's key and `signers`), sends and confirms; the error carries the
     /// program's code when it refused.
     async fn send(

@@ -3,6 +3,7 @@
 //! `BAL_KEEPER_MARKETS=0,1`, `BAL_KEEPER_PRIORITY_FEE_MAX=50000`.
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 /// Everything the binary needs, as the file spells it.
 #[derive(Clone, Debug, Deserialize, PartialEq)]
@@ -75,6 +76,10 @@ pub struct Settings {
     pub priority_fee_max: u64,
     pub thresholds: Thresholds,
     pub unwind_liquidations: bool,
+    /// How long after its start a round should be done, so the next one starts on time:
+    /// settles that would not fit before it at the pace the keeper's last settle wave
+    /// measured wait for a later round. `None`: no limit (a single round, the tests).
+    pub round_deadline: Option<Duration>,
 }
 
 /// When a settle is worth a transaction.
@@ -138,6 +143,12 @@ impl Shard {
     }
 }
 
+/// Four fifths of the interval: the rest is the margin for the pace's error and the round's
+/// last reads.
+fn round_deadline(interval_seconds: u64) -> Duration {
+    Duration::from_millis(interval_seconds.saturating_mul(800))
+}
+
 fn default_interval() -> u64 {
     10
 }
@@ -187,6 +198,7 @@ impl Default for Settings {
                 max_settles: default_max_settles(),
             },
             unwind_liquidations: default_unwind_liquidations(),
+            round_deadline: None,
         }
     }
 }
@@ -229,6 +241,7 @@ impl Config {
                 max_settles: self.max_settles,
             },
             unwind_liquidations: self.unwind_liquidations,
+            round_deadline: Some(round_deadline(self.interval_seconds)),
         })
     }
 }
@@ -345,6 +358,11 @@ mod tests {
         assert_eq!(settings.thresholds.lp_settle_base, 5);
         assert_eq!(config.keypair_path, PathBuf::from("k.json"));
         assert_eq!(config.interval_seconds, default_interval());
+        // Rounds aim to be done in four fifths of the interval.
+        assert_eq!(
+            settings.round_deadline,
+            Some(Duration::from_secs(default_interval() * 4 / 5))
+        );
     }
 
     #[test]

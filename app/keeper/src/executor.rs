@@ -18,6 +18,7 @@ use bal_client::instructions as ix;
 use serde_json::json;
 use solana_compute_budget_interface::ComputeBudgetInstruction;
 use std::rc::Rc;
+use std::time::Instant;
 
 /// The most a transaction may use.
 pub const MAX_COMPUTE_UNITS: u32 = 1_400_000;
@@ -134,7 +135,9 @@ enum Work {
 }
 
 /// Every market's users that `users` picks from its plan, in batches of `duty` of at most
-/// `size`, each built by the builder `build` makes for its market.
+/// `size`, each built by the builder `build` makes for its market; the markets' batches taken
+/// in turn (each market's first, then each one's second, ...), so a round that cannot send
+/// them all shares what it sends among the markets.
 fn batches_per_market<F>(
     plans: &[(&MarketState, &Plan)],
     (duty, size): (Duty, usize),
@@ -144,10 +147,18 @@ fn batches_per_market<F>(
 where
     F: Fn(&[Pubkey]) -> Instruction + 'static,
 {
-    plans
+    let mut per_market: Vec<std::vec::IntoIter<Work>> = plans
         .iter()
-        .flat_map(|(state, plan)| Work::batches(duty, users(plan), size, build(state)))
-        .collect()
+        .map(|(state, plan)| Work::batches(duty, users(plan), size, build(state)).into_iter())
+        .collect();
+    let mut interleaved = Vec::new();
+    loop {
+        let before = interleaved.len();
+        interleaved.extend(per_market.iter_mut().filter_map(Iterator::next));
+        if interleaved.len() == before {
+            return interleaved;
+        }
+    }
 }
 
 impl Work {
@@ -206,6 +217,8 @@ pub struct Executor<'a, C: Chain> {
     pub settings: &'a Settings,
     pub metrics: &'a Metrics,
     pub report: &'a mut RoundReport,
+    /// When the round should be done (`Settings::round_deadline` after its start).
+    pub deadline: Option<Instant>,
 }
 
 impl<C: Chain> Executor<'_, C> {
@@ -310,7 +323,7 @@ impl<C: Chain> Executor<'_, C> {
             }
         }
         let lps = (Duty::SettleLp, batch_size);
-        first.extend(batches_per_market(
+        let mut settles = batches_per_market(
             plans,
             lps,
             |p| &p.settle_lps,
@@ -318,9 +331,9 @@ impl<C: Chain> Executor<'_, C> {
                 let index = state.market.market_index;
                 move |users| ix::settle_lp_many(signer, users, index, true)
             },
-        ));
+        );
         let pnl = (Duty::SettlePnl, batch_size);
-        first.extend(batches_per_market(
+        settles.extend(batches_per_market(
             plans,
             pnl,
             |p| &p.settle_pnl,
@@ -329,7 +342,22 @@ impl<C: Chain> Executor<'_, C> {
                 move |users| ix::settle_pnl_many(users, &market, true)
             },
         ));
-        self.wave(first).await;
+        let room = self.settle_room(first.len());
+        if settles.len() > room {
+            log::event(
+                "info",
+                "settles deferred",
+                json!({ "batches": settles.len() - room, "reason": "round deadline" }),
+            );
+            settles.truncate(room);
+        }
+        let settling = !settles.is_empty();
+        first.extend(settles);
+        let started = Instant::now();
+        let sent = self.wave(first).await;
+        if settling {
+            self.metrics.record_settle_pace(started.elapsed(), sent);
+        }
         // After the settles: a loss settled this round is what leaves the debt to write off.
         let mut bad_debt = Vec::new();
         for (state, plan) in plans {
@@ -363,6 +391,25 @@ impl<C: Chain> Executor<'_, C> {
         self.wave(closes).await;
     }
 
+    /// How many settle transactions fit, after `before` other transactions in their wave,
+    /// in the time left before the round's deadline at the pace of the last settle waves:
+    /// at least one transaction while any time is left, none after; no limit without a
+    /// deadline or before a settle wave measured the pace.
+    fn settle_room(&self, before: usize) -> usize {
+        let (Some(deadline), Some(pace)) = (self.deadline, self.metrics.settle_pace()) else {
+            return usize::MAX;
+        };
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return 0;
+        }
+        let fit = left.as_micros() / pace.as_micros().max(1);
+        usize::try_from(fit)
+            .unwrap_or(usize::MAX)
+            .max(1)
+            .saturating_sub(before)
+    }
+
     /// Closes what the keeper's subaccount holds in `market` against the AMM, freeing its
     /// collateral for the next liquidation (a liquidation that burned shares only leaves
     /// nothing to close: `NoPosition`, a skip).
@@ -375,86 +422,118 @@ impl<C: Chain> Executor<'_, C> {
     /// batches that did not fit or whose instruction failed go, split, into the next wave. A
     /// failure of a transaction itself (the payer's funds) or of the connection ends this
     /// wave without splitting: nothing smaller would pass (the round's later waves still try).
-    /// Returns the users (or single duties) that landed.
-    async fn wave(&mut self, mut work: Vec<Work>) -> u64 {
-        let mut landed = 0;
+    /// Returns how many transactions it sent.
+    async fn wave(&mut self, mut work: Vec<Work>) -> usize {
+        let mut sent = 0;
         while !work.is_empty() {
             let mut next = Vec::new();
             let mut stop = false;
             let mut ready = Vec::new();
             let mut transactions = Vec::new();
-            for item in work {
+            let started = Instant::now();
+            let preparations = self.prepare(&work).await;
+            for (item, preparation) in work.into_iter().zip(preparations) {
                 if stop {
                     break;
                 }
-                match self.prepare(&item).await {
+                match preparation {
                     Ok((transaction, units)) => {
                         transactions.push(transaction);
                         ready.push((item, units));
                     }
                     Err(attempt) => {
-                        stop = !self.conclude(item, attempt, &mut next, &mut landed);
+                        stop = !self.conclude(item, attempt, &mut next);
                     }
                 }
             }
+            let prepared = started.elapsed();
             let outcomes = self.chain.send_pipelined(&transactions).await;
+            sent += transactions.len();
+            log::event(
+                "debug",
+                "wave",
+                json!({ "transactions": transactions.len(),
+                        "prepare_ms": prepared.as_millis() as u64,
+                        "confirm_ms": (started.elapsed() - prepared).as_millis() as u64 }),
+            );
             for ((item, units), outcome) in ready.into_iter().zip(outcomes) {
                 let attempt = match outcome {
                     Ok(()) => Attempt::Landed { units },
                     Err(error) if is_benign(&error) => Attempt::Skipped(error),
                     Err(error) => Attempt::Failed(error),
                 };
-                stop |= !self.conclude(item, attempt, &mut next, &mut landed);
+                stop |= !self.conclude(item, attempt, &mut next);
             }
             if stop {
                 break;
             }
             work = next;
         }
-        landed
+        sent
     }
 
-    /// The transaction to send for `item` (its budget sized from a simulation) and the units
-    /// it simulated at, or why it is not sent.
-    async fn prepare(&mut self, item: &Work) -> Result<(Vec<Instruction>, u64), Attempt> {
-        let instruction = item.instruction();
-        if transaction_size(&with_budget(&instruction, 0, 0), &self.chain.signer())
-            > MAX_TRANSACTION_SIZE
-        {
-            return Err(Attempt::TooLarge);
-        }
-        let probe = with_budget(&instruction, MAX_COMPUTE_UNITS, 0);
-        let simulated = self.chain.simulate(&probe).await.map_err(Attempt::Failed)?;
-        if let Some(error) = simulated.error {
-            return Err(if is_benign(&error) {
-                Attempt::Skipped(error)
-            } else {
-                Attempt::Failed(error)
-            });
-        }
-        // No estimate is no reason to stop: the floor of the configured bounds serves.
-        let fee = match self.chain.priority_fee(&writable(&instruction)).await {
-            Ok(fee) => fee.clamp(
-                self.settings.priority_fee_min,
-                self.settings.priority_fee_max,
-            ),
-            Err(_) => self.settings.priority_fee_min,
-        };
-        Ok((
-            with_budget(&instruction, compute_limit(simulated.units), fee),
-            simulated.units,
-        ))
+    /// For each piece of `work`, in order: the transaction to send (its budget sized from a
+    /// simulation) and the units it simulated at, or why it is not sent. The simulations go
+    /// out together, then the fee estimates of those that passed.
+    async fn prepare(&mut self, work: &[Work]) -> Vec<Result<(Vec<Instruction>, u64), Attempt>> {
+        let signer = self.chain.signer();
+        let instructions: Vec<Instruction> = work.iter().map(Work::instruction).collect();
+        let fits: Vec<bool> = instructions
+            .iter()
+            .map(|i| transaction_size(&with_budget(i, 0, 0), &signer) <= MAX_TRANSACTION_SIZE)
+            .collect();
+        let probes: Vec<Vec<Instruction>> = instructions
+            .iter()
+            .zip(&fits)
+            .filter(|(_, fits)| **fits)
+            .map(|(instruction, _)| with_budget(instruction, MAX_COMPUTE_UNITS, 0))
+            .collect();
+        let mut simulations = self.chain.simulate_each(&probes).await.into_iter();
+        let verdicts: Vec<Result<u64, Attempt>> = fits
+            .iter()
+            .map(|fits| {
+                // Only what fits was simulated: the simulations line up with those alone.
+                let simulated = if *fits { simulations.next() } else { None };
+                match simulated {
+                    Some(Ok(simulated)) => match simulated.error {
+                        None => Ok(simulated.units),
+                        Some(error) if is_benign(&error) => Err(Attempt::Skipped(error)),
+                        Some(error) => Err(Attempt::Failed(error)),
+                    },
+                    Some(Err(error)) => Err(Attempt::Failed(error)),
+                    None => Err(Attempt::TooLarge),
+                }
+            })
+            .collect();
+        let writes: Vec<Vec<Pubkey>> = instructions
+            .iter()
+            .zip(&verdicts)
+            .filter(|(_, verdict)| verdict.is_ok())
+            .map(|(instruction, _)| writable(instruction))
+            .collect();
+        let mut fees = self.chain.priority_fee_each(&writes).await.into_iter();
+        let (floor, ceiling) = (
+            self.settings.priority_fee_min,
+            self.settings.priority_fee_max,
+        );
+        verdicts
+            .into_iter()
+            .zip(&instructions)
+            .map(|(verdict, instruction)| {
+                let units = verdict?;
+                // No estimate is no reason to stop: the floor of the configured bounds serves.
+                let fee = match fees.next() {
+                    Some(Ok(fee)) => fee.clamp(floor, ceiling),
+                    _ => floor,
+                };
+                Ok((with_budget(instruction, compute_limit(units), fee), units))
+            })
+            .collect()
     }
 
     /// Records how `item` ended, or splits it into `next` when a smaller batch may pass;
     /// `false` when the failure means nothing else would pass either.
-    fn conclude(
-        &mut self,
-        item: Work,
-        attempt: Attempt,
-        next: &mut Vec<Work>,
-        landed: &mut u64,
-    ) -> bool {
+    fn conclude(&mut self, item: Work, attempt: Attempt, next: &mut Vec<Work>) -> bool {
         let split_reason = match &attempt {
             Attempt::TooLarge => Some("too large".to_string()),
             Attempt::Failed(error) if error.kind == FailureKind::Instruction => {
@@ -472,7 +551,6 @@ impl<C: Chain> Executor<'_, C> {
             return true;
         }
         if matches!(attempt, Attempt::Landed { .. }) {
-            *landed += item.size() as u64;
             *item.duty().landed(self.report) += item.size() as u64;
             self.metrics
                 .record_accounts(item.duty().name(), item.size() as u64);

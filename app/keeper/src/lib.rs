@@ -19,6 +19,7 @@ pub mod snapshot;
 use chain::Chain;
 use config::Settings;
 use metrics::Metrics;
+use serde_json::json;
 
 /// What one round did, per duty: transactions landed.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -51,6 +52,7 @@ pub async fn run_round<C: Chain>(
 ) -> Result<RoundReport, chain::ChainError> {
     let started = std::time::Instant::now();
     let snapshot = snapshot::load(chain, &settings.markets).await?;
+    let read = started.elapsed();
     metrics.set_users(snapshot.users.len() as u64);
     let mut report = RoundReport::default();
     let keeper = snapshot
@@ -70,11 +72,14 @@ pub async fn run_round<C: Chain>(
         settings,
         metrics,
         report: &mut report,
+        deadline: settings.round_deadline.map(|limit| started + limit),
     };
     let markets: Vec<(&snapshot::MarketState, &duties::Plan)> =
         snapshot.markets.iter().zip(&plans).collect();
     run.carry_out_urgent(&snapshot, &markets, keeper_user).await;
+    let urgent = started.elapsed();
     run.carry_out_rest(&snapshot, &markets, keeper_user).await;
+    let rest = started.elapsed();
     record_backlog(metrics, &plans, &report);
     if let Ok(Some(payer)) = chain.account(chain.signer()).await {
         metrics.set_payer_lamports(payer.lamports);
@@ -82,7 +87,20 @@ pub async fn run_round<C: Chain>(
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs() as i64);
-    metrics.round_finished(now, started.elapsed().as_millis() as u64);
+    let total = started.elapsed();
+    metrics.round_finished(now, total.as_millis() as u64);
+    // Where the round's time went: reading the exchange, the urgent waves, the rest.
+    log::event(
+        "info",
+        "round",
+        json!({
+            "report": format!("{report:?}"),
+            "read_ms": read.as_millis() as u64,
+            "urgent_ms": (urgent - read).as_millis() as u64,
+            "rest_ms": (rest - urgent).as_millis() as u64,
+            "total_ms": total.as_millis() as u64,
+        }),
+    );
     Ok(report)
 }
 

@@ -55,10 +55,7 @@ async fn run() -> Result<(), String> {
     );
     loop {
         let failed = match run_round(&mut chain, &settings, &metrics).await {
-            Ok(report) => {
-                log::event("info", "round", json!({ "report": format!("{report:?}") }));
-                report.failures > 0
-            }
+            Ok(report) => report.failures > 0,
             Err(error) => {
                 metrics.round_failed();
                 log::event(

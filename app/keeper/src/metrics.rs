@@ -5,6 +5,7 @@ use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Outcome {
@@ -44,6 +45,9 @@ pub struct Metrics {
     round_millis: AtomicU64,
     failure_streak: AtomicU64,
     payer_lamports: AtomicU64,
+    /// What a transaction of the last settle wave took, its simulation and confirmation
+    /// included (0 before the first). microseconds
+    settle_pace_micros: AtomicU64,
 }
 
 impl Metrics {
@@ -82,6 +86,32 @@ impl Metrics {
 
     pub fn set_payer_lamports(&self, lamports: u64) {
         self.payer_lamports.store(lamports, Ordering::Relaxed);
+    }
+
+    /// A settle wave sent `transactions` in `took`: averaged with the pace before (one slow
+    /// wave does not halve the next), the pace the next round plans with.
+    pub fn record_settle_pace(&self, took: Duration, transactions: usize) {
+        if transactions == 0 {
+            return;
+        }
+        let sample = took.as_micros() / transactions as u128;
+        let sample = u64::try_from(sample).unwrap_or(u64::MAX).max(1);
+        let before = self.settle_pace_micros.load(Ordering::Relaxed);
+        let pace = if before == 0 {
+            sample
+        } else {
+            before / 2 + sample / 2
+        };
+        self.settle_pace_micros
+            .store(pace.max(1), Ordering::Relaxed);
+    }
+
+    /// What one settle transaction took in the last settle wave, once one was sent.
+    pub fn settle_pace(&self) -> Option<Duration> {
+        match self.settle_pace_micros.load(Ordering::Relaxed) {
+            0 => None,
+            micros => Some(Duration::from_micros(micros)),
+        }
     }
 
     pub fn failure_streak(&self) -> u64 {
@@ -188,6 +218,11 @@ impl Metrics {
                 "bal_keeper_payer_lamports",
                 "gauge",
                 self.payer_lamports.load(Ordering::Relaxed) as i64,
+            ),
+            (
+                "bal_keeper_settle_pace_microseconds",
+                "gauge",
+                self.settle_pace_micros.load(Ordering::Relaxed) as i64,
             ),
         ];
         for (name, kind, value) in gauges {

@@ -2,6 +2,7 @@
 use crate::chain::{AccountData, Chain, ChainClock, ChainError, Filter, Simulated};
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::Instruction;
+use futures::stream::{self, StreamExt};
 use solana_account_decoder_client_types::UiAccountEncoding;
 use solana_commitment_config::CommitmentConfig;
 use solana_hash::Hash;
@@ -67,6 +68,9 @@ const BLOCKHASH_REFRESH: usize = 50;
 const SEND_ALL_ATTEMPTS: usize = 5;
 /// How long `send_all` waits for a round's transactions to confirm.
 const CONFIRM_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Requests `simulate_each` and `priority_fee_each` keep in flight at once.
+const CONCURRENT_REQUESTS: usize = 8;
 
 /// How long `send_pipelined` waits for its transactions to confirm.
 const PIPELINE_CONFIRM_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(20);
@@ -138,6 +142,40 @@ impl RpcChain {
                 })
             })
             .collect()
+    }
+
+    /// Simulates without signatures; the node replaces the blockhash, so none is asked for.
+    async fn simulate_one(&self, instructions: &[Instruction]) -> Result<Simulated, ChainError> {
+        let transaction = self.sign(instructions, &[], Hash::default());
+        let config = RpcSimulateTransactionConfig {
+            sig_verify: false,
+            replace_recent_blockhash: true,
+            ..RpcSimulateTransactionConfig::default()
+        };
+        let result = self
+            .client
+            .simulate_transaction_with_config(&transaction, config)
+            .await
+            .map_err(from_client)?
+            .value;
+        Ok(Simulated {
+            units: result.units_consumed.unwrap_or(0),
+            error: result.err.map(|e| from_transaction(e.into())),
+        })
+    }
+
+    /// The median of the node's recent priority fees for transactions writing `writable`.
+    async fn read_priority_fee(&self, writable: &[Pubkey]) -> Result<u64, ChainError> {
+        let mut fees: Vec<u64> = self
+            .client
+            .get_recent_prioritization_fees(writable)
+            .await
+            .map_err(from_client)?
+            .into_iter()
+            .map(|f| f.prioritization_fee)
+            .collect();
+        fees.sort_unstable();
+        Ok(fees.get(fees.len() / 2).copied().unwrap_or(0))
     }
 
     /// The node's latest blockhash, for transactions signed elsewhere.
@@ -260,36 +298,35 @@ impl Chain for RpcChain {
     }
 
     async fn priority_fee(&mut self, writable: &[Pubkey]) -> Result<u64, ChainError> {
-        let mut fees: Vec<u64> = self
-            .client
-            .get_recent_prioritization_fees(writable)
-            .await
-            .map_err(from_client)?
-            .into_iter()
-            .map(|f| f.prioritization_fee)
-            .collect();
-        fees.sort_unstable();
-        Ok(fees.get(fees.len() / 2).copied().unwrap_or(0))
+        self.read_priority_fee(writable).await
     }
 
     async fn simulate(&mut self, instructions: &[Instruction]) -> Result<Simulated, ChainError> {
-        // The node replaces the blockhash and skips signatures: no need to ask for one.
-        let transaction = self.sign(instructions, &[], Hash::default());
-        let config = RpcSimulateTransactionConfig {
-            sig_verify: false,
-            replace_recent_blockhash: true,
-            ..RpcSimulateTransactionConfig::default()
-        };
-        let result = self
-            .client
-            .simulate_transaction_with_config(&transaction, config)
+        self.simulate_one(instructions).await
+    }
+
+    async fn simulate_each(
+        &mut self,
+        transactions: &[Vec<Instruction>],
+    ) -> Vec<Result<Simulated, ChainError>> {
+        let this = &*self;
+        stream::iter(transactions)
+            .map(|instructions| this.simulate_one(instructions))
+            .buffered(CONCURRENT_REQUESTS)
+            .collect()
             .await
-            .map_err(from_client)?
-            .value;
-        Ok(Simulated {
-            units: result.units_consumed.unwrap_or(0),
-            error: result.err.map(|e| from_transaction(e.into())),
-        })
+    }
+
+    async fn priority_fee_each(
+        &mut self,
+        writable: &[Vec<Pubkey>],
+    ) -> Vec<Result<u64, ChainError>> {
+        let this = &*self;
+        stream::iter(writable)
+            .map(|accounts| this.read_priority_fee(accounts))
+            .buffered(CONCURRENT_REQUESTS)
+            .collect()
+            .await
     }
 
     async fn send(

@@ -18,6 +18,7 @@ use bal_tests::keeper_chain::InProcessChain;
 use bal_tests::markets::{allow_divergence, second_market, set_price, walk_oracle};
 use bal_tests::TestEnv;
 use solana_signer::Signer;
+use std::time::Duration;
 
 const DOLLAR: u64 = 1_000_000;
 
@@ -274,33 +275,39 @@ async fn crossing_orders_are_filled_and_others_left_resting() {
     assert!(active_position(&mut env, &taker).await.base_asset_amount > 0);
 }
 
+/// A batch too large for one transaction is split, and the wave's other work (a second
+/// market's batch that fits, sent with it) is simulated and sent as it is.
 #[tokio::test]
 async fn a_batch_too_large_for_one_transaction_is_split() {
     let mut env = TestEnv::start().await;
     let exchange = setup_trading(&mut env).await;
+    let eth = second_market(&mut env, &exchange).await;
     let keeper = keeper(&mut env, &exchange).await;
-    let mut traders = Vec::new();
-    for _ in 0..30 {
-        let trader = new_trader(&mut env, &exchange, 1_000 * DOLLAR, 0).await;
-        trade(&mut env, &exchange, &trader, order(Long, BASE))
-            .await
-            .expect("trade");
-        traders.push(trader);
-    }
+    let mut traders = traders_to_settle(&mut env, &exchange, 30).await;
+    let lone = new_trader(&mut env, &exchange, 1_000 * DOLLAR, 0).await;
+    env.send(
+        "place_perp_order",
+        &[instructions::place_perp_order(
+            lone.wallet.pubkey(),
+            lone.user,
+            &eth,
+            &[],
+            order(Long, BASE),
+        )],
+        &[&lone.wallet],
+    )
+    .await
+    .expect("trade");
+    traders.push(lone);
     let known: Vec<&Trader> = traders.iter().collect();
-    // Every position's P&L (fees at least) is worth settling here.
-    let mut settings = Settings {
-        batch_size: 64,
-        ..Settings::default()
-    };
-    settings.thresholds.pnl_settle_quote = 1;
     let metrics = Metrics::default();
-    let report = round(&mut env, &keeper, &known, &settings, &metrics).await;
-    assert_eq!(report.pnl_settles, 30, "{report:?}");
+    // Every position's P&L (fees at least) is worth settling; 30 users do not fit one batch.
+    let report = round(&mut env, &keeper, &known, &settle_everyone(64), &metrics).await;
+    assert_eq!(report.pnl_settles, 31, "{report:?}");
     assert_eq!(report.failures, 0);
     assert!(
-        metrics.count("settle_pnl", Outcome::Sent) >= 2,
-        "split in two or more"
+        metrics.count("settle_pnl", Outcome::Sent) >= 3,
+        "split in two or more, and the second market's batch"
     );
 }
 
@@ -338,6 +345,7 @@ async fn a_duty_done_by_someone_else_first_is_skipped() {
         settings: &settings,
         metrics: &metrics,
         report: &mut report,
+        deadline: None,
     }
     .carry_out_urgent(&snapshot, &[(state, &plan)], None)
     .await;
@@ -463,6 +471,7 @@ async fn two_sharded_keepers_send_the_batches_one_keeper_would() {
                 settings,
                 metrics: &metrics,
                 report: &mut report,
+                deadline: None,
             }
             .carry_out_rest(snapshot, &[(&snapshot.markets[0], plan)], None)
             .await;
@@ -592,4 +601,69 @@ async fn both_markets_funding_and_settles_go_out_in_one_wave_each() {
         "{report:?}"
     );
     assert_eq!(chain.waves, vec![2, 2], "{report:?}");
+}
+
+/// Settles that do not fit before the round's deadline, at the pace the keeper's last settle
+/// wave measured, wait for a later round; what a round does send is shared among the markets.
+/// Here ten positions in each of two markets (two batches each) at a pace of 4 s a
+/// transaction and 10 s to the deadline: two batches go, one a market, and the rest waits.
+#[tokio::test]
+async fn settles_that_do_not_fit_before_the_deadline_wait_and_the_markets_share_the_room() {
+    let mut env = TestEnv::start().await;
+    let exchange = setup_trading(&mut env).await;
+    let eth = second_market(&mut env, &exchange).await;
+    let keeper = keeper(&mut env, &exchange).await;
+    let mut by_market: Vec<Vec<Trader>> = vec![Vec::new(), Vec::new()];
+    for (slot, traded) in [market(&exchange), eth].into_iter().enumerate() {
+        for _ in 0..10 {
+            let trader = new_trader(&mut env, &exchange, 1_000 * DOLLAR, 0).await;
+            env.send(
+                "place_perp_order",
+                &[instructions::place_perp_order(
+                    trader.wallet.pubkey(),
+                    trader.user,
+                    &traded,
+                    &[],
+                    order(Long, BASE),
+                )],
+                &[&trader.wallet],
+            )
+            .await
+            .expect("trade");
+            by_market[slot].push(trader);
+        }
+    }
+    let known: Vec<&Trader> = by_market.iter().flatten().collect();
+    let mut balances = Vec::new();
+    for trader in &known {
+        balances.push(quote_balance(&mut env, trader.user).await);
+    }
+    let mut settings = settle_everyone(5);
+    settings.round_deadline = Some(Duration::from_secs(10));
+    let metrics = Metrics::default();
+    metrics.record_settle_pace(Duration::from_secs(4), 1);
+    let report = round(&mut env, &keeper, &known, &settings, &metrics).await;
+    assert_eq!((report.pnl_settles, report.failures), (10, 0), "{report:?}");
+    let mut settled = [0, 0];
+    for (i, trader) in known.iter().enumerate() {
+        if quote_balance(&mut env, trader.user).await != balances[i] {
+            settled[i / 10] += 1;
+        }
+    }
+    assert_eq!(settled, [5, 5], "one batch a market");
+    let body = metrics.render();
+    assert!(
+        body.contains("bal_keeper_backlog{duty=\"settle_pnl\"} 10\n"),
+        "{body}"
+    );
+    let measured = metrics.settle_pace().expect("measured");
+    assert!(
+        measured < Duration::from_secs(4),
+        "the wave's own pace: {measured:?}"
+    );
+
+    // The next round, with the time and the pace to do everything, settles the rest.
+    let fresh = Metrics::default();
+    let report = round(&mut env, &keeper, &known, &settings, &fresh).await;
+    assert_eq!(report.pnl_settles, 10, "{report:?}");
 }
