@@ -5,8 +5,9 @@ use crate::bal::{after_cooldown, set_max_leverage, BASE};
 use bal::controller::amm_fill::PositionDirection::{Long, Short};
 use bal::state::{PerpMarket, User};
 use bal_client::{instructions, pda};
+use bal_keeper::chain::Chain;
 use bal_keeper::config::{Settings, Shard, ShardBy};
-use bal_keeper::executor::{Duty, Executor};
+use bal_keeper::executor::{compute_limit, with_budget, Duty, Executor, MAX_COMPUTE_UNITS};
 use bal_keeper::metrics::{Metrics, Outcome, FAILURE_STREAK_LIMIT};
 use bal_keeper::{duties, run_round, snapshot, RoundReport};
 use bal_tests::fixtures::{
@@ -666,4 +667,48 @@ async fn settles_that_do_not_fit_before_the_deadline_wait_and_the_markets_share_
     let fresh = Metrics::default();
     let report = round(&mut env, &keeper, &known, &settings, &fresh).await;
     assert_eq!(report.pnl_settles, 10, "{report:?}");
+}
+
+/// State moves between a batch's simulation and its execution: here two LPs with nothing to
+/// settle when the keeper simulates `settle_lp_many`, then a trade gives both a share to
+/// settle before it lands. The compute limit the keeper asks for from that simulation still
+/// covers the batch.
+#[tokio::test]
+async fn a_batch_whose_users_gained_work_after_its_simulation_still_fits_its_limit() {
+    let mut env = TestEnv::start().await;
+    let exchange = setup_trading(&mut env).await;
+    let keeper = keeper(&mut env, &exchange).await;
+    let mut lps = Vec::new();
+    for _ in 0..2 {
+        let lp = new_trader(&mut env, &exchange, 100_000 * DOLLAR, 0).await;
+        add_liquidity(&mut env, &exchange, &lp, 200 * BASE)
+            .await
+            .expect("add");
+        lps.push(lp.user);
+    }
+    let index = market(&exchange).market_index;
+    let batch = instructions::settle_lp_many(keeper.wallet.pubkey(), &lps, index, true);
+    let mut chain = InProcessChain::new(&mut env, keeper.wallet.insecure_clone(), Vec::new());
+    let probe = with_budget(&batch, MAX_COMPUTE_UNITS, 0);
+    let simulated = chain.simulate(&probe).await.expect("simulated");
+    assert_eq!(simulated.error, None);
+
+    let trader = new_trader(&mut env, &exchange, 10_000 * DOLLAR, 0).await;
+    trade(&mut env, &exchange, &trader, order(Long, 10 * BASE))
+        .await
+        .expect("trade");
+    let limit = compute_limit(simulated.units, lps.len());
+    let landed = env
+        .send_unmetered(&with_budget(&batch, limit, 0), &[&keeper.wallet])
+        .await
+        .expect("the batch fits the limit asked for");
+    assert!(
+        landed.compute_units > simulated.units + simulated.units / 10,
+        "the batch did more than it simulated: {} after {}",
+        landed.compute_units,
+        simulated.units
+    );
+    for lp in &lps {
+        assert_ne!(position_in(&mut env, *lp, index).await.base_asset_amount, 0);
+    }
 }
