@@ -9,6 +9,7 @@ use crate::config::Settings;
 use crate::duties::Plan;
 use crate::log;
 use crate::metrics::{Metrics, Outcome};
+use crate::pace::settle_room;
 use crate::snapshot::{MarketState, Snapshot};
 use crate::RoundReport;
 use anchor_lang::prelude::Pubkey;
@@ -18,7 +19,7 @@ use bal_client::instructions as ix;
 use serde_json::json;
 use solana_compute_budget_interface::ComputeBudgetInstruction;
 use std::rc::Rc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 /// The most a transaction may use.
 pub const MAX_COMPUTE_UNITS: u32 = 1_400_000;
@@ -354,13 +355,19 @@ impl<C: Chain> Executor<'_, C> {
                 move |users| ix::settle_pnl_many(users, &market, true)
             },
         ));
-        let room = self.settle_room(first.len());
+        let left = self.deadline.map_or(Duration::MAX, |deadline| {
+            deadline.saturating_duration_since(Instant::now())
+        });
+        let room = settle_room(left, &self.metrics.pace(), first.len());
         if settles.len() > room {
             log::event(
                 "info",
                 "settles deferred",
                 json!({ "batches": settles.len() - room, "reason": "round deadline" }),
             );
+            // Where the cut falls turns with the rounds, so no batch is always the one left.
+            let turn = self.metrics.rounds() as usize % settles.len();
+            settles.rotate_left(turn);
             settles.truncate(room);
         }
         let settling = !settles.is_empty();
@@ -368,7 +375,9 @@ impl<C: Chain> Executor<'_, C> {
         let started = Instant::now();
         let sent = self.wave(first).await;
         if settling {
-            self.metrics.record_settle_pace(started.elapsed(), sent);
+            let cap = self.settings.round_deadline.unwrap_or(Duration::MAX);
+            self.metrics
+                .record_settle_wave(started.elapsed(), sent, cap);
         }
         // After the settles: a loss settled this round is what leaves the debt to write off.
         let mut bad_debt = Vec::new();
@@ -401,25 +410,6 @@ impl<C: Chain> Executor<'_, C> {
             },
         );
         self.wave(closes).await;
-    }
-
-    /// How many settle transactions fit, after `before` other transactions in their wave,
-    /// in the time left before the round's deadline at the pace of the last settle waves:
-    /// at least one transaction while any time is left, none after; no limit without a
-    /// deadline or before a settle wave measured the pace.
-    fn settle_room(&self, before: usize) -> usize {
-        let (Some(deadline), Some(pace)) = (self.deadline, self.metrics.settle_pace()) else {
-            return usize::MAX;
-        };
-        let left = deadline.saturating_duration_since(Instant::now());
-        if left.is_zero() {
-            return 0;
-        }
-        let fit = left.as_micros() / pace.as_micros().max(1);
-        usize::try_from(fit)
-            .unwrap_or(usize::MAX)
-            .max(1)
-            .saturating_sub(before)
     }
 
     /// Closes what the keeper's subaccount holds in `market` against the AMM, freeing its
@@ -461,6 +451,9 @@ impl<C: Chain> Executor<'_, C> {
             let prepared = started.elapsed();
             let outcomes = self.chain.send_pipelined(&transactions).await;
             sent += transactions.len();
+            if !transactions.is_empty() {
+                self.metrics.record_wave(started.elapsed());
+            }
             log::event(
                 "debug",
                 "wave",
@@ -513,6 +506,9 @@ impl<C: Chain> Executor<'_, C> {
                         Some(error) => Err(Attempt::Failed(error)),
                     },
                     Some(Err(error)) => Err(Attempt::Failed(error)),
+                    None if *fits => Err(Attempt::Failed(ChainError::other(
+                        "the node returned no simulation for it",
+                    ))),
                     None => Err(Attempt::TooLarge),
                 }
             })

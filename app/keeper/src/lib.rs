@@ -13,6 +13,7 @@ pub mod executor;
 pub mod keypair;
 pub mod log;
 pub mod metrics;
+pub mod pace;
 pub mod rpc;
 pub mod snapshot;
 

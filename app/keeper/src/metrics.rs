@@ -1,5 +1,6 @@
 //! Counters a round updates, and a small HTTP endpoint on localhost serving `/health` and
 //! `/metrics` (Prometheus text format).
+use crate::pace::Pace;
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
@@ -45,9 +46,8 @@ pub struct Metrics {
     round_millis: AtomicU64,
     failure_streak: AtomicU64,
     payer_lamports: AtomicU64,
-    /// What a transaction of the last settle wave took, its simulation and confirmation
-    /// included (0 before the first). microseconds
-    settle_pace_micros: AtomicU64,
+    /// What the keeper's waves take: a wave's latency, and what a settle transaction adds.
+    pace: Mutex<Pace>,
 }
 
 impl Metrics {
@@ -88,30 +88,25 @@ impl Metrics {
         self.payer_lamports.store(lamports, Ordering::Relaxed);
     }
 
-    /// A settle wave sent `transactions` in `took`: averaged with the pace before (one slow
-    /// wave does not halve the next), the pace the next round plans with.
-    pub fn record_settle_pace(&self, took: Duration, transactions: usize) {
-        if transactions == 0 {
-            return;
-        }
-        let sample = took.as_micros() / transactions as u128;
-        let sample = u64::try_from(sample).unwrap_or(u64::MAX).max(1);
-        let before = self.settle_pace_micros.load(Ordering::Relaxed);
-        let pace = if before == 0 {
-            sample
-        } else {
-            before / 2 + sample / 2
-        };
-        self.settle_pace_micros
-            .store(pace.max(1), Ordering::Relaxed);
+    /// A wave (one pass) took `took`: the latency under every wave.
+    pub fn record_wave(&self, took: Duration) {
+        self.pace
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .record_wave(took);
     }
 
-    /// What one settle transaction took in the last settle wave, once one was sent.
-    pub fn settle_pace(&self) -> Option<Duration> {
-        match self.settle_pace_micros.load(Ordering::Relaxed) {
-            0 => None,
-            micros => Some(Duration::from_micros(micros)),
-        }
+    /// A settle wave sent `transactions` in `took` (`Pace::record_settle_wave`).
+    pub fn record_settle_wave(&self, took: Duration, transactions: usize, cap: Duration) {
+        self.pace
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .record_settle_wave(took, transactions, cap);
+    }
+
+    /// What the keeper's waves have been taking, for the next round's plan.
+    pub fn pace(&self) -> Pace {
+        *self.pace.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     pub fn failure_streak(&self) -> u64 {
@@ -187,6 +182,7 @@ impl Metrics {
             "Accounts acted on by landed keeper transactions, by duty.",
             &self.accounts,
         );
+        let pace = self.pace().estimate();
         let gauges = [
             ("bal_keeper_rounds", "counter", self.rounds() as i64),
             (
@@ -220,9 +216,14 @@ impl Metrics {
                 self.payer_lamports.load(Ordering::Relaxed) as i64,
             ),
             (
-                "bal_keeper_settle_pace_microseconds",
+                "bal_keeper_wave_latency_microseconds",
                 "gauge",
-                self.settle_pace_micros.load(Ordering::Relaxed) as i64,
+                pace.map_or(0, |(latency, _)| latency.as_micros() as i64),
+            ),
+            (
+                "bal_keeper_settle_transaction_microseconds",
+                "gauge",
+                pace.map_or(0, |(_, per_transaction)| per_transaction.as_micros() as i64),
             ),
         ];
         for (name, kind, value) in gauges {
