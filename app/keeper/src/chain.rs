@@ -126,6 +126,13 @@ pub fn transaction_size(instructions: &[Instruction], payer: &Pubkey) -> usize {
     1 + 64 * signatures + message.serialize().len()
 }
 
+/// A transaction's simulation and a recent priority fee for the accounts it writes, asked
+/// together.
+pub struct Preflight {
+    pub simulated: Result<Simulated, ChainError>,
+    pub fee: Result<u64, ChainError>,
+}
+
 // The keeper runs one round at a time on one task, so the futures need not be `Send`.
 #[allow(async_fn_in_trait)]
 pub trait Chain {
@@ -141,28 +148,20 @@ pub trait Chain {
     /// A recent priority fee for transactions writing `writable`, in micro-lamports per CU.
     async fn priority_fee(&mut self, writable: &[Pubkey]) -> Result<u64, ChainError>;
     async fn simulate(&mut self, instructions: &[Instruction]) -> Result<Simulated, ChainError>;
-    /// `simulate` for each of `transactions`, outcomes in order: one after the other here, at
-    /// once where the chain can (a node answers requests in parallel).
-    async fn simulate_each(
+    /// `simulate` and `priority_fee` for each `(transaction, accounts it writes)`, in order:
+    /// one after the other here, all at once where the chain can (a node answers requests in
+    /// parallel).
+    async fn preflight_each(
         &mut self,
-        transactions: &[Vec<Instruction>],
-    ) -> Vec<Result<Simulated, ChainError>> {
-        let mut outcomes = Vec::with_capacity(transactions.len());
-        for instructions in transactions {
-            outcomes.push(self.simulate(instructions).await);
+        transactions: &[(Vec<Instruction>, Vec<Pubkey>)],
+    ) -> Vec<Preflight> {
+        let mut preflights = Vec::with_capacity(transactions.len());
+        for (instructions, writable) in transactions {
+            let simulated = self.simulate(instructions).await;
+            let fee = self.priority_fee(writable).await;
+            preflights.push(Preflight { simulated, fee });
         }
-        outcomes
-    }
-    /// `priority_fee` for each set of writable accounts, in order; like `simulate_each`.
-    async fn priority_fee_each(
-        &mut self,
-        writable: &[Vec<Pubkey>],
-    ) -> Vec<Result<u64, ChainError>> {
-        let mut fees = Vec::with_capacity(writable.len());
-        for accounts in writable {
-            fees.push(self.priority_fee(accounts).await);
-        }
-        fees
+        preflights
     }
     /// Signs (the keeper's key and `signers`), sends and confirms; the error carries the
     /// program's code when it refused.

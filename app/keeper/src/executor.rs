@@ -478,8 +478,8 @@ impl<C: Chain> Executor<'_, C> {
     }
 
     /// For each piece of `work`, in order: the transaction to send (its budget sized from a
-    /// simulation) and the units it simulated at, or why it is not sent. The simulations go
-    /// out together, then the fee estimates of those that passed.
+    /// simulation, its fee from a recent estimate) and the units it simulated at, or why it is
+    /// not sent. Every simulation and fee estimate of the wave goes out together.
     async fn prepare(&mut self, work: &[Work]) -> Vec<Result<(Vec<Instruction>, u64), Attempt>> {
         let signer = self.chain.signer();
         let instructions: Vec<Instruction> = work.iter().map(Work::instruction).collect();
@@ -487,57 +487,44 @@ impl<C: Chain> Executor<'_, C> {
             .iter()
             .map(|i| transaction_size(&with_budget(i, 0, 0), &signer) <= MAX_TRANSACTION_SIZE)
             .collect();
-        let probes: Vec<Vec<Instruction>> = instructions
+        let probes: Vec<(Vec<Instruction>, Vec<Pubkey>)> = instructions
             .iter()
             .zip(&fits)
             .filter(|(_, fits)| **fits)
-            .map(|(instruction, _)| with_budget(instruction, MAX_COMPUTE_UNITS, 0))
-            .collect();
-        let mut simulations = self.chain.simulate_each(&probes).await.into_iter();
-        let verdicts: Vec<Result<u64, Attempt>> = fits
-            .iter()
-            .map(|fits| {
-                // Only what fits was simulated: the simulations line up with those alone.
-                let simulated = if *fits { simulations.next() } else { None };
-                match simulated {
-                    Some(Ok(simulated)) => match simulated.error {
-                        None => Ok(simulated.units),
-                        Some(error) if is_benign(&error) => Err(Attempt::Skipped(error)),
-                        Some(error) => Err(Attempt::Failed(error)),
-                    },
-                    Some(Err(error)) => Err(Attempt::Failed(error)),
-                    None if *fits => Err(Attempt::Failed(ChainError::other(
-                        "the node returned no simulation for it",
-                    ))),
-                    None => Err(Attempt::TooLarge),
-                }
+            .map(|(instruction, _)| {
+                let probe = with_budget(instruction, MAX_COMPUTE_UNITS, 0);
+                (probe, writable(instruction))
             })
             .collect();
-        let writes: Vec<Vec<Pubkey>> = instructions
-            .iter()
-            .zip(&verdicts)
-            .filter(|(_, verdict)| verdict.is_ok())
-            .map(|(instruction, _)| writable(instruction))
-            .collect();
-        let mut fees = self.chain.priority_fee_each(&writes).await.into_iter();
+        let mut preflights = self.chain.preflight_each(&probes).await.into_iter();
         let (floor, ceiling) = (
             self.settings.priority_fee_min,
             self.settings.priority_fee_max,
         );
-        verdicts
-            .into_iter()
+        fits.iter()
             .zip(instructions.iter().zip(work))
-            .map(|(verdict, (instruction, item))| {
-                let units = verdict?;
-                // No estimate is no reason to stop: the floor of the configured bounds serves.
-                let fee = match fees.next() {
-                    Some(Ok(fee)) => fee.clamp(floor, ceiling),
-                    _ => floor,
+            .map(|(fits, (instruction, item))| {
+                if !fits {
+                    return Err(Attempt::TooLarge);
+                }
+                // Only what fits was asked about: the preflights line up with those alone.
+                let Some(preflight) = preflights.next() else {
+                    return Err(Attempt::Failed(ChainError::other(
+                        "the node returned no simulation for it",
+                    )));
                 };
-                Ok((
-                    with_budget(instruction, compute_limit(units, item.size()), fee),
-                    units,
-                ))
+                let simulated = preflight.simulated.map_err(Attempt::Failed)?;
+                if let Some(error) = simulated.error {
+                    return Err(if is_benign(&error) {
+                        Attempt::Skipped(error)
+                    } else {
+                        Attempt::Failed(error)
+                    });
+                }
+                // No estimate is no reason to stop: the floor of the configured bounds serves.
+                let fee = preflight.fee.map_or(floor, |fee| fee.clamp(floor, ceiling));
+                let limit = compute_limit(simulated.units, item.size());
+                Ok((with_budget(instruction, limit, fee), simulated.units))
             })
             .collect()
     }

@@ -1,5 +1,5 @@
 //! `Chain` over a Solana JSON-RPC node: a local one or a public cluster alike.
-use crate::chain::{AccountData, Chain, ChainClock, ChainError, Filter, Simulated};
+use crate::chain::{AccountData, Chain, ChainClock, ChainError, Filter, Preflight, Simulated};
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::Instruction;
 use futures::stream::{self, StreamExt};
@@ -69,8 +69,8 @@ const SEND_ALL_ATTEMPTS: usize = 5;
 /// How long `send_all` waits for a round's transactions to confirm.
 const CONFIRM_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
 
-/// Requests `simulate_each` and `priority_fee_each` keep in flight at once.
-const CONCURRENT_REQUESTS: usize = 8;
+/// Transactions `preflight_each` asks about at once (two requests each).
+const CONCURRENT_PREFLIGHTS: usize = 8;
 
 /// How long `send_pipelined` waits for its transactions to confirm.
 const PIPELINE_CONFIRM_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(20);
@@ -305,26 +305,20 @@ impl Chain for RpcChain {
         self.simulate_one(instructions).await
     }
 
-    async fn simulate_each(
+    async fn preflight_each(
         &mut self,
-        transactions: &[Vec<Instruction>],
-    ) -> Vec<Result<Simulated, ChainError>> {
+        transactions: &[(Vec<Instruction>, Vec<Pubkey>)],
+    ) -> Vec<Preflight> {
         let this = &*self;
         stream::iter(transactions)
-            .map(|instructions| this.simulate_one(instructions))
-            .buffered(CONCURRENT_REQUESTS)
-            .collect()
-            .await
-    }
-
-    async fn priority_fee_each(
-        &mut self,
-        writable: &[Vec<Pubkey>],
-    ) -> Vec<Result<u64, ChainError>> {
-        let this = &*self;
-        stream::iter(writable)
-            .map(|accounts| this.read_priority_fee(accounts))
-            .buffered(CONCURRENT_REQUESTS)
+            .map(|(instructions, writable)| async move {
+                let (simulated, fee) = futures::join!(
+                    this.simulate_one(instructions),
+                    this.read_priority_fee(writable)
+                );
+                Preflight { simulated, fee }
+            })
+            .buffered(CONCURRENT_PREFLIGHTS)
             .collect()
             .await
     }
