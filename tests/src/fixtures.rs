@@ -303,13 +303,25 @@ pub async fn trade(
     trader: &Trader,
     params: OrderParams,
 ) -> Result<TxSuccess, TxFailure> {
+    trade_in(env, trader, &market(exchange), &[], params).await
+}
+
+/// `trader` places `params` in `traded`, naming `others`, its other markets (`trade` for market 0
+/// alone).
+pub async fn trade_in(
+    env: &mut TestEnv,
+    trader: &Trader,
+    traded: &MarketAccounts,
+    others: &[MarketAccounts],
+    params: OrderParams,
+) -> Result<TxSuccess, TxFailure> {
     env.send(
         "place_perp_order",
         &[instructions::place_perp_order(
             trader.wallet.pubkey(),
             trader.user,
-            &market(exchange),
-            &[],
+            traded,
+            others,
             params,
         )],
         &[&trader.wallet],

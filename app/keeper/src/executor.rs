@@ -4,6 +4,7 @@
 //! holds, and every market's work shares it. Batches of users are split in two when they do
 //! not fit a transaction or an instruction in them fails, and the halves go in the next wave;
 //! errors that only mean "nothing to do any more" count as skips.
+use crate::budget::{compute_limit, with_budget, writable, MAX_COMPUTE_UNITS};
 use crate::chain::{transaction_size, Chain, ChainError, FailureKind, MAX_TRANSACTION_SIZE};
 use crate::config::Settings;
 use crate::duties::Plan;
@@ -11,18 +12,14 @@ use crate::log;
 use crate::metrics::{Metrics, Outcome};
 use crate::pace::settle_room;
 use crate::snapshot::{MarketState, Snapshot};
+use crate::work::{batches_per_market, Duty, Work};
 use crate::RoundReport;
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::Instruction;
 use bal::error::BalError;
 use bal_client::instructions as ix;
 use serde_json::json;
-use solana_compute_budget_interface::ComputeBudgetInstruction;
-use std::rc::Rc;
 use std::time::{Duration, Instant};
-
-/// The most a transaction may use.
-pub const MAX_COMPUTE_UNITS: u32 = 1_400_000;
 
 /// Refusals that mean the duty is no longer needed (someone else did it, the state moved) or
 /// cannot be done this round (the oracle): skipped, not failures.
@@ -47,182 +44,6 @@ pub fn is_benign(error: &ChainError) -> bool {
     error
         .custom_code
         .is_some_and(|code| BENIGN.iter().any(|benign| u32::from(*benign) == code))
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Duty {
-    Funding,
-    SettleLp,
-    Derisk,
-    SettlePnl,
-    Fill,
-    Liquidate,
-    Unwind,
-    BadDebt,
-    Settlement,
-}
-
-impl Duty {
-    pub const ALL: [Duty; 9] = [
-        Duty::Funding,
-        Duty::SettleLp,
-        Duty::Derisk,
-        Duty::SettlePnl,
-        Duty::Fill,
-        Duty::Liquidate,
-        Duty::Unwind,
-        Duty::BadDebt,
-        Duty::Settlement,
-    ];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Duty::Funding => "funding",
-            Duty::SettleLp => "settle_lp",
-            Duty::Derisk => "derisk",
-            Duty::SettlePnl => "settle_pnl",
-            Duty::Fill => "fill",
-            Duty::Liquidate => "liquidate",
-            Duty::Unwind => "unwind",
-            Duty::BadDebt => "bad_debt",
-            Duty::Settlement => "settlement",
-        }
-    }
-
-    /// The report's count of what landed for this duty.
-    fn landed(self, report: &mut RoundReport) -> &mut u64 {
-        match self {
-            Duty::Funding => &mut report.funding_updates,
-            Duty::SettleLp => &mut report.lp_settles,
-            Duty::Derisk => &mut report.derisks,
-            Duty::SettlePnl => &mut report.pnl_settles,
-            Duty::Fill => &mut report.fills,
-            Duty::Liquidate => &mut report.liquidations,
-            Duty::Unwind => &mut report.unwinds,
-            Duty::BadDebt => &mut report.bad_debts,
-            Duty::Settlement => &mut report.settlements,
-        }
-    }
-}
-
-/// The most one account's step in a keeper transaction costs beyond what it cost with
-/// nothing to do: an LP's settle (about 18,600 units) after a trade between the simulation
-/// and the execution gave it a share to settle, where the simulation saw none.
-pub const UNITS_PER_MOVED_ACCOUNT: u64 = 20_000;
-
-/// Compute units to ask for after a simulation of a transaction acting on `accounts` used
-/// `units`: a tenth more, plus a moved account's worth for each account, since state moves
-/// between simulation and execution (every trade in between gives every LP of the market
-/// something to settle). Running out of units fails the whole transaction, while asking for
-/// more only raises the priority fee in proportion.
-pub fn compute_limit(units: u64, accounts: usize) -> u32 {
-    let moved = UNITS_PER_MOVED_ACCOUNT.saturating_mul(accounts as u64);
-    let padded = units
-        .saturating_add(units / 10)
-        .saturating_add(1_000)
-        .saturating_add(moved);
-    u32::try_from(padded).map_or(MAX_COMPUTE_UNITS, |u| u.min(MAX_COMPUTE_UNITS))
-}
-
-/// Accounts the transaction writes, for the priority-fee estimate.
-fn writable(instruction: &Instruction) -> Vec<Pubkey> {
-    let mut keys: Vec<Pubkey> = instruction
-        .accounts
-        .iter()
-        .filter(|a| a.is_writable)
-        .map(|a| a.pubkey)
-        .collect();
-    keys.sort();
-    keys.dedup();
-    keys
-}
-
-/// Builds a batch instruction for some of a batch's users.
-type BatchBuilder = Rc<dyn Fn(&[Pubkey]) -> Instruction>;
-
-/// One transaction's worth of work: one instruction, or a batch of users that splits in two
-/// when it does not fit a transaction or an instruction in it fails.
-enum Work {
-    Single(Duty, Instruction),
-    Batch(Duty, Vec<Pubkey>, BatchBuilder),
-}
-
-/// Every market's users that `users` picks from its plan, in batches of `duty` of at most
-/// `size`, each built by the builder `build` makes for its market; the markets' batches taken
-/// in turn (each market's first, then each one's second, ...), so a round that cannot send
-/// them all shares what it sends among the markets.
-fn batches_per_market<F>(
-    plans: &[(&MarketState, &Plan)],
-    (duty, size): (Duty, usize),
-    users: fn(&Plan) -> &Vec<Pubkey>,
-    build: impl Fn(&MarketState) -> F,
-) -> Vec<Work>
-where
-    F: Fn(&[Pubkey]) -> Instruction + 'static,
-{
-    let mut per_market: Vec<std::vec::IntoIter<Work>> = plans
-        .iter()
-        .map(|(state, plan)| Work::batches(duty, users(plan), size, build(state)).into_iter())
-        .collect();
-    let mut interleaved = Vec::new();
-    loop {
-        let before = interleaved.len();
-        interleaved.extend(per_market.iter_mut().filter_map(Iterator::next));
-        if interleaved.len() == before {
-            return interleaved;
-        }
-    }
-}
-
-impl Work {
-    /// `users` in batches of at most `size`, each built by `build`.
-    fn batches(
-        duty: Duty,
-        users: &[Pubkey],
-        size: usize,
-        build: impl Fn(&[Pubkey]) -> Instruction + 'static,
-    ) -> Vec<Work> {
-        let build: BatchBuilder = Rc::new(build);
-        users
-            .chunks(size.max(1))
-            .map(|batch| Work::Batch(duty, batch.to_vec(), build.clone()))
-            .collect()
-    }
-
-    fn duty(&self) -> Duty {
-        match self {
-            Work::Single(duty, _) | Work::Batch(duty, ..) => *duty,
-        }
-    }
-
-    /// Users (or single duties) the work covers.
-    fn size(&self) -> usize {
-        match self {
-            Work::Single(..) => 1,
-            Work::Batch(_, users, _) => users.len(),
-        }
-    }
-
-    fn instruction(&self) -> Instruction {
-        match self {
-            Work::Single(_, instruction) => instruction.clone(),
-            Work::Batch(_, users, build) => build(users),
-        }
-    }
-
-    /// The two halves of a batch of more than one user.
-    fn split(&self) -> Option<[Work; 2]> {
-        match self {
-            Work::Batch(duty, users, build) if users.len() > 1 => {
-                let (first, second) = users.split_at(users.len() / 2);
-                Some([
-                    Work::Batch(*duty, first.to_vec(), build.clone()),
-                    Work::Batch(*duty, second.to_vec(), build.clone()),
-                ])
-            }
-            _ => None,
-        }
-    }
 }
 
 pub struct Executor<'a, C: Chain> {
@@ -599,16 +420,6 @@ impl<C: Chain> Executor<'_, C> {
     }
 }
 
-/// `instruction` behind the compute-budget instructions every keeper transaction carries (the
-/// simulation's too, so its size and units are the sent one's).
-pub fn with_budget(instruction: &Instruction, limit: u32, fee: u64) -> Vec<Instruction> {
-    vec![
-        ComputeBudgetInstruction::set_compute_unit_limit(limit),
-        ComputeBudgetInstruction::set_compute_unit_price(fee),
-        instruction.clone(),
-    ]
-}
-
 fn other_markets<'a>(
     snapshot: &Snapshot,
     users: impl IntoIterator<Item = &'a Pubkey>,
@@ -635,13 +446,6 @@ enum Attempt {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_limit_pads_the_simulation_and_stays_under_the_maximum() {
-        assert_eq!(compute_limit(100_000, 1), 131_000);
-        assert_eq!(compute_limit(100_000, 20), 511_000);
-        assert_eq!(compute_limit(1_300_000, 1), MAX_COMPUTE_UNITS);
-    }
 
     #[test]
     fn only_listed_program_errors_are_benign() {

@@ -6,6 +6,7 @@
 //! batches and split when a batch fails; errors that only mean "nothing to do any more" are
 //! counted as skips. `Chain` is the one seam: JSON-RPC in the binary (`rpc`), the in-process
 //! runtime in tests.
+pub mod budget;
 pub mod chain;
 pub mod config;
 pub mod duties;
@@ -16,6 +17,7 @@ pub mod metrics;
 pub mod pace;
 pub mod rpc;
 pub mod snapshot;
+pub mod work;
 
 use chain::Chain;
 use config::Settings;

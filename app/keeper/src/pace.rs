@@ -66,6 +66,7 @@ pub fn settle_room(left: Duration, pace: &Pace, before: usize) -> usize {
         return 0;
     }
     let spare = left - latency;
+    // Rounded down: a transaction that would only partly fit is left for a later round.
     let fit = match per_transaction.as_nanos() {
         0 => return usize::MAX,
         nanos => usize::try_from(spare.as_nanos() / nanos).unwrap_or(usize::MAX),

@@ -9,6 +9,7 @@ use bal_client::instructions::{self, MarketAccounts};
 use bal_client::pda;
 use bal_tests::errors::{assert_bal_error, refused};
 use bal_tests::fixtures::repeg;
+use bal_tests::fixtures::trade_in;
 use bal_tests::fixtures::{
     leveraged_long, market, new_trader, order, set_oracle_price, setup_trading, trade, Exchange,
     Trader, LIQUIDATOR_DEPOSIT,
@@ -19,28 +20,6 @@ use bal_tests::TestEnv;
 use solana_signer::Signer;
 
 const BASE: u64 = BASE_PRECISION as u64;
-
-async fn trade_in(
-    env: &mut TestEnv,
-    trader: &Trader,
-    traded: &MarketAccounts,
-    others: &[MarketAccounts],
-    params: bal::instructions::OrderParams,
-) {
-    env.send(
-        "place_perp_order",
-        &[instructions::place_perp_order(
-            trader.wallet.pubkey(),
-            trader.user,
-            traded,
-            others,
-            params,
-        )],
-        &[&trader.wallet],
-    )
-    .await
-    .expect("trade");
-}
 
 async fn settle_in(env: &mut TestEnv, user: &Trader, traded: &MarketAccounts) {
     let keeper = env.funded_wallet().await;
@@ -79,8 +58,12 @@ async fn debt_is_written_off_only_net_of_the_claims_the_account_still_holds() {
     // trader's large buy lifts the curve, the trader sells into it, and the buyer's loss at the
     // oracle is not settled yet.
     let pusher = depositor(&mut env, &exchange).await;
-    trade_in(&mut env, &trader, &eth, &[], order(Long, BASE)).await;
-    trade_in(&mut env, &pusher, &eth, &[], order(Long, 100 * BASE)).await;
+    trade_in(&mut env, &trader, &eth, &[], order(Long, BASE))
+        .await
+        .expect("trade");
+    trade_in(&mut env, &pusher, &eth, &[], order(Long, 100 * BASE))
+        .await
+        .expect("trade");
     env.send(
         "close_position",
         &[instructions::close_position(
@@ -104,7 +87,9 @@ async fn debt_is_written_off_only_net_of_the_claims_the_account_still_holds() {
     );
 
     // A 9x long in market 0, then a 15% gap: the loss exceeds the deposit.
-    trade_in(&mut env, &trader, &sol, &[eth], order(Long, 9 * BASE)).await;
+    trade_in(&mut env, &trader, &sol, &[eth], order(Long, 9 * BASE))
+        .await
+        .expect("trade");
     set_oracle_price(&mut env, &exchange, 85_000_000).await;
     let index_before = deposit_index(&mut env).await;
     let saver_before = quote_balance(&mut env, saver.user).await;
