@@ -5,13 +5,14 @@
 use crate::args::Args;
 use crate::crowd::{self, Tally, Traded, Trading};
 use crate::keepers::Keeper;
-use crate::watch::{FundingWatch, Step, Watch};
+use crate::watch::{below_maintenance, market_zero, FundingWatch, Step, Watch};
 use anchor_lang::prelude::Pubkey;
 use bal::instructions::UpdatePerpMarketParams;
 use bal::math::constants::MAX_FUNDING_RATE_PER_HOUR;
-use bal::state::FundingParams;
+use bal::state::{FundingParams, User};
 use bal_client::instructions::{self as ix, MarketAccounts, QuoteMint};
 use bal_client::pda;
+use bal_client::read::decode;
 use bal_keeper::chain::Chain;
 use bal_keeper::keypair::read_keypair;
 use bal_keeper::rpc::RpcChain;
@@ -44,6 +45,11 @@ const VICTIMS: usize = 3;
 /// The shock that puts them below maintenance (initial 10%, maintenance 5%): 7% down, inside
 /// the oracles' 10% guard against their TWAP.
 const SHOCK_BPS: i64 = -700;
+/// The deepest shock the load sets: still inside that guard, with room for the price path.
+const DEEPEST_SHOCK_BPS: i64 = -950;
+/// How much deeper than just enough a deeper shock goes, so the price path's own moves while it
+/// holds do not lift the accounts back above maintenance.
+const SHOCK_ROOM_BPS: i64 = 100;
 
 impl Exchange {
     pub async fn connect(args: Args) -> Result<Self, String> {
@@ -205,8 +211,10 @@ impl Exchange {
         let started = Instant::now();
         let shocked = if shock {
             tokio::time::sleep(Duration::from_secs(5)).await;
-            watch.victims(self.victims().await?, Instant::now());
-            self.shift.store(SHOCK_BPS, Ordering::Relaxed);
+            let victims = self.victims().await?;
+            let shock = self.shock_for(&victims).await;
+            watch.victims(victims, Instant::now());
+            self.shift.store(shock, Ordering::Relaxed);
             Some(Instant::now())
         } else {
             None
@@ -225,6 +233,35 @@ impl Exchange {
         self.shift.store(0, Ordering::Relaxed);
         let _ = trading.await;
         Ok(watch.finish(rate, &tally, started.elapsed(), &mut self.funding))
+    }
+
+    /// The shock that puts every one of `victims` below maintenance: `SHOCK_BPS`, or deeper
+    /// when they need it (a long opened while the curve sat below the oracle starts in a profit
+    /// that the withdrawal to initial margin cannot take out, so it sits further above
+    /// maintenance), down to `DEEPEST_SHOCK_BPS`.
+    async fn shock_for(&mut self, victims: &[Pubkey]) -> i64 {
+        let Some((spot, perp, price)) = market_zero(&mut self.chain).await else {
+            return SHOCK_BPS;
+        };
+        let mut users = Vec::new();
+        for victim in victims {
+            if let Ok(Some(account)) = self.chain.account(*victim).await {
+                users.extend(decode::<User>(&account.data));
+            }
+        }
+        let all_below = |bps: i64| {
+            let shocked = price - price * bps.unsigned_abs() / 10_000;
+            users
+                .iter()
+                .all(|user| below_maintenance(user, &spot, &perp, shocked))
+        };
+        let needed = (0..)
+            .map(|step| step * -50)
+            .take_while(|bps| *bps >= DEEPEST_SHOCK_BPS)
+            .find(|bps| all_below(*bps));
+        needed.map_or(DEEPEST_SHOCK_BPS, |bps| {
+            (bps - SHOCK_ROOM_BPS).clamp(DEEPEST_SHOCK_BPS, SHOCK_BPS)
+        })
     }
 
     /// `VICTIMS` accounts just above initial margin in market 0: each a 1x long on a $100

@@ -95,14 +95,9 @@ impl Watch {
             if victim.seen_below {
                 continue;
             }
-            let below = market.as_ref().is_some_and(|(spot, perp, oracle_price)| {
-                let priced = [PricedMarket {
-                    market: perp,
-                    oracle_price: *oracle_price,
-                }];
-                margin(&user, spot, &priced, MarginType::Maintenance)
-                    .is_some_and(|report| !report.summary.meets_requirement())
-            });
+            let below = market
+                .as_ref()
+                .is_some_and(|(spot, perp, price)| below_maintenance(&user, spot, perp, *price));
             if below {
                 victim.seen_below = true;
             } else {
@@ -150,6 +145,11 @@ impl Watch {
                 .iter()
                 .filter(|v| v.liquidated.is_some())
                 .count(),
+            never_below: self
+                .victims
+                .iter()
+                .filter(|v| !v.seen_below && v.liquidated.is_none())
+                .count(),
             victims: self.victims.len(),
             liquidation_max: self.victims.iter().filter_map(|v| v.liquidated).max(),
             rss_mb: self.node_pid.and_then(rss_mb),
@@ -157,8 +157,23 @@ impl Watch {
     }
 }
 
+/// Whether `user`, long in `perp` alone, is below maintenance margin at `oracle_price`.
+pub fn below_maintenance(
+    user: &User,
+    spot: &SpotMarket,
+    perp: &PerpMarket,
+    oracle_price: u64,
+) -> bool {
+    let priced = [PricedMarket {
+        market: perp,
+        oracle_price,
+    }];
+    margin(user, spot, &priced, MarginType::Maintenance)
+        .is_some_and(|report| !report.summary.meets_requirement())
+}
+
 /// The spot market, perp market 0 and its oracle price, as the victims' margin needs them.
-async fn market_zero(chain: &mut RpcChain) -> Option<(SpotMarket, PerpMarket, u64)> {
+pub async fn market_zero(chain: &mut RpcChain) -> Option<(SpotMarket, PerpMarket, u64)> {
     let spot = chain.account(pda::spot_market(0)).await.ok()??;
     let spot = decode::<SpotMarket>(&spot.data).ok()?;
     let perp = chain.account(pda::perp_market(0)).await.ok()??;
@@ -228,6 +243,8 @@ pub struct Step {
     /// seconds
     pub funding_late: Option<i64>,
     pub liquidated: usize,
+    /// Shocked accounts never seen below maintenance nor liquidated: the shock missed them.
+    pub never_below: usize,
     pub victims: usize,
     pub liquidation_max: Option<Duration>,
     pub rss_mb: Option<u64>,
@@ -259,7 +276,7 @@ fn steps_table(steps: &[Step]) -> String {
     );
     for step in steps {
         out.push_str(&format!(
-            "| {:.0} | {:.1} | {} | {} | {} | {} / {} | {} | {} | {}/{} | {} | {} |\n",
+            "| {:.0} | {:.1} | {} | {} | {} | {} / {} | {} | {} | {}/{}{} | {} | {} |\n",
             step.rate,
             step.landed,
             step.refused,
@@ -271,6 +288,10 @@ fn steps_table(steps: &[Step]) -> String {
             or_dash(step.funding_late, |s| s.to_string()),
             step.liquidated,
             step.victims,
+            match step.never_below {
+                0 => String::new(),
+                missed => format!(" ({missed} never below maintenance)"),
+            },
             or_dash(step.liquidation_max, |d| format!("{:.1}", d.as_secs_f64())),
             or_dash(step.rss_mb, |mb| mb.to_string()),
         ));
