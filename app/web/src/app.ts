@@ -4,26 +4,15 @@
  * class; each refresh (every 2 s and after every transaction) re-renders the sections whose
  * markup changed. Clicks are handled once, on the document, by each element's `data-action`.
  */
-import type { Address, Instruction } from "@solana/kit";
-import {
-  addLiquidity,
-  closePosition,
-  deposit,
-  findPosition,
-  initializeUser,
-  removeLiquidity,
-  settleLp,
-  updateUser,
-  withdraw,
-  type MarketAccounts,
-  type User,
-} from "@bal/sdk";
+import type { Address } from "@solana/kit";
+import { findPosition } from "@bal/sdk";
+import * as actions from "./actions.js";
+import type { Action } from "./actions.js";
 import {
   accountSummary,
   addPreview,
   balSubAccountId,
   chainNow,
-  leverageOfRatio,
   marketSummary,
   nextSubAccountId,
   performanceSeries,
@@ -36,10 +25,10 @@ import {
   type Snapshot,
   type Subaccount,
 } from "./bal.js";
-import { associatedTokenAccount, Chain } from "./chain.js";
+import { Chain } from "./chain.js";
 import { walletChain, type AppConfig } from "./config.js";
 import { describeFailure } from "./errors.js";
-import { encodeName, formatBase, formatLeverage, formatUsd, parseFixed } from "./format.js";
+import { formatBase, parseFixed } from "./format.js";
 import { html, render } from "./html.js";
 import {
   accountView,
@@ -169,32 +158,12 @@ export class App {
     return this.snapshot?.markets.find((m) => m.market.marketIndex === index);
   }
 
-  private marketAccounts(index: number): MarketAccounts {
-    const data = this.market(index);
-    if (!data) {
-      throw new Error(`Market ${index} is not loaded`);
-    }
-    return { marketIndex: index, oracle: data.market.oracle };
-  }
-
-  /** The markets of `user`'s active positions in slot order, `except` one: the remaining
-   * accounts margin checks take. */
-  private positionMarkets(user: User, except?: number): MarketAccounts[] {
-    return user.perpPositions
-      .filter((p) => p.active === 1 && p.marketIndex !== except)
-      .map((p) => this.marketAccounts(p.marketIndex));
-  }
-
   // ---- transactions -----------------------------------------------------------------------
 
-  /** Sends one transaction, runs `after` once it is confirmed, refreshes, then reports it
-   * (`label.done`, or `label.failed` and the reason), so a report always finds the page
-   * already showing what happened. */
-  private async transact(
-    label: { done: string; failed: string },
-    build: (connected: Connected) => Promise<Instruction[]> | Instruction[],
-    after?: () => Promise<void>,
-  ): Promise<boolean> {
+  /** Sends `action`'s transaction, runs `after` once it is confirmed, refreshes, then reports
+   * it (`done`, or `failed` and the reason), so a report always finds the page already showing
+   * what happened. */
+  private async transact(action: Action, after?: () => Promise<void>): Promise<boolean> {
     const connected = this.connected;
     if (!connected || this.busy) {
       return false;
@@ -203,7 +172,7 @@ export class App {
     this.renderAll();
     let failure: unknown = null;
     try {
-      await this.chain.send(connected.wallet, await build(connected));
+      await this.chain.send(connected.wallet, await action.build(connected.wallet.signer));
       await after?.();
     } catch (error) {
       failure = error;
@@ -211,10 +180,10 @@ export class App {
     this.busy = false;
     await this.refresh(true);
     if (failure === null) {
-      this.toast("success", label.done);
+      this.toast("success", action.done);
       return true;
     }
-    this.toast("error", `${label.failed}: ${describeFailure(failure)}`);
+    this.toast("error", `${action.failed}: ${describeFailure(failure)}`);
     return false;
   }
 
@@ -239,15 +208,11 @@ export class App {
   }
 
   private async createSubaccount(id: number, name: string): Promise<void> {
-    await this.transact(
-      { done: `Created subaccount ${id}`, failed: `Could not create subaccount ${id}` },
-      ({ wallet }) => [initializeUser(wallet.signer, id, encodeName(name)!)],
-      async () => {
-        this.selectedId = id;
-        this.awaitedId = id;
-        await this.loadSubaccounts();
-      },
-    );
+    await this.transact(actions.createSubaccount(id, name), async () => {
+      this.selectedId = id;
+      this.awaitedId = id;
+      await this.loadSubaccounts();
+    });
   }
 
   private async depositOrWithdraw(kind: "deposit" | "withdraw"): Promise<void> {
@@ -259,35 +224,8 @@ export class App {
       this.toast("error", "Enter an amount in dollars, up to 6 decimals");
       return;
     }
-    const ok = await this.transact(
-      kind === "deposit"
-        ? {
-            done: `Deposited ${formatUsd(amount)}`,
-            failed: `Could not deposit ${formatUsd(amount)}`,
-          }
-        : {
-            done: `Withdrew ${formatUsd(amount)}`,
-            failed: `Could not withdraw ${formatUsd(amount)}`,
-          },
-      async ({ wallet, address }) => {
-        const accounts = {
-          signer: wallet.signer,
-          user: selected.address,
-          tokenAccount: await associatedTokenAccount(
-            address,
-            snapshot.spot.mint,
-            snapshot.spot.tokenProgram,
-          ),
-          quote: { mint: snapshot.spot.mint, tokenProgram: snapshot.spot.tokenProgram },
-        };
-        return [
-          kind === "deposit"
-            ? deposit(accounts, amount)
-            : withdraw(accounts, amount, false, this.positionMarkets(selected.user)),
-        ];
-      },
-    );
-    if (ok && input) {
+    const action = actions.moveCollateral(kind, amount, selected, snapshot.spot, snapshot.markets);
+    if ((await this.transact(action)) && input) {
       input.value = "";
     }
   }
@@ -296,26 +234,12 @@ export class App {
     const modal = this.modal;
     const preview = this.currentAddPreview();
     const selected = this.selected;
-    if (modal?.kind !== "add" || !preview || preview.problem || !selected) {
+    const market = modal && this.market(modal.marketIndex);
+    if (modal?.kind !== "add" || !preview || preview.problem || !selected || !market) {
       return;
     }
-    const market = this.market(modal.marketIndex)!;
-    const ok = await this.transact(
-      {
-        done: `Added ${formatBase(preview.shares)} shares to ${market.name}`,
-        failed: `Could not add liquidity to ${market.name}`,
-      },
-      ({ wallet }) => [
-        addLiquidity(
-          wallet.signer,
-          selected.address,
-          this.marketAccounts(modal.marketIndex),
-          this.positionMarkets(selected.user, modal.marketIndex),
-          preview.shares,
-        ),
-      ],
-    );
-    if (ok) {
+    const markets = this.snapshot?.markets ?? [];
+    if (await this.transact(actions.addShares(selected, market, markets, preview.shares))) {
       this.closeModal();
     }
   }
@@ -324,20 +248,11 @@ export class App {
     const modal = this.modal;
     const selected = this.selected;
     const preview = this.currentRemovePreview();
-    if (modal?.kind !== "remove" || !selected || !preview || preview.problem) {
+    const market = modal && this.market(modal.marketIndex);
+    if (modal?.kind !== "remove" || !selected || !preview || preview.problem || !market) {
       return;
     }
-    const market = this.market(modal.marketIndex)!;
-    // All shares go as `None`, so shares the position gains meanwhile cannot be left behind.
-    const shares = preview.burn === preview.held ? null : preview.burn;
-    const ok = await this.transact(
-      {
-        done: `Removed ${formatBase(preview.burn)} shares from ${market.name}`,
-        failed: `Could not remove liquidity from ${market.name}`,
-      },
-      ({ wallet }) => [removeLiquidity(wallet.signer, selected.address, modal.marketIndex, shares)],
-    );
-    if (ok) {
+    if (await this.transact(actions.removeShares(selected, market, preview.burn, preview.held))) {
       this.closeModal();
     }
   }
@@ -349,53 +264,24 @@ export class App {
     if (!selected || !market || !position) {
       return;
     }
-    // close_position closes the stored base: an LP's unsettled part is settled into it first
-    // so the whole position the table shows is closed.
-    const settleFirst = position.lp.shares > 0n;
-    await this.transact(
-      {
-        done: `Closed the ${market.name} position`,
-        failed: `Could not close the ${market.name} position`,
-      },
-      ({ wallet }) => [
-        ...(settleFirst ? [settleLp(wallet.signer, selected.address, marketIndex)] : []),
-        closePosition(wallet.signer, selected.address, this.marketAccounts(marketIndex)),
-      ],
-    );
+    const markets = this.snapshot?.markets ?? [];
+    await this.transact(actions.closeWholePosition(selected, market, markets, position));
   }
 
   private async saveMaxLeverage(): Promise<void> {
     const selected = this.selected;
     const input = document.getElementById("max-leverage") as HTMLSelectElement | null;
-    if (!selected || !input) {
-      return;
+    if (selected && input) {
+      await this.transact(actions.setMaxLeverage(selected, Number(input.value)));
     }
-    const ratio = Number(input.value);
-    const leverage = ratio === 0 ? "the market default" : formatLeverage(leverageOfRatio(ratio));
-    await this.transact(
-      { done: `Max leverage set to ${leverage}`, failed: "Could not set the max leverage" },
-      ({ wallet }) => [
-        updateUser(wallet.signer, selected.user.subAccountId, { customMarginRatio: ratio }),
-      ],
-    );
   }
 
   private async saveDeriskOptOut(): Promise<void> {
     const selected = this.selected;
     const input = document.getElementById("derisk-opt-out") as HTMLInputElement | null;
-    if (!selected || !input) {
-      return;
+    if (selected && input) {
+      await this.transact(actions.setDeriskOptOut(selected, input.checked));
     }
-    const optOut = input.checked;
-    await this.transact(
-      {
-        done: optOut ? "Opted out of de-risking" : "De-risking turned back on",
-        failed: "Could not change the de-risk setting",
-      },
-      ({ wallet }) => [
-        updateUser(wallet.signer, selected.user.subAccountId, { deriskOptOut: optOut }),
-      ],
-    );
   }
 
   // ---- events -----------------------------------------------------------------------------
