@@ -51,15 +51,18 @@ export function positionMarkets(
     .map((p) => marketAccounts(markets, p.marketIndex));
 }
 
+/** A new subaccount `id` named `name` (a name over 32 bytes fails as the action's failure). */
 export function createSubaccount(id: number, name: string): Action {
-  const encoded = encodeName(name);
-  if (!encoded) {
-    throw new Error(`"${name}" does not fit a subaccount name`);
-  }
   return {
     done: `Created subaccount ${id}`,
     failed: `Could not create subaccount ${id}`,
-    build: (signer) => [initializeUser(signer, id, encoded)],
+    build: (signer) => {
+      const encoded = encodeName(name);
+      if (!encoded) {
+        throw new Error(`"${name}" does not fit a subaccount name`);
+      }
+      return [initializeUser(signer, id, encoded)];
+    },
   };
 }
 

@@ -64,7 +64,7 @@ test("closing an LP's position settles its BAL part first, a trader's closes alo
   ]);
 });
 
-test("removing every share sends None, so shares gained meanwhile go too; part sends the part", async () => {
+test("removing every share sends None (shares gained meanwhile go too), a part the part", async () => {
   const signer = await generateKeyPairSigner();
   const [sol] = markets();
   const lp = holding([0], 5n * BASE);
@@ -99,7 +99,7 @@ test("a withdrawal names every market the subaccount holds; a deposit none", asy
   assert.deepEqual(await into.build(signer), [deposit(accounts, usd(5))]);
 });
 
-test("adding liquidity names the market itself once and the other markets held after it", async () => {
+test("adding liquidity names its market once and the other markets held after it", async () => {
   const signer = await generateKeyPairSigner();
   const all = markets();
   const lp = holding([0, 1], BASE);
@@ -114,9 +114,10 @@ test("adding liquidity names the market itself once and the other markets held a
   ]);
 });
 
-test("a market the page has not read, or a name too long, is refused before anything is sent", () => {
+test("a market the page has not read, or a name too long, is refused unsent", async () => {
+  const signer = await generateKeyPairSigner();
   const trader = holding([3]);
   assert.throws(() => actions.positionMarkets(markets(), trader.user), /Market 3 is not loaded/);
-  assert.throws(() => actions.createSubaccount(1, "x".repeat(33)), /does not fit/);
-  assert.equal(actions.createSubaccount(1, "BAL").done, "Created subaccount 1");
+  assert.throws(() => actions.createSubaccount(1, "x".repeat(33)).build(signer), /does not fit/);
+  assert.equal((await actions.createSubaccount(1, "BAL").build(signer)).length, 1);
 });
