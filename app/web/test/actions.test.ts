@@ -64,7 +64,7 @@ test("closing an LP's position settles its BAL part first, a trader's closes alo
   ]);
 });
 
-test("removing every share sends None (shares gained meanwhile go too), a part the part", async () => {
+test("removing every share sends None (shares gained meanwhile go too)", async () => {
   const signer = await generateKeyPairSigner();
   const [sol] = markets();
   const lp = holding([0], 5n * BASE);
