@@ -117,7 +117,9 @@ test("adding liquidity names its market once and the other markets held after it
 test("a market the page has not read, or a name too long, is refused unsent", async () => {
   const signer = await generateKeyPairSigner();
   const trader = holding([3]);
-  assert.throws(() => actions.positionMarkets(markets(), trader.user), /Market 3 is not loaded/);
+  const spot = spotMarket();
+  const withdrawal = actions.moveCollateral("withdraw", usd(5), trader, spot, markets());
+  await assert.rejects(async () => withdrawal.build(signer), /Market 3 is not loaded/);
   assert.throws(() => actions.createSubaccount(1, "x".repeat(33)).build(signer), /does not fit/);
   assert.equal((await actions.createSubaccount(1, "BAL").build(signer)).length, 1);
 });

@@ -249,6 +249,9 @@ impl Exchange {
                 users.extend(decode::<User>(&account.data));
             }
         }
+        if users.len() < victims.len() {
+            return DEEPEST_SHOCK_BPS;
+        }
         let all_below = |bps: i64| {
             let shocked = price - price * bps.unsigned_abs() / 10_000;
             users
