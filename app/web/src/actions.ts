@@ -109,7 +109,7 @@ export function addShares(
       addLiquidity(
         signer,
         selected.address,
-        marketAccounts(markets, index),
+        { marketIndex: index, oracle: market.market.oracle },
         positionMarkets(markets, selected.user, index),
         shares,
       ),
@@ -140,7 +140,6 @@ export function removeShares(
 export function closeWholePosition(
   selected: Subaccount,
   market: MarketData,
-  markets: MarketData[],
   position: PerpPosition,
 ): Action {
   const index = market.market.marketIndex;
@@ -150,7 +149,7 @@ export function closeWholePosition(
     failed: `Could not close the ${market.name} position`,
     build: (signer) => [
       ...(settleFirst ? [settleLp(signer, selected.address, index)] : []),
-      closePosition(signer, selected.address, marketAccounts(markets, index)),
+      closePosition(signer, selected.address, { marketIndex: index, oracle: market.market.oracle }),
     ],
   };
 }

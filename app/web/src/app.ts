@@ -43,6 +43,7 @@ import {
   positionsView,
   removeBodyView,
   settingsView,
+  toastElement,
   walletView,
   type MarketsLayout,
   type Modal,
@@ -264,8 +265,7 @@ export class App {
     if (!selected || !market || !position) {
       return;
     }
-    const markets = this.snapshot?.markets ?? [];
-    await this.transact(actions.closeWholePosition(selected, market, markets, position));
+    await this.transact(actions.closeWholePosition(selected, market, position));
   }
 
   private async saveMaxLeverage(): Promise<void> {
@@ -444,15 +444,7 @@ export class App {
   }
 
   private toast(kind: "success" | "error", text: string): void {
-    const element = document.createElement("div");
-    element.className = `toast ${kind}`;
-    element.dataset.testid = "toast";
-    element.dataset.kind = kind;
-    element.setAttribute("role", kind === "error" ? "alert" : "status");
-    render(
-      element,
-      html`<span>${text}</span><button class="link" data-action="dismiss-toast" aria-label="Dismiss">×</button>`,
-    );
+    const element = toastElement(kind, text);
     $("toasts").append(element);
     setTimeout(() => element.remove(), TOAST_MS);
   }

@@ -31,7 +31,7 @@ import {
   formatUsd,
   shortAddress,
 } from "./format.js";
-import { html, raw, type Html } from "./html.js";
+import { html, raw, render, type Html } from "./html.js";
 
 export type MarketsLayout = "cards" | "table";
 
@@ -461,4 +461,18 @@ export function performanceView(
     <p class="muted small">One LP share's value (fills at traders' prices, fees, funding, inventory
       at the oracle) as a share of the margin its open orders need, from the market's daily
       on-chain samples.</p>`;
+}
+
+/** A toast reporting a transaction's outcome, dismissed by its × (or after a while). */
+export function toastElement(kind: "success" | "error", text: string): HTMLElement {
+  const element = document.createElement("div");
+  element.className = `toast ${kind}`;
+  element.dataset.testid = "toast";
+  element.dataset.kind = kind;
+  element.setAttribute("role", kind === "error" ? "alert" : "status");
+  render(
+    element,
+    html`<span>${text}</span><button class="link" data-action="dismiss-toast" aria-label="Dismiss">×</button>`,
+  );
+  return element;
 }

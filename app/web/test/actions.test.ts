@@ -53,13 +53,13 @@ test("closing an LP's position settles its BAL part first, a trader's closes alo
   const all = markets();
   const lp = holding([1], 5n * BASE);
   const lpPosition = slot(lp, 0);
-  assert.deepEqual(await actions.closeWholePosition(lp, all[1], all, lpPosition).build(signer), [
+  assert.deepEqual(await actions.closeWholePosition(lp, all[1], lpPosition).build(signer), [
     settleLp(signer, lp.address, 1),
     closePosition(signer, lp.address, { marketIndex: 1, oracle: oracle(1) }),
   ]);
   const trader = holding([1]);
   const alone = slot(trader, 0);
-  assert.deepEqual(await actions.closeWholePosition(trader, all[1], all, alone).build(signer), [
+  assert.deepEqual(await actions.closeWholePosition(trader, all[1], alone).build(signer), [
     closePosition(signer, trader.address, { marketIndex: 1, oracle: oracle(1) }),
   ]);
 });
