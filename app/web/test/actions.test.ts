@@ -9,12 +9,13 @@ import {
   pda,
   removeLiquidity,
   settleLp,
+  updateUser,
   withdraw,
   type PerpPosition,
   type User,
 } from "@bal/sdk";
 import * as actions from "../src/actions.js";
-import type { MarketData, Subaccount } from "../src/bal.js";
+import { marginRatioForLeverage, type MarketData, type Subaccount } from "../src/bal.js";
 import { associatedTokenAccount } from "../src/chain.js";
 import { BASE, perpMarket, priced, spotMarket, usd, user } from "./fixtures.js";
 
@@ -122,4 +123,23 @@ test("a market the page has not read, or a name too long, is refused unsent", as
   await assert.rejects(async () => withdrawal.build(signer), /Market 3 is not loaded/);
   assert.throws(() => actions.createSubaccount(1, "x".repeat(33)).build(signer), /does not fit/);
   assert.equal((await actions.createSubaccount(1, "BAL").build(signer)).length, 1);
+});
+
+test("the settings say what they set and send one update of that field alone", async () => {
+  const signer = await generateKeyPairSigner();
+  const trader = holding([0]);
+  const five = actions.setMaxLeverage(trader, marginRatioForLeverage(5));
+  assert.equal(five.done, "Max leverage set to 5.00x");
+  assert.deepEqual(await five.build(signer), [
+    updateUser(signer, 0, { customMarginRatio: marginRatioForLeverage(5) }),
+  ]);
+  const reset = actions.setMaxLeverage(trader, 0);
+  assert.equal(reset.done, "Max leverage set to the market default");
+  assert.deepEqual(await reset.build(signer), [updateUser(signer, 0, { customMarginRatio: 0 })]);
+  const out = actions.setDeriskOptOut(trader, true);
+  assert.equal(out.done, "Opted out of de-risking");
+  assert.deepEqual(await out.build(signer), [updateUser(signer, 0, { deriskOptOut: true })]);
+  const back = actions.setDeriskOptOut(trader, false);
+  assert.equal(back.done, "De-risking turned back on");
+  assert.deepEqual(await back.build(signer), [updateUser(signer, 0, { deriskOptOut: false })]);
 });
