@@ -213,7 +213,7 @@ impl Exchange {
             tokio::time::sleep(Duration::from_secs(5)).await;
             let victims = self.victims().await?;
             let shock = self.shock_for(&victims).await;
-            watch.victims(victims, Instant::now());
+            watch.victims(victims, Instant::now(), shock);
             self.shift.store(shock, Ordering::Relaxed);
             Some(Instant::now())
         } else {

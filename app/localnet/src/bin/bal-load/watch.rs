@@ -32,6 +32,8 @@ struct Victim {
 pub struct Watch {
     node_pid: Option<u32>,
     victims: Vec<Victim>,
+    /// The price shock that was to push the victims below maintenance, in basis points.
+    shock_bps: i64,
     rounds_seen: f64,
     /// The duration of each keeper round seen complete. milliseconds
     rounds: Vec<f64>,
@@ -42,13 +44,15 @@ impl Watch {
         Watch {
             node_pid,
             victims: Vec::new(),
+            shock_bps: 0,
             rounds_seen: -1.0,
             rounds: Vec::new(),
         }
     }
 
-    /// The accounts a shock at `shocked` is meant to push below maintenance.
-    pub fn victims(&mut self, users: Vec<Pubkey>, shocked: Instant) {
+    /// The accounts a shock of `shock_bps` at `shocked` is meant to push below maintenance.
+    pub fn victims(&mut self, users: Vec<Pubkey>, shocked: Instant, shock_bps: i64) {
+        self.shock_bps = shock_bps;
         self.victims = users
             .into_iter()
             .map(|user| Victim {
@@ -151,6 +155,7 @@ impl Watch {
                 .filter(|v| !v.seen_below && v.liquidated.is_none())
                 .count(),
             victims: self.victims.len(),
+            shock_bps: self.shock_bps,
             liquidation_max: self.victims.iter().filter_map(|v| v.liquidated).max(),
             rss_mb: self.node_pid.and_then(rss_mb),
         }
@@ -186,16 +191,19 @@ pub async fn market_zero(chain: &mut RpcChain) -> Option<(SpotMarket, PerpMarket
 /// The markets' funding updates as they land, across steps.
 #[derive(Default)]
 pub struct FundingWatch {
-    /// Each market's last update seen: its index, its timestamp, and whether the update before
-    /// it was seen too (the first one is not timed: it came due under the hour-long period the
-    /// run replaced).
-    seen: Vec<(u16, i64, bool)>,
-    /// How many seconds past due each timed update landed, since the last step took them.
+    /// Each market's last update seen and when its next came due: a period after it, and for
+    /// the first no earlier than the run's first look (when the run set the period to a
+    /// minute, the update before may be long past).
+    seen: Vec<(u16, i64, i64)>,
+    /// How many seconds past due each update landed, since the last step took them.
     late: Vec<i64>,
 }
 
 impl FundingWatch {
     pub async fn observe(&mut self, chain: &mut RpcChain) {
+        let Ok(clock) = chain.clock().await else {
+            return;
+        };
         for index in 0.. {
             let Ok(Some(account)) = chain.account(pda::perp_market(index)).await else {
                 break;
@@ -204,16 +212,16 @@ impl FundingWatch {
                 break;
             };
             let last = market.funding.last_funding_ts;
+            let next_due = last + market.funding.funding_period;
             match self.seen.iter_mut().find(|(i, ..)| *i == index) {
-                Some((_, seen, timed)) if *seen != last => {
-                    if *timed {
-                        self.late
-                            .push(last - (*seen + market.funding.funding_period));
-                    }
-                    (*seen, *timed) = (last, true);
+                Some((_, seen, due)) if *seen != last => {
+                    self.late.push(last - *due);
+                    (*seen, *due) = (last, next_due);
                 }
                 Some(_) => {}
-                None => self.seen.push((index, last, false)),
+                None => self
+                    .seen
+                    .push((index, last, next_due.max(clock.unix_timestamp))),
             }
         }
     }
@@ -246,6 +254,8 @@ pub struct Step {
     /// Shocked accounts never seen below maintenance nor liquidated: the shock missed them.
     pub never_below: usize,
     pub victims: usize,
+    /// The price shock that was to push them below maintenance; 0 for none.
+    pub shock_bps: i64,
     pub liquidation_max: Option<Duration>,
     pub rss_mb: Option<u64>,
 }
@@ -276,7 +286,7 @@ fn steps_table(steps: &[Step]) -> String {
     );
     for step in steps {
         out.push_str(&format!(
-            "| {:.0} | {:.1} | {} | {} | {} | {} / {} | {} | {} | {}/{}{} | {} | {} |\n",
+            "| {:.0} | {:.1} | {} | {} | {} | {} / {} | {} | {} | {}/{}{}{} | {} | {} |\n",
             step.rate,
             step.landed,
             step.refused,
@@ -288,6 +298,10 @@ fn steps_table(steps: &[Step]) -> String {
             or_dash(step.funding_late, |s| s.to_string()),
             step.liquidated,
             step.victims,
+            match step.shock_bps {
+                0 => String::new(),
+                bps => format!(" at {:+.1}%", bps as f64 / 100.0),
+            },
             match step.never_below {
                 0 => String::new(),
                 missed => format!(" ({missed} never below maintenance)"),
