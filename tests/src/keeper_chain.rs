@@ -17,6 +17,8 @@ pub struct InProcessChain<'a> {
     pub known: Vec<Pubkey>,
     /// How many transactions each `send_pipelined` carried, in order.
     pub waves: Vec<usize>,
+    /// The accounts each priority-fee estimate was asked for, in order.
+    pub fee_requests: Vec<Vec<Pubkey>>,
 }
 
 impl<'a> InProcessChain<'a> {
@@ -26,6 +28,7 @@ impl<'a> InProcessChain<'a> {
             keeper,
             known,
             waves: Vec::new(),
+            fee_requests: Vec::new(),
         }
     }
 }
@@ -81,7 +84,8 @@ impl Chain for InProcessChain<'_> {
         })
     }
 
-    async fn priority_fee(&mut self, _writable: &[Pubkey]) -> Result<u64, ChainError> {
+    async fn priority_fee(&mut self, writable: &[Pubkey]) -> Result<u64, ChainError> {
+        self.fee_requests.push(writable.to_vec());
         Ok(0)
     }
 

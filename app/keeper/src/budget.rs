@@ -26,11 +26,12 @@ pub fn compute_limit(units: u64, accounts: usize) -> u32 {
     u32::try_from(padded).map_or(MAX_COMPUTE_UNITS, |u| u.min(MAX_COMPUTE_UNITS))
 }
 
-/// Accounts the transaction writes, for the priority-fee estimate.
-pub fn writable(instruction: &Instruction) -> Vec<Pubkey> {
-    let mut keys: Vec<Pubkey> = instruction
-        .accounts
-        .iter()
+/// Accounts any of `instructions` writes, each once, for the priority-fee estimate of the wave
+/// they go out in.
+pub fn writable<'a>(instructions: impl IntoIterator<Item = &'a Instruction>) -> Vec<Pubkey> {
+    let mut keys: Vec<Pubkey> = instructions
+        .into_iter()
+        .flat_map(|instruction| &instruction.accounts)
         .filter(|a| a.is_writable)
         .map(|a| a.pubkey)
         .collect();

@@ -126,10 +126,10 @@ pub fn transaction_size(instructions: &[Instruction], payer: &Pubkey) -> usize {
     1 + 64 * signatures + message.serialize().len()
 }
 
-/// A transaction's simulation and a recent priority fee for the accounts it writes, asked
-/// together.
-pub struct Preflight {
-    pub simulated: Result<Simulated, ChainError>,
+/// A wave's simulations, one per transaction in order, and one recent priority fee for the
+/// accounts its transactions write, asked together.
+pub struct Preflights {
+    pub simulated: Vec<Result<Simulated, ChainError>>,
     pub fee: Result<u64, ChainError>,
 }
 
@@ -148,20 +148,20 @@ pub trait Chain {
     /// A recent priority fee for transactions writing `writable`, in micro-lamports per CU.
     async fn priority_fee(&mut self, writable: &[Pubkey]) -> Result<u64, ChainError>;
     async fn simulate(&mut self, instructions: &[Instruction]) -> Result<Simulated, ChainError>;
-    /// `simulate` and `priority_fee` for each `(transaction, accounts it writes)`, in order:
-    /// one after the other here, all at once where the chain can (a node answers requests in
-    /// parallel).
-    async fn preflight_each(
+    /// `simulate` for each of a wave's `transactions`, in order, and one `priority_fee` for
+    /// `writable`, the accounts they write: one after the other here, all at once where the
+    /// chain can (a node answers requests in parallel).
+    async fn preflight(
         &mut self,
-        transactions: &[(Vec<Instruction>, Vec<Pubkey>)],
-    ) -> Vec<Preflight> {
-        let mut preflights = Vec::with_capacity(transactions.len());
-        for (instructions, writable) in transactions {
-            let simulated = self.simulate(instructions).await;
-            let fee = self.priority_fee(writable).await;
-            preflights.push(Preflight { simulated, fee });
+        transactions: &[Vec<Instruction>],
+        writable: &[Pubkey],
+    ) -> Preflights {
+        let mut simulated = Vec::with_capacity(transactions.len());
+        for instructions in transactions {
+            simulated.push(self.simulate(instructions).await);
         }
-        preflights
+        let fee = self.priority_fee(writable).await;
+        Preflights { simulated, fee }
     }
     /// Signs (the keeper's key and `signers`), sends and confirms; the error carries the
     /// program's code when it refused.

@@ -300,7 +300,10 @@ impl<C: Chain> Executor<'_, C> {
 
     /// For each piece of `work`, in order: the transaction to send (its budget sized from a
     /// simulation, its fee from a recent estimate) and the units it simulated at, or why it is
-    /// not sent. Every simulation and fee estimate of the wave goes out together.
+    /// not sent. Every simulation of the wave and one fee estimate for all of it go out
+    /// together: one estimate for the accounts the whole wave writes prices each transaction
+    /// at the busiest of them (within the configured bounds), and costs the node one request
+    /// instead of one per transaction (a request that reads the node's recent blocks).
     async fn prepare(&mut self, work: &[Work]) -> Vec<Result<(Vec<Instruction>, u64), Attempt>> {
         let signer = self.chain.signer();
         let instructions: Vec<Instruction> = work.iter().map(Work::instruction).collect();
@@ -308,33 +311,42 @@ impl<C: Chain> Executor<'_, C> {
             .iter()
             .map(|i| transaction_size(&with_budget(i, 0, 0), &signer) <= MAX_TRANSACTION_SIZE)
             .collect();
-        let probes: Vec<(Vec<Instruction>, Vec<Pubkey>)> = instructions
+        let fitting: Vec<&Instruction> = instructions
             .iter()
             .zip(&fits)
             .filter(|(_, fits)| **fits)
-            .map(|(instruction, _)| {
-                let probe = with_budget(instruction, MAX_COMPUTE_UNITS, 0);
-                (probe, writable(instruction))
-            })
+            .map(|(instruction, _)| instruction)
             .collect();
-        let mut preflights = self.chain.preflight_each(&probes).await.into_iter();
+        let probes: Vec<Vec<Instruction>> = fitting
+            .iter()
+            .map(|instruction| with_budget(instruction, MAX_COMPUTE_UNITS, 0))
+            .collect();
+        let preflights = self
+            .chain
+            .preflight(&probes, &writable(fitting.iter().copied()))
+            .await;
         let (floor, ceiling) = (
             self.settings.priority_fee_min,
             self.settings.priority_fee_max,
         );
+        // No estimate is no reason to stop: the floor of the configured bounds serves.
+        let fee = preflights
+            .fee
+            .map_or(floor, |fee| fee.clamp(floor, ceiling));
+        let mut simulations = preflights.simulated.into_iter();
         fits.iter()
             .zip(instructions.iter().zip(work))
             .map(|(fits, (instruction, item))| {
                 if !fits {
                     return Err(Attempt::TooLarge);
                 }
-                // Only what fits was asked about: the preflights line up with those alone.
-                let Some(preflight) = preflights.next() else {
+                // Only what fits was simulated: the simulations line up with those alone.
+                let Some(simulated) = simulations.next() else {
                     return Err(Attempt::Failed(ChainError::other(
                         "the node returned no simulation for it",
                     )));
                 };
-                let simulated = preflight.simulated.map_err(Attempt::Failed)?;
+                let simulated = simulated.map_err(Attempt::Failed)?;
                 if let Some(error) = simulated.error {
                     return Err(if is_benign(&error) {
                         Attempt::Skipped(error)
@@ -342,8 +354,6 @@ impl<C: Chain> Executor<'_, C> {
                         Attempt::Failed(error)
                     });
                 }
-                // No estimate is no reason to stop: the floor of the configured bounds serves.
-                let fee = preflight.fee.map_or(floor, |fee| fee.clamp(floor, ceiling));
                 let limit = compute_limit(simulated.units, item.size());
                 Ok((with_budget(instruction, limit, fee), simulated.units))
             })

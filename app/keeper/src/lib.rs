@@ -17,6 +17,7 @@ pub mod metrics;
 pub mod pace;
 pub mod rpc;
 pub mod snapshot;
+pub mod wire;
 pub mod work;
 
 use chain::Chain;

@@ -1,5 +1,6 @@
 //! `Chain` over a Solana JSON-RPC node: a local one or a public cluster alike.
-use crate::chain::{AccountData, Chain, ChainClock, ChainError, Filter, Preflight, Simulated};
+use crate::chain::{AccountData, Chain, ChainClock, ChainError, Filter, Preflights, Simulated};
+use crate::wire::AccountDecoder;
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::Instruction;
 use futures::stream::{self, StreamExt};
@@ -69,8 +70,11 @@ const SEND_ALL_ATTEMPTS: usize = 5;
 /// How long `send_all` waits for a round's transactions to confirm.
 const CONFIRM_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
 
-/// Transactions `preflight_each` asks about at once (two requests each).
+/// Simulations `preflight` asks for at once.
 const CONCURRENT_PREFLIGHTS: usize = 8;
+
+/// The most accounts a node takes in one `getRecentPrioritizationFees`.
+const MAX_FEE_ACCOUNTS: usize = 128;
 
 /// How long `send_pipelined` waits for its transactions to confirm.
 const PIPELINE_CONFIRM_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(20);
@@ -164,18 +168,27 @@ impl RpcChain {
         })
     }
 
-    /// The median of the node's recent priority fees for transactions writing `writable`.
+    /// The median of the node's recent priority fees for transactions writing `writable`: the
+    /// highest of the medians over each `MAX_FEE_ACCOUNTS` of them (a node answers for at most
+    /// that many at once), asked together.
     async fn read_priority_fee(&self, writable: &[Pubkey]) -> Result<u64, ChainError> {
-        let mut fees: Vec<u64> = self
-            .client
-            .get_recent_prioritization_fees(writable)
-            .await
-            .map_err(from_client)?
+        let chunks = writable.chunks(MAX_FEE_ACCOUNTS);
+        let medians = futures::future::join_all(chunks.map(|accounts| async move {
+            let mut fees: Vec<u64> = self
+                .client
+                .get_recent_prioritization_fees(accounts)
+                .await
+                .map_err(from_client)?
+                .into_iter()
+                .map(|f| f.prioritization_fee)
+                .collect();
+            fees.sort_unstable();
+            Ok::<_, ChainError>(fees.get(fees.len() / 2).copied().unwrap_or(0))
+        }))
+        .await;
+        medians
             .into_iter()
-            .map(|f| f.prioritization_fee)
-            .collect();
-        fees.sort_unstable();
-        Ok(fees.get(fees.len() / 2).copied().unwrap_or(0))
+            .try_fold(0, |highest, median| Ok(highest.max(median?)))
     }
 
     /// The node's latest blockhash, for transactions signed elsewhere.
@@ -233,8 +246,9 @@ impl Chain for RpcChain {
             .collect();
         let config = RpcProgramAccountsConfig {
             filters: Some(filters),
+            // Compressed (`wire`): an account is mostly empty slots.
             account_config: RpcAccountInfoConfig {
-                encoding: Some(UiAccountEncoding::Base64),
+                encoding: Some(UiAccountEncoding::Base64Zstd),
                 ..RpcAccountInfoConfig::default()
             },
             ..RpcProgramAccountsConfig::default()
@@ -244,10 +258,12 @@ impl Chain for RpcChain {
             .get_program_ui_accounts_with_config(&bal::ID, config)
             .await
             .map_err(from_client)?;
+        let mut decoder = AccountDecoder::new()
+            .ok_or_else(|| ChainError::other("no memory for a zstd decompression context"))?;
         accounts
             .into_iter()
             .map(|(key, account)| {
-                let data = account.data.decode();
+                let data = decoder.decode(&account.data);
                 let owner = account.owner.parse::<Pubkey>().ok();
                 match (data, owner) {
                     (Some(data), Some(owner)) => Ok((
@@ -305,22 +321,18 @@ impl Chain for RpcChain {
         self.simulate_one(instructions).await
     }
 
-    async fn preflight_each(
+    async fn preflight(
         &mut self,
-        transactions: &[(Vec<Instruction>, Vec<Pubkey>)],
-    ) -> Vec<Preflight> {
+        transactions: &[Vec<Instruction>],
+        writable: &[Pubkey],
+    ) -> Preflights {
         let this = &*self;
-        stream::iter(transactions)
-            .map(|(instructions, writable)| async move {
-                let (simulated, fee) = futures::join!(
-                    this.simulate_one(instructions),
-                    this.read_priority_fee(writable)
-                );
-                Preflight { simulated, fee }
-            })
+        let simulations = stream::iter(transactions)
+            .map(|instructions| this.simulate_one(instructions))
             .buffered(CONCURRENT_PREFLIGHTS)
-            .collect()
-            .await
+            .collect();
+        let (simulated, fee) = futures::join!(simulations, this.read_priority_fee(writable));
+        Preflights { simulated, fee }
     }
 
     async fn send(

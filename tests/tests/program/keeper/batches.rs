@@ -7,6 +7,7 @@ use super::{keeper, perp, round, DOLLAR};
 use crate::bal::BASE;
 use bal::controller::amm_fill::PositionDirection::Long;
 use bal_client::instructions::{self, MarketAccounts};
+use bal_client::pda;
 use bal_keeper::budget::{compute_limit, with_budget, MAX_COMPUTE_UNITS};
 use bal_keeper::chain::Chain;
 use bal_keeper::config::{Settings, Shard, ShardBy};
@@ -189,7 +190,8 @@ async fn an_unfunded_keeper_splits_nothing_and_reports_itself_unhealthy() {
 
 /// Every market's work goes out together: both markets' funding updates in one pipelined send,
 /// then both markets' settles in one, so a round costs a confirmation per wave, not per
-/// transaction or per market.
+/// transaction or per market; and one priority-fee estimate per wave, for every account the
+/// wave writes.
 #[tokio::test]
 async fn both_markets_funding_and_settles_go_out_in_one_wave_each() {
     let mut env = TestEnv::start().await;
@@ -224,6 +226,16 @@ async fn both_markets_funding_and_settles_go_out_in_one_wave_each() {
         "{report:?}"
     );
     assert_eq!(chain.waves, vec![2, 2], "{report:?}");
+    let markets = [market(&exchange), eth].map(|m| pda::perp_market(m.market_index));
+    let settled = traders.iter().map(|t| t.user).chain(markets);
+    assert_eq!(chain.fee_requests.len(), 2, "{:?}", chain.fee_requests);
+    assert!(markets.iter().all(|m| chain.fee_requests[0].contains(m)));
+    for account in settled {
+        assert!(
+            chain.fee_requests[1].contains(&account),
+            "{account} not priced"
+        );
+    }
 }
 
 /// Settles that do not fit before the round's deadline, at the pace the keeper's waves
