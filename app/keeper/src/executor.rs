@@ -53,6 +53,8 @@ pub struct Executor<'a, C: Chain> {
     pub report: &'a mut RoundReport,
     /// When the round should be done (`Settings::round_deadline` after its start).
     pub deadline: Option<Instant>,
+    /// The accounts a wave's fee estimate may be asked for (`Snapshot::market_addresses`).
+    pub fee_accounts: Vec<Pubkey>,
 }
 
 impl<C: Chain> Executor<'_, C> {
@@ -301,9 +303,12 @@ impl<C: Chain> Executor<'_, C> {
     /// For each piece of `work`, in order: the transaction to send (its budget sized from a
     /// simulation, its fee from a recent estimate) and the units it simulated at, or why it is
     /// not sent. Every simulation of the wave and one fee estimate for all of it go out
-    /// together: one estimate for the accounts the whole wave writes prices each transaction
-    /// at the busiest of them (within the configured bounds), and costs the node one request
-    /// instead of one per transaction (a request that reads the node's recent blocks).
+    /// together. The estimate is for the markets the wave writes, the accounts every trade
+    /// contends for, not its users: a user could bid up the fees of its own account for a
+    /// while to make the keeper pay the most it is configured to for every transaction that
+    /// settles it. One estimate prices each transaction at the busiest of those markets (within
+    /// the configured bounds), and costs the node one request instead of one per transaction
+    /// (a request that reads the node's recent blocks).
     async fn prepare(&mut self, work: &[Work]) -> Vec<Result<(Vec<Instruction>, u64), Attempt>> {
         let signer = self.chain.signer();
         let instructions: Vec<Instruction> = work.iter().map(Work::instruction).collect();
@@ -321,10 +326,9 @@ impl<C: Chain> Executor<'_, C> {
             .iter()
             .map(|instruction| with_budget(instruction, MAX_COMPUTE_UNITS, 0))
             .collect();
-        let preflights = self
-            .chain
-            .preflight(&probes, &writable(fitting.iter().copied()))
-            .await;
+        let mut contended = writable(fitting.iter().copied());
+        contended.retain(|account| self.fee_accounts.contains(account));
+        let preflights = self.chain.preflight(&probes, &contended).await;
         let (floor, ceiling) = (
             self.settings.priority_fee_min,
             self.settings.priority_fee_max,

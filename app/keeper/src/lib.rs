@@ -77,6 +77,7 @@ pub async fn run_round<C: Chain>(
         metrics,
         report: &mut report,
         deadline: settings.round_deadline.map(|limit| started + limit),
+        fee_accounts: snapshot.market_addresses(),
     };
     let markets: Vec<(&snapshot::MarketState, &duties::Plan)> =
         snapshot.markets.iter().zip(&plans).collect();

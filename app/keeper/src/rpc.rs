@@ -168,11 +168,14 @@ impl RpcChain {
         })
     }
 
-    /// The median of the node's recent priority fees for transactions writing `writable`: the
-    /// highest of the medians over each `MAX_FEE_ACCOUNTS` of them (a node answers for at most
-    /// that many at once), asked together.
+    /// The median of the node's recent priority fees for transactions writing `writable` (any
+    /// transaction's when it is empty): the highest of the medians over each
+    /// `MAX_FEE_ACCOUNTS` of them (a node answers for at most that many at once), asked
+    /// together.
     async fn read_priority_fee(&self, writable: &[Pubkey]) -> Result<u64, ChainError> {
+        let everyone: &[Pubkey] = &[];
         let chunks = writable.chunks(MAX_FEE_ACCOUNTS);
+        let chunks = chunks.chain(writable.is_empty().then_some(everyone));
         let medians = futures::future::join_all(chunks.map(|accounts| async move {
             let mut fees: Vec<u64> = self
                 .client

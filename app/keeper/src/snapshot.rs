@@ -39,6 +39,15 @@ pub struct Snapshot {
 }
 
 impl Snapshot {
+    /// Every perp market's address: the accounts every trade writes, and so the ones a priority
+    /// fee is estimated for (a user's own account is for its owner to make look busy).
+    pub fn market_addresses(&self) -> Vec<Pubkey> {
+        self.all_markets
+            .iter()
+            .map(|m| pda::perp_market(m.market.market_index))
+            .collect()
+    }
+
     /// The keeper's own subaccount, if it exists.
     pub fn keeper_user(&self, signer: Pubkey, sub_account: u16) -> Option<Pubkey> {
         let address = pda::user(&signer, sub_account);

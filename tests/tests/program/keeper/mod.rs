@@ -312,6 +312,7 @@ async fn a_duty_done_by_someone_else_first_is_skipped() {
         metrics: &metrics,
         report: &mut report,
         deadline: None,
+        fee_accounts: snapshot.market_addresses(),
     }
     .carry_out_urgent(&snapshot, &[(state, &plan)], None)
     .await;
