@@ -19,6 +19,11 @@ pub struct InProcessChain<'a> {
     pub waves: Vec<usize>,
     /// The accounts each priority-fee estimate was asked for, in order.
     pub fee_requests: Vec<Vec<Pubkey>>,
+    /// The recent priority fee of an account (0 for any other); an estimate for several is
+    /// the highest of theirs.
+    pub fees: Vec<(Pubkey, u64)>,
+    /// Every transaction `send_pipelined` carried, in order.
+    pub sent: Vec<Vec<Instruction>>,
 }
 
 impl<'a> InProcessChain<'a> {
@@ -29,6 +34,8 @@ impl<'a> InProcessChain<'a> {
             known,
             waves: Vec::new(),
             fee_requests: Vec::new(),
+            fees: Vec::new(),
+            sent: Vec::new(),
         }
     }
 }
@@ -86,7 +93,11 @@ impl Chain for InProcessChain<'_> {
 
     async fn priority_fee(&mut self, writable: &[Pubkey]) -> Result<u64, ChainError> {
         self.fee_requests.push(writable.to_vec());
-        Ok(0)
+        let fees = self
+            .fees
+            .iter()
+            .filter(|(account, _)| writable.contains(account));
+        Ok(fees.map(|(_, fee)| *fee).max().unwrap_or(0))
     }
 
     async fn simulate(&mut self, instructions: &[Instruction]) -> Result<Simulated, ChainError> {
@@ -119,6 +130,7 @@ impl Chain for InProcessChain<'_> {
         transactions: &[Vec<Instruction>],
     ) -> Vec<Result<(), ChainError>> {
         self.waves.push(transactions.len());
+        self.sent.extend_from_slice(transactions);
         let mut outcomes = Vec::with_capacity(transactions.len());
         for instructions in transactions {
             outcomes.push(self.send(instructions, &[]).await);

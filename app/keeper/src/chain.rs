@@ -126,11 +126,11 @@ pub fn transaction_size(instructions: &[Instruction], payer: &Pubkey) -> usize {
     1 + 64 * signatures + message.serialize().len()
 }
 
-/// A wave's simulations, one per transaction in order, and one recent priority fee for the
-/// accounts its transactions write, asked together.
+/// A wave's simulations, one per transaction in order, and a recent priority fee for each
+/// account asked about, in order, asked together.
 pub struct Preflights {
     pub simulated: Vec<Result<Simulated, ChainError>>,
-    pub fee: Result<u64, ChainError>,
+    pub fees: Vec<Result<u64, ChainError>>,
 }
 
 // The keeper runs one round at a time on one task, so the futures need not be `Send`.
@@ -148,20 +148,23 @@ pub trait Chain {
     /// A recent priority fee for transactions writing `writable`, in micro-lamports per CU.
     async fn priority_fee(&mut self, writable: &[Pubkey]) -> Result<u64, ChainError>;
     async fn simulate(&mut self, instructions: &[Instruction]) -> Result<Simulated, ChainError>;
-    /// `simulate` for each of a wave's `transactions`, in order, and one `priority_fee` for
-    /// `writable`, the accounts they write: one after the other here, all at once where the
-    /// chain can (a node answers requests in parallel).
+    /// `simulate` for each of a wave's `transactions`, in order, and `priority_fee` for each
+    /// of `contended` alone: one after the other here, all at once where the chain can (a node
+    /// answers requests in parallel).
     async fn preflight(
         &mut self,
         transactions: &[Vec<Instruction>],
-        writable: &[Pubkey],
+        contended: &[Pubkey],
     ) -> Preflights {
         let mut simulated = Vec::with_capacity(transactions.len());
         for instructions in transactions {
             simulated.push(self.simulate(instructions).await);
         }
-        let fee = self.priority_fee(writable).await;
-        Preflights { simulated, fee }
+        let mut fees = Vec::with_capacity(contended.len());
+        for account in contended {
+            fees.push(self.priority_fee(&[*account]).await);
+        }
+        Preflights { simulated, fees }
     }
     /// Signs (the keeper's key and `signers`), sends and confirms; the error carries the
     /// program's code when it refused.

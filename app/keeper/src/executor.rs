@@ -302,13 +302,12 @@ impl<C: Chain> Executor<'_, C> {
 
     /// For each piece of `work`, in order: the transaction to send (its budget sized from a
     /// simulation, its fee from a recent estimate) and the units it simulated at, or why it is
-    /// not sent. Every simulation of the wave and one fee estimate for all of it go out
-    /// together. The estimate is for the markets the wave writes, the accounts every trade
-    /// contends for, not its users: a user could bid up the fees of its own account for a
-    /// while to make the keeper pay the most it is configured to for every transaction that
-    /// settles it. One estimate prices each transaction at the busiest of those markets (within
-    /// the configured bounds), and costs the node one request instead of one per transaction
-    /// (a request that reads the node's recent blocks).
+    /// not sent. Every simulation of the wave and one fee estimate per market it writes go out
+    /// together, and each transaction pays for the busiest market it writes (within the
+    /// configured bounds). Markets, the accounts every trade contends for, not users: a user
+    /// could bid up the fees of its own account for a while to make the keeper pay the most it
+    /// is configured to for every transaction that settles it. And per market, not per
+    /// transaction: a request per transaction cost the node more than the simulations.
     async fn prepare(&mut self, work: &[Work]) -> Vec<Result<(Vec<Instruction>, u64), Attempt>> {
         let signer = self.chain.signer();
         let instructions: Vec<Instruction> = work.iter().map(Work::instruction).collect();
@@ -333,10 +332,7 @@ impl<C: Chain> Executor<'_, C> {
             self.settings.priority_fee_min,
             self.settings.priority_fee_max,
         );
-        // No estimate is no reason to stop: the floor of the configured bounds serves.
-        let fee = preflights
-            .fee
-            .map_or(floor, |fee| fee.clamp(floor, ceiling));
+        let estimates = fee_estimates(&contended, preflights.fees);
         let mut simulations = preflights.simulated.into_iter();
         fits.iter()
             .zip(instructions.iter().zip(work))
@@ -358,6 +354,13 @@ impl<C: Chain> Executor<'_, C> {
                         Attempt::Failed(error)
                     });
                 }
+                // No estimate is no reason to stop: the floor of the configured bounds serves.
+                let fee = estimates
+                    .iter()
+                    .filter(|(market, _)| writes(instruction, market))
+                    .map(|(_, fee)| *fee)
+                    .max()
+                    .map_or(floor, |fee| fee.clamp(floor, ceiling));
                 let limit = compute_limit(simulated.units, item.size());
                 Ok((with_budget(instruction, limit, fee), simulated.units))
             })
@@ -455,6 +458,33 @@ enum Attempt {
     Skipped(ChainError),
     Failed(ChainError),
     TooLarge,
+}
+
+/// The fee estimates that came back, per account; a failed one is logged and left out.
+fn fee_estimates(accounts: &[Pubkey], fees: Vec<Result<u64, ChainError>>) -> Vec<(Pubkey, u64)> {
+    accounts
+        .iter()
+        .zip(fees)
+        .filter_map(|(account, fee)| match fee {
+            Ok(fee) => Some((*account, fee)),
+            Err(error) => {
+                log::event(
+                    "warn",
+                    "fee estimate failed",
+                    json!({ "account": account.to_string(), "error": error.to_string() }),
+                );
+                None
+            }
+        })
+        .collect()
+}
+
+/// Whether `instruction` writes `account`.
+fn writes(instruction: &Instruction, account: &Pubkey) -> bool {
+    instruction
+        .accounts
+        .iter()
+        .any(|meta| meta.is_writable && meta.pubkey == *account)
 }
 
 #[cfg(test)]

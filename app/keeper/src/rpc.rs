@@ -1,6 +1,6 @@
 //! `Chain` over a Solana JSON-RPC node: a local one or a public cluster alike.
 use crate::chain::{AccountData, Chain, ChainClock, ChainError, Filter, Preflights, Simulated};
-use crate::wire::AccountDecoder;
+use crate::wire::{AccountDecoder, MAX_ACCOUNT_DATA};
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::Instruction;
 use futures::stream::{self, StreamExt};
@@ -72,9 +72,6 @@ const CONFIRM_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// Simulations `preflight` asks for at once.
 const CONCURRENT_PREFLIGHTS: usize = 8;
-
-/// The most accounts a node takes in one `getRecentPrioritizationFees`.
-const MAX_FEE_ACCOUNTS: usize = 128;
 
 /// How long `send_pipelined` waits for its transactions to confirm.
 const PIPELINE_CONFIRM_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(20);
@@ -168,30 +165,18 @@ impl RpcChain {
         })
     }
 
-    /// The median of the node's recent priority fees for transactions writing `writable` (any
-    /// transaction's when it is empty): the highest of the medians over each
-    /// `MAX_FEE_ACCOUNTS` of them (a node answers for at most that many at once), asked
-    /// together.
+    /// The median of the node's recent priority fees for transactions writing `writable`.
     async fn read_priority_fee(&self, writable: &[Pubkey]) -> Result<u64, ChainError> {
-        let everyone: &[Pubkey] = &[];
-        let chunks = writable.chunks(MAX_FEE_ACCOUNTS);
-        let chunks = chunks.chain(writable.is_empty().then_some(everyone));
-        let medians = futures::future::join_all(chunks.map(|accounts| async move {
-            let mut fees: Vec<u64> = self
-                .client
-                .get_recent_prioritization_fees(accounts)
-                .await
-                .map_err(from_client)?
-                .into_iter()
-                .map(|f| f.prioritization_fee)
-                .collect();
-            fees.sort_unstable();
-            Ok::<_, ChainError>(fees.get(fees.len() / 2).copied().unwrap_or(0))
-        }))
-        .await;
-        medians
+        let mut fees: Vec<u64> = self
+            .client
+            .get_recent_prioritization_fees(writable)
+            .await
+            .map_err(from_client)?
             .into_iter()
-            .try_fold(0, |highest, median| Ok(highest.max(median?)))
+            .map(|f| f.prioritization_fee)
+            .collect();
+        fees.sort_unstable();
+        Ok(fees.get(fees.len() / 2).copied().unwrap_or(0))
     }
 
     /// The node's latest blockhash, for transactions signed elsewhere.
@@ -238,6 +223,15 @@ impl Chain for RpcChain {
         &mut self,
         filters: &[Filter],
     ) -> Result<Vec<(Pubkey, AccountData)>, ChainError> {
+        // An account is no longer than the size asked for, or than any account can be.
+        let limit = filters
+            .iter()
+            .find_map(|f| match f {
+                Filter::DataSize(size) => usize::try_from(*size).ok(),
+                Filter::Prefix(_) => None,
+            })
+            .unwrap_or(MAX_ACCOUNT_DATA)
+            .min(MAX_ACCOUNT_DATA);
         let filters = filters
             .iter()
             .map(|f| match f {
@@ -266,7 +260,7 @@ impl Chain for RpcChain {
         accounts
             .into_iter()
             .map(|(key, account)| {
-                let data = decoder.decode(&account.data);
+                let data = decoder.decode(&account.data, limit);
                 let owner = account.owner.parse::<Pubkey>().ok();
                 match (data, owner) {
                     (Some(data), Some(owner)) => Ok((
@@ -327,15 +321,20 @@ impl Chain for RpcChain {
     async fn preflight(
         &mut self,
         transactions: &[Vec<Instruction>],
-        writable: &[Pubkey],
+        contended: &[Pubkey],
     ) -> Preflights {
         let this = &*self;
         let simulations = stream::iter(transactions)
             .map(|instructions| this.simulate_one(instructions))
             .buffered(CONCURRENT_PREFLIGHTS)
             .collect();
-        let (simulated, fee) = futures::join!(simulations, this.read_priority_fee(writable));
-        Preflights { simulated, fee }
+        let fees = futures::future::join_all(
+            contended
+                .iter()
+                .map(|account| this.read_priority_fee(std::slice::from_ref(account))),
+        );
+        let (simulated, fees) = futures::join!(simulations, fees);
+        Preflights { simulated, fees }
     }
 
     async fn send(

@@ -191,8 +191,9 @@ async fn an_unfunded_keeper_splits_nothing_and_reports_itself_unhealthy() {
 
 /// Every market's work goes out together: both markets' funding updates in one pipelined send,
 /// then both markets' settles in one, so a round costs a confirmation per wave, not per
-/// transaction or per market; and one priority-fee estimate per wave, for the markets it writes
-/// (not the users: a user could bid up its own account's fees to make the keeper overpay).
+/// transaction or per market; and a priority-fee estimate per market a wave writes (not per
+/// user: a user could bid up its own account's fees to make the keeper overpay), each
+/// transaction paying its own market's.
 #[tokio::test]
 async fn both_markets_funding_and_settles_go_out_in_one_wave_each() {
     let mut env = TestEnv::start().await;
@@ -218,6 +219,9 @@ async fn both_markets_funding_and_settles_go_out_in_one_wave_each() {
             .chain([keeper.user])
             .collect(),
     );
+    let mut markets = [market(&exchange), eth].map(|m| pda::perp_market(m.market_index));
+    markets.sort();
+    chain.fees = vec![(markets[0], 7), (markets[1], 11)];
     let report = run_round(&mut chain, &settle_everyone(64), &metrics)
         .await
         .expect("a round reads the exchange");
@@ -227,9 +231,23 @@ async fn both_markets_funding_and_settles_go_out_in_one_wave_each() {
         "{report:?}"
     );
     assert_eq!(chain.waves, vec![2, 2], "{report:?}");
-    let mut markets = [market(&exchange), eth].map(|m| pda::perp_market(m.market_index));
-    markets.sort();
-    assert_eq!(chain.fee_requests, vec![markets.to_vec(); 2]);
+    let each = markets.map(|m| vec![m]);
+    assert_eq!(chain.fee_requests, [each.clone(), each].concat());
+    assert_eq!(chain.sent.len(), 4);
+    for transaction in &chain.sent {
+        let (market, fee) = chain
+            .fees
+            .iter()
+            .find(|(m, _)| {
+                transaction[2]
+                    .accounts
+                    .iter()
+                    .any(|a| a.pubkey == *m && a.is_writable)
+            })
+            .expect("every keeper transaction writes its market");
+        let priced = with_budget(&transaction[2], 0, *fee);
+        assert_eq!(transaction[1], priced[1], "{market} priced at {fee}");
+    }
 }
 
 /// Settles that do not fit before the round's deadline, at the pace the keeper's waves
