@@ -26,18 +26,13 @@ pub fn compute_limit(units: u64, accounts: usize) -> u32 {
     u32::try_from(padded).map_or(MAX_COMPUTE_UNITS, |u| u.min(MAX_COMPUTE_UNITS))
 }
 
-/// Accounts any of `instructions` writes, each once, for the priority-fee estimate of the wave
-/// they go out in.
-pub fn writable<'a>(instructions: impl IntoIterator<Item = &'a Instruction>) -> Vec<Pubkey> {
-    let mut keys: Vec<Pubkey> = instructions
-        .into_iter()
-        .flat_map(|instruction| &instruction.accounts)
-        .filter(|a| a.is_writable)
-        .map(|a| a.pubkey)
-        .collect();
-    keys.sort();
-    keys.dedup();
-    keys
+/// Whether `instruction` writes `account` (a market it writes is one its priority fee is
+/// estimated for).
+pub fn writes(instruction: &Instruction, account: &Pubkey) -> bool {
+    instruction
+        .accounts
+        .iter()
+        .any(|meta| meta.is_writable && meta.pubkey == *account)
 }
 
 /// `instruction` behind the compute-budget instructions every keeper transaction carries (the

@@ -4,7 +4,7 @@
 //! holds, and every market's work shares it. Batches of users are split in two when they do
 //! not fit a transaction or an instruction in them fails, and the halves go in the next wave;
 //! errors that only mean "nothing to do any more" count as skips.
-use crate::budget::{compute_limit, with_budget, writable, MAX_COMPUTE_UNITS};
+use crate::budget::{compute_limit, with_budget, writes, MAX_COMPUTE_UNITS};
 use crate::chain::{transaction_size, Chain, ChainError, FailureKind, MAX_TRANSACTION_SIZE};
 use crate::config::Settings;
 use crate::duties::Plan;
@@ -325,8 +325,12 @@ impl<C: Chain> Executor<'_, C> {
             .iter()
             .map(|instruction| with_budget(instruction, MAX_COMPUTE_UNITS, 0))
             .collect();
-        let mut contended = writable(fitting.iter().copied());
-        contended.retain(|account| self.fee_accounts.contains(account));
+        let contended: Vec<Pubkey> = self
+            .fee_accounts
+            .iter()
+            .filter(|market| fitting.iter().any(|i| writes(i, market)))
+            .copied()
+            .collect();
         let preflights = self.chain.preflight(&probes, &contended).await;
         let (floor, ceiling) = (
             self.settings.priority_fee_min,
@@ -477,14 +481,6 @@ fn fee_estimates(accounts: &[Pubkey], fees: Vec<Result<u64, ChainError>>) -> Vec
             }
         })
         .collect()
-}
-
-/// Whether `instruction` writes `account`.
-fn writes(instruction: &Instruction, account: &Pubkey) -> bool {
-    instruction
-        .accounts
-        .iter()
-        .any(|meta| meta.is_writable && meta.pubkey == *account)
 }
 
 #[cfg(test)]

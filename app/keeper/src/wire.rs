@@ -7,7 +7,7 @@
 use base64::prelude::{Engine, BASE64_STANDARD};
 use solana_account_decoder_client_types::{UiAccountData, UiAccountEncoding};
 use std::io::Read;
-use zstd::zstd_safe::{DCtx, DParameter, ResetDirective};
+use zstd::zstd_safe::{DCtx, DParameter};
 
 /// The most data a Solana account holds (the runtime's `MAX_PERMITTED_DATA_LENGTH`).
 pub const MAX_ACCOUNT_DATA: usize = 10 * 1024 * 1024;
@@ -37,11 +37,11 @@ impl AccountDecoder {
             return data.decode().filter(|bytes| bytes.len() <= limit);
         };
         let compressed = BASE64_STANDARD.decode(blob).ok()?;
-        // Whatever a previous account left in the context is dropped first.
-        self.context.reset(ResetDirective::SessionOnly).ok()?;
         let mut bytes = Vec::new();
         // One byte past the limit is enough to know the data is too long.
         let most = u64::try_from(limit).ok()?.saturating_add(1);
+        // `with_context` resets the context's session: nothing a previous account left carries
+        // over.
         zstd::stream::read::Decoder::with_context(compressed.as_slice(), &mut self.context)
             .take(most)
             .read_to_end(&mut bytes)

@@ -50,8 +50,8 @@ fn prune(svm: &mut SurfnetSvm) -> usize {
 }
 
 /// Hands the pages the allocator holds free back to the system. Nearly all the node allocates
-/// is freed within the request (account reads: a keeper reads every user each round, tens of MB
-/// of account copies and JSON; transaction metadata), but glibc keeps freed pages in its
+/// is freed within the request (account reads: a keeper reads every user each round, several
+/// copies of every account and the encoded reply; transaction metadata), but glibc keeps freed pages in its
 /// per-thread arenas, scattered between live blocks: under 30 trades a second 2.4 GB of the
 /// 2.7 GB mapped was free 30 s after the last return, 0.3 GB in use, and without returns the
 /// process's resident memory crept up by tens of MB every few minutes.

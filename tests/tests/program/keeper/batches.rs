@@ -8,7 +8,7 @@ use crate::bal::BASE;
 use bal::controller::amm_fill::PositionDirection::Long;
 use bal_client::instructions::{self, MarketAccounts};
 use bal_client::pda;
-use bal_keeper::budget::{compute_limit, with_budget, MAX_COMPUTE_UNITS};
+use bal_keeper::budget::{compute_limit, with_budget, writes, MAX_COMPUTE_UNITS};
 use bal_keeper::chain::Chain;
 use bal_keeper::config::{Settings, Shard, ShardBy};
 use bal_keeper::executor::Executor;
@@ -238,12 +238,7 @@ async fn both_markets_funding_and_settles_go_out_in_one_wave_each() {
         let (market, fee) = chain
             .fees
             .iter()
-            .find(|(m, _)| {
-                transaction[2]
-                    .accounts
-                    .iter()
-                    .any(|a| a.pubkey == *m && a.is_writable)
-            })
+            .find(|(m, _)| writes(&transaction[2], m))
             .expect("every keeper transaction writes its market");
         let priced = with_budget(&transaction[2], 0, *fee);
         assert_eq!(transaction[1], priced[1], "{market} priced at {fee}");
