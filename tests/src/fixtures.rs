@@ -4,13 +4,14 @@ use crate::{TestEnv, TxFailure};
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::system_instruction;
 use anchor_spl::token::spl_token;
+use bal::controller::lp::PriceBounds;
 // Token-2022's builders accept both token programs; classic SPL Token's accept only itself.
 use anchor_spl::token_2022::spl_token_2022::instruction as token_instruction;
 use bal::controller::amm_fill::PositionDirection;
 use bal::controller::orders::RestingOrderParams;
 use bal::instructions::{OrderParams, UpdatePerpMarketParams};
 use bal::math::constants::BASE_PRECISION;
-use bal::state::MarketStatus;
+use bal::state::{MarketStatus, ProgramOracle};
 use bal_client::instructions::{
     self, CollateralAccounts, MakerOrderRef, MarketAccounts, QuoteMint,
 };
@@ -286,6 +287,16 @@ pub async fn setup_trading(env: &mut TestEnv) -> Exchange {
     exchange
 }
 
+/// The next second (and slot), program oracle 0 republished at the price it holds: what a
+/// test does next happens after, not in the same second as, what it did before. Judgments
+/// taken against the start of a second (a curve moved earlier in it, the gains a pool can
+/// pay) see a new one.
+pub async fn next_second(env: &mut TestEnv, exchange: &Exchange) {
+    env.advance(1, 1).await;
+    let oracle: ProgramOracle = env.load(exchange.oracle).await;
+    set_oracle_price(env, exchange, oracle.price).await;
+}
+
 /// A market or limit order for `base` (BASE precision) in market 0.
 pub fn order(direction: PositionDirection, base: u64) -> OrderParams {
     OrderParams {
@@ -344,6 +355,7 @@ pub async fn add_liquidity(
             &market(exchange),
             &[],
             shares,
+            PriceBounds::UNBOUNDED,
         )],
         &[&lp.wallet],
     )
@@ -531,5 +543,7 @@ pub async fn leveraged_long(env: &mut TestEnv) -> (Exchange, Trader, Trader) {
     )
     .await
     .expect("a 9x long");
+    // What the test does next comes after the long, in a second of its own.
+    next_second(env, &exchange).await;
     (exchange, trader, liquidator)
 }

@@ -9,6 +9,7 @@ use crate::fixtures::{
 };
 use crate::keeper_chain::InProcessChain;
 use bal::controller::amm_fill::PositionDirection::{Long, Short};
+use bal::controller::lp::PriceBounds;
 use bal::controller::spot_balance::validate_vault_covers;
 use bal::math::constants::BASE_PRECISION;
 use bal::state::{PerpMarket, SpotMarket, User};
@@ -241,6 +242,7 @@ pub async fn simulate(config: SimulationConfig) -> SimulationReport {
                 &market(&sim.exchange),
                 &[],
                 2_000 * BASE,
+                PriceBounds::UNBOUNDED,
             );
             sim.send(ix, &wallet).await;
         }

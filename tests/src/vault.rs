@@ -121,15 +121,17 @@ fn move_shares(
     }
 }
 
+/// A deposit of `amount` that buys at least `min_shares`.
 pub fn deposit(
     vault: &VaultAddresses,
     exchange: &Exchange,
     depositor: &DepositorAccounts,
     amount: u64,
+    min_shares: u64,
 ) -> Instruction {
     instruction(
         move_shares(vault, exchange, depositor),
-        bal_vault::instruction::Deposit { amount },
+        bal_vault::instruction::Deposit { amount, min_shares },
     )
 }
 
@@ -219,7 +221,7 @@ pub async fn buy_shares(
 ) -> Result<(), TxFailure> {
     env.send(
         "vault_deposit",
-        &[deposit(vault, exchange, &who.accounts, amount)],
+        &[deposit(vault, exchange, &who.accounts, amount, 0)],
         &[&who.wallet],
     )
     .await

@@ -41,7 +41,8 @@ pub fn default_oracle_guards() -> OracleGuards {
     }
 }
 
-/// A SOL-like market: $100, 1,000 base of liquidity, 10x initial / 20x maintenance leverage.
+/// A SOL-like market: $100, 1,000 base of liquidity, 10x initial / 20x maintenance leverage,
+/// fills within 10% of the oracle.
 pub fn default_perp_market(market_index: u16) -> InitializePerpMarketParams {
     let mut name = [0u8; 32];
     name[..8].copy_from_slice(b"SOL-PERP");
@@ -55,6 +56,7 @@ pub fn default_perp_market(market_index: u16) -> InitializePerpMarketParams {
         spreads: SpreadParams {
             base_spread: 1_000,
             max_spread: 50_000,
+            price_band: 100_000,
         },
         margin_ratios: MarginRatios {
             initial: 1_000,

@@ -312,11 +312,21 @@ pub fn place_perp_order(
     ix
 }
 
-pub fn close_position(signer: Pubkey, user: Pubkey, market: &MarketAccounts) -> Instruction {
-    instruction(
+/// `others`: the user's other positions' markets, for the margin check. `limit_price`: the
+/// worst average price accepted (the market's price band applies in any case).
+pub fn close_position(
+    signer: Pubkey,
+    user: Pubkey,
+    market: &MarketAccounts,
+    others: &[MarketAccounts],
+    limit_price: Option<u64>,
+) -> Instruction {
+    let mut ix = instruction(
         trade_accounts(signer, user, market),
-        bal::instruction::ClosePosition {},
-    )
+        bal::instruction::ClosePosition { limit_price },
+    );
+    ix.accounts.extend(margin_accounts(others));
+    ix
 }
 
 pub fn update_funding_rate(market: &MarketAccounts) -> Instruction {

@@ -2,7 +2,9 @@
 //! the same open-order arithmetic as the program's margin engine. Products saturate at
 //! `u128::MAX` and results at `u64::MAX`, so no input panics; the TypeScript client
 //! (`app/sdk/src/lp.ts`) computes the same numbers, checked by shared test vectors.
-use bal::math::constants::{BASE_PRECISION, MARGIN_PRECISION};
+use bal::controller::lp::PriceBounds;
+use bal::math::constants::{BASE_PRECISION, MARGIN_PRECISION, PERCENTAGE_PRECISION};
+use bal::math::price_band::PriceBand;
 use bal::state::PerpMarket;
 
 /// Base one share's open orders reach on their larger side: the AMM's depth to the farther
@@ -51,6 +53,22 @@ pub fn shares_for_leverage(market: &PerpMarket, collateral: u64, leverage: u32, 
     }
     let notional = collateral as u128 * leverage as u128 / MARGIN_PRECISION as u128;
     shares_for_notional(market, notional, price, per_share)
+}
+
+/// The bounds an add passes: the curve's reserve price as the caller saw it (precision:
+/// PRICE), give or take `tolerance` (precision: PERCENTAGE). The add is refused if the curve
+/// moved further before it landed.
+pub fn add_bounds(seen_price: u64, tolerance: u32) -> PriceBounds {
+    let band =
+        PriceBand::around(seen_price, tolerance.min(PERCENTAGE_PRECISION)).unwrap_or(PriceBand {
+            low: 0,
+            oracle: seen_price,
+            high: u64::MAX,
+        });
+    PriceBounds {
+        min: band.low,
+        max: band.high,
+    }
 }
 
 #[cfg(test)]

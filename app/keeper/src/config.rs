@@ -63,6 +63,11 @@ pub struct Config {
     /// so its collateral is free for the next one. Off, the operator unwinds (or hedges) it.
     #[serde(default = "default_unwind_liquidations")]
     pub unwind_liquidations: bool,
+    /// The worst an unwind may average from the oracle, in millionths (the market's own price
+    /// band if that is narrower): an unwind the AMM cannot make within it is refused, reported
+    /// as a failure and tried again next round.
+    #[serde(default = "default_unwind_max_slippage")]
+    pub unwind_max_slippage: u32,
 }
 
 /// What a round decides with.
@@ -76,6 +81,8 @@ pub struct Settings {
     pub priority_fee_max: u64,
     pub thresholds: Thresholds,
     pub unwind_liquidations: bool,
+    /// precision: PERCENTAGE (see `Config::unwind_max_slippage`).
+    pub unwind_max_slippage: u32,
     /// How long after its start a round should be done, so the next one starts on time:
     /// settles that would not fit before it at the pace the keeper's last settle wave
     /// measured wait for a later round. `None`: no limit (a single round, the tests).
@@ -172,6 +179,10 @@ fn default_pnl_settle_quote() -> u64 {
 fn default_unwind_liquidations() -> bool {
     true
 }
+/// 2%.
+fn default_unwind_max_slippage() -> u32 {
+    20_000
+}
 fn default_max_settles() -> usize {
     40
 }
@@ -198,6 +209,7 @@ impl Default for Settings {
                 max_settles: default_max_settles(),
             },
             unwind_liquidations: default_unwind_liquidations(),
+            unwind_max_slippage: default_unwind_max_slippage(),
             round_deadline: None,
         }
     }
@@ -223,6 +235,9 @@ impl Config {
         if self.shard_count == 0 || self.shard_index >= self.shard_count {
             return refuse("shard_index must be below shard_count (at least 1)");
         }
+        if self.unwind_max_slippage == 0 || self.unwind_max_slippage >= 1_000_000 {
+            return refuse("unwind_max_slippage must be between 1 and 999,999 millionths");
+        }
         let shard = Shard {
             count: self.shard_count,
             index: self.shard_index,
@@ -241,6 +256,7 @@ impl Config {
                 max_settles: self.max_settles,
             },
             unwind_liquidations: self.unwind_liquidations,
+            unwind_max_slippage: self.unwind_max_slippage,
             round_deadline: Some(round_deadline(self.interval_seconds)),
         })
     }

@@ -259,8 +259,12 @@ pub fn plan(
             }
             continue;
         };
-        let derisk =
-            is_lp && user.derisk_opt_out == 0 && below(snapshot, user, MarginType::Initial);
+        // The program de-risks no LP inside its cooldown since the last add.
+        let cooled = snapshot.now >= user.last_add_liquidity_ts + snapshot.lp_cooldown_seconds;
+        let derisk = is_lp
+            && user.derisk_opt_out == 0
+            && cooled
+            && below(snapshot, user, MarginType::Derisk);
         if is_lp && (derisk || unsettled_base >= thresholds.lp_settle_base) {
             settle_lps.push(*key);
         }

@@ -17,14 +17,21 @@ use crate::RoundReport;
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::Instruction;
 use bal::error::BalError;
+use bal::math::price_band::PriceBand;
+use bal::state::{PerpMarket, PositionDirection, User};
 use bal_client::instructions as ix;
+use bal_client::read::decode;
 use serde_json::json;
 use std::time::{Duration, Instant};
 
 /// Refusals that mean the duty is no longer needed (someone else did it, the state moved) or
-/// cannot be done this round (the oracle): skipped, not failures.
+/// cannot be done this round (the oracle, a curve moved earlier in the second): skipped, not
+/// failures. Not for an unwind: the keeper holds what it could not close, so every refusal of
+/// one but "nothing to close" is a failure (`benign_for`).
 const BENIGN: &[BalError] = &[
     BalError::FundingNotDue,
+    BalError::CurveMovedThisSecond,
+    BalError::LpCooldown,
     BalError::NotLiquidatable,
     BalError::NoBadDebt,
     BalError::SettlementNotReady,
@@ -41,9 +48,21 @@ const BENIGN: &[BalError] = &[
 ];
 
 pub fn is_benign(error: &ChainError) -> bool {
+    is_one_of(error, BENIGN)
+}
+
+/// `is_benign`, for `duty`'s refusals.
+pub fn benign_for(duty: Duty, error: &ChainError) -> bool {
+    match duty {
+        Duty::Unwind => is_one_of(error, &[BalError::NoPosition]),
+        _ => is_benign(error),
+    }
+}
+
+fn is_one_of(error: &ChainError, codes: &[BalError]) -> bool {
     error
         .custom_code
-        .is_some_and(|code| BENIGN.iter().any(|benign| u32::from(*benign) == code))
+        .is_some_and(|code| codes.iter().any(|listed| u32::from(*listed) == code))
 }
 
 pub struct Executor<'a, C: Chain> {
@@ -84,7 +103,7 @@ impl<C: Chain> Executor<'_, C> {
             let market = state.accounts();
             let index = market.market_index;
             if plan.unwind && unwind {
-                self.unwind(keeper_user, &market).await;
+                self.unwind(snapshot, keeper_user, state).await;
             }
             let liquidations = plan
                 .liquidate
@@ -108,7 +127,7 @@ impl<C: Chain> Executor<'_, C> {
             // and a close with nothing to close is only a skip.
             self.wave(liquidations).await;
             if !plan.liquidate.is_empty() && unwind {
-                self.unwind(keeper_user, &market).await;
+                self.unwind(snapshot, keeper_user, state).await;
             }
         }
     }
@@ -235,11 +254,53 @@ impl<C: Chain> Executor<'_, C> {
         self.wave(closes).await;
     }
 
-    /// Closes what the keeper's subaccount holds in `market` against the AMM, freeing its
-    /// collateral for the next liquidation (a liquidation that burned shares only leaves
-    /// nothing to close: `NoPosition`, a skip).
-    async fn unwind(&mut self, keeper_user: Pubkey, market: &ix::MarketAccounts) {
-        let close = ix::close_position(self.chain.signer(), keeper_user, market);
+    /// Closes what the keeper's subaccount holds in `state`'s market against the AMM, no worse
+    /// on average than `unwind_limit` (so a trade pushed in ahead of it cannot sell the keeper
+    /// far from the oracle), freeing its collateral for the next liquidation. Its own account
+    /// is read first: the snapshot predates this round's liquidations. An unwind that cannot be
+    /// made (beyond the limit, the oracle, the curve moved) is a failure in the report and the
+    /// metrics, and the next round tries again; only "nothing to close" is a skip.
+    async fn unwind(&mut self, snapshot: &Snapshot, keeper_user: Pubkey, state: &MarketState) {
+        let market = state.accounts();
+        let held = match self.chain.account(keeper_user).await {
+            Ok(Some(data)) => decode::<User>(&data.data).ok(),
+            _ => None,
+        };
+        let Some(held) = held else {
+            self.record(
+                Duty::Unwind,
+                1,
+                &Attempt::Failed(ChainError::other("the keeper's account could not be read")),
+            );
+            return;
+        };
+        let base = held
+            .perp_positions
+            .iter()
+            .find(|p| p.is_active() && p.market_index == market.market_index)
+            .map_or(0, |p| p.base_asset_amount);
+        let Some(oracle_price) = state.oracle_price else {
+            if base != 0 {
+                self.record(
+                    Duty::Unwind,
+                    1,
+                    &Attempt::Failed(ChainError::other("no oracle price to limit the unwind")),
+                );
+            }
+            return;
+        };
+        if base == 0 {
+            return;
+        }
+        let limit = unwind_limit(&state.market, oracle_price, base > 0, self.settings);
+        let others = snapshot.other_markets(&held, market.market_index);
+        let close = ix::close_position(
+            self.chain.signer(),
+            keeper_user,
+            &market,
+            &others,
+            Some(limit),
+        );
         self.wave(vec![Work::Single(Duty::Unwind, close)]).await;
     }
 
@@ -287,7 +348,7 @@ impl<C: Chain> Executor<'_, C> {
             for ((item, units), outcome) in ready.into_iter().zip(outcomes) {
                 let attempt = match outcome {
                     Ok(()) => Attempt::Landed { units },
-                    Err(error) if is_benign(&error) => Attempt::Skipped(error),
+                    Err(error) if benign_for(item.duty(), &error) => Attempt::Skipped(error),
                     Err(error) => Attempt::Failed(error),
                 };
                 stop |= !self.conclude(item, attempt, &mut next);
@@ -352,7 +413,7 @@ impl<C: Chain> Executor<'_, C> {
                 };
                 let simulated = simulated.map_err(Attempt::Failed)?;
                 if let Some(error) = simulated.error {
-                    return Err(if is_benign(&error) {
+                    return Err(if benign_for(item.duty(), &error) {
                         Attempt::Skipped(error)
                     } else {
                         Attempt::Failed(error)
@@ -439,6 +500,28 @@ impl<C: Chain> Executor<'_, C> {
             json!({ "duty": duty.name(), "users": users, "detail": detail }),
         );
     }
+}
+
+/// The worst average price an unwind of a long (`selling`) or a short may take: the keeper's
+/// `unwind_max_slippage` around the oracle, or the market's price band if narrower.
+/// precision: PRICE
+pub fn unwind_limit(
+    market: &PerpMarket,
+    oracle_price: u64,
+    selling: bool,
+    settings: &Settings,
+) -> u64 {
+    let band = settings.unwind_max_slippage.min(market.amm.price_band);
+    let band = PriceBand::around(oracle_price, band).unwrap_or(PriceBand {
+        low: oracle_price,
+        oracle: oracle_price,
+        high: oracle_price,
+    });
+    band.worst_for(if selling {
+        PositionDirection::Short
+    } else {
+        PositionDirection::Long
+    })
 }
 
 fn other_markets<'a>(

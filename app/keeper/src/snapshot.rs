@@ -2,9 +2,9 @@
 //! market, and every user, found with filtered program-account queries.
 use crate::chain::{AccountData, Chain, ChainError, Filter};
 use anchor_lang::prelude::{AccountInfo, Pubkey};
-use anchor_lang::Discriminator;
+use anchor_lang::{AccountDeserialize, Discriminator};
 use bal::controller::oracle::read_oracle;
-use bal::state::{PerpMarket, SpotMarket, User};
+use bal::state::{PerpMarket, SpotMarket, State, User};
 use bal_client::instructions::MarketAccounts;
 use bal_client::pda;
 use bal_client::read::{decode, PricedMarket};
@@ -30,6 +30,8 @@ impl MarketState {
 pub struct Snapshot {
     pub now: i64,
     pub slot: u64,
+    /// `State::lp_cooldown_seconds`: no LP is de-risked before its cooldown ends.
+    pub lp_cooldown_seconds: i64,
     pub spot: SpotMarket,
     /// Every market found (the margin of a user spans all of them), sorted by index.
     pub all_markets: Vec<MarketState>,
@@ -125,6 +127,12 @@ pub fn oracle_price(market: &PerpMarket, oracle: Option<AccountData>) -> Option<
 
 pub async fn load<C: Chain>(chain: &mut C, wanted: &[u16]) -> Result<Snapshot, ChainError> {
     let clock = chain.clock().await?;
+    let state_data = chain
+        .account(pda::state())
+        .await?
+        .ok_or_else(|| ChainError::other("the program's state does not exist"))?;
+    let state = State::try_deserialize(&mut state_data.data.as_slice())
+        .map_err(|e| ChainError::other(format!("state: {e}")))?;
     let spot_data = chain
         .account(pda::spot_market(0))
         .await?
@@ -154,6 +162,7 @@ pub async fn load<C: Chain>(chain: &mut C, wanted: &[u16]) -> Result<Snapshot, C
     Ok(Snapshot {
         now: clock.unix_timestamp,
         slot: clock.slot,
+        lp_cooldown_seconds: state.lp_cooldown_seconds,
         spot,
         all_markets,
         markets,

@@ -6,6 +6,7 @@ use anchor_lang::solana_program::system_instruction;
 use anchor_spl::associated_token::get_associated_token_address_with_program_id;
 use anchor_spl::associated_token::spl_associated_token_account::instruction::create_associated_token_account_idempotent;
 use anchor_spl::token_2022::spl_token_2022;
+use bal::controller::lp::PriceBounds;
 use bal_client::instructions::{self as ix, CollateralAccounts, MarketAccounts, QuoteMint};
 use bal_client::pda;
 use bal_keeper::chain::Chain;
@@ -126,7 +127,15 @@ pub async fn add_liquidity(
     others: &[MarketAccounts],
     shares: u64,
 ) -> Result<(), String> {
-    let instruction = ix::add_liquidity(lp.wallet.pubkey(), lp.user, market, others, shares);
+    // The market's own band is bound enough for the exchange's opening liquidity.
+    let instruction = ix::add_liquidity(
+        lp.wallet.pubkey(),
+        lp.user,
+        market,
+        others,
+        shares,
+        PriceBounds::UNBOUNDED,
+    );
     chain
         .send(&[instruction], &[&lp.wallet])
         .await

@@ -5,15 +5,18 @@
 use crate::equity::lp_target;
 use crate::error::VaultError;
 use crate::exit::{plan_exit, ExitPlan, Reduction, VaultBooks};
-use crate::state::{Vault, BAL_SUB_ACCOUNT};
+use crate::state::{Vault, BAL_SUB_ACCOUNT, PRICE_TOLERANCE};
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
+use bal::controller::lp::PriceBounds;
 use bal::controller::margin::{load_market_views, net_value, MarketViews};
 use bal::controller::position::find_position;
+use bal::controller::second_start::{current_reserve_price, reserve_price_at_start};
 use bal::controller::spot_balance::signed_token_amount;
 use bal::cpi::accounts as bal_accounts;
 use bal::instructions::OrderParams;
 use bal::math::oracle::OracleAction;
+use bal::math::price_band::PriceBand;
 use bal::program::Bal;
 use bal::state::{PerpMarket, SpotMarket, State, User};
 
@@ -57,6 +60,30 @@ impl BalAccounts<'_> {
     /// The market's oracle price, valid for margin (fresh and certain). precision: PRICE
     fn oracle_price(&self) -> Result<u64> {
         Ok(self.views()?.0[0].oracle_price)
+    }
+
+    /// The reserve prices within `PRICE_TOLERANCE` of the oracle. precision: PRICE
+    pub fn near_oracle(&self) -> Result<PriceBounds> {
+        let band = PriceBand::around(self.oracle_price()?, PRICE_TOLERANCE)?;
+        Ok(PriceBounds {
+            min: band.low,
+            max: band.high,
+        })
+    }
+
+    /// Refuses (`CurveOffOracle`) unless the market's curve stands within `PRICE_TOLERANCE` of
+    /// the oracle now and stood so at the start of this second: then no trade earlier in the
+    /// same transaction moved the vault's value by more than that tolerance allows.
+    pub fn check_curve_near_oracle(&self) -> Result<()> {
+        let bounds = self.near_oracle()?;
+        let market = self.perp_market.load()?;
+        let now = Clock::get()?.unix_timestamp;
+        let near = |price: u64| (bounds.min..=bounds.max).contains(&price);
+        require!(
+            near(reserve_price_at_start(&market, now)?) && near(current_reserve_price(&market)?),
+            VaultError::CurveOffOracle
+        );
+        Ok(())
     }
 
     fn views(&self) -> Result<MarketViews> {
@@ -208,13 +235,15 @@ impl<'info> VaultSigner<'_, 'info> {
         )
     }
 
-    /// Adds the BAL liquidity the vault's `total_shares` carry beyond what it holds; refuses
-    /// (`NothingToInvest`) when it holds that already.
+    /// Adds the BAL liquidity the vault's `total_shares` carry beyond what it holds, only on a
+    /// curve near the oracle (`check_curve_near_oracle`, and BAL checks the bounds again);
+    /// refuses (`NothingToInvest`) when it holds that already.
     pub fn invest(&self, vault: &Vault) -> Result<()> {
         let held = self.bal.lp_shares()?.unwrap_or(0);
         let target = lp_target(vault.total_shares, vault.lp_per_share, self.bal.lp_step()?)?;
         require!(target > held, VaultError::NothingToInvest);
-        self.add_liquidity(target - held)
+        self.bal.check_curve_near_oracle()?;
+        self.add_liquidity(target - held, self.bal.near_oracle()?)
     }
 
     /// Carries out a redemption's plan in BAL: the burn, then the reduction, then a settle
@@ -241,7 +270,9 @@ impl<'info> VaultSigner<'_, 'info> {
                     reduce_only: true,
                 },
             )?,
-            Reduction::Close => bal::cpi::close_position(context())?,
+            Reduction::Close { limit_price } => {
+                bal::cpi::close_position(context(), Some(limit_price))?
+            }
         }
         if self.bal.lp_shares()?.is_some() {
             self.settle_pnl()?;
@@ -262,7 +293,7 @@ impl<'info> VaultSigner<'_, 'info> {
         }
     }
 
-    fn add_liquidity(&self, shares: u64) -> Result<()> {
+    fn add_liquidity(&self, shares: u64, bounds: PriceBounds) -> Result<()> {
         let seeds = [&self.seeds[..]];
         let accounts = bal_accounts::AddLiquidity {
             authority: self.authority.clone(),
@@ -277,6 +308,7 @@ impl<'info> VaultSigner<'_, 'info> {
         bal::cpi::add_liquidity(
             CpiContext::new_with_signer(self.program_id(), accounts, &seeds),
             shares,
+            bounds,
         )
     }
 

@@ -32,4 +32,10 @@ pub enum VaultError {
     CashNotSettled,
     #[msg("The AMM cannot take the redeemed part of the position within the exit band")]
     ExitOutsideBand,
+    #[msg("The deposit would buy fewer shares than the depositor's minimum")]
+    SharesBelowMinimum,
+    #[msg(
+        "The curve is off the oracle (now or at the start of this second): shares cannot be priced"
+    )]
+    CurveOffOracle,
 }

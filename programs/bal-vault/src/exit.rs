@@ -7,13 +7,13 @@ use crate::equity::part_of;
 use crate::error::VaultError;
 use anchor_lang::prelude::*;
 use bal::controller::amm_fill::{fill_price, quote_amm_fill, PositionDirection};
-use bal::controller::derisk::{band_limit, DERISK_PRICE_BAND};
+use bal::controller::derisk::{reduction_limit, DERISK_PRICE_BAND};
 use bal::controller::lp::{remove_shares, settle_lp_position};
 use bal::controller::position::find_position;
 use bal::state::{PerpMarket, User};
 
-/// The worst average price a redemption's fill may take from the oracle, BAL's de-risk band.
-/// precision: PERCENTAGE
+/// The worst average price a redemption's fill may take from the oracle, BAL's de-risk band
+/// (or the market's price band where narrower: `reduction_limit`). precision: PERCENTAGE
 pub const EXIT_BAND: u32 = DERISK_PRICE_BAND;
 /// How many times a redemption halves before giving up (`ExitOutsideBand`).
 const MAX_HALVINGS: u32 = 8;
@@ -29,8 +29,8 @@ pub enum Reduction {
         base: u64,
         limit_price: u64,
     },
-    /// The last shares: the whole position closes.
-    Close,
+    /// The last shares: the whole position closes, no worse than `limit_price` on average.
+    Close { limit_price: u64 },
 }
 
 /// What a redemption does in BAL.
@@ -107,7 +107,7 @@ fn plan_for(books: &VaultBooks, shares: u64) -> Result<Option<ExitPlan>> {
     } else {
         PositionDirection::Long
     };
-    let limit_price = band_limit(books.oracle_price, selling)?;
+    let limit_price = reduction_limit(&market, books.oracle_price, selling)?;
     let Ok(fill) = quote_amm_fill(&market, direction, size, books.oracle_price) else {
         return Ok(None);
     };
@@ -121,7 +121,7 @@ fn plan_for(books: &VaultBooks, shares: u64) -> Result<Option<ExitPlan>> {
         return Ok(None);
     }
     let reduction = if last {
-        Reduction::Close
+        Reduction::Close { limit_price }
     } else {
         Reduction::Part {
             direction,

@@ -47,10 +47,11 @@ pub mod bal_vault {
         instructions::initialize_vault::handler(ctx, vault_id, lp_per_share)
     }
 
-    /// Deposits `amount` quote tokens for vault shares at the current net value; the cash goes
-    /// into BAL and waits for `invest`.
-    pub fn deposit(ctx: Context<MoveShares>, amount: u64) -> Result<()> {
-        instructions::move_shares::deposit(ctx, amount)
+    /// Deposits `amount` quote tokens for at least `min_shares` vault shares at the current net
+    /// value, while the market's curve is near its oracle; the cash goes into BAL and waits for
+    /// `invest`.
+    pub fn deposit(ctx: Context<MoveShares>, amount: u64, min_shares: u64) -> Result<()> {
+        instructions::move_shares::deposit(ctx, amount, min_shares)
     }
 
     /// Redeems `shares` (or fewer, when the AMM cannot take their part of the position within
@@ -60,8 +61,8 @@ pub mod bal_vault {
         instructions::move_shares::withdraw(ctx, shares)
     }
 
-    /// Permissionless, at most once per two BAL cooldowns: adds the BAL liquidity the vault's
-    /// shares carry.
+    /// Permissionless, at most once per two BAL cooldowns, while the market's curve is near its
+    /// oracle: adds the BAL liquidity the vault's shares carry.
     pub fn invest(ctx: Context<Invest>) -> Result<()> {
         instructions::invest::handler(ctx)
     }

@@ -16,6 +16,12 @@ pub const LP_PER_SHARE_PRECISION: u64 = 1_000_000;
 /// million, such a gift costs a million times what rounding could take from the next
 /// depositor.
 pub const MIN_SHARES: u64 = 1_000_000;
+/// How far from the oracle the market's curve may sit, at the start of the second and now,
+/// for a deposit to be priced or liquidity added: 1% (precision: PERCENTAGE). The vault's
+/// value moves with trades against the curve (its LP shares take their side at the curve's
+/// price, valued at the oracle), so a trade just before a deposit could price it off: a curve
+/// kept this near the oracle bounds what any trade in the same transaction can move it by.
+pub const PRICE_TOLERANCE: u32 = 10_000;
 
 #[account]
 #[derive(InitSpace)]

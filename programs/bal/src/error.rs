@@ -167,4 +167,12 @@ pub enum BalError {
     InsufficientTokens,
     #[msg("Withdrawal is larger than the vault holds")]
     WithdrawalExceedsVault,
+    #[msg("Fill would average further from the oracle than the market's price band")]
+    PriceBandExceeded,
+    #[msg("The curve was moved against this action earlier in the same second: retry in the next")]
+    CurveMovedThisSecond,
+    #[msg("A reducing fill may not leave the account below maintenance with a larger shortfall or in debt")]
+    ReductionWorsensMargin,
+    #[msg("The curve's price is outside the price band of the oracle or the caller's bounds")]
+    CurveOutsideBounds,
 }

@@ -19,6 +19,7 @@ pub mod macros;
 pub mod math;
 pub mod state;
 
+use controller::lp::PriceBounds;
 use controller::orders::RestingOrderParams;
 use instructions::*;
 use state::InterestCurve;
@@ -147,14 +148,22 @@ pub mod bal {
         instructions::amm_admin::update_k(ctx, sqrt_k)
     }
 
-    /// Fills a taker order (market, limit or reduce-only) against the AMM.
-    pub fn place_perp_order(ctx: Context<Trade>, params: OrderParams) -> Result<()> {
+    /// Fills a taker order (market, limit or reduce-only) against the AMM within the
+    /// market's price band.
+    pub fn place_perp_order<'info>(
+        ctx: Context<'info, Trade<'info>>,
+        params: OrderParams,
+    ) -> Result<()> {
         instructions::trade::place_perp_order(ctx, params)
     }
 
-    /// Closes the whole position in a market against the AMM, whatever its size.
-    pub fn close_position(ctx: Context<Trade>) -> Result<()> {
-        instructions::trade::close_position(ctx)
+    /// Closes the whole position in a market against the AMM, whatever its size, no worse on
+    /// average than `limit_price` (if given) and the market's price band.
+    pub fn close_position<'info>(
+        ctx: Context<'info, Trade<'info>>,
+        limit_price: Option<u64>,
+    ) -> Result<()> {
+        instructions::trade::close_position(ctx, limit_price)
     }
 
     /// Permissionless, once per funding period: applies the period's funding rate.
@@ -168,9 +177,14 @@ pub mod bal {
         instructions::settle_pnl::settle_pnl(ctx)
     }
 
-    /// Mints LP shares (rounded down to the step); initial margin must pass afterwards.
-    pub fn add_liquidity(ctx: Context<AddLiquidity>, shares: u64) -> Result<()> {
-        instructions::liquidity::add_liquidity(ctx, shares)
+    /// Mints LP shares (rounded down to the step) where the curve's price is within the
+    /// market's band around the oracle and `bounds`; initial margin must pass afterwards.
+    pub fn add_liquidity(
+        ctx: Context<AddLiquidity>,
+        shares: u64,
+        bounds: PriceBounds,
+    ) -> Result<()> {
+        instructions::liquidity::add_liquidity(ctx, shares, bounds)
     }
 
     /// Settles, then burns LP shares (all when omitted) after the cooldown.

@@ -18,6 +18,7 @@ use bal::controller::lp::{add_shares, protocol_base, settle_lp_position};
 use bal::controller::margin::{margin_summary, MarginType, MarketView, MarketViews};
 use bal::controller::pnl::{commit_settle_pnl, plan_settle_pnl};
 use bal::controller::position::{find_position, open_position};
+use bal::controller::second_start::current_reserve_price;
 use bal::controller::spot_balance::update_quote_balance;
 use bal::controller::trade::{trade_against_amm, TakerOrder};
 use bal::error::BalError;
@@ -173,11 +174,11 @@ fn trade_into(x: &Extremes, trader: &mut User, spot: &mut SpotMarket, market: &m
     };
     let step = market.order_step_size as u128;
     let mut left = depth * x.depth_used as u128 / PERCENTAGE_PRECISION as u128 / step * step;
-    // Each piece at most one fill's quote (at the peg, which the fill stays near); at most 64
+    // Each piece at most one fill's quote (at the peg, which the fill stays near); at most 256
     // of them: at the highest prices the trader then takes less than asked, and the state of a
     // position bought cheap and repriced comes from a low trade price and a high oracle.
     let mut piece = (largest_fill_base(x.trade_price) as u128 / 2 / step * step).max(step);
-    for _ in 0..64 {
+    for _ in 0..256 {
         if left < step {
             break;
         }
@@ -190,7 +191,9 @@ fn trade_into(x: &Extremes, trader: &mut User, spot: &mut SpotMarket, market: &m
             },
             base: base as u64,
             limit_price: None,
-            oracle_price: x.trade_price,
+            // The oracle follows the curve: each piece fills within the price band of where
+            // the last one left it.
+            oracle_price: current_reserve_price(market).unwrap(),
             fee_rate: 0,
             now: 0,
         };
@@ -198,8 +201,13 @@ fn trade_into(x: &Extremes, trader: &mut User, spot: &mut SpotMarket, market: &m
             Ok(_) => left -= base,
             // The curve's price moves with each piece: near its bound the last ones may not fit.
             Err(error) if error == BalError::AmmReserveBounds.into() => break,
-            // ...and as it rises a piece may carry more than one fill's quote.
-            Err(error) if error == BalError::AmountTooLarge.into() && piece > step => {
+            // ...and as it rises a piece may carry more than one fill's quote, or move the
+            // curve further than the band.
+            Err(error)
+                if (error == BalError::AmountTooLarge.into()
+                    || error == BalError::PriceBandExceeded.into())
+                    && piece > step =>
+            {
                 piece = (piece / 2 / step * step).max(step)
             }
             Err(error) => panic!("setup trade refused: {error:?} at {x:?}"),
@@ -313,10 +321,12 @@ fn account_can_act(mut w: World, lp_side: bool, x: &Extremes) -> Result<(), Test
     let views = views_of(&w.market, price);
     for kind in [
         MarginType::Initial,
-        MarginType::InitialAsAdded,
+        MarginType::Derisk,
         MarginType::Withdrawal,
         MarginType::Maintenance,
+        MarginType::Reduction,
         MarginType::Liquidation,
+        MarginType::LiquidationFee,
     ] {
         acts(
             margin_summary(user, &w.spot, &views, kind).map(|_| ()),
@@ -355,7 +365,7 @@ fn account_can_act(mut w: World, lp_side: bool, x: &Extremes) -> Result<(), Test
         Ok(decision) => decision,
         Err(error) => return acts(Err(error), &[], "derisk_decision", x),
     };
-    if let DeriskDecision::Applies(margin, before) = decision {
+    if let DeriskDecision::Applies(before) = decision {
         let mut derisked = *user;
         let mut market = *w.market;
         let mut spot = w.spot;
@@ -371,7 +381,6 @@ fn account_can_act(mut w: World, lp_side: bool, x: &Extremes) -> Result<(), Test
                 oracle_price: price,
                 fee_rate: 0,
                 now: w.now,
-                margin,
                 before,
             },
         );

@@ -137,7 +137,7 @@ proptest! {
                     let before = *market;
                     let users_shares = market.lp.user_lp_shares.get();
                     let new_sqrt_k = (base as u128 * BASE_PRECISION).max(users_shares + BASE_PRECISION);
-                    match update_sqrt_k(&mut market, new_sqrt_k) {
+                    match update_sqrt_k(&mut market, new_sqrt_k, 0) {
                         Ok(_) => k_changed = true,
                         Err(_) => *market = before,
                     }

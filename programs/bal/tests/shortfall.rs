@@ -5,7 +5,8 @@
 mod common;
 
 use bal::controller::amm_fill::PositionDirection;
-use bal::controller::margin::{snapshot_gain_shortfall, MarginType, MarketView};
+use bal::controller::margin::{MarginType, MarketView};
+use bal::controller::second_start::take_snapshot;
 use bal::controller::trade::{trade_against_amm, TakerOrder};
 use bal::math::constants::BASE_PRECISION;
 use bal::state::{PerpMarket, SpotMarket, User};
@@ -32,7 +33,7 @@ fn trade(
 }
 
 /// A market whose winner cannot be paid in full: a 50 base long bought from the AMM, the
-/// oracle since up 20% (above where the curve now quotes).
+/// oracle since up 15% (above where the curve now quotes).
 fn market_with_a_shortfall() -> (Box<PerpMarket>, SpotMarket, Vec<User>, u64) {
     let mut market = new_market();
     let mut spot = new_spot();
@@ -44,7 +45,9 @@ fn market_with_a_shortfall() -> (Box<PerpMarket>, SpotMarket, Vec<User>, u64) {
         50 * BASE_PRECISION as u64,
         100_000_000,
     );
-    (market, spot, users, 120_000_000)
+    // The oracle settled there: no volatility spread on later fills.
+    market.amm.oracle_twap_5min = 115_000_000;
+    (market, spot, users, 115_000_000)
 }
 
 #[test]
@@ -56,7 +59,7 @@ fn a_trade_in_the_same_second_moves_no_counted_shortfall_either_way() {
         (PositionDirection::Long, false),
     ] {
         let (mut market, mut spot, mut users, price) = market_with_a_shortfall();
-        snapshot_gain_shortfall(&mut market, price, NOW).unwrap();
+        take_snapshot(&mut market, price, NOW).unwrap();
         let before = MarketView::new(&market, price, NOW).unwrap();
         assert!(before.gain_shortfall > 0, "a shortfall to move");
         assert_eq!(before.gain_shortfall, before.gain_shortfall_before);
@@ -72,25 +75,34 @@ fn a_trade_in_the_same_second_moves_no_counted_shortfall_either_way() {
             before.gain_shortfall,
             view.gain_shortfall
         );
-        // Opening risk and withdrawing count the larger, liquidating the smaller: neither is
+        // Opening risk, withdrawing and letting a reducing fill through count the larger,
+        // liquidating and de-risking the smaller, a liquidation's pay the one before: none is
         // better for the one who moved it.
         let larger = view.gain_shortfall.max(before.gain_shortfall);
         let smaller = view.gain_shortfall.min(before.gain_shortfall);
         for kind in [
             MarginType::Initial,
-            MarginType::InitialAsAdded,
             MarginType::Withdrawal,
+            MarginType::Reduction,
         ] {
             assert_eq!(kind.counted_shortfall(&view), larger);
         }
-        for kind in [MarginType::Maintenance, MarginType::Liquidation] {
+        for kind in [
+            MarginType::Maintenance,
+            MarginType::Liquidation,
+            MarginType::Derisk,
+        ] {
             assert_eq!(kind.counted_shortfall(&view), smaller);
         }
+        assert_eq!(
+            MarginType::LiquidationFee.counted_shortfall(&view),
+            before.gain_shortfall
+        );
 
         // A later second starts from the market as it stands.
         let later = MarketView::new(&market, price, NOW + 1).unwrap();
         assert_eq!(later.gain_shortfall_before, view.gain_shortfall);
-        snapshot_gain_shortfall(&mut market, price, NOW + 1).unwrap();
-        assert_eq!(market.shortfall_before.value.get(), view.gain_shortfall);
+        take_snapshot(&mut market, price, NOW + 1).unwrap();
+        assert_eq!(market.second_start.shortfall.get(), view.gain_shortfall);
     }
 }

@@ -4,8 +4,9 @@ use anchor_lang::solana_program::instruction::Instruction;
 use bal::error::BalError;
 use bal::instructions::{UpdatePerpMarketParams, UpdateStateParams};
 use bal::math::constants::{
-    MARGIN_PRECISION, MAX_CONCENTRATION_COEF, MAX_FEE_RATE, MAX_LP_COOLDOWN_SECONDS, MAX_SPREAD,
-    MAX_SQRT_K, MIN_CONCENTRATION_COEF, MIN_SQRT_K, PERCENTAGE_PRECISION,
+    MARGIN_PRECISION, MAX_CONCENTRATION_COEF, MAX_FEE_RATE, MAX_LP_COOLDOWN_SECONDS,
+    MAX_PRICE_BAND, MAX_SPREAD, MAX_SQRT_K, MIN_CONCENTRATION_COEF, MIN_SQRT_K,
+    PERCENTAGE_PRECISION,
 };
 use bal::state::{
     FeeSchedule, FundingParams, InterestCurve, JitParams, MarginRatios, MarketStatus, OracleGuards,
@@ -75,10 +76,11 @@ async fn market_parameters_beyond_their_ranges_are_refused_and_their_edges_accep
         }),
         ..Default::default()
     };
-    let spreads = |base_spread, max_spread| UpdatePerpMarketParams {
+    let spreads = |base_spread, max_spread, price_band| UpdatePerpMarketParams {
         spreads: Some(SpreadParams {
             base_spread,
             max_spread,
+            price_band,
         }),
         ..Default::default()
     };
@@ -154,17 +156,27 @@ async fn market_parameters_beyond_their_ranges_are_refused_and_their_edges_accep
         ),
         (
             "base above max spread",
-            update(spreads(2, 1)),
+            update(spreads(2, 1, 100_000)),
             InvalidSpread,
         ),
         (
             "spread above cap",
-            update(spreads(0, MAX_SPREAD + 1)),
+            update(spreads(0, MAX_SPREAD + 1, MAX_PRICE_BAND)),
+            InvalidSpread,
+        ),
+        (
+            "price band inside the spread",
+            update(spreads(0, 50_000, 50_000)),
+            InvalidSpread,
+        ),
+        (
+            "price band above cap",
+            update(spreads(0, 50_000, MAX_PRICE_BAND + 1)),
             InvalidSpread,
         ),
         (
             "spreads at u32::MAX",
-            update(spreads(u32::MAX, u32::MAX)),
+            update(spreads(u32::MAX, u32::MAX, u32::MAX)),
             InvalidSpread,
         ),
         (
@@ -353,7 +365,7 @@ async fn market_parameters_beyond_their_ranges_are_refused_and_their_edges_accep
         &mut env,
         &exchange,
         "update_perp_market",
-        update(spreads(MAX_SPREAD, MAX_SPREAD)),
+        update(spreads(MAX_SPREAD, MAX_SPREAD, MAX_PRICE_BAND)),
     )
     .await;
     let market: PerpMarket = env.load(pda::perp_market(0)).await;
@@ -363,6 +375,7 @@ async fn market_parameters_beyond_their_ranges_are_refused_and_their_edges_accep
     assert_eq!(market.liquidation_fee, PCT / MARGIN_PRECISION - 1);
     assert_eq!(market.jit.amm_intensity, PCT / 2);
     assert_eq!(market.amm.max_spread, MAX_SPREAD);
+    assert_eq!(market.amm.price_band, MAX_PRICE_BAND);
 }
 
 #[tokio::test]

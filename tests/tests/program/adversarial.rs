@@ -3,6 +3,7 @@
 use anchor_lang::error::ErrorCode;
 use anchor_lang::prelude::Pubkey;
 use bal::controller::amm_fill::PositionDirection::Long;
+use bal::controller::lp::PriceBounds;
 use bal::error::BalError;
 use bal::math::constants::{BASE_PRECISION, PRICE_PRECISION};
 use bal_client::instructions::{self, MarketAccounts};
@@ -256,6 +257,7 @@ async fn amounts_at_the_extremes_get_typed_errors() {
         &market(&exchange),
         &[],
         u64::MAX,
+        PriceBounds::UNBOUNDED,
     );
     let failure = refused(
         &mut env,

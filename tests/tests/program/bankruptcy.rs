@@ -1,6 +1,6 @@
 //! Bad debt: written off only once nothing is left, net of the claims the account still holds,
 //! insurance first, then depositors; and always resolvable by anyone.
-use bal::controller::amm_fill::PositionDirection::{Long, Short};
+use bal::controller::amm_fill::PositionDirection::Long;
 use bal::error::BalError;
 use bal::events::{BankruptcyRecord, LiquidationRecord};
 use bal::math::constants::BASE_PRECISION;
@@ -8,14 +8,13 @@ use bal::state::{PerpMarket, SpotMarket};
 use bal_client::instructions::{self, MarketAccounts};
 use bal_client::pda;
 use bal_tests::errors::{assert_bal_error, refused};
-use bal_tests::fixtures::repeg;
 use bal_tests::fixtures::trade_in;
 use bal_tests::fixtures::{
     leveraged_long, market, new_trader, order, set_oracle_price, setup_trading, trade, Exchange,
     Trader, LIQUIDATOR_DEPOSIT,
 };
 use bal_tests::inspect::{position_in, quote_balance};
-use bal_tests::markets::{allow_divergence, second_market};
+use bal_tests::markets::{allow_divergence, close_underwater, second_market};
 use bal_tests::TestEnv;
 use solana_signer::Signer;
 
@@ -61,7 +60,7 @@ async fn debt_is_written_off_only_net_of_the_claims_the_account_still_holds() {
     trade_in(&mut env, &trader, &eth, &[], order(Long, BASE))
         .await
         .expect("trade");
-    trade_in(&mut env, &pusher, &eth, &[], order(Long, 100 * BASE))
+    trade_in(&mut env, &pusher, &eth, &[], order(Long, 80 * BASE))
         .await
         .expect("trade");
     env.send(
@@ -70,6 +69,8 @@ async fn debt_is_written_off_only_net_of_the_claims_the_account_still_holds() {
             trader.wallet.pubkey(),
             trader.user,
             &eth,
+            &[],
+            None,
         )],
         &[&trader.wallet],
     )
@@ -151,18 +152,14 @@ async fn a_negative_balance_with_nothing_behind_it_is_resolved_by_anyone() {
         .await
         .expect("a 9x long");
     set_oracle_price(&mut env, &exchange, 85_000_000).await;
-    repeg(&mut env, &exchange)
-        .await
-        .expect("the curve follows the oracle");
     let resolve = instructions::resolve_bad_debt(trader.user, 0);
     let watched = [trader.user, pda::spot_market(0), pda::perp_market(0)];
     let failure = refused(&mut env, resolve.clone(), &[&stranger], &watched).await;
     assert_bal_error(&failure, BalError::AccountNotEmptied);
 
-    // Closing only reduces, so it needs no margin; settling turns the loss into a borrow.
-    trade(&mut env, &exchange, &trader, order(Short, 9 * BASE))
-        .await
-        .expect("close underwater");
+    // Closed where the curve pays the oracle (no worse for its debt), the loss settled into a
+    // borrow with nothing behind it.
+    close_underwater(&mut env, &exchange, &trader, &saver).await;
     settle_in(&mut env, &trader, &market(&exchange)).await;
     let debt = -quote_balance(&mut env, trader.user).await;
     assert!(debt > 0, "{debt}");

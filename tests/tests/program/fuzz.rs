@@ -11,6 +11,7 @@
 //! a failing sequence is saved by proptest under `tests/tests/proptest-regressions/fuzz.txt`
 //! and replayed first on every later run.
 use anchor_lang::prelude::Pubkey;
+use bal::controller::lp::PriceBounds;
 use bal::controller::margin::{net_value, MarketView, MarketViews};
 use bal::controller::orders::RestingOrderParams;
 use bal::math::constants::BASE_PRECISION;
@@ -226,9 +227,13 @@ impl World {
                 &[],
                 bal_tests::fixtures::order(direction(long), 12 * BASE),
             ),
-            Action::Close { who } => {
-                instructions::close_position(p(who).wallet.pubkey(), p(who).user, &market)
-            }
+            Action::Close { who } => instructions::close_position(
+                p(who).wallet.pubkey(),
+                p(who).user,
+                &market,
+                &[],
+                None,
+            ),
             Action::RestOrder {
                 who,
                 long,
@@ -277,6 +282,7 @@ impl World {
                 &market,
                 &[],
                 shares * BASE / 10,
+                PriceBounds::UNBOUNDED,
             ),
             Action::RemoveLiquidity { who } => {
                 instructions::remove_liquidity(p(who).wallet.pubkey(), p(who).user, 0, None)

@@ -16,7 +16,7 @@ use bal_tests::fixtures::{
     settle_lp, setup_trading, trade, update_market, Exchange, Trader, LIQUIDATOR_DEPOSIT,
 };
 use bal_tests::inspect::{margin, net_value, position_in, quote_balance};
-use bal_tests::markets::{allow_divergence, second_market, set_price};
+use bal_tests::markets::{allow_divergence, second_market, set_price, widest_price_band};
 use bal_tests::TestEnv;
 use solana_signer::Signer;
 
@@ -114,10 +114,12 @@ struct Aftermath {
 
 /// A 9x long at $93 liquidated by a liquidator with $1,000; with `sandwich`, the liquidator
 /// sells 20 base into the AMM before the liquidation and buys it back after, all in one
-/// transaction.
+/// transaction (in a market whose band lets the buy back through: the curve sits 9% above the
+/// oracle after the gap).
 async fn liquidation_at_93(sandwich: bool) -> (i128, Aftermath) {
     let mut env = TestEnv::start().await;
     let (exchange, trader, liquidator) = leveraged_long(&mut env).await;
+    widest_price_band(&mut env, &exchange, 0).await;
     new_trader(&mut env, &exchange, 100_000_000_000, 0).await;
     set_oracle_price(&mut env, &exchange, 93_000_000).await;
     let before = net_value(&mut env, liquidator.user, &[0]).await;
@@ -177,6 +179,8 @@ async fn liquidation_stops_once_burning_the_lp_shares_restored_the_account() {
     add_liquidity(&mut env, &exchange, &lp, 1_000 * BASE)
         .await
         .expect("add 1,000 shares: half of sqrt_k");
+    // A fill 11% above the oracle on average: beyond the fixtures' band.
+    widest_price_band(&mut env, &exchange, 0).await;
     trade(&mut env, &exchange, &trader, order(Long, 200 * BASE))
         .await
         .expect("traders buy 200: the LP is short 100");

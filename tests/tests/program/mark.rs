@@ -1,22 +1,22 @@
 //! The mark price and fills no small trade can game: every order meets the step and minimum
-//! sizes, dust never moves the mark TWAP, one transaction moves the next funding rate within a
-//! stated bound, risk is judged on an LP's whole position, and a party to a fill earns no
-//! filler reward.
+//! sizes, a mark price weighs the seconds it stood (so trading inside one transaction moves no
+//! funding rate, and a price held moves it by its clamped gap times the time it stood), risk
+//! is judged on an LP's whole position, and a party to a fill earns no filler reward.
 use anchor_lang::solana_program::instruction::Instruction;
 use bal::controller::amm_fill::PositionDirection::{Long, Short};
 use bal::error::BalError;
 use bal::events::OrderFillRecord;
 use bal::math::constants::{BASE_PRECISION, PRICE_TO_FUNDING_RATE};
-use bal::math::funding::MARK_OBSERVATION_MAX_SHARE;
 use bal::state::PerpMarket;
 use bal_client::instructions;
 use bal_client::pda;
 use bal_tests::errors::{assert_bal_error, refused};
 use bal_tests::fixtures::{
-    add_liquidity, fill_order, market, new_trader, order, place_order, resting, set_oracle_price,
-    settle_lp, setup_trading, trade, Exchange, Trader, START_PRICE,
+    add_liquidity, fill_order, market, new_trader, next_second, order, place_order, resting,
+    set_oracle_price, settle_lp, setup_trading, trade, Exchange, Trader, START_PRICE,
 };
 use bal_tests::inspect::{position_in, quote_balance};
+use bal_tests::markets::widest_price_band;
 use bal_tests::TestEnv;
 use solana_signer::Signer;
 
@@ -41,17 +41,14 @@ fn trade_ix(
 }
 
 #[tokio::test]
-async fn a_dust_reduce_only_order_is_refused_and_a_dust_close_leaves_the_mark_twap() {
+async fn a_dust_reduce_only_order_is_refused() {
     let mut env = TestEnv::start().await;
     let exchange = setup_trading(&mut env).await;
     let holder = new_trader(&mut env, &exchange, 10_000_000_000, 0).await;
     trade(&mut env, &exchange, &holder, order(Long, 10 * BASE))
         .await
         .expect("a long of 10");
-    env.advance(1_800, 10).await;
-    set_oracle_price(&mut env, &exchange, START_PRICE).await;
-    // One base unit reduce-only: its quote would round to nothing and, weighed by half an hour,
-    // drag the mark TWAP (and the next funding rate) to its cap.
+    // One base unit reduce-only: its quote would round to nothing.
     let mut dust = order(Short, 1);
     dust.reduce_only = true;
     let watched = [holder.user, pda::perp_market(0)];
@@ -63,149 +60,141 @@ async fn a_dust_reduce_only_order_is_refused_and_a_dust_close_leaves_the_mark_tw
     )
     .await;
     assert_bal_error(&failure, BalError::OrderSizeInvalid);
-
-    // A position of a few base units (an LP's settled share of one fill) may still be closed,
-    // but its price never enters the mark TWAP.
-    let lp = new_trader(&mut env, &exchange, 10_000_000_000, 0).await;
-    add_liquidity(&mut env, &exchange, &lp, BASE / 1_000)
-        .await
-        .expect("the smallest add");
-    trade(&mut env, &exchange, &holder, order(Long, BASE))
-        .await
-        .expect("a fill the LP takes a millionth of");
-    settle_lp(&mut env, &lp).await;
-    env.send(
-        "remove_liquidity",
-        &[instructions::remove_liquidity(
-            lp.wallet.pubkey(),
-            lp.user,
-            0,
-            None,
-        )],
-        &[&lp.wallet],
-    )
-    .await
-    .expect_err("inside the cooldown");
-    env.advance(3_600, 10).await;
-    set_oracle_price(&mut env, &exchange, START_PRICE).await;
-    env.send(
-        "remove_liquidity",
-        &[instructions::remove_liquidity(
-            lp.wallet.pubkey(),
-            lp.user,
-            0,
-            None,
-        )],
-        &[&lp.wallet],
-    )
-    .await
-    .expect("remove");
-    let held = position_in(&mut env, lp.user, 0).await.base_asset_amount;
-    assert!(held < 0 && held.unsigned_abs() < BASE / 100, "dust: {held}");
-    let before = perp(&mut env).await.funding;
-    env.send(
-        "close_position",
-        &[instructions::close_position(
-            lp.wallet.pubkey(),
-            lp.user,
-            &market(&exchange),
-        )],
-        &[&lp.wallet],
-    )
-    .await
-    .expect("close any size");
-    let after = perp(&mut env).await.funding;
-    assert_eq!(
-        (after.mark_twap, after.last_mark_twap_ts),
-        (before.mark_twap, before.last_mark_twap_ts)
-    );
 }
 
-/// How far one fill of `params` by a holder of a 10-base long, after a quiet half hour, moves the
-/// mark TWAP, and how far it may: (|TWAP − oracle| + the market's maximum spread) / 12, plus the
-/// unit the average rounds down by.
-async fn mark_move_after_a_quiet_half_hour(params: bal::instructions::OrderParams) -> (u64, u64) {
+/// Seconds in the fixtures' funding period.
+const PERIOD: i64 = 3_600;
+
+/// The oracle republished at the start price `seconds` later (a read must find it fresh).
+async fn wait(env: &mut TestEnv, exchange: &Exchange, seconds: i64) {
+    env.advance(seconds, 10).await;
+    set_oracle_price(env, exchange, START_PRICE).await;
+}
+
+/// A sale of `base` and its purchase back, in one transaction, around `middle`.
+fn round_trip(
+    exchange: &Exchange,
+    who: &Trader,
+    base: u64,
+    middle: &[Instruction],
+) -> Vec<Instruction> {
+    let mut ixs = vec![trade_ix(exchange, who, order(Short, base))];
+    ixs.extend_from_slice(middle);
+    ixs.push(trade_ix(exchange, who, order(Long, base)));
+    ixs
+}
+
+#[tokio::test]
+async fn a_price_held_a_quarter_of_the_period_moves_the_mark_a_quarter_of_its_clamped_gap() {
     let mut env = TestEnv::start().await;
     let exchange = setup_trading(&mut env).await;
-    let holder = new_trader(&mut env, &exchange, 100_000_000_000, 0).await;
-    trade(&mut env, &exchange, &holder, order(Long, 10 * BASE))
+    let pusher = new_trader(&mut env, &exchange, 100_000_000_000, 0).await;
+    let keeper = env.funded_wallet().await;
+    wait(&mut env, &exchange, PERIOD / 2).await;
+    // 40 base sold into a curve of 1,000: its price falls about 7.5%, which the mark counts as
+    // the 5% the maximum spread allows, for the 900 seconds it stands.
+    trade(&mut env, &exchange, &pusher, order(Short, 40 * BASE))
         .await
-        .expect("a long of 10");
-    env.advance(1_800, 10).await;
-    set_oracle_price(&mut env, &exchange, START_PRICE).await;
-    let before = perp(&mut env).await;
+        .expect("the push");
+    let pushed = perp(&mut env).await;
+    assert_eq!(pushed.funding.mark_price, 95_000_000, "clamped to the band");
+    wait(&mut env, &exchange, PERIOD / 4).await;
+    trade(&mut env, &exchange, &pusher, order(Long, 40 * BASE))
+        .await
+        .expect("and back");
+    wait(&mut env, &exchange, PERIOD / 4).await;
     env.send(
-        "place_perp_order",
-        &[trade_ix(&exchange, &holder, params)],
-        &[&holder.wallet],
+        "update_funding_rate",
+        &[instructions::update_funding_rate(&market(&exchange))],
+        &[&keeper],
     )
     .await
-    .expect("the fill");
-    let after = perp(&mut env).await.funding.mark_twap;
-    let oracle = START_PRICE as u64;
-    let band = oracle * before.amm.max_spread as u64 / 1_000_000;
-    let reach =
-        (before.funding.mark_twap.abs_diff(oracle) + band) / MARK_OBSERVATION_MAX_SHARE as u64 + 1;
-    (before.funding.mark_twap.abs_diff(after), reach)
-}
-
-#[tokio::test]
-async fn a_minimum_fill_after_a_quiet_half_hour_moves_the_mark_a_twelfth_of_the_way_at_most() {
-    let mut minimum = order(Short, BASE / 100);
-    minimum.reduce_only = true;
-    let (moved, reach) = mark_move_after_a_quiet_half_hour(minimum).await;
-    assert!(moved <= reach, "moved {moved} (at most {reach})");
-}
-
-#[tokio::test]
-async fn a_fill_far_from_the_oracle_counts_in_the_mark_only_up_to_the_maximum_spread() {
-    // 200 base against an AMM of sqrt_k 1,000 fills on average more than 10% below the oracle.
-    let (moved, reach) = mark_move_after_a_quiet_half_hour(order(Short, 200 * BASE)).await;
-    assert!(moved <= reach, "moved {moved} (at most {reach})");
+    .expect("funding");
+    let funding = perp(&mut env).await.funding;
+    // (2,700 s × $100 + 900 s × $95) / 3,600 s.
+    assert_eq!(funding.mark_twap, 98_750_000);
+    assert_eq!(funding.oracle_twap, START_PRICE as u64);
+    // The $1.25 premium over a day of periods.
+    assert_eq!(
+        funding.last_funding_rate,
+        -1_250_000 * PRICE_TO_FUNDING_RATE as i64 / 24
+    );
 }
 
 /// The funding rate a keeper's update sets an hour into a quiet market, with or without an
 /// attacker selling 50 base just before it and buying them back just after, all in one
 /// transaction.
-async fn quiet_hour_rate(sandwich: bool) -> (i64, u64) {
+async fn quiet_hour_rate(sandwich: bool) -> i64 {
     let mut env = TestEnv::start().await;
     let exchange = setup_trading(&mut env).await;
     let attacker = new_trader(&mut env, &exchange, 100_000_000_000, 0).await;
-    env.advance(3_600, 10).await;
-    set_oracle_price(&mut env, &exchange, START_PRICE).await;
-    let mark_before = perp(&mut env).await.funding.mark_twap;
+    wait(&mut env, &exchange, PERIOD).await;
     let update = instructions::update_funding_rate(&market(&exchange));
     let ixs = if sandwich {
-        vec![
-            trade_ix(&exchange, &attacker, order(Short, 50 * BASE)),
-            update,
-            trade_ix(&exchange, &attacker, order(Long, 50 * BASE)),
-        ]
+        round_trip(&exchange, &attacker, 50 * BASE, &[update])
     } else {
         vec![update]
     };
     env.send_unmetered(&ixs, &[&attacker.wallet])
         .await
         .expect("funding");
-    (perp(&mut env).await.funding.last_funding_rate, mark_before)
+    perp(&mut env).await.funding.last_funding_rate
 }
 
 #[tokio::test]
-async fn trading_around_a_funding_update_in_one_transaction_moves_its_rate_within_the_bound() {
-    let (honest, mark) = quiet_hour_rate(false).await;
-    let (sandwiched, _) = quiet_hour_rate(true).await;
-    let oracle = START_PRICE as u64;
-    // (|mark TWAP − oracle| + 5% of the oracle) / 12, as a rate over 24 periods, twice (the
-    // update's own observation and the trade's), plus a unit of rounding.
-    let band = oracle / 20;
-    let reach = 2 * (mark.abs_diff(oracle) + band) / MARK_OBSERVATION_MAX_SHARE as u64;
-    let bound = reach as i64 * PRICE_TO_FUNDING_RATE as i64 / 24 + 1;
-    assert!(
-        (sandwiched - honest).abs() <= bound,
-        "{honest} → {sandwiched} (bound {bound})"
+async fn trading_around_a_funding_update_in_one_transaction_leaves_its_rate_exactly() {
+    assert_eq!(quiet_hour_rate(true).await, quiet_hour_rate(false).await);
+}
+
+#[tokio::test]
+async fn round_trips_inside_transactions_leave_every_rate_where_the_honest_market_sets_it() {
+    // The attack on a mark that weighed each new price by the seconds since the last one:
+    // a short of 20 base, then twelve round trips of 50 base in the first hour, two in each
+    // period after, and one in the same transaction as every funding update. It held the rate
+    // at its cap for five periods; now a price that stood no second weighs nothing.
+    let mut env = TestEnv::start().await;
+    let exchange = setup_trading(&mut env).await;
+    let attacker = new_trader(&mut env, &exchange, 100_000_000_000, 0).await;
+    let honest = new_trader(&mut env, &exchange, 100_000_000_000, 0).await;
+    trade(&mut env, &exchange, &attacker, order(Short, 20 * BASE))
+        .await
+        .expect("the short that would collect");
+    trade(&mut env, &exchange, &honest, order(Long, 20 * BASE))
+        .await
+        .expect("the long that would pay");
+    let cumulative_before = perp(&mut env).await.funding.cumulative_funding_rate;
+    for period in 0..5 {
+        let trips = if period == 0 { 12 } else { 2 };
+        let gap = PERIOD / (trips + 1);
+        for _ in 0..trips {
+            wait(&mut env, &exchange, gap).await;
+            env.send_unmetered(
+                &round_trip(&exchange, &attacker, 50 * BASE, &[]),
+                &[&attacker.wallet],
+            )
+            .await
+            .expect("a round trip");
+        }
+        wait(&mut env, &exchange, PERIOD - gap * trips).await;
+        let update = instructions::update_funding_rate(&market(&exchange));
+        env.send_unmetered(
+            &round_trip(&exchange, &attacker, 50 * BASE, &[update]),
+            &[&attacker.wallet],
+        )
+        .await
+        .expect("a round trip around the update");
+        let funding = perp(&mut env).await.funding;
+        assert_eq!(
+            (funding.mark_twap, funding.last_funding_rate),
+            (START_PRICE as u64, 0),
+            "period {period}"
+        );
+    }
+    // Nothing for the attacker's short to collect from the honest long.
+    assert_eq!(
+        perp(&mut env).await.funding.cumulative_funding_rate,
+        cumulative_before
     );
-    // The cap is 0.1% of $100 a period: the sandwich does not pin the rate to it.
-    assert!(sandwiched.abs() < 100_000_000, "{sandwiched}");
 }
 
 #[tokio::test]
@@ -217,6 +206,8 @@ async fn an_lp_whose_settled_and_unsettled_base_offset_is_margin_checked_on_a_tr
     add_liquidity(&mut env, &exchange, &lp, 100 * BASE)
         .await
         .expect("100 shares, at $414 of initial margin");
+    // Fills 11% off the oracle on average: beyond the fixtures' band.
+    widest_price_band(&mut env, &exchange, 0).await;
     trade(&mut env, &exchange, &trader, order(Long, 110 * BASE))
         .await
         .expect("traders buy: the LP is short about 10");
@@ -254,8 +245,28 @@ async fn a_party_to_a_fill_earns_no_filler_reward() {
         user: pda::user(&taker.wallet.pubkey(), 1),
         token_account: taker.token_account,
     };
+    // A wallet of its own that the taker made its delegate: it signs for the taker too.
+    let delegate = new_trader(&mut env, &exchange, 10_000_000_000, 0).await;
+    env.send_setup(
+        &[instructions::update_user(
+            taker.wallet.pubkey(),
+            0,
+            instructions::UserSetting::Delegate(delegate.wallet.pubkey()),
+        )],
+        &[&taker.wallet],
+    )
+    .await;
     let fill_by = |filler: &Trader| filler.user;
-    for (filler, paid) in [(&taker, false), (&taker_other, false), (&stranger, true)] {
+    let fillers = [
+        (&taker, false),
+        (&taker_other, false),
+        (&delegate, false),
+        (&stranger, true),
+    ];
+    for (filler, paid) in fillers {
+        // Each fill in a second of its own: a fill refuses a curve moved against its taker
+        // earlier in the same second (the fill before it).
+        next_second(&mut env, &exchange).await;
         let id = place_order(
             &mut env,
             &exchange,

@@ -15,7 +15,7 @@ use bal_tests::fixtures::{
     Trader,
 };
 use bal_tests::inspect::{position_in, views};
-use bal_tests::markets::walk_oracle;
+use bal_tests::markets::{walk_oracle, widest_price_band};
 use bal_tests::TestEnv;
 use solana_signer::Signer;
 
@@ -94,6 +94,9 @@ async fn a_trade_earlier_in_the_transaction_frees_no_unpayable_gain() {
     let exchange = setup_trading(&mut env).await;
     let attacker = new_trader(&mut env, &exchange, 10_000_000_000, 0).await;
     let trader = new_trader(&mut env, &exchange, 1_000_000_000, 0).await;
+    // The sale 17% below the oracle that the shortfall rule must see through: a band wide
+    // enough to let it fill.
+    widest_price_band(&mut env, &exchange, 0).await;
     trade(&mut env, &exchange, &trader, order(Long, 50 * BASE))
         .await
         .expect("a long the AMM sells");
@@ -121,6 +124,8 @@ async fn a_trade_earlier_in_the_transaction_frees_no_unpayable_gain() {
                 attacker.wallet.pubkey(),
                 attacker.user,
                 &market(&exchange),
+                &[],
+                None,
             ),
         ]
     };

@@ -65,6 +65,7 @@ async fn listing_refuses_bad_parameters_with_their_own_errors() {
                 spreads: SpreadParams {
                     base_spread: 10,
                     max_spread: 5,
+                    price_band: 100_000,
                 },
                 ..default_perp_market(0)
             },
@@ -148,6 +149,7 @@ async fn updates_apply_and_each_bad_value_is_refused() {
             spreads: Some(SpreadParams {
                 base_spread: 500,
                 max_spread: 20_000,
+                price_band: 60_000,
             }),
             status: Some(MarketStatus::Active),
             paused_operations: Some(pause::TRADE),
@@ -159,6 +161,7 @@ async fn updates_apply_and_each_bad_value_is_refused() {
     let market: PerpMarket = env.load(pda::perp_market(0)).await;
     assert_eq!(market.margin_ratio_initial, 2_000);
     assert_eq!(market.amm.base_spread, 500);
+    assert_eq!(market.amm.price_band, 60_000);
     assert_eq!(market.status().unwrap(), MarketStatus::Active);
     assert!(market.is_paused(pause::TRADE));
 
@@ -189,6 +192,7 @@ async fn updates_apply_and_each_bad_value_is_refused() {
                 spreads: Some(SpreadParams {
                     base_spread: 0,
                     max_spread: 200_000,
+                    price_band: 220_000,
                 }),
                 ..Default::default()
             },
@@ -236,6 +240,8 @@ async fn repeg_follows_the_oracle_and_update_k_keeps_the_price() {
     // No user holds a position, so moving the peg costs nothing.
     assert_eq!(market.fee_pool, 0);
 
+    // The repeg moved the curve this second: a change of k waits for the next.
+    bal_tests::fixtures::next_second(&mut env, &exchange).await;
     let new_sqrt_k = 2_500 * BASE_PRECISION;
     env.send(
         "update_amm_k",
@@ -333,6 +339,7 @@ async fn a_repeg_that_costs_more_than_the_fee_pool_is_refused() {
     )
     .await
     .expect("users go long 20");
+    bal_tests::fixtures::next_second(&mut env, &exchange).await;
     let fee_pool = env.load::<PerpMarket>(pda::perp_market(0)).await.fee_pool;
 
     // Users are long 20 and the mark is near $104: raising it to $108 owes them about $80,

@@ -4,7 +4,7 @@ use bal::controller::amm_fill::PositionDirection::{Long, Short};
 use bal::math::constants::BASE_PRECISION;
 use bal::state::User;
 use bal_tests::fixtures::{
-    add_liquidity, fill_order, liquidate, new_trader, order, place_order, resting,
+    add_liquidity, fill_order, liquidate, new_trader, next_second, order, place_order, resting,
     set_oracle_price, setup_trading, trade, START_PRICE,
 };
 use bal_tests::{Runtime, TestEnv};
@@ -34,6 +34,7 @@ async fn a_session(runtime: Runtime) -> (Vec<u64>, Vec<User>) {
             .expect("a 9x long")
             .compute_units,
     ];
+    next_second(&mut env, &exchange).await;
     let price = START_PRICE as u64;
     let maker_order = place_order(
         &mut env,

@@ -41,6 +41,8 @@ async fn close(env: &mut TestEnv, exchange: &Exchange, trader: &Trader) {
             trader.wallet.pubkey(),
             trader.user,
             &market(exchange),
+            &[],
+            None,
         )],
         &[&trader.wallet],
     )
@@ -461,13 +463,23 @@ async fn a_market_pause_stops_trading_there_until_lifted() {
     assert_bal_error(&failure, BalError::OperationPaused);
 }
 
-/// An hour later at `price`, a keeper updates funding; returns the update's record.
+/// The oracle at `price` for an hour (read at its start by a settle of `reader`'s, so it
+/// stands in the TWAPs), then a keeper updates funding; returns the update's record.
 async fn funding_at(
     env: &mut TestEnv,
     exchange: &Exchange,
     keeper: &solana_keypair::Keypair,
+    reader: &Trader,
     price: i64,
 ) -> bal::events::FundingRecord {
+    set_oracle_price(env, exchange, price).await;
+    env.send(
+        "settle_pnl",
+        &[instructions::settle_pnl(reader.user, &market(exchange))],
+        &[keeper],
+    )
+    .await
+    .expect("a read of the oracle");
     env.advance(3_600, 10).await;
     set_oracle_price(env, exchange, price).await;
     let success = env
@@ -493,7 +505,7 @@ async fn funding_updates_repeg_the_curve_to_the_oracle_when_the_fee_pool_can_pay
     trade(&mut env, &exchange, &trader, order(Long, 5 * BASE))
         .await
         .expect("long");
-    let record = funding_at(&mut env, &exchange, &keeper, 104_000_000).await;
+    let record = funding_at(&mut env, &exchange, &keeper, &trader, 104_000_000).await;
     assert_eq!((record.peg_multiplier, record.repeg_cost), (start, 0));
     // Users short instead: the same move is a gain for the AMM, so it repegs — at most 1% of
     // the price per update, until the curve is within 0.5% of the oracle.
@@ -507,7 +519,7 @@ async fn funding_updates_repeg_the_curve_to_the_oracle_when_the_fee_pool_can_pay
     let mut repegs = 0;
     for _ in 0..8 {
         let before = reserve_price(&perp(&mut env).await);
-        let record = funding_at(&mut env, &exchange, &keeper, 104_000_000).await;
+        let record = funding_at(&mut env, &exchange, &keeper, &trader, 104_000_000).await;
         let after = reserve_price(&perp(&mut env).await);
         assert!(record.repeg_cost <= 0, "a gain, not a cost");
         assert!(

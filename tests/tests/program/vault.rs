@@ -401,7 +401,7 @@ async fn the_share_price_cannot_be_inflated_against_the_next_depositor() {
     let watched = [vault.vault, vault.bal_user, attacker.accounts.token_account];
     let tiny = refused(
         &mut env,
-        vault::deposit(&vault, &exchange, &attacker.accounts, MIN_SHARES - 1),
+        vault::deposit(&vault, &exchange, &attacker.accounts, MIN_SHARES - 1, 0),
         &[&attacker.wallet],
         &watched,
     )
@@ -502,7 +502,7 @@ async fn a_wrong_pda_or_a_foreign_subaccount_is_refused() {
     wrong_pda.authority = theirs.authority;
     let failure = refused(
         &mut env,
-        vault::deposit(&wrong_pda, &exchange, &alice.accounts, 10 * DOLLAR),
+        vault::deposit(&wrong_pda, &exchange, &alice.accounts, 10 * DOLLAR, 0),
         &[&alice.wallet],
         &watched,
     )

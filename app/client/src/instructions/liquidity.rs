@@ -3,14 +3,18 @@ use super::{instruction, margin_accounts, MarketAccounts};
 use crate::pda;
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::{AccountMeta, Instruction};
+use bal::controller::lp::PriceBounds;
 
-/// `others`: the user's other positions' markets, for the margin check.
+/// `others`: the user's other positions' markets, for the margin check. `bounds`: the reserve
+/// prices the caller accepts (`crate::lp::add_bounds`; `PriceBounds::UNBOUNDED` leaves only
+/// the market's band).
 pub fn add_liquidity(
     signer: Pubkey,
     user: Pubkey,
     market: &MarketAccounts,
     others: &[MarketAccounts],
     shares: u64,
+    bounds: PriceBounds,
 ) -> Instruction {
     let mut ix = instruction(
         bal::accounts::AddLiquidity {
@@ -23,7 +27,7 @@ pub fn add_liquidity(
             event_authority: pda::event_authority(),
             program: bal::ID,
         },
-        bal::instruction::AddLiquidity { shares },
+        bal::instruction::AddLiquidity { shares, bounds },
     );
     ix.accounts.extend(margin_accounts(others));
     ix

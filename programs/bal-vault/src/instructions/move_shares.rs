@@ -91,14 +91,18 @@ impl<'info> MoveShares<'info> {
     }
 }
 
-/// Buys vault shares for `amount` at the net value before it and moves the tokens into the BAL
-/// subaccount as cash (`invest` adds the liquidity they carry).
-pub fn deposit(ctx: Context<MoveShares>, amount: u64) -> Result<()> {
+/// Buys vault shares for `amount` at the net value before it, at least `min_shares` of them
+/// (`SharesBelowMinimum`), only while the market's curve is near the oracle
+/// (`BalAccounts::check_curve_near_oracle`), and moves the tokens into the BAL subaccount as
+/// cash (`invest` adds the liquidity they carry).
+pub fn deposit(ctx: Context<MoveShares>, amount: u64, min_shares: u64) -> Result<()> {
     require!(amount > 0, VaultError::ZeroAmount);
     ctx.accounts.validate(ctx.bumps.depositor)?;
     let accounts = &ctx.accounts;
+    accounts.bal.check_curve_near_oracle()?;
     let value = accounts.bal.net_value()?;
     let shares = shares_for_deposit(amount, accounts.vault.total_shares, value)?;
+    require!(shares >= min_shares, VaultError::SharesBelowMinimum);
     let total = accounts
         .vault
         .total_shares

@@ -1,10 +1,12 @@
 //! Admin-driven changes to a market's curve: the peg and `sqrt_k`. Each is paid for from the
 //! fee pool (into the P&L pool, which owes users the difference) and refused when it cannot pay.
 use crate::controller::lp::protocol_base;
+use crate::controller::mark::observe_mark_price;
+use crate::controller::second_start::{current_reserve_price, curve_moved};
 use crate::error::BalError;
 use crate::math::amm::{
-    base_reserve_bounds, k_update_cost, peg_for_price, repeg_cost, reserve_price,
-    terminal_quote_reserve, Curve, KUpdate, PegChange,
+    base_reserve_bounds, k_update_cost, peg_for_price, repeg_cost, terminal_quote_reserve, Curve,
+    KUpdate, PegChange,
 };
 use crate::math::constants::{MAX_SQRT_K, MIN_SQRT_K, PERCENTAGE_PRECISION};
 use crate::math::safe_math::{Cast, SafeMath};
@@ -58,9 +60,9 @@ fn settle_curve_cost(market: &mut PerpMarket, cost: i128) -> Result<()> {
     Ok(())
 }
 
-/// Moves the peg so the reserve price equals `oracle_price`. Returns the cost paid (QUOTE,
-/// negative for a gain).
-pub fn repeg_to_oracle(market: &mut PerpMarket, oracle_price: u64) -> Result<i128> {
+/// Moves the peg so the reserve price equals `oracle_price`, at `now` (the new price stands as
+/// the mark from then). Returns the cost paid (QUOTE, negative for a gain).
+pub fn repeg_to_oracle(market: &mut PerpMarket, oracle_price: u64, now: i64) -> Result<i128> {
     let curve = market.amm.curve();
     let peg = PegChange {
         old: market.amm.peg_multiplier,
@@ -70,6 +72,7 @@ pub fn repeg_to_oracle(market: &mut PerpMarket, oracle_price: u64) -> Result<i12
     let cost = repeg_cost(&curve, terminal, &peg)?;
     settle_curve_cost(market, cost)?;
     market.amm.peg_multiplier = peg.new;
+    observe_mark_price(market, now)?;
     Ok(cost)
 }
 
@@ -84,10 +87,16 @@ pub const REPEG_MAX_STEP: u32 = 10_000;
 /// Keeps the peg following the oracle: when the reserve price is more than `REPEG_THRESHOLD`
 /// away from the oracle's five-minute TWAP (the TWAP, not the last print), repegs toward it,
 /// at most `REPEG_MAX_STEP` per update, if the fee pool can pay. Returns the cost (0 when
-/// it did not repeg: within the threshold, or unaffordable — left for the next update).
-pub fn follow_oracle(market: &mut PerpMarket) -> Result<i128> {
+/// it did not repeg: within the threshold, unaffordable, or the curve moved earlier in this
+/// second — left for the next update). A curve pushed just before the update would be repegged
+/// where the push left it, at the fee pool's cost, and stand off the oracle once the push is
+/// undone.
+pub fn follow_oracle(market: &mut PerpMarket, now: i64) -> Result<i128> {
     let target = market.amm.oracle_twap_5min;
-    let price = reserve_price(&market.amm.curve(), market.amm.peg_multiplier)?;
+    if curve_moved(market, now)? {
+        return Ok(0);
+    }
+    let price = current_reserve_price(market)?;
     let drift = mul_div_floor(
         price.abs_diff(target) as u128,
         PERCENTAGE_PRECISION as u128,
@@ -105,7 +114,7 @@ pub fn follow_oracle(market: &mut PerpMarket) -> Result<i128> {
     let target = target.clamp(price.saturating_sub(step), price.saturating_add(step));
     // Unaffordable, or the curve could not take the protocol's inventory back (its cost has no
     // bound): left for a later update.
-    match repeg_to_oracle(market, target) {
+    match repeg_to_oracle(market, target, now) {
         Ok(cost) => Ok(cost),
         Err(error)
             if error == BalError::FeePoolInsufficient.into()
@@ -117,8 +126,9 @@ pub fn follow_oracle(market: &mut PerpMarket) -> Result<i128> {
     }
 }
 
-/// Sets `sqrt_k` with the price kept. Returns the cost paid (QUOTE, negative for a gain).
-pub fn update_sqrt_k(market: &mut PerpMarket, new_sqrt_k: u128) -> Result<i128> {
+/// Sets `sqrt_k` with the price kept (within a unit, which stands as the mark from `now`).
+/// Returns the cost paid (QUOTE, negative for a gain).
+pub fn update_sqrt_k(market: &mut PerpMarket, new_sqrt_k: u128, now: i64) -> Result<i128> {
     validate!(
         (MIN_SQRT_K..=MAX_SQRT_K).contains(&new_sqrt_k),
         BalError::InvalidAmmParameters
@@ -134,5 +144,6 @@ pub fn update_sqrt_k(market: &mut PerpMarket, new_sqrt_k: u128) -> Result<i128> 
     settle_curve_cost(market, cost)?;
     market.amm.set_curve(&new_curve);
     refresh_derived_reserves(market)?;
+    observe_mark_price(market, now)?;
     Ok(cost)
 }

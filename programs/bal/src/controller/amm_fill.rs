@@ -1,13 +1,13 @@
 //! A taker's fill against the AMM: priced on the spread curve of its side, booked on the real
 //! curve, so the spread stays with the AMM.
 use crate::controller::amm::refresh_derived_reserves;
+use crate::controller::mark::observe_mark_price;
 use crate::error::BalError;
 use crate::math::amm::{
     base_to_price, reserve_price, reserve_to_quote, spread_curve, swap_base, Curve, Round,
     SwapDirection,
 };
 use crate::math::constants::{LP_AGG_PRECISION, MAX_FILL_QUOTE};
-use crate::math::funding::{updated_mark_twap, MarkObservation};
 use crate::math::safe_math::{Cast, SafeMath};
 use crate::math::spread::{spreads, SpreadInputs};
 use crate::state::PerpMarket;
@@ -165,26 +165,8 @@ pub fn add_users_quote(market: &mut PerpMarket, delta: i128) -> Result<()> {
     Ok(())
 }
 
-/// Records `price` in the mark TWAP that funding uses (see `updated_mark_twap` for the band
-/// around the oracle price this instruction read, and the cap on one observation's weight).
-pub fn observe_mark_price(market: &mut PerpMarket, price: u64, now: i64) -> Result<()> {
-    let funding = &mut market.funding;
-    funding.mark_twap = updated_mark_twap(&MarkObservation {
-        twap: funding.mark_twap,
-        last_ts: funding.last_mark_twap_ts,
-        price,
-        now,
-        window: funding.funding_period,
-        oracle_price: market.amm.last_oracle_price,
-        band: market.amm.max_spread,
-    })?;
-    funding.last_mark_twap_ts = now;
-    Ok(())
-}
-
 /// Books a priced fill on the market: the new curve, the users' net base, the derived
-/// reserves and, for a fill of at least the minimum order size, the mark TWAP (a dust fill's
-/// price is mostly rounding).
+/// reserves, and the curve's new reserve price as the standing mark (`controller::mark`).
 pub fn book_amm_fill(
     market: &mut PerpMarket,
     direction: PositionDirection,
@@ -206,8 +188,6 @@ pub fn book_amm_fill(
         }
     };
     add_users_quote(market, taker_quote.safe_mul(LP_AGG_PRECISION as i128)?)?;
-    if fill.base >= market.min_order_size {
-        observe_mark_price(market, fill_price(fill.base, fill.quote)?, now)?;
-    }
-    refresh_derived_reserves(market)
+    refresh_derived_reserves(market)?;
+    observe_mark_price(market, now)
 }

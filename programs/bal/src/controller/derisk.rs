@@ -13,14 +13,16 @@ use crate::controller::margin::{
 };
 use crate::controller::orders::cancel_market_orders;
 use crate::controller::position::find_position;
+use crate::controller::second_start::curve_moved_against;
 use crate::controller::trade::{trade_against_amm, TakerOrder};
 use crate::error::BalError;
 use crate::events::DeriskRecord;
 use crate::math::constants::{
-    BASE_PRECISION, LP_MARGIN_BUFFER, MARGIN_PER_POSITION, MARGIN_PRECISION, PERCENTAGE_PRECISION,
+    BASE_PRECISION, LP_MARGIN_BUFFER, MARGIN_PER_POSITION, MARGIN_PRECISION,
 };
 use crate::math::margin::margin_requirement;
 use crate::math::position::largest_fill_base;
+use crate::math::price_band::PriceBand;
 use crate::math::safe_math::{Cast, SafeMath};
 use crate::math::wide::{mul_div_ceil, mul_div_floor};
 use crate::state::{PerpMarket, PerpPosition, SpotMarket, User};
@@ -33,13 +35,18 @@ pub const DERISK_PRICE_BAND: u32 = 20_000;
 /// Whether a de-risk applies to an account in one market, and if not, why.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DeriskDecision {
-    /// It holds LP shares here, did not opt out, and is below its initial margin judged as
-    /// the given margin type says, by the summary given.
-    Applies(MarginType, MarginSummary),
+    /// It holds LP shares here, did not opt out, its LP cooldown has ended, and it is below its
+    /// initial margin (`MarginType::Derisk`), by the summary given.
+    Applies(MarginSummary),
     /// No shares here, or the account meets its initial margin.
     NotNeeded,
     /// The account opted out: only a liquidation (below maintenance) acts on it.
     OptedOut,
+    /// Its LP cooldown since the last add still runs: the shares stay until it ends (only a
+    /// liquidation, below maintenance, burns them sooner). A de-risk is a removal nobody may
+    /// make early, or an owner could push the curve from another account, close the LP's
+    /// position into the push and have its shares released by the loss it made itself.
+    InCooldown,
     /// A market the account holds a position in is not among the views (a keeper's batch
     /// passes none), so its margin cannot be judged here.
     CannotJudge,
@@ -56,17 +63,6 @@ pub struct DeriskJudge<'a> {
     pub cooldown_seconds: i64,
 }
 
-/// The initial margin a de-risk judges `user` by: until its LP cooldown ends, with no higher
-/// a custom ratio than the one in force at its last add, so raising one's own ratio cannot
-/// release shares before the cooldown would (market moves still can).
-pub fn derisk_margin(user: &User, now: i64, cooldown_seconds: i64) -> MarginType {
-    if now < user.last_add_liquidity_ts.saturating_add(cooldown_seconds) {
-        MarginType::InitialAsAdded
-    } else {
-        MarginType::Initial
-    }
-}
-
 /// The one de-risk rule: see `DeriskDecision`.
 pub fn derisk_decision(user: &User, judge: &DeriskJudge) -> Result<DeriskDecision> {
     let holds_shares = find_position(user, judge.market_index)
@@ -77,15 +73,21 @@ pub fn derisk_decision(user: &User, judge: &DeriskJudge) -> Result<DeriskDecisio
     if user.derisk_opt_out == 1 {
         return Ok(DeriskDecision::OptedOut);
     }
+    if judge.now
+        < user
+            .last_add_liquidity_ts
+            .saturating_add(judge.cooldown_seconds)
+    {
+        return Ok(DeriskDecision::InCooldown);
+    }
     if !judge.views.cover(user) {
         return Ok(DeriskDecision::CannotJudge);
     }
-    let margin = derisk_margin(user, judge.now, judge.cooldown_seconds);
-    let summary = margin_summary(user, judge.spot, judge.views, margin)?;
+    let summary = margin_summary(user, judge.spot, judge.views, MarginType::Derisk)?;
     Ok(if summary.meets_requirement() {
         DeriskDecision::NotNeeded
     } else {
-        DeriskDecision::Applies(margin, summary)
+        DeriskDecision::Applies(summary)
     })
 }
 
@@ -104,8 +106,7 @@ pub struct DeriskTerms {
     /// precision: PERCENTAGE
     pub fee_rate: u32,
     pub now: i64,
-    /// The margin `derisk_decision` judged with, and what it found.
-    pub margin: MarginType,
+    /// What `derisk_decision` found.
     pub before: MarginSummary,
 }
 
@@ -144,7 +145,7 @@ pub fn derisk(
     views: &mut MarketViews,
     terms: &DeriskTerms,
 ) -> Result<DeriskOutcome> {
-    let kind = terms.margin;
+    let kind = MarginType::Derisk;
     let index = books.market.market_index;
     let mut outcome = DeriskOutcome {
         shortage: (terms.before.requirement as i128).safe_sub(terms.before.collateral)?,
@@ -323,32 +324,30 @@ pub fn reduction_needed(reduction: &Reduction, step: u64) -> Result<u64> {
     (rounded.min(reduction.base.unsigned_abs() as u128)).cast::<u64>()
 }
 
-/// The worst average price a de-risking fill may take: the band around the oracle, against
-/// the direction of the fill. precision: PRICE
-pub fn band_limit(oracle_price: u64, selling: bool) -> Result<u64> {
-    let band = mul_div_floor(
-        oracle_price as u128,
-        DERISK_PRICE_BAND as u128,
-        PERCENTAGE_PRECISION as u128,
-    )?
-    .cast::<u64>()?;
-    Ok(if selling {
-        oracle_price.saturating_sub(band)
+/// The worst average price a de-risking fill may take: `DERISK_PRICE_BAND` around the oracle,
+/// or the market's own price band where that is narrower, against the direction of the fill.
+/// precision: PRICE
+pub fn reduction_limit(market: &PerpMarket, oracle_price: u64, selling: bool) -> Result<u64> {
+    let band = PriceBand::around(oracle_price, DERISK_PRICE_BAND.min(market.amm.price_band))?;
+    Ok(band.worst_for(if selling {
+        PositionDirection::Short
     } else {
-        oracle_price.safe_add(band)?
-    })
+        PositionDirection::Long
+    }))
 }
 
 /// After the burn left the account short: takes base off the position through the AMM within
-/// the band around the oracle. Returns the base reduced; 0 when nothing here is left to reduce
-/// or the AMM cannot fill inside the band (or its bounds): what is still short is then left
-/// to liquidation.
+/// the band around the oracle. Returns the base reduced; 0 when nothing here is left to reduce,
+/// when something earlier in this second moved the curve against the reduction (whoever calls
+/// a de-risk may not push the curve first and sell the LP into the push), or when the AMM
+/// cannot fill inside the band (or its bounds): what is still short is then left to a later
+/// de-risk or to liquidation.
 fn reduce_within_band(
     books: &mut DeriskBooks,
     views: &MarketViews,
     terms: &DeriskTerms,
 ) -> Result<u64> {
-    let summary = margin_summary(books.user, books.spot, views, terms.margin)?;
+    let summary = margin_summary(books.user, books.spot, views, MarginType::Derisk)?;
     let market = &*books.market;
     let Some(slot) = find_position(books.user, market.market_index) else {
         return Ok(0);
@@ -357,9 +356,7 @@ fn reduce_within_band(
         return Ok(0);
     }
     let position = books.user.perp_positions[slot];
-    let ratio = terms
-        .margin
-        .ratio(views.find(market.market_index)?, books.user);
+    let ratio = MarginType::Derisk.ratio(views.find(market.market_index)?, books.user);
     let base = reduction_needed(
         &Reduction {
             summary: &summary,
@@ -380,14 +377,18 @@ fn reduce_within_band(
         return Ok(0);
     }
     let selling = position.base_asset_amount > 0;
+    let direction = if selling {
+        PositionDirection::Short
+    } else {
+        PositionDirection::Long
+    };
+    if curve_moved_against(market, direction, terms.now)? {
+        return Ok(0);
+    }
     let order = TakerOrder {
-        direction: if selling {
-            PositionDirection::Short
-        } else {
-            PositionDirection::Long
-        },
+        direction,
         base,
-        limit_price: Some(band_limit(terms.oracle_price, selling)?),
+        limit_price: Some(reduction_limit(market, terms.oracle_price, selling)?),
         oracle_price: terms.oracle_price,
         fee_rate: terms.fee_rate,
         now: terms.now,
@@ -398,6 +399,7 @@ fn reduce_within_band(
         Ok(_) => Ok(base),
         Err(error)
             if error == BalError::LimitPriceExceeded.into()
+                || error == BalError::PriceBandExceeded.into()
                 || error == BalError::AmmReserveBounds.into()
                 || error == BalError::AmountTooLarge.into() =>
         {

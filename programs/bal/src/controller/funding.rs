@@ -1,10 +1,10 @@
 //! The periodic funding update.
-use crate::controller::amm_fill::{add_users_quote, observe_mark_price};
+use crate::controller::amm_fill::add_users_quote;
 use crate::controller::lp::protocol_base;
+use crate::controller::mark::observe_mark_price;
 use crate::error::BalError;
-use crate::math::amm::reserve_price;
 use crate::math::constants::{FUNDING_PAYMENT_DIVISOR, LP_AGG_PRECISION};
-use crate::math::funding::{funding_rate, FundingInputs};
+use crate::math::funding::{funding_rate, period_average, FundingInputs};
 use crate::math::lp::i256;
 use crate::math::safe_math::{Cast, SafeMath};
 use crate::state::PerpMarket;
@@ -21,28 +21,46 @@ pub struct FundingUpdate {
     pub amm_paid: u64,
 }
 
-/// Applies one period's funding once the period has passed: the mark TWAP takes the current
-/// reserve price, the rate goes into the cumulative rate, and when the AMM's inventory pays,
-/// the fee pool moves that quote into the P&L pool so the receiving users can be paid.
+/// Applies one period's funding once the period has passed: the mark and the oracle, each
+/// averaged over the period by the seconds every price stood (the oracle's sum is closed at
+/// `now` by the oracle read before this), set the rate, which goes into the cumulative rate;
+/// when the AMM's inventory pays, the fee pool moves that quote into the P&L pool so the
+/// receiving users can be paid. The period's sums start again from zero.
 pub fn update_funding(market: &mut PerpMarket, now: i64) -> Result<FundingUpdate> {
     let funding = &market.funding;
+    let start = funding.last_funding_ts;
     validate!(
-        now >= funding.last_funding_ts.safe_add(funding.funding_period)?,
+        now >= start.safe_add(funding.funding_period)?,
         BalError::FundingNotDue
     );
-    // The update's own observation of the curve, under the same band and weight cap as a
-    // fill's: a trade earlier in the same transaction already took this second's weight.
-    let mark = reserve_price(&market.amm.curve(), market.amm.peg_multiplier)?;
-    observe_mark_price(market, mark, now)?;
+    // Closes the standing mark's interval at `now`: a price a trade earlier in this
+    // transaction left standing has stood zero seconds.
+    observe_mark_price(market, now)?;
+    let funding = &mut market.funding;
+    let mark_twap = period_average(
+        funding.mark_price_seconds.get(),
+        start,
+        now,
+        funding.mark_price,
+    )?;
+    let oracle_twap = period_average(
+        funding.oracle_price_seconds.get(),
+        start,
+        now,
+        market.amm.last_oracle_price,
+    )?;
+    funding.mark_twap = mark_twap;
+    funding.oracle_twap = oracle_twap;
+    funding.mark_price_seconds.set(0);
+    funding.oracle_price_seconds.set(0);
     let funding = &market.funding;
-    let mark_twap = funding.mark_twap;
     // Positions (traders' and LPs' settled base) pay on their base, LPs' unsettled inventory
     // through `G`; the protocol's own inventory is what the fee pool answers for.
     let protocol = protocol_base(market)?;
     let counterparty = (-protocol).cast::<i64>()?;
     let rate = funding_rate(&FundingInputs {
         mark_twap,
-        oracle_twap: funding.oracle_twap,
+        oracle_twap,
         max_funding_rate: funding.max_funding_rate,
     })?;
     // The protocol holding `protocol` base pays when protocol × rate > 0 (rounded up).

@@ -4,6 +4,7 @@
 use crate::controller::amm::refresh_derived_reserves;
 use crate::controller::amm_fill::add_users_quote;
 use crate::controller::position::{add_to_quote, find_position, settle_funding, track_base};
+use crate::controller::second_start::{current_reserve_price, curve_moved_away};
 use crate::error::BalError;
 use crate::math::amm::{rescale_curve, Curve};
 use crate::math::constants::{
@@ -306,6 +307,51 @@ pub fn burnable_shares(market: &PerpMarket, shares: u128) -> Result<u128> {
         return Ok(burnable);
     }
     Ok(0)
+}
+
+/// The reserve prices within which a caller accepts to add liquidity. precision: PRICE
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PriceBounds {
+    pub min: u64,
+    pub max: u64,
+}
+
+impl PriceBounds {
+    /// No bound of the caller's own: only the market's band and the second's rule apply.
+    pub const UNBOUNDED: PriceBounds = PriceBounds {
+        min: 0,
+        max: u64::MAX,
+    };
+}
+
+/// Liquidity is added only where the curve is: its reserve price inside the market's price
+/// band around the oracle and inside the caller's `bounds` (`CurveOutsideBounds`), and not
+/// moved further from the oracle earlier in this second (`CurveMovedThisSecond`). An add on a
+/// pushed curve takes the other side of the push's unwind on a deeper curve: whoever pushed
+/// first gains what the adder loses.
+pub fn validate_add_price(
+    market: &PerpMarket,
+    oracle_price: u64,
+    bounds: &PriceBounds,
+    now: i64,
+) -> Result<()> {
+    let price = current_reserve_price(market)?;
+    let band = market.price_band(oracle_price)?;
+    validate!(
+        band.contains(price) && (bounds.min..=bounds.max).contains(&price),
+        BalError::CurveOutsideBounds,
+        "reserve price {} outside the band {}..{} or the bounds {}..{}",
+        price,
+        band.low,
+        band.high,
+        bounds.min,
+        bounds.max
+    );
+    validate!(
+        !curve_moved_away(market, oracle_price, now)?,
+        BalError::CurveMovedThisSecond
+    );
+    Ok(())
 }
 
 /// Mints `shares` (already rounded to the step) to a settled position: `sqrt_k` and the users'

@@ -2,16 +2,14 @@
 //!
 //! Markets other than the one an instruction names arrive as remaining accounts, in pairs:
 //! for each other active position, in slot order, its `PerpMarket` then that market's oracle.
-use crate::controller::amm::curve_net_user_base;
 use crate::controller::lp::{apply_lp_settlement, LpAccumulators};
 use crate::controller::oracle::read_oracle;
+use crate::controller::second_start::current_gain_shortfall;
 use crate::controller::spot_balance::signed_token_amount;
 use crate::error::BalError;
 use crate::math::constants::{LIQUIDATION_MARGIN_BUFFER, LP_MARGIN_BUFFER};
 use crate::math::funding::funding_payment;
-use crate::math::margin::{
-    base_value, gain_shortfall, margin_requirement, payable_pnl, UsersHoldings,
-};
+use crate::math::margin::{base_value, margin_requirement, payable_pnl};
 use crate::math::oracle::{validate_oracle_price, OracleAction, OracleCheck};
 use crate::math::safe_math::{Cast, SafeMath};
 use crate::math::wide::mul_div_floor;
@@ -57,9 +55,9 @@ impl MarketView {
     /// `market` valued at `oracle_price` inside a transaction at unix time `now`.
     pub fn new(market: &PerpMarket, oracle_price: u64, now: i64) -> Result<Self> {
         let mut view = MarketView::current(market, oracle_price)?;
-        let snapshot = &market.shortfall_before;
+        let snapshot = &market.second_start;
         if snapshot.ts == now {
-            view.gain_shortfall_before = snapshot.value.get();
+            view.gain_shortfall_before = snapshot.shortfall.get();
         }
         Ok(view)
     }
@@ -94,30 +92,6 @@ impl MarketView {
             ..*self
         }
     }
-}
-
-/// What `market`'s winners could not be paid at `price` now (`math::margin::gain_shortfall`).
-/// precision: QUOTE
-pub fn current_gain_shortfall(market: &PerpMarket, price: u64) -> Result<u128> {
-    gain_shortfall(
-        &UsersHoldings {
-            base: curve_net_user_base(market)?,
-            quote: market.users_quote.get(),
-        },
-        price,
-        market.pnl_pool,
-    )
-}
-
-/// Keeps `PerpMarket::shortfall_before`: at the first oracle read of a second, before the
-/// instruction changes anything, the shortfall at `price` as the market stands.
-pub fn snapshot_gain_shortfall(market: &mut PerpMarket, price: u64, now: i64) -> Result<()> {
-    if market.shortfall_before.ts != now {
-        let value = current_gain_shortfall(market, price)?;
-        market.shortfall_before.value.set(value);
-        market.shortfall_before.ts = now;
-    }
-    Ok(())
 }
 
 /// An LP's open orders: the base it would buy (bids, when traders sell) and sell (asks, when
@@ -255,33 +229,44 @@ pub fn load_market_views(
 pub enum MarginType {
     /// To open or increase risk.
     Initial,
-    /// Initial margin with the account's custom ratio no higher than at its last
-    /// `add_liquidity`: how a de-risk judges an LP while its cooldown runs.
-    InitialAsAdded,
+    /// Initial margin with gains counted as for a liquidation (the smaller shortfall): what a
+    /// de-risk judges an LP by, so a trade earlier in the transaction cannot force a healthy LP
+    /// into one.
+    Derisk,
     /// To withdraw: initial margin, with every gain valued at the worse of the oracle price
     /// and its five-minute TWAP, so a print the TWAP does not support cannot be withdrawn.
     Withdrawal,
     /// Below it, the account can be liquidated.
     Maintenance,
+    /// Maintenance margin with gains counted as for opening risk (the larger shortfall): what a
+    /// fill that does not grow risk is judged by (`controller::trade::validate_reduction`),
+    /// which lets it through, so it must count no gain a trade earlier in the transaction freed.
+    Reduction,
     /// Where a liquidation stops: maintenance plus `LIQUIDATION_MARGIN_BUFFER`, at most the
     /// initial ratio.
     Liquidation,
+    /// Maintenance margin with gains counted by the start-of-second shortfall alone: what a
+    /// liquidation's fee is capped by, so nothing earlier in the same transaction, either way,
+    /// changes what a liquidator earns.
+    LiquidationFee,
 }
 
 impl MarginType {
     /// The shortfall gains count less under this margin: the larger of the current one and
-    /// the one before this second's first trade for what adds risk or takes collateral out,
-    /// the smaller for what liquidates. A trade and its unwind in one transaction move the
+    /// the one before this second's first trade for what adds risk, takes collateral out or
+    /// lets a reducing fill through, the smaller for what liquidates or de-risks, the one before
+    /// alone for a liquidation's pay. A trade and its unwind in one transaction move the
     /// current shortfall either way (a fill away from the oracle lowers it, one toward it
     /// raises it), so neither can free a gain the pool will not pay nor cut one to liquidate
-    /// its holder.
+    /// or de-risk its holder.
     pub fn counted_shortfall(self, view: &MarketView) -> u128 {
         let (now, before) = (view.gain_shortfall, view.gain_shortfall_before);
         match self {
-            MarginType::Initial | MarginType::InitialAsAdded | MarginType::Withdrawal => {
-                now.max(before)
+            MarginType::Initial | MarginType::Withdrawal | MarginType::Reduction => now.max(before),
+            MarginType::Maintenance | MarginType::Liquidation | MarginType::Derisk => {
+                now.min(before)
             }
-            MarginType::Maintenance | MarginType::Liquidation => now.min(before),
+            MarginType::LiquidationFee => before,
         }
     }
 
@@ -289,13 +274,12 @@ impl MarginType {
     /// precision: MARGIN
     pub fn ratio(self, view: &MarketView, user: &User) -> u32 {
         match self {
-            MarginType::Initial | MarginType::Withdrawal => {
+            MarginType::Initial | MarginType::Withdrawal | MarginType::Derisk => {
                 view.margin_ratio_initial.max(user.custom_margin_ratio)
             }
-            MarginType::InitialAsAdded => view
-                .margin_ratio_initial
-                .max(user.custom_margin_ratio.min(user.lp_add_margin_ratio)),
-            MarginType::Maintenance => view.margin_ratio_maintenance,
+            MarginType::Maintenance | MarginType::Reduction | MarginType::LiquidationFee => {
+                view.margin_ratio_maintenance
+            }
             MarginType::Liquidation => view
                 .margin_ratio_maintenance
                 .saturating_add(LIQUIDATION_MARGIN_BUFFER)

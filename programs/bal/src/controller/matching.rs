@@ -100,8 +100,8 @@ pub struct Matcher<'a> {
 }
 
 /// Fills up to `max_base` of the taker's order against the AMM's curve without its marginal
-/// price passing `limit` (a Shared fill: LPs take their pro-rata part). Returns the base
-/// filled: 0 when the AMM has nothing within `limit`.
+/// price passing `limit` or the edge of the market's price band (a Shared fill: LPs take their
+/// pro-rata part). Returns the base filled: 0 when the AMM has nothing within both.
 pub fn fill_against_amm(
     taker: &mut User,
     matcher: &mut Matcher,
@@ -110,6 +110,13 @@ pub fn fill_against_amm(
 ) -> Result<u64> {
     let ctx = matcher.ctx;
     let (spot, market) = (&mut *matcher.spot, &mut *matcher.market);
+    let edge = market
+        .price_band(ctx.oracle_price)?
+        .worst_for(ctx.direction);
+    let limit = match ctx.direction {
+        PositionDirection::Long => limit.min(edge),
+        PositionDirection::Short => limit.max(edge),
+    };
     let base = amm_base_within(market, ctx.direction, limit, ctx.oracle_price)?.min(max_base);
     if base == 0 {
         return Ok(0);

@@ -1,6 +1,7 @@
 //! Reading a market's oracle account, validating the price for an action, and recording it.
 use crate::controller::lp::record_lp_sample;
-use crate::controller::margin::snapshot_gain_shortfall;
+use crate::controller::mark::oracle_clock;
+use crate::controller::second_start::take_snapshot;
 use crate::error::BalError;
 use crate::math::constants::ORACLE_TWAP_5MIN_SECONDS;
 use crate::math::oracle::{
@@ -32,8 +33,7 @@ pub fn read_oracle(market: &PerpMarket, oracle: &AccountInfo) -> Result<OraclePr
     }
 }
 
-/// The oracle price `action` may use (PRICE precision), after which the market's last price and
-/// five-minute TWAP include it.
+/// The oracle price `action` may use (PRICE precision), recorded (`record_oracle_price`).
 pub fn oracle_price_for(
     market: &mut PerpMarket,
     oracle: &AccountInfo,
@@ -51,27 +51,32 @@ pub fn oracle_price_for(
         },
         action,
     )?;
-    snapshot_gain_shortfall(market, price, clock.unix_timestamp)?;
+    record_oracle_price(market, price, clock.unix_timestamp)?;
+    Ok(price)
+}
+
+/// Records a validated oracle `price` (precision: PRICE) read at `now`. First the second's
+/// snapshot is taken (if this is the second's first read); then the price read last closes the
+/// interval it stood for, in the five-minute TWAP and the funding period's sum, and this price
+/// stands until the next read.
+pub fn record_oracle_price(market: &mut PerpMarket, price: u64, now: i64) -> Result<()> {
+    take_snapshot(market, price, now)?;
+    let standing = oracle_clock(market).observe(price, now)?;
     let amm = &mut market.amm;
     amm.oracle_twap_5min = updated_twap(&TwapUpdate {
         twap: amm.oracle_twap_5min,
         last_ts: amm.last_oracle_twap_ts,
+        standing: amm.last_oracle_price,
         price,
-        now: clock.unix_timestamp,
+        now,
         window: ORACLE_TWAP_5MIN_SECONDS,
         max_divergence: market.oracle_guards.max_twap_divergence,
     })?;
-    let funding = &mut market.funding;
-    funding.oracle_twap = updated_twap(&TwapUpdate {
-        twap: funding.oracle_twap,
-        last_ts: amm.last_oracle_twap_ts,
-        price,
-        now: clock.unix_timestamp,
-        window: funding.funding_period,
-        max_divergence: market.oracle_guards.max_twap_divergence,
-    })?;
-    amm.last_oracle_twap_ts = clock.unix_timestamp;
+    amm.last_oracle_twap_ts = standing.since;
     amm.last_oracle_price = price;
-    record_lp_sample(market, price, clock.unix_timestamp)?;
-    Ok(price)
+    market
+        .funding
+        .oracle_price_seconds
+        .set(standing.price_seconds);
+    record_lp_sample(market, price, now)
 }

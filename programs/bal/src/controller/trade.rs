@@ -1,13 +1,20 @@
 //! A taker's trade against the AMM, booked on the market, the position and the fee pool.
 use crate::controller::amm_fill::{book_amm_fill, fill_price, quote_amm_fill, PositionDirection};
 use crate::controller::lp::{lp_fee_backing, lp_fee_slice, record_amm_delta, AmmDelta, LpTake};
-use crate::controller::position::{add_to_break_even, book_fill, release_if_empty, Booking};
+use crate::controller::margin::{
+    margin_summary, simulated_position, worst_case_base, MarginSummary, MarginType, MarketView,
+    MarketViews,
+};
+use crate::controller::position::{
+    add_to_break_even, book_fill, find_position, release_if_empty, Booking,
+};
 use crate::controller::spot_balance::update_quote_balance;
 use crate::error::BalError;
 use crate::math::constants::PERCENTAGE_PRECISION;
+use crate::math::price_band::{no_worse_than, validate_fill_in_band, QuoteFill};
 use crate::math::safe_math::{Cast, SafeMath};
 use crate::math::wide::mul_div_ceil;
-use crate::state::{PerpMarket, SpotMarket, User};
+use crate::state::{MarketStatus, PerpMarket, SpotMarket, User};
 use crate::validate;
 use anchor_lang::prelude::*;
 
@@ -58,8 +65,150 @@ pub fn increases_risk(before: i64, after: i64) -> bool {
         || (before != 0 && (after > 0) != (before > 0) && after != 0)
 }
 
-/// Fills `order` against the AMM for `user`. The fee (rounded up) is taken from the quote
-/// balance into the market's fee pool at once.
+/// What a fill's margin rule compares for the position it trades: the base (its LP
+/// entitlement settled) and the worst case margin counts for it (`worst_case_base`: every bid
+/// or every ask filled, its resting orders' and, for an LP, its share of the AMM's depth).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PositionRisk {
+    /// precision: BASE
+    pub base: i64,
+    /// |worst case|. precision: BASE
+    pub worst: u64,
+}
+
+impl PositionRisk {
+    /// The position `user` holds in `view`'s market (none: zero).
+    pub fn of(user: &User, view: &MarketView) -> Result<Self> {
+        let Some(slot) = find_position(user, view.market_index) else {
+            return Ok(PositionRisk::default());
+        };
+        let position = simulated_position(&user.perp_positions[slot], view)?;
+        Ok(PositionRisk {
+            base: position.base_asset_amount,
+            worst: worst_case_base(&position, view)?.unsigned_abs(),
+        })
+    }
+
+    /// Whether going from `self` to `after` adds risk: the position grew or turned, or its
+    /// worst case grew (an LP's sale that shrinks a long can lengthen its short worst case).
+    pub fn grows_into(&self, after: &PositionRisk) -> bool {
+        increases_risk(self.base, after.base) || after.worst > self.worst
+    }
+}
+
+/// A party to a fill as its margin rule needs it before the fill.
+#[derive(Clone, Copy, Debug)]
+pub struct BeforeFill {
+    pub risk: PositionRisk,
+    /// `MarginType::Reduction` over the whole account, when the fill may shrink the position
+    /// (only a fill that does not grow its base can be judged by the reducing rule).
+    pub margin: Option<MarginSummary>,
+}
+
+impl BeforeFill {
+    /// `user` before a fill in `direction` in `market_index`; `views` holds every market it
+    /// has a position in.
+    pub fn of(
+        user: &User,
+        spot: &SpotMarket,
+        views: &MarketViews,
+        side: &FillSide,
+    ) -> Result<Self> {
+        let risk = PositionRisk::of(user, views.find(side.market_index)?)?;
+        let shrinks = match side.direction {
+            PositionDirection::Long => risk.base < 0,
+            PositionDirection::Short => risk.base > 0,
+        };
+        let margin = if shrinks {
+            Some(margin_summary(user, spot, views, MarginType::Reduction)?)
+        } else {
+            None
+        };
+        Ok(BeforeFill { risk, margin })
+    }
+}
+
+/// The market and side of a party's fill.
+#[derive(Clone, Copy, Debug)]
+pub struct FillSide {
+    pub market_index: u16,
+    pub direction: PositionDirection,
+}
+
+/// A party to a fill after it: the account, how it stood before, and the margin it must meet
+/// if the fill grew its risk (initial for a taker; maintenance for a maker, whose order
+/// already counted against its initial margin when placed).
+pub struct FilledParty<'a> {
+    pub user: &'a User,
+    pub before: &'a BeforeFill,
+    pub grown: MarginType,
+}
+
+/// The one margin rule after any fill (a trade, a close, each party of `fill_order`). A fill
+/// that grew the position's risk needs an active market and the party's `grown` margin. Any
+/// other fill needs an active or reduce-only market and may not manufacture debt: it must
+/// leave the account meeting maintenance margin, or with a maintenance shortfall no larger than
+/// before and no less collateral than the smaller of zero and what it had. So a reduce-only
+/// close into a curve someone pushed cannot leave the account below zero for a write-off to
+/// pay. `views` must hold the traded market as it stands after the fill.
+pub fn validate_after_fill(
+    party: &FilledParty,
+    spot: &SpotMarket,
+    views: &MarketViews,
+    market: &PerpMarket,
+) -> Result<()> {
+    let status = market.status()?;
+    let after = PositionRisk::of(party.user, views.find(market.market_index)?)?;
+    if party.before.risk.grows_into(&after) {
+        validate!(status == MarketStatus::Active, BalError::MarketNotActive);
+        let summary = margin_summary(party.user, spot, views, party.grown)?;
+        validate!(
+            summary.meets_requirement(),
+            BalError::InsufficientCollateral,
+            "collateral {} < requirement {}",
+            summary.collateral,
+            summary.requirement
+        );
+        return Ok(());
+    }
+    validate!(
+        matches!(status, MarketStatus::Active | MarketStatus::ReduceOnly),
+        BalError::MarketNotActive
+    );
+    // Not grown. A fill on the position's side always grows it, so either this party did not
+    // trade at all (a maker the AMM went ahead of) or the fill went against the position, and
+    // its margin before was taken.
+    match party.before.margin {
+        None => Ok(()),
+        Some(before) => validate_reduction(
+            &before,
+            &margin_summary(party.user, spot, views, MarginType::Reduction)?,
+        ),
+    }
+}
+
+/// The reducing-fill rule of `validate_after_fill`, on the account's `MarginType::Reduction`
+/// margin before and after.
+pub fn validate_reduction(before: &MarginSummary, after: &MarginSummary) -> Result<()> {
+    if after.meets_requirement() {
+        return Ok(());
+    }
+    let shortage = |s: &MarginSummary| (s.requirement as i128).saturating_sub(s.collateral);
+    validate!(
+        shortage(after) <= shortage(before) && after.collateral >= before.collateral.min(0),
+        BalError::ReductionWorsensMargin,
+        "collateral {} -> {}, maintenance {} -> {}",
+        before.collateral,
+        after.collateral,
+        before.requirement,
+        after.requirement
+    );
+    Ok(())
+}
+
+/// Fills `order` against the AMM for `user`, within its limit and the market's price band
+/// (`math::price_band`). The fee (rounded up) is taken from the quote balance into the
+/// market's fee pool at once.
 pub fn trade_against_amm(
     user: &mut User,
     spot: &mut SpotMarket,
@@ -68,19 +217,24 @@ pub fn trade_against_amm(
 ) -> Result<TradeOutcome> {
     let fill = quote_amm_fill(market, order.direction, order.base, order.oracle_price)?;
     let price = fill_price(fill.base, fill.quote)?;
+    let amounts = QuoteFill {
+        base: fill.base,
+        quote: fill.quote,
+    };
     if let Some(limit) = order.limit_price {
-        let within = match order.direction {
-            PositionDirection::Long => price <= limit,
-            PositionDirection::Short => price >= limit,
-        };
         validate!(
-            within,
+            no_worse_than(order.direction, &amounts, limit)?,
             BalError::LimitPriceExceeded,
             "fill price {} limit {}",
             price,
             limit
         );
     }
+    validate_fill_in_band(
+        order.direction,
+        &amounts,
+        &market.price_band(order.oracle_price)?,
+    )?;
     book_amm_fill(market, order.direction, &fill, order.now)?;
 
     let booked = book_fill(

@@ -1,10 +1,15 @@
 //! Admin changes to a market's curve: repeg to the oracle and set `sqrt_k`. Both keep the
-//! books whole by paying the change in what users are owed from the fee pool.
+//! books whole by paying the change in what users are owed from the fee pool. A settling
+//! market's curve is frozen: neither applies to it. Both act only on a curve nothing moved
+//! earlier in the same second (`CurveMovedThisSecond`): their cost is priced off where the
+//! curve stands, which a trade placed first could choose.
 use crate::controller::amm::{refresh_derived_reserves, repeg_to_oracle, update_sqrt_k};
 use crate::controller::oracle::oracle_price_for;
+use crate::controller::second_start::curve_moved;
 use crate::error::BalError;
 use crate::math::oracle::OracleAction;
 use crate::state::{PerpMarket, State, PERP_MARKET_SEED, STATE_SEED};
+use crate::validate;
 use anchor_lang::prelude::*;
 
 #[derive(Accounts)]
@@ -25,13 +30,19 @@ pub struct AdminUpdateAmm<'info> {
 /// Moves the peg so the mark equals the oracle price, paying the cost from the fee pool.
 pub fn repeg(ctx: Context<AdminUpdateAmm>) -> Result<()> {
     let mut market = ctx.accounts.perp_market.load_mut()?;
+    validate!(!market.is_settling()?, BalError::MarketSettling);
+    let clock = Clock::get()?;
     let price = oracle_price_for(
         &mut market,
         &ctx.accounts.oracle.to_account_info(),
         OracleAction::Repeg,
-        &Clock::get()?,
+        &clock,
     )?;
-    let cost = repeg_to_oracle(&mut market, price)?;
+    validate!(
+        !curve_moved(&market, clock.unix_timestamp)?,
+        BalError::CurveMovedThisSecond
+    );
+    let cost = repeg_to_oracle(&mut market, price, clock.unix_timestamp)?;
     msg!("repeg to {} cost {}", market.amm.peg_multiplier, cost);
     refresh_derived_reserves(&mut market)?;
     market.invariant()
@@ -40,13 +51,19 @@ pub fn repeg(ctx: Context<AdminUpdateAmm>) -> Result<()> {
 /// Sets `sqrt_k` (precision: BASE) with the price kept, paying the cost from the fee pool.
 pub fn update_k(ctx: Context<AdminUpdateAmm>, sqrt_k: u128) -> Result<()> {
     let mut market = ctx.accounts.perp_market.load_mut()?;
+    validate!(!market.is_settling()?, BalError::MarketSettling);
+    let clock = Clock::get()?;
     oracle_price_for(
         &mut market,
         &ctx.accounts.oracle.to_account_info(),
         OracleAction::Repeg,
-        &Clock::get()?,
+        &clock,
     )?;
-    let cost = update_sqrt_k(&mut market, sqrt_k)?;
+    validate!(
+        !curve_moved(&market, clock.unix_timestamp)?,
+        BalError::CurveMovedThisSecond
+    );
+    let cost = update_sqrt_k(&mut market, sqrt_k, clock.unix_timestamp)?;
     msg!("sqrt_k {} cost {}", sqrt_k, cost);
     market.invariant()
 }

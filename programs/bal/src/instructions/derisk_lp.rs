@@ -40,8 +40,9 @@ pub struct DeriskLp<'info> {
 /// Permissionless: de-risks the user's LP position in the market when `derisk_decision` says
 /// it applies (see `controller::derisk`). Burning cannot be undone, so the whole de-risk is
 /// judged at a price valid for a fill (fresh, certain, near its TWAP). Refuses when there is
-/// nothing to do (`NothingToDerisk`), when the account opted out (`DeriskOptedOut`) and when a
-/// market it holds is missing (`MarginAccountMissing`).
+/// nothing to do (`NothingToDerisk`), when the account opted out (`DeriskOptedOut`), while its
+/// LP cooldown runs (`LpCooldown`) and when a market it holds is missing
+/// (`MarginAccountMissing`).
 pub fn handler<'info>(ctx: Context<'info, DeriskLp<'info>>) -> Result<()> {
     let accounts = &ctx.accounts;
     validate!(
@@ -71,17 +72,17 @@ pub fn handler<'info>(ctx: Context<'info, DeriskLp<'info>>) -> Result<()> {
             now: clock.unix_timestamp,
             cooldown_seconds: accounts.state.lp_cooldown_seconds,
         };
-        let (margin, before) = match derisk_decision(&user, &judge)? {
-            DeriskDecision::Applies(margin, before) => (margin, before),
+        let before = match derisk_decision(&user, &judge)? {
+            DeriskDecision::Applies(before) => before,
             DeriskDecision::NotNeeded => return err!(BalError::NothingToDerisk),
             DeriskDecision::OptedOut => return err!(BalError::DeriskOptedOut),
+            DeriskDecision::InCooldown => return err!(BalError::LpCooldown),
             DeriskDecision::CannotJudge => return err!(BalError::MarginAccountMissing),
         };
         let terms = DeriskTerms {
             oracle_price: price,
             fee_rate: accounts.state.fees.taker_fee_rate,
             now: clock.unix_timestamp,
-            margin,
             before,
         };
         let outcome = derisk(

@@ -2,17 +2,16 @@
 //! order, with the AMM as backstop wherever it quotes better and once makers run out.
 use crate::controller::amm_fill::PositionDirection;
 use crate::controller::lp::settle_lp_before_trading;
-use crate::controller::margin::{
-    load_market_views, margin_summary, validate_initial_margin, MarginType, MarketView, MarketViews,
-};
+use crate::controller::margin::{load_market_views, MarginType, MarketView, MarketViews};
 use crate::controller::matching::{
     run_match, FillContext, MakerQuote, MatchInput, Matcher, TakerFill,
 };
 use crate::controller::oracle::oracle_price_for;
 use crate::controller::orders::{find_order, reduce_only_cap, remove_order};
 use crate::controller::position::find_position;
+use crate::controller::second_start::curve_moved_against;
 use crate::controller::spot_balance::{accrue_interest, update_quote_balance};
-use crate::controller::trade::increases_risk;
+use crate::controller::trade::{validate_after_fill, BeforeFill, FillSide, FilledParty};
 use crate::error::BalError;
 use crate::events::{order_action, OrderFillRecord};
 use crate::instructions::orders::order_record;
@@ -65,6 +64,11 @@ struct Maker<'info> {
     loader: AccountLoader<'info, User>,
     order_id: u32,
     quote: MakerQuote,
+}
+
+/// The wallets that sign for `user`: its authority and, if it has one, its delegate.
+fn signers_of(user: &User) -> [Pubkey; 2] {
+    [user.authority, user.delegate]
 }
 
 fn position_base(user: &User, market_index: u16) -> i64 {
@@ -207,51 +211,87 @@ fn load_makers<'info>(
     Ok(keyed.into_iter().map(|(_, _, m)| m).collect())
 }
 
-/// The users of a fill, as the margin check reads them.
-#[derive(Clone, Copy)]
-struct Parties<'a, 'info> {
-    taker: &'a User,
-    order: &'a TakerFill,
-    makers: &'a [Maker<'info>],
-}
-
-/// After the fill: a taker whose position grew needs initial margin (and an active market); a
-/// maker whose position grew needs maintenance margin (its order already counted at
-/// placement).
-fn check_margins(ctx: &Context<FillOrder>, parties: &Parties, views: &MarketViews) -> Result<()> {
-    let Parties {
-        taker,
-        order,
-        makers,
-    } = *parties;
+/// After the fill, each party by the one rule for fills (`controller::trade::
+/// validate_after_fill`): a taker whose risk grew needs initial margin, a maker whose risk grew
+/// maintenance (its order already counted at placement), and a party whose risk did not grow
+/// may not have been left in debt.
+fn check_margins(
+    ctx: &Context<FillOrder>,
+    taker: &User,
+    befores: &[BeforeFill],
+    makers: &[Maker],
+    views: &MarketViews,
+) -> Result<()> {
     let spot = ctx.accounts.spot_market.load()?;
     let market = ctx.accounts.perp_market.load()?;
-    if increases_risk(order.base_before, position_base(taker, market.market_index)) {
-        validate!(
-            market.status()? == MarketStatus::Active,
-            BalError::MarketNotActive
-        );
-        validate_initial_margin(taker, &spot, views)?;
-    }
-    for maker in makers {
+    validate_after_fill(
+        &FilledParty {
+            user: taker,
+            before: &befores[0],
+            grown: MarginType::Initial,
+        },
+        &spot,
+        views,
+        &market,
+    )?;
+    for (maker, before) in makers.iter().zip(&befores[1..]) {
         let user = maker.loader.load()?;
-        if increases_risk(
-            maker.quote.base_before,
-            position_base(&user, market.market_index),
-        ) {
-            validate!(
-                market.status()? == MarketStatus::Active,
-                BalError::MarketNotActive
-            );
-            let summary = margin_summary(&user, &spot, views, MarginType::Maintenance)?;
-            validate!(
-                summary.meets_requirement(),
-                BalError::InsufficientCollateral
-            );
-        }
+        validate_after_fill(
+            &FilledParty {
+                user: &user,
+                before,
+                grown: MarginType::Maintenance,
+            },
+            &spot,
+            views,
+            &market,
+        )?;
         user.invariant()?;
     }
     Ok(())
+}
+
+/// Every market a party of the fill holds (the remaining accounts after the makers) and this
+/// one as it stands; and each party (the taker first) as its margin rule needs it before.
+fn parties_before(
+    ctx: &Context<FillOrder>,
+    makers: &[Maker],
+    order: &TakerFill,
+    now: i64,
+) -> Result<(MarketViews, Vec<BeforeFill>)> {
+    let clock = Clock::get()?;
+    let mut views = load_market_views(
+        &ctx.remaining_accounts[makers.len()..],
+        OracleAction::Margin,
+        &clock,
+    )?;
+    let spot = ctx.accounts.spot_market.load()?;
+    let market = ctx.accounts.perp_market.load()?;
+    views.set(MarketView::new(&market, market.amm.last_oracle_price, now)?);
+    let taker_side = FillSide {
+        market_index: market.market_index,
+        direction: order.direction,
+    };
+    let maker_side = FillSide {
+        direction: order.direction.opposite(),
+        ..taker_side
+    };
+    let mut befores = Vec::with_capacity(makers.len() + 1);
+    befores.push(BeforeFill::of(
+        &*ctx.accounts.taker.load()?,
+        &spot,
+        &views,
+        &taker_side,
+    )?);
+    for maker in makers {
+        befores.push(BeforeFill::of(
+            &*maker.loader.load()?,
+            &spot,
+            &views,
+            &maker_side,
+        )?);
+    }
+    Ok((views, befores))
 }
 
 /// Fills the taker's resting order `taker_order_id` against the makers' orders
@@ -299,7 +339,14 @@ pub fn handler<'info>(
     if stale {
         return cancel_stale(&ctx, order.slot, now);
     }
+    // A filler chooses the moment: it may not push the curve against the taker first and then
+    // route the order into the push (to the AMM, or to a maker the push made look better).
+    validate!(
+        !curve_moved_against(&*accounts.perp_market.load()?, order.direction, now)?,
+        BalError::CurveMovedThisSecond
+    );
     let makers = load_makers(&ctx, &maker_order_ids, &order)?;
+    let (mut views, befores) = parties_before(&ctx, &makers, &order, now)?;
 
     let mut taker = accounts.taker.load_mut()?;
     let mut pieces = {
@@ -327,27 +374,20 @@ pub fn handler<'info>(
         })?;
         matcher.pieces
     };
-    let others = &ctx.remaining_accounts[maker_order_ids.len()..];
-    let mut views = load_market_views(others, OracleAction::Margin, &clock)?;
-    views.0.push(MarketView::new(
+    views.set(MarketView::new(
         &*accounts.perp_market.load()?,
         oracle_price,
-        clock.unix_timestamp,
+        now,
     )?);
-    let parties = Parties {
-        taker: &taker,
-        order: &order,
-        makers: &makers,
-    };
-    check_margins(&ctx, &parties, &views)?;
+    check_margins(&ctx, &taker, &befores, &makers, &views)?;
     taker.invariant()?;
     drop(taker);
 
     // A filler that is party to the fill (the taker's or a maker's wallet, from any of its
-    // subaccounts) earns nothing: the reward stays in the fee pool.
-    let mut parties = vec![accounts.taker.load()?.authority];
+    // subaccounts, or its delegate) earns nothing: the reward stays in the fee pool.
+    let mut parties = signers_of(&*accounts.taker.load()?).to_vec();
     for maker in makers.iter() {
-        parties.push(maker.loader.load()?.authority);
+        parties.extend(signers_of(&*maker.loader.load()?));
     }
     if parties.contains(&accounts.filler.key()) {
         for piece in pieces.iter_mut() {

@@ -11,7 +11,7 @@ use crate::math::constants::{
 use crate::math::oracle::OracleAction;
 use crate::state::{
     FundingParams, MarginRatios, MarketStatus, OracleGuards, OracleSource, OrderSizes, PerpMarket,
-    RiskParams, SpreadParams, State, PERP_MARKET_SEED, STATE_SEED,
+    RiskParams, SecondSnapshot, SpreadParams, State, PERP_MARKET_SEED, STATE_SEED,
 };
 use crate::validate;
 use anchor_lang::prelude::*;
@@ -113,20 +113,25 @@ pub fn handler(
         market.settlement.price_band = DEFAULT_SETTLEMENT_PRICE_BAND;
         market.funding.last_funding_ts = clock.unix_timestamp;
 
-        let oracle_price = oracle_price_for(market, &oracle, OracleAction::Repeg, &clock)?;
-        // The mark TWAP starts at the oracle: an empty TWAP would take its first observation
-        // whole.
-        market.funding.mark_twap = oracle_price;
-        market.funding.last_mark_twap_ts = clock.unix_timestamp;
+        market.set_spread_params(&params.spreads);
         let amm = &mut market.amm;
-        amm.base_spread = params.spreads.base_spread;
-        amm.max_spread = params.spreads.max_spread;
         amm.concentration_coef = params.concentration_coef;
         amm.base_asset_reserve.set(params.sqrt_k);
         amm.quote_asset_reserve.set(params.sqrt_k);
-        amm.sqrt_k.set(params.sqrt_k);
-        amm.peg_multiplier = peg_for_price(&amm.curve(), oracle_price)?;
+        // `sqrt_k` after the read: an LP history sample starts with the listed curve.
+        let oracle_price = oracle_price_for(market, &oracle, OracleAction::Repeg, &clock)?;
+        market.amm.sqrt_k.set(params.sqrt_k);
+        market.amm.peg_multiplier = peg_for_price(&market.amm.curve(), oracle_price)?;
         refresh_derived_reserves(market)?;
+        // The mark starts standing at the oracle, as do the averages shown before the first
+        // funding update; the oracle read above snapshotted the curve before its peg, so the
+        // second's next read takes the snapshot of the market as listed.
+        let funding = &mut market.funding;
+        funding.mark_price = oracle_price;
+        funding.mark_price_ts = clock.unix_timestamp;
+        funding.mark_twap = oracle_price;
+        funding.oracle_twap = oracle_price;
+        market.second_start = SecondSnapshot::default();
         market.invariant()
     })?;
 

@@ -1,5 +1,7 @@
 //! BAL: `add_liquidity`, `remove_liquidity`, `settle_lp` and `settle_lp_many`.
-use crate::controller::lp::{add_shares, remove_shares, settle_lp_position, LpSettlement};
+use crate::controller::lp::{
+    add_shares, remove_shares, settle_lp_position, validate_add_price, LpSettlement, PriceBounds,
+};
 use crate::controller::margin::{load_market_views, validate_initial_margin, MarketView};
 use crate::controller::oracle::oracle_price_for;
 use crate::controller::position::{find_position, open_position, release_if_empty};
@@ -66,9 +68,11 @@ fn record(user: Pubkey, market: &PerpMarket, change: &Change) -> LiquidityRecord
     }
 }
 
-/// Mints `shares` (rounded down to the market's step) to the user's position. The account
-/// must pass initial margin afterwards, LP open orders included; the removal cooldown starts.
-pub fn add_liquidity(ctx: Context<AddLiquidity>, shares: u64) -> Result<()> {
+/// Mints `shares` (rounded down to the market's step) to the user's position, where the
+/// curve's reserve price is within the market's band around the oracle and within `bounds`
+/// (`controller::lp::validate_add_price`). The account must pass initial margin afterwards,
+/// LP open orders included; the removal cooldown starts.
+pub fn add_liquidity(ctx: Context<AddLiquidity>, shares: u64, bounds: PriceBounds) -> Result<()> {
     let accounts = &ctx.accounts;
     validate!(
         !accounts.state.is_paused(pause::ADD_LIQUIDITY),
@@ -97,6 +101,7 @@ pub fn add_liquidity(ctx: Context<AddLiquidity>, shares: u64) -> Result<()> {
             OracleAction::AddLiquidity,
             &clock,
         )?;
+        validate_add_price(&market, price, &bounds, clock.unix_timestamp)?;
         accrue_interest(&mut spot, clock.unix_timestamp)?;
         let step = market.order_step_size;
         let minted = (shares / step).safe_mul(step)? as u128;
@@ -108,7 +113,6 @@ pub fn add_liquidity(ctx: Context<AddLiquidity>, shares: u64) -> Result<()> {
         let settled = settle_lp_position(&mut user.perp_positions[slot], &mut market)?;
         add_shares(&mut user.perp_positions[slot], &mut market, minted)?;
         user.last_add_liquidity_ts = clock.unix_timestamp;
-        user.lp_add_margin_ratio = user.custom_margin_ratio;
         let mut views = load_market_views(ctx.remaining_accounts, OracleAction::Margin, &clock)?;
         views
             .0

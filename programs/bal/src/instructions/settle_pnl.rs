@@ -101,12 +101,11 @@ fn settle_user(
         cooldown_seconds: state.lp_cooldown_seconds,
     };
     let mut derisked = None;
-    if let DeriskDecision::Applies(margin, before) = derisk_decision(&user, &judge)? {
+    if let DeriskDecision::Applies(before) = derisk_decision(&user, &judge)? {
         let terms = DeriskTerms {
             oracle_price: price,
             fee_rate: state.fees.taker_fee_rate,
             now,
-            margin,
             before,
         };
         let mut books = DeriskBooks {

@@ -2,17 +2,20 @@
 //! `close_position` (any size, steps or not). They share one accounts struct.
 use crate::controller::amm_fill::PositionDirection;
 use crate::controller::lp::settle_lp_before_trading;
-use crate::controller::margin::{load_market_views, validate_initial_margin, MarketView};
+use crate::controller::margin::{load_market_views, MarginType, MarketView};
 use crate::controller::oracle::oracle_price_for;
 use crate::controller::position::find_position;
+use crate::controller::second_start::curve_moved_against;
 use crate::controller::spot_balance::accrue_interest;
-use crate::controller::trade::{trade_against_amm, TakerOrder, TradeOutcome};
+use crate::controller::trade::{
+    trade_against_amm, validate_after_fill, BeforeFill, FillSide, FilledParty, TakerOrder,
+    TradeOutcome,
+};
 use crate::error::BalError;
 use crate::events::{liquidity, FillRecord};
 use crate::math::oracle::OracleAction;
 use crate::state::{
-    pause, MarketStatus, PerpMarket, SpotMarket, State, User, PERP_MARKET_SEED, SPOT_MARKET_SEED,
-    STATE_SEED,
+    pause, PerpMarket, SpotMarket, State, User, PERP_MARKET_SEED, SPOT_MARKET_SEED, STATE_SEED,
 };
 use crate::validate;
 use anchor_lang::prelude::*;
@@ -30,7 +33,7 @@ pub struct OrderParams {
 }
 
 /// Remaining accounts: a `(PerpMarket, oracle)` pair for every other active position of the
-/// user, in slot order (only needed when the trade increases risk).
+/// user (every fill is margin-checked, a reducing one against manufacturing debt).
 #[event_cpi]
 #[derive(Accounts)]
 pub struct Trade<'info> {
@@ -77,76 +80,98 @@ fn resolve_size(params: &OrderParams, market: &PerpMarket, position_base: i64) -
     Ok(base.min(position_base.unsigned_abs()))
 }
 
-fn execute(ctx: Context<Trade>, params: OrderParams, close: bool) -> Result<()> {
+/// The order after the market's rules: direction, size and limit.
+fn resolve_order(
+    params: &OrderParams,
+    close: bool,
+    market: &PerpMarket,
+    position_base: i64,
+) -> Result<(PositionDirection, u64)> {
+    if !close {
+        return Ok((
+            params.direction,
+            resolve_size(params, market, position_base)?,
+        ));
+    }
+    validate!(position_base != 0, BalError::NoPosition);
+    let direction = if position_base > 0 {
+        PositionDirection::Short
+    } else {
+        PositionDirection::Long
+    };
+    Ok((direction, position_base.unsigned_abs()))
+}
+
+fn execute<'info>(
+    ctx: Context<'info, Trade<'info>>,
+    params: OrderParams,
+    close: bool,
+) -> Result<()> {
     let accounts = &ctx.accounts;
     validate!(
         !accounts.state.is_paused(pause::TRADE),
         BalError::OperationPaused
     );
     let clock = Clock::get()?;
+    let now = clock.unix_timestamp;
     let fee_rate = accounts.state.fees.taker_fee_rate;
     let user_key = accounts.user.key();
+    let mut views = load_market_views(ctx.remaining_accounts, OracleAction::Margin, &clock)?;
     let (outcome, oracle_price, market_index, amm_base_after) = {
         let mut user = accounts.user.load_mut()?;
+        let signer = accounts.authority.key();
         validate!(
-            user.is_authority_or_delegate(&accounts.authority.key()),
+            user.is_authority_or_delegate(&signer),
             BalError::NotUserAuthority
         );
         let mut spot = accounts.spot_market.load_mut()?;
         let mut market = accounts.perp_market.load_mut()?;
         validate!(!market.is_paused(pause::TRADE), BalError::OperationPaused);
-        let status = market.status()?;
         let oracle_price = oracle_price_for(
             &mut market,
             &accounts.oracle.to_account_info(),
             OracleAction::Fill,
             &clock,
         )?;
-        accrue_interest(&mut spot, clock.unix_timestamp)?;
+        accrue_interest(&mut spot, now)?;
         settle_lp_before_trading(&mut user, &mut market)?;
         let position_base = find_position(&user, market.market_index)
             .map(|i| user.perp_positions[i].base_asset_amount)
             .unwrap_or(0);
-        let (direction, base, limit_price) = if close {
-            validate!(position_base != 0, BalError::NoPosition);
-            let direction = if position_base > 0 {
-                PositionDirection::Short
-            } else {
-                PositionDirection::Long
-            };
-            (direction, position_base.unsigned_abs(), None)
-        } else {
-            (
-                params.direction,
-                resolve_size(&params, &market, position_base)?,
-                params.limit_price,
-            )
+        let (direction, base) = resolve_order(&params, close, &market, position_base)?;
+        // A delegate trades for its principal only on a curve nothing earlier in this second
+        // moved against the trade: it cannot push from its own account and fill the principal
+        // into the push.
+        validate!(
+            signer == user.authority || !curve_moved_against(&market, direction, now)?,
+            BalError::CurveMovedThisSecond
+        );
+        views.set(MarketView::new(&market, oracle_price, now)?);
+        let side = FillSide {
+            market_index: market.market_index,
+            direction,
         };
+        let before = BeforeFill::of(&user, &spot, &views, &side)?;
         let order = TakerOrder {
             direction,
             base,
-            limit_price,
+            limit_price: params.limit_price,
             oracle_price,
             fee_rate,
-            now: clock.unix_timestamp,
+            now,
         };
         let outcome: TradeOutcome = trade_against_amm(&mut user, &mut spot, &mut market, &order)?;
-        if outcome.increases_risk() {
-            validate!(status == MarketStatus::Active, BalError::MarketNotActive);
-            let mut views =
-                load_market_views(ctx.remaining_accounts, OracleAction::Margin, &clock)?;
-            views.0.push(MarketView::new(
-                &market,
-                oracle_price,
-                clock.unix_timestamp,
-            )?);
-            validate_initial_margin(&user, &spot, &views)?;
-        } else {
-            validate!(
-                matches!(status, MarketStatus::Active | MarketStatus::ReduceOnly),
-                BalError::MarketNotActive
-            );
-        }
+        views.set(MarketView::new(&market, oracle_price, now)?);
+        validate_after_fill(
+            &FilledParty {
+                user: &user,
+                before: &before,
+                grown: MarginType::Initial,
+            },
+            &spot,
+            &views,
+            &market,
+        )?;
         user.invariant()?;
         spot.invariant()?;
         market.invariant()?;
@@ -158,7 +183,7 @@ fn execute(ctx: Context<Trade>, params: OrderParams, close: bool) -> Result<()> 
         )
     };
     emit_cpi!(FillRecord {
-        ts: clock.unix_timestamp,
+        ts: now,
         user: user_key,
         market_index,
         direction: if outcome.base_after > outcome.base_before {
@@ -178,18 +203,25 @@ fn execute(ctx: Context<Trade>, params: OrderParams, close: bool) -> Result<()> 
     Ok(())
 }
 
-/// Fills a taker order against the AMM; a trade that increases risk must leave the account
-/// above initial margin.
-pub fn place_perp_order(ctx: Context<Trade>, params: OrderParams) -> Result<()> {
+/// Fills a taker order against the AMM within its limit and the market's price band; see
+/// `controller::trade::validate_after_fill` for the margin it must leave.
+pub fn place_perp_order<'info>(
+    ctx: Context<'info, Trade<'info>>,
+    params: OrderParams,
+) -> Result<()> {
     execute(ctx, params, false)
 }
 
-/// Closes the whole position against the AMM, whatever its size.
-pub fn close_position(ctx: Context<Trade>) -> Result<()> {
+/// Closes the whole position against the AMM, whatever its size, no worse on average than
+/// `limit_price` (if given) and the market's price band.
+pub fn close_position<'info>(
+    ctx: Context<'info, Trade<'info>>,
+    limit_price: Option<u64>,
+) -> Result<()> {
     let params = OrderParams {
         direction: PositionDirection::Long,
         base_amount: 0,
-        limit_price: None,
+        limit_price,
         reduce_only: true,
     };
     execute(ctx, params, true)

@@ -44,7 +44,7 @@ pub fn handler(ctx: Context<UpdateFundingRate>) -> Result<()> {
             &clock,
         )?;
         let update = update_funding(&mut market, clock.unix_timestamp)?;
-        let repeg_cost = follow_oracle(&mut market)?;
+        let repeg_cost = follow_oracle(&mut market, clock.unix_timestamp)?;
         market.invariant()?;
         FundingRecord {
             ts: clock.unix_timestamp,

@@ -61,8 +61,7 @@ pub fn handler(ctx: Context<UpdatePerpMarket>, params: UpdatePerpMarketParams) -
     }
     if let Some(spreads) = params.spreads {
         spreads.validate()?;
-        market.amm.base_spread = spreads.base_spread;
-        market.amm.max_spread = spreads.max_spread;
+        market.set_spread_params(&spreads);
     }
     if let Some(guards) = params.oracle_guards {
         guards.validate()?;

@@ -28,7 +28,7 @@ pub const ONE_YEAR_SECONDS: u128 = 365 * 24 * 3_600;
 pub const RESERVE_TIMES_PEG_TO_QUOTE: u128 = BASE_PRECISION * PRICE_PRECISION / QUOTE_PRECISION;
 
 /// Version byte written into every account this program creates.
-pub const ACCOUNT_VERSION: u8 = 2;
+pub const ACCOUNT_VERSION: u8 = 3;
 
 /// Upper bound for the LP cooldown an admin may set: one week.
 pub const MAX_LP_COOLDOWN_SECONDS: i64 = 7 * 24 * 3_600;
@@ -55,6 +55,8 @@ pub const MIN_CONCENTRATION_COEF: u32 = 1_000_001;
 pub const MAX_CONCENTRATION_COEF: u32 = 10_000_000;
 /// Upper bound for any spread: 10%.
 pub const MAX_SPREAD: u32 = 100_000;
+/// Upper bound for a market's price band (`math::price_band`): 25%. precision: PERCENTAGE
+pub const MAX_PRICE_BAND: u32 = 250_000;
 /// Window of the short oracle TWAP that divergence is measured against.
 pub const ORACLE_TWAP_5MIN_SECONDS: i64 = 300;
 

@@ -33,59 +33,60 @@ pub fn funding_rate(inputs: &FundingInputs) -> Result<i64> {
     (rate.clamp(-cap, cap)).cast::<i64>()
 }
 
-/// The most of the funding period one mark-price observation may carry: one twelfth (five
-/// minutes of an hour). Later observations in the same second carry none, so whatever one
-/// transaction trades, it moves the mark TWAP by at most a twelfth of the way to a price inside
-/// the band.
-pub const MARK_OBSERVATION_MAX_SHARE: i64 = 12;
-
-/// One observation of the mark price, for `updated_mark_twap`.
-pub struct MarkObservation {
+/// A price that stands until the next observation replaces it: each observation first adds
+/// the standing price times the seconds it stood to the period's sum (`price_seconds`), then
+/// the new price starts standing. A price weighs exactly the time it stood: one replaced in the
+/// same second weighs nothing, so a trade and its unwind in one transaction (or slot) leave the
+/// sum, and so the period's average and the funding rate, exactly as they were.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PriceClock {
     /// precision: PRICE
-    pub twap: u64,
-    pub last_ts: i64,
-    /// The fill's average price (or the reserve price, at a funding update). precision: PRICE
-    pub price: u64,
-    pub now: i64,
-    /// The funding period. seconds
-    pub window: i64,
-    /// precision: PRICE
-    pub oracle_price: u64,
-    /// How far from the oracle an observation counts: the market's maximum spread.
-    /// precision: PERCENTAGE
-    pub band: u32,
+    pub standing: u64,
+    /// Since when `standing` has stood.
+    pub since: i64,
+    /// Σ price × seconds stood in the period so far. precision: PRICE × seconds
+    pub price_seconds: u128,
 }
 
-/// The mark TWAP after `observation`: the price clamped to `band` around the oracle, weighted by
-/// the seconds since the last observation but at most `window / MARK_OBSERVATION_MAX_SHARE`.
-/// One transaction therefore moves the TWAP by at most
-/// `(|twap − oracle| + band × oracle) / MARK_OBSERVATION_MAX_SHARE`, and the next funding rate
-/// by that over `FUNDING_PERIODS_PER_PREMIUM`. Rounded down (an average, not an amount owed).
-pub fn updated_mark_twap(observation: &MarkObservation) -> Result<u64> {
-    let oracle = observation.oracle_price;
-    let band = mul_div_floor(
-        oracle as u128,
-        observation.band as u128,
+impl PriceClock {
+    /// The clock at `now` with `price` standing from then on. Time never runs backwards here:
+    /// an observation at or before `since` adds nothing.
+    pub fn observe(&self, price: u64, now: i64) -> Result<PriceClock> {
+        let elapsed = now.saturating_sub(self.since).max(0) as u128;
+        Ok(PriceClock {
+            standing: price,
+            since: now.max(self.since),
+            price_seconds: self
+                .price_seconds
+                .safe_add((self.standing as u128).safe_mul(elapsed)?)?,
+        })
+    }
+}
+
+/// The average of a period `[start, now]` from its price-seconds sum, rounded down (an average,
+/// not an amount owed); `fallback` for an empty period. precision: PRICE
+pub fn period_average(price_seconds: u128, start: i64, now: i64, fallback: u64) -> Result<u64> {
+    let seconds = now.saturating_sub(start);
+    if seconds <= 0 {
+        return Ok(fallback);
+    }
+    (price_seconds / seconds as u128).cast::<u64>()
+}
+
+/// A mark observation clamped to `band` (the market's maximum spread, precision: PERCENTAGE)
+/// around the oracle price the instruction read: however far a fill pushes the curve, the
+/// mark counts it at most that far from the oracle. precision: PRICE
+pub fn clamp_mark(price: u64, oracle_price: u64, band: u32) -> Result<u64> {
+    let offset = mul_div_floor(
+        oracle_price as u128,
+        band as u128,
         PERCENTAGE_PRECISION as u128,
     )?
     .cast::<u64>()?;
-    let observed = observation
-        .price
-        .clamp(oracle.saturating_sub(band), oracle.saturating_add(band));
-    if observation.twap == 0 {
-        return Ok(observed);
-    }
-    let window = observation.window.max(1);
-    let max_weight = (window / MARK_OBSERVATION_MAX_SHARE).max(1);
-    let elapsed = observation
-        .now
-        .saturating_sub(observation.last_ts)
-        .clamp(0, max_weight) as u128;
-    let window = window as u128;
-    let weighted = (observation.twap as u128)
-        .safe_mul(window - elapsed)?
-        .safe_add((observed as u128).safe_mul(elapsed)?)?;
-    (weighted / window).cast::<u64>()
+    Ok(price.clamp(
+        oracle_price.saturating_sub(offset),
+        oracle_price.saturating_add(offset),
+    ))
 }
 
 /// Funding a position of `base` owes for a move of the cumulative rate by `rate_delta`, as a
@@ -117,33 +118,50 @@ mod tests {
         assert_eq!(funding_rate(&inputs(50_000_000)).unwrap(), -100_000_000);
     }
 
-    fn observation(price: u64, elapsed: i64) -> MarkObservation {
-        MarkObservation {
-            twap: 100_000_000,
-            last_ts: 0,
-            price,
-            now: elapsed,
-            window: 3_600,
-            oracle_price: 100_000_000,
-            band: 50_000,
-        }
+    #[test]
+    fn a_price_weighs_exactly_the_time_it_stood() {
+        let clock = PriceClock {
+            standing: 100_000_000,
+            since: 0,
+            price_seconds: 0,
+        };
+        // A push and its unwind in the same second: the pushed price stood zero seconds.
+        let pushed = clock.observe(150_000_000, 600).unwrap();
+        let unwound = pushed.observe(100_000_000, 600).unwrap();
+        assert_eq!(unwound.price_seconds, 100_000_000 * 600);
+        assert_eq!(
+            unwound.observe(100_000_000, 3_600).unwrap().price_seconds,
+            100_000_000 * 3_600
+        );
+        // Split or not, the same prices over the same seconds sum the same.
+        let split = clock
+            .observe(100_000_000, 1_000)
+            .unwrap()
+            .observe(120_000_000, 1_000);
+        let whole = clock.observe(120_000_000, 1_000);
+        assert_eq!(split.unwrap(), whole.unwrap());
+        // A price that stood 900 of 3,600 seconds moves the average by a quarter of its gap.
+        let held = clock
+            .observe(120_000_000, 0)
+            .unwrap()
+            .observe(100_000_000, 900)
+            .unwrap();
+        let sum = held.observe(100_000_000, 3_600).unwrap().price_seconds;
+        assert_eq!(period_average(sum, 0, 3_600, 0).unwrap(), 105_000_000);
+        assert_eq!(period_average(sum, 3_600, 3_600, 7).unwrap(), 7);
     }
 
     #[test]
-    fn one_observation_moves_the_mark_a_twelfth_of_the_way_at_most() {
-        // A zero-price dust print after half an hour: clamped to 5% under the oracle, weighed
-        // as five minutes.
+    fn a_mark_counts_at_most_the_band_from_the_oracle() {
+        assert_eq!(clamp_mark(0, 100_000_000, 50_000).unwrap(), 95_000_000);
         assert_eq!(
-            updated_mark_twap(&observation(0, 1_800)).unwrap(),
-            99_583_333
+            clamp_mark(u64::MAX, 100_000_000, 50_000).unwrap(),
+            105_000_000
         );
-        // Within the band and the weight, it counts as it is.
         assert_eq!(
-            updated_mark_twap(&observation(102_000_000, 36)).unwrap(),
-            100_020_000
+            clamp_mark(101_000_000, 100_000_000, 50_000).unwrap(),
+            101_000_000
         );
-        // In the same second as the last observation it carries nothing.
-        assert_eq!(updated_mark_twap(&observation(0, 0)).unwrap(), 100_000_000);
     }
 
     #[test]

@@ -8,6 +8,7 @@ pub mod lp;
 pub mod margin;
 pub mod oracle;
 pub mod position;
+pub mod price_band;
 pub mod safe_math;
 pub mod spot_balance;
 pub mod spread;

@@ -103,6 +103,9 @@ pub fn validate_oracle_price(check: &OracleCheck, action: OracleAction) -> Resul
 pub struct TwapUpdate {
     pub twap: u64,
     pub last_ts: i64,
+    /// The price that stood since `last_ts` (0 before the first observation). precision: PRICE
+    pub standing: u64,
+    /// The price observed now; it starts standing and weighs nothing yet. precision: PRICE
     pub price: u64,
     pub now: i64,
     pub window: i64,
@@ -110,11 +113,12 @@ pub struct TwapUpdate {
     pub max_divergence: u32,
 }
 
-/// Time-weighted average over `window`: the new observation weighs the time since the last one
-/// (at most the whole window), clamped to the divergence band so one outlier moves it little.
-/// Rounded down (a price average, not an amount owed).
+/// Time-weighted average over `window`: the price that stood since the last observation weighs
+/// the time it stood (at most the whole window), clamped to the divergence band so one outlier
+/// moves it little; the new price weighs nothing until it has stood. The first observation
+/// starts the average. Rounded down (a price average, not an amount owed).
 pub fn updated_twap(update: &TwapUpdate) -> Result<u64> {
-    if update.twap == 0 {
+    if update.twap == 0 || update.standing == 0 {
         return Ok(update.price);
     }
     let band = mul_div_floor(
@@ -123,7 +127,7 @@ pub fn updated_twap(update: &TwapUpdate) -> Result<u64> {
         PERCENTAGE_PRECISION as u128,
     )?
     .cast::<u64>()?;
-    let observed = update.price.clamp(
+    let observed = update.standing.clamp(
         update.twap.saturating_sub(band),
         update.twap.saturating_add(band),
     );
@@ -236,23 +240,33 @@ mod tests {
     }
 
     #[test]
-    fn twap_moves_by_elapsed_weight_and_clamps_outliers() {
+    fn twap_weighs_the_standing_price_by_the_time_it_stood_and_clamps_outliers() {
         let update = TwapUpdate {
             twap: 100_000_000,
             last_ts: 0,
-            price: 110_000_000,
+            standing: 110_000_000,
+            price: 1,
             now: 150,
             window: 300,
             max_divergence: 1_000_000,
         };
         assert_eq!(updated_twap(&update).unwrap(), 105_000_000);
+        // The new price, whatever it is, weighs nothing yet.
+        assert_eq!(
+            updated_twap(&TwapUpdate {
+                price: 1_000_000_000,
+                ..update
+            })
+            .unwrap(),
+            105_000_000
+        );
         let outlier = TwapUpdate {
-            price: 1_000_000_000,
+            standing: 1_000_000_000,
             max_divergence: 100_000,
             ..update
         };
         assert_eq!(updated_twap(&outlier).unwrap(), 105_000_000);
         let first = TwapUpdate { twap: 0, ..update };
-        assert_eq!(updated_twap(&first).unwrap(), 110_000_000);
+        assert_eq!(updated_twap(&first).unwrap(), 1);
     }
 }

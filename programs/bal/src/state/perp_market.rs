@@ -2,8 +2,9 @@ use crate::error::BalError;
 use crate::math::amm::Curve;
 use crate::math::constants::{
     ACCOUNT_VERSION, MARGIN_PRECISION, MAX_CONCENTRATION_COEF, MAX_FUNDING_RATE_PER_HOUR,
-    MAX_SPREAD, MIN_CONCENTRATION_COEF, PERCENTAGE_PRECISION,
+    MAX_PRICE_BAND, MAX_SPREAD, MIN_CONCENTRATION_COEF, PERCENTAGE_PRECISION,
 };
+use crate::math::price_band::PriceBand;
 use crate::state::lp_history::LpHistory;
 use crate::state::oracle::OracleSource;
 use crate::state::wide::{WideI128, WideI256, WideU128};
@@ -122,7 +123,9 @@ pub struct Amm {
     pub max_spread: u32,
     /// `c` in the concentration bounds `[sqrt_k / c, sqrt_k × c]`. precision: PERCENTAGE
     pub concentration_coef: u32,
-    pub padding: u32,
+    /// How far from the oracle a fill against the curve may average, in the direction it moves
+    /// the curve (`math::price_band`); wider than `max_spread`. precision: PERCENTAGE
+    pub price_band: u32,
 }
 
 impl Amm {
@@ -141,8 +144,9 @@ impl Amm {
     }
 }
 
-/// Funding: one cumulative rate for longs and shorts, from the premium of the mark TWAP over
-/// the oracle TWAP, settled lazily by every position.
+/// Funding: one cumulative rate for longs and shorts, from the premium of the mark over the
+/// oracle, each averaged over the period by how long every price stood, settled lazily by
+/// every position.
 #[zero_copy]
 #[derive(Default, Debug, PartialEq, Eq)]
 pub struct FundingState {
@@ -154,11 +158,21 @@ pub struct FundingState {
     pub last_funding_ts: i64,
     /// Seconds between funding updates.
     pub funding_period: i64,
-    /// Oracle price averaged over the funding period. precision: PRICE
+    /// The oracle price averaged over the last completed period. precision: PRICE
     pub oracle_twap: u64,
-    /// Fill price averaged over the funding period. precision: PRICE
+    /// The mark price averaged over the last completed period. precision: PRICE
     pub mark_twap: u64,
-    pub last_mark_twap_ts: i64,
+    /// The mark price standing since `mark_price_ts`: the curve's reserve price after its last
+    /// change, clamped to the band around the oracle (`math::funding::MarkClock`).
+    /// precision: PRICE
+    pub mark_price: u64,
+    /// Since when `mark_price` has stood (up to which `mark_price_seconds` is summed).
+    pub mark_price_ts: i64,
+    /// Σ mark price × seconds it stood, since `last_funding_ts`. precision: PRICE × seconds
+    pub mark_price_seconds: WideU128,
+    /// Σ oracle price × seconds it stood (the last read price until the next read), since
+    /// `last_funding_ts`. precision: PRICE × seconds
+    pub oracle_price_seconds: WideU128,
     /// Cap on one period's rate, as a share of the oracle TWAP. precision: PERCENTAGE
     pub max_funding_rate: u32,
     pub padding: u32,
@@ -217,13 +231,19 @@ pub struct SettlementState {
     pub padding: [u8; 3],
 }
 
-/// A market's gain shortfall at the start of one second. precision: QUOTE
+/// The market as it stood at the start of one second, before any instruction of that second
+/// changed it: what margin, routing and the cranks judge by, so that nothing earlier in the
+/// same transaction moves what they decide.
 #[zero_copy]
 #[derive(Default, Debug, PartialEq, Eq)]
-pub struct ShortfallSnapshot {
+pub struct SecondSnapshot {
     /// Unix time of the second it was taken in.
     pub ts: i64,
-    pub value: WideU128,
+    /// The gain shortfall (`controller::margin::current_gain_shortfall`). precision: QUOTE
+    pub shortfall: WideU128,
+    /// The curve's reserve price. precision: PRICE
+    pub reserve_price: u64,
+    pub padding: u64,
 }
 
 /// Just-in-time participation in maker fills. Plain `Pod` with borsh: it is also the
@@ -266,17 +286,25 @@ impl JitParams {
     }
 }
 
-/// Parameters an admin sets on a market's AMM spreads and bounds.
+/// Parameters an admin sets on a market's AMM spreads and its price band. precision:
+/// PERCENTAGE
 #[derive(Clone, Copy, Debug, PartialEq, Eq, AnchorSerialize, AnchorDeserialize)]
 pub struct SpreadParams {
     pub base_spread: u32,
     pub max_spread: u32,
+    /// How far from the oracle a fill may average (`math::price_band`).
+    pub price_band: u32,
 }
 
 impl SpreadParams {
+    /// `base ≤ max < price band ≤ MAX_PRICE_BAND`: the band is checked against the taker's
+    /// average price, spread included, so a band inside the spread would refuse honest fills.
     pub fn validate(&self) -> Result<()> {
         validate!(
-            self.base_spread <= self.max_spread && self.max_spread <= MAX_SPREAD,
+            self.base_spread <= self.max_spread
+                && self.max_spread <= MAX_SPREAD
+                && self.max_spread < self.price_band
+                && self.price_band <= MAX_PRICE_BAND,
             BalError::InvalidSpread
         );
         Ok(())
@@ -338,15 +366,16 @@ pub struct PerpMarket {
     /// this is zero.
     pub positions_with_base: u64,
     pub settlement: SettlementState,
-    /// The gain shortfall as it stood before the first oracle read of second `ts`: margin
-    /// judges by it as well as the current one, so a trade earlier in the same transaction
-    /// cannot move what other accounts' gains count (`MarginType::counted_shortfall`).
-    pub shortfall_before: ShortfallSnapshot,
-    pub reserved: [u8; 712],
+    /// The market before the first oracle read of second `ts` (every instruction that changes
+    /// the curve or the users' holdings reads the oracle first): margin judges gains by its
+    /// shortfall as well as the current one (`MarginType::counted_shortfall`), and the curve
+    /// counts as moved this second against its reserve price (`controller::amm::curve_moved`).
+    pub second_start: SecondSnapshot,
+    pub reserved: [u8; 656],
 }
 
 const _: () = assert!(std::mem::size_of::<Amm>() == 136);
-const _: () = assert!(std::mem::size_of::<FundingState>() == 64);
+const _: () = assert!(std::mem::size_of::<FundingState>() == 104);
 const _: () = assert!(std::mem::size_of::<LpState>() == 128);
 const _: () = assert!(std::mem::size_of::<SettlementState>() == 56);
 const _: () = assert!(std::mem::size_of::<PerpMarket>() == 2384);
@@ -491,6 +520,25 @@ impl PerpMarket {
         self.unrealized_pnl_asset_weight = params.unrealized_pnl_asset_weight;
     }
 
+    pub fn spread_params(&self) -> SpreadParams {
+        SpreadParams {
+            base_spread: self.amm.base_spread,
+            max_spread: self.amm.max_spread,
+            price_band: self.amm.price_band,
+        }
+    }
+
+    pub fn set_spread_params(&mut self, params: &SpreadParams) {
+        self.amm.base_spread = params.base_spread;
+        self.amm.max_spread = params.max_spread;
+        self.amm.price_band = params.price_band;
+    }
+
+    /// The band fills must keep to around `oracle_price` (`math::price_band`).
+    pub fn price_band(&self, oracle_price: u64) -> Result<PriceBand> {
+        PriceBand::around(oracle_price, self.amm.price_band)
+    }
+
     pub fn margin_ratios(&self) -> MarginRatios {
         MarginRatios {
             initial: self.margin_ratio_initial,
@@ -511,11 +559,7 @@ impl PerpMarket {
             min_size: self.min_order_size,
         }
         .validate()?;
-        SpreadParams {
-            base_spread: self.amm.base_spread,
-            max_spread: self.amm.max_spread,
-        }
-        .validate()?;
+        self.spread_params().validate()?;
         self.oracle_guards.validate()?;
         self.funding_params().validate()?;
         self.risk_params().validate(self.margin_ratio_maintenance)?;

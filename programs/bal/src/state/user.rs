@@ -105,11 +105,7 @@ pub struct User {
     /// The id the next order placed gets.
     pub next_order_id: u32,
     pub orders: [Order; MAX_OPEN_ORDERS],
-    /// The custom margin ratio in force at the last `add_liquidity`: until the LP cooldown
-    /// ends, a de-risk judges the account by no higher a ratio, so raising one's own ratio
-    /// cannot release shares early. precision: MARGIN
-    pub lp_add_margin_ratio: u32,
-    pub reserved: [u8; 124],
+    pub reserved: [u8; 128],
 }
 
 const _: () = assert!(std::mem::size_of::<PerpPosition>() == 176);
@@ -139,8 +135,7 @@ impl User {
         );
         validate!(self.derisk_opt_out <= 1, BalError::InvariantViolated);
         validate!(
-            self.custom_margin_ratio <= MARGIN_PRECISION
-                && self.lp_add_margin_ratio <= MARGIN_PRECISION,
+            self.custom_margin_ratio <= MARGIN_PRECISION,
             BalError::InvariantViolated
         );
         self.quote_balance.invariant()?;

@@ -47,6 +47,7 @@ pub fn new_market() -> Box<PerpMarket> {
     amm.peg_multiplier = 100_000_000;
     amm.base_spread = 1_000;
     amm.max_spread = 50_000;
+    amm.price_band = 100_000;
     amm.concentration_coef = 1_414_214;
     amm.oracle_twap_5min = 100_000_000;
     refresh_derived_reserves(&mut market).unwrap();

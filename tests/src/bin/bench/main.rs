@@ -180,6 +180,8 @@ async fn trade_settle_and_fund(env: &mut TestEnv, exchange: &Exchange) {
             long.wallet.pubkey(),
             long.user,
             &market(exchange),
+            &[],
+            None,
         )],
         &[&long.wallet],
     )

@@ -12,8 +12,8 @@ use bal_client::instructions;
 use bal_client::pda;
 use bal_tests::errors::{assert_bal_error, refused};
 use bal_tests::fixtures::{
-    add_liquidity, new_trader, order, set_oracle_price, settle_lp, setup_trading, trade,
-    update_market,
+    add_liquidity, new_trader, next_second, order, set_oracle_price, settle_lp, setup_trading,
+    trade, update_market,
 };
 use bal_tests::TestEnv;
 use solana_signer::Signer;
@@ -55,30 +55,21 @@ async fn derisk_burns_the_fewest_shares_that_restore_initial_margin() {
     add_liquidity(&mut env, &exchange, &lp, 200 * BASE)
         .await
         .expect("add");
-    let failure = env
-        .send(
-            "derisk_lp",
-            &[instructions::derisk_lp(
-                lp.user,
-                &bal_tests::fixtures::market(&exchange),
-                &[],
-            )],
-            &[&keeper],
-        )
-        .await
-        .expect_err("healthy");
-    assert_bal_error(&failure, BalError::NothingToDerisk);
-
+    let derisk = instructions::derisk_lp(lp.user, &bal_tests::fixtures::market(&exchange), &[]);
+    let watched = [lp.user, pda::perp_market(0), pda::spot_market(0)];
     // 5x max leverage doubles the requirement: the account is now short of initial margin.
     set_max_leverage(&mut env, &lp, 2_000).await;
     assert!(!initial_margin(&mut env, &lp).await.meets_requirement());
-    // But inside the LP cooldown a de-risk judges it by the ratio in force at its add: raising
-    // one's own ratio releases no shares early (just-in-time liquidity despite the cooldown).
-    let derisk = instructions::derisk_lp(lp.user, &bal_tests::fixtures::market(&exchange), &[]);
-    let watched = [lp.user, pda::perp_market(0), pda::spot_market(0)];
+    // But inside the LP cooldown no de-risk burns shares: raising one's own ratio (or making a
+    // loss of one's own) releases none early (just-in-time liquidity despite the cooldown).
+    let failure = refused(&mut env, derisk.clone(), &[&keeper], &watched).await;
+    assert_bal_error(&failure, BalError::LpCooldown);
+    // Past the cooldown, at the market's own ratio, the account is healthy: nothing to do.
+    after_cooldown(&mut env, &exchange).await;
+    set_max_leverage(&mut env, &lp, 0).await;
     let failure = refused(&mut env, derisk, &[&keeper], &watched).await;
     assert_bal_error(&failure, BalError::NothingToDerisk);
-    after_cooldown(&mut env, &exchange).await;
+    set_max_leverage(&mut env, &lp, 2_000).await;
     let added_at = env.load::<User>(lp.user).await.last_add_liquidity_ts;
     env.send(
         "derisk_lp",
@@ -164,6 +155,8 @@ async fn lps_entering_at_different_times_get_their_own_entitlements_in_any_settl
     trade(&mut env, &exchange, &trader, order(Short, 12 * BASE))
         .await
         .expect("first sale");
+    // Not in the second the sale moved the curve away from the oracle: an add there is refused.
+    next_second(&mut env, &exchange).await;
     add_liquidity(&mut env, &exchange, &late, 500 * BASE)
         .await
         .expect("late adds");

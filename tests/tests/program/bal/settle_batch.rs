@@ -4,7 +4,7 @@ use super::{
     after_cooldown, initial_margin, perp, position, set_derisk_opt_out, set_max_leverage, BASE,
 };
 use anchor_lang::solana_program::instruction::Instruction;
-use bal::controller::amm_fill::PositionDirection::Long;
+use bal::controller::amm_fill::PositionDirection::{Long, Short};
 use bal::error::BalError;
 use bal::math::constants::BASE_PRECISION;
 use bal_client::instructions;
@@ -128,9 +128,9 @@ async fn an_uncertain_oracle_refuses_settles_and_derisks_alike() {
     trade(&mut env, &exchange, &lp, order(Long, 50 * BASE))
         .await
         .expect("a long the account carries at 10x");
-    trade(&mut env, &exchange, &bystander, order(Long, BASE))
+    trade(&mut env, &exchange, &bystander, order(Short, BASE))
         .await
-        .expect("a small long");
+        .expect("a small short");
     // At 5x, burning every share no longer restores initial margin: the position must be
     // reduced through the AMM too.
     set_max_leverage(&mut env, &lp, 2_000).await;

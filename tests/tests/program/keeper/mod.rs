@@ -11,12 +11,12 @@ use bal_keeper::metrics::{Metrics, Outcome};
 use bal_keeper::work::Duty;
 use bal_keeper::{duties, run_round, snapshot, RoundReport};
 use bal_tests::fixtures::{
-    add_liquidity, leveraged_long, market, new_trader, order, place_order, repeg, resting,
+    add_liquidity, leveraged_long, market, new_trader, order, place_order, resting,
     set_oracle_price, setup_trading, trade, Exchange, Trader, START_PRICE,
 };
 use bal_tests::inspect::{position_in, quote_balance};
 use bal_tests::keeper_chain::InProcessChain;
-use bal_tests::markets::{allow_divergence, walk_oracle};
+use bal_tests::markets::{allow_divergence, close_underwater, walk_oracle};
 use bal_tests::TestEnv;
 use solana_signer::Signer;
 
@@ -217,11 +217,8 @@ async fn bad_debt_left_after_a_close_is_written_off_by_a_round() {
     trade(&mut env, &exchange, &trader, order(Long, 9 * BASE))
         .await
         .expect("a 9x long");
-    set_oracle_price(&mut env, &exchange, 85_000_000).await;
-    repeg(&mut env, &exchange).await.expect("repeg");
-    trade(&mut env, &exchange, &trader, order(Short, 9 * BASE))
-        .await
-        .expect("closed underwater");
+    let reader = new_trader(&mut env, &exchange, 100 * DOLLAR, 0).await;
+    close_underwater(&mut env, &exchange, &trader, &reader).await;
     let report = default_round(&mut env, &keeper, &[&trader]).await;
     assert_eq!((report.pnl_settles, report.bad_debts), (1, 1), "{report:?}");
     assert_eq!(quote_balance(&mut env, trader.user).await, 0);

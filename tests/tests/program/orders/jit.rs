@@ -5,7 +5,7 @@ use anchor_lang::prelude::Pubkey;
 use bal::controller::amm_fill::PositionDirection::{Long, Short};
 use bal::events::{liquidity, OrderFillRecord};
 use bal::state::{JitParams, User};
-use bal_tests::fixtures::{add_liquidity, new_trader, order, trade, Trader};
+use bal_tests::fixtures::{add_liquidity, new_trader, next_second, order, trade, Trader};
 use bal_tests::TestEnv;
 
 #[tokio::test]
@@ -98,6 +98,7 @@ async fn lp_jit_book(env: &mut TestEnv) -> (Book, Trader) {
     trade(env, &b.exchange, &seller, order(Short, 5 * BASE))
         .await
         .expect("short");
+    next_second(env, &b.exchange).await;
     (b, lp)
 }
 

@@ -12,8 +12,8 @@ use bal_client::pda;
 use bal_tests::env::TxSuccess;
 use bal_tests::errors::assert_bal_error;
 use bal_tests::fixtures::{
-    fill_order, new_trader, order, place_order, resting, setup_trading, trade, update_market,
-    Exchange, Trader,
+    fill_order, new_trader, next_second, order, place_order, resting, setup_trading, trade,
+    update_market, Exchange, Trader,
 };
 use bal_tests::{TestEnv, TxFailure};
 use solana_signer::Signer;
@@ -51,6 +51,7 @@ async fn wide_market(env: &mut TestEnv, jit: JitParams) -> Exchange {
             spreads: Some(SpreadParams {
                 base_spread: 40_000,
                 max_spread: 50_000,
+                price_band: 100_000,
             }),
             jit: Some(jit),
             ..Default::default()
@@ -232,7 +233,9 @@ async fn the_amm_backstops_once_makers_run_out_up_to_the_takers_limit() {
         "the AMM filled the rest"
     );
 
-    // A limit the AMM cannot reach fills nothing more and is refused.
+    // A limit the AMM cannot reach fills nothing more and is refused (in a later second: in
+    // this one the fill above moved the curve against a buyer).
+    next_second(&mut env, &exchange).await;
     let far = place_order(
         &mut env,
         &exchange,
@@ -480,6 +483,8 @@ async fn a_stale_taker_order_is_removed_instead_of_filled() {
             b.taker.wallet.pubkey(),
             b.taker.user,
             &bal_tests::fixtures::market(&b.exchange),
+            &[],
+            None,
         )],
         &[&b.taker.wallet],
     )

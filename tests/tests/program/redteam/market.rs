@@ -50,7 +50,10 @@ impl World {
             .await;
             let perp: PerpMarket = self.env.load(pda::perp_market(0)).await;
             let mid = reserve_price(&perp.amm.curve(), perp.amm.peg_multiplier).unwrap();
+            // Read as soon as published (a keeper's settle), so the price stands in the TWAP
+            // for the five minutes it is held.
             set_oracle_price(&mut self.env, &self.exchange, mid as i64).await;
+            self.read_oracle().await;
             self.env.advance(300, 10).await;
             set_oracle_price(&mut self.env, &self.exchange, mid as i64).await;
             self.price = mid;
@@ -70,6 +73,11 @@ impl World {
         }
         self.env.advance(due - now, 10).await;
         set_oracle_price(&mut self.env, &self.exchange, self.price as i64).await;
+        self.read_oracle().await;
+    }
+
+    /// A keeper's settle of the flow's account: a read of the oracle, accruing interest.
+    async fn read_oracle(&mut self) {
         let keeper = self.honest[KEEPER].wallet.insecure_clone();
         let settle = instructions::settle_pnl(self.honest[FLOW].user, &market(&self.exchange));
         let _ = self.env.send_unmetered(&[settle], &[&keeper]).await;

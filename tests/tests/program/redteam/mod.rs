@@ -29,6 +29,7 @@
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::Instruction;
 use bal::controller::amm_fill::PositionDirection::{Long, Short};
+use bal::controller::lp::PriceBounds;
 use bal::controller::orders::RestingOrderParams;
 use bal::instructions::OrderParams;
 use bal::math::amm::reserve_price;
@@ -38,7 +39,8 @@ use bal_client::instructions::{self, CollateralAccounts, MakerOrderRef, UserSett
 use bal_client::pda;
 use bal_tests::errors::snapshot;
 use bal_tests::fixtures::{
-    add_liquidity, compute_limit, market, new_trader, order, setup_trading, trade, Exchange, Trader,
+    add_liquidity, compute_limit, market, new_trader, next_second, order, setup_trading, trade,
+    Exchange, Trader,
 };
 use bal_tests::fuzzing::{check_books, direction, run_cases, Tried};
 use bal_tests::markets::walk_oracle;
@@ -101,7 +103,9 @@ impl World {
         let keeper = new_trader(&mut env, &exchange, 1_000_000 * DOLLAR, 0).await;
         let a = new_trader(&mut env, &exchange, 2_000 * DOLLAR, 5_000 * DOLLAR).await;
         let b = new_trader(&mut env, &exchange, 2_000 * DOLLAR, 5_000 * DOLLAR).await;
-        // Wallet B starts as a leveraged LP: shares and a long of its own.
+        // Wallet B starts as a leveraged LP: shares and a long of its own (added in a second
+        // of its own: the honest trades moved the curve away from the oracle in theirs).
+        next_second(&mut env, &exchange).await;
         add_liquidity(&mut env, &exchange, &b, 20 * BASE)
             .await
             .expect("the attacker's LP shares");
@@ -218,7 +222,7 @@ impl World {
                 sub,
             ),
             Action::Close { sub } => (
-                instructions::close_position(signer(sub), self.subs[sub].user, &m),
+                instructions::close_position(signer(sub), self.subs[sub].user, &m, &[], None),
                 sub,
             ),
             Action::Reduce { sub, leave } => {
@@ -247,7 +251,14 @@ impl World {
                 )
             }
             Action::AddLiquidity { sub, size } => (
-                instructions::add_liquidity(signer(sub), self.subs[sub].user, &m, &[], size.base()),
+                instructions::add_liquidity(
+                    signer(sub),
+                    self.subs[sub].user,
+                    &m,
+                    &[],
+                    size.base(),
+                    PriceBounds::UNBOUNDED,
+                ),
                 sub,
             ),
             Action::RemoveLiquidity { sub } => (

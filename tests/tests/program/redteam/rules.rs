@@ -3,11 +3,11 @@
 //! pays for it too or the loss is an honest party's:
 //!
 //! - a filler earns a reward only on a fill whose taker and makers its wallet does not sign
-//!   for (the program cannot tell two wallets of one person apart, so the wallet is the party);
+//!   for, as authority or delegate (the program cannot tell two wallets of one person apart, so
+//!   the wallet is the party);
 //! - an LP that opted out of de-risking is never de-risked;
-//! - inside its LP cooldown an LP's shares are burned by a de-risk only if it was short of the
-//!   margin it added at before the transaction began (raising its own ratio releases nothing:
-//!   anything else it does in the transaction has to meet a stricter margin anyway);
+//! - inside its LP cooldown no de-risk burns an LP's shares (a loss its owner made itself
+//!   cannot release them early);
 //! - an honest account is liquidated only if it was below maintenance margin, at the oracle,
 //!   before the attacker's transaction began: nothing the attacker does first in the same
 //!   transaction may make an account liquidatable;
@@ -21,12 +21,10 @@
 //!   (its base with the unsettled LP inventory settled, as the trade itself settles it), sent
 //!   alone, leaves the account meeting initial margin as a reader values it: at the oracle,
 //!   its unsettled LP inventory included, unsettled gains only as far as the pool can pay;
-//! - one transaction moves the mark TWAP at most a twelfth of the way from where it stood to
-//!   a price at the edge of the band (the maximum spread) around the oracle, which bounds how
-//!   far anything done before a funding update in the same transaction moves its rate from
-//!   the rate the update alone would set; and it moves only with a funding update or a fill
-//!   against the AMM of at least the minimum order size (a dust fill's price is mostly
-//!   rounding);
+//! - a mark price weighs exactly the seconds it stood: whatever a transaction trades, the
+//!   period's mark sum grows by the price standing before it times the seconds since it began
+//!   to stand, and no more (a funding update in the transaction averages exactly that sum), and
+//!   the price left standing is within the band (the maximum spread) around the oracle;
 //! - in the market mode the keeper's liquidation of an account below maintenance that holds
 //!   anything to act on is never refused, and after its round no account holds only debt
 //!   beyond its claims: bad debt is resolved, not left on the books.
@@ -41,11 +39,9 @@ use bal::controller::position::{find_position, release_if_empty};
 use bal::controller::spot_balance::signed_token_amount;
 use bal::controller::trade::increases_risk;
 use bal::events::{
-    liquidity, BankruptcyRecord, DeriskRecord, FillRecord, FundingRecord, LiquidationRecord,
-    OrderFillRecord,
+    BankruptcyRecord, DeriskRecord, FundingRecord, LiquidationRecord, OrderFillRecord,
 };
 use bal::math::constants::PERCENTAGE_PRECISION;
-use bal::math::funding::MARK_OBSERVATION_MAX_SHARE;
 use bal::state::{PerpMarket, SpotMarket, State, User};
 use bal_client::pda;
 use bal_client::read::{margin, PricedMarket};
@@ -57,8 +53,9 @@ struct Standing {
     user: Pubkey,
     authority: Pubkey,
     opted_out: bool,
+    /// Who signs for it besides its authority (the default key: nobody).
+    delegate: Pubkey,
     below_maintenance: bool,
-    meets_added_margin: bool,
     /// Its base in the market, unsettled LP inventory included. precision: BASE
     base: i64,
     /// Until when its last add keeps its shares in. precision: unix seconds
@@ -129,8 +126,8 @@ impl World {
                 user: key,
                 authority: user.authority,
                 opted_out: user.derisk_opt_out == 1,
+                delegate: user.delegate,
                 below_maintenance: !meets(&user, MarginType::Maintenance),
-                meets_added_margin: meets(&user, MarginType::InitialAsAdded),
                 base: base(&user),
                 cooldown_ends: user.last_add_liquidity_ts.saturating_add(cooldown),
                 honest,
@@ -155,26 +152,7 @@ impl World {
         landed: &TxSuccess,
     ) -> Result<(), TestCaseError> {
         let perp: PerpMarket = self.env.load(pda::perp_market(0)).await;
-        let (was, is) = (before.perp.funding.mark_twap, perp.funding.mark_twap);
-        // The oracle the observation was clamped around: as last read before, or in, the
-        // transaction.
-        let reach = mark_reach(was, &before.perp).max(mark_reach(was, &perp));
-        prop_assert!(
-            was == 0 || was.abs_diff(is) <= reach,
-            "one transaction moved the mark TWAP from {} to {}, beyond a twelfth of the way to \
-             the band's edge ({} at most)",
-            was,
-            is,
-            reach
-        );
-        prop_assert!(
-            was == is || observes_mark(landed, perp.min_order_size),
-            "the mark TWAP moved from {} to {} with no funding update and no fill against the \
-             AMM of at least the minimum order size ({}) in the transaction",
-            was,
-            is,
-            perp.min_order_size
-        );
+        check_mark(before, &perp, landed)?;
         for fill in landed.events::<OrderFillRecord>() {
             if fill.filler_reward == 0 {
                 continue;
@@ -182,7 +160,9 @@ impl World {
             let party = [fill.taker, fill.maker]
                 .iter()
                 .filter_map(|user| before.of(*user))
-                .any(|standing| standing.authority == fill.filler);
+                .any(|standing| {
+                    standing.authority == fill.filler || standing.delegate == fill.filler
+                });
             prop_assert!(
                 !party,
                 "the filler {} earned {} on a fill its wallet is party to",
@@ -200,16 +180,14 @@ impl World {
                     .iter()
                     .all(|standings| standings.of(derisk.user).is_some_and(|s| s.opted_out));
                 let released_early = derisk.shares_burned > 0
-                    && before.of(derisk.user).is_some_and(|s| s.meets_added_margin)
-                    && after
+                    && before
                         .of(derisk.user)
-                        .is_some_and(|s| after.now < s.cooldown_ends);
+                        .is_some_and(|s| before.now < s.cooldown_ends);
                 prop_assert!(
                     !released_early,
-                    "{} met the margin it added at, inside its cooldown, and a de-risk burned {} \
-                     of its shares",
-                    derisk.user,
-                    derisk.shares_burned
+                    "a de-risk burned {} shares of {} inside its cooldown",
+                    derisk.shares_burned,
+                    derisk.user
                 );
                 prop_assert!(
                     !(acted && opted_out),
@@ -341,38 +319,52 @@ impl World {
     }
 }
 
-/// The most one transaction may move a mark TWAP of `twap` in `perp` (at the oracle it last
-/// read): a twelfth of the way from the TWAP to a price at the edge of the band (the maximum
-/// spread) around the oracle, plus a unit of rounding. precision: PRICE
-fn mark_reach(twap: u64, perp: &PerpMarket) -> u64 {
+/// The mark rule (see the module), from the market before (`before.perp`, at `before.now`,
+/// the second the transaction ran in) and after.
+fn check_mark(
+    before: &Standings,
+    perp: &PerpMarket,
+    landed: &TxSuccess,
+) -> Result<(), TestCaseError> {
+    let was = &before.perp.funding;
+    let elapsed = u128::try_from((before.now - was.mark_price_ts).max(0)).unwrap();
+    let closed = was.mark_price_seconds.get() + u128::from(was.mark_price) * elapsed;
+    let sum = perp.funding.mark_price_seconds.get();
+    match landed.events::<FundingRecord>().first() {
+        None => prop_assert!(
+            sum == was.mark_price_seconds.get() || sum == closed,
+            "the period's mark sum went from {} to {}: the standing price {} stood {} s, so              {} at most",
+            was.mark_price_seconds.get(),
+            sum,
+            was.mark_price,
+            elapsed,
+            closed
+        ),
+        Some(update) => {
+            let seconds = u128::try_from(before.now - was.last_funding_ts).unwrap();
+            let average = u64::try_from(closed / seconds).unwrap();
+            prop_assert!(
+                update.mark_twap == average && sum == 0,
+                "a funding update averaged the mark at {} (the prices that stood: {}) and left                  a sum of {}",
+                update.mark_twap,
+                average,
+                sum
+            );
+        }
+    }
     let oracle = perp.amm.last_oracle_price;
     let band = u64::try_from(
         u128::from(oracle) * u128::from(perp.amm.max_spread) / PERCENTAGE_PRECISION as u128,
     )
     .unwrap();
-    let share = MARK_OBSERVATION_MAX_SHARE as u64;
-    (twap.abs_diff(oracle) + band) / share + 1
-}
-
-/// Whether `landed` did anything that observes the mark price: a funding update, or a fill
-/// against the AMM (a trade, a curve or JIT piece of a fill, a de-risk's reduction) of at least
-/// `min_order_size` base. A dust fill's price is mostly rounding; it must leave the TWAP alone.
-fn observes_mark(landed: &TxSuccess, min_order_size: u64) -> bool {
-    let trades = landed.events::<FillRecord>().into_iter().map(|f| f.base);
-    let pieces = landed
-        .events::<OrderFillRecord>()
-        .into_iter()
-        .filter(|f| f.liquidity != liquidity::MAKER)
-        .map(|f| f.base);
-    let derisks = landed
-        .events::<DeriskRecord>()
-        .into_iter()
-        .map(|d| d.base_reduced);
-    !landed.events::<FundingRecord>().is_empty()
-        || trades
-            .chain(pieces)
-            .chain(derisks)
-            .any(|base| base >= min_order_size)
+    prop_assert!(
+        perp.funding.mark_price.abs_diff(oracle) <= band,
+        "the mark left standing, {}, is more than the band {} from the oracle {}",
+        perp.funding.mark_price,
+        band,
+        oracle
+    );
+    Ok(())
 }
 
 /// What the account's positions still claim: with no base left, each position's quote is

@@ -1,0 +1,44 @@
+//! The mark price funding averages: the curve's reserve price, observed after every change of
+//! the curve (each fill, repeg and `sqrt_k` change) and at each funding update, clamped to the
+//! band around the oracle, each weighing exactly the seconds it stood (`math::funding::
+//! PriceClock`). An observation is always safe to add: it only closes the standing price's
+//! interval at `now`, so observing more often changes no sum.
+use crate::controller::second_start::current_reserve_price;
+use crate::math::funding::{clamp_mark, PriceClock};
+use crate::state::PerpMarket;
+use anchor_lang::prelude::*;
+
+/// The mark's clock as the market holds it.
+pub fn mark_clock(market: &PerpMarket) -> PriceClock {
+    let funding = &market.funding;
+    PriceClock {
+        standing: funding.mark_price,
+        since: funding.mark_price_ts,
+        price_seconds: funding.mark_price_seconds.get(),
+    }
+}
+
+/// The oracle's clock as the market holds it: the last price read stands until the next read.
+pub fn oracle_clock(market: &PerpMarket) -> PriceClock {
+    PriceClock {
+        standing: market.amm.last_oracle_price,
+        since: market.amm.last_oracle_twap_ts,
+        price_seconds: market.funding.oracle_price_seconds.get(),
+    }
+}
+
+/// Closes the standing mark's interval at `now` and lets the curve's reserve price, clamped to
+/// the maximum spread around the oracle price this instruction read, stand from then on.
+pub fn observe_mark_price(market: &mut PerpMarket, now: i64) -> Result<()> {
+    let mark = clamp_mark(
+        current_reserve_price(market)?,
+        market.amm.last_oracle_price,
+        market.amm.max_spread,
+    )?;
+    let clock = mark_clock(market).observe(mark, now)?;
+    let funding = &mut market.funding;
+    funding.mark_price = clock.standing;
+    funding.mark_price_ts = clock.since;
+    funding.mark_price_seconds.set(clock.price_seconds);
+    Ok(())
+}

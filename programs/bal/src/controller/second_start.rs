@@ -1,0 +1,84 @@
+//! The market as it stood at the start of each second (`PerpMarket::second_start`), taken at
+//! the second's first oracle read, before anything in that second changed it. Every
+//! instruction that moves the curve or the users' holdings reads the oracle first, so a
+//! snapshot older than the current second means nothing moved yet in it. What is judged by it
+//! cannot be moved by a trade placed earlier in the same transaction: the gains margin counts
+//! (`MarginType::counted_shortfall`), and whether a crank acting for someone else, a delegate
+//! or a liquidity add meets a curve that was pushed first.
+use crate::controller::amm::curve_net_user_base;
+use crate::math::amm::reserve_price;
+use crate::math::margin::{gain_shortfall, UsersHoldings};
+use crate::state::{PerpMarket, PositionDirection};
+use anchor_lang::prelude::*;
+
+/// What `market`'s winners could not be paid at `price` now (`math::margin::gain_shortfall`).
+/// precision: QUOTE
+pub fn current_gain_shortfall(market: &PerpMarket, price: u64) -> Result<u128> {
+    gain_shortfall(
+        &UsersHoldings {
+            base: curve_net_user_base(market)?,
+            quote: market.users_quote.get(),
+        },
+        price,
+        market.pnl_pool,
+    )
+}
+
+/// The curve's reserve price now. precision: PRICE
+pub fn current_reserve_price(market: &PerpMarket) -> Result<u64> {
+    reserve_price(&market.amm.curve(), market.amm.peg_multiplier)
+}
+
+/// At the first oracle read of a second (`price`, precision: PRICE), before the instruction
+/// changes anything: records the market as it stands.
+pub fn take_snapshot(market: &mut PerpMarket, price: u64, now: i64) -> Result<()> {
+    if market.second_start.ts != now {
+        let shortfall = current_gain_shortfall(market, price)?;
+        let reserve = current_reserve_price(market)?;
+        let snapshot = &mut market.second_start;
+        snapshot.shortfall.set(shortfall);
+        snapshot.reserve_price = reserve;
+        snapshot.ts = now;
+    }
+    Ok(())
+}
+
+/// The reserve price at the start of second `now`: the snapshot's when one was taken in it,
+/// else the curve's (nothing moved it yet this second). precision: PRICE
+pub fn reserve_price_at_start(market: &PerpMarket, now: i64) -> Result<u64> {
+    if market.second_start.ts == now {
+        Ok(market.second_start.reserve_price)
+    } else {
+        current_reserve_price(market)
+    }
+}
+
+/// Whether something earlier in second `now` moved the curve at all.
+pub fn curve_moved(market: &PerpMarket, now: i64) -> Result<bool> {
+    Ok(current_reserve_price(market)? != reserve_price_at_start(market, now)?)
+}
+
+/// Whether something earlier in second `now` moved the curve against a fill in `direction`:
+/// up before a buy, down before a sale.
+pub fn curve_moved_against(
+    market: &PerpMarket,
+    direction: PositionDirection,
+    now: i64,
+) -> Result<bool> {
+    let (start, current) = (
+        reserve_price_at_start(market, now)?,
+        current_reserve_price(market)?,
+    );
+    Ok(match direction {
+        PositionDirection::Long => current > start,
+        PositionDirection::Short => current < start,
+    })
+}
+
+/// Whether something earlier in second `now` moved the curve further from `oracle_price`
+/// (precision: PRICE) than it stood at the start of the second.
+pub fn curve_moved_away(market: &PerpMarket, oracle_price: u64, now: i64) -> Result<bool> {
+    let start = reserve_price_at_start(market, now)?;
+    let current = current_reserve_price(market)?;
+    Ok(current.abs_diff(oracle_price) > start.abs_diff(oracle_price))
+}
