@@ -258,6 +258,41 @@ pub async fn new_trader(
     trader
 }
 
+/// Subaccount `id` of `owner`'s wallet, holding a deposit of `deposit` from its token account
+/// (which must hold it: `new_trader`'s `spare`).
+pub async fn subaccount(
+    env: &mut TestEnv,
+    exchange: &Exchange,
+    owner: &Trader,
+    id: u16,
+    deposit: u64,
+) -> Trader {
+    let sub = Trader {
+        wallet: owner.wallet.insecure_clone(),
+        user: pda::user(&owner.wallet.pubkey(), id),
+        token_account: owner.token_account,
+    };
+    env.send(
+        "initialize_user",
+        &[instructions::initialize_user(
+            owner.wallet.pubkey(),
+            id,
+            [0; 32],
+        )],
+        &[&owner.wallet],
+    )
+    .await
+    .expect("initialize_user");
+    env.send(
+        "deposit",
+        &[instructions::deposit(&sub.collateral(exchange), deposit)],
+        &[&owner.wallet],
+    )
+    .await
+    .expect("deposit");
+    sub
+}
+
 /// Perp market 0 on program oracle 0.
 pub fn market(exchange: &Exchange) -> MarketAccounts {
     MarketAccounts {

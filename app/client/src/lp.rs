@@ -4,7 +4,6 @@
 //! (`app/sdk/src/lp.ts`) computes the same numbers, checked by shared test vectors.
 use bal::controller::lp::PriceBounds;
 use bal::math::constants::{BASE_PRECISION, MARGIN_PRECISION, PERCENTAGE_PRECISION};
-use bal::math::price_band::PriceBand;
 use bal::state::PerpMarket;
 
 /// Base one share's open orders reach on their larger side: the AMM's depth to the farther
@@ -56,18 +55,15 @@ pub fn shares_for_leverage(market: &PerpMarket, collateral: u64, leverage: u32, 
 }
 
 /// The bounds an add passes: the curve's reserve price as the caller saw it (precision:
-/// PRICE), give or take `tolerance` (precision: PERCENTAGE). The add is refused if the curve
-/// moved further before it landed.
+/// PRICE), give or take `tolerance` (precision: PERCENTAGE), the offset rounded down as the
+/// program rounds its bands and the ends saturating. The add is refused if the curve moved
+/// further before it landed. The TypeScript client's `addBounds` computes the same numbers.
 pub fn add_bounds(seen_price: u64, tolerance: u32) -> PriceBounds {
-    let band =
-        PriceBand::around(seen_price, tolerance.min(PERCENTAGE_PRECISION)).unwrap_or(PriceBand {
-            low: 0,
-            oracle: seen_price,
-            high: u64::MAX,
-        });
+    let tolerance = tolerance.min(PERCENTAGE_PRECISION) as u128;
+    let offset = (seen_price as u128 * tolerance / PERCENTAGE_PRECISION as u128) as u64;
     PriceBounds {
-        min: band.low,
-        max: band.high,
+        min: seen_price - offset,
+        max: seen_price.saturating_add(offset),
     }
 }
 

@@ -1,5 +1,6 @@
 //! Test vectors for the TypeScript client: LP sizing from margin and from leverage (computed
-//! by the Rust client) and an LP's open bids/asks (computed by the program's margin engine),
+//! by the Rust client), an LP's open bids/asks (computed by the program's margin engine) and
+//! the price bounds an add passes,
 //! over a grid of markets and inputs (balanced and skewed curves,
 //! small and large `sqrt_k`, inputs up to `u64::MAX`). The TypeScript tests
 //! (`app/sdk/test/lp.test.ts`) must produce the same numbers. This test fails when the committed
@@ -7,7 +8,7 @@
 use bal::controller::amm::refresh_derived_reserves;
 use bal::controller::margin::{lp_open_orders, MarketView};
 use bal::state::{PerpMarket, PerpPosition};
-use bal_client::lp::{shares_for_leverage, shares_for_margin};
+use bal_client::lp::{add_bounds, shares_for_leverage, shares_for_margin};
 use bytemuck::Zeroable;
 use serde_json::{json, Value};
 
@@ -96,7 +97,17 @@ fn vectors() -> Value {
             }
         }
     }
-    json!({ "markets": markets, "cases": cases, "orders": orders })
+    let mut bounds = Vec::new();
+    for price in [0u64, 1, 99_999_999, 100_000_000, u64::MAX - 7, u64::MAX] {
+        for tolerance in [0u32, 1, 5_000, 10_000, 999_999, 1_000_000, u32::MAX] {
+            let b = add_bounds(price, tolerance);
+            bounds.push(json!({
+                "price": price.to_string(), "tolerance": tolerance.to_string(),
+                "min": b.min.to_string(), "max": b.max.to_string(),
+            }));
+        }
+    }
+    json!({ "markets": markets, "cases": cases, "orders": orders, "bounds": bounds })
 }
 
 #[test]

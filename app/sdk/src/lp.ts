@@ -4,7 +4,7 @@
  * engine. All amounts are bigints in the program's precisions.
  */
 import type { PerpMarket } from "./accounts.js";
-import { BASE_PRECISION, MARGIN_PRECISION } from "./constants.js";
+import { BASE_PRECISION, MARGIN_PRECISION, PERCENTAGE_PRECISION } from "./constants.js";
 
 /** The fields of a `PerpMarket` that LP sizing reads. precision: BASE */
 export interface LpSizingMarket {
@@ -124,3 +124,23 @@ export function lpOpenOrders(market: LpSizingMarket, shares: bigint): LpOpenOrde
     asks: (saturatingSub(base, market.minBaseAssetReserve) * shares) / market.sqrtK,
   };
 }
+
+/** The curve's reserve price, `quote × peg / base` rounded down, as the program computes it
+ * (`math::amm::reserve_price`). precision: PRICE */
+export function reservePrice(market: PerpMarket): bigint {
+  const amm = market.amm;
+  return (amm.quoteAssetReserve * amm.pegMultiplier) / amm.baseAssetReserve;
+}
+
+/** The bounds an `addLiquidity` passes: the curve's reserve price as the caller saw it
+ * (precision: PRICE), give or take `tolerance` (precision: PERCENTAGE, 10_000 = 1%), the offset
+ * rounded down as the program rounds its bands and the ends saturating. The add is refused if
+ * the curve moved further before it landed. Same numbers as the Rust client's `lp::add_bounds`
+ * (shared test vectors). */
+export function addBounds(seenPrice: bigint, tolerance: bigint): { min: bigint; max: bigint } {
+  const capped = tolerance < PERCENTAGE_PRECISION ? tolerance : PERCENTAGE_PRECISION;
+  const offset = (seenPrice * capped) / PERCENTAGE_PRECISION;
+  const sum = seenPrice + offset;
+  return { min: seenPrice - offset, max: sum > U64_MAX ? U64_MAX : sum };
+}
+

@@ -23,6 +23,7 @@ import {
   expectOk,
   expectRefused,
   newTrader,
+  nextSecond,
   setOraclePrice,
   setupTrading,
   trade,
@@ -155,6 +156,12 @@ test("repeg and k changes keep the price where the oracle is, paid from the fee 
   await setOraclePrice(env, exchange, 102_000_000n);
   expectOk(await env.send(exchange.admin, repegAmm(exchange.admin, 0, exchange.oracle)));
   assert.equal(env.perpMarket().amm.pegMultiplier, 102_000_000n);
+  // The repeg moved the curve this second: a change of k waits for the next.
+  expectRefused(
+    await env.send(exchange.admin, updateAmmK(exchange.admin, 0, exchange.oracle, 2_000n * BASE)),
+    "curveMovedThisSecond",
+  );
+  await nextSecond(env, exchange, 102_000_000n);
   expectOk(
     await env.send(exchange.admin, updateAmmK(exchange.admin, 0, exchange.oracle, 2_000n * BASE)),
   );
@@ -168,7 +175,7 @@ test("repeg and k changes keep the price where the oracle is, paid from the fee 
   // short far more than the fees collected so far.
   const trader = await newTrader(env, exchange, usd(10_000));
   expectOk(await trade(env, exchange, trader, 10n * BASE));
-  await setOraclePrice(env, exchange, 106_000_000n);
+  await nextSecond(env, exchange, 106_000_000n);
   expectRefused(
     await env.send(exchange.admin, repegAmm(exchange.admin, 0, exchange.oracle)),
     "feePoolInsufficient",

@@ -30,6 +30,7 @@ import {
   BASE_PRECISION,
   BPF_LOADER_UPGRADEABLE_ADDRESS,
   addLiquidity as addLiquidityIx,
+  UNBOUNDED,
   decodeEvents,
   decodePerpMarket,
   decodeProgramOracle,
@@ -276,7 +277,7 @@ export const defaultPerpMarket = (marketIndex: number): InitializePerpMarketPara
   pythFeedId: new Array<number>(32).fill(0),
   sqrtK: 1_000n * BASE,
   concentrationCoef: 1_414_214,
-  spreads: { baseSpread: 1_000, maxSpread: 50_000 },
+  spreads: { baseSpread: 1_000, maxSpread: 50_000, priceBand: 100_000 },
   marginRatios: { initial: 1_000, maintenance: 500 },
   orderSizes: { stepSize: BASE / 1_000n, minSize: BASE / 100n },
   oracleGuards: {
@@ -361,6 +362,14 @@ export async function setOraclePrice(env: Env, exchange: Exchange, price: bigint
   );
 }
 
+/** The next second (and slot), the oracle republished at `price`: what a test does next
+ * happens after, not in the same second as, what it did before (an add, a fill, a repeg or a
+ * de-risk's reduction refuses a curve moved earlier in its second). */
+export async function nextSecond(env: Env, exchange: Exchange, price = START_PRICE): Promise<void> {
+  env.advance(1n, 1n);
+  await setOraclePrice(env, exchange, price);
+}
+
 /** State, the quote market, program oracle 0 at `START_PRICE` and perp market 0, active. */
 export async function setupTrading(env: Env): Promise<Exchange> {
   const admin = env.upgradeAuthority;
@@ -426,7 +435,10 @@ export async function addLiquidity(
   lp: Trader,
   shares: bigint,
 ): Promise<Outcome> {
-  return env.send(lp.wallet, addLiquidityIx(lp.wallet, lp.user, exchange.market, [], shares));
+  return env.send(
+    lp.wallet,
+    addLiquidityIx(lp.wallet, lp.user, exchange.market, [], shares, UNBOUNDED),
+  );
 }
 
 /** A funding period passes: an hour later the oracle republishes `price` and `keeper` updates

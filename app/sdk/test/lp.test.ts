@@ -2,6 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import {
+  addBounds,
   lpOpenOrders,
   sharesForLeverage,
   sharesForMargin,
@@ -21,6 +22,7 @@ interface Vectors {
     shares: string;
   }[];
   orders: { market: number; shares: string; bids: string; asks: string }[];
+  bounds: { price: string; tolerance: string; min: string; max: string }[];
 }
 
 const vectors: Vectors = JSON.parse(
@@ -77,4 +79,12 @@ test("open bids and asks match the program's margin engine, with the same labels
     return m.baseAssetReserve < m.sqrtK && o.shares !== "1";
   })!;
   assert.ok(BigInt(skewed.bids) > BigInt(skewed.asks));
+});
+
+test("an add's price bounds match the Rust client's", () => {
+  assert.ok(vectors.bounds.length >= 40);
+  for (const b of vectors.bounds) {
+    const { min, max } = addBounds(BigInt(b.price), BigInt(b.tolerance));
+    assert.deepEqual({ min: min.toString(), max: max.toString() }, { min: b.min, max: b.max });
+  }
 });

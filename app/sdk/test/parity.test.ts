@@ -88,9 +88,9 @@ test("the simulated settle equals what settle_lp leaves: LP long, LP short, afte
     "the LP's long is reduced, not flipped",
   );
 
-  // Traders buy 110 and a funding period passes: the LP's settled long pays the longs' funding
+  // Traders buy 70 and a funding period passes: the LP's settled long pays the longs' funding
   // while the short it now holds unsettled earns it; settled, it is short.
-  expectOk(await trade(env, exchange, trader, 110n * BASE));
+  expectOk(await trade(env, exchange, trader, 70n * BASE));
   await nextFundingPeriod(env, exchange, keeper);
   const short = await settleMatchesSimulation(env, exchange, first, keeper);
   assert.ok(short.position.baseAssetAmount < 0n, "the LP is short");
@@ -168,10 +168,13 @@ test("with interest accrued, a borrower's and a depositor's free collateral is e
   // beyond its deposit; the depositor's loss keeps its free collateral below what the vault holds.
   const keeper = await env.wallet();
   for (const price of [108_000_000n, 116_000_000n, 124_000_000n, 130_000_000n]) {
-    await setOraclePrice(env, exchange, price);
-    env.advance(300n, 10n);
-    await setOraclePrice(env, exchange, price);
-    expectOk(await env.send(keeper, settlePnl(depositor.user, exchange.market)));
+    // Read as soon as published and again five minutes later: the TWAP weighs a price by the
+    // time it stood between reads.
+    for (const wait of [0n, 300n]) {
+      env.advance(wait, 10n);
+      await setOraclePrice(env, exchange, price);
+      expectOk(await env.send(keeper, settlePnl(depositor.user, exchange.market)));
+    }
   }
   const out = (party: Trader, amount: bigint) =>
     env.send(party.wallet, withdraw(collateral(party, exchange), amount, true, [exchange.market]));
@@ -245,6 +248,9 @@ test("de-risking is refused a cent on the safe side of the client's de-risk pric
   // Traders buy from the LP: it holds a short, and a rising price hurts it twice (its loss,
   // and the requirement of its orders).
   expectOk(await trade(env, exchange, trader, 20n * BASE));
+  // No LP is de-risked inside its cooldown: an hour later.
+  env.advance(3_600n, 10n);
+  await setOraclePrice(env, exchange, START_PRICE);
   const price = deriskPrice(env.user(lp.user), env.spotMarket(), [priced(env, exchange)], 0);
   assert.ok(price !== null && price > START_PRICE && price < 108_000_000n, `${price}`);
 

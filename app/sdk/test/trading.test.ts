@@ -54,7 +54,10 @@ test("taker orders: limits, steps, a fill's record, closing and settling the P&L
 
   await setOraclePrice(env, exchange, 101_000_000n);
   expectOk(
-    await env.send(trader.wallet, closePosition(trader.wallet, trader.user, exchange.market)),
+    await env.send(
+      trader.wallet,
+      closePosition(trader.wallet, trader.user, exchange.market, [], null),
+    ),
   );
   assert.equal(env.user(trader.user).perpPositions[0].baseAssetAmount, 0n);
   const before = env.user(trader.user).quoteBalance.scaledBalance;

@@ -5,11 +5,14 @@
  */
 import type { Instruction, TransactionSigner } from "@solana/kit";
 import {
+  addBounds,
   addLiquidity,
   closePosition,
   deposit,
   initializeUser,
   removeLiquidity,
+  reservePrice,
+  simulateSettle,
   settleLp,
   updateUser,
   withdraw,
@@ -95,6 +98,12 @@ export function moveCollateral(
   };
 }
 
+/** How far the curve may move between the page's read and an add landing: 1%
+ * (precision: PERCENTAGE). */
+export const ADD_PRICE_TOLERANCE = 10_000n;
+/** The worst a close may average from the oracle the page read: 2% (precision: PERCENTAGE). */
+export const CLOSE_SLIPPAGE = 20_000n;
+
 export function addShares(
   selected: Subaccount,
   market: MarketData,
@@ -112,6 +121,7 @@ export function addShares(
         { marketIndex: index, oracle: market.market.oracle },
         positionMarkets(markets, selected.user, index),
         shares,
+        addBounds(reservePrice(market.market), ADD_PRICE_TOLERANCE),
       ),
     ],
   };
@@ -136,20 +146,32 @@ export function removeShares(
 }
 
 /** Closes `position`: close_position closes the stored base, so an LP's unsettled part is
- * settled into it first and the whole position the table shows is closed. */
+ * settled into it first and the whole position the table shows is closed, no worse on
+ * average than `CLOSE_SLIPPAGE` from the oracle the page read, on the side the close trades
+ * (a long, as settling leaves it, sells; a short buys). */
 export function closeWholePosition(
   selected: Subaccount,
   market: MarketData,
+  markets: MarketData[],
   position: PerpPosition,
 ): Action {
   const index = market.market.marketIndex;
   const settleFirst = position.lp.shares > 0n;
+  const settled = simulateSettle(selected.user, market) ?? position;
+  const bounds = addBounds(market.oraclePrice, CLOSE_SLIPPAGE);
+  const limit = settled.baseAssetAmount > 0n ? bounds.min : bounds.max;
   return {
     done: `Closed the ${market.name} position`,
     failed: `Could not close the ${market.name} position`,
     build: (signer) => [
       ...(settleFirst ? [settleLp(signer, selected.address, index)] : []),
-      closePosition(signer, selected.address, { marketIndex: index, oracle: market.market.oracle }),
+      closePosition(
+        signer,
+        selected.address,
+        { marketIndex: index, oracle: market.market.oracle },
+        positionMarkets(markets, selected.user, index),
+        limit,
+      ),
     ],
   };
 }

@@ -265,7 +265,8 @@ export class App {
     if (!selected || !market || !position) {
       return;
     }
-    await this.transact(actions.closeWholePosition(selected, market, position));
+    const markets = this.snapshot?.markets ?? [];
+    await this.transact(actions.closeWholePosition(selected, market, markets, position));
   }
 
   private async saveMaxLeverage(): Promise<void> {

@@ -8,6 +8,7 @@ import {
   deposit,
   pda,
   removeLiquidity,
+  reservePrice,
   settleLp,
   updateUser,
   withdraw,
@@ -52,16 +53,21 @@ function holding(indices: number[], shares = 0n): Subaccount {
 test("closing an LP's position settles its BAL part first, a trader's closes alone", async () => {
   const signer = await generateKeyPairSigner();
   const all = markets();
+  // A long sells no lower than 2% under the oracle the page read, a short buys no higher.
+  const below = all[1].oraclePrice - (all[1].oraclePrice * 2n) / 100n;
+  const above = all[1].oraclePrice + (all[1].oraclePrice * 2n) / 100n;
   const lp = holding([1], 5n * BASE);
   const lpPosition = slot(lp, 0);
-  assert.deepEqual(await actions.closeWholePosition(lp, all[1], lpPosition).build(signer), [
+  const sol = { marketIndex: 1, oracle: oracle(1) };
+  assert.deepEqual(await actions.closeWholePosition(lp, all[1], all, lpPosition).build(signer), [
     settleLp(signer, lp.address, 1),
-    closePosition(signer, lp.address, { marketIndex: 1, oracle: oracle(1) }),
+    closePosition(signer, lp.address, sol, [], below),
   ]);
-  const trader = holding([1]);
+  const trader = holding([1, 0]);
   const alone = slot(trader, 0);
-  assert.deepEqual(await actions.closeWholePosition(trader, all[1], alone).build(signer), [
-    closePosition(signer, trader.address, { marketIndex: 1, oracle: oracle(1) }),
+  alone.baseAssetAmount = -BASE;
+  assert.deepEqual(await actions.closeWholePosition(trader, all[1], all, alone).build(signer), [
+    closePosition(signer, trader.address, sol, [{ marketIndex: 0, oracle: oracle(0) }], above),
   ]);
 });
 
@@ -104,6 +110,8 @@ test("adding liquidity names its market once and the other markets held after it
   const signer = await generateKeyPairSigner();
   const all = markets();
   const lp = holding([0, 1], BASE);
+  // Within 1% of the curve's price as the page read it.
+  const price = reservePrice(all[0].market);
   assert.deepEqual(await actions.addShares(lp, all[0], all, 3n * BASE).build(signer), [
     addLiquidity(
       signer,
@@ -111,6 +119,7 @@ test("adding liquidity names its market once and the other markets held after it
       { marketIndex: 0, oracle: oracle(0) },
       [{ marketIndex: 1, oracle: oracle(1) }],
       3n * BASE,
+      { min: price - price / 100n, max: price + price / 100n },
     ),
   ]);
 });

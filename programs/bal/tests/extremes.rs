@@ -326,7 +326,6 @@ fn account_can_act(mut w: World, lp_side: bool, x: &Extremes) -> Result<(), Test
         MarginType::Maintenance,
         MarginType::Reduction,
         MarginType::Liquidation,
-        MarginType::LiquidationFee,
     ] {
         acts(
             margin_summary(user, &w.spot, &views, kind).map(|_| ()),

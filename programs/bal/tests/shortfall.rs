@@ -1,7 +1,7 @@
 //! The shortfall gains count less cannot be moved for one transaction: margin judges by the
 //! shortfall before the second's first oracle read as well as the current one, the larger for
-//! what adds risk or takes collateral out, the smaller for what liquidates. Run on the
-//! controllers the instructions use, both ways a trade moves it.
+//! what adds risk or takes collateral out, the smaller for a de-risk, the one before alone for
+//! what liquidates. Run on the controllers the instructions use, both ways a trade moves it.
 mod common;
 
 use bal::controller::amm_fill::PositionDirection;
@@ -76,8 +76,8 @@ fn a_trade_in_the_same_second_moves_no_counted_shortfall_either_way() {
             view.gain_shortfall
         );
         // Opening risk, withdrawing and letting a reducing fill through count the larger,
-        // liquidating and de-risking the smaller, a liquidation's pay the one before: none is
-        // better for the one who moved it.
+        // de-risking the smaller, maintenance and liquidating the one before: none is better
+        // for the one who moved it.
         let larger = view.gain_shortfall.max(before.gain_shortfall);
         let smaller = view.gain_shortfall.min(before.gain_shortfall);
         for kind in [
@@ -87,17 +87,10 @@ fn a_trade_in_the_same_second_moves_no_counted_shortfall_either_way() {
         ] {
             assert_eq!(kind.counted_shortfall(&view), larger);
         }
-        for kind in [
-            MarginType::Maintenance,
-            MarginType::Liquidation,
-            MarginType::Derisk,
-        ] {
-            assert_eq!(kind.counted_shortfall(&view), smaller);
+        assert_eq!(MarginType::Derisk.counted_shortfall(&view), smaller);
+        for kind in [MarginType::Maintenance, MarginType::Liquidation] {
+            assert_eq!(kind.counted_shortfall(&view), before.gain_shortfall);
         }
-        assert_eq!(
-            MarginType::LiquidationFee.counted_shortfall(&view),
-            before.gain_shortfall
-        );
 
         // A later second starts from the market as it stands.
         let later = MarketView::new(&market, price, NOW + 1).unwrap();

@@ -16,6 +16,7 @@ mod orders;
 mod pause;
 mod payable;
 mod perp_market;
+mod pushes;
 mod redteam;
 mod runtimes;
 mod settlement;

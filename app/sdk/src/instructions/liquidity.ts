@@ -1,5 +1,6 @@
 /** BAL liquidity: adding, removing and settling LP shares. */
 import type { Address, Instruction } from "@solana/kit";
+import type { Defined } from "../codec.js";
 import * as pda from "../pda.js";
 import {
   buildInstruction,
@@ -10,14 +11,23 @@ import {
   type SignerInput,
 } from "./build.js";
 
-/** Mints `shares` (precision: BASE, rounded down to the step by the program); `others`: the
- * user's other positions' markets, for the margin check. */
+/** The reserve prices within which a caller accepts to add liquidity (precision: PRICE). */
+export type PriceBounds = Defined<"priceBounds">;
+
+/** No bound of the caller's own: only the market's price band and the second's rule apply. */
+export const UNBOUNDED: PriceBounds = { min: 0n, max: 2n ** 64n - 1n };
+
+/** Mints `shares` (precision: BASE, rounded down to the step by the program) where the curve's
+ * reserve price lies within the market's price band around the oracle and within `bounds`
+ * (`addBounds` around the price the caller saw); `others`: the user's other positions'
+ * markets, for the margin check. */
 export const addLiquidity = (
   signer: SignerInput,
   user: Address,
   market: MarketAccounts,
   others: readonly MarketAccounts[],
   shares: bigint,
+  bounds: PriceBounds,
 ): Instruction =>
   buildInstruction(
     "addLiquidity",
@@ -30,7 +40,7 @@ export const addLiquidity = (
       oracle: market.oracle,
       ...eventAccounts(),
     },
-    { shares },
+    { shares, bounds },
     marginAccounts(others),
   );
 

@@ -39,12 +39,22 @@ export const placePerpOrder = (
     marginAccounts(others),
   );
 
-/** Closes the whole position in `market` against the AMM, whatever its size. */
+/** Closes the whole position in `market` against the AMM, whatever its size, no worse on
+ * average than `limitPrice` (precision: PRICE; `null`: the market's price band alone);
+ * `others`: the user's other positions' markets, for the margin check. */
 export const closePosition = (
   signer: SignerInput,
   user: Address,
   market: MarketAccounts,
-): Instruction => buildInstruction("closePosition", tradeAccounts(signer, user, market), {});
+  others: readonly MarketAccounts[],
+  limitPrice: bigint | null,
+): Instruction =>
+  buildInstruction(
+    "closePosition",
+    tradeAccounts(signer, user, market),
+    { limitPrice },
+    marginAccounts(others),
+  );
 
 /** Rests a limit order (maker or taker); its id comes back as the return data (u32 LE).
  * `others`: the user's other positions' markets. */

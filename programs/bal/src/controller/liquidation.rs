@@ -231,10 +231,10 @@ fn transfer_position(
 }
 
 /// Charges the liquidation fee on `quote` of notional: the market's rate, rounded up, but
-/// never more than the account still has (its collateral after the transfer, gains counted by
-/// the start-of-second shortfall: `MarginType::LiquidationFee`), so a liquidator earns nothing
-/// from an account's debt nor from a trade placed earlier in its transaction. The liquidator's
-/// part rounds down; the rest goes to the fee pool.
+/// never more than the account still has (its maintenance collateral after the transfer,
+/// gains counted by the start-of-second shortfall), so a liquidator earns nothing from an
+/// account's debt nor from a trade placed earlier in its transaction. The liquidator's part
+/// rounds down; the rest goes to the fee pool.
 fn charge_fee(
     books: &mut LiquidationBooks,
     views: &MarketViews,
@@ -243,7 +243,7 @@ fn charge_fee(
 ) -> Result<FeeTransfer> {
     let one = PERCENTAGE_PRECISION as u128;
     let nominal = mul_div_ceil(quote as u128, books.market.liquidation_fee as u128, one)?;
-    let left = margin_summary(books.user, books.spot, views, MarginType::LiquidationFee)?
+    let left = margin_summary(books.user, books.spot, views, MarginType::Maintenance)?
         .collateral
         .max(0) as u128;
     let fee = (nominal.min(left)).cast::<u64>()?;

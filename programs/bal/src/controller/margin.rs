@@ -245,28 +245,23 @@ pub enum MarginType {
     /// Where a liquidation stops: maintenance plus `LIQUIDATION_MARGIN_BUFFER`, at most the
     /// initial ratio.
     Liquidation,
-    /// Maintenance margin with gains counted by the start-of-second shortfall alone: what a
-    /// liquidation's fee is capped by, so nothing earlier in the same transaction, either way,
-    /// changes what a liquidator earns.
-    LiquidationFee,
 }
 
 impl MarginType {
     /// The shortfall gains count less under this margin: the larger of the current one and
     /// the one before this second's first trade for what adds risk, takes collateral out or
-    /// lets a reducing fill through, the smaller for what liquidates or de-risks, the one before
-    /// alone for a liquidation's pay. A trade and its unwind in one transaction move the
-    /// current shortfall either way (a fill away from the oracle lowers it, one toward it
-    /// raises it), so neither can free a gain the pool will not pay nor cut one to liquidate
-    /// or de-risk its holder.
+    /// lets a reducing fill through; the smaller for a de-risk; the one before alone for
+    /// maintenance and a liquidation (whether it applies, how far it goes and what it pays). A
+    /// trade and its unwind in one transaction move the current shortfall either way (a fill
+    /// away from the oracle lowers it, one toward it raises it), so none of them can free a
+    /// gain the pool will not pay, cut one to liquidate or de-risk its holder, or change what
+    /// a liquidator earns.
     pub fn counted_shortfall(self, view: &MarketView) -> u128 {
         let (now, before) = (view.gain_shortfall, view.gain_shortfall_before);
         match self {
             MarginType::Initial | MarginType::Withdrawal | MarginType::Reduction => now.max(before),
-            MarginType::Maintenance | MarginType::Liquidation | MarginType::Derisk => {
-                now.min(before)
-            }
-            MarginType::LiquidationFee => before,
+            MarginType::Derisk => now.min(before),
+            MarginType::Maintenance | MarginType::Liquidation => before,
         }
     }
 
@@ -277,9 +272,7 @@ impl MarginType {
             MarginType::Initial | MarginType::Withdrawal | MarginType::Derisk => {
                 view.margin_ratio_initial.max(user.custom_margin_ratio)
             }
-            MarginType::Maintenance | MarginType::Reduction | MarginType::LiquidationFee => {
-                view.margin_ratio_maintenance
-            }
+            MarginType::Maintenance | MarginType::Reduction => view.margin_ratio_maintenance,
             MarginType::Liquidation => view
                 .margin_ratio_maintenance
                 .saturating_add(LIQUIDATION_MARGIN_BUFFER)

@@ -21,6 +21,7 @@ use bal_tests::TestEnv;
 use solana_signer::Signer;
 
 mod batches;
+mod unwind;
 
 const DOLLAR: u64 = 1_000_000;
 
