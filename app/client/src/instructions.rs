@@ -329,17 +329,26 @@ pub fn close_position(
     ix
 }
 
+fn funding_accounts(market: &MarketAccounts) -> bal::accounts::UpdateFundingRate {
+    bal::accounts::UpdateFundingRate {
+        state: pda::state(),
+        perp_market: pda::perp_market(market.market_index),
+        oracle: market.oracle,
+        event_authority: pda::event_authority(),
+        program: bal::ID,
+    }
+}
+
 pub fn update_funding_rate(market: &MarketAccounts) -> Instruction {
     instruction(
-        bal::accounts::UpdateFundingRate {
-            state: pda::state(),
-            perp_market: pda::perp_market(market.market_index),
-            oracle: market.oracle,
-            event_authority: pda::event_authority(),
-            program: bal::ID,
-        },
+        funding_accounts(market),
         bal::instruction::UpdateFundingRate {},
     )
+}
+
+/// Records the market's oracle in its TWAPs (permissionless).
+pub fn record_oracle(market: &MarketAccounts) -> Instruction {
+    instruction(funding_accounts(market), bal::instruction::RecordOracle {})
 }
 
 fn settle_accounts(user: Pubkey, market: &MarketAccounts) -> bal::accounts::SettlePnl {

@@ -27,6 +27,10 @@ pub struct Fill {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Plan {
     pub update_funding: bool,
+    /// The oracle has jumped further from the market's five-minute TWAP than half its
+    /// divergence guard: record it (`record_oracle`), so fills and settles are not refused
+    /// for long. Not with a funding update, which records it anyway.
+    pub record_oracle: bool,
     /// LPs whose unsettled base reached the threshold, or that may need a de-risk.
     pub settle_lps: Vec<Pubkey>,
     /// LPs below initial margin that did not opt out.
@@ -66,6 +70,17 @@ fn below(snapshot: &Snapshot, user: &User, kind: MarginType) -> bool {
         margin(user, &snapshot.spot, &priced, kind)
             .is_some_and(|report| !report.summary.meets_requirement())
     })
+}
+
+/// Whether the oracle stands further from the market's five-minute TWAP than half the
+/// divergence guard: the TWAP follows a price only as reads come, and beyond the guard fills
+/// and settles refuse it.
+fn twap_left_behind(state: &MarketState) -> bool {
+    let (Some(price), twap) = (state.oracle_price, state.market.amm.oracle_twap_5min) else {
+        return false;
+    };
+    let guard = u128::from(state.market.oracle_guards.max_twap_divergence);
+    twap > 0 && u128::from(price.abs_diff(twap)) * 2 * 1_000_000 > guard * u128::from(twap)
 }
 
 /// How much base `settle_lp` would move into the position, and the settled position's P&L at
@@ -240,6 +255,8 @@ pub fn plan(
                     .saturating_add(market.funding.funding_period),
         ..Plan::default()
     };
+    plan.record_oracle =
+        shard.has_market(market.market_index) && !plan.update_funding && twap_left_behind(state);
     let mut settles = Vec::new();
     let mut settle_lps = Vec::new();
     for (key, user) in &snapshot.users {

@@ -77,7 +77,8 @@ pub struct Executor<'a, C: Chain> {
 }
 
 impl<C: Chain> Executor<'_, C> {
-    /// What cannot wait: every due funding update, all markets in one wave; then market by
+    /// What cannot wait: every due funding update (or oracle record of a market whose TWAP a
+    /// jump left behind), all markets in one wave; then market by
     /// market (they draw on the same collateral of the keeper's), its liquidations in one wave,
     /// sharing that collateral (`duties::plan`), and what they took over closed in the next.
     pub async fn carry_out_urgent(
@@ -88,9 +89,18 @@ impl<C: Chain> Executor<'_, C> {
     ) {
         let funding = plans
             .iter()
-            .filter(|(_, plan)| plan.update_funding)
-            .map(|(state, _)| {
-                Work::Single(Duty::Funding, ix::update_funding_rate(&state.accounts()))
+            .filter_map(|(state, plan)| {
+                let market = state.accounts();
+                if plan.update_funding {
+                    Some(Work::Single(
+                        Duty::Funding,
+                        ix::update_funding_rate(&market),
+                    ))
+                } else if plan.record_oracle {
+                    Some(Work::Single(Duty::Oracle, ix::record_oracle(&market)))
+                } else {
+                    None
+                }
             })
             .collect();
         self.wave(funding).await;

@@ -31,6 +31,8 @@ pub struct RoundReport {
     /// Transactions that landed, every duty together.
     pub transactions: u64,
     pub funding_updates: u64,
+    /// Oracle prices recorded into a market's TWAPs that had fallen behind a jump.
+    pub oracle_records: u64,
     pub lp_settles: u64,
     pub derisks: u64,
     pub pnl_settles: u64,

@@ -10,6 +10,7 @@ use std::rc::Rc;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Duty {
     Funding,
+    Oracle,
     SettleLp,
     Derisk,
     SettlePnl,
@@ -21,8 +22,9 @@ pub enum Duty {
 }
 
 impl Duty {
-    pub const ALL: [Duty; 9] = [
+    pub const ALL: [Duty; 10] = [
         Duty::Funding,
+        Duty::Oracle,
         Duty::SettleLp,
         Duty::Derisk,
         Duty::SettlePnl,
@@ -36,6 +38,7 @@ impl Duty {
     pub fn name(self) -> &'static str {
         match self {
             Duty::Funding => "funding",
+            Duty::Oracle => "oracle",
             Duty::SettleLp => "settle_lp",
             Duty::Derisk => "derisk",
             Duty::SettlePnl => "settle_pnl",
@@ -51,6 +54,7 @@ impl Duty {
     pub(crate) fn landed(self, report: &mut RoundReport) -> &mut u64 {
         match self {
             Duty::Funding => &mut report.funding_updates,
+            Duty::Oracle => &mut report.oracle_records,
             Duty::SettleLp => &mut report.lp_settles,
             Duty::Derisk => &mut report.derisks,
             Duty::SettlePnl => &mut report.pnl_settles,

@@ -48,6 +48,7 @@ const built: Record<sdk.InstructionName, Instruction> = {
   placePerpOrder: sdk.placePerpOrder(admin, user, market, [elsewhere], order),
   closePosition: sdk.closePosition(admin, user, market, [elsewhere], 99_000_000n),
   updateFundingRate: sdk.updateFundingRate(market),
+  recordOracle: sdk.recordOracle(market),
   settlePnl: sdk.settlePnl(user, market, [elsewhere]),
   addLiquidity: sdk.addLiquidity(admin, user, market, [elsewhere], 1n, sdk.addBounds(100_000_000n, 10_000n)),
   removeLiquidity: sdk.removeLiquidity(admin, user, 0, null),

@@ -171,6 +171,12 @@ pub mod bal {
         instructions::update_funding_rate::handler(ctx)
     }
 
+    /// Permissionless: records the market's oracle price (fresh and certain, however far from
+    /// its TWAP) in its TWAPs, so they follow a jump without waiting for a funding update.
+    pub fn record_oracle(ctx: Context<UpdateFundingRate>) -> Result<()> {
+        instructions::update_funding_rate::record_oracle(ctx)
+    }
+
     /// Permissionless: settles a user's P&L in a market into its quote balance, de-risking an
     /// LP below initial margin first unless it opted out.
     pub fn settle_pnl<'info>(ctx: Context<'info, SettlePnl<'info>>) -> Result<()> {

@@ -11,17 +11,20 @@ import {
 } from "./build.js";
 
 /** Once per funding period: applies the period's rate, then repegs toward the oracle. */
+const fundingAccounts = (market: MarketAccounts) => ({
+  state: pda.state(),
+  perpMarket: pda.perpMarket(market.marketIndex),
+  oracle: market.oracle,
+  ...eventAccounts(),
+});
+
 export const updateFundingRate = (market: MarketAccounts): Instruction =>
-  buildInstruction(
-    "updateFundingRate",
-    {
-      state: pda.state(),
-      perpMarket: pda.perpMarket(market.marketIndex),
-      oracle: market.oracle,
-      ...eventAccounts(),
-    },
-    {},
-  );
+  buildInstruction("updateFundingRate", fundingAccounts(market), {});
+
+/** Records the market's oracle in its TWAPs (permissionless; fresh and certain, however far
+ * from its TWAP). */
+export const recordOracle = (market: MarketAccounts): Instruction =>
+  buildInstruction("recordOracle", fundingAccounts(market), {});
 
 const settleAccounts = (user: Address, market: MarketAccounts) => ({
   state: pda.state(),

@@ -87,15 +87,19 @@ pub const REPEG_MAX_STEP: u32 = 10_000;
 /// Keeps the peg following the oracle: when the reserve price is more than `REPEG_THRESHOLD`
 /// away from the oracle's five-minute TWAP (the TWAP, not the last print), repegs toward it,
 /// at most `REPEG_MAX_STEP` per update, if the fee pool can pay. Returns the cost (0 when
-/// it did not repeg: within the threshold, unaffordable, or the curve moved earlier in this
-/// second — left for the next update). A curve pushed just before the update would be repegged
-/// where the push left it, at the fee pool's cost, and stand off the oracle once the push is
-/// undone.
+/// it did not repeg: within the threshold, unaffordable — left for the next update — or put
+/// off). A curve pushed just before the update would be repegged where the push left it, at
+/// the fee pool's cost, and stand off the oracle once the push is undone: when the curve moved
+/// earlier in this second the repeg is put off (`repeg_pending`) to the next second's first
+/// oracle read (`controller::oracle::record_oracle_price`), which comes before anything can
+/// move the curve in that second, so no push can keep the peg from following.
 pub fn follow_oracle(market: &mut PerpMarket, now: i64) -> Result<i128> {
-    let target = market.amm.oracle_twap_5min;
     if curve_moved(market, now)? {
+        market.repeg_pending = 1;
         return Ok(0);
     }
+    market.repeg_pending = 0;
+    let target = market.amm.oracle_twap_5min;
     let price = current_reserve_price(market)?;
     let drift = mul_div_floor(
         price.abs_diff(target) as u128,

@@ -14,7 +14,7 @@ use crate::controller::margin::{
 use crate::controller::orders::cancel_market_orders;
 use crate::controller::position::find_position;
 use crate::controller::second_start::curve_moved_against;
-use crate::controller::trade::{trade_against_amm, TakerOrder};
+use crate::controller::trade::{keeps_reduction_rule, trade_against_amm, TakerOrder};
 use crate::error::BalError;
 use crate::events::DeriskRecord;
 use crate::math::constants::{
@@ -393,18 +393,59 @@ fn reduce_within_band(
         fee_rate: terms.fee_rate,
         now: terms.now,
     };
-    // What the AMM cannot fill inside the band (or its bounds, or one fill's quote) is left for a liquidation: both
-    // refusals come before the trade changes anything.
-    match trade_against_amm(books.user, books.spot, books.market, &order) {
-        Ok(_) => Ok(base),
+    // Tried on copies and kept only if it keeps every reducing fill's no-debt rule
+    // (`validate_reduction`): a de-risk may not leave an LP below zero, nor strip it of its
+    // collateral, however close to maintenance it stands. What the AMM cannot fill inside the
+    // band (or its bounds, or one fill's quote) is left for a later de-risk or a liquidation.
+    let mut trial = DeriskTrial {
+        user: Box::new(*books.user),
+        spot: Box::new(*books.spot),
+        market: Box::new(*books.market),
+    };
+    match trade_against_amm(&mut trial.user, &mut trial.spot, &mut trial.market, &order) {
+        Ok(_) => {}
         Err(error)
             if error == BalError::LimitPriceExceeded.into()
                 || error == BalError::PriceBandExceeded.into()
                 || error == BalError::AmmReserveBounds.into()
                 || error == BalError::AmountTooLarge.into() =>
         {
-            Ok(0)
+            return Ok(0);
         }
-        Err(error) => Err(error),
+        Err(error) => return Err(error),
+    }
+    if !trial.keeps_the_reduction_rule(books, views, terms)? {
+        return Ok(0);
+    }
+    *books.user = *trial.user;
+    *books.spot = *trial.spot;
+    *books.market = *trial.market;
+    Ok(base)
+}
+
+/// A de-risk's reduction, traded on copies of its accounts.
+struct DeriskTrial {
+    user: Box<User>,
+    spot: Box<SpotMarket>,
+    market: Box<PerpMarket>,
+}
+
+impl DeriskTrial {
+    /// Whether the trial keeps the no-debt rule against the accounts as they stand (`books`).
+    fn keeps_the_reduction_rule(
+        &self,
+        books: &DeriskBooks,
+        views: &MarketViews,
+        terms: &DeriskTerms,
+    ) -> Result<bool> {
+        let before = margin_summary(books.user, books.spot, views, MarginType::Reduction)?;
+        let mut after_views = views.clone();
+        after_views.set(MarketView::new(
+            &self.market,
+            terms.oracle_price,
+            terms.now,
+        )?);
+        let after = margin_summary(&self.user, &self.spot, &after_views, MarginType::Reduction)?;
+        Ok(keeps_reduction_rule(&before, &after))
     }
 }

@@ -13,7 +13,7 @@ use crate::controller::spot_balance::update_quote_balance;
 use crate::controller::trade::{trade_against_amm, TakerOrder};
 use crate::error::BalError;
 use crate::events::liquidity;
-use crate::math::amm::{swap_base, SwapDirection};
+use crate::math::amm::{base_to_price, swap_base, SwapDirection};
 use crate::math::constants::{BASE_PRECISION, LP_AGG_PRECISION, PERCENTAGE_PRECISION};
 use crate::math::lp::signed_mul_div_floor;
 use crate::math::safe_math::{Cast, SafeMath};
@@ -264,9 +264,29 @@ fn curve_room(market: &PerpMarket, ctx: &FillContext, already: u64) -> u64 {
         .saturating_sub(already)
 }
 
+/// Base a JIT piece at the maker's `price` may move the curve, after `already` taken by other
+/// JIT pieces: no further than where the curve's own (spread-free) price reaches `price`. A
+/// piece moves the curve as a fill would; past `price` it would leave the curve quoting a
+/// round trip the taker wins (buy at the maker's price, sell back up the moved curve).
+/// precision: BASE
+fn room_to_price(market: &PerpMarket, ctx: &FillContext, price: u64, already: u64) -> Result<u64> {
+    let direction = swap_direction(ctx.direction);
+    let moved = swap_base(&market.amm.curve(), already as u128, direction)?;
+    let room = base_to_price(&moved, market.amm.peg_multiplier, price, direction)?;
+    Ok(u64::try_from(room).unwrap_or(u64::MAX))
+}
+
+fn swap_direction(direction: PositionDirection) -> SwapDirection {
+    match direction {
+        PositionDirection::Long => SwapDirection::Remove,
+        PositionDirection::Short => SwapDirection::Add,
+    }
+}
+
 /// Base the AMM takes alongside a maker (ProtocolOwned): up to `amm_intensity` of the fill,
 /// only when taking part reduces the protocol's own inventory (never past flat) and the
-/// maker's price is on the AMM's side of the oracle.
+/// maker's price is on the AMM's side of the oracle, and never past the curve's own price
+/// reaching the maker's (`room_to_price`).
 fn amm_jit_base(market: &PerpMarket, ctx: &FillContext, base: u64, price: u64) -> Result<u64> {
     if market.jit.amm_intensity == 0 || !priced_for_the_amm(ctx, price) {
         return Ok(0);
@@ -281,7 +301,8 @@ fn amm_jit_base(market: &PerpMarket, ctx: &FillContext, base: u64, price: u64) -
     let step = market.order_step_size.max(1);
     Ok(jit_share(market, base, market.jit.amm_intensity)?
         .min(reducible / step * step)
-        .min(curve_room(market, ctx, 0) / step * step))
+        .min(curve_room(market, ctx, 0) / step * step)
+        .min(room_to_price(market, ctx, price, 0)? / step * step))
 }
 
 /// What is left of a maker's fill for LP JIT: `base` after the AMM took `already`, at `price`.
@@ -295,7 +316,8 @@ struct JitRoom {
 /// Base the LPs take as a group alongside a maker (LPOwned): up to `lp_intensity` of what the
 /// maker would still fill, only when it moves the inventory they still hold in the pool (their
 /// unsettled base per share) toward the market's target without growing it — never past the
-/// target or past flat — at a price on their side of the oracle.
+/// target or past flat — at a price on their side of the oracle, and never past the curve's
+/// own price reaching the maker's (`room_to_price`).
 fn lp_jit_base(market: &PerpMarket, ctx: &FillContext, room: &JitRoom) -> Result<u64> {
     let JitRoom {
         base,
@@ -328,7 +350,8 @@ fn lp_jit_base(market: &PerpMarket, ctx: &FillContext, room: &JitRoom) -> Result
     let step = market.order_step_size.max(1);
     Ok(jit_share(market, base, market.jit.lp_intensity)?
         .min(to_target / step * step)
-        .min(curve_room(market, ctx, amm_jit) / step * step))
+        .min(curve_room(market, ctx, amm_jit) / step * step)
+        .min(room_to_price(market, ctx, price, amm_jit)? / step * step))
 }
 
 /// A JIT piece: `base` at the maker's `price`, taken by the protocol (`take` is `None`: LPs get
@@ -347,11 +370,11 @@ fn book_jit(taker: &mut User, matcher: &mut Matcher, piece: &JitPiece) -> Result
     let (spot, market) = (&mut *matcher.spot, &mut *matcher.market);
     let JitPiece { base, price, take } = *piece;
     let quote = quote_for(base, price)?;
-    let swap = match ctx.direction {
-        PositionDirection::Long => SwapDirection::Remove,
-        PositionDirection::Short => SwapDirection::Add,
-    };
-    let curve = swap_base(&market.amm.curve(), base as u128, swap)?;
+    let curve = swap_base(
+        &market.amm.curve(),
+        base as u128,
+        swap_direction(ctx.direction),
+    )?;
     book_amm_fill(
         market,
         ctx.direction,

@@ -1,6 +1,7 @@
 //! Reading a market's oracle account, validating the price for an action, and recording it.
+use crate::controller::amm::follow_oracle;
 use crate::controller::lp::record_lp_sample;
-use crate::controller::mark::oracle_clock;
+use crate::controller::mark::{observe_mark_price, oracle_clock};
 use crate::controller::second_start::take_snapshot;
 use crate::error::BalError;
 use crate::math::constants::ORACLE_TWAP_5MIN_SECONDS;
@@ -55,11 +56,20 @@ pub fn oracle_price_for(
     Ok(price)
 }
 
-/// Records a validated oracle `price` (precision: PRICE) read at `now`. First the second's
-/// snapshot is taken (if this is the second's first read); then the price read last closes the
-/// interval it stood for, in the five-minute TWAP and the funding period's sum, and this price
-/// stands until the next read.
+/// Records a validated oracle `price` (precision: PRICE) read at `now`. At the second's first
+/// read a repeg a funding update put off is made (nothing can have moved the curve yet this
+/// second: every instruction that moves it reads the oracle first) and the second's snapshot
+/// taken. Then the price read last closes the interval it stood for, in the five-minute TWAP
+/// and the funding period's sum, this price stands until the next read, and the standing mark
+/// is clamped around it (an idle curve counts no further from the oracle than a fill would).
 pub fn record_oracle_price(market: &mut PerpMarket, price: u64, now: i64) -> Result<()> {
+    if market.second_start.ts != now && market.repeg_pending == 1 {
+        if market.is_settling()? {
+            market.repeg_pending = 0;
+        } else {
+            follow_oracle(market, now)?;
+        }
+    }
     take_snapshot(market, price, now)?;
     let standing = oracle_clock(market).observe(price, now)?;
     let amm = &mut market.amm;
@@ -78,5 +88,6 @@ pub fn record_oracle_price(market: &mut PerpMarket, price: u64, now: i64) -> Res
         .funding
         .oracle_price_seconds
         .set(standing.price_seconds);
+    observe_mark_price(market, now)?;
     record_lp_sample(market, price, now)
 }

@@ -4,6 +4,7 @@ use crate::controller::amm_fill::{amm_best_price, PositionDirection};
 use crate::controller::position::{find_position, open_position, release_if_empty};
 use crate::error::BalError;
 use crate::math::position::largest_fill_base;
+use crate::math::price_band::PriceBand;
 use crate::math::safe_math::SafeMath;
 use crate::state::{Order, PerpMarket, PerpPosition, User};
 use crate::validate;
@@ -33,6 +34,8 @@ pub struct OrderCheck {
     /// precision: PRICE
     pub oracle_price: u64,
     pub now: i64,
+    /// Placed by the user's delegate rather than its authority.
+    pub by_delegate: bool,
 }
 
 /// Checks an order against the market's rules, the clock, the position and (for a maker
@@ -46,7 +49,26 @@ pub fn validate_new_order(
         position_base,
         oracle_price,
         now,
+        by_delegate,
     } = *check;
+    if by_delegate {
+        // A delegate's order is priced no worse for its principal than the market's maximum
+        // spread from the oracle: a resting order far off it could be filled by the delegate's
+        // own account, moving the principal's money to it.
+        let edge =
+            PriceBand::around(oracle_price, market.amm.max_spread)?.worst_for(params.direction);
+        let within = match params.direction {
+            PositionDirection::Long => params.price <= edge,
+            PositionDirection::Short => params.price >= edge,
+        };
+        validate!(
+            within,
+            BalError::PriceBandExceeded,
+            "a delegate's order at {} beyond {} for its principal",
+            params.price,
+            edge
+        );
+    }
     validate!(
         params.base_amount >= market.min_order_size
             && params.base_amount.is_multiple_of(market.order_step_size),

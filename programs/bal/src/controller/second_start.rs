@@ -53,9 +53,15 @@ pub fn reserve_price_at_start(market: &PerpMarket, now: i64) -> Result<u64> {
     }
 }
 
+/// How far the reserve price may sit from where it stood at the start of the second and still
+/// count as unmoved: the unit or two an LP's add, removal or burn rescales it by (the curve
+/// keeps its price within one unit). A push that small moves no value. precision: PRICE
+pub const CURVE_MOVE_TOLERANCE: u64 = 2;
+
 /// Whether something earlier in second `now` moved the curve at all.
 pub fn curve_moved(market: &PerpMarket, now: i64) -> Result<bool> {
-    Ok(current_reserve_price(market)? != reserve_price_at_start(market, now)?)
+    let start = reserve_price_at_start(market, now)?;
+    Ok(current_reserve_price(market)?.abs_diff(start) > CURVE_MOVE_TOLERANCE)
 }
 
 /// Whether something earlier in second `now` moved the curve against a fill in `direction`:
@@ -70,8 +76,8 @@ pub fn curve_moved_against(
         current_reserve_price(market)?,
     );
     Ok(match direction {
-        PositionDirection::Long => current > start,
-        PositionDirection::Short => current < start,
+        PositionDirection::Long => current > start.saturating_add(CURVE_MOVE_TOLERANCE),
+        PositionDirection::Short => current.saturating_add(CURVE_MOVE_TOLERANCE) < start,
     })
 }
 
@@ -80,5 +86,8 @@ pub fn curve_moved_against(
 pub fn curve_moved_away(market: &PerpMarket, oracle_price: u64, now: i64) -> Result<bool> {
     let start = reserve_price_at_start(market, now)?;
     let current = current_reserve_price(market)?;
-    Ok(current.abs_diff(oracle_price) > start.abs_diff(oracle_price))
+    Ok(current.abs_diff(oracle_price)
+        > start
+            .abs_diff(oracle_price)
+            .saturating_add(CURVE_MOVE_TOLERANCE))
 }

@@ -146,11 +146,11 @@ pub struct FilledParty<'a> {
 
 /// The one margin rule after any fill (a trade, a close, each party of `fill_order`). A fill
 /// that grew the position's risk needs an active market and the party's `grown` margin. Any
-/// other fill needs an active or reduce-only market and may not manufacture debt: it must
-/// leave the account meeting maintenance margin, or with a maintenance shortfall no larger than
-/// before and no less collateral than the smaller of zero and what it had. So a reduce-only
-/// close into a curve someone pushed cannot leave the account below zero for a write-off to
-/// pay. `views` must hold the traded market as it stands after the fill.
+/// other fill needs an active or reduce-only market and may not manufacture debt
+/// (`validate_reduction`): so a reduce-only close into a curve someone pushed cannot leave the
+/// account below zero for a write-off to pay, nor strip an account below maintenance of its
+/// collateral while its position stays. `views` must hold the traded market as it stands
+/// after the fill.
 pub fn validate_after_fill(
     party: &FilledParty,
     spot: &SpotMarket,
@@ -188,14 +188,14 @@ pub fn validate_after_fill(
 }
 
 /// The reducing-fill rule of `validate_after_fill`, on the account's `MarginType::Reduction`
-/// margin before and after.
+/// margin before and after: the account meets maintenance afterwards, or it keeps at least the
+/// share of its requirement its collateral covered before (collateral × requirement never
+/// falls behind; an account already at or below zero may not lose more). Then the shortfall
+/// never grows and no collateral is left behind a position for its owner's other account to
+/// take.
 pub fn validate_reduction(before: &MarginSummary, after: &MarginSummary) -> Result<()> {
-    if after.meets_requirement() {
-        return Ok(());
-    }
-    let shortage = |s: &MarginSummary| (s.requirement as i128).saturating_sub(s.collateral);
     validate!(
-        shortage(after) <= shortage(before) && after.collateral >= before.collateral.min(0),
+        keeps_reduction_rule(before, after),
         BalError::ReductionWorsensMargin,
         "collateral {} -> {}, maintenance {} -> {}",
         before.collateral,
@@ -204,6 +204,21 @@ pub fn validate_reduction(before: &MarginSummary, after: &MarginSummary) -> Resu
         after.requirement
     );
     Ok(())
+}
+
+/// `validate_reduction`'s rule as a predicate.
+pub fn keeps_reduction_rule(before: &MarginSummary, after: &MarginSummary) -> bool {
+    if after.meets_requirement() {
+        return true;
+    }
+    if before.collateral > 0 {
+        // C' / R' ≥ C / R, as C' × R ≥ C × R' (both products fit: collateral and requirement
+        // are quote amounts far inside 64 bits).
+        let kept = after.collateral.saturating_mul(before.requirement as i128);
+        kept >= before.collateral.saturating_mul(after.requirement as i128)
+    } else {
+        after.collateral >= before.collateral
+    }
 }
 
 /// Fills `order` against the AMM for `user`, within its limit and the market's price band

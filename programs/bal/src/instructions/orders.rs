@@ -85,6 +85,7 @@ pub fn place_order<'info>(
             position_base,
             oracle_price,
             now: clock.unix_timestamp,
+            by_delegate: accounts.authority.key() != user.authority,
         };
         validate_new_order(&params, &market, &check)?;
         let order_id = add_order(&mut user, &market, &params)?;

@@ -62,3 +62,27 @@ pub fn handler(ctx: Context<UpdateFundingRate>) -> Result<()> {
     emit_cpi!(record);
     Ok(())
 }
+
+/// Permissionless: records the market's oracle price in its TWAPs and the funding period's
+/// average, judged as a funding update judges it (fresh and certain, however far from its
+/// TWAP). A TWAP weighs each price by the time it stood between reads, so after a jump beyond
+/// the divergence guard — when fills, settles and adds refuse the price — it follows only as
+/// reads that skip that guard come: this is one any keeper can send, without waiting for a
+/// funding update or a liquidation.
+pub fn record_oracle(ctx: Context<UpdateFundingRate>) -> Result<()> {
+    validate!(
+        !ctx.accounts.state.is_paused(pause::FUNDING),
+        BalError::OperationPaused
+    );
+    let clock = Clock::get()?;
+    let mut market = ctx.accounts.perp_market.load_mut()?;
+    validate!(!market.is_paused(pause::FUNDING), BalError::OperationPaused);
+    validate!(!market.is_settling()?, BalError::MarketSettling);
+    oracle_price_for(
+        &mut market,
+        &ctx.accounts.oracle.to_account_info(),
+        OracleAction::FundingUpdate,
+        &clock,
+    )?;
+    market.invariant()
+}

@@ -354,7 +354,10 @@ pub struct PerpMarket {
     pub oracle_source: u8,
     pub version: u8,
     pub bump: u8,
-    pub padding: [u8; 6],
+    /// 1 when a funding update's repeg met a curve moved earlier in its second: the next
+    /// second's first oracle read makes it, before anything moves the curve again.
+    pub repeg_pending: u8,
+    pub padding: [u8; 5],
     pub jit: JitParams,
     /// What every position of this market holds in quote, summed: positions' quote, the LPs'
     /// unsettled quote and the funding all of them owe or are owed (booked in aggregate at each
@@ -566,7 +569,8 @@ impl PerpMarket {
         validate!(
             self.lp.fee_share <= PERCENTAGE_PRECISION
                 && self.settlement.price_band <= PERCENTAGE_PRECISION / 10
-                && self.settlement.finalized <= 1,
+                && self.settlement.finalized <= 1
+                && self.repeg_pending <= 1,
             BalError::InvariantViolated
         );
         validate!(

@@ -9,10 +9,11 @@ use bal_client::pda;
 use bal_tests::ceilings::{ceiling, CU_CEILINGS};
 use bal_tests::env::recorded_compute_units;
 use bal_tests::fixtures::{
-    add_liquidity, default_interest_curve, fill_order, market, new_trader, order, place_order,
-    resting, set_oracle_price, setup_exchange_with_market, setup_trading, trade, Exchange, Trader,
+    add_liquidity, default_interest_curve, fill_order, market, new_trader, next_second, order,
+    place_order, resting, set_oracle_price, setup_exchange_with_market, setup_trading, trade,
+    Exchange, Trader,
 };
-use bal_tests::markets::allow_divergence;
+use bal_tests::markets::{allow_divergence, close_underwater, walk_oracle};
 use bal_tests::{Runtime, TestEnv};
 use solana_signer::Signer;
 
@@ -91,6 +92,8 @@ async fn exercise_every_instruction(env: &mut TestEnv) {
     )
     .await
     .expect("repeg_amm");
+    // The repeg moved the curve: a change of k waits for the next second.
+    next_second(env, &exchange).await;
     env.send(
         "update_amm_k",
         &[instructions::update_amm_k(
@@ -209,21 +212,21 @@ async fn trade_settle_and_fund(env: &mut TestEnv, exchange: &Exchange) {
 
 const BASE: u64 = BASE_PRECISION as u64;
 
-/// A 5x long a 25% gap leaves underwater: liquidated whole (bankrupt, written off), and another
-/// that closes on its own once the curve follows the oracle, its debt then written off by
+/// A 9x long a 15% gap leaves underwater: liquidated whole (bankrupt, written off), and another
+/// that closes at the oracle once the curve is repegged there, its debt then written off by
 /// `resolve_bad_debt`.
 async fn bad_debt_round_trip(env: &mut TestEnv, exchange: &Exchange) {
     allow_divergence(env, exchange, 0, 500_000).await;
-    set_oracle_price(env, exchange, 100_000_000).await;
+    oracle_at_the_curve(env, exchange).await;
     let liquidator = new_trader(env, exchange, 10_000_000_000, 0).await;
-    let bankrupt = new_trader(env, exchange, 100_000_000, 0).await;
-    let closer = new_trader(env, exchange, 100_000_000, 0).await;
+    let bankrupt = new_trader(env, exchange, 110_000_000, 0).await;
+    let closer = new_trader(env, exchange, 110_000_000, 0).await;
     for levered in [&bankrupt, &closer] {
-        trade(env, exchange, levered, order(Long, 5 * BASE))
+        trade(env, exchange, levered, order(Long, 9 * BASE))
             .await
             .expect("place_perp_order");
     }
-    set_oracle_price(env, exchange, 75_000_000).await;
+    set_oracle_price(env, exchange, 85_000_000).await;
     let liquidate = instructions::liquidate_perp(
         liquidator.wallet.pubkey(),
         liquidator.user,
@@ -235,20 +238,7 @@ async fn bad_debt_round_trip(env: &mut TestEnv, exchange: &Exchange) {
     env.send("liquidate_perp", &[liquidate], &[&liquidator.wallet])
         .await
         .expect("liquidate_perp (bankrupt)");
-    env.send(
-        "repeg_amm",
-        &[instructions::repeg_amm(
-            exchange.admin.pubkey(),
-            0,
-            exchange.oracle,
-        )],
-        &[&exchange.admin],
-    )
-    .await
-    .expect("repeg_amm");
-    trade(env, exchange, &closer, order(Short, 5 * BASE))
-        .await
-        .expect("close underwater");
+    close_underwater(env, exchange, &closer, &liquidator).await;
     env.send(
         "settle_pnl",
         &[instructions::settle_pnl(closer.user, &market(exchange))],
@@ -265,11 +255,26 @@ async fn bad_debt_round_trip(env: &mut TestEnv, exchange: &Exchange) {
     .expect("resolve_bad_debt");
 }
 
+/// The oracle moved to where the curve stands, read there, in a second of its own: what the
+/// flow that follows starts from.
+async fn oracle_at_the_curve(env: &mut TestEnv, exchange: &Exchange) {
+    let perp: PerpMarket = env.load(pda::perp_market(0)).await;
+    let price = bal::math::amm::reserve_price(&perp.amm.curve(), perp.amm.peg_multiplier)
+        .expect("the curve's price");
+    let reader = new_trader(env, exchange, 1_000_000_000, 0).await;
+    trade(env, exchange, &reader, order(Short, BASE / 100))
+        .await
+        .expect("a position to settle");
+    walk_oracle(env, exchange, reader.user, &[price as i64]).await;
+    next_second(env, exchange).await;
+}
+
 /// An LP adds, a trader trades against it, a keeper settles it twice ways, and it leaves.
 async fn lp_round_trip(env: &mut TestEnv, exchange: &Exchange) {
     let lp = new_trader(env, exchange, 10_000_000_000, 0).await;
     let trader = new_trader(env, exchange, 1_000_000_000, 0).await;
     let keeper = env.funded_wallet().await;
+    oracle_at_the_curve(env, exchange).await;
     add_liquidity(env, exchange, &lp, 500 * BASE)
         .await
         .expect("add_liquidity");
@@ -474,6 +479,7 @@ async fn fill_cu_with_lps(lps: u64) -> u64 {
         .compute_units
 }
 
+mod costliest;
 mod scaling;
 mod settlement;
 mod vault;
@@ -493,6 +499,9 @@ async fn main() {
     exercise_every_instruction(&mut env).await;
     vault::vault_round_trip().await;
     settlement::settlement_round_trip().await;
+    costliest::derisk_through_the_amm().await;
+    costliest::liquidation_across_markets().await;
+    costliest::largest_batches().await;
     let by_positions = scaling::margin_by_positions().await;
     let capacity = scaling::settles_per_transaction(scaling::Holders::Traders).await;
     let lp_capacity = scaling::settles_per_transaction(scaling::Holders::Lps).await;

@@ -49,7 +49,11 @@ pub async fn account_sizes(env: &mut TestEnv, exchange: &Exchange) {
 }
 
 /// Lists markets 1..`count` beside market 0, sharing its oracle, and opens them for trading.
-async fn list_markets(env: &mut TestEnv, exchange: &Exchange, count: u16) -> Vec<MarketAccounts> {
+pub async fn list_markets(
+    env: &mut TestEnv,
+    exchange: &Exchange,
+    count: u16,
+) -> Vec<MarketAccounts> {
     let admin = exchange.admin.insecure_clone();
     for index in 1..count {
         env.send_setup(

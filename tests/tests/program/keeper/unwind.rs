@@ -38,6 +38,8 @@ async fn an_unwind_the_market_refuses_is_a_failure_the_round_reports_and_retries
     )
     .await;
     assert_eq!((report.liquidations, report.unwinds), (1, 0), "{report:?}");
+    // It records the jump, so the TWAP starts following it before the next funding update.
+    assert_eq!(report.oracle_records, 1, "{report:?}");
     assert!(report.failures >= 1, "{report:?}");
     assert!(metrics.count("unwind", Outcome::Failed) >= 1);
     let held = position_in(&mut env, keeper.user, 0)

@@ -142,3 +142,36 @@ async fn lps_stay_out_of_a_maker_fill_that_moves_them_away_from_their_target() {
     assert_eq!(base_of(&mut env, &b.maker).await, 4 * BASE as i64);
     assert_eq!(perp(&mut env).await.lp, before.lp);
 }
+
+#[tokio::test]
+async fn a_jit_piece_moves_the_curve_no_further_than_the_makers_price() {
+    // The AMM takes part of a maker's fill at the maker's price but moves its curve as a fill
+    // would: past the maker's price, the taker could sell the piece straight back up the curve
+    // at a profit. Here the curve stands about a base's move under the maker's $100.00 ask, and
+    // the AMM's half of the fill (2.0 base) is cut to what fits below it.
+    let mut env = TestEnv::start().await;
+    let jit = JitParams {
+        amm_intensity: 500_000,
+        ..Default::default()
+    };
+    let b = book(&mut env, jit).await;
+    let seller = new_trader(&mut env, &b.exchange, 10_000_000_000, 0).await;
+    trade(&mut env, &b.exchange, &seller, order(Short, BASE))
+        .await
+        .expect("the protocol long a base");
+    next_second(&mut env, &b.exchange).await;
+    let maker_price = 100_000_000;
+    let (bid, ask) = b.cross(&mut env, Long, 4 * BASE, maker_price).await;
+    let fill = b.fill(&mut env, bid, ask).await.expect("fill");
+    let jit_base: u64 = fill
+        .events::<OrderFillRecord>()
+        .iter()
+        .filter(|r| r.liquidity == liquidity::AMM_JIT)
+        .map(|r| r.base)
+        .sum();
+    assert!(jit_base > 0 && jit_base < 2 * BASE, "{jit_base}");
+    let market = perp(&mut env).await;
+    let reserve = bal::math::amm::reserve_price(&market.amm.curve(), market.amm.peg_multiplier)
+        .expect("the curve's price");
+    assert!(reserve <= maker_price, "the curve at {reserve}");
+}

@@ -4,11 +4,12 @@
 //! the attacker's net measured at every size: never above zero, or within the bound the
 //! README states. The vault's crank and deposit are in `vault.rs`.
 use bal::controller::amm_fill::PositionDirection::{self, Long, Short};
+use bal::controller::margin::MarginType;
 use bal::error::BalError;
 use bal::events::{DeriskRecord, LiquidationRecord};
 use bal::math::constants::BASE_PRECISION;
 use bal::state::{SpotMarket, User};
-use bal_client::instructions::{self, MakerOrderRef, UserSetting};
+use bal_client::instructions::{self, MakerOrderRef};
 use bal_client::pda;
 use bal_tests::errors::{assert_bal_error, custom_code};
 use bal_tests::fixtures::{
@@ -16,11 +17,13 @@ use bal_tests::fixtures::{
     resting, set_oracle_price, settle_lp, setup_trading, subaccount, trade, Exchange, Trader,
     START_PRICE,
 };
-use bal_tests::inspect::{net_value, position_in};
+use bal_tests::inspect::{margin, net_value, position_in};
 use bal_tests::markets::walk_oracle;
 use bal_tests::{TestEnv, TxFailure};
 use solana_signer::Signer;
 
+mod delegate;
+mod oracle;
 mod vault;
 
 const BASE: u64 = BASE_PRECISION as u64;
@@ -164,98 +167,69 @@ async fn a_reducing_close_into_a_pushed_curve_leaves_no_debt_for_its_owner_to_co
     assert!((1..PUSHES.len()).contains(&landed), "{landed} landed");
 }
 
-#[tokio::test]
-async fn a_delegate_cannot_close_its_principal_into_a_push_of_its_own() {
-    for push in PUSHES {
-        let mut env = TestEnv::start().await;
-        let exchange = setup_trading(&mut env).await;
-        let principal = new_trader(&mut env, &exchange, 2_000 * DOLLAR, 0).await;
-        trade(&mut env, &exchange, &principal, order(Long, 50 * BASE))
-            .await
-            .expect("the principal's long");
-        let delegate = new_trader(&mut env, &exchange, 20_000 * DOLLAR, 0).await;
-        env.send_setup(
-            &[instructions::update_user(
-                principal.wallet.pubkey(),
-                0,
-                UserSetting::Delegate(delegate.wallet.pubkey()),
-            )],
-            &[&principal.wallet],
-        )
-        .await;
-        next_second(&mut env, &exchange).await;
-        let close = instructions::close_position(
-            delegate.wallet.pubkey(),
-            principal.user,
-            &market(&exchange),
-            &[],
-            None,
-        );
-        let ixs = [
-            trade_of(&delegate, &exchange, Short, push * BASE),
-            close,
-            trade_of(&delegate, &exchange, Long, push * BASE),
-        ];
-        let pushed = measured(&mut env, &ixs, &[&delegate.wallet], &[&delegate]).await;
-        assert!(
-            pushed.gain <= 0,
-            "{push}: the delegate is up {}",
-            pushed.gain
-        );
-        assert_eq!(
-            pushed.refused,
-            Some(code(BalError::CurveMovedThisSecond)),
-            "{push}"
-        );
-    }
+/// An owner below maintenance: a long of 40 bought near $104 with $650, the oracle walked to
+/// $91 and the curve repegged there (about $118 of collateral against $182 of maintenance);
+/// its second subaccount pushes.
+async fn below_maintenance_and_pusher(env: &mut TestEnv, exchange: &Exchange) -> (Trader, Trader) {
+    let owner = new_trader(env, exchange, 650 * DOLLAR, 20_000 * DOLLAR).await;
+    trade(env, exchange, &owner, order(Long, 40 * BASE))
+        .await
+        .expect("the long");
+    let reader = new_trader(env, exchange, 10_000 * DOLLAR, 0).await;
+    trade(env, exchange, &reader, order(Short, BASE / 100))
+        .await
+        .expect("a position to settle");
+    walk_oracle(env, exchange, reader.user, &[96_000_000, 91_000_000]).await;
+    next_second(env, exchange).await;
+    repeg(env, exchange).await.expect("the curve at the oracle");
+    let pusher = subaccount(env, exchange, &owner, 1, 20_000 * DOLLAR).await;
+    next_second(env, exchange).await;
+    let maintenance = margin(env, owner.user, &[0], MarginType::Maintenance).await;
+    assert!(
+        !maintenance.meets_requirement() && maintenance.collateral > 0,
+        "{maintenance:?}"
+    );
+    (owner, pusher)
 }
 
 #[tokio::test]
-async fn a_delegate_moves_its_principal_at_most_the_band_and_only_by_holding_a_push() {
-    // Pushed in one second and held into the next, the push is the curve everyone trades on:
-    // the principal's close then averages no worse than the band (10%) under the oracle.
-    let mut env = TestEnv::start().await;
-    let exchange = setup_trading(&mut env).await;
-    let principal = new_trader(&mut env, &exchange, 2_000 * DOLLAR, 0).await;
-    trade(&mut env, &exchange, &principal, order(Long, 20 * BASE))
-        .await
-        .expect("the principal's long");
-    let delegate = new_trader(&mut env, &exchange, 20_000 * DOLLAR, 0).await;
-    env.send_setup(
-        &[instructions::update_user(
-            principal.wallet.pubkey(),
-            0,
-            UserSetting::Delegate(delegate.wallet.pubkey()),
-        )],
-        &[&principal.wallet],
-    )
-    .await;
-    next_second(&mut env, &exchange).await;
-    trade(&mut env, &exchange, &delegate, order(Short, 60 * BASE))
-        .await
-        .expect("the push");
-    next_second(&mut env, &exchange).await;
-    let before = position_in(&mut env, principal.user, 0).await;
-    env.send(
-        "close_position",
-        &[instructions::close_position(
-            delegate.wallet.pubkey(),
-            principal.user,
+async fn a_reducing_fill_may_not_strip_an_account_below_maintenance_of_its_collateral() {
+    // Half the long sold 10 base into the owner's own push loses about $72 against the oracle
+    // and frees $91 of maintenance: no larger a shortfall, but its collateral would cover a
+    // smaller share of what stays, the rest gone to the pusher. Refused; unpushed, it lands.
+    for push in [10, 0] {
+        let mut env = TestEnv::start().await;
+        let exchange = setup_trading(&mut env).await;
+        let (long, pusher) = below_maintenance_and_pusher(&mut env, &exchange).await;
+        let mut reduce = order(Short, 20 * BASE);
+        reduce.reduce_only = true;
+        let reduction = instructions::place_perp_order(
+            long.wallet.pubkey(),
+            long.user,
             &market(&exchange),
             &[],
-            None,
-        )],
-        &[&delegate.wallet],
-    )
-    .await
-    .expect("held across a second, the push is the market");
-    let after = position_in(&mut env, principal.user, 0).await;
-    let received = after.quote_asset_amount.get() - before.quote_asset_amount.get();
-    let floor = 20 * (START_PRICE as i128) * 9 / 10;
-    assert!(
-        received + 1 >= floor,
-        "sold 20 base for {received}, under the band's {floor}"
-    );
+            reduce,
+        );
+        let ixs: Vec<_> = if push > 0 {
+            vec![
+                trade_of(&pusher, &exchange, Short, push * BASE),
+                reduction,
+                trade_of(&pusher, &exchange, Long, push * BASE),
+            ]
+        } else {
+            vec![reduction]
+        };
+        let pushed = measured(&mut env, &ixs, &[&long.wallet], &[&long, &pusher]).await;
+        assert!(pushed.gain <= 0, "{push}: up {}", pushed.gain);
+        if push > 0 {
+            assert_eq!(pushed.refused, Some(code(BalError::ReductionWorsensMargin)));
+        } else {
+            assert_eq!(
+                pushed.refused, None,
+                "an honest reduction below maintenance"
+            );
+        }
+    }
 }
 
 #[tokio::test]
