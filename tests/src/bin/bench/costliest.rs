@@ -31,13 +31,14 @@ async fn base_of(env: &mut TestEnv, who: &Trader) -> i64 {
         .sum()
 }
 
-/// `lp` at 5x max leverage, which its shares and its position no longer fit.
-async fn tighten(env: &mut TestEnv, lp: &Trader) {
+/// `lp` at the max leverage of `margin_ratio` (precision: MARGIN), which its shares and its
+/// position no longer fit.
+async fn tighten(env: &mut TestEnv, lp: &Trader, margin_ratio: u32) {
     env.send_setup(
         &[instructions::update_user(
             lp.wallet.pubkey(),
             0,
-            UserSetting::CustomMarginRatio(2_000),
+            UserSetting::CustomMarginRatio(margin_ratio),
         )],
         &[&lp.wallet],
     )
@@ -65,7 +66,7 @@ pub async fn derisk_through_the_amm() {
         trade(&mut env, &exchange, &lp, order(Long, 50 * BASE))
             .await
             .expect("a long the account carries at 10x");
-        tighten(&mut env, &lp).await;
+        tighten(&mut env, &lp, 2_000).await;
         after_cooldown(&mut env, &exchange).await;
         let ix = if label == "derisk_lp" {
             instructions::derisk_lp(lp.user, &market(&exchange), &[])
@@ -82,7 +83,7 @@ pub async fn derisk_through_the_amm() {
 }
 
 /// A subaccount with LP shares in market 0 and a long in each of three markets (one oracle),
-/// liquidated in market 0 after a 6% fall, the other two named for its margin.
+/// liquidated in market 0 after a 12% fall, the other two named for its margin.
 /// ($250 behind 15 base and the shares' orders at 10x.)
 pub async fn liquidation_across_markets() {
     let mut env = TestEnv::start().await;
@@ -99,7 +100,7 @@ pub async fn liquidation_across_markets() {
             .await
             .expect("a long in each market");
     }
-    set_oracle_price(&mut env, &exchange, 94_000_000).await;
+    set_oracle_price(&mut env, &exchange, 88_000_000).await;
     next_second(&mut env, &exchange).await;
     let success = env
         .send(
@@ -143,7 +144,7 @@ async fn lps(env: &mut TestEnv, exchange: &Exchange, count: usize) -> Vec<Trader
 }
 
 /// Thirty LPs settled in one `settle_lp_many` and again (their P&L) in one `settle_pnl_many`;
-/// twelve LPs at 5x de-risked in one `settle_pnl_many`.
+/// twelve LPs at 1.1x de-risked in one `settle_pnl_many`.
 pub async fn largest_batches() {
     let mut env = TestEnv::start().await;
     let exchange = setup_trading(&mut env).await;
@@ -180,10 +181,10 @@ pub async fn largest_batches() {
     let keeper = env.funded_wallet().await;
     let twelve = lps(&mut env, &exchange, 12).await;
     for lp in &twelve {
-        trade(&mut env, &exchange, lp, order(Long, 40 * BASE / 12))
+        trade(&mut env, &exchange, lp, order(Long, 3 * BASE))
             .await
             .expect("a long of each");
-        tighten(&mut env, lp).await;
+        tighten(&mut env, lp, 9_000).await;
     }
     next_second(&mut env, &exchange).await;
     let users: Vec<_> = twelve.iter().map(|lp| lp.user).collect();

@@ -160,6 +160,13 @@ async fn trade_settle_and_fund(env: &mut TestEnv, exchange: &Exchange) {
     .await
     .expect("update_funding_rate");
     env.send(
+        "record_oracle",
+        &[instructions::record_oracle(&market(exchange))],
+        &[&keeper],
+    )
+    .await
+    .expect("record_oracle");
+    env.send(
         "settle_pnl",
         &[instructions::settle_pnl(short.user, &market(exchange))],
         &[&keeper],
