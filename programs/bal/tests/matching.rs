@@ -164,7 +164,7 @@ proptest! {
                         reduce_only: false,
                         expiry_ts: 0,
                     };
-                    let check = OrderCheck { position_base: position_base(&account), oracle_price: oracle, now };
+                    let check = OrderCheck { position_base: position_base(&account), oracle_price: oracle, now, by_delegate: false };
                     if validate_new_order(&params, &market, &check).is_ok() {
                         let before = *account;
                         if add_order(&mut account, &market, &params).is_err() {
