@@ -3,8 +3,11 @@
 # copy of the repository, builds that copy's ELF, and runs against it the red-team fuzzer
 # (fresh seeds, stopping at the first failure) and the hole's directed test
 # (tests/mutants/directed.txt). Prints a table: did the red team find it, after how many
-# sequences and seconds, and did the directed test catch it. The program itself never carries
-# a switch for any of this: each hole exists only in its patched copy.
+# sequences and seconds, and did the directed test catch it. Only a broken rule counts: the red
+# team's failure must be a rule's violation (its message starts `violation:`; a panic, such as
+# a set-up the hole broke, is `panic`), and the directed test must have built and failed; a
+# copy that does not build is `build failed`. The program itself never carries a switch for any
+# of this: each hole exists only in its patched copy.
 #
 # BAL_MUTANT_CASES: sequences the red team may try per hole (1,000). BAL_MUTANTS: a pattern of
 # patch names to run (all). Copies and builds live under target/mutants/.
@@ -35,15 +38,22 @@ for patch in tests/mutants/*.patch; do
     name=$(basename "$patch" .patch)
     case "$name" in *"$only"*) ;; *) continue ;; esac
     copy
-    (cd "$work" && patch -p1 -s <"$root/$patch" && ./scripts/build-sbf.sh >"$logs/$name.build" 2>&1)
+    if ! (cd "$work" && patch -p1 -s <"$root/$patch" &&
+        ./scripts/build-sbf.sh >"$logs/$name.build" 2>&1); then
+        printf '| %s | build failed | | | build failed |\n' "$name"
+        continue
+    fi
     start=$SECONDS
-    if BAL_DEPLOY_DIR="$work/target/deploy" BAL_REDTEAM_FIND=1 BAL_REDTEAM_SEED=random \
+    BAL_DEPLOY_DIR="$work/target/deploy" BAL_REDTEAM_FIND=1 BAL_REDTEAM_SEED=random \
         BAL_REDTEAM_CASES="$cases" RUST_LOG=error \
         cargo test --quiet -p bal-tests --test program an_attacker -- --nocapture \
-        >"$logs/$name.redteam" 2>&1; then
-        found=N
-    else
+        >"$logs/$name.redteam" 2>&1 || true
+    if grep -q 'violation:' "$logs/$name.redteam"; then
         found=Y
+    elif grep -q 'failed:' "$logs/$name.redteam"; then
+        found=panic
+    else
+        found=N
     fi
     seconds=$((SECONDS - start))
     # Both modes' sequences (the strict one and the market one), however far each got.
@@ -59,8 +69,12 @@ for patch in tests/mutants/*.patch; do
     fi
     if "${directed_cmd[@]}" >"$logs/$name.directed" 2>&1; then
         directed="missed ($kind ${binary} ${filter})"
-    else
+    elif grep -qE 'could not compile|error\[E' "$logs/$name.directed"; then
+        directed="build failed"
+    elif grep -q 'test result: FAILED' "$logs/$name.directed"; then
         directed="caught"
+    else
+        directed="did not run ($kind ${binary} ${filter})"
     fi
     printf '| %s | %s | %s | %s | %s |\n' "$name" "$found" "$sequences" "$seconds" "$directed"
 done

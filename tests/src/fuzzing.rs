@@ -14,40 +14,87 @@ use std::fmt::Debug;
 use std::sync::Mutex;
 use std::time::Instant;
 
-/// What a fuzzer tried across its cases: its random actions, and their transaction shapes.
+/// What a fuzzer tried across its cases: its random actions, their transaction shapes, and
+/// which landed.
 #[derive(Default)]
 pub struct Tried {
     shapes: Mutex<HashSet<String>>,
     actions: Mutex<u64>,
+    /// Transactions sent, and those of them the program accepted.
+    transactions: Mutex<(u64, u64)>,
+    /// The kinds of action (variant names) in transactions that landed.
+    landed_kinds: Mutex<HashSet<String>>,
+}
+
+/// What a fuzzer's run must have done for its checks to mean anything: a run whose
+/// transactions are all refused checks nothing.
+pub struct Expected<'a> {
+    /// The least share of its transactions that must land, in percent.
+    pub landed_percent: u64,
+    /// Every kind of action (variant name) that must land at least once in the run.
+    pub kinds: &'a [&'a str],
+}
+
+fn kind_of<A: Debug>(action: &A) -> String {
+    let debug = format!("{action:?}");
+    debug
+        .split([' ', '{', '('])
+        .next()
+        .unwrap_or_default()
+        .to_owned()
 }
 
 impl Tried {
-    /// Records a transaction of `actions` sent: its shape is each action's variant name, in
-    /// order.
-    pub fn record<A: Debug>(&self, actions: &[A]) {
+    /// Records a transaction of `actions` sent and whether it `landed`: its shape is each
+    /// action's variant name, in order.
+    pub fn record<A: Debug>(&self, actions: &[A], landed: bool) {
         *self.actions.lock().expect("count poisoned") += actions.len() as u64;
-        let shape = actions
+        let kinds: Vec<String> = actions.iter().map(kind_of).collect();
+        self.shapes
+            .lock()
+            .expect("shapes poisoned")
+            .insert(kinds.join("+"));
+        let mut transactions = self.transactions.lock().expect("count poisoned");
+        transactions.0 += 1;
+        if landed {
+            transactions.1 += 1;
+            self.landed_kinds
+                .lock()
+                .expect("kinds poisoned")
+                .extend(kinds);
+        }
+    }
+
+    /// Panics unless the run did what `expected` asks.
+    fn check(self, name: &str, expected: &Expected) {
+        let (sent, landed) = self.transactions.into_inner().expect("count poisoned");
+        let kinds = self.landed_kinds.into_inner().expect("kinds poisoned");
+        eprintln!("{name}: {landed} of {sent} random transactions landed");
+        assert!(
+            landed * 100 >= sent * expected.landed_percent,
+            "{name}: {landed} of {sent} random transactions landed, under {}%",
+            expected.landed_percent
+        );
+        let missing: Vec<&&str> = expected
+            .kinds
             .iter()
-            .map(|action| {
-                let debug = format!("{action:?}");
-                debug
-                    .split([' ', '{', '('])
-                    .next()
-                    .unwrap_or_default()
-                    .to_owned()
-            })
-            .collect::<Vec<_>>()
-            .join("+");
-        self.shapes.lock().expect("shapes poisoned").insert(shape);
+            .filter(|kind| !kinds.contains(**kind))
+            .collect();
+        assert!(
+            missing.is_empty(),
+            "{name}: no transaction with {missing:?} landed"
+        );
     }
 }
 
 /// Runs `body` on `config.cases` values of `strategy` (shrinking and saving a failure as
 /// `config` says), prints the run's throughput, and panics with the smallest failing input if
-/// any case failed. `body` records each transaction of random actions it sends in the `Tried` it is given.
+/// any case failed, or if the run did less than `expected` says. `body` records each
+/// transaction of random actions it sends in the `Tried` it is given.
 pub fn run_cases<S: Strategy>(
     name: &str,
     config: Config,
+    expected: &Expected,
     strategy: S,
     body: impl Fn(S::Value, &Tried) -> Result<(), TestCaseError>,
 ) where
@@ -75,11 +122,11 @@ pub fn run_cases<S: Strategy>(
         sequences.into_inner().expect("count poisoned"),
         transactions as f64 / seconds,
         instructions as f64 / seconds,
-        tried.actions.into_inner().expect("count poisoned"),
-        tried.shapes.into_inner().expect("shapes poisoned").len(),
+        *tried.actions.lock().expect("count poisoned"),
+        tried.shapes.lock().expect("shapes poisoned").len(),
     );
     match result {
-        Ok(()) => {}
+        Ok(()) => tried.check(name, expected),
         Err(TestError::Fail(reason, value)) => {
             panic!("{name} failed: {reason}\nminimal failing input: {value:#?}")
         }

@@ -1,11 +1,13 @@
 //! The accounting fuzzer: long random sequences of real transactions — deposits, withdrawals,
 //! trades, maker and taker orders and fills, adding and removing liquidity, LP and P&L
 //! settles, de-risks, funding updates, liquidations, time passing and oracle moves up to the
-//! edge of what the guards accept — by two traders and two LPs. After every step: a refused
-//! transaction changed nothing; base is conserved exactly; LP shares add up; the vault covers
+//! edge of what the guards accept — by two traders and two LPs. After every step: base is
+//! conserved exactly; LP shares add up; the vault covers
 //! every deposit, borrow and pool; every account's invariant holds; and no account's net value
 //! rose from rounding: a deposit raises it by at most the amount, a withdrawal lowers it by at
-//! least the amount, an LP or P&L settle never raises it.
+//! least the amount, an LP or P&L settle never raises it. A run must land at least a third of
+//! its transactions and nearly every kind of action at least once (`EXPECTED`), so a strategy
+//! that only ever builds refused transactions cannot pass for a clean run.
 //!
 //! `BAL_FUZZ_CASES` sets the number of sequences (64 by default, a few seconds in LiteSVM);
 //! a failing sequence is saved by proptest under `tests/tests/proptest-regressions/fuzz.txt`
@@ -14,13 +16,13 @@ use anchor_lang::prelude::Pubkey;
 use bal::controller::lp::PriceBounds;
 use bal::controller::margin::{net_value, MarketView, MarketViews};
 use bal::controller::orders::RestingOrderParams;
+use bal::instructions::UpdateStateParams;
 use bal::math::constants::BASE_PRECISION;
 use bal::state::{PerpMarket, SpotMarket, User};
 use bal_client::instructions::{self, MakerOrderRef, UserSetting};
 use bal_client::pda;
-use bal_tests::errors::snapshot;
 use bal_tests::fixtures::{market, new_trader, set_oracle_price, setup_trading, Exchange, Trader};
-use bal_tests::fuzzing::{check_books, direction, run_cases, Tried};
+use bal_tests::fuzzing::{check_books, direction, run_cases, Expected, Tried};
 use bal_tests::{Runtime, TestEnv};
 use proptest::prelude::*;
 use solana_keypair::Keypair;
@@ -137,6 +139,16 @@ impl World {
     async fn new() -> Self {
         let mut env = TestEnv::start_on(Runtime::for_fuzzing()).await;
         let exchange = setup_trading(&mut env).await;
+        // A ten-minute LP cooldown: no de-risk lands inside one, and the waits (up to two
+        // hours) let a sequence's LPs out of theirs.
+        let cooldown = instructions::update_state(
+            exchange.admin.pubkey(),
+            UpdateStateParams {
+                lp_cooldown_seconds: Some(600),
+                ..Default::default()
+            },
+        );
+        env.send_setup(&[cooldown], &[&exchange.admin]).await;
         let mut parties = Vec::new();
         // Two well-funded parties and two thin ones, which trades and moves soon push below
         // their margins.
@@ -151,19 +163,6 @@ impl World {
             keeper,
             price: 100_000_000,
         }
-    }
-
-    /// Every account a step can write: the users, both markets and the vault.
-    fn watched(&self) -> Vec<Pubkey> {
-        let mut accounts: Vec<Pubkey> = self.parties.iter().map(|p| p.user).collect();
-        accounts.extend(self.parties.iter().map(|p| p.token_account));
-        accounts.extend([pda::perp_market(0), pda::spot_market(0), pda::spot_vault(0)]);
-        accounts
-    }
-
-    async fn snapshot(&mut self) -> Vec<Option<Vec<u8>>> {
-        let watched = self.watched();
-        snapshot(&mut self.env, &watched).await
     }
 
     async fn user(&mut self, who: usize) -> User {
@@ -401,21 +400,15 @@ impl World {
 async fn run_sequence(actions: Vec<Action>, tried: &Tried) -> Result<(), TestCaseError> {
     let mut world = World::new().await;
     for action in actions.iter() {
-        tried.record(std::slice::from_ref(action));
-        let before = world.snapshot().await;
         let bound = world.value_bound(action).await;
         let actor_before = match &bound {
             Some((who, _)) => Some(world.user(*who).await),
             None => None,
         };
-        let refused = world.run(action).await == Some(true);
-        if refused {
-            prop_assert_eq!(
-                world.snapshot().await,
-                before,
-                "a refused {:?} changed nothing",
-                action
-            );
+        let outcome = world.run(action).await;
+        let refused = outcome == Some(true);
+        if outcome.is_some() {
+            tried.record(std::slice::from_ref(action), !refused);
         }
         if let (false, Some((who, change)), Some(actor_before)) = (refused, bound, actor_before) {
             let was = world.net_value(&actor_before).await;
@@ -434,6 +427,30 @@ async fn run_sequence(actions: Vec<Action>, tried: &Tried) -> Result<(), TestCas
     Ok(())
 }
 
+/// Every transaction kind but the de-risk: a run in which one never lands has not tested it.
+/// A de-risk needs an LP below its initial margin outside its cooldown, which this random walk
+/// seldom reaches; the red team's market mode and the directed tests land it.
+const EXPECTED: Expected = Expected {
+    landed_percent: 33,
+    kinds: &[
+        "Deposit",
+        "Withdraw",
+        "Trade",
+        "Close",
+        "Squeeze",
+        "RestOrder",
+        "Fill",
+        "CancelAll",
+        "AddLiquidity",
+        "RemoveLiquidity",
+        "SettleLp",
+        "SettlePnl",
+        "MarginRatio",
+        "Liquidate",
+        "Funding",
+    ],
+};
+
 fn cases() -> u32 {
     std::env::var("BAL_FUZZ_CASES")
         .ok()
@@ -451,6 +468,7 @@ fn random_sequences_keep_the_books_whole() {
     run_cases(
         "accounting fuzzer",
         config,
+        &EXPECTED,
         prop::collection::vec(action(), 20..80),
         |actions, tried| {
             tokio::runtime::Runtime::new()

@@ -21,7 +21,10 @@
 //! transaction began is the market's to give (`World::funding_paid`); what the positions it
 //! opened in the transaction collect is not. How far anything earlier in the transaction moved
 //! the rate is bounded by the mark rule (`rules.rs`).
-use super::{config, direction, transaction, Action, Valuation, World, BASE, FLOW, KEEPER};
+use super::actions::MARKET_KINDS;
+use super::{
+    config, transaction, violation, Action, Valuation, World, BASE, FLOW, KEEPER, LANDED_PERCENT,
+};
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::Instruction;
 use bal::controller::bankruptcy::holds_only_claims;
@@ -29,7 +32,7 @@ use bal::math::amm::reserve_price;
 use bal::state::{PerpMarket, User};
 use bal_client::{instructions, pda};
 use bal_tests::fixtures::{compute_limit, market, order, set_oracle_price, trade};
-use bal_tests::fuzzing::{run_cases, Tried};
+use bal_tests::fuzzing::{direction, run_cases, Expected, Tried};
 use proptest::prelude::*;
 use solana_keypair::Keypair;
 use solana_signer::Signer;
@@ -37,8 +40,16 @@ use solana_signer::Signer;
 impl World {
     /// The market moves: `hops` times the honest flow trades `base` against the AMM and the
     /// oracle follows to the curve's new mid (held five minutes, so its TWAP follows); one hop
-    /// is an ordinary move, several before the keeper acts are a gap. Then the keeper's round.
-    async fn market_move(&mut self, long: bool, base: u64, hops: u8) -> Result<(), TestCaseError> {
+    /// is an ordinary move, several before the keeper acts are a gap. Then the keeper's round,
+    /// unless the attacker gets to the liquidations and de-risks first (the keeper's round then
+    /// comes with the next move).
+    async fn market_move(&mut self, moved: &Move) -> Result<(), TestCaseError> {
+        let Move {
+            long,
+            base,
+            hops,
+            keeper_first,
+        } = *moved;
         for _ in 0..hops {
             let flow = &self.honest[FLOW];
             let _ = trade(
@@ -58,7 +69,11 @@ impl World {
             set_oracle_price(&mut self.env, &self.exchange, mid as i64).await;
             self.price = mid;
         }
-        self.keeper_round().await
+        if keeper_first {
+            self.keeper_round().await
+        } else {
+            Ok(())
+        }
     }
 
     /// The clock runs to `offset` seconds from when the next funding update comes due (when
@@ -95,6 +110,7 @@ impl World {
         let flow = self.honest[FLOW].user;
         let mut users: Vec<Pubkey> = self.subs.iter().map(|s| s.user).collect();
         users.extend(self.honest[..FLOW].iter().map(|h| h.user));
+        users.push(self.vault.addresses.bal_user);
         // The settle reads the oracle into its TWAP; then funding if due, and every
         // liquidation that is due.
         let _ = self
@@ -165,16 +181,43 @@ impl World {
 #[derive(Clone, Debug)]
 enum Step {
     Attack(Vec<Action>),
-    Market { long: bool, base: u64, hops: u8 },
+    Market(Move),
     FundingDue { offset: i64 },
 }
 
+/// A market move: `hops` trades of `base` by the honest flow, the oracle following each, and
+/// the keeper's round after it or not.
+#[derive(Clone, Copy, Debug)]
+struct Move {
+    long: bool,
+    base: u64,
+    hops: u8,
+    keeper_first: bool,
+}
+
 fn step() -> impl Strategy<Value = Step> {
+    let hop = (any::<bool>(), 1u64..=20, any::<bool>()).prop_map(|(long, base, keeper_first)| {
+        Step::Market(Move {
+            long,
+            base,
+            hops: 1,
+            keeper_first,
+        })
+    });
+    let gap = (any::<bool>(), 10u64..=40, 2u8..=6, any::<bool>()).prop_map(
+        |(long, base, hops, keeper_first)| {
+            Step::Market(Move {
+                long,
+                base,
+                hops,
+                keeper_first,
+            })
+        },
+    );
     prop_oneof![
         8 => transaction().prop_map(Step::Attack),
-        2 => (any::<bool>(), 1u64..=20).prop_map(|(long, base)| Step::Market { long, base, hops: 1 }),
-        1 => (any::<bool>(), 10u64..=40, 2u8..=6)
-            .prop_map(|(long, base, hops)| Step::Market { long, base, hops }),
+        2 => hop,
+        1 => gap,
         2 => (-1i64..=1).prop_map(|offset| Step::FundingDue { offset }),
     ]
 }
@@ -186,9 +229,9 @@ async fn run_market_sequence(sequence: Vec<Step>, tried: &Tried) -> Result<(), T
     let mut allowed = world.attacker_value(Valuation::Owed).await;
     for step in sequence.iter() {
         match step {
-            Step::Market { long, base, hops } => {
+            Step::Market(moved) => {
                 let owed = world.attacker_value(Valuation::Owed).await;
-                world.market_move(*long, *base, *hops).await?;
+                world.market_move(moved).await?;
                 allowed += world.attacker_value(Valuation::Owed).await - owed;
             }
             Step::FundingDue { offset } => {
@@ -219,11 +262,16 @@ fn an_attacker_profits_no_more_than_the_market_pays_it() {
     run_cases(
         "red team, market mode",
         config(),
+        &Expected {
+            landed_percent: LANDED_PERCENT,
+            kinds: MARKET_KINDS,
+        },
         prop::collection::vec(step(), 10..40),
         |sequence, tried| {
             tokio::runtime::Runtime::new()
                 .unwrap()
                 .block_on(run_market_sequence(sequence, tried))
+                .map_err(violation)
         },
     );
 }

@@ -29,7 +29,7 @@
 //!   anything to act on is never refused, and after its round no account holds only debt
 //!   beyond its claims: bad debt is resolved, not left on the books.
 use super::actions::Action;
-use super::{Sub, World};
+use super::World;
 use anchor_lang::prelude::Pubkey;
 use bal::controller::bankruptcy::holds_only_claims;
 use bal::controller::lp::{remove_shares, settle_lp_before_trading};
@@ -84,11 +84,9 @@ impl Standings {
         self.of(user).is_some_and(|s| s.below_maintenance)
     }
 
-    /// The attacker's subaccounts as they stood.
-    pub(super) fn attacker_accounts(&self, subs: &[Sub]) -> Vec<User> {
-        subs.iter()
-            .filter_map(|sub| self.of(sub.user).map(|s| s.account))
-            .collect()
+    /// Every account as it stood, in `World::accounts`' order.
+    pub(super) fn everyone(&self) -> Vec<User> {
+        self.accounts.iter().map(|s| s.account).collect()
     }
 }
 
@@ -102,7 +100,10 @@ impl World {
             oracle_price: self.price,
         }];
         let own = self.subs.iter().map(|s| (s.user, false));
-        let honest = self.honest.iter().map(|h| (h.user, true));
+        let honest = self.honest.iter().map(|h| h.user);
+        let honest = honest
+            .chain([self.vault.addresses.bal_user])
+            .map(|u| (u, true));
         let cooldown = self
             .env
             .account::<State>(pda::state())
@@ -333,7 +334,8 @@ fn check_mark(
     match landed.events::<FundingRecord>().first() {
         None => prop_assert!(
             sum == was.mark_price_seconds.get() || sum == closed,
-            "the period's mark sum went from {} to {}: the standing price {} stood {} s, so              {} at most",
+            "the period's mark sum went from {} to {}: the standing price {} stood {} s, so \
+             {} at most",
             was.mark_price_seconds.get(),
             sum,
             was.mark_price,
@@ -345,7 +347,8 @@ fn check_mark(
             let average = u64::try_from(closed / seconds).unwrap();
             prop_assert!(
                 update.mark_twap == average && sum == 0,
-                "a funding update averaged the mark at {} (the prices that stood: {}) and left                  a sum of {}",
+                "a funding update averaged the mark at {} (the prices that stood: {}) and left \
+                 a sum of {}",
                 update.mark_twap,
                 average,
                 sum
