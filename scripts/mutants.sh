@@ -63,6 +63,9 @@ for patch in tests/mutants/*.patch; do
     if [ "$kind" = elf ]; then
         directed_cmd=(env BAL_DEPLOY_DIR="$work/target/deploy" RUST_LOG=error
             cargo test --quiet -p bal-tests --test program "$binary" -- --exact)
+    elif [ "$kind" = unit ]; then
+        directed_cmd=(env CARGO_TARGET_DIR="$root/target/mutants/host"
+            cargo test --quiet --manifest-path "$work/Cargo.toml" -p bal --lib "$binary")
     else
         directed_cmd=(env CARGO_TARGET_DIR="$root/target/mutants/host"
             cargo test --quiet --manifest-path "$work/Cargo.toml" -p bal --test "$binary" "$filter")

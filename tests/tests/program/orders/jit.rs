@@ -5,7 +5,9 @@ use anchor_lang::prelude::Pubkey;
 use bal::controller::amm_fill::PositionDirection::{Long, Short};
 use bal::events::{liquidity, OrderFillRecord};
 use bal::state::{JitParams, User};
-use bal_tests::fixtures::{add_liquidity, new_trader, next_second, order, trade, Trader};
+use bal_tests::fixtures::{
+    add_liquidity, new_trader, next_second, order, set_oracle_price, trade, Trader,
+};
 use bal_tests::TestEnv;
 
 #[tokio::test]
@@ -147,8 +149,10 @@ async fn lps_stay_out_of_a_maker_fill_that_moves_them_away_from_their_target() {
 async fn a_jit_piece_moves_the_curve_no_further_than_the_makers_price() {
     // The AMM takes part of a maker's fill at the maker's price but moves its curve as a fill
     // would: past the maker's price, the taker could sell the piece straight back up the curve
-    // at a profit. Here the curve stands about a base's move under the maker's $100.00 ask, and
-    // the AMM's half of the fill (2.0 base) is cut to what fits below it.
+    // at a profit. Here the protocol is long 3 base (so inventory alone would let it sell its
+    // whole half of the fill, 2.0 base), the oracle has followed the curve down to $99.40 and
+    // the maker asks $99.70: the curve stands about 1.5 base's move under that ask, and the
+    // AMM's piece is cut to what fits below it.
     let mut env = TestEnv::start().await;
     let jit = JitParams {
         amm_intensity: 500_000,
@@ -156,11 +160,12 @@ async fn a_jit_piece_moves_the_curve_no_further_than_the_makers_price() {
     };
     let b = book(&mut env, jit).await;
     let seller = new_trader(&mut env, &b.exchange, 10_000_000_000, 0).await;
-    trade(&mut env, &b.exchange, &seller, order(Short, BASE))
+    trade(&mut env, &b.exchange, &seller, order(Short, 3 * BASE))
         .await
-        .expect("the protocol long a base");
+        .expect("the protocol long three base");
+    set_oracle_price(&mut env, &b.exchange, 99_400_000).await;
     next_second(&mut env, &b.exchange).await;
-    let maker_price = 100_000_000;
+    let maker_price = 99_700_000;
     let (bid, ask) = b.cross(&mut env, Long, 4 * BASE, maker_price).await;
     let fill = b.fill(&mut env, bid, ask).await.expect("fill");
     let jit_base: u64 = fill

@@ -22,6 +22,7 @@ use bal_tests::markets::walk_oracle;
 use bal_tests::{TestEnv, TxFailure};
 use solana_signer::Signer;
 
+mod band;
 mod delegate;
 mod oracle;
 mod vault;

@@ -106,7 +106,8 @@ pub(super) enum Action {
         offset_bps: i64,
         post_only: bool,
     },
-    /// Fills one of the attacker's taker orders against one of its maker orders.
+    /// Fills one of the attacker's taker orders against one of its maker orders, or the
+    /// honest principal's (`maker` = `SUBS`: the orders wallet A rests for it as delegate).
     Fill {
         filler: usize,
         taker: usize,
@@ -260,7 +261,7 @@ fn action() -> impl Strategy<Value = Action> {
         3 => (sub.clone(), 1u64..5_000, any::<bool>()).prop_map(|(sub, dollars, borrow)| Action::Withdraw { sub, dollars, borrow }),
         2 => (sub.clone(), any::<bool>(), size(), -300i64..300, any::<bool>())
             .prop_map(|(sub, long, size, offset_bps, post_only)| Action::RestOrder { sub, long, size, offset_bps, post_only }),
-        2 => (sub.clone(), sub.clone(), sub.clone()).prop_map(|(filler, taker, maker)| Action::Fill { filler, taker, maker }),
+        2 => (sub.clone(), sub.clone(), 0..=SUBS).prop_map(|(filler, taker, maker)| Action::Fill { filler, taker, maker }),
         2 => (sub.clone(), prop::option::of(sub.clone())).prop_map(|(filler, maker)| Action::FillHonest { filler, maker }),
         1 => sub.clone().prop_map(|sub| Action::CancelAll { sub }),
         2 => target().prop_map(|target| Action::SettlePnl { target }),

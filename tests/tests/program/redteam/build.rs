@@ -1,6 +1,6 @@
 //! How the red team's actions become instructions, and who signs them.
 use super::actions::{Action, Target};
-use super::{World, BASE, DOLLAR, HONEST_LP, HONEST_TAKER, PRINCIPAL};
+use super::{World, BASE, DOLLAR, HONEST_LP, HONEST_TAKER, PRINCIPAL, SUBS};
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::Instruction;
 use bal::controller::lp::PriceBounds;
@@ -213,9 +213,13 @@ impl World {
                 maker,
             } => {
                 let taker_order = self.order_id(self.subs[taker].user, false).await?;
-                let makers = match self.order_id(self.subs[maker].user, true).await {
+                let maker_user = match maker {
+                    SUBS => self.principal(),
+                    own => self.subs[own].user,
+                };
+                let makers = match self.order_id(maker_user, true).await {
                     Some(order_id) if maker != taker => vec![MakerOrderRef {
-                        user: self.subs[maker].user,
+                        user: maker_user,
                         order_id,
                     }],
                     _ => Vec::new(),
