@@ -12,6 +12,7 @@ pub mod errors;
 pub mod fixtures;
 pub mod fuzzing;
 pub mod inspect;
+pub mod insurance;
 pub mod keeper_chain;
 pub mod markets;
 mod runtime;

@@ -11,7 +11,9 @@ use bal::instructions::{
 };
 use bal::state::InterestCurve;
 
+mod insurance;
 mod liquidity;
+pub use insurance::*;
 pub use liquidity::*;
 
 fn instruction(accounts: impl ToAccountMetas, data: impl InstructionData) -> Instruction {
@@ -126,14 +128,25 @@ pub fn initialize_spot_market(
     )
 }
 
+fn admin_update_spot_market(admin: Pubkey) -> bal::accounts::AdminUpdateSpotMarket {
+    bal::accounts::AdminUpdateSpotMarket {
+        admin,
+        state: pda::state(),
+        spot_market: pda::spot_market(0),
+    }
+}
+
 pub fn update_spot_market_interest(admin: Pubkey, interest_curve: InterestCurve) -> Instruction {
     instruction(
-        bal::accounts::UpdateSpotMarketInterest {
-            admin,
-            state: pda::state(),
-            spot_market: pda::spot_market(0),
-        },
+        admin_update_spot_market(admin),
         bal::instruction::UpdateSpotMarketInterest { interest_curve },
+    )
+}
+
+pub fn update_insurance_unstake_delay(admin: Pubkey, unstake_delay: i64) -> Instruction {
+    instruction(
+        admin_update_spot_market(admin),
+        bal::instruction::UpdateInsuranceUnstakeDelay { unstake_delay },
     )
 }
 

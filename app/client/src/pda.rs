@@ -2,7 +2,8 @@
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::bpf_loader_upgradeable;
 use bal::state::{
-    PERP_MARKET_SEED, PROGRAM_ORACLE_SEED, SPOT_MARKET_SEED, SPOT_VAULT_SEED, STATE_SEED, USER_SEED,
+    INSURANCE_STAKE_SEED, PERP_MARKET_SEED, PROGRAM_ORACLE_SEED, SPOT_MARKET_SEED, SPOT_VAULT_SEED,
+    STATE_SEED, USER_SEED,
 };
 
 fn find(seeds: &[&[u8]]) -> Pubkey {
@@ -23,6 +24,14 @@ pub fn spot_market(market_index: u16) -> Pubkey {
 
 pub fn spot_vault(market_index: u16) -> Pubkey {
     find(&[SPOT_VAULT_SEED, &market_index.to_le_bytes()])
+}
+
+pub fn insurance_stake(authority: &Pubkey, market_index: u16) -> Pubkey {
+    find(&[
+        INSURANCE_STAKE_SEED,
+        authority.as_ref(),
+        &market_index.to_le_bytes(),
+    ])
 }
 
 pub fn perp_market(market_index: u16) -> Pubkey {

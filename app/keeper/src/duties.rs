@@ -5,6 +5,7 @@
 //! accounts and plans alike; each keeps its users' single duties and its share of the batches.
 use crate::config::{Settings, Shard};
 use crate::snapshot::{MarketState, Snapshot};
+use crate::takeover::{self, Due};
 use anchor_lang::prelude::Pubkey;
 use bal::controller::amm_fill::{amm_best_price, PositionDirection};
 use bal::controller::bankruptcy::holds_only_claims;
@@ -64,12 +65,18 @@ pub struct Liquidation {
     pub max_base: u64,
 }
 
+/// How far `user`'s margin of `kind` falls short, at the snapshot's oracle prices; `None`
+/// when it does not (or cannot be read). precision: QUOTE
+fn shortfall(snapshot: &Snapshot, user: &User, kind: MarginType) -> Option<u128> {
+    let priced = snapshot.priced_for(user)?;
+    let summary = margin(user, &snapshot.spot, &priced, kind)?.summary;
+    let short = (summary.requirement as i128).checked_sub(summary.collateral)?;
+    u128::try_from(short).ok().filter(|short| *short > 0)
+}
+
 /// Whether `user`'s margin of `kind` falls short, at the snapshot's oracle prices.
 fn below(snapshot: &Snapshot, user: &User, kind: MarginType) -> bool {
-    snapshot.priced_for(user).is_some_and(|priced| {
-        margin(user, &snapshot.spot, &priced, kind)
-            .is_some_and(|report| !report.summary.meets_requirement())
-    })
+    shortfall(snapshot, user, kind).is_some()
 }
 
 /// Whether the oracle stands further from the market's five-minute TWAP than half the
@@ -83,16 +90,24 @@ fn twap_left_behind(state: &MarketState) -> bool {
     twap > 0 && u128::from(price.abs_diff(twap)) * 2 * 1_000_000 > guard * u128::from(twap)
 }
 
-/// How much base `settle_lp` would move into the position, and the settled position's P&L at
-/// the oracle.
-fn settled_view(position: &PerpPosition, state: &MarketState, user: &User) -> Option<(u64, i128)> {
-    let price = state.oracle_price?;
+/// `user`'s position in `state`'s market as `settle_lp` would leave it.
+fn settled_position(state: &MarketState, user: &User) -> Option<PerpPosition> {
     let priced = PricedMarket {
         market: &state.market,
-        oracle_price: price,
+        oracle_price: state.oracle_price?,
     };
-    let settled = simulate_settle(user, &priced)?;
-    let pnl = position_pnl(&settled, &MarketView::current(&state.market, price).ok()?).ok()?;
+    simulate_settle(user, &priced)
+}
+
+/// How much base `settle_lp` would move into `position` (`settled` after it), and the settled
+/// position's P&L at the oracle.
+fn settled_view(
+    position: &PerpPosition,
+    settled: &PerpPosition,
+    state: &MarketState,
+) -> Option<(u64, i128)> {
+    let price = state.oracle_price?;
+    let pnl = position_pnl(settled, &MarketView::current(&state.market, price).ok()?).ok()?;
     let unsettled_base = settled
         .base_asset_amount
         .abs_diff(position.base_asset_amount);
@@ -259,6 +274,7 @@ pub fn plan(
         shard.has_market(market.market_index) && !plan.update_funding && twap_left_behind(state);
     let mut settles = Vec::new();
     let mut settle_lps = Vec::new();
+    let mut due = Vec::new();
     for (key, user) in &snapshot.users {
         let mine = shard.has_user(&key.to_bytes());
         let Some(position) = user
@@ -269,7 +285,10 @@ pub fn plan(
             continue;
         };
         let is_lp = position.lp.shares.get() > 0;
-        let Some((unsettled_base, pnl)) = settled_view(position, state, user) else {
+        let settled = settled_position(state, user);
+        let settled_base = settled.map(|p| p.base_asset_amount);
+        let view = settled.and_then(|settled| settled_view(position, &settled, state));
+        let Some((unsettled_base, pnl)) = view else {
             // No price: only what needs none.
             if is_lp {
                 settle_lps.push(*key);
@@ -293,15 +312,14 @@ pub fn plan(
         }
         // The program refuses a liquidation by another subaccount of the same wallet.
         let acts_here = position.base_asset_amount != 0 || is_lp || position.open_orders > 0;
-        let liquidatable = mine
-            && acts_here
-            && keeper.is_some_and(|k| k.authority != user.authority)
-            && below(snapshot, user, MarginType::Maintenance);
-        if liquidatable {
-            plan.liquidate.push(Liquidation {
-                user: *key,
-                max_base: 0,
-            });
+        if mine && acts_here && keeper.is_some_and(|k| k.authority != user.authority) {
+            if let Some(shortfall) = shortfall(snapshot, user, MarginType::Maintenance) {
+                due.push(Due {
+                    user: *key,
+                    shortfall,
+                    base: settled_base.unwrap_or(position.base_asset_amount),
+                });
+            }
         }
     }
     // Largest first, at most `max_settles` a round: a round's cost follows what is at stake,
@@ -323,20 +341,21 @@ pub fn plan(
             p.is_active() && p.market_index == market.market_index && p.base_asset_amount != 0
         });
         // The market's liquidations go out together and are unwound together, so they share
-        // the capacity: an equal part each, in whole steps of at least the minimum size; those
-        // it does not stretch to wait for the next round.
-        let capacity = keeper_capacity(snapshot, state, account);
-        let unit = market.order_step_size.max(market.min_order_size).max(1);
-        let due = plan.liquidate.len();
-        plan.liquidate.truncate((capacity / unit) as usize);
-        plan.deferred_liquidations = due - plan.liquidate.len();
-        if !plan.liquidate.is_empty() {
-            let step = market.order_step_size.max(1);
-            let share = capacity / plan.liquidate.len() as u64 / step * step;
-            for liquidation in plan.liquidate.iter_mut() {
-                liquidation.max_base = share;
-            }
-        }
+        // what the keeper can carry and shed (`takeover`).
+        let held = account
+            .perp_positions
+            .iter()
+            .find(|p| p.is_active() && p.market_index == market.market_index)
+            .map_or(0, |p| p.base_asset_amount);
+        let room = takeover::room(
+            state,
+            settings,
+            held,
+            keeper_capacity(snapshot, state, account),
+        );
+        let step = market.order_step_size;
+        (plan.liquidate, plan.deferred_liquidations) =
+            takeover::allocate(due, room, step, market.min_order_size);
     }
     plan.bad_debt = bad_debts(snapshot, market.market_index, shard);
     plan

@@ -17,6 +17,7 @@ pub mod metrics;
 pub mod pace;
 pub mod rpc;
 pub mod snapshot;
+pub mod takeover;
 pub mod wire;
 pub mod work;
 

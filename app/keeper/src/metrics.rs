@@ -31,6 +31,9 @@ impl Outcome {
 /// unhealthy: rounds that complete but land nothing protect no one.
 pub const FAILURE_STREAK_LIMIT: u64 = 5;
 
+/// The unwind duty's name (`work::Duty::Unwind`).
+const UNWIND: &str = "unwind";
+
 #[derive(Default)]
 pub struct Metrics {
     transactions: Mutex<BTreeMap<(&'static str, Outcome), u64>>,
@@ -45,6 +48,8 @@ pub struct Metrics {
     last_round_ts: AtomicI64,
     round_millis: AtomicU64,
     failure_streak: AtomicU64,
+    /// Consecutive unwinds that failed: the keeper holds what it took over and cannot shed.
+    unwind_failure_streak: AtomicU64,
     payer_lamports: AtomicU64,
     /// What the keeper's waves take: a wave's latency, and what a settle transaction adds.
     pace: Mutex<Pace>,
@@ -56,12 +61,19 @@ impl Metrics {
     pub fn record(&self, duty: &'static str, outcome: Outcome) {
         let mut map = self.transactions.lock().unwrap_or_else(|e| e.into_inner());
         *map.entry((duty, outcome)).or_default() += 1;
-        match outcome {
-            Outcome::Sent => self.failure_streak.store(0, Ordering::Relaxed),
-            Outcome::Failed => {
-                self.failure_streak.fetch_add(1, Ordering::Relaxed);
+        let streaks: &[&AtomicU64] = if duty == UNWIND {
+            &[&self.failure_streak, &self.unwind_failure_streak]
+        } else {
+            &[&self.failure_streak]
+        };
+        for streak in streaks {
+            match outcome {
+                Outcome::Sent => streak.store(0, Ordering::Relaxed),
+                Outcome::Failed => {
+                    streak.fetch_add(1, Ordering::Relaxed);
+                }
+                Outcome::Skipped => {}
             }
-            Outcome::Skipped => {}
         }
     }
 
@@ -82,6 +94,12 @@ impl Metrics {
     pub fn set_backlog(&self, duty: &'static str, left: u64) {
         let mut map = self.backlog.lock().unwrap_or_else(|e| e.into_inner());
         map.insert(duty, left);
+    }
+
+    /// What `duty` left for a later round at the last round's end.
+    pub fn backlog(&self, duty: &'static str) -> u64 {
+        let map = self.backlog.lock().unwrap_or_else(|e| e.into_inner());
+        map.get(duty).copied().unwrap_or(0)
     }
 
     pub fn set_payer_lamports(&self, lamports: u64) {
@@ -113,6 +131,10 @@ impl Metrics {
         self.failure_streak.load(Ordering::Relaxed)
     }
 
+    pub fn unwind_failure_streak(&self) -> u64 {
+        self.unwind_failure_streak.load(Ordering::Relaxed)
+    }
+
     pub fn count(&self, duty: &'static str, outcome: Outcome) -> u64 {
         let map = self.transactions.lock().unwrap_or_else(|e| e.into_inner());
         map.get(&(duty, outcome)).copied().unwrap_or(0)
@@ -137,13 +159,15 @@ impl Metrics {
         self.rounds.load(Ordering::Relaxed)
     }
 
-    /// Healthy once a round completed within `max_age` seconds of `now` (wall clock) and the
-    /// last `FAILURE_STREAK_LIMIT` transactions did not all fail.
+    /// Healthy once a round completed within `max_age` seconds of `now` (wall clock), the
+    /// last `FAILURE_STREAK_LIMIT` transactions did not all fail, and neither did the last
+    /// `FAILURE_STREAK_LIMIT` unwinds (other duties landing do not hide a book it cannot shed).
     pub fn healthy(&self, now: i64, max_age: i64) -> bool {
         let last = self.last_round_ts.load(Ordering::Relaxed);
         self.rounds() > 0
             && now.saturating_sub(last) <= max_age
             && self.failure_streak() < FAILURE_STREAK_LIMIT
+            && self.unwind_failure_streak() < FAILURE_STREAK_LIMIT
     }
 
     pub fn render(&self) -> String {
@@ -211,6 +235,11 @@ impl Metrics {
                 self.failure_streak() as i64,
             ),
             (
+                "bal_keeper_unwind_failure_streak",
+                "gauge",
+                self.unwind_failure_streak() as i64,
+            ),
+            (
                 "bal_keeper_payer_lamports",
                 "gauge",
                 self.payer_lamports.load(Ordering::Relaxed) as i64,
@@ -273,6 +302,13 @@ fn respond(metrics: &Metrics, mut stream: TcpStream, max_age: i64) -> std::io::R
             format!(
                 "{} transactions failed in a row\n",
                 metrics.failure_streak()
+            ),
+        ),
+        "/health" if metrics.unwind_failure_streak() >= FAILURE_STREAK_LIMIT => (
+            "503 Service Unavailable",
+            format!(
+                "{} unwinds failed in a row: the keeper holds what it cannot close\n",
+                metrics.unwind_failure_streak()
             ),
         ),
         "/health" => ("503 Service Unavailable", "no recent round\n".to_string()),
@@ -341,6 +377,20 @@ mod tests {
         assert!(get(address, "/metrics")
             .contains("bal_keeper_failures{duty=\"settle_pnl\",reason=\"transaction\"} 5"));
         metrics.record("settle_pnl", Outcome::Sent);
+        assert!(get(address, "/health").starts_with("HTTP/1.1 200"));
+
+        // Unwinds that keep failing while everything else lands: unhealthy all the same.
+        for _ in 0..FAILURE_STREAK_LIMIT {
+            metrics.record("unwind", Outcome::Failed);
+            metrics.record("settle_pnl", Outcome::Sent);
+        }
+        let health = get(address, "/health");
+        assert!(
+            health.starts_with("HTTP/1.1 503") && health.contains("unwinds failed in a row"),
+            "{health}"
+        );
+        assert!(get(address, "/metrics").contains("bal_keeper_unwind_failure_streak 5"));
+        metrics.record("unwind", Outcome::Sent);
         assert!(get(address, "/health").starts_with("HTTP/1.1 200"));
     }
 }

@@ -15,6 +15,7 @@ export type LpSample = Defined<"lpSample">;
 export type SpotMarket = Defined<"spotMarket">;
 export type State = Defined<"state">;
 export type ProgramOracle = Defined<"programOracle">;
+export type InsuranceStake = Defined<"insuranceStake">;
 
 /** Why account data could not be read as the asked type. */
 export class AccountDecodeError extends Error {
@@ -46,5 +47,7 @@ export const decodeUser = (data: Uint8Array): User => decodeAccount("user", data
 export const decodePerpMarket = (data: Uint8Array): PerpMarket => decodeAccount("perpMarket", data);
 export const decodeSpotMarket = (data: Uint8Array): SpotMarket => decodeAccount("spotMarket", data);
 export const decodeState = (data: Uint8Array): State => decodeAccount("state", data);
+export const decodeInsuranceStake = (data: Uint8Array): InsuranceStake =>
+  decodeAccount("insuranceStake", data);
 export const decodeProgramOracle = (data: Uint8Array): ProgramOracle =>
   decodeAccount("programOracle", data);

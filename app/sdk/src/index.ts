@@ -18,6 +18,7 @@ export * from "./instructions/users.js";
 export * from "./instructions/trading.js";
 export * from "./instructions/liquidity.js";
 export * from "./instructions/keepers.js";
+export * from "./instructions/insurance.js";
 export * from "./accounts.js";
 export * from "./events.js";
 export * from "./errors.js";

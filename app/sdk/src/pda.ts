@@ -34,6 +34,10 @@ export const spotMarket = (marketIndex: number): Address =>
 export const spotVault = (marketIndex: number): Address =>
   find([text("spot_vault"), u16(marketIndex)]);
 
+/** A wallet's stake in a quote market's insurance fund. */
+export const insuranceStake = (authority: Address, marketIndex: number): Address =>
+  find([text("insurance_stake"), key(authority), u16(marketIndex)]);
+
 export const perpMarket = (marketIndex: number): Address =>
   find([text("perp_market"), u16(marketIndex)]);
 

@@ -175,4 +175,16 @@ pub enum BalError {
     ReductionWorsensMargin,
     #[msg("The curve's price is outside the price band of the oracle or the caller's bounds")]
     CurveOutsideBounds,
+    #[msg("Insurance unstake delay is outside the range the program allows")]
+    InvalidInsuranceUnstakeDelay,
+    #[msg("Stake holds fewer insurance shares than asked, or none")]
+    InsufficientInsuranceShares,
+    #[msg("An unstake request is already pending: cancel it first")]
+    UnstakeRequestPending,
+    #[msg("No unstake request is pending")]
+    NoUnstakeRequest,
+    #[msg("The unstake request is not payable now: it waits its delay and lapses a day after")]
+    UnstakeRequestNotPayable,
+    #[msg("Amount is too small to buy one insurance share")]
+    InsuranceStakeTooSmall,
 }

@@ -95,10 +95,13 @@ pub struct LiquidationRecord {
     pub base_transferred: u64,
     /// precision: QUOTE
     pub quote_transferred: u64,
-    /// precision: QUOTE
+    /// What the liquidator earned, the insurance fund's top-up included. precision: QUOTE
     pub fee_to_liquidator: u64,
-    /// precision: QUOTE
+    /// The account's fee beyond the liquidator's part, to the insurance fund. precision: QUOTE
     pub fee_to_insurance: u64,
+    /// The part of the liquidator's reward the insurance fund paid because the account could
+    /// not. precision: QUOTE
+    pub reward_from_insurance: u64,
 }
 
 /// Bad debt resolved, by a liquidation or by `resolve_bad_debt`: the negative balance, the
@@ -107,14 +110,16 @@ pub struct LiquidationRecord {
 pub struct BankruptcyRecord {
     pub ts: i64,
     pub user: Pubkey,
-    /// The market whose fee pool paid first.
+    /// The market whose fee pool paid after the insurance fund.
     pub market_index: u16,
     /// precision: QUOTE
     pub debt: u128,
     /// precision: QUOTE
     pub claims_netted: u128,
-    /// precision: QUOTE
-    pub covered_by_insurance: u64,
+    /// Paid by the insurance fund's stakers. precision: QUOTE
+    pub covered_by_insurance_fund: u64,
+    /// Paid by the market's fee pool, above what it keeps for repegs. precision: QUOTE
+    pub covered_by_fee_pool: u64,
     /// Taken from depositors by lowering the deposit index. precision: QUOTE
     pub socialized: u128,
     /// precision: SPOT_CUMULATIVE_INTEREST
@@ -245,8 +250,8 @@ pub struct SettlementRecord {
     pub from_fee_pool: u64,
     /// What the pool could not pay. precision: QUOTE
     pub shortfall: u64,
-    /// Leftover pools paid to depositors at delisting. precision: QUOTE
-    pub to_depositors: u64,
+    /// Leftover pools paid to the insurance fund at delisting. precision: QUOTE
+    pub to_insurance_fund: u64,
 }
 
 /// One position closed at a settling market's price.
@@ -268,4 +273,29 @@ pub struct ExpiredPositionRecord {
     pub claim_registered: u64,
     /// precision: QUOTE
     pub paid: u64,
+}
+
+/// What an insurance stake action did.
+pub mod insurance_action {
+    pub const STAKE: u8 = 0;
+    pub const REQUEST_UNSTAKE: u8 = 1;
+    pub const CANCEL_REQUEST: u8 = 2;
+    pub const UNSTAKE: u8 = 3;
+}
+
+/// A stake, an unstake request, its cancellation or its payout, with the fund after it.
+#[event]
+pub struct InsuranceStakeRecord {
+    pub ts: i64,
+    pub authority: Pubkey,
+    pub market_index: u16,
+    /// `insurance_action`.
+    pub action: u8,
+    /// Shares bought, requested, released from a request or paid out.
+    pub shares: u128,
+    /// Staked, the request's cap, or paid out (0 for a cancellation). precision: QUOTE
+    pub amount: u64,
+    /// precision: QUOTE
+    pub fund_balance_after: u64,
+    pub total_shares_after: u128,
 }

@@ -88,10 +88,46 @@ pub mod bal {
 
     /// Admin: changes the quote market's interest curve (interest so far accrues at the old one).
     pub fn update_spot_market_interest(
-        ctx: Context<UpdateSpotMarketInterest>,
+        ctx: Context<AdminUpdateSpotMarket>,
         interest_curve: InterestCurve,
     ) -> Result<()> {
-        instructions::update_spot_market_interest::handler(ctx, interest_curve)
+        instructions::update_spot_market::update_interest(ctx, interest_curve)
+    }
+
+    /// Admin: sets how long an insurance unstake request waits (one to ninety days).
+    pub fn update_insurance_unstake_delay(
+        ctx: Context<AdminUpdateSpotMarket>,
+        unstake_delay: i64,
+    ) -> Result<()> {
+        instructions::update_spot_market::update_insurance_unstake_delay(ctx, unstake_delay)
+    }
+
+    /// Opens the signer's stake in the quote market's insurance fund.
+    pub fn initialize_insurance_stake(ctx: Context<InitializeInsuranceStake>) -> Result<()> {
+        instructions::insurance::initialize_stake(ctx)
+    }
+
+    /// Stakes quote tokens in the insurance fund, which pays write-offs before depositors do.
+    pub fn add_insurance_stake(ctx: Context<MoveInsuranceStake>, amount: u64) -> Result<()> {
+        instructions::insurance::add_stake(ctx, amount)
+    }
+
+    /// Asks for insurance shares back: paid after the fund's delay, bearing losses until then.
+    pub fn request_insurance_unstake(
+        ctx: Context<UpdateInsuranceStake>,
+        shares: u128,
+    ) -> Result<()> {
+        instructions::insurance::request_unstake(ctx, shares)
+    }
+
+    /// Withdraws a pending unstake request.
+    pub fn cancel_insurance_unstake(ctx: Context<UpdateInsuranceStake>) -> Result<()> {
+        instructions::insurance::cancel_unstake(ctx)
+    }
+
+    /// Pays a matured unstake request (within a day of its delay's end).
+    pub fn remove_insurance_stake(ctx: Context<MoveInsuranceStake>) -> Result<()> {
+        instructions::insurance::remove_stake(ctx)
     }
 
     /// Deposits quote tokens into a subaccount (repaying a borrow first).

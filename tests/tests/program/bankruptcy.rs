@@ -1,5 +1,5 @@
 //! Bad debt: written off only once nothing is left, net of the claims the account still holds,
-//! insurance first, then depositors; and always resolvable by anyone.
+//! down the waterfall to depositors; and always resolvable by anyone.
 use bal::controller::amm_fill::PositionDirection::Long;
 use bal::error::BalError;
 use bal::events::{BankruptcyRecord, LiquidationRecord};
@@ -34,6 +34,13 @@ async fn settle_in(env: &mut TestEnv, user: &Trader, traded: &MarketAccounts) {
 async fn deposit_index(env: &mut TestEnv) -> u128 {
     let spot: SpotMarket = env.load(pda::spot_market(0)).await;
     spot.cumulative_deposit_interest.get()
+}
+
+/// What market 0's fee pool holds above what it keeps for repegs. precision: QUOTE
+async fn spare_fees(env: &mut TestEnv) -> u64 {
+    let market: PerpMarket = env.load(pda::perp_market(0)).await;
+    let reserve = bal::controller::amm::repeg_reserve(&market).expect("reserve");
+    market.fee_pool.saturating_sub(reserve)
 }
 
 /// A depositor's $10,000, the liquidity everyone else's borrows come from.
@@ -119,7 +126,9 @@ async fn debt_is_written_off_only_net_of_the_claims_the_account_still_holds() {
         record.claims_netted as i128, claim,
         "the claim backs its part"
     );
-    let written_off = record.covered_by_insurance as u128 + record.socialized;
+    let written_off = record.covered_by_insurance_fund as u128
+        + record.covered_by_fee_pool as u128
+        + record.socialized;
     assert_eq!(written_off + record.claims_netted, record.debt);
     // The account keeps its claim and exactly the debt the claim backs.
     assert_eq!(quote_balance(&mut env, trader.user).await, -(claim as i128));
@@ -163,7 +172,7 @@ async fn a_negative_balance_with_nothing_behind_it_is_resolved_by_anyone() {
     settle_in(&mut env, &trader, &market(&exchange)).await;
     let debt = -quote_balance(&mut env, trader.user).await;
     assert!(debt > 0, "{debt}");
-    let fee_pool = env.load::<PerpMarket>(pda::perp_market(0)).await.fee_pool;
+    let spare = spare_fees(&mut env).await;
     let saver_before = quote_balance(&mut env, saver.user).await;
     let success = env
         .send_capturing_events(
@@ -176,8 +185,12 @@ async fn a_negative_balance_with_nothing_behind_it_is_resolved_by_anyone() {
     let record = &success.events::<BankruptcyRecord>()[0];
     assert_eq!(record.debt as i128, debt);
     assert_eq!(record.claims_netted, 0);
-    assert_eq!(record.covered_by_insurance, fee_pool, "insurance first");
-    assert_eq!(record.socialized as i128, debt - fee_pool as i128);
+    assert_eq!(record.covered_by_insurance_fund, 0, "no stakers");
+    assert_eq!(
+        record.covered_by_fee_pool, spare,
+        "the fee pool above its repeg reserve"
+    );
+    assert_eq!(record.socialized as i128, debt - spare as i128);
     assert_eq!(quote_balance(&mut env, trader.user).await, 0);
     let lost = saver_before - quote_balance(&mut env, saver.user).await;
     assert!(
@@ -201,7 +214,7 @@ async fn a_bankrupt_liquidation_is_covered_by_insurance_then_socialized() {
     let saver = depositor(&mut env, &exchange).await;
     set_oracle_price(&mut env, &exchange, 85_000_000).await;
     let saver_before = quote_balance(&mut env, saver.user).await;
-    let fee_pool = env.load::<PerpMarket>(pda::perp_market(0)).await.fee_pool;
+    let spare = spare_fees(&mut env).await;
     let success = env
         .send_capturing_events(
             "liquidate_perp",
@@ -236,9 +249,10 @@ async fn a_bankrupt_liquidation_is_covered_by_insurance_then_socialized() {
     );
     // The liquidator is a depositor too: it bears its share of the write-off and earned nothing.
     assert!(quote_balance(&mut env, liquidator.user).await < LIQUIDATOR_DEPOSIT as i128);
+    assert_eq!(record.covered_by_insurance_fund, 0, "no stakers");
     assert_eq!(
-        record.covered_by_insurance, fee_pool,
-        "insurance paid what it held"
+        record.covered_by_fee_pool, spare,
+        "the fee pool paid what it held above its repeg reserve"
     );
     assert!(record.socialized > 0);
     let lost = saver_before - quote_balance(&mut env, saver.user).await;

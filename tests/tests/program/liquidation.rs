@@ -50,6 +50,7 @@ async fn a_position_below_maintenance_moves_to_the_liquidator_at_the_oracle_pric
 
     set_oracle_price(&mut env, &exchange, 93_000_000).await;
     let amm_before = env.load::<PerpMarket>(pda::perp_market(0)).await.amm;
+    let fund_before = env.load::<SpotMarket>(pda::spot_market(0)).await.insurance;
     let fee_pool_before = env.load::<PerpMarket>(pda::perp_market(0)).await.fee_pool;
     let success = env
         .send_capturing_events(
@@ -86,7 +87,13 @@ async fn a_position_below_maintenance_moves_to_the_liquidator_at_the_oracle_pric
     let market: PerpMarket = env.load(pda::perp_market(0)).await;
     assert_eq!(market.amm.curve(), amm_before.curve());
     assert_eq!(market.amm.base_asset_amount_with_amm, 9 * BASE as i64);
-    assert_eq!(market.fee_pool - fee_pool_before, record.fee_to_insurance);
+    let fund = env.load::<SpotMarket>(pda::spot_market(0)).await.insurance;
+    assert_eq!(
+        fund.balance - fund_before.balance,
+        record.fee_to_insurance,
+        "the account's fee beyond the liquidator's part goes to the insurance fund"
+    );
+    assert_eq!(market.fee_pool, fee_pool_before, "not to the fee pool");
     assert_eq!(
         quote_balance(&mut env, liquidator.user).await,
         (LIQUIDATOR_DEPOSIT + record.fee_to_liquidator) as i128

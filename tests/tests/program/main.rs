@@ -9,6 +9,7 @@ mod fuzz;
 mod initialize;
 mod keeper;
 mod liquidation;
+mod loss_bearers;
 mod mark;
 mod migrations;
 mod oracle;

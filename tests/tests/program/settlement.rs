@@ -1,6 +1,7 @@
 //! A market's whole life to its end: settled at the admin's price with LPs, traders, a maker, an
 //! underwater account and a P&L pool that cannot pay every winner; every account withdrawn and
-//! the market delisted, the vault left holding exactly what the remaining depositor is owed.
+//! the market delisted, the vault left holding exactly what the remaining depositor and the
+//! insurance fund are owed.
 use bal::controller::amm_fill::PositionDirection::{Long, Short};
 use bal::error::BalError;
 use bal::events::{ExpiredPositionRecord, SettlementRecord};
@@ -209,9 +210,10 @@ async fn a_market_settles_pays_its_winners_pro_rata_and_is_delisted() {
     let market_state = perp(&mut env).await;
     assert_eq!(market_state.status, MarketStatus::Delisted as u8);
     assert_eq!((market_state.fee_pool, market_state.pnl_pool), (0, 0));
-    // The vault holds what the saver is owed, give or take the rounding every index leaves.
+    // The vault holds what the saver is owed and the insurance fund, which received the
+    // leftover pools, give or take the rounding every index leaves.
     let spot: SpotMarket = env.load(pda::spot_market(0)).await;
-    let owed = quote_balance(&mut env, saver.user).await;
+    let owed = quote_balance(&mut env, saver.user).await + spot.insurance.balance as i128;
     let vault = env.token_balance(pda::spot_vault(0)).await as i128;
     assert_eq!(spot.perp_pools_balance, 0);
     assert!(

@@ -61,6 +61,17 @@ export const updateSpotMarketInterest = (
     { interestCurve },
   );
 
+/** `unstakeDelay`: seconds an insurance unstake request waits (one to ninety days). */
+export const updateInsuranceUnstakeDelay = (
+  admin: SignerInput,
+  unstakeDelay: bigint,
+): Instruction =>
+  buildInstruction(
+    "updateInsuranceUnstakeDelay",
+    { admin, state: pda.state(), spotMarket: pda.spotMarket(0) },
+    { unstakeDelay },
+  );
+
 export const initializeProgramOracle = (
   admin: SignerInput,
   oracleId: number,
@@ -141,7 +152,7 @@ export const beginSettlement = (
     { price },
   );
 
-/** Delists a settled, empty market; its leftover pools go to the quote market's depositors. */
+/** Delists a settled, empty market; its leftover pools go to the insurance fund. */
 export const delistMarket = (admin: SignerInput, marketIndex: number): Instruction =>
   buildInstruction(
     "delistMarket",

@@ -130,6 +130,36 @@ pub fn follow_oracle(market: &mut PerpMarket, now: i64) -> Result<i128> {
     }
 }
 
+/// What the funding update's largest repeg (`REPEG_MAX_STEP` either way) would cost the fee
+/// pool now: the part of the pool no write-off takes, so absorbing losses never starves the
+/// repeg that keeps the curve near the oracle (and trades inside the price band). A curve that
+/// could not take the protocol's inventory back has no bound on that cost: it keeps the whole
+/// pool. precision: QUOTE
+pub fn repeg_reserve(market: &PerpMarket) -> Result<u64> {
+    let curve = market.amm.curve();
+    let terminal = match terminal_quote_reserve(&curve, curve_net_user_base(market)?) {
+        Ok(terminal) => terminal,
+        Err(error) if error == BalError::AmmReserveBounds.into() => return Ok(u64::MAX),
+        Err(error) => return Err(error),
+    };
+    let price = current_reserve_price(market)?;
+    let step = mul_div_floor(
+        price as u128,
+        REPEG_MAX_STEP as u128,
+        PERCENTAGE_PRECISION as u128,
+    )?
+    .cast::<u64>()?;
+    let mut worst = 0i128;
+    for target in [price.safe_add(step)?, price.safe_sub(step)?.max(1)] {
+        let peg = PegChange {
+            old: market.amm.peg_multiplier,
+            new: peg_for_price(&curve, target)?,
+        };
+        worst = worst.max(repeg_cost(&curve, terminal, &peg)?);
+    }
+    Ok(worst.min(u64::MAX as i128) as u64)
+}
+
 /// Sets `sqrt_k` with the price kept (within a unit, which stands as the mark from `now`).
 /// Returns the cost paid (QUOTE, negative for a gain).
 pub fn update_sqrt_k(market: &mut PerpMarket, new_sqrt_k: u128, now: i64) -> Result<i128> {

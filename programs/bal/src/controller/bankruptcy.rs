@@ -2,8 +2,14 @@
 //! once it holds no base, no LP shares and no orders in any market; what its positions still
 //! claim (realized gains a P&L pool has not paid yet, less unsettled losses) is netted against
 //! the debt first and stays on the account to repay it as the pools pay. Only the rest is
-//! written off: from the named market's fee pool (insurance) first, then from every depositor
-//! pro rata by lowering the deposit index.
+//! written off, down a waterfall whose tiers cannot be left between an account going under and
+//! its write-off: the insurance fund (stakers leave only through a request that waits and bears
+//! losses meanwhile), then the named market's fee pool above what it keeps for the repegs the
+//! price band relies on (the market's own revenue, owned by nobody who could leave), and only
+//! then every depositor pro rata, by lowering the deposit index: the last resort, which a
+//! depositor who withdraws first escapes.
+use crate::controller::amm::repeg_reserve;
+use crate::controller::insurance;
 use crate::controller::spot_balance::{signed_token_amount, update_quote_balance};
 use crate::events::BankruptcyRecord;
 use crate::math::constants::SPOT_BALANCE_TO_TOKEN;
@@ -20,12 +26,13 @@ pub struct Bankruptcy {
     pub debt: u128,
     /// The part of the debt left on the account, backed by what its positions still claim.
     pub claims_netted: u128,
-    pub covered_by_insurance: u64,
+    pub covered_by_insurance_fund: u64,
+    pub covered_by_fee_pool: u64,
     pub socialized: u128,
 }
 
 impl Bankruptcy {
-    /// The record of this resolution of `user`, `market`'s fee pool having paid first.
+    /// The record of this resolution of `user`, `market`'s fee pool having paid second.
     pub fn record(
         &self,
         user: Pubkey,
@@ -39,7 +46,8 @@ impl Bankruptcy {
             market_index: market.market_index,
             debt: self.debt,
             claims_netted: self.claims_netted,
-            covered_by_insurance: self.covered_by_insurance,
+            covered_by_insurance_fund: self.covered_by_insurance_fund,
+            covered_by_fee_pool: self.covered_by_fee_pool,
             socialized: self.socialized,
             deposit_index_after: spot.cumulative_deposit_interest.get(),
         }
@@ -55,8 +63,9 @@ pub fn holds_only_claims(user: &User) -> bool {
         .all(|p| p.base_asset_amount == 0 && p.lp.shares.get() == 0 && p.open_orders == 0)
 }
 
-/// Resolves `user`'s bad debt (the caller checked `holds_only_claims`), with `market`'s fee
-/// pool paying first. `None` when the balance is not negative or its claims cover it.
+/// Resolves `user`'s bad debt (the caller checked `holds_only_claims`) down the waterfall, with
+/// `market`'s fee pool as its second tier. `None` when the balance is not negative or its
+/// claims cover it.
 pub fn resolve_bankruptcy(
     user: &mut User,
     spot: &mut SpotMarket,
@@ -78,16 +87,22 @@ pub fn resolve_bankruptcy(
     }
     let debt = balance.unsigned_abs();
     let write_off = net.unsigned_abs().min(debt);
-    let covered = write_off.min(market.fee_pool as u128) as u64;
-    market.fee_pool = market.fee_pool.safe_sub(covered)?;
-    spot.perp_pools_balance = spot.perp_pools_balance.safe_sub(covered)?;
-    let socialized = socialize(spot, write_off.safe_sub(covered as u128)?)?;
-    let write_off = (covered as u128).safe_add(socialized)?;
+    let from_fund = insurance::cover_loss(&mut spot.insurance, write_off)?;
+    let rest = write_off.safe_sub(from_fund as u128)?;
+    let spare = market.fee_pool.saturating_sub(repeg_reserve(market)?);
+    let from_fee_pool = rest.min(spare as u128) as u64;
+    market.fee_pool = market.fee_pool.safe_sub(from_fee_pool)?;
+    spot.perp_pools_balance = spot.perp_pools_balance.safe_sub(from_fee_pool)?;
+    let socialized = socialize(spot, rest.safe_sub(from_fee_pool as u128)?)?;
+    let write_off = (from_fund as u128)
+        .safe_add(from_fee_pool as u128)?
+        .safe_add(socialized)?;
     update_quote_balance(&mut user.quote_balance, spot, write_off.cast::<i128>()?)?;
     Ok(Some(Bankruptcy {
         debt,
         claims_netted: debt.safe_sub(write_off)?,
-        covered_by_insurance: covered,
+        covered_by_insurance_fund: from_fund,
+        covered_by_fee_pool: from_fee_pool,
         socialized,
     }))
 }

@@ -2,12 +2,14 @@
 //! again (it meets `MarginType::Liquidation`: maintenance plus a buffer): its resting orders
 //! are cancelled, then its LP shares in the market burned (as many as the exit rule allows),
 //! then its position is transferred to the liquidator at the oracle price, only as much as
-//! that takes, rounded to the step. The user pays the liquidation fee on what moved (part to
-//! the liquidator, the rest to the fee pool as insurance), never more than it still has.
+//! that takes, rounded to the step. The user pays the liquidation fee on what moved (the
+//! liquidator's part first, the rest to the insurance fund), never more than it still has; the
+//! insurance fund pays the part of the liquidator's reward a bankrupt account cannot.
 //! Nothing trades against the AMM, so nothing the liquidator does earlier in a transaction
 //! changes the price it takes over at or what it earns. An account left with nothing but debt
 //! is bankrupt (`controller::bankruptcy`).
 use crate::controller::bankruptcy::{holds_only_claims, resolve_bankruptcy, Bankruptcy};
+use crate::controller::insurance;
 use crate::controller::lp::{burnable_shares, remove_shares, settle_lp_before_trading};
 use crate::controller::margin::{
     margin_summary, validate_initial_margin, MarginSummary, MarginType, MarketView, MarketViews,
@@ -48,11 +50,17 @@ pub struct LiquidationTerms {
     pub now: i64,
 }
 
-/// A liquidation fee and the liquidator's part of it. precision: QUOTE
+/// A liquidation fee and where it went. precision: QUOTE
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct FeeTransfer {
+    /// Paid by the liquidated account.
     pub fee: u64,
+    /// Earned by the liquidator, `from_insurance_fund` included.
     pub to_liquidator: u64,
+    /// The insurance fund's top-up of a reward the account could not pay.
+    pub from_insurance_fund: u64,
+    /// The account's fee beyond the liquidator's reward.
+    pub to_insurance_fund: u64,
 }
 
 /// What a liquidation did, for its record.
@@ -233,8 +241,10 @@ fn transfer_position(
 /// Charges the liquidation fee on `quote` of notional: the market's rate, rounded up, but
 /// never more than the account still has (its maintenance collateral after the transfer,
 /// gains counted by the start-of-second shortfall), so a liquidator earns nothing from an
-/// account's debt nor from a trade placed earlier in its transaction. The liquidator's part
-/// rounds down; the rest goes to the fee pool.
+/// account's debt nor from a trade placed earlier in its transaction. The liquidator's part of
+/// the full fee (rounded down) is paid first, the insurance fund topping up what the account
+/// cannot pay, so a bankrupt account is worth liquidating to anyone; what the account pays
+/// beyond it goes to the insurance fund.
 fn charge_fee(
     books: &mut LiquidationBooks,
     views: &MarketViews,
@@ -247,16 +257,24 @@ fn charge_fee(
         .collateral
         .max(0) as u128;
     let fee = (nominal.min(left)).cast::<u64>()?;
-    let to_liquidator =
-        (mul_div_floor(fee as u128, terms.liquidator_share_rate as u128, one)?).cast::<u64>()?;
+    let reward =
+        (mul_div_floor(nominal, terms.liquidator_share_rate as u128, one)?).cast::<u64>()?;
+    let from_account = reward.min(fee);
+    let from_insurance_fund =
+        insurance::cover_loss(&mut books.spot.insurance, (reward - from_account) as u128)?;
+    let to_liquidator = from_account.safe_add(from_insurance_fund)?;
     update_quote_balance(&mut books.user.quote_balance, books.spot, -(fee as i128))?;
     update_quote_balance(
         &mut books.liquidator.quote_balance,
         books.spot,
         to_liquidator as i128,
     )?;
-    let to_insurance = fee.safe_sub(to_liquidator)?;
-    books.market.fee_pool = books.market.fee_pool.safe_add(to_insurance)?;
-    books.spot.perp_pools_balance = books.spot.perp_pools_balance.safe_add(to_insurance)?;
-    Ok(FeeTransfer { fee, to_liquidator })
+    let to_insurance_fund = fee.safe_sub(from_account)?;
+    insurance::receive(&mut books.spot.insurance, to_insurance_fund)?;
+    Ok(FeeTransfer {
+        fee,
+        to_liquidator,
+        from_insurance_fund,
+        to_insurance_fund,
+    })
 }

@@ -5,6 +5,7 @@ pub mod amm_fill;
 pub mod bankruptcy;
 pub mod derisk;
 pub mod funding;
+pub mod insurance;
 pub mod liquidation;
 pub mod lp;
 pub mod margin;

@@ -6,16 +6,15 @@
 //! claim window has passed, the fee pool tops the P&L pool up toward the claims and the
 //! registered claims are paid pro rata to what it holds, the shortfall recorded. A market whose
 //! positions, shares and registered claims are all gone is delisted, its leftover pools paid
-//! to the quote market's depositors.
+//! to the insurance fund.
 use crate::controller::amm_fill::add_users_quote;
+use crate::controller::insurance;
 use crate::controller::lp::settle_lp_position;
 use crate::controller::orders::cancel_market_orders;
 use crate::controller::pnl::{commit_settle_pnl, SettlePlan};
 use crate::controller::position::{find_position, release_if_empty, settle_funding, track_base};
 use crate::error::BalError;
-use crate::math::constants::{
-    BASE_PRECISION, LP_AGG_PRECISION, PERCENTAGE_PRECISION, SPOT_BALANCE_TO_TOKEN,
-};
+use crate::math::constants::{BASE_PRECISION, LP_AGG_PRECISION, PERCENTAGE_PRECISION};
 use crate::math::position::{apply_fill, Fill};
 use crate::math::safe_math::{Cast, SafeMath};
 use crate::math::wide::{mul_div_ceil, mul_div_floor};
@@ -265,10 +264,10 @@ pub fn finalize_settlement(market: &mut PerpMarket, now: i64) -> Result<Payout> 
 }
 
 /// Delists a settled market whose positions, shares and registered claims are all gone: its
-/// leftover fee and P&L pools go to the quote market's depositors, raising the deposit index
-/// (rounded down, so the vault keeps covering every deposit; the sub-unit rest stays in the
-/// vault). With no deposits to credit, the pools stay with the market. Returns what was paid.
-/// precision: QUOTE
+/// leftover fee and P&L pools go to the insurance fund, not to whoever is deposited at that
+/// moment. Part of the leftover may be a loser's loss still owed as a debt; when that debt is
+/// written off, the insurance fund (the waterfall's first tier) pays it back out of what it
+/// received here. Returns what was moved. precision: QUOTE
 pub fn delist(market: &mut PerpMarket, spot: &mut SpotMarket) -> Result<u64> {
     validate!(
         market.status()?.can_become(MarketStatus::Delisted),
@@ -282,15 +281,9 @@ pub fn delist(market: &mut PerpMarket, spot: &mut SpotMarket) -> Result<u64> {
         BalError::SettlementNotReady
     );
     market.status = MarketStatus::Delisted as u8;
-    let deposits = spot.deposit_balance.get();
     let leftover = market.fee_pool.safe_add(market.pnl_pool)?;
-    if deposits == 0 || leftover == 0 {
-        return Ok(0);
-    }
-    let raise = mul_div_floor(leftover as u128, SPOT_BALANCE_TO_TOKEN, deposits)?;
-    let index = spot.cumulative_deposit_interest.get();
-    spot.cumulative_deposit_interest.set(index.safe_add(raise)?);
     spot.perp_pools_balance = spot.perp_pools_balance.safe_sub(leftover)?;
+    insurance::receive(&mut spot.insurance, leftover)?;
     market.fee_pool = 0;
     market.pnl_pool = 0;
     Ok(leftover)

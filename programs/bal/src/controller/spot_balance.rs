@@ -119,7 +119,8 @@ pub fn update_quote_balance(
 }
 
 /// The vault must hold every deposit (rounded up) less every borrow (rounded down) plus what
-/// the perp markets' pools hold. Checked after every instruction that moves tokens.
+/// the perp markets' pools and the insurance fund hold. Checked after every instruction that
+/// moves tokens.
 pub fn validate_vault_covers(market: &SpotMarket, vault_amount: u64) -> Result<()> {
     // The opposite roundings of a user's claim: the market owes the whole deposit total and
     // counts on only the sure part of the borrow total.
@@ -135,7 +136,8 @@ pub fn validate_vault_covers(market: &SpotMarket, vault_amount: u64) -> Result<(
     )?;
     let required = (owed as i128)
         .safe_sub(lent as i128)?
-        .safe_add(market.perp_pools_balance as i128)?;
+        .safe_add(market.perp_pools_balance as i128)?
+        .safe_add(market.insurance.balance as i128)?;
     validate!(
         vault_amount as i128 >= required,
         BalError::VaultBalanceShort,

@@ -26,8 +26,8 @@ pub struct DelistMarket<'info> {
 }
 
 /// Admin: delists a settled market once no position holds base or shares and every registered
-/// claim is paid (`SettlementNotReady` before); its leftover fee and P&L pools go to the quote
-/// market's depositors.
+/// claim is paid (`SettlementNotReady` before); its leftover fee and P&L pools go to the
+/// insurance fund.
 pub fn handler(ctx: Context<DelistMarket>) -> Result<()> {
     let now = Clock::get()?.unix_timestamp;
     let record = {
@@ -42,7 +42,7 @@ pub fn handler(ctx: Context<DelistMarket>) -> Result<()> {
             market_index: market.market_index,
             action: settlement_action::DELIST,
             price: market.settlement.price,
-            to_depositors: paid,
+            to_insurance_fund: paid,
             ..SettlementRecord::default()
         }
     };

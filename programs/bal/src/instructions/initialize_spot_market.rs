@@ -2,7 +2,8 @@ use crate::controller::account_creation::{create_zero_copy_pda, NewPda};
 use crate::error::BalError;
 use crate::math::constants::{ACCOUNT_VERSION, QUOTE_DECIMALS, SPOT_CUMULATIVE_INTEREST_PRECISION};
 use crate::state::{
-    InterestCurve, SpotMarket, State, SPOT_MARKET_SEED, SPOT_VAULT_SEED, STATE_SEED,
+    InterestCurve, SpotMarket, State, DEFAULT_INSURANCE_UNSTAKE_DELAY, SPOT_MARKET_SEED,
+    SPOT_VAULT_SEED, STATE_SEED,
 };
 use crate::validate;
 use anchor_lang::prelude::*;
@@ -80,6 +81,7 @@ pub fn handler(
         market.version = ACCOUNT_VERSION;
         market.bump = bump;
         market.vault_bump = vault_bump;
+        market.insurance.unstake_delay = DEFAULT_INSURANCE_UNSTAKE_DELAY;
         market.invariant()
     })?;
 

@@ -116,7 +116,8 @@ pub fn handler(ctx: Context<LiquidatePerp>, max_base: u64) -> Result<()> {
         base_transferred: outcome.base_transferred,
         quote_transferred: outcome.quote_transferred,
         fee_to_liquidator: outcome.fee.to_liquidator,
-        fee_to_insurance: outcome.fee.fee - outcome.fee.to_liquidator,
+        fee_to_insurance: outcome.fee.to_insurance_fund,
+        reward_from_insurance: outcome.fee.from_insurance_fund,
     };
     let bankruptcy = outcome
         .bankruptcy

@@ -13,6 +13,7 @@ pub mod initialize;
 pub mod initialize_perp_market;
 pub mod initialize_spot_market;
 pub mod initialize_user;
+pub mod insurance;
 pub mod liquidate_perp;
 pub mod liquidity;
 pub mod orders;
@@ -23,7 +24,7 @@ pub mod settle_pnl;
 pub mod trade;
 pub mod update_funding_rate;
 pub mod update_perp_market;
-pub mod update_spot_market_interest;
+pub mod update_spot_market;
 pub mod update_state;
 pub mod user_settings;
 
@@ -43,6 +44,7 @@ mod reexports {
     pub use super::initialize_perp_market::*;
     pub use super::initialize_spot_market::*;
     pub use super::initialize_user::*;
+    pub use super::insurance::*;
     pub use super::liquidate_perp::*;
     pub use super::liquidity::*;
     pub use super::orders::*;
@@ -53,7 +55,7 @@ mod reexports {
     pub use super::trade::*;
     pub use super::update_funding_rate::*;
     pub use super::update_perp_market::*;
-    pub use super::update_spot_market_interest::*;
+    pub use super::update_spot_market::*;
     pub use super::update_state::*;
     pub use super::user_settings::*;
 }

@@ -28,7 +28,7 @@ pub const ONE_YEAR_SECONDS: u128 = 365 * 24 * 3_600;
 pub const RESERVE_TIMES_PEG_TO_QUOTE: u128 = BASE_PRECISION * PRICE_PRECISION / QUOTE_PRECISION;
 
 /// Version byte written into every account this program creates.
-pub const ACCOUNT_VERSION: u8 = 3;
+pub const ACCOUNT_VERSION: u8 = 4;
 
 /// Upper bound for the LP cooldown an admin may set: one week.
 pub const MAX_LP_COOLDOWN_SECONDS: i64 = 7 * 24 * 3_600;

@@ -2,6 +2,7 @@
 pub mod amm;
 pub mod constants;
 pub mod funding;
+pub mod insurance;
 pub mod interest;
 pub mod liquidation;
 pub mod lp;

@@ -1,5 +1,6 @@
 //! Account layouts, their seeds and the invariants each account must hold.
 pub mod global;
+pub mod insurance;
 pub mod lp_history;
 pub mod oracle;
 pub mod order;
@@ -11,6 +12,7 @@ pub mod user;
 pub mod wide;
 
 pub use global::*;
+pub use insurance::*;
 pub use lp_history::*;
 pub use oracle::*;
 pub use order::*;

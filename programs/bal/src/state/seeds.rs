@@ -13,3 +13,5 @@ pub const SPOT_VAULT_SEED: &[u8] = b"spot_vault";
 pub const PERP_MARKET_SEED: &[u8] = b"perp_market";
 /// A `ProgramOracle`: `[PROGRAM_ORACLE_SEED, oracle_id (u16 LE)]`.
 pub const PROGRAM_ORACLE_SEED: &[u8] = b"program_oracle";
+/// An `InsuranceStake`: `[INSURANCE_STAKE_SEED, authority, market_index (u16 LE)]`.
+pub const INSURANCE_STAKE_SEED: &[u8] = b"insurance_stake";

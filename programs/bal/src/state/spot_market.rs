@@ -2,6 +2,7 @@ use crate::error::BalError;
 use crate::math::constants::{
     ACCOUNT_VERSION, PERCENTAGE_PRECISION, SPOT_CUMULATIVE_INTEREST_PRECISION,
 };
+use crate::state::insurance::InsuranceFund;
 use crate::state::wide::WideU128;
 use crate::validate;
 use anchor_lang::prelude::*;
@@ -120,7 +121,9 @@ pub struct SpotMarket {
     /// The borrow index's growth below one index unit, carried to the next accrual (see
     /// `math::interest::accrue`).
     pub borrow_interest_carry: u64,
-    pub reserved: [u8; 120],
+    /// Pays a write-off before any depositor does.
+    pub insurance: InsuranceFund,
+    pub reserved: [u8; 88],
 }
 
 const _: () = assert!(std::mem::size_of::<SpotMarket>() == 328);
@@ -147,6 +150,7 @@ impl SpotMarket {
                 && self.cumulative_borrow_interest.get() >= SPOT_CUMULATIVE_INTEREST_PRECISION,
             BalError::InvariantViolated
         );
-        self.interest_curve.validate()
+        self.interest_curve.validate()?;
+        self.insurance.invariant()
     }
 }

@@ -487,6 +487,7 @@ async fn fill_cu_with_lps(lps: u64) -> u64 {
 }
 
 mod costliest;
+mod insurance;
 mod scaling;
 mod settlement;
 mod vault;
@@ -506,6 +507,7 @@ async fn main() {
     exercise_every_instruction(&mut env).await;
     vault::vault_round_trip().await;
     settlement::settlement_round_trip().await;
+    insurance::insurance_round_trip().await;
     costliest::derisk_through_the_amm().await;
     costliest::liquidation_across_markets().await;
     costliest::largest_batches().await;

@@ -209,6 +209,45 @@ async fn a_keeper_takes_over_only_what_its_collateral_carries() {
 }
 
 #[tokio::test]
+async fn dust_accounts_wait_behind_a_large_liquidation_not_the_other_way_round() {
+    let mut env = TestEnv::start().await;
+    let exchange = setup_trading(&mut env).await;
+    allow_divergence(&mut env, &exchange, 0, 500_000).await;
+    let trader = new_trader(&mut env, &exchange, 100 * DOLLAR, 0).await;
+    trade(&mut env, &exchange, &trader, order(Long, 9 * BASE))
+        .await
+        .expect("a 9x long");
+    // Ten accounts holding the minimum order each, on $0.15: below maintenance at $85 too.
+    let mut dust = Vec::new();
+    for _ in 0..10 {
+        let account = new_trader(&mut env, &exchange, 150_000, 0).await;
+        trade(&mut env, &exchange, &account, order(Long, BASE / 100))
+            .await
+            .expect("a minimum long");
+        dust.push(account);
+    }
+    let keeper = new_trader(&mut env, &exchange, 30 * DOLLAR, 0).await;
+    set_oracle_price(&mut env, &exchange, 85_000_000).await;
+    let known: Vec<&Trader> = std::iter::once(&trader).chain(dust.iter()).collect();
+    let metrics = Metrics::default();
+    let report = round(&mut env, &keeper, &known, &Settings::default(), &metrics).await;
+    assert!(report.liquidations >= 1, "{report:?}");
+    // The largest shortfall is served first, with all the room it needs: as much as when it
+    // is the only account due (`a_keeper_takes_over_only_what_its_collateral_carries`).
+    let left = active_position(&mut env, &trader).await.base_asset_amount;
+    let moved = 9 * BASE as i64 - left;
+    assert!(
+        moved > 3 * BASE as i64 && moved <= 3_530_000_000,
+        "took over {moved}"
+    );
+    assert_eq!(
+        metrics.backlog("liquidate") as usize + report.liquidations as usize,
+        11,
+        "the rest wait for a later round"
+    );
+}
+
+#[tokio::test]
 async fn bad_debt_left_after_a_close_is_written_off_by_a_round() {
     let mut env = TestEnv::start().await;
     let exchange = setup_trading(&mut env).await;

@@ -21,45 +21,79 @@ use bal_tests::TestEnv;
 use solana_signer::Signer;
 
 #[tokio::test]
-async fn an_unwind_the_market_refuses_is_a_failure_the_round_reports_and_retries() {
+async fn after_a_gap_the_keeper_takes_over_nothing_it_cannot_close_until_fills_resume() {
     let mut env = TestEnv::start().await;
     let (exchange, trader, _) = leveraged_long(&mut env).await;
     let keeper = new_trader(&mut env, &exchange, 10_000 * DOLLAR, 0).await;
-    // A 15% gap: the liquidation acts on the fresh price, but a fill that far from the
-    // oracle's TWAP is refused, so the keeper cannot close what it took over yet.
+    // A 15% gap: the account is liquidatable at the fresh price, but a close that far from
+    // the oracle's TWAP is refused, so the keeper takes over nothing yet and records the jump.
     set_oracle_price(&mut env, &exchange, 85_000_000).await;
     let metrics = Metrics::default();
-    let report = round(
-        &mut env,
-        &keeper,
-        &[&trader],
-        &Settings::default(),
-        &metrics,
-    )
-    .await;
-    assert_eq!((report.liquidations, report.unwinds), (1, 0), "{report:?}");
-    // It records the jump, so the TWAP starts following it before the next funding update.
+    let settings = Settings::default();
+    let report = round(&mut env, &keeper, &[&trader], &settings, &metrics).await;
+    assert_eq!((report.liquidations, report.unwinds), (0, 0), "{report:?}");
     assert_eq!(report.oracle_records, 1, "{report:?}");
+    assert_eq!(report.failures, 0, "{report:?}");
+    assert_eq!(metrics.backlog("liquidate"), 1, "due, and waiting");
+    assert_eq!(
+        position_in(&mut env, keeper.user, 0)
+            .await
+            .base_asset_amount,
+        0
+    );
+    // A round every ten seconds, the oracle republished: the TWAP follows the recorded price
+    // and, once a close is allowed again, the same round liquidates and unwinds.
+    let mut waited = 0;
+    let report = loop {
+        env.advance(10, 25).await;
+        waited += 10;
+        set_oracle_price(&mut env, &exchange, 85_000_000).await;
+        let report = round(&mut env, &keeper, &[&trader], &settings, &metrics).await;
+        if report.liquidations > 0 || waited >= 300 {
+            break report;
+        }
+    };
+    assert!(waited < 300, "liquidated {waited} s after the gap");
+    assert_eq!((report.liquidations, report.unwinds), (1, 1), "{report:?}");
+    assert_eq!(
+        position_in(&mut env, keeper.user, 0)
+            .await
+            .base_asset_amount,
+        0
+    );
+    assert_eq!(metrics.count("unwind", Outcome::Failed), 0);
+}
+
+#[tokio::test]
+async fn an_unwind_the_market_refuses_is_a_failure_the_round_reports_and_retries() {
+    let mut env = TestEnv::start().await;
+    let exchange = setup_trading(&mut env).await;
+    // The keeper holds 9 base long (as a takeover leaves it) when a 15% gap makes a close that
+    // far from the oracle's TWAP refused.
+    let keeper = new_trader(&mut env, &exchange, 10_000 * DOLLAR, 0).await;
+    trade(&mut env, &exchange, &keeper, order(Long, 9 * BASE))
+        .await
+        .expect("what the keeper holds");
+    next_second(&mut env, &exchange).await;
+    set_oracle_price(&mut env, &exchange, 85_000_000).await;
+    let metrics = Metrics::default();
+    let report = round(&mut env, &keeper, &[], &Settings::default(), &metrics).await;
+    assert_eq!(report.unwinds, 0, "{report:?}");
     assert!(report.failures >= 1, "{report:?}");
     assert!(metrics.count("unwind", Outcome::Failed) >= 1);
+    assert_eq!(metrics.unwind_failure_streak(), 1);
     let held = position_in(&mut env, keeper.user, 0)
         .await
         .base_asset_amount;
-    assert!(held > 0, "the keeper holds what it took over: {held}");
+    assert_eq!(held, 9 * BASE as i64, "the keeper still holds it");
     // The funding update an hour later (it reads a price however far from the TWAP) brings
     // the TWAP within reach, and the same round closes what the keeper holds.
     env.advance(3_600, 10).await;
     set_oracle_price(&mut env, &exchange, 85_000_000).await;
-    let report = round(
-        &mut env,
-        &keeper,
-        &[&trader],
-        &Settings::default(),
-        &metrics,
-    )
-    .await;
+    let report = round(&mut env, &keeper, &[], &Settings::default(), &metrics).await;
     assert_eq!(report.funding_updates, 1, "{report:?}");
     assert_eq!(report.unwinds, 1, "{report:?}");
+    assert_eq!(metrics.unwind_failure_streak(), 0);
     assert_eq!(
         position_in(&mut env, keeper.user, 0)
             .await

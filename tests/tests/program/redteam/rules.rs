@@ -215,13 +215,17 @@ impl World {
         for bankruptcy in landed.events::<BankruptcyRecord>() {
             let user: User = self.env.load(bankruptcy.user).await;
             let claims = claims(&user).max(0) as u128;
-            let written_off = bankruptcy.socialized + u128::from(bankruptcy.covered_by_insurance);
+            let written_off = bankruptcy.socialized
+                + u128::from(bankruptcy.covered_by_insurance_fund)
+                + u128::from(bankruptcy.covered_by_fee_pool);
             prop_assert!(
                 written_off + claims <= bankruptcy.debt,
-                "{} had {} of debt written off ({} insured, {} socialized) and still claims {}",
+                "{} had {} of debt written off ({} insured, {} from fees, {} socialized) and \
+                 still claims {}",
                 bankruptcy.user,
                 bankruptcy.debt,
-                bankruptcy.covered_by_insurance,
+                bankruptcy.covered_by_insurance_fund,
+                bankruptcy.covered_by_fee_pool,
                 bankruptcy.socialized,
                 claims
             );

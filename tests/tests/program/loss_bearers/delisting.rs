@@ -1,0 +1,104 @@
+//! Delisting pays a market's leftover pools to the insurance fund, so a deposit parked for the
+//! delist takes nothing, and the debt still hidden in the leftover is paid back by the same
+//! fund when it is written off, not by whoever is deposited then.
+use super::{spot, BASE};
+use bal::controller::amm_fill::PositionDirection::Long;
+use bal::events::{BankruptcyRecord, SettlementRecord};
+use bal_client::instructions;
+use bal_tests::fixtures::{market, new_trader, order, setup_trading, trade};
+use bal_tests::inspect::quote_balance;
+use bal_tests::markets::walk_oracle;
+use bal_tests::TestEnv;
+use solana_signer::Signer;
+
+#[tokio::test]
+async fn a_deposit_parked_for_a_delist_takes_nothing_and_the_leftover_pays_the_markets_debt() {
+    let mut env = TestEnv::start().await;
+    let exchange = setup_trading(&mut env).await;
+    let admin = exchange.admin.insecure_clone();
+    let keeper = env.funded_wallet().await;
+    let saver = new_trader(&mut env, &exchange, 10_000_000_000, 0).await;
+    let levered = new_trader(&mut env, &exchange, 100_000_000, 0).await;
+    trade(&mut env, &exchange, &levered, order(Long, 9 * BASE))
+        .await
+        .expect("a 9x long, the AMM its counterparty");
+    walk_oracle(
+        &mut env,
+        &exchange,
+        levered.user,
+        &[95_000_000, 90_000_000, 88_000_000],
+    )
+    .await;
+    let begin = instructions::begin_settlement(admin.pubkey(), &market(&exchange), 88_000_000);
+    env.send("begin_settlement", &[begin], &[&admin])
+        .await
+        .expect("settle at $88");
+    let everyone = [saver.user, levered.user];
+    env.send(
+        "settle_expired_positions",
+        &[instructions::settle_expired_positions(&everyone, 0, true)],
+        &[&keeper],
+    )
+    .await
+    .expect("close the long at $88");
+    let debt = -quote_balance(&mut env, levered.user).await;
+    assert!(debt > 0, "the long lost more than it had: {debt}");
+    env.advance(24 * 3_600, 10).await;
+    env.send(
+        "finalize_settlement",
+        &[instructions::finalize_settlement(0)],
+        &[&keeper],
+    )
+    .await
+    .expect("fix the payouts");
+
+    // $1M parked for the delist and taken out right after.
+    let parker = new_trader(&mut env, &exchange, 1_000_000_000_000, 0).await;
+    let saver_before = quote_balance(&mut env, saver.user).await;
+    let fund_before = spot(&mut env).await.insurance.balance;
+    let delisted = env
+        .send_capturing_events(
+            "delist_market",
+            &[instructions::delist_market(admin.pubkey(), 0)],
+            &[&admin],
+        )
+        .await
+        .expect("delist");
+    let leftover = delisted.events::<SettlementRecord>()[0].to_insurance_fund;
+    assert!(
+        leftover as i128 > debt,
+        "the leftover holds the long's whole loss: {leftover}"
+    );
+    assert_eq!(
+        spot(&mut env).await.insurance.balance,
+        fund_before + leftover
+    );
+    let parked = 1_000_000_000_000;
+    let held = quote_balance(&mut env, parker.user).await;
+    assert!(
+        (parked - 1..=parked).contains(&held),
+        "the parked deposit took nothing: {held}"
+    );
+    assert_eq!(quote_balance(&mut env, saver.user).await, saver_before);
+
+    // The long's debt, still part of that leftover, is paid back by the fund that received it.
+    let landed = env
+        .send_capturing_events(
+            "resolve_bad_debt",
+            &[instructions::resolve_bad_debt(levered.user, 0)],
+            &[&keeper],
+        )
+        .await
+        .expect("write off the debt");
+    let record = landed.events::<BankruptcyRecord>().remove(0);
+    // The debt has accrued borrow interest since it was measured.
+    let debt = record.debt as i128;
+    assert_eq!(record.covered_by_insurance_fund as i128, debt);
+    assert_eq!(record.socialized, 0);
+    assert_eq!(quote_balance(&mut env, saver.user).await, saver_before);
+    assert_eq!(quote_balance(&mut env, parker.user).await, held);
+    assert_eq!(
+        spot(&mut env).await.insurance.balance as i128,
+        (fund_before + leftover) as i128 - debt
+    );
+}
