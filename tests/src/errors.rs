@@ -68,7 +68,7 @@ pub async fn refused(
 ) -> TxFailure {
     let before = snapshot(env, watched).await;
     let failure = env
-        .send("refused", &[ix], signers)
+        .send_unmetered(&[ix], signers)
         .await
         .expect_err("a hostile transaction is refused");
     assert_eq!(snapshot(env, watched).await, before, "nothing changed");

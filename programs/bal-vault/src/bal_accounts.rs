@@ -9,7 +9,8 @@ use crate::state::{Vault, BAL_SUB_ACCOUNT, PRICE_TOLERANCE};
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
 use bal::controller::lp::PriceBounds;
-use bal::controller::margin::{load_market_views, net_value, MarketViews};
+use bal::controller::margin::{net_value, MarketViews};
+use bal::controller::market_views::load_market_views;
 use bal::controller::position::find_position;
 use bal::controller::second_start::{current_reserve_price, reserve_price_at_start};
 use bal::controller::spot_balance::signed_token_amount;
@@ -86,12 +87,19 @@ impl BalAccounts<'_> {
         Ok(())
     }
 
+    /// The vault's market at a fresh, certain oracle price: a price BAL's margin would stand
+    /// in for a stale feed is no price to buy or redeem shares at.
     fn views(&self) -> Result<MarketViews> {
         let pair = [
             self.perp_market.to_account_info(),
             self.oracle.to_account_info(),
         ];
-        load_market_views(&pair, OracleAction::Margin, &Clock::get()?)
+        let views = load_market_views(&pair, OracleAction::Margin, &Clock::get()?)?;
+        require!(
+            views.0.iter().all(|view| !view.stale),
+            VaultError::OracleUnusable
+        );
+        Ok(views)
     }
 
     /// The subaccount's net value at the oracle (a price valid for margin). precision: QUOTE

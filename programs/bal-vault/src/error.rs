@@ -38,4 +38,6 @@ pub enum VaultError {
         "The curve is off the oracle (now or at the start of this second): shares cannot be priced"
     )]
     CurveOffOracle,
+    #[msg("The market's oracle is stale or too uncertain: shares cannot be priced")]
+    OracleUnusable,
 }

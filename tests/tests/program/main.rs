@@ -23,6 +23,7 @@ mod runtimes;
 mod settlement;
 mod simulation;
 mod spot_market;
+mod stale_market;
 mod trading;
 mod users;
 mod vault;

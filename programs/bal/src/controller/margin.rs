@@ -3,20 +3,17 @@
 //! Markets other than the one an instruction names arrive as remaining accounts, in pairs:
 //! for each other active position, in slot order, its `PerpMarket` then that market's oracle.
 use crate::controller::lp::{apply_lp_settlement, LpAccumulators};
-use crate::controller::oracle::read_oracle;
 use crate::controller::second_start::current_gain_shortfall;
 use crate::controller::spot_balance::signed_token_amount;
 use crate::error::BalError;
-use crate::math::constants::{LIQUIDATION_MARGIN_BUFFER, LP_MARGIN_BUFFER};
+use crate::math::constants::{LIQUIDATION_MARGIN_BUFFER, LP_MARGIN_BUFFER, MARGIN_PRECISION};
 use crate::math::funding::funding_payment;
 use crate::math::margin::{base_value, margin_requirement, payable_pnl};
-use crate::math::oracle::{validate_oracle_price, OracleAction, OracleCheck};
 use crate::math::safe_math::{Cast, SafeMath};
 use crate::math::wide::mul_div_floor;
 use crate::state::{PerpMarket, PerpPosition, SpotMarket, User};
 use crate::validate;
 use anchor_lang::prelude::*;
-use anchor_lang::Discriminator;
 
 /// What margin needs of one market, copied out so no account stays borrowed.
 #[derive(Clone, Copy, Debug)]
@@ -49,6 +46,9 @@ pub struct MarketView {
     /// The oracle's five-minute TWAP (0 before any): a withdrawal values gains at the worse of
     /// it and the price. precision: PRICE
     pub oracle_twap_5min: u64,
+    /// The oracle could not be used (stale or too uncertain) and `oracle_price` is the last
+    /// price the market read (`controller::market_views`): see `MarginType::guards_stale`.
+    pub stale: bool,
 }
 
 impl MarketView {
@@ -82,6 +82,7 @@ impl MarketView {
             gain_shortfall,
             gain_shortfall_before: gain_shortfall,
             oracle_twap_5min: amm.oracle_twap_5min,
+            stale: false,
         })
     }
 
@@ -178,53 +179,6 @@ impl MarketViews {
     }
 }
 
-/// Reads the `(PerpMarket, oracle)` pairs of the remaining accounts, checking each market's
-/// owner and type and that each oracle is its market's, with prices valid for `action`.
-pub fn load_market_views(
-    remaining: &[AccountInfo],
-    action: OracleAction,
-    clock: &Clock,
-) -> Result<MarketViews> {
-    validate!(
-        remaining.len().is_multiple_of(2),
-        BalError::InvalidRemainingAccounts
-    );
-    let mut views = Vec::with_capacity(remaining.len() / 2);
-    for pair in remaining.chunks_exact(2) {
-        let (market_info, oracle_info) = (&pair[0], &pair[1]);
-        validate!(
-            *market_info.owner == crate::ID,
-            BalError::InvalidRemainingAccounts
-        );
-        let data = market_info.try_borrow_data()?;
-        let start = PerpMarket::DISCRIMINATOR.len();
-        validate!(
-            data.len() >= PerpMarket::SPACE && data[..start] == *PerpMarket::DISCRIMINATOR,
-            BalError::InvalidRemainingAccounts
-        );
-        let market: &PerpMarket = bytemuck::from_bytes(&data[start..PerpMarket::SPACE]);
-        validate!(oracle_info.key() == market.oracle, BalError::InvalidOracle);
-        // A settling or delisted market is worth its settlement price, whatever its oracle says.
-        let price = if market.is_settling()? {
-            market.settlement.price
-        } else {
-            let observed = read_oracle(market, oracle_info)?;
-            validate_oracle_price(
-                &OracleCheck {
-                    price: &observed,
-                    guards: &market.oracle_guards,
-                    twap_5min: market.amm.oracle_twap_5min,
-                    now: clock.unix_timestamp,
-                    slot: clock.slot,
-                },
-                action,
-            )?
-        };
-        views.push(MarketView::new(market, price, clock.unix_timestamp)?);
-    }
-    Ok(MarketViews(views))
-}
-
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum MarginType {
     /// To open or increase risk.
@@ -265,9 +219,21 @@ impl MarginType {
         }
     }
 
+    /// Whether this margin guards against a market valued at its last price: opening risk and
+    /// withdrawing count no gain there and ask for the position's whole notional, so nobody
+    /// takes value out or adds risk on a price nobody can confirm. Maintenance, liquidation,
+    /// de-risk and reductions value it as it last stood: a feed left stale, even on purpose,
+    /// is never the reason an account is liquidated or de-risked, and closes elsewhere go on.
+    pub fn guards_stale(self) -> bool {
+        matches!(self, MarginType::Initial | MarginType::Withdrawal)
+    }
+
     /// The ratio this margin applies to a position in `view`'s market for `user`.
     /// precision: MARGIN
     pub fn ratio(self, view: &MarketView, user: &User) -> u32 {
+        if view.stale && self.guards_stale() {
+            return MARGIN_PRECISION;
+        }
         match self {
             MarginType::Initial | MarginType::Withdrawal | MarginType::Derisk => {
                 view.margin_ratio_initial.max(user.custom_margin_ratio)
@@ -337,6 +303,9 @@ pub fn margin_summary(
         let mut pnl = position_pnl(position, view)?;
         if kind == MarginType::Withdrawal && view.oracle_twap_5min > 0 {
             pnl = pnl.min(position_pnl(position, &view.at_twap())?);
+        }
+        if view.stale && kind.guards_stale() {
+            pnl = pnl.min(0);
         }
         let shortfall = kind.counted_shortfall(view);
         let counted = payable_pnl(pnl, shortfall, view.unrealized_pnl_asset_weight)?;

@@ -2,8 +2,9 @@
 //! the curve (each fill, repeg and `sqrt_k` change) and at each funding update, clamped to the
 //! band around the oracle, each weighing exactly the seconds it stood (`math::funding::
 //! PriceClock`). An observation is always safe to add: it only closes the standing price's
-//! interval at `now`, so observing more often changes no sum.
-use crate::controller::second_start::current_reserve_price;
+//! interval at `now`, so observing more often changes no sum. Each observation also widens
+//! the second's high and low (`controller::second_start::note_reserve_price`).
+use crate::controller::second_start::{current_reserve_price, note_reserve_price};
 use crate::math::funding::{clamp_mark, PriceClock};
 use crate::state::PerpMarket;
 use anchor_lang::prelude::*;
@@ -40,5 +41,5 @@ pub fn observe_mark_price(market: &mut PerpMarket, now: i64) -> Result<()> {
     funding.mark_price = clock.standing;
     funding.mark_price_ts = clock.since;
     funding.mark_price_seconds.set(clock.price_seconds);
-    Ok(())
+    note_reserve_price(market, now)
 }

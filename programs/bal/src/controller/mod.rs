@@ -10,6 +10,7 @@ pub mod liquidation;
 pub mod lp;
 pub mod margin;
 pub mod mark;
+pub mod market_views;
 pub mod matching;
 pub mod oracle;
 pub mod orders;

@@ -34,15 +34,16 @@ pub fn read_oracle(market: &PerpMarket, oracle: &AccountInfo) -> Result<OraclePr
     }
 }
 
-/// The oracle price `action` may use (PRICE precision), recorded (`record_oracle_price`).
-pub fn oracle_price_for(
-    market: &mut PerpMarket,
+/// `market`'s oracle price as `action` may use it (PRICE precision), read and checked against
+/// the market's guards and five-minute TWAP at `clock`; nothing recorded.
+pub fn checked_oracle_price(
+    market: &PerpMarket,
     oracle: &AccountInfo,
     action: OracleAction,
     clock: &Clock,
 ) -> Result<u64> {
     let observed = read_oracle(market, oracle)?;
-    let price = validate_oracle_price(
+    validate_oracle_price(
         &OracleCheck {
             price: &observed,
             guards: &market.oracle_guards,
@@ -51,7 +52,17 @@ pub fn oracle_price_for(
             slot: clock.slot,
         },
         action,
-    )?;
+    )
+}
+
+/// The oracle price `action` may use (PRICE precision), recorded (`record_oracle_price`).
+pub fn oracle_price_for(
+    market: &mut PerpMarket,
+    oracle: &AccountInfo,
+    action: OracleAction,
+    clock: &Clock,
+) -> Result<u64> {
+    let price = checked_oracle_price(market, oracle, action, clock)?;
     record_oracle_price(market, price, clock.unix_timestamp)?;
     Ok(price)
 }

@@ -38,7 +38,20 @@ pub fn take_snapshot(market: &mut PerpMarket, price: u64, now: i64) -> Result<()
         let snapshot = &mut market.second_start;
         snapshot.shortfall.set(shortfall);
         snapshot.reserve_price = reserve;
+        snapshot.high = reserve;
+        snapshot.low = reserve;
         snapshot.ts = now;
+    }
+    Ok(())
+}
+
+/// After the curve moved in second `now`: widens the second's high and low to its price.
+pub fn note_reserve_price(market: &mut PerpMarket, now: i64) -> Result<()> {
+    if market.second_start.ts == now {
+        let price = current_reserve_price(market)?;
+        let snapshot = &mut market.second_start;
+        snapshot.high = snapshot.high.max(price);
+        snapshot.low = snapshot.low.min(price);
     }
     Ok(())
 }
@@ -65,19 +78,24 @@ pub fn curve_moved(market: &PerpMarket, now: i64) -> Result<bool> {
 }
 
 /// Whether something earlier in second `now` moved the curve against a fill in `direction`:
-/// up before a buy, down before a sale.
+/// above the lowest it stood this second before a buy, below the highest before a sale. A move
+/// the other way first does not open room for a push back: undoing a favourable move (an
+/// honest taker's fill, say) to act for someone at the second's starting price would hand the
+/// pusher what that move would have given them.
 pub fn curve_moved_against(
     market: &PerpMarket,
     direction: PositionDirection,
     now: i64,
 ) -> Result<bool> {
-    let (start, current) = (
-        reserve_price_at_start(market, now)?,
-        current_reserve_price(market)?,
-    );
+    let current = current_reserve_price(market)?;
+    let (high, low) = if market.second_start.ts == now {
+        (market.second_start.high, market.second_start.low)
+    } else {
+        (current, current)
+    };
     Ok(match direction {
-        PositionDirection::Long => current > start.saturating_add(CURVE_MOVE_TOLERANCE),
-        PositionDirection::Short => current.saturating_add(CURVE_MOVE_TOLERANCE) < start,
+        PositionDirection::Long => current > low.saturating_add(CURVE_MOVE_TOLERANCE),
+        PositionDirection::Short => current.saturating_add(CURVE_MOVE_TOLERANCE) < high,
     })
 }
 

@@ -118,6 +118,10 @@ pub fn settle_expired_position(
     outcome.pnl = pnl;
     if pnl < 0 {
         commit_settle_pnl(&SettlePlan { slot, amount: pnl }, user, spot, market)?;
+        // After the delist the pools belong to the insurance fund: a late loss goes there too.
+        if market.status()? == MarketStatus::Delisted {
+            pools_to_insurance(market, spot)?;
+        }
     } else if pnl == 0 {
         release_if_empty(position);
     } else if market.settlement.finalized == 1 {
@@ -267,7 +271,8 @@ pub fn finalize_settlement(market: &mut PerpMarket, now: i64) -> Result<Payout> 
 /// leftover fee and P&L pools go to the insurance fund, not to whoever is deposited at that
 /// moment. Part of the leftover may be a loser's loss still owed as a debt; when that debt is
 /// written off, the insurance fund (the waterfall's first tier) pays it back out of what it
-/// received here. Returns what was moved. precision: QUOTE
+/// received here; a loss collected after the delist follows the leftover there. Returns what
+/// was moved. precision: QUOTE
 pub fn delist(market: &mut PerpMarket, spot: &mut SpotMarket) -> Result<u64> {
     validate!(
         market.status()?.can_become(MarketStatus::Delisted),
@@ -281,6 +286,12 @@ pub fn delist(market: &mut PerpMarket, spot: &mut SpotMarket) -> Result<u64> {
         BalError::SettlementNotReady
     );
     market.status = MarketStatus::Delisted as u8;
+    pools_to_insurance(market, spot)
+}
+
+/// Moves what `market`'s fee and P&L pools hold to the insurance fund. Returns the amount.
+/// precision: QUOTE
+fn pools_to_insurance(market: &mut PerpMarket, spot: &mut SpotMarket) -> Result<u64> {
     let leftover = market.fee_pool.safe_add(market.pnl_pool)?;
     spot.perp_pools_balance = spot.perp_pools_balance.safe_sub(leftover)?;
     insurance::receive(&mut spot.insurance, leftover)?;

@@ -1,6 +1,7 @@
 //! `deposit` and `withdraw`: quote tokens in and out of a subaccount. They move the same
 //! accounts, so they share one accounts struct.
-use crate::controller::margin::{load_market_views, validate_margin, MarginType};
+use crate::controller::margin::{validate_margin, MarginType};
+use crate::controller::market_views::load_market_views;
 use crate::controller::spot_balance::{
     accrue_interest, signed_token_amount, update_quote_balance, validate_vault_covers,
 };

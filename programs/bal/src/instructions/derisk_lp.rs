@@ -1,7 +1,8 @@
 use crate::controller::derisk::{
     derisk, derisk_decision, DeriskBooks, DeriskDecision, DeriskJudge, DeriskTerms,
 };
-use crate::controller::margin::{load_market_views, MarketView};
+use crate::controller::margin::MarketView;
+use crate::controller::market_views::load_market_views;
 use crate::controller::oracle::oracle_price_for;
 use crate::controller::spot_balance::accrue_interest;
 use crate::error::BalError;

@@ -2,7 +2,8 @@
 //! order, with the AMM as backstop wherever it quotes better and once makers run out.
 use crate::controller::amm_fill::PositionDirection;
 use crate::controller::lp::settle_lp_before_trading;
-use crate::controller::margin::{load_market_views, MarginType, MarketView, MarketViews};
+use crate::controller::margin::{MarginType, MarketView, MarketViews};
+use crate::controller::market_views::load_market_views;
 use crate::controller::matching::{
     run_match, FillContext, MakerQuote, MatchInput, Matcher, TakerFill,
 };

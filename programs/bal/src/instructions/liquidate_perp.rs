@@ -1,5 +1,6 @@
 use crate::controller::liquidation::{liquidate, LiquidationBooks, LiquidationTerms};
-use crate::controller::margin::{load_market_views, MarketView};
+use crate::controller::margin::MarketView;
+use crate::controller::market_views::load_market_views;
 use crate::controller::oracle::oracle_price_for;
 use crate::controller::spot_balance::accrue_interest;
 use crate::error::BalError;

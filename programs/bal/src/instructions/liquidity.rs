@@ -2,7 +2,8 @@
 use crate::controller::lp::{
     add_shares, remove_shares, settle_lp_position, validate_add_price, LpSettlement, PriceBounds,
 };
-use crate::controller::margin::{load_market_views, validate_initial_margin, MarketView};
+use crate::controller::margin::{validate_initial_margin, MarketView};
+use crate::controller::market_views::load_market_views;
 use crate::controller::oracle::oracle_price_for;
 use crate::controller::position::{find_position, open_position, release_if_empty};
 use crate::controller::spot_balance::accrue_interest;
@@ -141,8 +142,7 @@ pub fn add_liquidity(ctx: Context<AddLiquidity>, shares: u64, bounds: PriceBound
 #[event_cpi]
 #[derive(Accounts)]
 pub struct ManageLiquidity<'info> {
-    /// For `remove_liquidity`: the user's authority or delegate, or anyone once the market is
-    /// reduce-only or settling. For `settle_lp`: anyone.
+    /// For `remove_liquidity`: the user's authority or delegate. For `settle_lp`: anyone.
     pub signer: Signer<'info>,
     #[account(seeds = [STATE_SEED], bump = state.bump)]
     pub state: Account<'info, State>,
@@ -156,8 +156,8 @@ pub struct ManageLiquidity<'info> {
     pub perp_market: AccountLoader<'info, PerpMarket>,
 }
 
-/// Settles, then burns `shares` (all when `None`). The cooldown since the last add applies to
-/// the owner; in a reduce-only market anyone may remove, cooldown or not.
+/// Settles, then burns `shares` (all when `None`), for the owner or its delegate only. The
+/// cooldown since the last add applies, except in a reduce-only market.
 pub fn remove_liquidity(ctx: Context<ManageLiquidity>, shares: Option<u128>) -> Result<()> {
     let accounts = &ctx.accounts;
     validate!(
@@ -175,12 +175,15 @@ pub fn remove_liquidity(ctx: Context<ManageLiquidity>, shares: Option<u128>) -> 
         // A settling market's shares go with its positions (`settle_expired_positions`), its
         // curve frozen.
         validate!(!market.is_settling()?, BalError::MarketSettling);
+        // Only the owner (or its delegate) chooses when its shares go: another LP removing them
+        // would take a larger part of the wind-down. A winding-down market lets them go
+        // without waiting out the cooldown.
+        validate!(
+            user.is_authority_or_delegate(&accounts.signer.key()),
+            BalError::NotUserAuthority
+        );
         let winding_down = market.status()? == MarketStatus::ReduceOnly;
         if !winding_down {
-            validate!(
-                user.is_authority_or_delegate(&accounts.signer.key()),
-                BalError::NotUserAuthority
-            );
             let ready = user
                 .last_add_liquidity_ts
                 .safe_add(accounts.state.lp_cooldown_seconds)?;

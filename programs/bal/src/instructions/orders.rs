@@ -1,7 +1,8 @@
 //! Resting limit orders: `place_order` (maker post-only or taker), `cancel_order` and
 //! `cancel_orders`. Placing uses the taker accounts (`Trade`); cancelling needs only the user.
 use crate::controller::lp::settle_lp_before_trading;
-use crate::controller::margin::{load_market_views, validate_initial_margin, MarketView};
+use crate::controller::margin::{validate_initial_margin, MarketView};
+use crate::controller::market_views::load_market_views;
 use crate::controller::oracle::oracle_price_for;
 use crate::controller::orders::{
     add_order, find_order, remove_order, validate_new_order, OrderCheck, RestingOrderParams,

@@ -5,7 +5,8 @@ use crate::controller::derisk::{
     derisk, derisk_decision, DeriskBooks, DeriskDecision, DeriskJudge, DeriskTerms,
 };
 use crate::controller::lp::settle_lp_before_trading;
-use crate::controller::margin::{load_market_views, MarketView, MarketViews};
+use crate::controller::margin::{MarketView, MarketViews};
+use crate::controller::market_views::load_market_views;
 use crate::controller::oracle::oracle_price_for;
 use crate::controller::pnl::{commit_settle_pnl, plan_settle_pnl};
 use crate::controller::spot_balance::accrue_interest;

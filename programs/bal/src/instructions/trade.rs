@@ -2,7 +2,8 @@
 //! `close_position` (any size, steps or not). They share one accounts struct.
 use crate::controller::amm_fill::PositionDirection;
 use crate::controller::lp::settle_lp_before_trading;
-use crate::controller::margin::{load_market_views, MarginType, MarketView};
+use crate::controller::margin::{MarginType, MarketView};
+use crate::controller::market_views::load_market_views;
 use crate::controller::oracle::oracle_price_for;
 use crate::controller::position::find_position;
 use crate::controller::second_start::curve_moved_against;

@@ -243,7 +243,11 @@ pub struct SecondSnapshot {
     pub shortfall: WideU128,
     /// The curve's reserve price. precision: PRICE
     pub reserve_price: u64,
-    pub padding: u64,
+    /// The highest and lowest reserve price the curve has stood at since, in this second: a
+    /// fill acting for someone else is judged against the best its side saw
+    /// (`controller::second_start::curve_moved_against`). precision: PRICE
+    pub high: u64,
+    pub low: u64,
 }
 
 /// Just-in-time participation in maker fills. Plain `Pod` with borsh: it is also the
@@ -374,7 +378,7 @@ pub struct PerpMarket {
     /// shortfall as well as the current one (`MarginType::counted_shortfall`), and the curve
     /// counts as moved this second against its reserve price (`controller::amm::curve_moved`).
     pub second_start: SecondSnapshot,
-    pub reserved: [u8; 656],
+    pub reserved: [u8; 648],
 }
 
 const _: () = assert!(std::mem::size_of::<Amm>() == 136);

@@ -4,7 +4,7 @@ use bal::math::constants::BASE_PRECISION;
 use bal::state::{PerpMarket, PerpPosition, User};
 use bal_client::instructions;
 use bal_client::pda;
-use bal_tests::errors::assert_bal_error;
+use bal_tests::errors::{assert_bal_error, refused};
 use bal_tests::fixtures::{
     add_liquidity, new_trader, order, set_oracle_price, settle_lp, setup_trading, trade,
     update_market, Exchange, Trader,
@@ -287,23 +287,17 @@ async fn funding_is_the_same_whether_an_lp_settles_every_period_or_never() {
 }
 
 #[tokio::test]
-async fn anyone_may_remove_liquidity_from_a_reduce_only_market() {
+async fn in_a_reduce_only_market_an_lp_leaves_at_once_and_no_other_lp_removes_it() {
     let mut env = TestEnv::start().await;
     let (exchange, lp) = with_lp(&mut env, 500 * BASE).await;
-    let stranger = env.funded_wallet().await;
-    let failure = env
-        .send(
-            "remove_liquidity",
-            &[instructions::remove_liquidity(
-                stranger.pubkey(),
-                lp.user,
-                0,
-                None,
-            )],
-            &[&stranger],
-        )
+    // Another LP, which would hold a larger part of the wind-down with the first one gone.
+    let other = new_trader(&mut env, &exchange, 10_000_000_000, 0).await;
+    add_liquidity(&mut env, &exchange, &other, 100 * BASE)
         .await
-        .expect_err("active market");
+        .expect("add");
+    let strip = instructions::remove_liquidity(other.wallet.pubkey(), lp.user, 0, None);
+    let watched = [lp.user, pda::perp_market(0)];
+    let failure = refused(&mut env, strip.clone(), &[&other.wallet], &watched).await;
     assert_bal_error(&failure, BalError::NotUserAuthority);
     let reduce_only = bal::instructions::UpdatePerpMarketParams {
         status: Some(bal::state::MarketStatus::ReduceOnly),
@@ -312,19 +306,25 @@ async fn anyone_may_remove_liquidity_from_a_reduce_only_market() {
     update_market(&mut env, &exchange, reduce_only)
         .await
         .expect("reduce-only");
+    let failure = refused(&mut env, strip, &[&other.wallet], &watched).await;
+    assert_bal_error(&failure, BalError::NotUserAuthority);
+    // Its owner leaves inside its cooldown: the market is winding down.
     env.send(
         "remove_liquidity",
         &[instructions::remove_liquidity(
-            stranger.pubkey(),
+            lp.wallet.pubkey(),
             lp.user,
             0,
             None,
         )],
-        &[&stranger],
+        &[&lp.wallet],
     )
     .await
-    .expect("permissionless removal");
-    assert_eq!(perp(&mut env).await.lp.user_lp_shares.get(), 0);
+    .expect("the owner's removal, cooldown or not");
+    assert_eq!(
+        perp(&mut env).await.lp.user_lp_shares.get(),
+        100 * BASE as u128
+    );
 }
 
 #[tokio::test]

@@ -3,13 +3,26 @@
 //! fund when it is written off, not by whoever is deposited then.
 use super::{spot, BASE};
 use bal::controller::amm_fill::PositionDirection::Long;
-use bal::events::{BankruptcyRecord, SettlementRecord};
+use bal::events::{BankruptcyRecord, ExpiredPositionRecord, SettlementRecord};
 use bal_client::instructions;
 use bal_tests::fixtures::{market, new_trader, order, setup_trading, trade};
 use bal_tests::inspect::quote_balance;
 use bal_tests::markets::walk_oracle;
 use bal_tests::TestEnv;
+use solana_keypair::Keypair;
 use solana_signer::Signer;
+
+/// A day on, the claim window closed: the payouts fixed.
+async fn fix_payouts(env: &mut TestEnv, keeper: &Keypair) {
+    env.advance(24 * 3_600, 10).await;
+    env.send(
+        "finalize_settlement",
+        &[instructions::finalize_settlement(0)],
+        &[keeper],
+    )
+    .await
+    .expect("fix the payouts");
+}
 
 #[tokio::test]
 async fn a_deposit_parked_for_a_delist_takes_nothing_and_the_leftover_pays_the_markets_debt() {
@@ -43,14 +56,7 @@ async fn a_deposit_parked_for_a_delist_takes_nothing_and_the_leftover_pays_the_m
     .expect("close the long at $88");
     let debt = -quote_balance(&mut env, levered.user).await;
     assert!(debt > 0, "the long lost more than it had: {debt}");
-    env.advance(24 * 3_600, 10).await;
-    env.send(
-        "finalize_settlement",
-        &[instructions::finalize_settlement(0)],
-        &[&keeper],
-    )
-    .await
-    .expect("fix the payouts");
+    fix_payouts(&mut env, &keeper).await;
 
     // $1M parked for the delist and taken out right after.
     let parker = new_trader(&mut env, &exchange, 1_000_000_000_000, 0).await;
@@ -100,5 +106,65 @@ async fn a_deposit_parked_for_a_delist_takes_nothing_and_the_leftover_pays_the_m
     assert_eq!(
         spot(&mut env).await.insurance.balance as i128,
         (fund_before + leftover) as i128 - debt
+    );
+}
+
+#[tokio::test]
+async fn a_loss_collected_after_the_delist_goes_to_the_insurance_fund_not_a_stranded_pool() {
+    let mut env = TestEnv::start().await;
+    let exchange = setup_trading(&mut env).await;
+    let admin = exchange.admin.insecure_clone();
+    let keeper = env.funded_wallet().await;
+    let late = new_trader(&mut env, &exchange, 1_000_000_000, 0).await;
+    trade(&mut env, &exchange, &late, order(Long, BASE))
+        .await
+        .expect("a long");
+    // Closed at once, its fees and spread a loss left unsettled on the position: nothing
+    // holds base at the delist.
+    env.send(
+        "close_position",
+        &[instructions::close_position(
+            late.wallet.pubkey(),
+            late.user,
+            &market(&exchange),
+            &[],
+            None,
+        )],
+        &[&late.wallet],
+    )
+    .await
+    .expect("close");
+    let begin = instructions::begin_settlement(admin.pubkey(), &market(&exchange), 100_000_000);
+    env.send("begin_settlement", &[begin], &[&admin])
+        .await
+        .expect("settle at $100");
+    fix_payouts(&mut env, &keeper).await;
+    env.send(
+        "delist_market",
+        &[instructions::delist_market(admin.pubkey(), 0)],
+        &[&admin],
+    )
+    .await
+    .expect("delist");
+    let fund_before = spot(&mut env).await.insurance.balance;
+    let landed = env
+        .send_capturing_events(
+            "settle_expired_positions",
+            &[instructions::settle_expired_positions(
+                &[late.user],
+                0,
+                true,
+            )],
+            &[&keeper],
+        )
+        .await
+        .expect("the late loss collected");
+    let loss = -landed.events::<ExpiredPositionRecord>()[0].pnl;
+    assert!(loss > 0, "a loss: {loss}");
+    let perp: bal::state::PerpMarket = env.load(bal_client::pda::perp_market(0)).await;
+    assert_eq!((perp.fee_pool, perp.pnl_pool), (0, 0), "nothing stranded");
+    assert_eq!(
+        spot(&mut env).await.insurance.balance as i128,
+        fund_before as i128 + loss
     );
 }

@@ -15,6 +15,23 @@ use bal_tests::inspect::position_in;
 use bal_tests::TestEnv;
 use solana_signer::Signer;
 
+/// A principal with $2,000 behind a long of `base`, and its delegate with $20,000 of its own,
+/// in a second after the long.
+async fn principal_and_delegate(
+    env: &mut TestEnv,
+    exchange: &Exchange,
+    base: u64,
+) -> (Trader, Trader) {
+    let principal = new_trader(env, exchange, 2_000 * DOLLAR, 0).await;
+    trade(env, exchange, &principal, order(Long, base))
+        .await
+        .expect("the principal's long");
+    let delegate = new_trader(env, exchange, 20_000 * DOLLAR, 0).await;
+    appoint(env, &principal, &delegate).await;
+    next_second(env, exchange).await;
+    (principal, delegate)
+}
+
 /// `principal` names `delegate` its delegate.
 async fn appoint(env: &mut TestEnv, principal: &Trader, delegate: &Trader) {
     env.send_setup(
@@ -33,13 +50,7 @@ async fn a_delegate_cannot_close_its_principal_into_a_push_of_its_own() {
     for push in PUSHES {
         let mut env = TestEnv::start().await;
         let exchange = setup_trading(&mut env).await;
-        let principal = new_trader(&mut env, &exchange, 2_000 * DOLLAR, 0).await;
-        trade(&mut env, &exchange, &principal, order(Long, 50 * BASE))
-            .await
-            .expect("the principal's long");
-        let delegate = new_trader(&mut env, &exchange, 20_000 * DOLLAR, 0).await;
-        appoint(&mut env, &principal, &delegate).await;
-        next_second(&mut env, &exchange).await;
+        let (principal, delegate) = principal_and_delegate(&mut env, &exchange, 50 * BASE).await;
         let close = instructions::close_position(
             delegate.wallet.pubkey(),
             principal.user,
@@ -67,18 +78,53 @@ async fn a_delegate_cannot_close_its_principal_into_a_push_of_its_own() {
 }
 
 #[tokio::test]
+async fn a_delegate_cannot_undo_a_favourable_move_to_close_its_principal_where_the_second_began() {
+    // An honest buyer lifts the curve (a fill the delegate can trigger itself, as filler of an
+    // honest taker's order); in the same second the delegate sells the lift back to where the
+    // second began, closes its principal's long there and buys back below it: what the lift
+    // would have paid the principal, and the principal's own slippage, would be the delegate's.
+    let mut env = TestEnv::start().await;
+    let exchange = setup_trading(&mut env).await;
+    let (principal, delegate) = principal_and_delegate(&mut env, &exchange, 20 * BASE).await;
+    let buyer = new_trader(&mut env, &exchange, 10_000 * DOLLAR, 0).await;
+    trade(&mut env, &exchange, &buyer, order(Long, 10 * BASE))
+        .await
+        .expect("an honest buyer lifts the curve");
+    let close = instructions::close_position(
+        delegate.wallet.pubkey(),
+        principal.user,
+        &market(&exchange),
+        &[],
+        None,
+    );
+    let ixs = [
+        trade_of(&delegate, &exchange, Short, 10 * BASE),
+        close.clone(),
+        trade_of(&delegate, &exchange, Long, 10 * BASE),
+    ];
+    let pushed = measured(&mut env, &ixs, &[&delegate.wallet], &[&delegate]).await;
+    assert_eq!(pushed.refused, Some(code(BalError::CurveMovedThisSecond)));
+    assert!(pushed.gain <= 0, "the delegate is up {}", pushed.gain);
+    // Alone, the close takes the lift for the principal; the next second it goes either way.
+    next_second(&mut env, &exchange).await;
+    env.send("close_position", &[close], &[&delegate.wallet])
+        .await
+        .expect("the delegate's close, a second later");
+    assert_eq!(
+        position_in(&mut env, principal.user, 0)
+            .await
+            .base_asset_amount,
+        0
+    );
+}
+
+#[tokio::test]
 async fn a_delegate_moves_its_principal_at_most_the_band_and_only_by_holding_a_push() {
     // Pushed in one second and held into the next, the push is the curve everyone trades on:
     // the principal's close then averages no worse than the band (10%) under the oracle.
     let mut env = TestEnv::start().await;
     let exchange = setup_trading(&mut env).await;
-    let principal = new_trader(&mut env, &exchange, 2_000 * DOLLAR, 0).await;
-    trade(&mut env, &exchange, &principal, order(Long, 20 * BASE))
-        .await
-        .expect("the principal's long");
-    let delegate = new_trader(&mut env, &exchange, 20_000 * DOLLAR, 0).await;
-    appoint(&mut env, &principal, &delegate).await;
-    next_second(&mut env, &exchange).await;
+    let (principal, delegate) = principal_and_delegate(&mut env, &exchange, 20 * BASE).await;
     trade(&mut env, &exchange, &delegate, order(Short, 60 * BASE))
         .await
         .expect("the push");

@@ -173,6 +173,23 @@ pub(super) enum Action {
     },
     /// The vault's permissionless crank: invests pending deposits as liquidity.
     VaultInvest,
+    /// Withdraws everything the subaccount holds.
+    WithdrawAll {
+        sub: usize,
+    },
+    /// The subaccount's wallet stakes `dollars` in the insurance fund.
+    Stake {
+        sub: usize,
+        dollars: u64,
+    },
+    /// The subaccount's wallet asks for all its insurance shares back.
+    AskOut {
+        sub: usize,
+    },
+    /// The subaccount's wallet is paid its request (refused until the fund's delay has passed).
+    Unstake {
+        sub: usize,
+    },
 }
 
 impl Action {
@@ -198,8 +215,9 @@ impl Action {
     }
 }
 
-/// The kinds of action the strict mode must land at least once a run. Liquidations, de-risks
-/// and bad-debt resolutions land only when a price moves (the market mode's `MARKET_KINDS`).
+/// The kinds of action the strict mode must land at least once a run. Liquidations, de-risks,
+/// bad-debt resolutions and stepping out around them land only when a price moves (the market
+/// mode's `MARKET_KINDS`).
 pub(super) const STRICT_KINDS: &[&str] = &[
     "Trade",
     "Close",
@@ -221,6 +239,8 @@ pub(super) const STRICT_KINDS: &[&str] = &[
     "HonestVaultDeposit",
     "VaultDeposit",
     "VaultInvest",
+    "Stake",
+    "AskOut",
 ];
 
 /// The market mode's: prices move, so liquidations and de-risks land too (resting orders
@@ -247,6 +267,9 @@ pub(super) const MARKET_KINDS: &[&str] = &[
     "HonestVaultDeposit",
     "VaultDeposit",
     "VaultInvest",
+    "WithdrawAll",
+    "Stake",
+    "AskOut",
 ];
 
 fn action() -> impl Strategy<Value = Action> {
@@ -263,14 +286,14 @@ fn action() -> impl Strategy<Value = Action> {
             .prop_map(|(sub, long, size, offset_bps, post_only)| Action::RestOrder { sub, long, size, offset_bps, post_only }),
         2 => (sub.clone(), sub.clone(), 0..=SUBS).prop_map(|(filler, taker, maker)| Action::Fill { filler, taker, maker }),
         2 => (sub.clone(), prop::option::of(sub.clone())).prop_map(|(filler, maker)| Action::FillHonest { filler, maker }),
-        1 => sub.clone().prop_map(|sub| Action::CancelAll { sub }),
+        2 => sub.clone().prop_map(|sub| Action::CancelAll { sub }),
         2 => target().prop_map(|target| Action::SettlePnl { target }),
         1 => target().prop_map(|target| Action::SettleLp { target }),
-        2 => target().prop_map(|target| Action::Derisk { target }),
+        3 => target().prop_map(|target| Action::Derisk { target }),
         3 => (sub.clone(), target()).prop_map(|(liquidator, target)| Action::Liquidate { liquidator, target }),
         1 => target().prop_map(|target| Action::ResolveBadDebt { target }),
         1 => (sub.clone(), prop_oneof![Just(0u32), 100u32..10_000]).prop_map(|(sub, ratio)| Action::MarginRatio { sub, ratio }),
-        1 => (sub, any::<bool>()).prop_map(|(sub, opt_out)| Action::OptOut { sub, opt_out }),
+        1 => (sub.clone(), any::<bool>()).prop_map(|(sub, opt_out)| Action::OptOut { sub, opt_out }),
         2 => Just(Action::UpdateFunding),
         1 => Just(Action::DelegateClose),
         1 => (any::<bool>(), size()).prop_map(|(long, size)| Action::DelegateTrade { long, size }),
@@ -279,7 +302,51 @@ fn action() -> impl Strategy<Value = Action> {
         1 => Just(Action::HonestVaultDeposit),
         1 => (1u64..2_000).prop_map(|dollars| Action::VaultDeposit { dollars }),
         1 => Just(Action::VaultInvest),
+        1 => sub.clone().prop_map(|sub| Action::WithdrawAll { sub }),
+        1 => (sub.clone(), 1u64..3_000).prop_map(|(sub, dollars)| Action::Stake { sub, dollars }),
+        1 => sub.clone().prop_map(|sub| Action::AskOut { sub }),
+        1 => sub.prop_map(|sub| Action::Unstake { sub }),
     ]
+}
+
+/// What may write something off: a liquidation of whoever is weakest (a bankrupt one is
+/// resolved at once) or a resolution of its bad debt.
+fn write_off() -> impl Strategy<Value = Action> {
+    prop_oneof![
+        (0..SUBS).prop_map(|liquidator| Action::Liquidate {
+            liquidator,
+            target: Target::Weakest
+        }),
+        Just(Action::ResolveBadDebt {
+            target: Target::Weakest
+        }),
+    ]
+}
+
+/// Stepping out around a write-off: one subaccount withdraws everything (or its wallet asks out
+/// of the insurance fund and unstakes), one or two write-offs follow, and it comes back, all in
+/// one transaction. (Across transactions the same steps come as actions of their own.)
+fn step_out() -> impl Strategy<Value = Vec<Action>> {
+    (
+        0..SUBS,
+        any::<bool>(),
+        prop::collection::vec(write_off(), 1..=2),
+        1u64..3_000,
+    )
+        .prop_map(|(sub, from_the_fund, write_offs, dollars)| {
+            let mut actions = if from_the_fund {
+                vec![Action::AskOut { sub }, Action::Unstake { sub }]
+            } else {
+                vec![Action::WithdrawAll { sub }]
+            };
+            actions.extend(write_offs);
+            actions.push(if from_the_fund {
+                Action::Stake { sub, dollars }
+            } else {
+                Action::Deposit { sub, dollars }
+            });
+            actions
+        })
 }
 
 /// What sits between a push and its unwind: any action, weighted toward the ones that act at
@@ -304,7 +371,7 @@ fn middle() -> impl Strategy<Value = Action> {
 
 /// One to four random actions sent as one transaction, or a sandwich: one subaccount pushes
 /// the curve (up to past the band), one to three actions follow, and the pusher trades the
-/// same size back (or closes), all in one transaction.
+/// same size back (or closes), all in one transaction; or a step out around a write-off.
 pub(super) fn transaction() -> impl Strategy<Value = Vec<Action>> {
     let sandwich = (
         0..SUBS,
@@ -330,5 +397,6 @@ pub(super) fn transaction() -> impl Strategy<Value = Vec<Action>> {
     prop_oneof![
         3 => prop::collection::vec(action(), 1..=4),
         2 => sandwich,
+        1 => step_out(),
     ]
 }

@@ -7,12 +7,15 @@ use bal::controller::lp::PriceBounds;
 use bal::controller::margin::MarginType;
 use bal::controller::orders::RestingOrderParams;
 use bal::instructions::OrderParams;
-use bal::state::{PerpMarket, SpotMarket, User};
-use bal_client::instructions::{self, CollateralAccounts, MakerOrderRef, UserSetting};
+use bal::state::{InsuranceStake, PerpMarket, SpotMarket, User};
+use bal_client::instructions::{
+    self, CollateralAccounts, MakerOrderRef, StakeAccounts, UserSetting,
+};
 use bal_client::pda;
 use bal_client::read::{margin, PricedMarket};
 use bal_tests::fixtures::{compute_limit, market, order};
 use bal_tests::fuzzing::direction;
+use bal_tests::inspect::quote_balance;
 use bal_tests::vault::{self, DepositorAccounts};
 use bal_tests::TxSuccess;
 use bal_vault::state::Vault;
@@ -75,6 +78,15 @@ impl World {
         CollateralAccounts {
             signer: self.subs[sub].wallet.pubkey(),
             user: self.subs[sub].user,
+            token_account: self.subs[sub].tokens,
+            quote: self.exchange.quote,
+        }
+    }
+
+    /// `sub`'s wallet as an insurance staker, through the subaccount's token account.
+    fn stake_accounts(&self, sub: usize) -> StakeAccounts {
+        StakeAccounts {
+            authority: self.subs[sub].wallet.pubkey(),
             token_account: self.subs[sub].tokens,
             quote: self.exchange.quote,
         }
@@ -382,6 +394,30 @@ impl World {
             Action::VaultInvest => (
                 vault::invest(&self.vault.addresses, &self.exchange),
                 Signs::Anyone,
+            ),
+            Action::WithdrawAll { sub } => {
+                let held = quote_balance(&mut self.env, self.subs[sub].user).await;
+                let amount = u64::try_from(held).ok().filter(|a| *a > 0)?;
+                let mut ix = instructions::withdraw(&self.collateral(sub), amount, false);
+                ix.accounts.extend(instructions::margin_accounts(&[m]));
+                (ix, Signs::Sub(sub))
+            }
+            Action::Stake { sub, dollars } => (
+                instructions::add_insurance_stake(&self.stake_accounts(sub), dollars * DOLLAR),
+                Signs::Sub(sub),
+            ),
+            Action::AskOut { sub } => {
+                let stake: InsuranceStake =
+                    self.env.load(pda::insurance_stake(&signer(sub), 0)).await;
+                let shares = Some(stake.shares.get()).filter(|s| *s > 0)?;
+                (
+                    instructions::request_insurance_unstake(signer(sub), shares),
+                    Signs::Sub(sub),
+                )
+            }
+            Action::Unstake { sub } => (
+                instructions::remove_insurance_stake(&self.stake_accounts(sub)),
+                Signs::Sub(sub),
             ),
         })
     }

@@ -99,8 +99,8 @@ impl World {
     }
 
     /// The keeper liquidates whoever is below maintenance, the attacker's subaccounts too,
-    /// de-risks every LP short of its margin and resolves every bad debt, as the real one
-    /// does; what its transactions record is held to the same rules as the attacker's, no
+    /// de-risks every LP short of its margin, settles the losses of accounts left with nothing
+    /// else and resolves every bad debt, as the real one does; what its transactions record is held to the same rules as the attacker's, no
     /// liquidation that is due may be refused, and afterwards no bad debt may be left on the
     /// books.
     async fn keeper_round(&mut self) -> Result<(), TestCaseError> {
@@ -136,6 +136,13 @@ impl World {
         for user in users {
             self.keeper_sends(instructions::derisk_lp(user, &m, &[]), &keeper)
                 .await?;
+        }
+        // An account left holding nothing but an unsettled loss beyond its balance: the real
+        // keeper's settles come before its write-offs, and the settle turns the loss into the
+        // debt a write-off resolves.
+        for user in self.bad_debts().await {
+            let settle = instructions::settle_pnl(user, &m);
+            self.keeper_sends(settle, &keeper).await?;
         }
         for user in self.bad_debts().await {
             let loss_market = self.env.load::<User>(user).await.last_loss_market;
@@ -252,6 +259,7 @@ async fn run_market_sequence(sequence: Vec<Step>, tried: &Tried) -> Result<(), T
                 }
             }
         }
+        world.note_exposure().await;
         world.check().await?;
     }
     Ok(())

@@ -33,7 +33,7 @@
 //!
 //! The market mode, in `market.rs`, lets prices move between the attacker's transactions.
 //!
-//! `BAL_REDTEAM_CASES` sets the number of sequences of each mode (64 by default, from a fixed
+//! `BAL_REDTEAM_CASES` sets the number of sequences of each mode (150 by default, from a fixed
 //! seed; see `config`); failing sequences are saved under
 //! `tests/tests/proptest-regressions/redteam/` and replayed first.
 use anchor_lang::prelude::Pubkey;
@@ -42,18 +42,20 @@ use bal::controller::orders::RestingOrderParams;
 use bal::math::amm::reserve_price;
 use bal::math::constants::BASE_PRECISION;
 use bal::state::{PerpMarket, User};
-use bal_client::instructions::{self, CollateralAccounts, UserSetting};
+use bal_client::instructions::{self, CollateralAccounts, StakeAccounts, UserSetting};
 use bal_client::pda;
 use bal_tests::fixtures::{
     add_liquidity, market, new_trader, next_second, order, setup_trading, trade, Exchange, Trader,
 };
 use bal_tests::fuzzing::{check_books, run_cases, Expected, Tried};
+use bal_tests::insurance::{staker, Staker};
 use bal_tests::markets::walk_oracle;
 use bal_tests::vault::{buy_shares, create_vault, depositor, Investor, VaultAddresses};
 use bal_tests::{Runtime, TestEnv};
 use proptest::prelude::*;
 
 mod actions;
+mod bearers;
 mod build;
 mod market;
 mod plain;
@@ -75,6 +77,7 @@ const HONEST: usize = 6;
 const HONEST_LP: usize = 0;
 const PRINCIPAL: usize = 1;
 const HONEST_TAKER: usize = 2;
+const DEPOSITOR: usize = 3;
 const FLOW: usize = 4;
 const KEEPER: usize = 5;
 /// The honest taker's resting order: ten base, its limit 3% through the oracle.
@@ -100,6 +103,10 @@ struct World {
     subs: Vec<Sub>,
     honest: Vec<Trader>,
     vault: VaultWorld,
+    /// An honest staker's $100,000 in the insurance fund.
+    honest_staker: Staker,
+    /// Who was exposed when an account last went under water, until nobody is (`bearers`).
+    exposed: Option<bearers::Exposure>,
     /// The frozen oracle price. precision: PRICE
     price: u64,
 }
@@ -177,6 +184,21 @@ impl World {
         buy_shares(&mut env, &exchange, &addresses, &investor, 10_000 * DOLLAR)
             .await
             .expect("an honest vault deposit");
+        // The insurance fund: an honest staker's $100,000 and $1,000 from each of the
+        // attacker's wallets (from their token accounts).
+        let honest_staker = staker(&mut env, &exchange, 100_000 * DOLLAR).await;
+        for trader in [&a, &b] {
+            let stake = StakeAccounts {
+                authority: trader.wallet.pubkey(),
+                token_account: trader.token_account,
+                quote: exchange.quote,
+            };
+            let open = [
+                instructions::initialize_insurance_stake(trader.wallet.pubkey()),
+                instructions::add_insurance_stake(&stake, 1_000 * DOLLAR),
+            ];
+            env.send_setup(&open, &[&trader.wallet]).await;
+        }
         let subs = vec![
             Sub {
                 wallet: a.wallet.insecure_clone(),
@@ -203,6 +225,8 @@ impl World {
                 addresses,
                 investor,
             },
+            honest_staker,
+            exposed: None,
             price: mid,
         };
         world.rest_honest_order().await;
@@ -338,6 +362,7 @@ async fn run_sequence(sequence: Vec<Moment>, tried: &Tried) -> Result<(), TestCa
                 }
             }
         }
+        world.note_exposure().await;
         world.check().await?;
     }
     Ok(())
@@ -351,7 +376,7 @@ fn config() -> ProptestConfig {
     let env = |name: &str| std::env::var(name).ok();
     let cases = env("BAL_REDTEAM_CASES")
         .and_then(|v| v.parse().ok())
-        .unwrap_or(64);
+        .unwrap_or(150);
     let rng_seed = match env("BAL_REDTEAM_SEED").as_deref() {
         Some("random") => proptest::test_runner::RngSeed::Random,
         Some(seed) => proptest::test_runner::RngSeed::Fixed(seed.parse().expect("a seed")),

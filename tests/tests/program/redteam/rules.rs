@@ -25,10 +25,13 @@
 //!   period's mark sum grows by the price standing before it times the seconds since it began
 //!   to stand, and no more (a funding update in the transaction averages exactly that sum), and
 //!   the price left standing is within the band (the maximum spread) around the oracle;
+//! - nobody steps out of a write-off between an account going under and the write-off
+//!   (`bearers`);
 //! - in the market mode the keeper's liquidation of an account below maintenance that holds
 //!   anything to act on is never refused, and after its round no account holds only debt
 //!   beyond its claims: bad debt is resolved, not left on the books.
 use super::actions::Action;
+use super::bearers::Exposure;
 use super::World;
 use anchor_lang::prelude::Pubkey;
 use bal::controller::bankruptcy::holds_only_claims;
@@ -73,6 +76,8 @@ pub struct Standings {
     pub(super) perp: PerpMarket,
     /// precision: PRICE
     pub(super) price: u64,
+    /// What the honest depositor and staker held (`bearers`).
+    pub(super) bearers: Exposure,
 }
 
 impl Standings {
@@ -136,12 +141,14 @@ impl World {
             });
         }
         let now = self.env.clock().await.unix_timestamp;
+        let bearers = self.exposure().await;
         Standings {
             accounts,
             now,
             spot,
             perp,
             price: self.price,
+            bearers,
         }
     }
 
@@ -154,6 +161,7 @@ impl World {
     ) -> Result<(), TestCaseError> {
         let perp: PerpMarket = self.env.load(pda::perp_market(0)).await;
         check_mark(before, &perp, landed)?;
+        self.check_bearers(&before.bearers, landed).await?;
         for fill in landed.events::<OrderFillRecord>() {
             if fill.filler_reward == 0 {
                 continue;

@@ -12,7 +12,7 @@
 use super::rules::Standings;
 use super::{World, SUBS};
 use bal::math::wide::U256;
-use bal::state::{PerpMarket, PerpPosition, SpotBalance, SpotMarket, User};
+use bal::state::{InsuranceStake, PerpMarket, PerpPosition, SpotBalance, SpotMarket, User};
 use bal_client::pda;
 use bal_vault::state::{Depositor, Vault};
 use solana_signer::Signer;
@@ -255,6 +255,28 @@ impl World {
         .await
     }
 
+    /// What the insurance stake of `sub`'s wallet pays: its shares at the fund's price, a
+    /// pending request at most what it was worth when asked. precision: QUOTE
+    async fn stake_value(&mut self, sub: usize) -> i128 {
+        let owner = self.subs[sub].wallet.pubkey();
+        let stake: InsuranceStake = self.env.load(pda::insurance_stake(&owner, 0)).await;
+        let fund = self
+            .env
+            .load::<SpotMarket>(pda::spot_market(0))
+            .await
+            .insurance;
+        // The fund's price, rounded down, in the fuzzer's own arithmetic.
+        let worth = |shares: u128| {
+            (shares * u128::from(fund.balance))
+                .checked_div(fund.total_shares.get())
+                .map_or(0, |value| value as u64)
+        };
+        let requested = stake.requested_shares.get();
+        let kept = worth(stake.shares.get() - requested);
+        let asked = worth(requested).min(stake.requested_value);
+        i128::from(kept) + i128::from(asked)
+    }
+
     /// What `owner`'s vault shares are worth at `vault_value`. precision: QUOTE
     async fn vault_holding(
         &mut self,
@@ -291,6 +313,9 @@ impl World {
                     .sum::<i128>()
             })
             .await;
+        for wallet in [0, 2] {
+            value += self.stake_value(wallet).await;
+        }
         let vault_value = self.vault_value().await;
         let owner = self.subs[0].wallet.pubkey();
         value + self.vault_holding(&owner, vault_value).await
