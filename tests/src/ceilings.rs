@@ -68,7 +68,7 @@ pub const CU_CEILINGS: &[(&str, u64)] = &[
     ("vault_deposit", 95_000),
     ("vault_withdraw", 322_000),
     ("vault_settle", 107_000),
-    ("vault_invest", 68_000),
+    ("vault_invest", 76_500),
 ];
 
 pub fn ceiling(label: &str) -> Option<u64> {

@@ -264,3 +264,20 @@ pub async fn run_invest(
         .await
         .map(drop)
 }
+
+/// Asserts the vault program refused `failure` with `expected` (not BAL through a CPI).
+#[track_caller]
+pub fn assert_vault_error(failure: &TxFailure, expected: bal_vault::error::VaultError) {
+    assert_eq!(
+        crate::errors::failing_program(failure),
+        Some(bal_vault::ID.to_string()),
+        "the vault refuses, not BAL"
+    );
+    let want = u32::from(expected);
+    assert_eq!(
+        crate::errors::custom_code(failure),
+        Some(want),
+        "{:?}",
+        failure.logs
+    );
+}

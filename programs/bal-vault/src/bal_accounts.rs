@@ -147,6 +147,12 @@ impl BalAccounts<'_> {
             .transpose()
     }
 
+    /// Whether the vault's market is settling (or delisted): positions close at its settlement
+    /// price, not through the AMM, and nothing is added.
+    pub fn market_settling(&self) -> Result<bool> {
+        self.perp_market.load()?.is_settling()
+    }
+
     /// The market's LP share step: BAL mints whole steps only.
     pub fn lp_step(&self) -> Result<u64> {
         Ok(self.perp_market.load()?.order_step_size)
@@ -335,6 +341,25 @@ impl<'info> VaultSigner<'_, 'info> {
             self.manage_liquidity(),
             &seeds,
         ))
+    }
+
+    /// Closes the vault's position in its settling market at the settlement price, through
+    /// BAL's permissionless `settle_expired_positions` for the vault's own subaccount (no
+    /// signature needed, none given): its shares burned, a loss collected, a gain registered
+    /// as a claim or, payouts having begun, paid. Nothing to close is no error.
+    pub fn settle_expired(&self) -> Result<()> {
+        let accounts = bal_accounts::SettleExpiredPositions {
+            state: self.bal.state.to_account_info(),
+            spot_market: self.bal.spot_market.to_account_info(),
+            perp_market: self.bal.perp_market.to_account_info(),
+            event_authority: self.bal.event_authority.to_account_info(),
+            program: self.bal.bal_program.to_account_info(),
+        };
+        bal::cpi::settle_expired_positions(
+            CpiContext::new(self.program_id(), accounts)
+                .with_remaining_accounts(vec![self.bal.user.to_account_info()]),
+            false,
+        )
     }
 
     /// Settles P&L (BAL's permissionless settle: no signature needed, none given).

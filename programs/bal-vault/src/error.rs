@@ -40,4 +40,6 @@ pub enum VaultError {
     CurveOffOracle,
     #[msg("The market's oracle is stale or too uncertain: shares cannot be priced")]
     OracleUnusable,
+    #[msg("The vault's market is settling: shares are redeemed for settled cash, none are sold")]
+    MarketSettling,
 }

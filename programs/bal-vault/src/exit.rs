@@ -10,6 +10,7 @@ use bal::controller::amm_fill::{fill_price, quote_amm_fill, PositionDirection};
 use bal::controller::derisk::{reduction_limit, DERISK_PRICE_BAND};
 use bal::controller::lp::{remove_shares, settle_lp_position};
 use bal::controller::position::find_position;
+use bal::math::constants::BASE_PRECISION;
 use bal::state::{PerpMarket, User};
 
 /// The worst average price a redemption's fill may take from the oracle, BAL's de-risk band
@@ -21,7 +22,8 @@ const MAX_HALVINGS: u32 = 8;
 /// How the redeemed part of the position leaves.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Reduction {
-    /// No base, or a part below BAL's minimum order: the position stays as it is.
+    /// No base, or a part below BAL's minimum order: the position stays as it is (the
+    /// redeemer pays what closing its part would cost: `ExitPlan::unclosed_cost`).
     None,
     /// A reduce-only order for `base`, no worse than `limit_price` on average.
     Part {
@@ -41,6 +43,10 @@ pub struct ExitPlan {
     /// BAL LP shares burned. precision: BASE
     pub lp_burn: u64,
     pub reduction: Reduction,
+    /// What closing the part of the position the redemption leaves open (a part below BAL's
+    /// minimum order) would cost at the exit band's limit, rounded up: charged to the redeemer,
+    /// so no part is paid at the oracle's value without being closed. precision: QUOTE
+    pub unclosed_cost: u64,
 }
 
 /// The vault's BAL subaccount and market, and the shares outstanding.
@@ -75,6 +81,7 @@ fn plan_for(books: &VaultBooks, shares: u64) -> Result<Option<ExitPlan>> {
             shares,
             lp_burn: 0,
             reduction: Reduction::None,
+            unclosed_cost: 0,
         }));
     };
     // On copies: the burn settles and moves the curve before the reduction is priced.
@@ -94,14 +101,19 @@ fn plan_for(books: &VaultBooks, shares: u64) -> Result<Option<ExitPlan>> {
         books.total_shares,
         market.order_step_size,
     )?;
+    let selling = base > 0;
     if base == 0 || (!last && size < market.min_order_size) {
+        let unclosed = part_of(base.unsigned_abs(), shares, books.total_shares, 1)?;
+        let limit = reduction_limit(&market, books.oracle_price, selling)?;
+        let per_base = books.oracle_price.abs_diff(limit);
+        let unclosed_cost = (u128::from(unclosed) * u128::from(per_base)).div_ceil(BASE_PRECISION);
         return Ok(Some(ExitPlan {
             shares,
             lp_burn,
             reduction: Reduction::None,
+            unclosed_cost: u64::try_from(unclosed_cost).map_err(|_| VaultError::MathOverflow)?,
         }));
     }
-    let selling = base > 0;
     let direction = if selling {
         PositionDirection::Short
     } else {
@@ -133,5 +145,6 @@ fn plan_for(books: &VaultBooks, shares: u64) -> Result<Option<ExitPlan>> {
         shares,
         lp_burn,
         reduction,
+        unclosed_cost: 0,
     }))
 }

@@ -27,3 +27,4 @@ mod stale_market;
 mod trading;
 mod users;
 mod vault;
+mod vault_settlement;

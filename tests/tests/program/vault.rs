@@ -11,18 +11,16 @@ use bal::state::PerpPosition;
 use bal::state::{PerpMarket, SpotMarket, User};
 use bal_client::instructions::{self, CollateralAccounts};
 use bal_client::pda;
-use bal_tests::errors::{
-    assert_anchor_error, assert_bal_error, custom_code, failing_program, refused,
-};
+use bal_tests::errors::{assert_anchor_error, assert_bal_error, failing_program, refused};
 use bal_tests::fixtures::{
     market, new_trader, order, set_oracle_price, setup_trading, trade, Exchange, START_PRICE,
 };
 use bal_tests::markets::walk_oracle;
 use bal_tests::vault::{
-    self, buy_shares, create_vault, depositor, redeem_shares, run_invest, Investor, VaultAddresses,
-    LP_PER_SHARE,
+    self, assert_vault_error, buy_shares, create_vault, depositor, redeem_shares, run_invest,
+    Investor, VaultAddresses, LP_PER_SHARE,
 };
-use bal_tests::{TestEnv, TxFailure};
+use bal_tests::TestEnv;
 use bal_vault::equity::lp_target;
 use bal_vault::error::VaultError;
 use bal_vault::state::{Depositor, Vault, MIN_SHARES};
@@ -50,17 +48,6 @@ async fn net_value(env: &mut TestEnv, vault: &VaultAddresses, oracle_price: u64)
     let market: PerpMarket = env.load(pda::perp_market(0)).await;
     let views = MarketViews(vec![MarketView::current(&market, oracle_price).unwrap()]);
     bal::controller::margin::net_value(&user, &spot, &views).unwrap()
-}
-
-#[track_caller]
-fn assert_vault_error(failure: &TxFailure, expected: VaultError) {
-    assert_eq!(
-        failing_program(failure),
-        Some(bal_vault::ID.to_string()),
-        "the vault refuses, not BAL"
-    );
-    let want = u32::from(expected);
-    assert_eq!(custom_code(failure), Some(want), "{:?}", failure.logs);
 }
 
 /// The vault's BAL position in market 0, if any.
@@ -476,6 +463,57 @@ async fn a_redemption_the_band_cannot_take_is_partial() {
     assert!(paid <= part && paid > 0, "paid {paid} part {part}");
     let shares: Depositor = env.account(vault.depositor(&whale.wallet.pubkey())).await;
     assert_eq!(shares.shares, 100_000 * DOLLAR - redeemed);
+}
+
+#[tokio::test]
+async fn a_redemption_too_small_to_close_its_part_pays_what_closing_it_would_cost() {
+    let mut env = TestEnv::start().await;
+    let exchange = setup_trading(&mut env).await;
+    let manager = env.funded_wallet().await;
+    let vault = create_vault(&mut env, &exchange, &manager, 0).await;
+    let whale = depositor(&mut env, &exchange, 10_000 * DOLLAR).await;
+    buy_shares(&mut env, &exchange, &vault, &whale, 10_000 * DOLLAR)
+        .await
+        .expect("deposit");
+    run_invest(&mut env, &exchange, &vault, &manager)
+        .await
+        .expect("invest");
+    let trader = new_trader(&mut env, &exchange, 1_000 * DOLLAR, 0).await;
+    trade(&mut env, &exchange, &trader, order(Long, 2 * BASE))
+        .await
+        .expect("the vault's LPs take a short");
+    let price = curve_price(&mut env).await;
+    an_hour_later(&mut env, &exchange, trader.user, price).await;
+    // 1% of the shares: a part of the vault's short well under BAL's minimum order, so nothing
+    // is traded for it, and the redeemer pays what closing it at the exit band would cost.
+    let account: Vault = env.account(vault.vault).await;
+    let position = vault_position(&mut env, &vault).await.expect("a position");
+    let perp: PerpMarket = env.load(pda::perp_market(0)).await;
+    let view = MarketView::current(&perp, price).unwrap();
+    let settled = bal::controller::margin::simulated_position(&position, &view).unwrap();
+    let shares = account.total_shares / 100;
+    let unclosed = u128::from(settled.base_asset_amount.unsigned_abs()) * u128::from(shares)
+        / u128::from(account.total_shares);
+    assert!(
+        unclosed > 0 && unclosed < u128::from(perp.min_order_size),
+        "{unclosed}"
+    );
+    let (paid, part, redeemed) =
+        redeem_measured(&mut env, &exchange, &vault, &whale, (shares, price)).await;
+    assert_eq!(redeemed, shares);
+    assert_eq!(
+        vault_position(&mut env, &vault)
+            .await
+            .map(|p| p.base_asset_amount),
+        Some(settled.base_asset_amount),
+        "settled and burned, nothing traded"
+    );
+    // The exit band is 2% of the price (BAL's de-risk limit).
+    let cost = (unclosed * u128::from(price) * 2 / 100).div_ceil(BASE_PRECISION) as i128;
+    assert!(
+        part - paid >= cost && part - paid <= cost + 2,
+        "paid {paid}, part {part}, closing {cost}"
+    );
 }
 
 #[tokio::test]

@@ -1,7 +1,7 @@
 //! `deposit` and `withdraw`: a depositor buys or redeems vault shares. They move the same
 //! accounts, so they share one accounts struct.
 use crate::bal_accounts::*;
-use crate::equity::{check_holding, payout, shares_for_deposit, Redemption};
+use crate::equity::{check_holding, part_of, payout, shares_for_deposit, Redemption};
 use crate::error::VaultError;
 use crate::state::{Depositor, Vault, AUTHORITY_SEED, DEPOSITOR_SEED, TOKENS_SEED, VAULT_SEED};
 use anchor_lang::prelude::*;
@@ -46,6 +46,34 @@ pub struct MoveShares<'info> {
 }
 
 impl<'info> MoveShares<'info> {
+    /// Runs `act` with the vault's PDA ready to sign for its BAL subaccount.
+    fn as_vault<R>(&self, act: impl FnOnce(&VaultSigner<'_, 'info>) -> Result<R>) -> Result<R> {
+        let vault_key = self.vault.key();
+        let bump = [self.vault.authority_bump];
+        act(&VaultSigner {
+            bal: &self.bal,
+            authority: self.authority.to_account_info(),
+            seeds: Vault::authority_seeds(&vault_key, &bump),
+        })
+    }
+
+    /// Pays `amount` for `redeemed` shares, from the BAL subaccount through the vault's token
+    /// account to the owner, and retires the shares. Return data: the shares redeemed.
+    fn pay_out(&mut self, redeemed: u64, amount: u64) -> Result<()> {
+        self.as_vault(|signer| {
+            signer.withdraw(&self.tokens, &self.vault_tokens, amount)?;
+            self.transfer(false, amount, &[&signer.seeds[..]])
+        })?;
+        let retire = |held: u64| {
+            held.checked_sub(redeemed)
+                .ok_or(error!(VaultError::InsufficientShares))
+        };
+        self.vault.total_shares = retire(self.vault.total_shares)?;
+        self.depositor.shares = retire(self.depositor.shares)?;
+        anchor_lang::solana_program::program::set_return_data(&redeemed.to_le_bytes());
+        Ok(())
+    }
+
     /// Checks the BAL accounts are the vault's and the depositor record is the owner's (filling
     /// it in on creation).
     fn validate(&mut self, depositor_bump: u8) -> Result<()> {
@@ -99,6 +127,9 @@ pub fn deposit(ctx: Context<MoveShares>, amount: u64, min_shares: u64) -> Result
     require!(amount > 0, VaultError::ZeroAmount);
     ctx.accounts.validate(ctx.bumps.depositor)?;
     let accounts = &ctx.accounts;
+    // A settling market's claims pay an unknown part until its payouts are fixed: no price to
+    // sell shares at, and nothing to invest in.
+    require!(!accounts.bal.market_settling()?, VaultError::MarketSettling);
     accounts.bal.check_curve_near_oracle()?;
     let value = accounts.bal.net_value()?;
     let shares = shares_for_deposit(amount, accounts.vault.total_shares, value)?;
@@ -116,14 +147,7 @@ pub fn deposit(ctx: Context<MoveShares>, amount: u64, min_shares: u64) -> Result
     check_holding(holding)?;
 
     accounts.transfer(true, amount, &[])?;
-    let vault_key = accounts.vault.key();
-    let bump = [accounts.vault.authority_bump];
-    let signer = VaultSigner {
-        bal: &accounts.bal,
-        authority: accounts.authority.to_account_info(),
-        seeds: Vault::authority_seeds(&vault_key, &bump),
-    };
-    signer.deposit(&accounts.tokens, &accounts.vault_tokens, amount)?;
+    accounts.as_vault(|signer| signer.deposit(&accounts.tokens, &accounts.vault_tokens, amount))?;
 
     ctx.accounts.vault.total_shares = total;
     ctx.accounts.depositor.shares = holding;
@@ -133,12 +157,16 @@ pub fn deposit(ctx: Context<MoveShares>, amount: u64, min_shares: u64) -> Result
 /// Redeems `shares`, or fewer when the band will not take their part of the position (see
 /// `exit`): burns their part of the LP shares (BAL's cooldown since the vault's last add
 /// applies), takes their part of the position off, settles, and pays what the vault is worth
-/// after that less what the remaining shares were worth before, from settled cash
-/// (`CashNotSettled` when the P&L pool has not paid enough of it yet). Return data: the
-/// shares redeemed.
+/// after that less what the remaining shares were worth before, less what closing a part too
+/// small to trade would cost (`ExitPlan::unclosed_cost`), from settled cash
+/// (`CashNotSettled` when the P&L pool has not paid enough of it yet). While the market
+/// settles, see `withdraw_settled`. Return data: the shares redeemed.
 pub fn withdraw(ctx: Context<MoveShares>, shares: u64) -> Result<()> {
     require!(shares > 0, VaultError::ZeroAmount);
     ctx.accounts.validate(ctx.bumps.depositor)?;
+    if ctx.accounts.bal.market_settling()? {
+        return withdraw_settled(ctx, shares);
+    }
     let accounts = &ctx.accounts;
     require!(
         accounts.depositor.shares >= shares,
@@ -147,9 +175,6 @@ pub fn withdraw(ctx: Context<MoveShares>, shares: u64) -> Result<()> {
     let total = accounts.vault.total_shares;
     let value_before = accounts.bal.net_value()?;
     let plan = accounts.bal.plan_exit(shares, total)?;
-    let remaining = total
-        .checked_sub(plan.shares)
-        .ok_or(VaultError::InsufficientShares)?;
     let holding = accounts
         .depositor
         .shares
@@ -157,30 +182,20 @@ pub fn withdraw(ctx: Context<MoveShares>, shares: u64) -> Result<()> {
         .ok_or(VaultError::InsufficientShares)?;
     check_holding(holding)?;
 
-    let vault_key = accounts.vault.key();
-    let bump = [accounts.vault.authority_bump];
-    let seeds = Vault::authority_seeds(&vault_key, &bump);
-    let signer = VaultSigner {
-        bal: &accounts.bal,
-        authority: accounts.authority.to_account_info(),
-        seeds,
-    };
-    signer.exit(&plan)?;
+    accounts.as_vault(|signer| signer.exit(&plan))?;
     let amount = payout(&Redemption {
         shares: plan.shares,
         total_shares: total,
         value_before,
         value_after: accounts.bal.net_value()?,
-    })?;
+    })?
+    .checked_sub(plan.unclosed_cost)
+    .filter(|amount| *amount > 0)
+    .ok_or(VaultError::NothingToWithdraw)?;
     require!(
         i128::from(amount) <= accounts.bal.cash()?,
         VaultError::CashNotSettled
     );
-    signer.withdraw(&accounts.tokens, &accounts.vault_tokens, amount)?;
-    accounts.transfer(false, amount, &[&seeds[..]])?;
-
-    ctx.accounts.vault.total_shares = remaining;
-    ctx.accounts.depositor.shares = holding;
     if plan.shares < shares {
         msg!(
             "redeemed {} of {} shares: the rest would fill outside the exit band",
@@ -188,6 +203,27 @@ pub fn withdraw(ctx: Context<MoveShares>, shares: u64) -> Result<()> {
             shares
         );
     }
-    anchor_lang::solana_program::program::set_return_data(&plan.shares.to_le_bytes());
-    Ok(())
+    ctx.accounts.pay_out(plan.shares, amount)
+}
+
+/// A redemption while the vault's market settles, when BAL neither removes liquidity nor
+/// trades there: the vault's position is closed at the settlement price first (unless the
+/// keeper already closed it), then the shares are paid their part of the vault's settled cash
+/// (rounded down; the last shares take all of it). A gain still waiting as a claim counts for
+/// nothing: its pro-rata payout is unknown until the claim window ends, so this is the worst
+/// case, and the shares that stay keep the claim. A depositor who wants its part of the claim
+/// waits for the payout, after which the claim is cash. Return data: the shares redeemed.
+fn withdraw_settled(ctx: Context<MoveShares>, shares: u64) -> Result<()> {
+    let accounts = &ctx.accounts;
+    require!(
+        accounts.depositor.shares >= shares,
+        VaultError::InsufficientShares
+    );
+    check_holding(accounts.depositor.shares - shares)?;
+    accounts.as_vault(|signer| signer.settle_expired())?;
+    let cash = u64::try_from(accounts.bal.cash()?.max(0)).map_err(|_| VaultError::MathOverflow)?;
+    require!(cash > 0, VaultError::VaultInsolvent);
+    let amount = part_of(cash, shares, accounts.vault.total_shares, 1)?;
+    require!(amount > 0, VaultError::NothingToWithdraw);
+    ctx.accounts.pay_out(shares, amount)
 }
