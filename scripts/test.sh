@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The test command: builds the deployable ELF, checks formatting, lints and the committed IDL,
-# then runs every test on the ELF in the Solana runtime, the TypeScript client's tests, the web
-# page's end-to-end test against a local exchange, and prints the compute-unit table.
+# The test command: builds the deployable ELF, checks formatting, lints, the committed IDL and
+# that every mutation patch still applies, then runs every test on the ELF in the Solana
+# runtime, the TypeScript client's tests, the web page's end-to-end test against a local
+# exchange, and prints the compute-unit table.
 # Prints the wall time of each stage so slow stages are visible.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -20,6 +21,7 @@ stage "sbf build" ./scripts/build-sbf.sh
 stage "fmt" cargo fmt --all -- --check
 stage "clippy" cargo clippy --workspace --all-targets -- -D warnings
 stage "idl check" cargo run --quiet -p bal-tests --bin idl -- --check
+stage "mutation patches apply" ./scripts/check-mutants-apply.sh
 # The runtime logs every instruction at debug level; failures carry their own program logs.
 export RUST_LOG=${RUST_LOG:-error}
 test_log=$(mktemp)

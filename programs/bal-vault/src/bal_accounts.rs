@@ -153,6 +153,15 @@ impl BalAccounts<'_> {
         self.perp_market.load()?.is_settling()
     }
 
+    /// Whether the vault's position in its market still claims an unpaid gain (a settling
+    /// market's registered claim).
+    pub fn claim_waiting(&self) -> Result<bool> {
+        let user = self.user.load()?;
+        let market_index = self.perp_market.load()?.market_index;
+        Ok(find_position(&user, market_index)
+            .is_some_and(|slot| user.perp_positions[slot].quote_asset_amount.get() > 0))
+    }
+
     /// The market's LP share step: BAL mints whole steps only.
     pub fn lp_step(&self) -> Result<u64> {
         Ok(self.perp_market.load()?.order_step_size)

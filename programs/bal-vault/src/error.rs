@@ -42,4 +42,6 @@ pub enum VaultError {
     OracleUnusable,
     #[msg("The vault's market is settling: shares are redeemed for settled cash, none are sold")]
     MarketSettling,
+    #[msg("The vault's claim in its settling market is not paid yet: the last shares wait for it")]
+    ClaimPending,
 }

@@ -96,6 +96,16 @@ async fn a_vault_pays_its_settled_cash_while_its_market_settles_and_keeps_the_cl
         account.total_shares - shares
     );
 
+    // The last shares cannot leave before the claim is paid: it would be paid to nobody.
+    let late_shares = env
+        .account::<bal_vault::state::Depositor>(vault.depositor(&late.accounts.owner))
+        .await
+        .shares;
+    let early_exit = redeem_shares(&mut env, &exchange, &vault, &late, late_shares)
+        .await
+        .expect_err("the claim is not paid yet");
+    assert_vault_error(&early_exit, VaultError::ClaimPending);
+
     // The trader's long closed, payouts fixed a day later and the claim paid: the depositor
     // who stayed takes the cash and the paid claim.
     let users = [vault.bal_user, trader.user];
@@ -123,10 +133,6 @@ async fn a_vault_pays_its_settled_cash_while_its_market_settles_and_keeps_the_cl
     .expect("pay the claims");
     let perp: PerpMarket = env.load(pda::perp_market(0)).await;
     assert_eq!(perp.settlement.finalized, 1);
-    let late_shares = env
-        .account::<bal_vault::state::Depositor>(vault.depositor(&late.accounts.owner))
-        .await
-        .shares;
     redeem_shares(&mut env, &exchange, &vault, &late, late_shares)
         .await
         .expect("the last redemption");

@@ -212,7 +212,9 @@ pub fn withdraw(ctx: Context<MoveShares>, shares: u64) -> Result<()> {
 /// (rounded down; the last shares take all of it). A gain still waiting as a claim counts for
 /// nothing: its pro-rata payout is unknown until the claim window ends, so this is the worst
 /// case, and the shares that stay keep the claim. A depositor who wants its part of the claim
-/// waits for the payout, after which the claim is cash. Return data: the shares redeemed.
+/// waits for the payout, after which the claim is cash; the last shares wait for it
+/// (`ClaimPending`), or the claim would be paid to a vault nobody holds. Return data: the
+/// shares redeemed.
 fn withdraw_settled(ctx: Context<MoveShares>, shares: u64) -> Result<()> {
     let accounts = &ctx.accounts;
     require!(
@@ -221,6 +223,11 @@ fn withdraw_settled(ctx: Context<MoveShares>, shares: u64) -> Result<()> {
     );
     check_holding(accounts.depositor.shares - shares)?;
     accounts.as_vault(|signer| signer.settle_expired())?;
+    // The last shares out would leave a claim that is paid later to nobody.
+    require!(
+        shares < accounts.vault.total_shares || !accounts.bal.claim_waiting()?,
+        VaultError::ClaimPending
+    );
     let cash = u64::try_from(accounts.bal.cash()?.max(0)).map_err(|_| VaultError::MathOverflow)?;
     require!(cash > 0, VaultError::VaultInsolvent);
     let amount = part_of(cash, shares, accounts.vault.total_shares, 1)?;

@@ -132,16 +132,17 @@ pub fn follow_oracle(market: &mut PerpMarket, now: i64) -> Result<i128> {
 
 /// What the funding update's largest repeg (`REPEG_MAX_STEP` either way) would cost the fee
 /// pool now: the part of the pool no write-off takes, so absorbing losses never starves the
-/// repeg that keeps the curve near the oracle (and trades inside the price band). A curve that
-/// could not take the protocol's inventory back has no bound on that cost: it keeps the whole
-/// pool. precision: QUOTE
-pub fn repeg_reserve(market: &PerpMarket) -> Result<u64> {
+/// repeg that keeps the curve near the oracle (and trades inside the price band). A cost that
+/// cannot be bounded (a curve that could not take the protocol's inventory back, arithmetic
+/// past its range at an extreme price) keeps the whole pool: the fee pool is then passed over
+/// as a tier, never the reason a write-off or a liquidation fails. precision: QUOTE
+pub fn repeg_reserve(market: &PerpMarket) -> u64 {
+    largest_repeg_cost(market).unwrap_or(u64::MAX)
+}
+
+fn largest_repeg_cost(market: &PerpMarket) -> Result<u64> {
     let curve = market.amm.curve();
-    let terminal = match terminal_quote_reserve(&curve, curve_net_user_base(market)?) {
-        Ok(terminal) => terminal,
-        Err(error) if error == BalError::AmmReserveBounds.into() => return Ok(u64::MAX),
-        Err(error) => return Err(error),
-    };
+    let terminal = terminal_quote_reserve(&curve, curve_net_user_base(market)?)?;
     let price = current_reserve_price(market)?;
     let step = mul_div_floor(
         price as u128,

@@ -89,7 +89,7 @@ pub fn resolve_bankruptcy(
     let write_off = net.unsigned_abs().min(debt);
     let from_fund = insurance::cover_loss(&mut spot.insurance, write_off)?;
     let rest = write_off.safe_sub(from_fund as u128)?;
-    let spare = market.fee_pool.saturating_sub(repeg_reserve(market)?);
+    let spare = market.fee_pool.saturating_sub(repeg_reserve(market));
     let from_fee_pool = rest.min(spare as u128) as u64;
     market.fee_pool = market.fee_pool.safe_sub(from_fee_pool)?;
     spot.perp_pools_balance = spot.perp_pools_balance.safe_sub(from_fee_pool)?;

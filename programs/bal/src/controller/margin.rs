@@ -219,13 +219,17 @@ impl MarginType {
         }
     }
 
-    /// Whether this margin guards against a market valued at its last price: opening risk and
-    /// withdrawing count no gain there and ask for the position's whole notional, so nobody
-    /// takes value out or adds risk on a price nobody can confirm. Maintenance, liquidation,
-    /// de-risk and reductions value it as it last stood: a feed left stale, even on purpose,
-    /// is never the reason an account is liquidated or de-risked, and closes elsewhere go on.
+    /// Whether this margin guards against a market valued at its last price: opening risk,
+    /// withdrawing and the reduction rule count no gain there and ask for the position's whole
+    /// notional, so nobody takes value out, adds risk or trades value away on a price nobody
+    /// can confirm (a reduction that lowers the requirement still passes the rule, so closes
+    /// elsewhere go on). Maintenance, liquidation and de-risk value it as it last stood: a feed
+    /// left stale, even on purpose, is never the reason an account is liquidated or de-risked.
     pub fn guards_stale(self) -> bool {
-        matches!(self, MarginType::Initial | MarginType::Withdrawal)
+        matches!(
+            self,
+            MarginType::Initial | MarginType::Withdrawal | MarginType::Reduction
+        )
     }
 
     /// The ratio this margin applies to a position in `view`'s market for `user`.
