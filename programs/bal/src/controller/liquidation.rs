@@ -270,7 +270,7 @@ fn charge_fee(
         to_liquidator as i128,
     )?;
     let to_insurance_fund = fee.safe_sub(from_account)?;
-    insurance::receive(&mut books.spot.insurance, to_insurance_fund)?;
+    insurance::receive(&mut books.spot.insurance, to_insurance_fund, terms.now)?;
     Ok(FeeTransfer {
         fee,
         to_liquidator,

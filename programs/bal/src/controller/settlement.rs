@@ -88,6 +88,7 @@ pub fn settle_expired_position(
     user: &mut User,
     spot: &mut SpotMarket,
     market: &mut PerpMarket,
+    now: i64,
 ) -> Result<Option<ExpiredPosition>> {
     let index = market.market_index;
     if find_position(user, index).is_none() {
@@ -120,7 +121,7 @@ pub fn settle_expired_position(
         commit_settle_pnl(&SettlePlan { slot, amount: pnl }, user, spot, market)?;
         // After the delist the pools belong to the insurance fund: a late loss goes there too.
         if market.status()? == MarketStatus::Delisted {
-            pools_to_insurance(market, spot)?;
+            pools_to_insurance(market, spot, now)?;
         }
     } else if pnl == 0 {
         release_if_empty(position);
@@ -273,7 +274,7 @@ pub fn finalize_settlement(market: &mut PerpMarket, now: i64) -> Result<Payout> 
 /// written off, the insurance fund (the waterfall's first tier) pays it back out of what it
 /// received here; a loss collected after the delist follows the leftover there. Returns what
 /// was moved. precision: QUOTE
-pub fn delist(market: &mut PerpMarket, spot: &mut SpotMarket) -> Result<u64> {
+pub fn delist(market: &mut PerpMarket, spot: &mut SpotMarket, now: i64) -> Result<u64> {
     validate!(
         market.status()?.can_become(MarketStatus::Delisted),
         BalError::InvalidMarketStatusTransition
@@ -286,15 +287,15 @@ pub fn delist(market: &mut PerpMarket, spot: &mut SpotMarket) -> Result<u64> {
         BalError::SettlementNotReady
     );
     market.status = MarketStatus::Delisted as u8;
-    pools_to_insurance(market, spot)
+    pools_to_insurance(market, spot, now)
 }
 
-/// Moves what `market`'s fee and P&L pools hold to the insurance fund. Returns the amount.
-/// precision: QUOTE
-fn pools_to_insurance(market: &mut PerpMarket, spot: &mut SpotMarket) -> Result<u64> {
+/// Moves what `market`'s fee and P&L pools hold to the insurance fund at `now`. Returns the
+/// amount. precision: QUOTE
+fn pools_to_insurance(market: &mut PerpMarket, spot: &mut SpotMarket, now: i64) -> Result<u64> {
     let leftover = market.fee_pool.safe_add(market.pnl_pool)?;
     spot.perp_pools_balance = spot.perp_pools_balance.safe_sub(leftover)?;
-    insurance::receive(&mut spot.insurance, leftover)?;
+    insurance::receive(&mut spot.insurance, leftover, now)?;
     market.fee_pool = 0;
     market.pnl_pool = 0;
     Ok(leftover)

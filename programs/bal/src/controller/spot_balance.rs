@@ -137,7 +137,8 @@ pub fn validate_vault_covers(market: &SpotMarket, vault_amount: u64) -> Result<(
     let required = (owed as i128)
         .safe_sub(lent as i128)?
         .safe_add(market.perp_pools_balance as i128)?
-        .safe_add(market.insurance.balance as i128)?;
+        .safe_add(market.insurance.balance as i128)?
+        .safe_add(market.insurance.pending_revenue as i128)?;
     validate!(
         vault_amount as i128 >= required,
         BalError::VaultBalanceShort,

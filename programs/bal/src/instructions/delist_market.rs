@@ -34,7 +34,7 @@ pub fn handler(ctx: Context<DelistMarket>) -> Result<()> {
         let mut spot = ctx.accounts.spot_market.load_mut()?;
         let mut market = ctx.accounts.perp_market.load_mut()?;
         accrue_interest(&mut spot, now)?;
-        let paid = delist(&mut market, &mut spot)?;
+        let paid = delist(&mut market, &mut spot, now)?;
         spot.invariant()?;
         market.invariant()?;
         SettlementRecord {

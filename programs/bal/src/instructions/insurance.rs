@@ -184,7 +184,8 @@ pub fn add_stake(ctx: Context<MoveInsuranceStake>, amount: u64) -> Result<()> {
     let event = {
         let mut stake = accounts.stake.load_mut()?;
         let mut market = accounts.spot_market.load_mut()?;
-        let shares = insurance::stake(&mut market.insurance, &mut stake, amount)?;
+        let now = Clock::get()?.unix_timestamp;
+        let shares = insurance::stake(&mut market.insurance, &mut stake, amount, now)?;
         stake.invariant()?;
         market.invariant()?;
         record(&stake, &market, insurance_action::STAKE, shares, amount)?

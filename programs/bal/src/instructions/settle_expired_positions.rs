@@ -75,7 +75,7 @@ pub fn handler<'info>(
             let mut account = user.load_mut()?;
             let mut spot = ctx.accounts.spot_market.load_mut()?;
             let mut perp = ctx.accounts.perp_market.load_mut()?;
-            let outcome = settle_expired_position(&mut account, &mut spot, &mut perp)?;
+            let outcome = settle_expired_position(&mut account, &mut spot, &mut perp, now)?;
             account.invariant()?;
             spot.invariant()?;
             perp.invariant()?;

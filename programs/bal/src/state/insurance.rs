@@ -28,6 +28,13 @@ pub struct InsuranceFund {
     pub unstake_delay: i64,
     /// Σ stakers' shares (requested ones included: they still bear losses).
     pub total_shares: WideU128,
+    /// Revenue received while stakers hold shares, released into `balance` linearly until
+    /// `release_until`: a stake placed just before a payment lands shares in it only as it is
+    /// released, bearing losses meanwhile. precision: QUOTE
+    pub pending_revenue: u64,
+    /// When pending revenue was last released, and when the rest of it will have been.
+    pub release_ts: i64,
+    pub release_until: i64,
 }
 
 impl InsuranceFund {
@@ -39,7 +46,7 @@ impl InsuranceFund {
         );
         // Tokens with no shares would belong to nobody.
         validate!(
-            self.balance == 0 || self.total_shares.get() > 0,
+            (self.balance == 0 && self.pending_revenue == 0) || self.total_shares.get() > 0,
             BalError::InvariantViolated
         );
         Ok(())

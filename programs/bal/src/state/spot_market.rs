@@ -123,7 +123,7 @@ pub struct SpotMarket {
     pub borrow_interest_carry: u64,
     /// Pays a write-off before any depositor does.
     pub insurance: InsuranceFund,
-    pub reserved: [u8; 88],
+    pub reserved: [u8; 64],
 }
 
 const _: () = assert!(std::mem::size_of::<SpotMarket>() == 328);
