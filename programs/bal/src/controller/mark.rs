@@ -3,8 +3,8 @@
 //! band around the oracle, each weighing exactly the seconds it stood (`math::funding::
 //! PriceClock`). An observation is always safe to add: it only closes the standing price's
 //! interval at `now`, so observing more often changes no sum. Each observation also widens
-//! the second's high and low (`controller::second_start::note_reserve_price`).
-use crate::controller::second_start::{current_reserve_price, note_reserve_price};
+//! the second's high and low (`state::SecondSnapshot::note`).
+use crate::controller::second_start::current_reserve_price;
 use crate::math::funding::{clamp_mark, PriceClock};
 use crate::state::PerpMarket;
 use anchor_lang::prelude::*;
@@ -31,15 +31,13 @@ pub fn oracle_clock(market: &PerpMarket) -> PriceClock {
 /// Closes the standing mark's interval at `now` and lets the curve's reserve price, clamped to
 /// the maximum spread around the oracle price this instruction read, stand from then on.
 pub fn observe_mark_price(market: &mut PerpMarket, now: i64) -> Result<()> {
-    let mark = clamp_mark(
-        current_reserve_price(market)?,
-        market.amm.last_oracle_price,
-        market.amm.max_spread,
-    )?;
+    let reserve = current_reserve_price(market)?;
+    let mark = clamp_mark(reserve, market.amm.last_oracle_price, market.amm.max_spread)?;
     let clock = mark_clock(market).observe(mark, now)?;
     let funding = &mut market.funding;
     funding.mark_price = clock.standing;
     funding.mark_price_ts = clock.since;
     funding.mark_price_seconds.set(clock.price_seconds);
-    note_reserve_price(market, now)
+    market.second_start.note(reserve, now);
+    Ok(())
 }

@@ -45,17 +45,6 @@ pub fn take_snapshot(market: &mut PerpMarket, price: u64, now: i64) -> Result<()
     Ok(())
 }
 
-/// After the curve moved in second `now`: widens the second's high and low to its price.
-pub fn note_reserve_price(market: &mut PerpMarket, now: i64) -> Result<()> {
-    if market.second_start.ts == now {
-        let price = current_reserve_price(market)?;
-        let snapshot = &mut market.second_start;
-        snapshot.high = snapshot.high.max(price);
-        snapshot.low = snapshot.low.min(price);
-    }
-    Ok(())
-}
-
 /// The reserve price at the start of second `now`: the snapshot's when one was taken in it,
 /// else the curve's (nothing moved it yet this second). precision: PRICE
 pub fn reserve_price_at_start(market: &PerpMarket, now: i64) -> Result<u64> {

@@ -24,6 +24,37 @@ impl<'info> QuoteTransfer<'info> {
     }
 }
 
+/// The two ends of a quote transfer between a wallet's token account and a spot market's vault,
+/// with who signs for each: the wallet's owner pays in, the spot market's PDA pays out.
+pub struct WalletAndVault<'info> {
+    pub wallet: AccountInfo<'info>,
+    pub owner: AccountInfo<'info>,
+    pub vault: AccountInfo<'info>,
+    pub market: AccountInfo<'info>,
+    pub mint: AccountInfo<'info>,
+    pub token_program: AccountInfo<'info>,
+    pub decimals: u8,
+}
+
+impl<'info> WalletAndVault<'info> {
+    /// The transfer into the vault (signed by the owner) or out of it (by the market).
+    pub fn transfer(self, into_vault: bool) -> QuoteTransfer<'info> {
+        let (from, to, authority) = if into_vault {
+            (self.wallet, self.vault, self.owner)
+        } else {
+            (self.vault, self.wallet, self.market)
+        };
+        QuoteTransfer {
+            from,
+            to,
+            authority,
+            mint: self.mint,
+            token_program: self.token_program,
+            decimals: self.decimals,
+        }
+    }
+}
+
 /// The spot market PDA that signs for its vault.
 pub struct VaultSigner {
     pub market_index: u16,

@@ -6,7 +6,7 @@ use crate::controller::spot_balance::{
     accrue_interest, signed_token_amount, update_quote_balance, validate_vault_covers,
 };
 use crate::controller::token::{
-    transfer_from_vault, transfer_to_vault, QuoteTransfer, VaultSigner,
+    transfer_from_vault, transfer_to_vault, QuoteTransfer, VaultSigner, WalletAndVault,
 };
 use crate::error::BalError;
 use crate::math::oracle::OracleAction;
@@ -47,27 +47,16 @@ pub struct MoveCollateral<'info> {
 
 impl<'info> MoveCollateral<'info> {
     fn transfer(&self, into_vault: bool) -> QuoteTransfer<'info> {
-        let (from, to, authority) = if into_vault {
-            (
-                self.user_token_account.to_account_info(),
-                self.vault.to_account_info(),
-                self.authority.to_account_info(),
-            )
-        } else {
-            (
-                self.vault.to_account_info(),
-                self.user_token_account.to_account_info(),
-                self.spot_market.to_account_info(),
-            )
-        };
-        QuoteTransfer {
-            from,
-            to,
-            authority,
+        WalletAndVault {
+            wallet: self.user_token_account.to_account_info(),
+            owner: self.authority.to_account_info(),
+            vault: self.vault.to_account_info(),
+            market: self.spot_market.to_account_info(),
             mint: self.mint.to_account_info(),
             token_program: self.token_program.to_account_info(),
             decimals: self.mint.decimals,
         }
+        .transfer(into_vault)
     }
 
     /// The vault still covers every claim after the transfer.

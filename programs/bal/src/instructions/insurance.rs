@@ -5,7 +5,7 @@ use crate::controller::account_creation::{create_zero_copy_pda, NewPda};
 use crate::controller::insurance;
 use crate::controller::spot_balance::validate_vault_covers;
 use crate::controller::token::{
-    transfer_from_vault, transfer_to_vault, QuoteTransfer, VaultSigner,
+    transfer_from_vault, transfer_to_vault, QuoteTransfer, VaultSigner, WalletAndVault,
 };
 use crate::error::BalError;
 use crate::events::{insurance_action, InsuranceStakeRecord};
@@ -128,21 +128,16 @@ pub struct MoveInsuranceStake<'info> {
 
 impl<'info> MoveInsuranceStake<'info> {
     fn transfer(&self, into_vault: bool) -> QuoteTransfer<'info> {
-        let wallet = self.authority_token_account.to_account_info();
-        let vault = self.vault.to_account_info();
-        let (from, to, authority) = if into_vault {
-            (wallet, vault, self.authority.to_account_info())
-        } else {
-            (vault, wallet, self.spot_market.to_account_info())
-        };
-        QuoteTransfer {
-            from,
-            to,
-            authority,
+        WalletAndVault {
+            wallet: self.authority_token_account.to_account_info(),
+            owner: self.authority.to_account_info(),
+            vault: self.vault.to_account_info(),
+            market: self.spot_market.to_account_info(),
             mint: self.mint.to_account_info(),
             token_program: self.token_program.to_account_info(),
             decimals: self.mint.decimals,
         }
+        .transfer(into_vault)
     }
 
     fn validate_vault(&mut self) -> Result<()> {

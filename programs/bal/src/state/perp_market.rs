@@ -7,6 +7,7 @@ use crate::math::constants::{
 use crate::math::price_band::PriceBand;
 use crate::state::lp_history::LpHistory;
 use crate::state::oracle::OracleSource;
+use crate::state::second_snapshot::SecondSnapshot;
 use crate::state::wide::{WideI128, WideI256, WideU128};
 use crate::validate;
 use anchor_lang::prelude::*;
@@ -229,25 +230,6 @@ pub struct SettlementState {
     /// 1 once payouts have begun.
     pub finalized: u8,
     pub padding: [u8; 3],
-}
-
-/// The market as it stood at the start of one second, before any instruction of that second
-/// changed it: what margin, routing and the cranks judge by, so that nothing earlier in the
-/// same transaction moves what they decide.
-#[zero_copy]
-#[derive(Default, Debug, PartialEq, Eq)]
-pub struct SecondSnapshot {
-    /// Unix time of the second it was taken in.
-    pub ts: i64,
-    /// The gain shortfall (`controller::margin::current_gain_shortfall`). precision: QUOTE
-    pub shortfall: WideU128,
-    /// The curve's reserve price. precision: PRICE
-    pub reserve_price: u64,
-    /// The highest and lowest reserve price the curve has stood at since, in this second: a
-    /// fill acting for someone else is judged against the best its side saw
-    /// (`controller::second_start::curve_moved_against`). precision: PRICE
-    pub high: u64,
-    pub low: u64,
 }
 
 /// Just-in-time participation in maker fills. Plain `Pod` with borsh: it is also the
