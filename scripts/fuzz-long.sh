@@ -11,6 +11,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 export BAL_FUZZ_CASES=${BAL_FUZZ_CASES:-8000}
 export BAL_REDTEAM_CASES=${BAL_REDTEAM_CASES:-6500}
+export BAL_FUZZ_SEED=${BAL_FUZZ_SEED:-random}
 export BAL_REDTEAM_SEED=${BAL_REDTEAM_SEED:-random}
 export RUST_LOG=${RUST_LOG:-error}
 ./scripts/build-sbf.sh >/dev/null 2>&1
@@ -23,7 +24,7 @@ cargo test --quiet -p bal-tests --test program -- --test-threads 2 --nocapture \
     fuzz::random_sequences_keep_the_books_whole \
     redteam:: >"$log" 2>&1 || status=$?
 seconds=$((SECONDS - start))
-grep -oE '(accounting fuzzer|red team[^:]*): .*' "$log" | awk -v secs="$seconds" -v status="$status" '
+grep -oE '(accounting fuzzer|red team[^:]*): [0-9]+ sequences, .*' "$log" | awk -v secs="$seconds" -v status="$status" '
     BEGIN {
         print "| fuzzer | sequences | transactions | BAL instructions | random actions | shapes | seconds | instructions/s |"
         print "|---|---:|---:|---:|---:|---:|---:|---:|"

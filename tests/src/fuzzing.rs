@@ -8,8 +8,8 @@ use bal::controller::amm_fill::PositionDirection;
 use bal::state::{PerpMarket, SpotMarket, User};
 use bal_client::{books, pda};
 use proptest::strategy::Strategy;
-use proptest::test_runner::{Config, TestCaseError, TestError, TestRunner};
-use std::collections::HashSet;
+use proptest::test_runner::{Config, RngSeed, TestCaseError, TestError, TestRunner};
+use std::collections::{BTreeMap, HashSet};
 use std::fmt::Debug;
 use std::sync::Mutex;
 use std::time::Instant;
@@ -22,8 +22,8 @@ pub struct Tried {
     actions: Mutex<u64>,
     /// Transactions sent, and those of them the program accepted.
     transactions: Mutex<(u64, u64)>,
-    /// The kinds of action (variant names) in transactions that landed.
-    landed_kinds: Mutex<HashSet<String>>,
+    /// How many landed transactions held each kind of action (variant name).
+    landed_kinds: Mutex<BTreeMap<String, u64>>,
 }
 
 /// What a fuzzer's run must have done for its checks to mean anything: a run whose
@@ -58,10 +58,10 @@ impl Tried {
         transactions.0 += 1;
         if landed {
             transactions.1 += 1;
-            self.landed_kinds
-                .lock()
-                .expect("kinds poisoned")
-                .extend(kinds);
+            let mut landed = self.landed_kinds.lock().expect("kinds poisoned");
+            for kind in kinds {
+                *landed.entry(kind).or_default() += 1;
+            }
         }
     }
 
@@ -69,7 +69,7 @@ impl Tried {
     fn check(self, name: &str, expected: &Expected) {
         let (sent, landed) = self.transactions.into_inner().expect("count poisoned");
         let kinds = self.landed_kinds.into_inner().expect("kinds poisoned");
-        eprintln!("{name}: {landed} of {sent} random transactions landed");
+        eprintln!("{name}: {landed} of {sent} random transactions landed: {kinds:?}");
         assert!(
             landed * 100 >= sent * expected.landed_percent,
             "{name}: {landed} of {sent} random transactions landed, under {}%",
@@ -78,12 +78,26 @@ impl Tried {
         let missing: Vec<&&str> = expected
             .kinds
             .iter()
-            .filter(|kind| !kinds.contains(**kind))
+            .filter(|kind| !kinds.contains_key(**kind))
             .collect();
         assert!(
             missing.is_empty(),
             "{name}: no transaction with {missing:?} landed"
         );
+    }
+}
+
+/// The random seed a fuzzer runs from: `variable` holds a number, or `random`; unset, the
+/// fixed `default`, so every CI run tries the same slice and a red run is reproducible.
+pub fn seed_from_env(variable: &str, default: u64) -> RngSeed {
+    match std::env::var(variable).ok().as_deref() {
+        Some("random") => RngSeed::Random,
+        Some(seed) => {
+            RngSeed::Fixed(seed.parse().unwrap_or_else(|_| {
+                panic!("{variable} must be a number or `random`, not {seed:?}")
+            }))
+        }
+        None => RngSeed::Fixed(default),
     }
 }
 

@@ -22,7 +22,7 @@ use bal::state::{PerpMarket, SpotMarket, User};
 use bal_client::instructions::{self, MakerOrderRef, UserSetting};
 use bal_client::pda;
 use bal_tests::fixtures::{market, new_trader, set_oracle_price, setup_trading, Exchange, Trader};
-use bal_tests::fuzzing::{check_books, direction, run_cases, Expected, Tried};
+use bal_tests::fuzzing::{check_books, direction, run_cases, seed_from_env, Expected, Tried};
 use bal_tests::{Runtime, TestEnv};
 use proptest::prelude::*;
 use solana_keypair::Keypair;
@@ -89,8 +89,11 @@ enum Action {
         who: usize,
         ratio: u32,
     },
+    /// `who` liquidated by the `by`-th party after it (every other party can be the
+    /// liquidator, the thin ones with too little margin to take it all).
     Liquidate {
         who: usize,
+        by: usize,
     },
     Funding,
     Wait {
@@ -98,6 +101,11 @@ enum Action {
     },
     Oracle {
         bps: i64,
+    },
+    /// The oracle gaps 9% against `who`'s position (none if it holds none): what brings a
+    /// levered account under its maintenance margin often enough for liquidations to land.
+    Gap {
+        who: usize,
     },
 }
 
@@ -108,7 +116,7 @@ fn action() -> impl Strategy<Value = Action> {
         1 => (who.clone(), 1u64..5_000, any::<bool>()).prop_map(|(who, dollars, borrow)| Action::Withdraw { who, dollars, borrow }),
         4 => (who.clone(), any::<bool>(), 1u64..150).prop_map(|(who, long, tenths)| Action::Trade { who, long, tenths }),
         1 => who.clone().prop_map(|who| Action::Close { who }),
-        2 => (2..PARTIES, any::<bool>()).prop_map(|(who, long)| Action::Squeeze { who, long }),
+        3 => (2..PARTIES, any::<bool>()).prop_map(|(who, long)| Action::Squeeze { who, long }),
         4 => (who.clone(), any::<bool>(), 1u64..100, -200i64..200, any::<bool>())
             .prop_map(|(who, long, tenths, offset_bps, post_only)| Action::RestOrder { who, long, tenths, offset_bps, post_only }),
         3 => (who.clone(), who.clone()).prop_map(|(taker, maker)| Action::Fill { taker, maker }),
@@ -119,10 +127,11 @@ fn action() -> impl Strategy<Value = Action> {
         2 => who.clone().prop_map(|who| Action::SettlePnl { who }),
         2 => who.clone().prop_map(|who| Action::Derisk { who }),
         1 => (who.clone(), prop_oneof![Just(0u32), 1_000u32..6_000]).prop_map(|(who, ratio)| Action::MarginRatio { who, ratio }),
-        3 => (2..PARTIES).prop_map(|who| Action::Liquidate { who }),
+        4 => (2..PARTIES, 1..PARTIES).prop_map(|(who, by)| Action::Liquidate { who, by }),
         1 => Just(Action::Funding),
         1 => (1i64..7_200).prop_map(|seconds| Action::Wait { seconds }),
         4 => (-700i64..700).prop_map(|bps| Action::Oracle { bps }),
+        1 => (2..PARTIES).prop_map(|who| Action::Gap { who }),
     ]
 }
 
@@ -296,8 +305,8 @@ impl World {
                 0,
                 UserSetting::CustomMarginRatio(ratio),
             ),
-            Action::Liquidate { who } => {
-                let liquidator = &self.parties[(who + 1) % PARTIES];
+            Action::Liquidate { who, by } => {
+                let liquidator = &self.parties[(who + by) % PARTIES];
                 instructions::liquidate_perp(
                     liquidator.wallet.pubkey(),
                     liquidator.user,
@@ -315,8 +324,12 @@ impl World {
             }
             Action::Oracle { bps } => {
                 // Up to ±7% a step: two in a row can pass the 10% TWAP guard, so some refuse.
-                self.price = (self.price + self.price * bps / 10_000).max(1_000_000);
-                set_oracle_price(&mut self.env, &self.exchange, self.price).await;
+                self.move_oracle(bps).await;
+                return None;
+            }
+            Action::Gap { who } => {
+                let base = self.user(who).await.perp_positions[0].base_asset_amount;
+                self.move_oracle(-900 * base.signum()).await;
                 return None;
             }
         };
@@ -328,7 +341,9 @@ impl World {
             Action::Fill { taker, .. } => {
                 self.parties[(taker + 1) % PARTIES].wallet.insecure_clone()
             }
-            Action::Liquidate { who } => self.parties[(who + 1) % PARTIES].wallet.insecure_clone(),
+            Action::Liquidate { who, by } => {
+                self.parties[(who + by) % PARTIES].wallet.insecure_clone()
+            }
             Action::Deposit { who, .. }
             | Action::Withdraw { who, .. }
             | Action::Trade { who, .. }
@@ -339,9 +354,15 @@ impl World {
             | Action::AddLiquidity { who, .. }
             | Action::RemoveLiquidity { who }
             | Action::MarginRatio { who, .. } => self.parties[who].wallet.insecure_clone(),
-            Action::Wait { .. } | Action::Oracle { .. } => return None,
+            Action::Wait { .. } | Action::Oracle { .. } | Action::Gap { .. } => return None,
         };
         Some(!self.send(ix, &signer).await)
+    }
+
+    /// Moves the oracle by `bps` of its price (never under $1).
+    async fn move_oracle(&mut self, bps: i64) {
+        self.price = (self.price + self.price * bps / 10_000).max(1_000_000);
+        set_oracle_price(&mut self.env, &self.exchange, self.price).await;
     }
 
     /// The invariants every state must hold.
@@ -451,6 +472,7 @@ const EXPECTED: Expected = Expected {
     ],
 };
 
+/// `BAL_FUZZ_CASES` sequences (64 by default) from `BAL_FUZZ_SEED` (see `seed_from_env`).
 fn cases() -> u32 {
     std::env::var("BAL_FUZZ_CASES")
         .ok()
@@ -462,6 +484,7 @@ fn cases() -> u32 {
 fn random_sequences_keep_the_books_whole() {
     let config = ProptestConfig {
         cases: cases(),
+        rng_seed: seed_from_env("BAL_FUZZ_SEED", 20_261_207),
         source_file: Some(file!()),
         ..ProptestConfig::default()
     };

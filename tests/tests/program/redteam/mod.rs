@@ -47,7 +47,7 @@ use bal_client::pda;
 use bal_tests::fixtures::{
     add_liquidity, market, new_trader, next_second, order, setup_trading, trade, Exchange, Trader,
 };
-use bal_tests::fuzzing::{check_books, run_cases, Expected, Tried};
+use bal_tests::fuzzing::{check_books, run_cases, seed_from_env, Expected, Tried};
 use bal_tests::insurance::{staker, Staker};
 use bal_tests::markets::walk_oracle;
 use bal_tests::vault::{buy_shares, create_vault, depositor, Investor, VaultAddresses};
@@ -377,11 +377,7 @@ fn config() -> ProptestConfig {
     let cases = env("BAL_REDTEAM_CASES")
         .and_then(|v| v.parse().ok())
         .unwrap_or(150);
-    let rng_seed = match env("BAL_REDTEAM_SEED").as_deref() {
-        Some("random") => proptest::test_runner::RngSeed::Random,
-        Some(seed) => proptest::test_runner::RngSeed::Fixed(seed.parse().expect("a seed")),
-        None => proptest::test_runner::RngSeed::Fixed(20_261_204),
-    };
+    let rng_seed = seed_from_env("BAL_REDTEAM_SEED", 20_261_204);
     let mut config = ProptestConfig {
         cases,
         rng_seed,
