@@ -9,7 +9,7 @@ use crate::state::{Vault, BAL_SUB_ACCOUNT, PRICE_TOLERANCE};
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
 use bal::controller::lp::PriceBounds;
-use bal::controller::margin::{net_value, MarketViews};
+use bal::controller::margin::{net_value, payable_value, MarketViews};
 use bal::controller::market_views::load_market_views;
 use bal::controller::position::find_position;
 use bal::controller::second_start::{current_reserve_price, reserve_price_at_start};
@@ -102,10 +102,24 @@ impl BalAccounts<'_> {
         Ok(views)
     }
 
-    /// The subaccount's net value at the oracle (a price valid for margin). precision: QUOTE
+    /// The subaccount's net value at the oracle (a price valid for margin), gains at face: what
+    /// a deposit pays for its shares, so no gain the pool has yet to pay is bought cheaply
+    /// from the shares already out. precision: QUOTE
     #[inline(never)]
     pub fn net_value(&self) -> Result<i128> {
         net_value(
+            &*self.user.load()?,
+            &*self.spot_market.load()?,
+            &self.views()?,
+        )
+    }
+
+    /// The subaccount's value with gains counted only as far as the market's P&L pool will
+    /// pay them (BAL's `payable_value`): what a redemption is paid from, so no redeemer takes
+    /// other depositors' cash for a claim the pool may never pay. precision: QUOTE
+    #[inline(never)]
+    pub fn payable_value(&self) -> Result<i128> {
+        payable_value(
             &*self.user.load()?,
             &*self.spot_market.load()?,
             &self.views()?,

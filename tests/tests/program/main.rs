@@ -27,4 +27,5 @@ mod stale_market;
 mod trading;
 mod users;
 mod vault;
+mod vault_pricing;
 mod vault_settlement;

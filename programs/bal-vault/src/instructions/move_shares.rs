@@ -119,7 +119,9 @@ impl<'info> MoveShares<'info> {
     }
 }
 
-/// Buys vault shares for `amount` at the net value before it, at least `min_shares` of them
+/// Buys vault shares for `amount` at the net value before it (gains at face: a redemption
+/// counts them only as far as the pool pays, so a round trip never gains from a claim the
+/// pool owes), at least `min_shares` of them
 /// (`SharesBelowMinimum`), only while the market's curve is near the oracle
 /// (`BalAccounts::check_curve_near_oracle`), and moves the tokens into the BAL subaccount as
 /// cash (`invest` adds the liquidity they carry).
@@ -157,7 +159,9 @@ pub fn deposit(ctx: Context<MoveShares>, amount: u64, min_shares: u64) -> Result
 /// Redeems `shares`, or fewer when the band will not take their part of the position (see
 /// `exit`): burns their part of the LP shares (BAL's cooldown since the vault's last add
 /// applies), takes their part of the position off, settles, and pays what the vault is worth
-/// after that less what the remaining shares were worth before, less what closing a part too
+/// after that less what the remaining shares were worth before, both with gains counted only
+/// as far as the market's P&L pool will pay them (`BalAccounts::payable_value`), less what
+/// closing a part too
 /// small to trade would cost (`ExitPlan::unclosed_cost`), from settled cash
 /// (`CashNotSettled` when the P&L pool has not paid enough of it yet). While the market
 /// settles, see `withdraw_settled`. Return data: the shares redeemed.
@@ -173,7 +177,7 @@ pub fn withdraw(ctx: Context<MoveShares>, shares: u64) -> Result<()> {
         VaultError::InsufficientShares
     );
     let total = accounts.vault.total_shares;
-    let value_before = accounts.bal.net_value()?;
+    let value_before = accounts.bal.payable_value()?;
     let plan = accounts.bal.plan_exit(shares, total)?;
     let holding = accounts
         .depositor
@@ -187,7 +191,7 @@ pub fn withdraw(ctx: Context<MoveShares>, shares: u64) -> Result<()> {
         shares: plan.shares,
         total_shares: total,
         value_before,
-        value_after: accounts.bal.net_value()?,
+        value_after: accounts.bal.payable_value()?,
     })?
     .checked_sub(plan.unclosed_cost)
     .filter(|amount| *amount > 0)

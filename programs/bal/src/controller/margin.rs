@@ -6,7 +6,9 @@ use crate::controller::lp::{apply_lp_settlement, LpAccumulators};
 use crate::controller::second_start::current_gain_shortfall;
 use crate::controller::spot_balance::signed_token_amount;
 use crate::error::BalError;
-use crate::math::constants::{LIQUIDATION_MARGIN_BUFFER, LP_MARGIN_BUFFER, MARGIN_PRECISION};
+use crate::math::constants::{
+    LIQUIDATION_MARGIN_BUFFER, LP_MARGIN_BUFFER, MARGIN_PRECISION, PERCENTAGE_PRECISION,
+};
 use crate::math::funding::funding_payment;
 use crate::math::margin::{base_value, margin_requirement, payable_pnl};
 use crate::math::safe_math::{Cast, SafeMath};
@@ -277,13 +279,37 @@ pub fn position_pnl(position: &PerpPosition, view: &MarketView) -> Result<i128> 
 
 /// What the account would be worth closed at `views`' prices: its quote balance plus every
 /// position's unrealized P&L (LP entitlement and unsettled funding included), undiscounted.
-/// Not used by the program itself: integrators price shares of an account with it, and the
-/// tests check no settle raises it. precision: QUOTE
+/// Not used by the program itself: integrators price shares of an account with it (the
+/// example vault sells its shares at it), and the tests check no settle raises it.
+/// precision: QUOTE
 pub fn net_value(user: &User, spot: &SpotMarket, views: &MarketViews) -> Result<i128> {
+    value_counting(user, spot, views, |pnl, _| Ok(pnl))
+}
+
+/// `net_value` with each gain counted only as far as its market's P&L pool will pay it: less
+/// the market's gain shortfall as a withdrawal counts it (the larger of now and the start of
+/// the second, `MarginType::counted_shortfall`), losses in full. What an integrator pays out
+/// for a share of the account (the example vault redeems its shares at it), so nobody is paid
+/// from others' cash for a claim the pool may never pay. precision: QUOTE
+pub fn payable_value(user: &User, spot: &SpotMarket, views: &MarketViews) -> Result<i128> {
+    value_counting(user, spot, views, |pnl, view| {
+        let shortfall = MarginType::Withdrawal.counted_shortfall(view);
+        payable_pnl(pnl, shortfall, PERCENTAGE_PRECISION)
+    })
+}
+
+/// The quote balance plus every position's unrealized P&L as `count` counts it.
+fn value_counting(
+    user: &User,
+    spot: &SpotMarket,
+    views: &MarketViews,
+    count: impl Fn(i128, &MarketView) -> Result<i128>,
+) -> Result<i128> {
     let mut value = signed_token_amount(&user.quote_balance, spot)?;
     for stored in user.perp_positions.iter().filter(|p| p.is_active()) {
         let view = views.find(stored.market_index)?;
-        value = value.safe_add(position_pnl(&simulated_position(stored, view)?, view)?)?;
+        let pnl = position_pnl(&simulated_position(stored, view)?, view)?;
+        value = value.safe_add(count(pnl, view)?)?;
     }
     Ok(value)
 }
