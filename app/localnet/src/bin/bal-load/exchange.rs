@@ -270,7 +270,7 @@ impl Exchange {
     /// `VICTIMS` accounts just above initial margin in market 0: each a 1x long on a $100
     /// deposit (it opens however far the curve sits from the oracle), the deposit then
     /// withdrawn down to the margin the long needs.
-    async fn victims(&mut self) -> Result<Vec<Pubkey>, String> {
+    pub async fn victims(&mut self) -> Result<Vec<Pubkey>, String> {
         let market = self.markets[0];
         let victim = Traded {
             size: base_worth(100, self.price(&market).await?) / 10_000_000 * 10_000_000,

@@ -11,10 +11,13 @@
 //!    rate, and counts the transactions each setup landed and the accounts they acted on;
 //! 4. optionally soaks: five-minute steps at one rate, without shocks, each a row of the
 //!    soak's table (the node's memory at its end among them);
-//! 5. reads every account and checks the books (`bal_client::books`).
+//! 5. shocks every oracle 15% down at once, beyond its 10% guard against its TWAP (`gap`),
+//!    and times fresh longs' liquidation and the keeper's unwind of what it took over;
+//! 6. reads every account and checks the books (`bal_client::books`).
 //!
 //! It prints a table (and writes it to `<state>/load-report.md`), and fails when the books do
-//! not balance. Loopback only; bounded in time (every phase has a fixed length) and in count.
+//! not balance or the gap leaves a victim unliquidated or the keeper holding a position past
+//! `gap::GAP_LIMIT`. Loopback only; bounded in time (every phase has a fixed length) and in count.
 //!
 //! Options: `--rpc URL`, `--migrations FILE`, `--state DIR` (where bal-localnet wrote the
 //! keeper's config and keypair), `--keeper BIN`, `--node-pid PID` (to read the node's memory),
@@ -24,6 +27,7 @@
 mod args;
 mod crowd;
 mod exchange;
+mod gap;
 mod keepers;
 mod sharing;
 mod watch;
@@ -31,14 +35,16 @@ mod watch;
 use args::parse_args;
 use bal_client::{books, pda};
 use bal_keeper::chain::Chain;
-use bal_keeper::keypair::write_new_keypair;
+use bal_keeper::keypair::{read_keypair, write_new_keypair};
 use bal_keeper::rpc::RpcChain;
 use bal_keeper::snapshot;
 use bal_localnet::setup::{participant, DOLLAR};
 use exchange::Exchange;
+use gap::Gap;
 use keepers::{write_config, Keeper, KeeperConfig};
 use sharing::Sharing;
 use solana_keypair::Keypair;
+use solana_signer::Signer;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -151,6 +157,14 @@ async fn run() -> Result<bool, String> {
         keeper.kill();
     }
 
+    // The gap shock, last: the oracles stay where it leaves them.
+    let keeper = start_main()?;
+    keeper.first_round(Duration::from_secs(120)).await?;
+    let keeper_user = pda::user(&read_keypair(&main_keypair)?.pubkey(), 0);
+    let rate = exchange.args.share_rate;
+    report.gap = Some(exchange.gap(&wallets, &keeper, keeper_user, rate).await?);
+    keeper.kill();
+
     // The books, every account read back.
     let mut reader = RpcChain::new(rpc.clone(), Keypair::new());
     let snapshot = snapshot::load(&mut reader, &[])
@@ -169,7 +183,8 @@ async fn run() -> Result<bool, String> {
     let table = report.render();
     println!("{table}");
     std::fs::write(state.join("load-report.md"), &table).map_err(|e| e.to_string())?;
-    Ok(matches!(report.books, Some(Ok(_))))
+    let gap_passed = report.gap.as_ref().is_some_and(Gap::passed);
+    Ok(matches!(report.books, Some(Ok(_))) && gap_passed)
 }
 
 #[tokio::main(flavor = "current_thread")]

@@ -2,6 +2,7 @@
 //! rounds, how late each funding update landed, how long each shocked account waited for its
 //! liquidation once below maintenance margin, and the node's memory.
 use crate::crowd::Tally;
+use crate::gap::Gap;
 use crate::keepers::Keeper;
 use crate::sharing::Landed;
 use anchor_lang::prelude::Pubkey;
@@ -272,13 +273,15 @@ pub struct Report {
     pub share: (f64, u64),
     /// The soak, if any: five-minute steps at one rate, without shocks.
     pub soak: Vec<Step>,
+    /// The gap shock, the run's last phase: its row closes the steps table.
+    pub gap: Option<Gap>,
     /// `None` until read.
     pub books: Option<Result<Books, String>>,
 }
 
 /// A row per step: what was offered and landed, the keeper's rounds, the funding updates, the
 /// shocked accounts' liquidations and the node's memory at the step's end.
-fn steps_table(steps: &[Step]) -> String {
+fn steps_table<'a>(steps: impl IntoIterator<Item = &'a Step>) -> String {
     let mut out = String::from(
         "| trades offered/s | landed/s | refused | lost | keeper rounds | round p50 / max (s) \
          | funding updates | latest past due (s) | liquidated | slowest liquidation once below maintenance (s) \
@@ -320,7 +323,15 @@ fn or_dash<T>(value: Option<T>, show: impl Fn(T) -> String) -> String {
 impl Report {
     pub fn render(&self) -> String {
         let mut out = format!("{}\n\n", self.setup);
-        out.push_str(&steps_table(&self.steps));
+        out.push_str(&steps_table(
+            self.steps
+                .iter()
+                .chain(self.gap.iter().map(|gap| &gap.step)),
+        ));
+        if let Some(gap) = &self.gap {
+            out.push('\n');
+            out.push_str(&gap.render());
+        }
         for step in self.steps.iter().chain(&self.soak).filter(|s| s.lost > 0) {
             if let Some(reason) = &step.lost_reason {
                 out.push_str(&format!(
