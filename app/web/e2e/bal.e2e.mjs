@@ -4,7 +4,7 @@
 // traders' fills to move the BAL position, removes the liquidity once the cooldown allows,
 // closes the position, stores a max leverage and the de-risk opt-out, and withdraws. Any
 // browser console error, page error or error toast fails it. Screenshots go to
-// e2e/screenshots/; 3-bal-position.png is the one the README shows (app/web/bal-page.png).
+// e2e/screenshots/; 3-bal-position.png is the one app/web/README.md shows (app/web/bal-page.png).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";

@@ -2,7 +2,7 @@
 //! acted at the pushed price, each run over pushes from a single base to as deep as the price
 //! band lets a trade go (a sale averages at most 10% under the oracle in the fixtures), with
 //! the attacker's net measured at every size: never above zero, or within the bound the
-//! README states. The vault's crank and deposit are in `vault.rs`.
+//! threat model (`docs/threat-model.md`) states. The vault's crank and deposit are in `vault.rs`.
 use bal::controller::amm_fill::PositionDirection::{self, Long, Short};
 use bal::controller::margin::MarginType;
 use bal::error::BalError;
