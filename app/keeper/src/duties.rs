@@ -13,7 +13,7 @@ use bal::controller::margin::{position_pnl, MarginType, MarketView};
 use bal::controller::settlement::SETTLEMENT_CLAIM_WINDOW;
 use bal::controller::spot_balance::signed_token_amount;
 use bal::instructions::fill_order::MAX_MAKERS;
-use bal::state::{MarketStatus, PerpMarket, PerpPosition, User};
+use bal::state::{MarketAction, PerpMarket, PerpPosition, User};
 use bal_client::instructions::MakerOrderRef;
 use bal_client::read::{margin, simulate_settle, takeover_capacity, PricedMarket};
 
@@ -208,7 +208,9 @@ fn settlement_plan(snapshot: &Snapshot, market: &PerpMarket) -> Plan {
                 .saturating_add(SETTLEMENT_CLAIM_WINDOW);
     let finalize = settlement.finalized == 0
         && ready
-        && market.status().is_ok_and(|s| s == MarketStatus::Settlement);
+        && market
+            .status()
+            .is_ok_and(|s| s.refusal(MarketAction::FinalizeSettlement).is_none());
     // Payouts fixed before this round's closes pay the registered claims too.
     let paying = settlement.finalized == 1 || finalize;
     Plan {

@@ -1,6 +1,6 @@
-//! Every keeper instruction honours its pause bit, exchange-wide and in the market alone: while
-//! paused it is refused with `OperationPaused` and changes nothing; once lifted, the pause no
-//! longer refuses it.
+//! Every keeper instruction honours its pause bits (`state::gate::MarketAction::pause_bits`),
+//! exchange-wide and in the market alone: while paused it is refused with `OperationPaused` and
+//! changes nothing; once lifted, the pause no longer refuses it.
 use anchor_lang::error::ERROR_CODE_OFFSET;
 use anchor_lang::solana_program::instruction::Instruction;
 use bal::controller::amm_fill::PositionDirection::{Long, Short};
@@ -129,6 +129,27 @@ async fn every_keeper_instruction_honours_its_pause_bit() {
                 &m,
                 &[],
             ),
+        ),
+        // A trading pause stops every trade: a filler's match and a de-risk's reduction too.
+        (
+            "fill_order",
+            pause::TRADE,
+            instructions::fill_order(
+                k,
+                keeper.user,
+                (trader.user, taker_order),
+                &[MakerOrderRef {
+                    user: maker.user,
+                    order_id: maker_order,
+                }],
+                &m,
+                &[],
+            ),
+        ),
+        (
+            "derisk_lp",
+            pause::TRADE,
+            instructions::derisk_lp(lp.user, &m, &[]),
         ),
         (
             "liquidate_perp",

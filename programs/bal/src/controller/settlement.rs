@@ -18,9 +18,8 @@ use crate::math::constants::{BASE_PRECISION, LP_AGG_PRECISION, PERCENTAGE_PRECIS
 use crate::math::position::{apply_fill, Fill};
 use crate::math::safe_math::{Cast, SafeMath};
 use crate::math::wide::{mul_div_ceil, mul_div_floor};
-use crate::state::{
-    LpPosition, MarketStatus, PerpMarket, PerpPosition, SettlementState, SpotMarket, User,
-};
+use crate::state::gate::MarketAction;
+use crate::state::{LpPosition, PerpMarket, PerpPosition, SettlementState, SpotMarket, User};
 use crate::validate;
 use anchor_lang::prelude::*;
 
@@ -42,10 +41,7 @@ pub fn begin_settlement(
     oracle_price: u64,
     now: i64,
 ) -> Result<()> {
-    validate!(
-        market.status()?.can_become(MarketStatus::Settlement),
-        BalError::InvalidMarketStatusTransition
-    );
+    market.enter_settlement()?;
     let band = mul_div_floor(
         oracle_price as u128,
         market.settlement.price_band as u128,
@@ -58,7 +54,6 @@ pub fn begin_settlement(
         price,
         oracle_price
     );
-    market.status = MarketStatus::Settlement as u8;
     let settlement = &mut market.settlement;
     settlement.price = price;
     settlement.started_ts = now;
@@ -120,7 +115,7 @@ pub fn settle_expired_position(
     if pnl < 0 {
         commit_settle_pnl(&SettlePlan { slot, amount: pnl }, user, spot, market)?;
         // After the delist the pools belong to the insurance fund: a late loss goes there too.
-        if market.status()? == MarketStatus::Delisted {
+        if market.is_delisted()? {
             pools_to_insurance(market, spot, now)?;
         }
     } else if pnl == 0 {
@@ -235,10 +230,8 @@ pub struct Payout {
 /// pool and claims are fixed for the pro-rata payout. Refuses (`SettlementNotReady`) before.
 pub fn finalize_settlement(market: &mut PerpMarket, now: i64) -> Result<Payout> {
     let settlement = &market.settlement;
-    validate!(
-        market.status()? == MarketStatus::Settlement && settlement.finalized == 0,
-        BalError::MarketNotActive
-    );
+    market.status()?.check(MarketAction::FinalizeSettlement)?;
+    validate!(settlement.finalized == 0, BalError::MarketNotActive);
     validate!(
         market.positions_with_base == 0
             && market.lp.user_lp_shares.get() == 0
@@ -275,10 +268,7 @@ pub fn finalize_settlement(market: &mut PerpMarket, now: i64) -> Result<Payout> 
 /// received here; a loss collected after the delist follows the leftover there. Returns what
 /// was moved. precision: QUOTE
 pub fn delist(market: &mut PerpMarket, spot: &mut SpotMarket, now: i64) -> Result<u64> {
-    validate!(
-        market.status()?.can_become(MarketStatus::Delisted),
-        BalError::InvalidMarketStatusTransition
-    );
+    market.enter_delisted()?;
     validate!(
         market.settlement.finalized == 1
             && market.positions_with_base == 0
@@ -286,7 +276,6 @@ pub fn delist(market: &mut PerpMarket, spot: &mut SpotMarket, now: i64) -> Resul
             && market.settlement.claims == 0,
         BalError::SettlementNotReady
     );
-    market.status = MarketStatus::Delisted as u8;
     pools_to_insurance(market, spot, now)
 }
 

@@ -14,7 +14,8 @@ use crate::math::constants::PERCENTAGE_PRECISION;
 use crate::math::price_band::{no_worse_than, validate_fill_in_band, QuoteFill};
 use crate::math::safe_math::{Cast, SafeMath};
 use crate::math::wide::mul_div_ceil;
-use crate::state::{MarketStatus, PerpMarket, SpotMarket, User};
+use crate::state::gate::MarketAction;
+use crate::state::{PerpMarket, SpotMarket, User};
 use crate::validate;
 use anchor_lang::prelude::*;
 
@@ -160,7 +161,7 @@ pub fn validate_after_fill(
     let status = market.status()?;
     let after = PositionRisk::of(party.user, views.find(market.market_index)?)?;
     if party.before.risk.grows_into(&after) {
-        validate!(status == MarketStatus::Active, BalError::MarketNotActive);
+        status.check(MarketAction::OpenRisk)?;
         let summary = margin_summary(party.user, spot, views, party.grown)?;
         validate!(
             summary.meets_requirement(),
@@ -171,10 +172,7 @@ pub fn validate_after_fill(
         );
         return Ok(());
     }
-    validate!(
-        matches!(status, MarketStatus::Active | MarketStatus::ReduceOnly),
-        BalError::MarketNotActive
-    );
+    status.check(MarketAction::Reduce)?;
     // Not grown. A fill on the position's side always grows it, so either this party did not
     // trade at all (a maker the AMM went ahead of) or the fill went against the position, and
     // its margin before was taken.

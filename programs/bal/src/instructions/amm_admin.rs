@@ -8,6 +8,7 @@ use crate::controller::oracle::oracle_price_for;
 use crate::controller::second_start::curve_moved;
 use crate::error::BalError;
 use crate::math::oracle::OracleAction;
+use crate::state::gate::{check_market, MarketAction};
 use crate::state::{PerpMarket, State, PERP_MARKET_SEED, STATE_SEED};
 use crate::validate;
 use anchor_lang::prelude::*;
@@ -30,7 +31,7 @@ pub struct AdminUpdateAmm<'info> {
 /// Moves the peg so the mark equals the oracle price, paying the cost from the fee pool.
 pub fn repeg(ctx: Context<AdminUpdateAmm>) -> Result<()> {
     let mut market = ctx.accounts.perp_market.load_mut()?;
-    validate!(!market.is_settling()?, BalError::MarketSettling);
+    check_market(&ctx.accounts.state, &market, MarketAction::AmmAdmin)?;
     let clock = Clock::get()?;
     let price = oracle_price_for(
         &mut market,
@@ -51,7 +52,7 @@ pub fn repeg(ctx: Context<AdminUpdateAmm>) -> Result<()> {
 /// Sets `sqrt_k` (precision: BASE) with the price kept, paying the cost from the fee pool.
 pub fn update_k(ctx: Context<AdminUpdateAmm>, sqrt_k: u128) -> Result<()> {
     let mut market = ctx.accounts.perp_market.load_mut()?;
-    validate!(!market.is_settling()?, BalError::MarketSettling);
+    check_market(&ctx.accounts.state, &market, MarketAction::AmmAdmin)?;
     let clock = Clock::get()?;
     oracle_price_for(
         &mut market,

@@ -11,6 +11,7 @@ use crate::controller::token::{
 use crate::error::BalError;
 use crate::math::oracle::OracleAction;
 use crate::math::safe_math::SafeMath;
+use crate::state::gate::check_exchange;
 use crate::state::{pause, SpotMarket, State, User, SPOT_MARKET_SEED, STATE_SEED};
 use crate::validate;
 use anchor_lang::prelude::*;
@@ -69,10 +70,7 @@ impl<'info> MoveCollateral<'info> {
 /// Deposits `amount` quote tokens; repays a borrow first.
 pub fn deposit(ctx: Context<MoveCollateral>, amount: u64) -> Result<()> {
     let accounts = &ctx.accounts;
-    validate!(
-        !accounts.state.is_paused(pause::DEPOSIT),
-        BalError::OperationPaused
-    );
+    check_exchange(&accounts.state, pause::DEPOSIT)?;
     validate!(amount > 0, BalError::ZeroAmount);
     // Named here, before any arithmetic on it: the transfer would refuse it anyway.
     validate!(
@@ -103,10 +101,7 @@ pub fn deposit(ctx: Context<MoveCollateral>, amount: u64) -> Result<()> {
 /// accounts: a `(PerpMarket, oracle)` pair for every active position, in slot order.
 pub fn withdraw(ctx: Context<MoveCollateral>, amount: u64, allow_borrow: bool) -> Result<()> {
     let accounts = &ctx.accounts;
-    validate!(
-        !accounts.state.is_paused(pause::WITHDRAW),
-        BalError::OperationPaused
-    );
+    check_exchange(&accounts.state, pause::WITHDRAW)?;
     validate!(amount > 0, BalError::ZeroAmount);
     let clock = Clock::get()?;
     let views = load_market_views(ctx.remaining_accounts, OracleAction::Margin, &clock)?;

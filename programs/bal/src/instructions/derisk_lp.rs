@@ -7,10 +7,10 @@ use crate::controller::oracle::oracle_price_for;
 use crate::controller::spot_balance::accrue_interest;
 use crate::error::BalError;
 use crate::math::oracle::OracleAction;
+use crate::state::gate::{check_market, MarketAction};
 use crate::state::{
-    pause, PerpMarket, SpotMarket, State, User, PERP_MARKET_SEED, SPOT_MARKET_SEED, STATE_SEED,
+    PerpMarket, SpotMarket, State, User, PERP_MARKET_SEED, SPOT_MARKET_SEED, STATE_SEED,
 };
-use crate::validate;
 use anchor_lang::prelude::*;
 
 /// Remaining accounts: a `(PerpMarket, oracle)` pair for every other active position of the
@@ -46,18 +46,13 @@ pub struct DeriskLp<'info> {
 /// (`MarginAccountMissing`).
 pub fn handler<'info>(ctx: Context<'info, DeriskLp<'info>>) -> Result<()> {
     let accounts = &ctx.accounts;
-    validate!(
-        !accounts.state.is_paused(pause::SETTLE),
-        BalError::OperationPaused
-    );
     let clock = Clock::get()?;
     let mut views = load_market_views(ctx.remaining_accounts, OracleAction::Margin, &clock)?;
     let record = {
         let mut user = accounts.user.load_mut()?;
         let mut spot = accounts.spot_market.load_mut()?;
         let mut market = accounts.perp_market.load_mut()?;
-        validate!(!market.is_paused(pause::SETTLE), BalError::OperationPaused);
-        validate!(!market.is_settling()?, BalError::MarketSettling);
+        check_market(&accounts.state, &market, MarketAction::Derisk)?;
         let price = oracle_price_for(
             &mut market,
             &accounts.oracle.to_account_info(),

@@ -20,9 +20,9 @@ use crate::math::constants::MARGIN_PRECISION;
 use crate::math::oracle::OracleAction;
 use crate::math::safe_math::{Cast, SafeMath};
 use crate::math::wide::mul_div_floor;
+use crate::state::gate::{check_market, MarketAction};
 use crate::state::{
-    pause, MarketStatus, PerpMarket, SpotMarket, State, User, PERP_MARKET_SEED, SPOT_MARKET_SEED,
-    STATE_SEED,
+    PerpMarket, SpotMarket, State, User, PERP_MARKET_SEED, SPOT_MARKET_SEED, STATE_SEED,
 };
 use crate::validate;
 use anchor_lang::prelude::*;
@@ -307,10 +307,6 @@ pub fn handler<'info>(
 ) -> Result<()> {
     let accounts = &ctx.accounts;
     validate!(
-        !accounts.state.is_paused(pause::FILL),
-        BalError::OperationPaused
-    );
-    validate!(
         accounts.filler_user.load()?.authority == accounts.filler.key(),
         BalError::NotUserAuthority
     );
@@ -318,14 +314,7 @@ pub fn handler<'info>(
     let now = clock.unix_timestamp;
     let (oracle_price, market_index) = {
         let mut market = accounts.perp_market.load_mut()?;
-        validate!(!market.is_paused(pause::FILL), BalError::OperationPaused);
-        validate!(
-            matches!(
-                market.status()?,
-                MarketStatus::Active | MarketStatus::ReduceOnly
-            ),
-            BalError::MarketNotActive
-        );
+        check_market(&accounts.state, &market, MarketAction::Fill)?;
         let price = oracle_price_for(
             &mut market,
             &accounts.oracle.to_account_info(),

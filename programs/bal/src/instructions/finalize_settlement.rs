@@ -1,8 +1,7 @@
 use crate::controller::settlement::finalize_settlement;
-use crate::error::BalError;
 use crate::events::{settlement_action, SettlementRecord};
-use crate::state::{pause, PerpMarket, State, PERP_MARKET_SEED, STATE_SEED};
-use crate::validate;
+use crate::state::gate::{check_market, MarketAction};
+use crate::state::{PerpMarket, State, PERP_MARKET_SEED, STATE_SEED};
 use anchor_lang::prelude::*;
 
 #[event_cpi]
@@ -25,10 +24,11 @@ pub fn handler(ctx: Context<FinalizeSettlement>) -> Result<()> {
     let now = Clock::get()?.unix_timestamp;
     let record = {
         let mut market = ctx.accounts.perp_market.load_mut()?;
-        validate!(
-            !ctx.accounts.state.is_paused(pause::SETTLE) && !market.is_paused(pause::SETTLE),
-            BalError::OperationPaused
-        );
+        check_market(
+            &ctx.accounts.state,
+            &market,
+            MarketAction::FinalizeSettlement,
+        )?;
         let payout = finalize_settlement(&mut market, now)?;
         market.invariant()?;
         SettlementRecord {

@@ -10,8 +10,8 @@ use crate::math::constants::{
 };
 use crate::math::oracle::OracleAction;
 use crate::state::{
-    FundingParams, MarginRatios, MarketStatus, OracleGuards, OracleSource, OrderSizes, PerpMarket,
-    RiskParams, SecondSnapshot, SpreadParams, State, PERP_MARKET_SEED, STATE_SEED,
+    FundingParams, MarginRatios, OracleGuards, OracleSource, OrderSizes, PerpMarket, RiskParams,
+    SecondSnapshot, SpreadParams, State, PERP_MARKET_SEED, STATE_SEED,
 };
 use crate::validate;
 use anchor_lang::prelude::*;
@@ -100,7 +100,7 @@ pub fn handler(
         market.oracle_source = params.oracle_source as u8;
         market.oracle_guards = params.oracle_guards;
         market.market_index = params.market_index;
-        market.status = MarketStatus::Initialized as u8;
+        market.start_initialized();
         market.margin_ratio_initial = params.margin_ratios.initial;
         market.margin_ratio_maintenance = params.margin_ratios.maintenance;
         market.order_step_size = params.order_sizes.step_size;

@@ -10,6 +10,7 @@ use crate::controller::token::{
 use crate::error::BalError;
 use crate::events::{insurance_action, InsuranceStakeRecord};
 use crate::math::constants::ACCOUNT_VERSION;
+use crate::state::gate::check_exchange;
 use crate::state::{
     pause, InsuranceStake, SpotMarket, State, INSURANCE_STAKE_SEED, SPOT_MARKET_SEED, STATE_SEED,
 };
@@ -168,10 +169,7 @@ fn record(
 /// Stakes `amount` quote tokens at the fund's price per share (rounded down).
 pub fn add_stake(ctx: Context<MoveInsuranceStake>, amount: u64) -> Result<()> {
     let accounts = &ctx.accounts;
-    validate!(
-        !accounts.state.is_paused(pause::DEPOSIT),
-        BalError::OperationPaused
-    );
+    check_exchange(&accounts.state, pause::DEPOSIT)?;
     validate!(
         amount <= accounts.authority_token_account.amount,
         BalError::InsufficientTokens
@@ -195,10 +193,7 @@ pub fn add_stake(ctx: Context<MoveInsuranceStake>, amount: u64) -> Result<()> {
 /// value at the request and now.
 pub fn remove_stake(ctx: Context<MoveInsuranceStake>) -> Result<()> {
     let accounts = &ctx.accounts;
-    validate!(
-        !accounts.state.is_paused(pause::WITHDRAW),
-        BalError::OperationPaused
-    );
+    check_exchange(&accounts.state, pause::WITHDRAW)?;
     let (event, signer) = {
         let mut stake = accounts.stake.load_mut()?;
         let mut market = accounts.spot_market.load_mut()?;

@@ -6,9 +6,9 @@ use crate::controller::spot_balance::accrue_interest;
 use crate::error::BalError;
 use crate::events::LiquidationRecord;
 use crate::math::oracle::OracleAction;
+use crate::state::gate::{check_market, MarketAction};
 use crate::state::{
-    pause, MarketStatus, PerpMarket, SpotMarket, State, User, PERP_MARKET_SEED, SPOT_MARKET_SEED,
-    STATE_SEED,
+    PerpMarket, SpotMarket, State, User, PERP_MARKET_SEED, SPOT_MARKET_SEED, STATE_SEED,
 };
 use crate::validate;
 use anchor_lang::prelude::*;
@@ -53,10 +53,6 @@ pub struct LiquidatePerp<'info> {
 /// afterwards and may not be another subaccount of the same wallet.
 pub fn handler(ctx: Context<LiquidatePerp>, max_base: u64) -> Result<()> {
     let accounts = &ctx.accounts;
-    validate!(
-        !accounts.state.is_paused(pause::LIQUIDATION),
-        BalError::OperationPaused
-    );
     validate!(max_base > 0, BalError::ZeroAmount);
     let clock = Clock::get()?;
     let mut views = load_market_views(ctx.remaining_accounts, OracleAction::Margin, &clock)?;
@@ -65,17 +61,7 @@ pub fn handler(ctx: Context<LiquidatePerp>, max_base: u64) -> Result<()> {
     validate!(user.authority != liquidator.authority, BalError::SelfAction);
     let mut spot = accounts.spot_market.load_mut()?;
     let mut market = accounts.perp_market.load_mut()?;
-    validate!(
-        !market.is_paused(pause::LIQUIDATION),
-        BalError::OperationPaused
-    );
-    validate!(
-        matches!(
-            market.status()?,
-            MarketStatus::Active | MarketStatus::ReduceOnly
-        ),
-        BalError::MarketNotActive
-    );
+    check_market(&accounts.state, &market, MarketAction::Liquidate)?;
     let price = oracle_price_for(
         &mut market,
         &accounts.oracle.to_account_info(),

@@ -12,9 +12,9 @@ use crate::events::{liquidity_action, LiquidityRecord};
 use crate::instructions::batch::{batch_user, BatchResults};
 use crate::math::oracle::OracleAction;
 use crate::math::safe_math::SafeMath;
+use crate::state::gate::{check_market, MarketAction};
 use crate::state::{
-    pause, MarketStatus, PerpMarket, SpotMarket, State, User, PERP_MARKET_SEED, SPOT_MARKET_SEED,
-    STATE_SEED,
+    PerpMarket, SpotMarket, State, User, PERP_MARKET_SEED, SPOT_MARKET_SEED, STATE_SEED,
 };
 use crate::validate;
 use anchor_lang::prelude::*;
@@ -75,10 +75,6 @@ fn record(user: Pubkey, market: &PerpMarket, change: &Change) -> LiquidityRecord
 /// LP open orders included; the removal cooldown starts.
 pub fn add_liquidity(ctx: Context<AddLiquidity>, shares: u64, bounds: PriceBounds) -> Result<()> {
     let accounts = &ctx.accounts;
-    validate!(
-        !accounts.state.is_paused(pause::ADD_LIQUIDITY),
-        BalError::OperationPaused
-    );
     let clock = Clock::get()?;
     let mut event = {
         let mut user = accounts.user.load_mut()?;
@@ -88,14 +84,7 @@ pub fn add_liquidity(ctx: Context<AddLiquidity>, shares: u64, bounds: PriceBound
         );
         let mut spot = accounts.spot_market.load_mut()?;
         let mut market = accounts.perp_market.load_mut()?;
-        validate!(
-            !market.is_paused(pause::ADD_LIQUIDITY),
-            BalError::OperationPaused
-        );
-        validate!(
-            market.status()? == MarketStatus::Active,
-            BalError::MarketNotActive
-        );
+        check_market(&accounts.state, &market, MarketAction::AddLiquidity)?;
         let price = oracle_price_for(
             &mut market,
             &accounts.oracle.to_account_info(),
@@ -160,21 +149,13 @@ pub struct ManageLiquidity<'info> {
 /// cooldown since the last add applies, except in a reduce-only market.
 pub fn remove_liquidity(ctx: Context<ManageLiquidity>, shares: Option<u128>) -> Result<()> {
     let accounts = &ctx.accounts;
-    validate!(
-        !accounts.state.is_paused(pause::REMOVE_LIQUIDITY),
-        BalError::OperationPaused
-    );
     let now = Clock::get()?.unix_timestamp;
     let mut event = {
         let mut user = accounts.user.load_mut()?;
         let mut market = accounts.perp_market.load_mut()?;
-        validate!(
-            !market.is_paused(pause::REMOVE_LIQUIDITY),
-            BalError::OperationPaused
-        );
         // A settling market's shares go with its positions (`settle_expired_positions`), its
         // curve frozen.
-        validate!(!market.is_settling()?, BalError::MarketSettling);
+        check_market(&accounts.state, &market, MarketAction::RemoveLiquidity)?;
         // Only the owner (or its delegate) chooses when its shares go: another LP removing them
         // would take a larger part of the wind-down. A winding-down market lets them go
         // without waiting out the cooldown.
@@ -182,7 +163,10 @@ pub fn remove_liquidity(ctx: Context<ManageLiquidity>, shares: Option<u128>) -> 
             user.is_authority_or_delegate(&accounts.signer.key()),
             BalError::NotUserAuthority
         );
-        let winding_down = market.status()? == MarketStatus::ReduceOnly;
+        let winding_down = market
+            .status()?
+            .refusal(MarketAction::RemoveInCooldown)
+            .is_none();
         if !winding_down {
             let ready = user
                 .last_add_liquidity_ts
@@ -237,21 +221,12 @@ fn settle_user(
     Ok(Some(settled))
 }
 
-/// Refuses (`OperationPaused`) while settling is paused exchange-wide or in the market.
-fn validate_settling(state: &State, market: &PerpMarket) -> Result<()> {
-    validate!(
-        !state.is_paused(pause::SETTLE) && !market.is_paused(pause::SETTLE),
-        BalError::OperationPaused
-    );
-    Ok(())
-}
-
 /// Permissionless and idempotent: moves the user's LP entitlement into its position.
 pub fn settle_lp(ctx: Context<ManageLiquidity>) -> Result<()> {
     let now = Clock::get()?.unix_timestamp;
     let event = {
         let mut market = ctx.accounts.perp_market.load_mut()?;
-        validate_settling(&ctx.accounts.state, &market)?;
+        check_market(&ctx.accounts.state, &market, MarketAction::SettleLp)?;
         let Some(settled) = settle_user(&ctx.accounts.user, &mut market)? else {
             return Ok(());
         };
@@ -283,7 +258,7 @@ pub fn settle_lp_many<'info>(
     try_mode: bool,
 ) -> Result<()> {
     let mut market = ctx.accounts.perp_market.load_mut()?;
-    validate_settling(&ctx.accounts.state, &market)?;
+    check_market(&ctx.accounts.state, &market, MarketAction::SettleLp)?;
     let mut results = BatchResults::with_capacity(ctx.remaining_accounts.len());
     for info in ctx.remaining_accounts.iter() {
         match batch_user(info) {

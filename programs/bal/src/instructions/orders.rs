@@ -13,7 +13,8 @@ use crate::error::BalError;
 use crate::events::{order_action, OrderRecord};
 use crate::instructions::trade::Trade;
 use crate::math::oracle::OracleAction;
-use crate::state::{pause, MarketStatus, Order, User};
+use crate::state::gate::{check_market, MarketAction};
+use crate::state::{Order, User};
 use crate::validate;
 use anchor_lang::prelude::*;
 use anchor_lang::solana_program::program::set_return_data;
@@ -51,10 +52,6 @@ pub fn place_order<'info>(
     params: RestingOrderParams,
 ) -> Result<()> {
     let accounts = &ctx.accounts;
-    validate!(
-        !accounts.state.is_paused(pause::TRADE),
-        BalError::OperationPaused
-    );
     let clock = Clock::get()?;
     let (order, order_id) = {
         let mut user = accounts.user.load_mut()?;
@@ -64,13 +61,12 @@ pub fn place_order<'info>(
         );
         let mut spot = accounts.spot_market.load_mut()?;
         let mut market = accounts.perp_market.load_mut()?;
-        validate!(!market.is_paused(pause::TRADE), BalError::OperationPaused);
-        let status = market.status()?;
-        validate!(
-            status == MarketStatus::Active
-                || (status == MarketStatus::ReduceOnly && params.reduce_only),
-            BalError::MarketNotActive
-        );
+        let action = if params.reduce_only {
+            MarketAction::Reduce
+        } else {
+            MarketAction::OpenRisk
+        };
+        check_market(&accounts.state, &market, action)?;
         let oracle_price = oracle_price_for(
             &mut market,
             &accounts.oracle.to_account_info(),

@@ -1,8 +1,9 @@
 use crate::controller::bankruptcy::{holds_only_claims, resolve_bankruptcy};
 use crate::controller::spot_balance::accrue_interest;
 use crate::error::BalError;
+use crate::state::gate::{check_market, MarketAction};
 use crate::state::{
-    pause, PerpMarket, SpotMarket, State, User, PERP_MARKET_SEED, SPOT_MARKET_SEED, STATE_SEED,
+    PerpMarket, SpotMarket, State, User, PERP_MARKET_SEED, SPOT_MARKET_SEED, STATE_SEED,
 };
 use crate::validate;
 use anchor_lang::prelude::*;
@@ -37,19 +38,12 @@ pub struct ResolveBadDebt<'info> {
 /// (`NotTheLossMarket`), or a balance its claims cover (`NoBadDebt`).
 pub fn handler(ctx: Context<ResolveBadDebt>) -> Result<()> {
     let accounts = &ctx.accounts;
-    validate!(
-        !accounts.state.is_paused(pause::LIQUIDATION),
-        BalError::OperationPaused
-    );
     let now = Clock::get()?.unix_timestamp;
     let record = {
         let mut user = accounts.user.load_mut()?;
         let mut spot = accounts.spot_market.load_mut()?;
         let mut market = accounts.perp_market.load_mut()?;
-        validate!(
-            !market.is_paused(pause::LIQUIDATION),
-            BalError::OperationPaused
-        );
+        check_market(&accounts.state, &market, MarketAction::ResolveBadDebt)?;
         validate!(holds_only_claims(&user), BalError::AccountNotEmptied);
         validate!(
             market.market_index == user.last_loss_market,

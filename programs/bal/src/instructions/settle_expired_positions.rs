@@ -1,12 +1,8 @@
 use crate::controller::settlement::settle_expired_position;
-use crate::error::BalError;
 use crate::events::ExpiredPositionRecord;
 use crate::instructions::batch::{batch_user, BatchResults, Snapshot};
-use crate::state::{
-    pause, MarketStatus, PerpMarket, SpotMarket, State, PERP_MARKET_SEED, SPOT_MARKET_SEED,
-    STATE_SEED,
-};
-use crate::validate;
+use crate::state::gate::{check_market, MarketAction};
+use crate::state::{PerpMarket, SpotMarket, State, PERP_MARKET_SEED, SPOT_MARKET_SEED, STATE_SEED};
 use anchor_lang::prelude::*;
 
 /// Remaining accounts: the users to settle (writable).
@@ -41,17 +37,7 @@ pub fn handler<'info>(
     let now = Clock::get()?.unix_timestamp;
     let (market_index, price) = {
         let market = ctx.accounts.perp_market.load()?;
-        validate!(
-            !ctx.accounts.state.is_paused(pause::SETTLE) && !market.is_paused(pause::SETTLE),
-            BalError::OperationPaused
-        );
-        validate!(
-            matches!(
-                market.status()?,
-                MarketStatus::Settlement | MarketStatus::Delisted
-            ),
-            BalError::MarketNotActive
-        );
+        check_market(&ctx.accounts.state, &market, MarketAction::SettleExpired)?;
         (market.market_index, market.settlement.price)
     };
     let mut results = BatchResults::with_capacity(ctx.remaining_accounts.len());

@@ -10,14 +10,13 @@ use crate::controller::market_views::load_market_views;
 use crate::controller::oracle::oracle_price_for;
 use crate::controller::pnl::{commit_settle_pnl, plan_settle_pnl};
 use crate::controller::spot_balance::accrue_interest;
-use crate::error::BalError;
 use crate::events::{DeriskRecord, SettlePnlRecord};
 use crate::instructions::batch::{batch_user, BatchResults, Snapshot};
 use crate::math::oracle::OracleAction;
+use crate::state::gate::{check_market, MarketAction};
 use crate::state::{
-    pause, PerpMarket, SpotMarket, State, User, PERP_MARKET_SEED, SPOT_MARKET_SEED, STATE_SEED,
+    PerpMarket, SpotMarket, State, User, PERP_MARKET_SEED, SPOT_MARKET_SEED, STATE_SEED,
 };
-use crate::validate;
 use anchor_lang::prelude::*;
 
 #[event_cpi]
@@ -49,13 +48,8 @@ pub struct SettlePnl<'info> {
 /// asks what a fill does (fresh, certain, near its TWAP), so a de-risk may trade at it — and
 /// accrues interest. precision: PRICE
 fn prepare(ctx: &Context<SettlePnl>, clock: &Clock) -> Result<u64> {
-    validate!(
-        !ctx.accounts.state.is_paused(pause::SETTLE),
-        BalError::OperationPaused
-    );
     let mut market = ctx.accounts.perp_market.load_mut()?;
-    validate!(!market.is_paused(pause::SETTLE), BalError::OperationPaused);
-    validate!(!market.is_settling()?, BalError::MarketSettling);
+    check_market(&ctx.accounts.state, &market, MarketAction::SettlePnl)?;
     let price = oracle_price_for(
         &mut market,
         &ctx.accounts.oracle.to_account_info(),
@@ -102,7 +96,12 @@ fn settle_user(
         cooldown_seconds: state.lp_cooldown_seconds,
     };
     let mut derisked = None;
-    if let DeriskDecision::Applies(before) = derisk_decision(&user, &judge)? {
+    // A de-risk trades against the AMM: while trading is paused the settle goes on without it.
+    let decision = match check_market(state, &market, MarketAction::Derisk) {
+        Ok(()) => derisk_decision(&user, &judge)?,
+        Err(_) => DeriskDecision::NotNeeded,
+    };
+    if let DeriskDecision::Applies(before) = decision {
         let terms = DeriskTerms {
             oracle_price: price,
             fee_rate: state.fees.taker_fee_rate,

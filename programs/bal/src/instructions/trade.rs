@@ -15,8 +15,9 @@ use crate::controller::trade::{
 use crate::error::BalError;
 use crate::events::{liquidity, FillRecord};
 use crate::math::oracle::OracleAction;
+use crate::state::gate::{check_market, MarketAction};
 use crate::state::{
-    pause, PerpMarket, SpotMarket, State, User, PERP_MARKET_SEED, SPOT_MARKET_SEED, STATE_SEED,
+    PerpMarket, SpotMarket, State, User, PERP_MARKET_SEED, SPOT_MARKET_SEED, STATE_SEED,
 };
 use crate::validate;
 use anchor_lang::prelude::*;
@@ -109,10 +110,6 @@ fn execute<'info>(
     close: bool,
 ) -> Result<()> {
     let accounts = &ctx.accounts;
-    validate!(
-        !accounts.state.is_paused(pause::TRADE),
-        BalError::OperationPaused
-    );
     let clock = Clock::get()?;
     let now = clock.unix_timestamp;
     let fee_rate = accounts.state.fees.taker_fee_rate;
@@ -127,7 +124,7 @@ fn execute<'info>(
         );
         let mut spot = accounts.spot_market.load_mut()?;
         let mut market = accounts.perp_market.load_mut()?;
-        validate!(!market.is_paused(pause::TRADE), BalError::OperationPaused);
+        check_market(&accounts.state, &market, MarketAction::Reduce)?;
         let oracle_price = oracle_price_for(
             &mut market,
             &accounts.oracle.to_account_info(),

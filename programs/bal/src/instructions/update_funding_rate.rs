@@ -1,12 +1,11 @@
 use crate::controller::amm::follow_oracle;
 use crate::controller::funding::update_funding;
 use crate::controller::oracle::oracle_price_for;
-use crate::error::BalError;
 use crate::events::FundingRecord;
 use crate::math::oracle::OracleAction;
 use crate::math::safe_math::Cast;
-use crate::state::{pause, PerpMarket, State, PERP_MARKET_SEED, STATE_SEED};
-use crate::validate;
+use crate::state::gate::{check_market, MarketAction};
+use crate::state::{PerpMarket, State, PERP_MARKET_SEED, STATE_SEED};
 use anchor_lang::prelude::*;
 
 #[event_cpi]
@@ -28,15 +27,10 @@ pub struct UpdateFundingRate<'info> {
 /// the period's rate and has the fee pool pay the AMM's side when it pays; then, if the curve
 /// has drifted from the oracle's five-minute TWAP, repegs it there (paid from the fee pool).
 pub fn handler(ctx: Context<UpdateFundingRate>) -> Result<()> {
-    validate!(
-        !ctx.accounts.state.is_paused(pause::FUNDING),
-        BalError::OperationPaused
-    );
     let clock = Clock::get()?;
     let record = {
         let mut market = ctx.accounts.perp_market.load_mut()?;
-        validate!(!market.is_paused(pause::FUNDING), BalError::OperationPaused);
-        validate!(!market.is_settling()?, BalError::MarketSettling);
+        check_market(&ctx.accounts.state, &market, MarketAction::Funding)?;
         oracle_price_for(
             &mut market,
             &ctx.accounts.oracle.to_account_info(),
@@ -70,14 +64,9 @@ pub fn handler(ctx: Context<UpdateFundingRate>) -> Result<()> {
 /// reads that skip that guard come: this is one any keeper can send, without waiting for a
 /// funding update or a liquidation.
 pub fn record_oracle(ctx: Context<UpdateFundingRate>) -> Result<()> {
-    validate!(
-        !ctx.accounts.state.is_paused(pause::FUNDING),
-        BalError::OperationPaused
-    );
     let clock = Clock::get()?;
     let mut market = ctx.accounts.perp_market.load_mut()?;
-    validate!(!market.is_paused(pause::FUNDING), BalError::OperationPaused);
-    validate!(!market.is_settling()?, BalError::MarketSettling);
+    check_market(&ctx.accounts.state, &market, MarketAction::Funding)?;
     oracle_price_for(
         &mut market,
         &ctx.accounts.oracle.to_account_info(),

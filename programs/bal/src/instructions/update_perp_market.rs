@@ -102,8 +102,7 @@ pub fn handler(ctx: Context<UpdatePerpMarket>, params: UpdatePerpMarketParams) -
         // Settling takes a price (`begin_settlement`), delisting an empty market and the quote
         // market for its pools (`delist_market`).
         validate!(
-            market.status()?.can_become(status)
-                && !matches!(status, MarketStatus::Settlement | MarketStatus::Delisted),
+            market.status()?.admin_may_become(status),
             BalError::InvalidMarketStatusTransition
         );
         market.status = status as u8;

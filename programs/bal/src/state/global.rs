@@ -73,10 +73,6 @@ impl FeeSchedule {
 }
 
 impl State {
-    pub fn is_paused(&self, operation: u32) -> bool {
-        self.paused_operations & operation != 0
-    }
-
     /// What must hold after any instruction that writes the state.
     pub fn invariant(&self) -> Result<()> {
         validate!(

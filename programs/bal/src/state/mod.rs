@@ -1,4 +1,5 @@
 //! Account layouts, their seeds and the invariants each account must hold.
+pub mod gate;
 pub mod global;
 pub mod insurance;
 pub mod lp_history;
@@ -12,6 +13,7 @@ pub mod spot_market;
 pub mod user;
 pub mod wide;
 
+pub use gate::*;
 pub use global::*;
 pub use insurance::*;
 pub use lp_history::*;

@@ -5,49 +5,13 @@ use crate::math::constants::{
     MAX_PRICE_BAND, MAX_SPREAD, MIN_CONCENTRATION_COEF, PERCENTAGE_PRECISION,
 };
 use crate::math::price_band::PriceBand;
+use crate::state::gate::MarketStatus;
 use crate::state::lp_history::LpHistory;
 use crate::state::oracle::OracleSource;
 use crate::state::second_snapshot::SecondSnapshot;
 use crate::state::wide::{WideI128, WideI256, WideU128};
 use crate::validate;
 use anchor_lang::prelude::*;
-
-/// A market's lifecycle. Trading and adding liquidity need `Active`; `ReduceOnly` allows only
-/// risk reduction; `Settlement` closes positions at a fixed price; `Delisted` is final.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, AnchorSerialize, AnchorDeserialize)]
-pub enum MarketStatus {
-    Initialized,
-    Active,
-    ReduceOnly,
-    Settlement,
-    Delisted,
-}
-
-impl MarketStatus {
-    pub fn from_u8(value: u8) -> Result<Self> {
-        Ok(match value {
-            0 => MarketStatus::Initialized,
-            1 => MarketStatus::Active,
-            2 => MarketStatus::ReduceOnly,
-            3 => MarketStatus::Settlement,
-            4 => MarketStatus::Delisted,
-            _ => return err!(BalError::InvariantViolated),
-        })
-    }
-
-    /// Allowed admin moves: forward through the lifecycle, and back from reduce-only to active.
-    pub fn can_become(self, next: MarketStatus) -> bool {
-        use MarketStatus::*;
-        matches!(
-            (self, next),
-            (Initialized, Active)
-                | (Active, ReduceOnly)
-                | (ReduceOnly, Active)
-                | (Active | ReduceOnly, Settlement)
-                | (Settlement, Delisted)
-        )
-    }
-}
 
 /// When an oracle price is too old, too uncertain or too far from its TWAP to act on.
 /// Plain `Pod` with borsh (not `#[zero_copy]`): it is an instruction argument too, and its
@@ -315,7 +279,9 @@ pub struct PerpMarket {
     pub fee_pool: u64,
     /// Quote paid in by losing positions and paid out to winning ones. precision: QUOTE
     pub pnl_pool: u64,
-    /// Lifetime fees collected. precision: QUOTE
+    /// Lifetime fees the market kept: every taker fee less the maker rebates paid from it
+    /// (an AMM fill pays no rebate), before the filler rewards and repegs the fee pool pays.
+    /// precision: QUOTE
     pub total_fees: u64,
     /// Orders are multiples of this. precision: BASE
     pub order_step_size: u64,
@@ -475,14 +441,7 @@ impl PerpMarket {
     /// Whether the market is settling or delisted: its positions close (or closed) at the
     /// settlement price.
     pub fn is_settling(&self) -> Result<bool> {
-        Ok(matches!(
-            self.status()?,
-            MarketStatus::Settlement | MarketStatus::Delisted
-        ))
-    }
-
-    pub fn is_paused(&self, operation: u32) -> bool {
-        self.paused_operations & operation != 0
+        Ok(self.status()?.is_settling())
     }
 
     pub fn funding_params(&self) -> FundingParams {

@@ -6,8 +6,9 @@ use super::{
 };
 use bal::controller::amm_fill::PositionDirection::{Long, Short};
 use bal::error::BalError;
+use bal::instructions::UpdatePerpMarketParams;
 use bal::math::constants::BASE_PRECISION;
-use bal::state::User;
+use bal::state::{pause, User};
 use bal_client::instructions;
 use bal_client::pda;
 use bal_tests::errors::{assert_bal_error, refused};
@@ -140,6 +141,52 @@ async fn settle_pnl_derisks_first_unless_the_lp_opted_out() {
         "de-risked"
     );
     assert!(initial_margin(&mut env, &lp).await.meets_requirement());
+}
+
+/// A de-risk trades against the AMM: a `TRADE` pause stops `derisk_lp`, and a settle goes on
+/// without the de-risk it would have made, until the pause lifts.
+#[tokio::test]
+async fn a_trading_pause_stops_the_derisk_and_a_settle_goes_on_without_it() {
+    let mut env = TestEnv::start().await;
+    let exchange = setup_trading(&mut env).await;
+    let lp = new_trader(&mut env, &exchange, 1_000_000_000, 0).await;
+    let keeper = env.funded_wallet().await;
+    add_liquidity(&mut env, &exchange, &lp, 200 * BASE)
+        .await
+        .expect("add");
+    set_max_leverage(&mut env, &lp, 2_000).await;
+    after_cooldown(&mut env, &exchange).await;
+    let trading_paused = |bits| UpdatePerpMarketParams {
+        paused_operations: Some(bits),
+        ..Default::default()
+    };
+    update_market(&mut env, &exchange, trading_paused(pause::TRADE))
+        .await
+        .expect("pause trading");
+    let derisk = instructions::derisk_lp(lp.user, &bal_tests::fixtures::market(&exchange), &[]);
+    let watched = [lp.user, pda::perp_market(0), pda::spot_market(0)];
+    let failure = refused(&mut env, derisk, &[&keeper], &watched).await;
+    assert_bal_error(&failure, BalError::OperationPaused);
+    let settle = || instructions::settle_pnl(lp.user, &bal_tests::fixtures::market(&exchange));
+    env.send("settle_pnl", &[settle()], &[&keeper])
+        .await
+        .expect("a settle while trading is paused");
+    assert_eq!(
+        position(&mut env, &lp).await.lp.shares.get(),
+        200 * BASE_PRECISION,
+        "no de-risk while trading is paused"
+    );
+
+    update_market(&mut env, &exchange, trading_paused(0))
+        .await
+        .expect("lift the pause");
+    env.send("settle_pnl_with_derisk", &[settle()], &[&keeper])
+        .await
+        .expect("settle");
+    assert!(
+        position(&mut env, &lp).await.lp.shares.get() < 200 * BASE_PRECISION,
+        "de-risked once trading resumes"
+    );
 }
 
 #[tokio::test]

@@ -6,7 +6,7 @@ use bal::error::BalError;
 use bal::events::{liquidity, OrderFillRecord};
 use bal::instructions::UpdatePerpMarketParams;
 use bal::math::constants::BASE_PRECISION;
-use bal::state::{JitParams, PerpMarket, SpotMarket, SpreadParams, User};
+use bal::state::{JitParams, PerpMarket, SpotMarket, SpreadParams, State, User};
 use bal_client::instructions;
 use bal_client::pda;
 use bal_tests::env::TxSuccess;
@@ -154,6 +154,7 @@ async fn a_taker_order_fills_against_a_maker_alone_at_the_makers_price() {
         )
         .await;
     let amm_before = perp(&mut env).await.amm;
+    let fees_before = perp(&mut env).await.total_fees;
     let taker_balance = balance(&mut env, &b.taker).await;
     b.fill(&mut env, bid, ask).await.expect("fill");
     assert_eq!(base_of(&mut env, &b.taker).await, 2 * BASE as i64);
@@ -172,6 +173,15 @@ async fn a_taker_order_fills_against_a_maker_alone_at_the_makers_price() {
     let position = user.perp_positions.iter().find(|p| p.is_active()).unwrap();
     assert_eq!(position.quote_entry_amount.get(), -201_000_000);
     assert_eq!(taker_balance - balance(&mut env, &b.taker).await, 201_000);
+    // The market's fee total is what it kept: the taker's fee less the maker's rebate (rounded
+    // down), as for an AMM fill, where no rebate is paid.
+    let state: State = env.account(pda::state()).await;
+    let rebate = 201_000_000 * u64::from(state.fees.maker_rebate_rate) / 1_000_000;
+    assert!(rebate > 0, "the fixtures pay makers a rebate");
+    assert_eq!(
+        perp(&mut env).await.total_fees - fees_before,
+        201_000 - rebate
+    );
     assert!(
         balance(&mut env, &b.filler).await > 0,
         "the filler is rewarded"
