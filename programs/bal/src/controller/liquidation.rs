@@ -9,6 +9,7 @@
 //! changes the price it takes over at or what it earns. An account left with nothing but debt
 //! is bankrupt (`controller::bankruptcy`).
 use crate::controller::bankruptcy::{holds_only_claims, resolve_bankruptcy, Bankruptcy};
+use crate::controller::fees::liquidation_fee;
 use crate::controller::insurance;
 use crate::controller::lp::{burnable_shares, remove_shares, settle_lp_before_trading};
 use crate::controller::margin::{
@@ -19,7 +20,7 @@ use crate::controller::pnl::{commit_settle_pnl, plan_settle_pnl};
 use crate::controller::position::{book_fill, find_position, release_if_empty, Booking};
 use crate::controller::spot_balance::update_quote_balance;
 use crate::error::BalError;
-use crate::math::constants::{BASE_PRECISION, PERCENTAGE_PRECISION};
+use crate::math::constants::BASE_PRECISION;
 use crate::math::liquidation::{base_to_cover, transfer_size, TransferSize};
 use crate::math::position::largest_fill_base;
 use crate::math::safe_math::{Cast, SafeMath};
@@ -251,14 +252,11 @@ fn charge_fee(
     terms: &LiquidationTerms,
     quote: u64,
 ) -> Result<FeeTransfer> {
-    let one = PERCENTAGE_PRECISION as u128;
-    let nominal = mul_div_ceil(quote as u128, books.market.liquidation_fee as u128, one)?;
+    let (nominal, reward) = liquidation_fee(books.market, quote, terms.liquidator_share_rate)?;
     let left = margin_summary(books.user, books.spot, views, MarginType::Maintenance)?
         .collateral
         .max(0) as u128;
-    let fee = (nominal.min(left)).cast::<u64>()?;
-    let reward =
-        (mul_div_floor(nominal, terms.liquidator_share_rate as u128, one)?).cast::<u64>()?;
+    let fee = (u128::from(nominal).min(left)).cast::<u64>()?;
     let from_account = reward.min(fee);
     let from_insurance_fund =
         insurance::cover_loss(&mut books.spot.insurance, (reward - from_account) as u128)?;

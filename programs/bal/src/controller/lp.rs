@@ -9,7 +9,7 @@ use crate::error::BalError;
 use crate::math::amm::{rescale_curve, Curve};
 use crate::math::constants::{
     BASE_PRECISION, FUNDING_PAYMENT_DIVISOR, LP_ACC_PRECISION, LP_AGG_PRECISION, MARGIN_PRECISION,
-    MAX_SQRT_K, MIN_SQRT_K, PERCENTAGE_PRECISION,
+    MAX_SQRT_K, MIN_SQRT_K,
 };
 use crate::math::lp::{entitlement, i256, lp_part, unsettled_funding, LpFunding, Shares};
 use crate::math::position::{apply_fill, Fill};
@@ -34,7 +34,8 @@ pub enum LpTake {
     LpOwned,
 }
 
-fn take_shares(market: &PerpMarket, take: LpTake) -> Shares {
+/// The shares that take part in an AMM delta of kind `take`, and the total they share it over.
+pub fn take_shares(market: &PerpMarket, take: LpTake) -> Shares {
     let shares = shares(market);
     match take {
         LpTake::Shared => shares,
@@ -43,28 +44,6 @@ fn take_shares(market: &PerpMarket, take: LpTake) -> Shares {
             total: shares.user,
         },
     }
-}
-
-/// The LPs' slice of a taker fee: the fee share times the users' part of `sqrt_k` (or all of
-/// it for an LP-owned fill), kept at `LP_AGG_PRECISION` sub-units (rounded down) so LPs lose no
-/// whole unit to it per fill. precision: LP_AGG
-pub fn lp_fee_slice(fee: u64, market: &PerpMarket, take: LpTake) -> Result<u128> {
-    let shares = take_shares(market, take);
-    if shares.user == 0 {
-        return Ok(0);
-    }
-    let to_lps = mul_div_floor(
-        fee as u128 * LP_AGG_PRECISION,
-        market.lp.fee_share as u128,
-        PERCENTAGE_PRECISION as u128,
-    )?;
-    mul_div_floor(to_lps, shares.user, shares.total)
-}
-
-/// Quote the P&L pool must receive to back a fee slice: the slice rounded up to a whole unit.
-/// precision: QUOTE
-pub fn lp_fee_backing(slice: u128) -> Result<u64> {
-    (slice.div_ceil(LP_AGG_PRECISION)).cast::<u64>()
 }
 
 /// What the AMM took in one fill (base and quote, signed, at the trader's price) and the LP

@@ -4,9 +4,10 @@
 //! are conserved; fees are taken from the taker's quote balance when booked.
 use crate::controller::amm_fill::PositionDirection;
 use crate::controller::amm_fill::{amm_base_within, book_amm_fill, AmmFill};
-use crate::controller::lp::{
-    lp_fee_backing, lp_fee_slice, protocol_base, record_amm_delta, AmmDelta, LpTake,
+use crate::controller::fees::{
+    book_amm_side, book_maker_fill, charge, filler_reward, maker_rebate, share, AmmSide,
 };
+use crate::controller::lp::{protocol_base, LpTake};
 use crate::controller::orders::{record_order_fill, reduce_only_cap};
 use crate::controller::position::{add_to_break_even, book_fill, release_if_empty, Booking};
 use crate::controller::spot_balance::update_quote_balance;
@@ -14,10 +15,10 @@ use crate::controller::trade::{trade_against_amm, TakerOrder};
 use crate::error::BalError;
 use crate::events::liquidity;
 use crate::math::amm::{base_to_price, swap_base, SwapDirection};
-use crate::math::constants::{BASE_PRECISION, LP_AGG_PRECISION, PERCENTAGE_PRECISION};
+use crate::math::constants::{BASE_PRECISION, LP_AGG_PRECISION};
 use crate::math::lp::signed_mul_div_floor;
 use crate::math::safe_math::{Cast, SafeMath};
-use crate::math::wide::{mul_div_ceil, mul_div_floor};
+use crate::math::wide::mul_div_floor;
 use crate::state::{FeeSchedule, PerpMarket, SpotMarket, User};
 use crate::validate;
 use anchor_lang::prelude::*;
@@ -63,23 +64,6 @@ fn quote_for(base: u64, price: u64) -> Result<u64> {
     quote.cast::<u64>()
 }
 
-/// A share of `amount` at `rate` (precision: PERCENTAGE), rounded up for fees charged and down
-/// for what is paid out.
-fn fee_at(amount: u64, rate: u32, up: bool) -> Result<u64> {
-    let (a, b, d) = (amount as u128, rate as u128, PERCENTAGE_PRECISION as u128);
-    let fee = if up {
-        mul_div_ceil(a, b, d)?
-    } else {
-        mul_div_floor(a, b, d)?
-    };
-    fee.cast::<u64>()
-}
-
-/// The filler's share of a piece's taker fee, capped at what the protocol keeps of it.
-fn filler_reward(fees: &FeeSchedule, fee: u64, kept: u64) -> Result<u64> {
-    Ok(fee_at(fee, fees.filler_reward_rate, false)?.min(kept))
-}
-
 /// Moves `amount` (signed: positive is paid to the user) between `user`'s quote balance and the
 /// position's break-even, the way fees and rebates are booked.
 fn book_fee(user: &mut User, spot: &mut SpotMarket, market_index: u16, amount: i128) -> Result<()> {
@@ -121,7 +105,6 @@ pub fn fill_against_amm(
     if base == 0 {
         return Ok(0);
     }
-    let pools_before = market.fee_pool;
     let outcome = trade_against_amm(
         taker,
         spot,
@@ -136,7 +119,6 @@ pub fn fill_against_amm(
         },
     )?;
     record_order_fill(taker, ctx.taker_slot, base)?;
-    let kept = market.fee_pool.safe_sub(pools_before)?;
     matcher.pieces.push(FillPiece {
         liquidity: liquidity::AMM,
         maker: None,
@@ -144,7 +126,7 @@ pub fn fill_against_amm(
         quote: outcome.quote,
         taker_fee: outcome.fee,
         maker_rebate: 0,
-        filler_reward: filler_reward(&ctx.fees, outcome.fee, kept)?,
+        filler_reward: filler_reward(&ctx.fees, outcome.fee, outcome.fee_kept)?,
     });
     Ok(base)
 }
@@ -212,14 +194,11 @@ pub fn fill_against_maker(
             ..booking
         };
         book_fill(maker, market, &opposite)?;
-        let fee = fee_at(quote, ctx.fees.taker_fee_rate, true)?;
-        let rebate = fee_at(quote, ctx.fees.maker_rebate_rate, false)?.min(fee);
+        let fee = charge(quote, ctx.fees.taker_fee_rate)?;
+        let rebate = maker_rebate(&ctx.fees, quote, fee)?;
         book_fee(taker, spot, market.market_index, -(fee as i128))?;
         book_fee(maker, spot, market.market_index, rebate as i128)?;
-        let kept = fee.safe_sub(rebate)?;
-        market.fee_pool = market.fee_pool.safe_add(kept)?;
-        market.total_fees = market.total_fees.safe_add(kept)?;
-        spot.perp_pools_balance = spot.perp_pools_balance.safe_add(kept)?;
+        let kept = book_maker_fill(market, spot, fee, rebate)?;
         record_order_fill(maker, order.slot, maker_base)?;
         matcher.pieces.push(FillPiece {
             liquidity: liquidity::MAKER,
@@ -245,7 +224,7 @@ fn priced_for_the_amm(ctx: &FillContext, price: u64) -> bool {
 
 /// `base × intensity`, rounded down to the step. precision: BASE
 fn jit_share(market: &PerpMarket, base: u64, intensity: u32) -> Result<u64> {
-    let share = fee_at(base, intensity, false)?;
+    let share = share(base, intensity)?;
     let step = market.order_step_size.max(1);
     Ok(share / step * step)
 }
@@ -387,27 +366,18 @@ fn book_jit(taker: &mut User, matcher: &mut Matcher, piece: &JitPiece) -> Result
         quote,
     };
     let trader = book_fill(taker, market, &booking)?.fill;
-    let fee = fee_at(quote, ctx.fees.taker_fee_rate, true)?;
+    let fee = charge(quote, ctx.fees.taker_fee_rate)?;
     book_fee(taker, spot, market.market_index, -(fee as i128))?;
-    let mut backing = 0;
-    if let Some(take) = take {
-        let lp_fee = lp_fee_slice(fee, market, take)?;
-        record_amm_delta(
-            market,
-            &AmmDelta {
-                base: -(trader.base as i128),
-                quote: -(trader.quote as i128),
-                lp_fee,
-                take,
-            },
-        )?;
-        backing = lp_fee_backing(lp_fee)?;
-    }
-    market.pnl_pool = market.pnl_pool.safe_add(backing)?;
-    let kept = fee.safe_sub(backing)?;
-    market.fee_pool = market.fee_pool.safe_add(kept)?;
-    market.total_fees = market.total_fees.safe_add(fee)?;
-    spot.perp_pools_balance = spot.perp_pools_balance.safe_add(fee)?;
+    let kept = book_amm_side(
+        market,
+        spot,
+        &AmmSide {
+            trader_base: trader.base as i128,
+            trader_quote: trader.quote as i128,
+            fee,
+            take,
+        },
+    )?;
     Ok(FillPiece {
         liquidity: if take.is_some() {
             liquidity::LP_JIT

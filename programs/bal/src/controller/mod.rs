@@ -4,6 +4,7 @@ pub mod amm;
 pub mod amm_fill;
 pub mod bankruptcy;
 pub mod derisk;
+pub mod fees;
 pub mod funding;
 pub mod insurance;
 pub mod liquidation;

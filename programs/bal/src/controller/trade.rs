@@ -1,6 +1,7 @@
 //! A taker's trade against the AMM, booked on the market, the position and the fee pool.
 use crate::controller::amm_fill::{book_amm_fill, fill_price, quote_amm_fill, PositionDirection};
-use crate::controller::lp::{lp_fee_backing, lp_fee_slice, record_amm_delta, AmmDelta, LpTake};
+use crate::controller::fees::{book_amm_side, charge, AmmSide};
+use crate::controller::lp::LpTake;
 use crate::controller::margin::{
     margin_summary, simulated_position, worst_case_base, MarginSummary, MarginType, MarketView,
     MarketViews,
@@ -10,10 +11,7 @@ use crate::controller::position::{
 };
 use crate::controller::spot_balance::update_quote_balance;
 use crate::error::BalError;
-use crate::math::constants::PERCENTAGE_PRECISION;
 use crate::math::price_band::{no_worse_than, validate_fill_in_band, QuoteFill};
-use crate::math::safe_math::{Cast, SafeMath};
-use crate::math::wide::mul_div_ceil;
 use crate::state::gate::MarketAction;
 use crate::state::{PerpMarket, SpotMarket, User};
 use crate::validate;
@@ -44,6 +42,9 @@ pub struct TradeOutcome {
     pub quote: u64,
     /// precision: QUOTE
     pub fee: u64,
+    /// What the fee pool kept of the fee (the LPs' slice went to the P&L pool).
+    /// precision: QUOTE
+    pub fee_kept: u64,
     /// precision: PRICE
     pub price: u64,
     /// P&L the trade realized on the position. precision: QUOTE
@@ -263,36 +264,26 @@ pub fn trade_against_amm(
     let position = &mut user.perp_positions[booked.slot];
     let base_after = position.base_asset_amount;
 
-    let fee = (mul_div_ceil(
-        fill.quote as u128,
-        order.fee_rate as u128,
-        PERCENTAGE_PRECISION as u128,
-    )?)
-    .cast::<u64>()?;
+    let fee = charge(fill.quote, order.fee_rate)?;
     add_to_break_even(position, -(fee as i128))?;
     release_if_empty(position);
     update_quote_balance(&mut user.quote_balance, spot, -(fee as i128))?;
-    // The AMM took the other side: the LPs share it pro rata, with their slice of the fee,
-    // which goes to the P&L pool that pays their positions; the rest of the fee to the fee pool.
-    let lp_fee = lp_fee_slice(fee, market, LpTake::Shared)?;
-    record_amm_delta(
+    // The AMM took the other side: the LPs share it pro rata, with their slice of the fee.
+    let fee_kept = book_amm_side(
         market,
-        &AmmDelta {
-            base: -(trader.base as i128),
-            quote: -(trader.quote as i128),
-            lp_fee,
-            take: LpTake::Shared,
+        spot,
+        &AmmSide {
+            trader_base: trader.base as i128,
+            trader_quote: trader.quote as i128,
+            fee,
+            take: Some(LpTake::Shared),
         },
     )?;
-    let backing = lp_fee_backing(lp_fee)?;
-    market.pnl_pool = market.pnl_pool.safe_add(backing)?;
-    market.fee_pool = market.fee_pool.safe_add(fee.safe_sub(backing)?)?;
-    market.total_fees = market.total_fees.safe_add(fee)?;
-    spot.perp_pools_balance = spot.perp_pools_balance.safe_add(fee)?;
     Ok(TradeOutcome {
         base: fill.base,
         quote: fill.quote,
         fee,
+        fee_kept,
         price,
         realized_pnl: booked.realized_pnl,
         base_before: booked.base_before,
