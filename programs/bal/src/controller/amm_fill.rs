@@ -8,6 +8,7 @@ use crate::math::amm::{
     SwapDirection,
 };
 use crate::math::constants::{LP_AGG_PRECISION, MAX_FILL_QUOTE};
+use crate::math::position::floor_to_step;
 use crate::math::safe_math::{Cast, SafeMath};
 use crate::math::spread::{spreads, SpreadInputs};
 use crate::state::PerpMarket;
@@ -94,9 +95,8 @@ pub fn amm_base_within(
         PositionDirection::Long => base.saturating_sub(amm.min_base_asset_reserve.get()),
         PositionDirection::Short => amm.max_base_asset_reserve.get().saturating_sub(base),
     };
-    let step = market.order_step_size.max(1) as u128;
-    let within = to_price.min(to_bound) / step * step;
-    within.cast::<u64>()
+    let within = to_price.min(to_bound).cast::<u64>()?;
+    Ok(floor_to_step(within, market.order_step_size))
 }
 
 /// Prices `base` for a taker in `direction` without changing the market.

@@ -21,7 +21,7 @@ use crate::math::constants::{
     BASE_PRECISION, LP_MARGIN_BUFFER, MARGIN_PER_POSITION, MARGIN_PRECISION,
 };
 use crate::math::margin::margin_requirement;
-use crate::math::position::largest_fill_base;
+use crate::math::position::{floor_to_step, largest_fill_base};
 use crate::math::price_band::PriceBand;
 use crate::math::safe_math::{Cast, SafeMath};
 use crate::math::wide::{mul_div_ceil, mul_div_floor};
@@ -372,7 +372,10 @@ fn reduce_within_band(
         market.order_step_size,
     )?
     // One fill's worth of quote at most; the next de-risk goes on.
-    .min(largest_fill_base(terms.oracle_price) / market.order_step_size * market.order_step_size);
+    .min(floor_to_step(
+        largest_fill_base(terms.oracle_price),
+        market.order_step_size,
+    ));
     if base == 0 {
         return Ok(0);
     }

@@ -17,6 +17,7 @@ use crate::events::liquidity;
 use crate::math::amm::{base_to_price, swap_base, SwapDirection};
 use crate::math::constants::{BASE_PRECISION, LP_AGG_PRECISION};
 use crate::math::lp::signed_mul_div_floor;
+use crate::math::position::floor_to_step;
 use crate::math::safe_math::{Cast, SafeMath};
 use crate::math::wide::mul_div_floor;
 use crate::state::{FeeSchedule, PerpMarket, SpotMarket, User};
@@ -224,9 +225,10 @@ fn priced_for_the_amm(ctx: &FillContext, price: u64) -> bool {
 
 /// `base × intensity`, rounded down to the step. precision: BASE
 fn jit_share(market: &PerpMarket, base: u64, intensity: u32) -> Result<u64> {
-    let share = share(base, intensity)?;
-    let step = market.order_step_size.max(1);
-    Ok(share / step * step)
+    Ok(floor_to_step(
+        share(base, intensity)?,
+        market.order_step_size,
+    ))
 }
 
 /// Room on the curve for the AMM's side to move `base` more (the concentration bounds), after
@@ -277,11 +279,11 @@ fn amm_jit_base(market: &PerpMarket, ctx: &FillContext, base: u64, price: u64) -
         PositionDirection::Short => (-inventory).max(0),
     };
     let reducible = u64::try_from(reducible).unwrap_or(u64::MAX);
-    let step = market.order_step_size.max(1);
+    let room = reducible
+        .min(curve_room(market, ctx, 0))
+        .min(room_to_price(market, ctx, price, 0)?);
     Ok(jit_share(market, base, market.jit.amm_intensity)?
-        .min(reducible / step * step)
-        .min(curve_room(market, ctx, 0) / step * step)
-        .min(room_to_price(market, ctx, price, 0)? / step * step))
+        .min(floor_to_step(room, market.order_step_size)))
 }
 
 /// What is left of a maker's fill for LP JIT: `base` after the AMM took `already`, at `price`.
@@ -326,11 +328,11 @@ fn lp_jit_base(market: &PerpMarket, ctx: &FillContext, room: &JitRoom) -> Result
     }
     let to_target = gap as u128;
     let to_target = u64::try_from(to_target).unwrap_or(u64::MAX);
-    let step = market.order_step_size.max(1);
+    let room = to_target
+        .min(curve_room(market, ctx, amm_jit))
+        .min(room_to_price(market, ctx, price, amm_jit)?);
     Ok(jit_share(market, base, market.jit.lp_intensity)?
-        .min(to_target / step * step)
-        .min(curve_room(market, ctx, amm_jit) / step * step)
-        .min(room_to_price(market, ctx, price, amm_jit)? / step * step))
+        .min(floor_to_step(room, market.order_step_size)))
 }
 
 /// A JIT piece: `base` at the maker's `price`, taken by the protocol (`take` is `None`: LPs get

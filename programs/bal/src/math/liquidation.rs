@@ -2,6 +2,7 @@
 //! liquidation margin, rounded up to the step, within what the liquidator asked for.
 use crate::error::BalError;
 use crate::math::constants::{BASE_PRECISION, MARGIN_PRECISION, PERCENTAGE_PRECISION};
+use crate::math::position::floor_to_step;
 use crate::math::safe_math::{Cast, SafeMath};
 use crate::math::wide::mul_div_ceil;
 use crate::validate;
@@ -55,7 +56,7 @@ pub fn transfer_size(size: &TransferSize) -> Result<u64> {
     if size.max_base >= wanted {
         return Ok(wanted);
     }
-    let capped = size.max_base / step * step;
+    let capped = floor_to_step(size.max_base, step);
     validate!(
         capped >= size.min_size.min(size.held),
         BalError::OrderSizeInvalid,

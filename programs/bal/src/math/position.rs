@@ -6,6 +6,14 @@ use crate::math::wide::mul_div_floor;
 use crate::state::PerpPosition;
 use anchor_lang::prelude::*;
 
+/// `amount` rounded down to a whole number of `step`s (a zero step counts as one): what an
+/// order, a fill or a transfer may move, since every position is a multiple of the market's
+/// step. precision: BASE
+pub fn floor_to_step(amount: u64, step: u64) -> u64 {
+    let step = step.max(1);
+    amount / step * step
+}
+
 /// The most base one fill may carry at `price` (`MAX_FILL_QUOTE` of quote), rounded down.
 /// precision: BASE
 pub fn largest_fill_base(price: u64) -> u64 {
