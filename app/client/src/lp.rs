@@ -70,7 +70,7 @@ pub fn add_bounds(seen_price: u64, tolerance: u32) -> PriceBounds {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use bal::controller::amm::refresh_derived_reserves;
+    use bal::controller::market_books::refresh_derived_reserves;
     use bytemuck::Zeroable;
 
     fn market() -> Box<PerpMarket> {

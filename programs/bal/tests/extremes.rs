@@ -7,15 +7,15 @@
 //! be the typed ones the rules call for, never `MathError` or `CastError`.
 mod common;
 
-use bal::controller::amm::refresh_derived_reserves;
 use bal::controller::amm_fill::PositionDirection;
 use bal::controller::derisk::{
     derisk, derisk_decision, DeriskBooks, DeriskDecision, DeriskJudge, DeriskTerms,
 };
 use bal::controller::funding::update_funding;
 use bal::controller::liquidation::{liquidate, LiquidationBooks, LiquidationTerms};
-use bal::controller::lp::{add_shares, protocol_base, settle_lp_position};
+use bal::controller::lp::{add_shares, settle_lp_position};
 use bal::controller::margin::{margin_summary, MarginType, MarketView, MarketViews};
+use bal::controller::market_books::{protocol_base, refresh_derived_reserves};
 use bal::controller::pnl::{commit_settle_pnl, plan_settle_pnl};
 use bal::controller::position::{find_position, open_position};
 use bal::controller::second_start::current_reserve_price;

@@ -10,9 +10,10 @@
 //! allowed.
 mod common;
 
-use bal::controller::amm::{refresh_derived_reserves, update_sqrt_k};
+use bal::controller::amm::update_sqrt_k;
 use bal::controller::amm_fill::PositionDirection;
 use bal::controller::lp::{add_shares, burnable_shares, remove_shares, settle_lp_position};
+use bal::controller::market_books::refresh_derived_reserves;
 use bal::controller::position::{find_position, open_position, release_if_empty};
 use bal::controller::trade::{trade_against_amm, TakerOrder};
 use bal::error::BalError;

@@ -1,12 +1,11 @@
 //! Admin-driven changes to a market's curve: the peg and `sqrt_k`. Each is paid for from the
 //! fee pool (into the P&L pool, which owes users the difference) and refused when it cannot pay.
-use crate::controller::lp::protocol_base;
 use crate::controller::mark::observe_mark_price;
+use crate::controller::market_books::{curve_net_user_base, refresh_derived_reserves};
 use crate::controller::second_start::{current_reserve_price, curve_moved};
 use crate::error::BalError;
 use crate::math::amm::{
-    base_reserve_bounds, k_update_cost, peg_for_price, repeg_cost, terminal_quote_reserve, Curve,
-    KUpdate, PegChange,
+    k_update_cost, peg_for_price, repeg_cost, terminal_quote_reserve, Curve, KUpdate, PegChange,
 };
 use crate::math::constants::{MAX_SQRT_K, MIN_SQRT_K, PERCENTAGE_PRECISION};
 use crate::math::safe_math::{Cast, SafeMath};
@@ -14,28 +13,6 @@ use crate::math::wide::mul_div_floor;
 use crate::state::PerpMarket;
 use crate::validate;
 use anchor_lang::prelude::*;
-
-/// The net base the curve must be able to take back if every position it is counterparty to
-/// closed against it: traders' and LPs' positions, settled or not, which is the protocol's own
-/// inventory negated. precision: BASE
-pub fn curve_net_user_base(market: &PerpMarket) -> Result<i128> {
-    protocol_base(market)?.safe_mul(-1)
-}
-
-/// Recomputes the concentration bounds from `sqrt_k`. Refuses a curve whose base reserve sits
-/// outside them.
-pub fn refresh_derived_reserves(market: &mut PerpMarket) -> Result<()> {
-    let amm = &mut market.amm;
-    let curve = amm.curve();
-    let (min_base, max_base) = base_reserve_bounds(curve.sqrt_k, amm.concentration_coef)?;
-    validate!(
-        curve.base >= min_base && curve.base <= max_base,
-        BalError::AmmReserveBounds
-    );
-    amm.min_base_asset_reserve.set(min_base);
-    amm.max_base_asset_reserve.set(max_base);
-    Ok(())
-}
 
 /// Books a signed cost against the fee pool: a cost moves quote from the fee pool to the P&L
 /// pool (users are owed more), a gain moves it back. Refuses what the fee pool cannot pay.

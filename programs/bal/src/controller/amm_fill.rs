@@ -1,7 +1,7 @@
 //! A taker's fill against the AMM: priced on the spread curve of its side, booked on the real
 //! curve, so the spread stays with the AMM.
-use crate::controller::amm::refresh_derived_reserves;
 use crate::controller::mark::observe_mark_price;
+use crate::controller::market_books::{add_users_quote, refresh_derived_reserves};
 use crate::error::BalError;
 use crate::math::amm::{
     base_to_price, reserve_price, reserve_to_quote, spread_curve, swap_base, Curve, Round,
@@ -156,13 +156,6 @@ pub fn fill_price(base: u64, quote: u64) -> Result<u64> {
         base.max(1) as u128,
     )?;
     price.cast::<u64>()
-}
-
-/// Adds `delta` (precision: LP_AGG) to what the market's positions hold in quote.
-pub fn add_users_quote(market: &mut PerpMarket, delta: i128) -> Result<()> {
-    let total = market.users_quote.get().safe_add(delta)?;
-    market.users_quote.set(total);
-    Ok(())
 }
 
 /// Books a priced fill on the market: the new curve, the users' net base, the derived

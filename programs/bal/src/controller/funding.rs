@@ -1,7 +1,6 @@
 //! The periodic funding update.
-use crate::controller::amm_fill::add_users_quote;
-use crate::controller::lp::protocol_base;
 use crate::controller::mark::observe_mark_price;
+use crate::controller::market_books::{add_users_quote, protocol_base};
 use crate::error::BalError;
 use crate::math::constants::{FUNDING_PAYMENT_DIVISOR, LP_AGG_PRECISION};
 use crate::math::funding::{funding_rate, period_average, FundingInputs};

@@ -1,8 +1,7 @@
 //! BAL: adding and removing LP shares, splitting each AMM fill between user-owned and
 //! protocol-owned shares in O(1), and settling an LP's entitlement (with exact lazy funding)
 //! into its position.
-use crate::controller::amm::refresh_derived_reserves;
-use crate::controller::amm_fill::add_users_quote;
+use crate::controller::market_books::{add_users_quote, protocol_base, refresh_derived_reserves};
 use crate::controller::position::{add_to_quote, find_position, settle_funding, track_base};
 use crate::controller::second_start::{current_reserve_price, curve_moved_away};
 use crate::error::BalError;
@@ -93,21 +92,6 @@ pub fn record_amm_delta(market: &mut PerpMarket, delta: &AmmDelta) -> Result<()>
             .safe_add(fee_per_share)?,
     );
     Ok(())
-}
-
-/// The protocol's own base: the AMM's inventory less what LPs hold, settled or not. The LPs'
-/// unsettled sub-units round toward −∞, so the protocol is never credited base it lacks.
-/// precision: BASE
-pub fn protocol_base(market: &PerpMarket) -> Result<i128> {
-    let unsettled = market
-        .lp
-        .unsettled_base
-        .get()
-        .div_euclid(LP_AGG_PRECISION as i128);
-    (market.amm.base_asset_amount_with_amm as i128)
-        .safe_add(market.lp.settled_base as i128)?
-        .safe_add(unsettled)
-        .map(|users_and_lps| -users_and_lps)
 }
 
 /// What settling an LP moved into its position.

@@ -7,7 +7,8 @@ use crate::controller::amm_fill::{amm_base_within, book_amm_fill, AmmFill};
 use crate::controller::fees::{
     book_amm_side, book_maker_fill, charge, filler_reward, maker_rebate, share, AmmSide,
 };
-use crate::controller::lp::{protocol_base, LpTake};
+use crate::controller::lp::LpTake;
+use crate::controller::market_books::protocol_base;
 use crate::controller::orders::{record_order_fill, reduce_only_cap};
 use crate::controller::position::{add_to_break_even, book_fill, release_if_empty, Booking};
 use crate::controller::spot_balance::update_quote_balance;

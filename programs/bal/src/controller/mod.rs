@@ -11,6 +11,7 @@ pub mod liquidation;
 pub mod lp;
 pub mod margin;
 pub mod mark;
+pub mod market_books;
 pub mod market_views;
 pub mod matching;
 pub mod oracle;

@@ -5,7 +5,7 @@
 //! cannot be moved by a trade placed earlier in the same transaction: the gains margin counts
 //! (`MarginType::counted_shortfall`), and whether a crank acting for someone else, a delegate
 //! or a liquidity add meets a curve that was pushed first.
-use crate::controller::amm::curve_net_user_base;
+use crate::controller::market_books::curve_net_user_base;
 use crate::math::amm::reserve_price;
 use crate::math::margin::{gain_shortfall, UsersHoldings};
 use crate::state::{PerpMarket, PositionDirection};

@@ -7,9 +7,9 @@
 //! registered claims are paid pro rata to what it holds, the shortfall recorded. A market whose
 //! positions, shares and registered claims are all gone is delisted, its leftover pools paid
 //! to the insurance fund.
-use crate::controller::amm_fill::add_users_quote;
 use crate::controller::insurance;
 use crate::controller::lp::settle_lp_position;
+use crate::controller::market_books::add_users_quote;
 use crate::controller::orders::cancel_market_orders;
 use crate::controller::pnl::{commit_settle_pnl, SettlePlan};
 use crate::controller::position::{find_position, release_if_empty, settle_funding, track_base};

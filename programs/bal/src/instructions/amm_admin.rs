@@ -3,7 +3,8 @@
 //! market's curve is frozen: neither applies to it. Both act only on a curve nothing moved
 //! earlier in the same second (`CurveMovedThisSecond`): their cost is priced off where the
 //! curve stands, which a trade placed first could choose.
-use crate::controller::amm::{refresh_derived_reserves, repeg_to_oracle, update_sqrt_k};
+use crate::controller::amm::{repeg_to_oracle, update_sqrt_k};
+use crate::controller::market_books::refresh_derived_reserves;
 use crate::controller::oracle::oracle_price_for;
 use crate::controller::second_start::curve_moved;
 use crate::error::BalError;

@@ -1,5 +1,5 @@
 use crate::controller::account_creation::{create_zero_copy_pda, NewPda};
-use crate::controller::amm::refresh_derived_reserves;
+use crate::controller::market_books::refresh_derived_reserves;
 use crate::controller::oracle::oracle_price_for;
 use crate::controller::settlement::DEFAULT_SETTLEMENT_PRICE_BAND;
 use crate::error::BalError;

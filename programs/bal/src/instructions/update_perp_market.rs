@@ -1,4 +1,4 @@
-use crate::controller::amm::refresh_derived_reserves;
+use crate::controller::market_books::refresh_derived_reserves;
 use crate::controller::settlement::MAX_SETTLEMENT_PRICE_BAND;
 use crate::error::BalError;
 use crate::math::constants::{

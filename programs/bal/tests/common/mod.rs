@@ -1,7 +1,7 @@
 //! The market, spot market and users the controller-level property tests start from.
 // Each test binary uses its own part of these.
 #![allow(dead_code)]
-use bal::controller::amm::refresh_derived_reserves;
+use bal::controller::market_books::refresh_derived_reserves;
 use bal::controller::spot_balance::update_quote_balance;
 use bal::math::constants::{ACCOUNT_VERSION, BASE_PRECISION, SPOT_CUMULATIVE_INTEREST_PRECISION};
 use bal::state::{
