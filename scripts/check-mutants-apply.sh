@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 failed=0
 for patch in tests/mutants/*.patch; do
     name=$(basename "$patch" .patch)
-    if ! patch -p1 --dry-run -s <"$patch" >/dev/null; then
+    if ! patch -p1 --dry-run --fuzz=0 -s <"$patch" >/dev/null; then
         echo "stale: $patch no longer applies" >&2
         failed=1
     fi
