@@ -381,6 +381,7 @@ fn account_can_act(mut w: World, lp_side: bool, x: &Extremes) -> Result<(), Test
                 fee_rate: 0,
                 now: w.now,
                 before,
+                may_trade: true,
             },
         );
         acts(result.map(|_| ()), &[], "derisk", x)?;

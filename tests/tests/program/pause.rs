@@ -130,7 +130,8 @@ async fn every_keeper_instruction_honours_its_pause_bit() {
                 &[],
             ),
         ),
-        // A trading pause stops every trade: a filler's match and a de-risk's reduction too.
+        // A trading pause stops every trade: a filler's match too (a de-risk's reduction:
+        // `bal::derisk_and_history::a_trading_pause_leaves_a_derisk_its_burns_but_not_its_reduction`).
         (
             "fill_order",
             pause::TRADE,
@@ -145,11 +146,6 @@ async fn every_keeper_instruction_honours_its_pause_bit() {
                 &m,
                 &[],
             ),
-        ),
-        (
-            "derisk_lp",
-            pause::TRADE,
-            instructions::derisk_lp(lp.user, &m, &[]),
         ),
         (
             "liquidate_perp",

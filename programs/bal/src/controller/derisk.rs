@@ -108,6 +108,9 @@ pub struct DeriskTerms {
     pub now: i64,
     /// What `derisk_decision` found.
     pub before: MarginSummary,
+    /// Whether the market trades (no `TRADE` pause): while it does not, the de-risk cancels
+    /// orders and burns shares but makes no reduction against the AMM.
+    pub may_trade: bool,
 }
 
 /// What a de-risk did, for its record.
@@ -182,7 +185,7 @@ pub fn derisk(
         terms.oracle_price,
         terms.now,
     )?);
-    if needed.is_none_or(|n| n > burned) {
+    if terms.may_trade && needed.is_none_or(|n| n > burned) {
         outcome.base_reduced = reduce_within_band(books, views, terms)?;
     }
     Ok(outcome)

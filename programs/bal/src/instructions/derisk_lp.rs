@@ -7,7 +7,7 @@ use crate::controller::oracle::oracle_price_for;
 use crate::controller::spot_balance::accrue_interest;
 use crate::error::BalError;
 use crate::math::oracle::OracleAction;
-use crate::state::gate::{check_market, MarketAction};
+use crate::state::gate::{allows, check_market, MarketAction};
 use crate::state::{
     PerpMarket, SpotMarket, State, User, PERP_MARKET_SEED, SPOT_MARKET_SEED, STATE_SEED,
 };
@@ -80,6 +80,7 @@ pub fn handler<'info>(ctx: Context<'info, DeriskLp<'info>>) -> Result<()> {
             fee_rate: accounts.state.fees.taker_fee_rate,
             now: clock.unix_timestamp,
             before,
+            may_trade: allows(&accounts.state, &market, MarketAction::Reduce)?,
         };
         let outcome = derisk(
             &mut DeriskBooks {

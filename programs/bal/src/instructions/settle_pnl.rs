@@ -13,7 +13,7 @@ use crate::controller::spot_balance::accrue_interest;
 use crate::events::{DeriskRecord, SettlePnlRecord};
 use crate::instructions::batch::{batch_user, BatchResults, Snapshot};
 use crate::math::oracle::OracleAction;
-use crate::state::gate::{check_market, MarketAction};
+use crate::state::gate::{allows, check_market, MarketAction};
 use crate::state::{
     PerpMarket, SpotMarket, State, User, PERP_MARKET_SEED, SPOT_MARKET_SEED, STATE_SEED,
 };
@@ -96,17 +96,13 @@ fn settle_user(
         cooldown_seconds: state.lp_cooldown_seconds,
     };
     let mut derisked = None;
-    // A de-risk trades against the AMM: while trading is paused the settle goes on without it.
-    let decision = match check_market(state, &market, MarketAction::Derisk) {
-        Ok(()) => derisk_decision(&user, &judge)?,
-        Err(_) => DeriskDecision::NotNeeded,
-    };
-    if let DeriskDecision::Applies(before) = decision {
+    if let DeriskDecision::Applies(before) = derisk_decision(&user, &judge)? {
         let terms = DeriskTerms {
             oracle_price: price,
             fee_rate: state.fees.taker_fee_rate,
             now,
             before,
+            may_trade: allows(state, &market, MarketAction::Reduce)?,
         };
         let mut books = DeriskBooks {
             user: &mut user,

@@ -48,8 +48,8 @@ pub enum MarketAction {
 
 impl MarketAction {
     /// The pause bits (`pause::*`, exchange-wide or the market's own) any one of which stops
-    /// the action. A `TRADE` pause stops every trade against the AMM or a maker: fills and the
-    /// de-risk's reduction too.
+    /// the action. A `TRADE` pause stops every trade against the AMM or a maker: fills too, and
+    /// a de-risk's reduction (`allows(.., Reduce)`), though not its cancels and burns.
     pub fn pause_bits(self) -> u32 {
         use MarketAction::*;
         match self {
@@ -58,7 +58,7 @@ impl MarketAction {
             AddLiquidity => pause::ADD_LIQUIDITY,
             RemoveLiquidity | RemoveInCooldown => pause::REMOVE_LIQUIDITY,
             SettleLp | SettlePnl | SettleExpired | FinalizeSettlement => pause::SETTLE,
-            Derisk => pause::SETTLE | pause::TRADE,
+            Derisk => pause::SETTLE,
             Funding => pause::FUNDING,
             AmmAdmin => 0,
             Liquidate | ResolveBadDebt => pause::LIQUIDATION,
@@ -187,6 +187,12 @@ pub fn check_market(state: &State, market: &PerpMarket, action: MarketAction) ->
     market.status()?.check(action)
 }
 
+/// Whether `action` may run in `market` now: no pause bit stops it and the status allows it.
+pub fn allows(state: &State, market: &PerpMarket, action: MarketAction) -> Result<bool> {
+    Ok(!paused(state, Some(market), action.pause_bits())
+        && market.status()?.refusal(action).is_none())
+}
+
 /// Refuses (`OperationPaused`) an exchange-wide operation (`pause::DEPOSIT`, `pause::WITHDRAW`)
 /// the admin has paused.
 pub fn check_exchange(state: &State, operation: u32) -> Result<()> {
@@ -255,11 +261,12 @@ mod tests {
             MarketAction::OpenRisk,
             MarketAction::Reduce,
             MarketAction::Fill,
-            MarketAction::Derisk,
         ] {
             assert_ne!(action.pause_bits() & pause::TRADE, 0, "{action:?}");
         }
         assert_eq!(MarketAction::Liquidate.pause_bits(), pause::LIQUIDATION);
+        // A de-risk still cancels and burns; only its reduction is a trade.
+        assert_eq!(MarketAction::Derisk.pause_bits() & pause::TRADE, 0);
     }
 
     #[test]

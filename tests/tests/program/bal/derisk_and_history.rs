@@ -143,50 +143,53 @@ async fn settle_pnl_derisks_first_unless_the_lp_opted_out() {
     assert!(initial_margin(&mut env, &lp).await.meets_requirement());
 }
 
-/// A de-risk trades against the AMM: a `TRADE` pause stops `derisk_lp`, and a settle goes on
-/// without the de-risk it would have made, until the pause lifts.
+/// Only a de-risk's reduction trades against the AMM: while trading is paused a de-risk (by
+/// `derisk_lp` or by a settle) still cancels and burns, but leaves the position as it is. An
+/// LP with $1,000 behind 20 shares and a 50-base long at 5x: burning every share does not
+/// restore its margin, so an unpaused de-risk goes on to reduce the long.
 #[tokio::test]
-async fn a_trading_pause_stops_the_derisk_and_a_settle_goes_on_without_it() {
-    let mut env = TestEnv::start().await;
-    let exchange = setup_trading(&mut env).await;
-    let lp = new_trader(&mut env, &exchange, 1_000_000_000, 0).await;
-    let keeper = env.funded_wallet().await;
-    add_liquidity(&mut env, &exchange, &lp, 200 * BASE)
-        .await
-        .expect("add");
-    set_max_leverage(&mut env, &lp, 2_000).await;
-    after_cooldown(&mut env, &exchange).await;
-    let trading_paused = |bits| UpdatePerpMarketParams {
-        paused_operations: Some(bits),
-        ..Default::default()
-    };
-    update_market(&mut env, &exchange, trading_paused(pause::TRADE))
-        .await
-        .expect("pause trading");
-    let derisk = instructions::derisk_lp(lp.user, &bal_tests::fixtures::market(&exchange), &[]);
-    let watched = [lp.user, pda::perp_market(0), pda::spot_market(0)];
-    let failure = refused(&mut env, derisk, &[&keeper], &watched).await;
-    assert_bal_error(&failure, BalError::OperationPaused);
-    let settle = || instructions::settle_pnl(lp.user, &bal_tests::fixtures::market(&exchange));
-    env.send("settle_pnl", &[settle()], &[&keeper])
-        .await
-        .expect("a settle while trading is paused");
-    assert_eq!(
-        position(&mut env, &lp).await.lp.shares.get(),
-        200 * BASE_PRECISION,
-        "no de-risk while trading is paused"
-    );
-
-    update_market(&mut env, &exchange, trading_paused(0))
-        .await
-        .expect("lift the pause");
-    env.send("settle_pnl_with_derisk", &[settle()], &[&keeper])
-        .await
-        .expect("settle");
-    assert!(
-        position(&mut env, &lp).await.lp.shares.get() < 200 * BASE_PRECISION,
-        "de-risked once trading resumes"
-    );
+async fn a_trading_pause_leaves_a_derisk_its_burns_but_not_its_reduction() {
+    for (settle, paused) in [(false, true), (true, true), (false, false), (true, false)] {
+        let mut env = TestEnv::start().await;
+        let exchange = setup_trading(&mut env).await;
+        let lp = new_trader(&mut env, &exchange, 1_000_000_000, 0).await;
+        let keeper = env.funded_wallet().await;
+        add_liquidity(&mut env, &exchange, &lp, 20 * BASE)
+            .await
+            .expect("add");
+        trade(&mut env, &exchange, &lp, order(Long, 50 * BASE))
+            .await
+            .expect("a long the account carries at 10x");
+        set_max_leverage(&mut env, &lp, 2_000).await;
+        after_cooldown(&mut env, &exchange).await;
+        // Its shares' part of its own trade settled into the position first.
+        settle_lp(&mut env, &lp).await;
+        let long = position(&mut env, &lp).await.base_asset_amount;
+        let bits = if paused { pause::TRADE } else { 0 };
+        let params = UpdatePerpMarketParams {
+            paused_operations: Some(bits),
+            ..Default::default()
+        };
+        update_market(&mut env, &exchange, params)
+            .await
+            .expect("the market's pause bits");
+        let m = bal_tests::fixtures::market(&exchange);
+        let derisk = if settle {
+            instructions::settle_pnl(lp.user, &m)
+        } else {
+            instructions::derisk_lp(lp.user, &m, &[])
+        };
+        env.send_unmetered(&[derisk], &[&keeper])
+            .await
+            .expect("a de-risk");
+        let held = position(&mut env, &lp).await;
+        assert_eq!(held.lp.shares.get(), 0, "every share burned");
+        if paused {
+            assert_eq!(held.base_asset_amount, long, "nothing traded while paused");
+        } else {
+            assert!(held.base_asset_amount < long, "reduced (settle: {settle})");
+        }
+    }
 }
 
 #[tokio::test]
