@@ -140,10 +140,11 @@ pub fn withdraw(
     exchange: &Exchange,
     depositor: &DepositorAccounts,
     shares: u64,
+    min_amount: u64,
 ) -> Instruction {
     instruction(
         move_shares(vault, exchange, depositor),
-        bal_vault::instruction::Withdraw { shares },
+        bal_vault::instruction::Withdraw { shares, min_amount },
     )
 }
 
@@ -242,7 +243,7 @@ pub async fn redeem_shares(
             "vault_withdraw",
             &[
                 compute_limit(WITHDRAW_COMPUTE),
-                withdraw(vault, exchange, &who.accounts, shares),
+                withdraw(vault, exchange, &who.accounts, shares, 0),
             ],
             &[&who.wallet],
         )

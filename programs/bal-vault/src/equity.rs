@@ -37,6 +37,14 @@ pub fn check_holding(shares: u64) -> Result<()> {
     Ok(())
 }
 
+/// Refuses (`VaultInsolvent`) to sell shares of a vault whose payable value (its unpaid gains
+/// discounted) is not positive: its redemptions pay nothing, so a deposit would buy shares
+/// nobody can redeem. precision: QUOTE
+pub fn check_payable(payable_value: i128) -> Result<()> {
+    require!(payable_value > 0, VaultError::VaultInsolvent);
+    Ok(())
+}
+
 /// A redemption's values. precision: QUOTE
 pub struct Redemption {
     pub shares: u64,
@@ -118,6 +126,21 @@ mod tests {
         assert_eq!(shares_for_deposit(5_000_000, 0, 0).unwrap(), 5_000_000);
         assert!(check_holding(MIN_SHARES - 1).is_err());
         assert!(check_holding(0).is_ok() && check_holding(MIN_SHARES).is_ok());
+    }
+
+    #[test]
+    fn no_shares_are_sold_in_a_vault_whose_redemptions_pay_nothing() {
+        assert!(check_payable(0).is_err());
+        assert!(check_payable(-5).is_err());
+        assert!(check_payable(1).is_ok());
+        // Its redemptions are refused alike.
+        let redemption = Redemption {
+            shares: 1,
+            total_shares: 2,
+            value_before: 0,
+            value_after: 0,
+        };
+        assert!(payout(&redemption).is_err());
     }
 
     #[test]

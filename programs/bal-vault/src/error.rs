@@ -44,4 +44,6 @@ pub enum VaultError {
     MarketSettling,
     #[msg("The vault's claim in its settling market is not paid yet: the last shares wait for it")]
     ClaimPending,
+    #[msg("The redemption would pay less than the depositor's minimum")]
+    PayoutBelowMinimum,
 }

@@ -55,10 +55,11 @@ pub mod bal_vault {
     }
 
     /// Redeems `shares` (or fewer, when the AMM cannot take their part of the position within
-    /// the exit band): their part of the LP shares and of the position, paid in settled cash.
-    /// Return data: the shares redeemed, a little-endian u64.
-    pub fn withdraw(ctx: Context<MoveShares>, shares: u64) -> Result<()> {
-        instructions::move_shares::withdraw(ctx, shares)
+    /// the exit band): their part of the LP shares and of the position, paid in settled cash,
+    /// at least `min_amount` of it (`PayoutBelowMinimum`). Return data: the shares redeemed,
+    /// a little-endian u64.
+    pub fn withdraw(ctx: Context<MoveShares>, shares: u64, min_amount: u64) -> Result<()> {
+        instructions::move_shares::withdraw(ctx, shares, min_amount)
     }
 
     /// Permissionless, at most once per two BAL cooldowns, while the market's curve is near its

@@ -180,7 +180,7 @@ async fn deposits_wait_as_cash_until_the_crank_adds_their_liquidity() {
     ];
     let early = refused(
         &mut env,
-        vault::withdraw(&vault, &exchange, &alice.accounts, DOLLAR),
+        vault::withdraw(&vault, &exchange, &alice.accounts, DOLLAR, 0),
         &[&alice.wallet],
         &watched,
     )
@@ -223,7 +223,7 @@ async fn deposits_wait_as_cash_until_the_crank_adds_their_liquidity() {
     // More than she holds is the vault's to refuse.
     let greedy = refused(
         &mut env,
-        vault::withdraw(&vault, &exchange, &alice.accounts, 5_000 * DOLLAR + 1),
+        vault::withdraw(&vault, &exchange, &alice.accounts, 5_000 * DOLLAR + 1, 0),
         &[&alice.wallet],
         &watched,
     )
@@ -257,7 +257,7 @@ async fn no_deposit_delays_a_withdrawal_beyond_one_cooldown() {
     let watched = [vault.vault, vault.bal_user, alice.accounts.token_account];
     let asked = refused(
         &mut env,
-        vault::withdraw(&vault, &exchange, &alice.accounts, shares),
+        vault::withdraw(&vault, &exchange, &alice.accounts, shares, 0),
         &[&alice.wallet],
         &watched,
     )
@@ -399,7 +399,7 @@ async fn the_share_price_cannot_be_inflated_against_the_next_depositor() {
         .expect("the smallest first deposit");
     let dust = refused(
         &mut env,
-        vault::withdraw(&vault, &exchange, &attacker.accounts, MIN_SHARES),
+        vault::withdraw(&vault, &exchange, &attacker.accounts, MIN_SHARES, 0),
         &[&attacker.wallet],
         &watched,
     )
@@ -553,7 +553,7 @@ async fn a_wrong_pda_or_a_foreign_subaccount_is_refused() {
     foreign_user.bal_user = theirs.bal_user;
     let failure = refused(
         &mut env,
-        vault::withdraw(&foreign_user, &exchange, &alice.accounts, DOLLAR),
+        vault::withdraw(&foreign_user, &exchange, &alice.accounts, DOLLAR, 0),
         &[&alice.wallet],
         &watched,
     )

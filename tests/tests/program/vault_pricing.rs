@@ -14,9 +14,11 @@ use bal_tests::fixtures::{
 };
 use bal_tests::markets::walk_oracle;
 use bal_tests::vault::{
-    buy_shares, create_vault, depositor, redeem_shares, run_invest, VaultAddresses,
+    assert_vault_error, buy_shares, create_vault, depositor, redeem_shares, run_invest,
+    VaultAddresses,
 };
 use bal_tests::TestEnv;
+use bal_vault::error::VaultError;
 use bal_vault::state::Vault;
 use solana_signer::Signer;
 
@@ -120,6 +122,29 @@ async fn a_redemption_is_paid_no_gain_the_market_cannot_pay() {
         .await
         .shares
         / 2;
+    // A redeemer names the least it accepts: asking for what the shares were worth at face is
+    // refused, and nothing moves.
+    let face_part_asked = face * i128::from(shares) / i128::from(account.total_shares);
+    let too_much = bal_tests::vault::withdraw(
+        &vault,
+        &exchange,
+        &holder.accounts,
+        shares,
+        face_part_asked as u64,
+    );
+    let budget = bal_tests::fixtures::compute_limit(1_400_000);
+    let watched = [vault.vault, vault.bal_user, holder.accounts.token_account];
+    let before = bal_tests::errors::snapshot(&mut env, &watched).await;
+    let failure = env
+        .send_unmetered(&[budget, too_much], &[&holder.wallet])
+        .await
+        .expect_err("a payout below the minimum");
+    assert_vault_error(&failure, VaultError::PayoutBelowMinimum);
+    assert_eq!(
+        bal_tests::errors::snapshot(&mut env, &watched).await,
+        before
+    );
+
     let tokens = env.token_balance(holder.accounts.token_account).await;
     let redeemed = redeem_shares(&mut env, &exchange, &vault, &holder, shares)
         .await

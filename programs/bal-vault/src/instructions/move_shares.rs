@@ -1,7 +1,9 @@
 //! `deposit` and `withdraw`: a depositor buys or redeems vault shares. They move the same
 //! accounts, so they share one accounts struct.
 use crate::bal_accounts::*;
-use crate::equity::{check_holding, part_of, payout, shares_for_deposit, Redemption};
+use crate::equity::{
+    check_holding, check_payable, part_of, payout, shares_for_deposit, Redemption,
+};
 use crate::error::VaultError;
 use crate::state::{Depositor, Vault, AUTHORITY_SEED, DEPOSITOR_SEED, TOKENS_SEED, VAULT_SEED};
 use anchor_lang::prelude::*;
@@ -134,6 +136,9 @@ pub fn deposit(ctx: Context<MoveShares>, amount: u64, min_shares: u64) -> Result
     require!(!accounts.bal.market_settling()?, VaultError::MarketSettling);
     accounts.bal.check_curve_near_oracle()?;
     let value = accounts.bal.net_value()?;
+    if accounts.vault.total_shares > 0 {
+        check_payable(accounts.bal.payable_value()?)?;
+    }
     let shares = shares_for_deposit(amount, accounts.vault.total_shares, value)?;
     require!(shares >= min_shares, VaultError::SharesBelowMinimum);
     let total = accounts
@@ -164,12 +169,15 @@ pub fn deposit(ctx: Context<MoveShares>, amount: u64, min_shares: u64) -> Result
 /// closing a part too
 /// small to trade would cost (`ExitPlan::unclosed_cost`), from settled cash
 /// (`CashNotSettled` when the P&L pool has not paid enough of it yet). While the market
-/// settles, see `withdraw_settled`. Return data: the shares redeemed.
-pub fn withdraw(ctx: Context<MoveShares>, shares: u64) -> Result<()> {
+/// settles, see `withdraw_settled`. A payout below `min_amount` is refused
+/// (`PayoutBelowMinimum`): a trade earlier in the transaction that raises the market's gain
+/// shortfall lowers what the redemption is paid, and the redeemer bounds it. Return data: the
+/// shares redeemed.
+pub fn withdraw(ctx: Context<MoveShares>, shares: u64, min_amount: u64) -> Result<()> {
     require!(shares > 0, VaultError::ZeroAmount);
     ctx.accounts.validate(ctx.bumps.depositor)?;
     if ctx.accounts.bal.market_settling()? {
-        return withdraw_settled(ctx, shares);
+        return withdraw_settled(ctx, shares, min_amount);
     }
     let accounts = &ctx.accounts;
     require!(
@@ -196,6 +204,7 @@ pub fn withdraw(ctx: Context<MoveShares>, shares: u64) -> Result<()> {
     .checked_sub(plan.unclosed_cost)
     .filter(|amount| *amount > 0)
     .ok_or(VaultError::NothingToWithdraw)?;
+    require!(amount >= min_amount, VaultError::PayoutBelowMinimum);
     require!(
         i128::from(amount) <= accounts.bal.cash()?,
         VaultError::CashNotSettled
@@ -219,7 +228,7 @@ pub fn withdraw(ctx: Context<MoveShares>, shares: u64) -> Result<()> {
 /// waits for the payout, after which the claim is cash; the last shares wait for it
 /// (`ClaimPending`), or the claim would be paid to a vault nobody holds. Return data: the
 /// shares redeemed.
-fn withdraw_settled(ctx: Context<MoveShares>, shares: u64) -> Result<()> {
+fn withdraw_settled(ctx: Context<MoveShares>, shares: u64, min_amount: u64) -> Result<()> {
     let accounts = &ctx.accounts;
     require!(
         accounts.depositor.shares >= shares,
@@ -236,5 +245,6 @@ fn withdraw_settled(ctx: Context<MoveShares>, shares: u64) -> Result<()> {
     require!(cash > 0, VaultError::VaultInsolvent);
     let amount = part_of(cash, shares, accounts.vault.total_shares, 1)?;
     require!(amount > 0, VaultError::NothingToWithdraw);
+    require!(amount >= min_amount, VaultError::PayoutBelowMinimum);
     ctx.accounts.pay_out(shares, amount)
 }
