@@ -8,9 +8,8 @@
 mod common;
 
 use bal::controller::amm_fill::PositionDirection;
-use bal::controller::derisk::{
-    derisk, derisk_decision, DeriskBooks, DeriskDecision, DeriskJudge, DeriskTerms,
-};
+use bal::controller::derisk::{derisk, DeriskBooks, DeriskTerms};
+use bal::controller::derisk_decision::{derisk_decision, DeriskDecision, DeriskJudge};
 use bal::controller::funding::update_funding;
 use bal::controller::liquidation::{liquidate, LiquidationBooks, LiquidationTerms};
 use bal::controller::lp::{add_shares, settle_lp_position};

@@ -6,15 +6,12 @@ use crate::controller::position::{add_to_quote, find_position, settle_funding, t
 use crate::controller::second_start::{current_reserve_price, curve_moved_away};
 use crate::error::BalError;
 use crate::math::amm::{rescale_curve, Curve};
-use crate::math::constants::{
-    BASE_PRECISION, FUNDING_PAYMENT_DIVISOR, LP_ACC_PRECISION, LP_AGG_PRECISION, MARGIN_PRECISION,
-    MAX_SQRT_K, MIN_SQRT_K,
-};
+use crate::math::constants::{LP_ACC_PRECISION, LP_AGG_PRECISION, MAX_SQRT_K, MIN_SQRT_K};
 use crate::math::lp::{entitlement, i256, lp_part, unsettled_funding, LpFunding, Shares};
 use crate::math::position::{apply_fill, Fill};
 use crate::math::safe_math::{Cast, SafeMath};
 use crate::math::wide::{mul_div_ceil, mul_div_floor, U256};
-use crate::state::{LpPosition, LpSample, PerpMarket, PerpPosition, User};
+use crate::state::{LpPosition, PerpMarket, PerpPosition, User};
 use crate::validate;
 use anchor_lang::prelude::*;
 
@@ -374,65 +371,4 @@ pub fn remove_shares(
         position.lp = LpPosition::default();
     }
     Ok(settlement)
-}
-
-const SECONDS_PER_DAY: u64 = 86_400;
-
-/// One share's strategy value and the capital it needs, for the performance history.
-/// precision: QUOTE per 1.0 share
-pub fn lp_sample(market: &PerpMarket, oracle_price: u64, day: i64) -> Result<LpSample> {
-    let lp = &market.lp;
-    // In 256 bits, saturating into the sample: a performance figure must never stop the
-    // instruction that records it (every oracle read records one a day).
-    let funding = i256::div_floor(
-        lp.funding_per_share.get(),
-        U256::from(FUNDING_PAYMENT_DIVISOR as u128),
-    );
-    let base_value = i256::div_floor(
-        i256::mul(lp.base_per_share.get(), oracle_price.cast()?),
-        U256::from(BASE_PRECISION),
-    );
-    let per_unit = i256::sub(
-        i256::add(i256::from_i128(lp.quote_per_share.get()), base_value),
-        funding,
-    );
-    let value = i256::div_floor(per_unit, U256::from(LP_ACC_PRECISION / BASE_PRECISION));
-    let amm = &market.amm;
-    let base = amm.base_asset_reserve.get();
-    let depth = amm
-        .max_base_asset_reserve
-        .get()
-        .saturating_sub(base)
-        .max(base.saturating_sub(amm.min_base_asset_reserve.get()));
-    let orders = mul_div_floor(depth, BASE_PRECISION, amm.sqrt_k.get().max(1))?;
-    let notional = mul_div_floor(orders, oracle_price as u128, BASE_PRECISION)?;
-    let capital = mul_div_floor(
-        notional,
-        market.margin_ratio_initial as u128,
-        MARGIN_PRECISION as u128,
-    )?;
-    Ok(LpSample {
-        day,
-        value: i256::saturating_i64(value),
-        capital: u64::try_from(capital).unwrap_or(u64::MAX),
-        padding: 0,
-    })
-}
-
-/// Records a sample when the day has turned since the last one (and the curve exists).
-pub fn record_lp_sample(market: &mut PerpMarket, oracle_price: u64, now: i64) -> Result<()> {
-    if market.amm.sqrt_k.get() == 0 {
-        return Ok(());
-    }
-    let day = (now.max(0) as u64 / SECONDS_PER_DAY) as i64;
-    if market
-        .lp_history
-        .latest()
-        .is_some_and(|latest| latest.day >= day)
-    {
-        return Ok(());
-    }
-    let sample = lp_sample(market, oracle_price, day)?;
-    market.lp_history.push(sample);
-    Ok(())
 }

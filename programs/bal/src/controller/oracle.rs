@@ -1,6 +1,6 @@
 //! Reading a market's oracle account, validating the price for an action, and recording it.
 use crate::controller::amm::follow_oracle;
-use crate::controller::lp::record_lp_sample;
+use crate::controller::lp_history::record_lp_sample;
 use crate::controller::mark::{observe_mark_price, oracle_clock};
 use crate::controller::second_start::take_snapshot;
 use crate::error::BalError;

@@ -1,6 +1,5 @@
-use crate::controller::derisk::{
-    derisk, derisk_decision, DeriskBooks, DeriskDecision, DeriskJudge, DeriskTerms,
-};
+use crate::controller::derisk::{derisk, DeriskBooks, DeriskTerms};
+use crate::controller::derisk_decision::{derisk_decision, DeriskDecision, DeriskJudge};
 use crate::controller::margin::MarketView;
 use crate::controller::market_views::load_market_views;
 use crate::controller::oracle::oracle_price_for;

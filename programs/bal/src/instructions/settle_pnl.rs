@@ -1,9 +1,8 @@
 //! `settle_pnl` for one user and `settle_pnl_many` for a keeper's batch. Permissionless. An LP
 //! below its initial margin that did not opt out is de-risked first (`controller::derisk`,
 //! the same rule `derisk_lp` applies).
-use crate::controller::derisk::{
-    derisk, derisk_decision, DeriskBooks, DeriskDecision, DeriskJudge, DeriskTerms,
-};
+use crate::controller::derisk::{derisk, DeriskBooks, DeriskTerms};
+use crate::controller::derisk_decision::{derisk_decision, DeriskDecision, DeriskJudge};
 use crate::controller::lp::settle_lp_before_trading;
 use crate::controller::margin::{MarketView, MarketViews};
 use crate::controller::market_views::load_market_views;
