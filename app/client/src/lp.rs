@@ -3,20 +3,14 @@
 //! `u128::MAX` and results at `u64::MAX`, so no input panics; the TypeScript client
 //! (`app/sdk/src/lp.ts`) computes the same numbers, checked by shared test vectors.
 use bal::controller::lp::PriceBounds;
+use bal::controller::market_books::larger_side_depth;
 use bal::math::constants::{BASE_PRECISION, MARGIN_PRECISION, PERCENTAGE_PRECISION};
 use bal::state::PerpMarket;
 
 /// Base one share's open orders reach on their larger side: the AMM's depth to the farther
 /// curve bound over `sqrt_k`. precision: BASE per 1.0 share
 fn orders_per_share(market: &PerpMarket) -> u128 {
-    let amm = &market.amm;
-    let base = amm.base_asset_reserve.get();
-    let depth = amm
-        .max_base_asset_reserve
-        .get()
-        .saturating_sub(base)
-        .max(base.saturating_sub(amm.min_base_asset_reserve.get()));
-    depth.saturating_mul(BASE_PRECISION) / amm.sqrt_k.get().max(1)
+    larger_side_depth(market).saturating_mul(BASE_PRECISION) / market.amm.sqrt_k.get().max(1)
 }
 
 fn round_to_step(shares: u128, market: &PerpMarket) -> u64 {

@@ -1,6 +1,7 @@
 //! An LP strategy's performance history: once a day, what one share of the market's LP
 //! strategy is worth and the capital it needs, so a client can show 7- and 30-day returns
 //! from chain data alone.
+use crate::controller::market_books::larger_side_depth;
 use crate::math::constants::{
     BASE_PRECISION, FUNDING_PAYMENT_DIVISOR, LP_ACC_PRECISION, MARGIN_PRECISION,
 };
@@ -31,14 +32,8 @@ pub fn lp_sample(market: &PerpMarket, oracle_price: u64, day: i64) -> Result<LpS
         funding,
     );
     let value = i256::div_floor(per_unit, U256::from(LP_ACC_PRECISION / BASE_PRECISION));
-    let amm = &market.amm;
-    let base = amm.base_asset_reserve.get();
-    let depth = amm
-        .max_base_asset_reserve
-        .get()
-        .saturating_sub(base)
-        .max(base.saturating_sub(amm.min_base_asset_reserve.get()));
-    let orders = mul_div_floor(depth, BASE_PRECISION, amm.sqrt_k.get().max(1))?;
+    let depth = larger_side_depth(market);
+    let orders = mul_div_floor(depth, BASE_PRECISION, market.amm.sqrt_k.get().max(1))?;
     let notional = mul_div_floor(orders, oracle_price as u128, BASE_PRECISION)?;
     let capital = mul_div_floor(
         notional,

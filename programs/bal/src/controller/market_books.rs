@@ -53,3 +53,14 @@ pub fn add_users_quote(market: &mut PerpMarket, delta: i128) -> Result<()> {
     market.users_quote.set(total);
     Ok(())
 }
+
+/// Base the AMM would trade to the farther of its curve bounds: what all shares' open orders
+/// reach on their larger side (an LP's part is its share of `sqrt_k`). precision: BASE
+pub fn larger_side_depth(market: &PerpMarket) -> u128 {
+    let amm = &market.amm;
+    let base = amm.base_asset_reserve.get();
+    amm.max_base_asset_reserve
+        .get()
+        .saturating_sub(base)
+        .max(base.saturating_sub(amm.min_base_asset_reserve.get()))
+}
