@@ -487,6 +487,7 @@ async fn fill_cu_with_lps(lps: u64) -> u64 {
 }
 
 mod costliest;
+mod docs_table;
 mod insurance;
 mod scaling;
 mod settlement;
@@ -538,10 +539,12 @@ async fn main() {
 
     println!("| instruction | samples | min CU | max CU | ceiling | headroom |");
     println!("|---|---:|---:|---:|---:|---:|");
+    let mut measured = std::collections::BTreeMap::new();
     for (label, samples) in recorded {
         let min = samples.iter().min().copied().unwrap_or_default();
         let max = samples.iter().max().copied().unwrap_or_default();
         let limit = ceiling(label).unwrap_or_default();
+        measured.insert(label, (min, max, limit));
         let headroom = 100.0 * (limit as f64 - max as f64) / limit.max(1) as f64;
         println!(
             "| {label} | {} | {min} | {max} | {limit} | {headroom:.0}% |",
@@ -584,5 +587,12 @@ async fn main() {
             cu <= ceiling("fill_order").unwrap_or_default(),
             "fill_order with {makers} makers above its ceiling"
         );
+    }
+    // `--write-docs`: the instruction rows of the page the README links, from this run.
+    if std::env::args().any(|arg| arg == "--write-docs") {
+        let page =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/compute-units.md");
+        let changed = docs_table::update(&page, &measured).expect("docs/compute-units.md");
+        println!("\ndocs/compute-units.md: {changed} instruction rows changed");
     }
 }
