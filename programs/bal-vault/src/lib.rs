@@ -12,8 +12,8 @@
 //! the band will not take them all), settles, and pays what the vault is worth after that less
 //! what the remaining shares were worth before: those keep their value, the redeemer bears its
 //! own closing costs and never takes more than its part. Layers as in BAL: `instructions/`
-//! (accounts and handlers) → `bal_accounts` (checks, reads and the CPI calls, all signed by the
-//! PDA) → `exit` (a redemption's plan) → `equity` (the numbers) → `state`.
+//! (accounts and handlers) → `bal_accounts` (checks and reads) and `bal_calls` (the CPI calls,
+//! all signed by the PDA) → `exit` (a redemption's plan) → `equity` (the numbers) → `state`.
 #![allow(unexpected_cfgs)]
 
 #[cfg(target_os = "solana")]
@@ -22,6 +22,7 @@ use solana_compiler_builtins as _;
 use anchor_lang::prelude::*;
 
 pub mod bal_accounts;
+pub mod bal_calls;
 pub mod equity;
 pub mod error;
 pub mod exit;

@@ -1,5 +1,6 @@
 //! `invest`: the crank that adds the vault's liquidity, rate-limited so exits stay open.
 use crate::bal_accounts::*;
+use crate::bal_calls::VaultSigner;
 use crate::equity::invest_due;
 use crate::error::VaultError;
 use crate::state::{Vault, AUTHORITY_SEED, VAULT_SEED};

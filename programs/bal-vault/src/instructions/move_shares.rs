@@ -1,6 +1,7 @@
 //! `deposit` and `withdraw`: a depositor buys or redeems vault shares. They move the same
 //! accounts, so they share one accounts struct.
 use crate::bal_accounts::*;
+use crate::bal_calls::VaultSigner;
 use crate::equity::{
     check_holding, check_payable, part_of, payout, shares_for_deposit, Redemption,
 };

@@ -1,4 +1,5 @@
 use crate::bal_accounts::*;
+use crate::bal_calls::VaultSigner;
 use crate::state::{Vault, AUTHORITY_SEED, VAULT_SEED};
 use anchor_lang::prelude::*;
 

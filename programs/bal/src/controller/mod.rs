@@ -8,6 +8,7 @@ pub mod derisk_decision;
 pub mod fees;
 pub mod funding;
 pub mod insurance;
+pub mod jit;
 pub mod liquidation;
 pub mod lp;
 pub mod lp_history;
