@@ -97,16 +97,18 @@ impl BalAccounts<'_> {
         Ok(views)
     }
 
-    /// The subaccount's net value at the oracle (a price valid for margin), gains at face: what
-    /// a deposit pays for its shares, so no gain the pool has yet to pay is bought cheaply
-    /// from the shares already out. precision: QUOTE
+    /// The subaccount's two values from one read of its market: `net_value` at the oracle (a
+    /// price valid for margin), gains at face, what a deposit pays for its shares, so no gain
+    /// the pool has yet to pay is bought cheaply from the shares already out; and
+    /// `payable_value`, which a deposit needs positive (`equity::check_payable`).
+    /// precision: QUOTE
     #[inline(never)]
-    pub fn net_value(&self) -> Result<i128> {
-        net_value(
-            &*self.user.load()?,
-            &*self.spot_market.load()?,
-            &self.views()?,
-        )
+    pub fn net_and_payable_value(&self) -> Result<(i128, i128)> {
+        let (user, spot, views) = (self.user.load()?, self.spot_market.load()?, self.views()?);
+        Ok((
+            net_value(&user, &spot, &views)?,
+            payable_value(&user, &spot, &views)?,
+        ))
     }
 
     /// The subaccount's value with gains counted only as far as the market's P&L pool will

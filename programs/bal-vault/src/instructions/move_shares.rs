@@ -136,9 +136,9 @@ pub fn deposit(ctx: Context<MoveShares>, amount: u64, min_shares: u64) -> Result
     // sell shares at, and nothing to invest in.
     require!(!accounts.bal.market_settling()?, VaultError::MarketSettling);
     accounts.bal.check_curve_near_oracle()?;
-    let value = accounts.bal.net_value()?;
+    let (value, payable) = accounts.bal.net_and_payable_value()?;
     if accounts.vault.total_shares > 0 {
-        check_payable(accounts.bal.payable_value()?)?;
+        check_payable(payable)?;
     }
     let shares = shares_for_deposit(amount, accounts.vault.total_shares, value)?;
     require!(shares >= min_shares, VaultError::SharesBelowMinimum);
