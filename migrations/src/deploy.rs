@@ -4,7 +4,7 @@
 //! signer pays and becomes the upgrade authority.
 use crate::Step;
 use anchor_lang::prelude::{Pubkey, Rent};
-use bal_keeper::chain::{transaction_size, Chain, MAX_TRANSACTION_SIZE};
+use bal_transport::chain::{transaction_size, Chain, MAX_TRANSACTION_SIZE};
 use solana_keypair::Keypair;
 use solana_loader_v3_interface::instruction as loader;
 use solana_loader_v3_interface::state::UpgradeableLoaderState;

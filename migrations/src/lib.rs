@@ -18,8 +18,8 @@ use bal_client::defaults::{default_interest_curve, default_params, default_perp_
 use bal_client::instructions::{self as ix, QuoteMint};
 use bal_client::pda;
 use bal_client::read::decode;
-use bal_keeper::chain::Chain;
-use bal_keeper::keypair::{read_keypair, write_new_keypair};
+use bal_transport::chain::Chain;
+use bal_transport::keypair::{read_keypair, write_new_keypair};
 use config::{Config, MarketConfig};
 use solana_keypair::Keypair;
 use solana_signer::Signer;

@@ -1,10 +1,10 @@
 //! `bal-migrate <config.toml>`: deploys BAL and initializes what the config describes, against
 //! the config's `rpc_url` (or `BAL_MIGRATE_RPC_URL`). Safe to rerun: existing accounts are
 //! left as they are.
-use bal_keeper::keypair::read_keypair;
-use bal_keeper::rpc::RpcChain;
 use bal_migrations::config::Config;
 use bal_migrations::{run, Step};
+use bal_transport::keypair::read_keypair;
+use bal_transport::rpc::RpcChain;
 use std::path::PathBuf;
 use std::process::ExitCode;
 

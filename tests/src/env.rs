@@ -298,6 +298,11 @@ impl TestEnv {
         self.bank.set_account(address, account);
     }
 
+    /// Perp market `market_index` as it stands.
+    pub async fn perp_market(&mut self, market_index: u16) -> bal::state::PerpMarket {
+        self.load(bal_client::pda::perp_market(market_index)).await
+    }
+
     /// Decodes a zero-copy account (discriminator checked), panicking when it does not exist.
     pub async fn load<T: bytemuck::Pod + anchor_lang::Discriminator>(
         &mut self,

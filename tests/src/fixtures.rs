@@ -4,13 +4,13 @@ use crate::{TestEnv, TxFailure};
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::system_instruction;
 use anchor_spl::token::spl_token;
-use bal::controller::lp::PriceBounds;
+use bal::state::PriceBounds;
 // Token-2022's builders accept both token programs; classic SPL Token's accept only itself.
 use anchor_spl::token_2022::spl_token_2022::instruction as token_instruction;
-use bal::controller::amm_fill::PositionDirection;
-use bal::controller::orders::RestingOrderParams;
 use bal::instructions::{OrderParams, UpdatePerpMarketParams};
 use bal::math::constants::BASE_PRECISION;
+use bal::state::PositionDirection;
+use bal::state::RestingOrderParams;
 use bal::state::{MarketStatus, ProgramOracle};
 use bal_client::instructions::{
     self, CollateralAccounts, MakerOrderRef, MarketAccounts, QuoteMint,

@@ -4,7 +4,7 @@
 use crate::env::sent_so_far;
 use crate::TestEnv;
 use anchor_lang::prelude::Pubkey;
-use bal::controller::amm_fill::PositionDirection;
+use bal::state::PositionDirection;
 use bal::state::{PerpMarket, SpotMarket, User};
 use bal_client::{books, pda};
 use proptest::strategy::Strategy;

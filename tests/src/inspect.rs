@@ -2,8 +2,8 @@
 //! at each market's current program-oracle price.
 use crate::TestEnv;
 use anchor_lang::prelude::Pubkey;
-use bal::controller::margin::{margin_summary, MarginSummary, MarginType, MarketView, MarketViews};
-use bal::controller::spot_balance::signed_token_amount;
+use bal::read::balances::signed_token_amount;
+use bal::read::margin::{margin_summary, MarginSummary, MarginType, MarketView, MarketViews};
 use bal::state::{PerpMarket, PerpPosition, ProgramOracle, SpotMarket, User};
 use bal_client::pda;
 
@@ -54,5 +54,5 @@ pub async fn net_value(env: &mut TestEnv, user: Pubkey, markets: &[u16]) -> i128
     let account: User = env.load(user).await;
     let spot: SpotMarket = env.load(pda::spot_market(0)).await;
     let views = views(env, markets).await;
-    bal::controller::margin::net_value(&account, &spot, &views).expect("net value")
+    bal::read::margin::net_value(&account, &spot, &views).expect("net value")
 }

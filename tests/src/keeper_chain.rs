@@ -6,7 +6,7 @@ use crate::{TestEnv, TxFailure};
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::Instruction;
 use bal_client::pda;
-use bal_keeper::chain::{AccountData, Chain, ChainClock, ChainError, Filter, Simulated};
+use bal_transport::chain::{AccountData, Chain, ChainClock, ChainError, Filter, Simulated};
 use solana_keypair::Keypair;
 use solana_signer::Signer;
 

@@ -8,10 +8,10 @@ use crate::fixtures::{
     add_liquidity, market, new_trader, order, set_oracle_price, setup_trading, Exchange, Trader,
 };
 use crate::keeper_chain::InProcessChain;
-use bal::controller::amm_fill::PositionDirection::{Long, Short};
-use bal::controller::lp::PriceBounds;
-use bal::controller::spot_balance::validate_vault_covers;
 use bal::math::constants::BASE_PRECISION;
+use bal::read::balances::validate_vault_covers;
+use bal::state::PositionDirection::{Long, Short};
+use bal::state::PriceBounds;
 use bal::state::{PerpMarket, SpotMarket, User};
 use bal_client::instructions::{self, UserSetting};
 use bal_client::pda;

@@ -4,7 +4,7 @@
 //! what its LPs have settled) and LP shares add up to the market's record, within `sqrt_k`;
 //! the vault covers every deposit, borrow and pool, and the pools sum to the spot market's
 //! record of them.
-use bal::controller::spot_balance::validate_vault_covers;
+use bal::read::balances::validate_vault_covers;
 use bal::state::{PerpMarket, SpotMarket, User};
 
 /// What the books hold, once they balance.

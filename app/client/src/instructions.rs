@@ -4,12 +4,12 @@ use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::{AccountMeta, Instruction};
 use anchor_lang::solana_program::system_program;
 use anchor_lang::{InstructionData, ToAccountMetas};
-use bal::controller::orders::RestingOrderParams;
 use bal::instructions::{
     InitializeParams, InitializePerpMarketParams, OrderParams, UpdatePerpMarketParams,
     UpdateStateParams,
 };
 use bal::state::InterestCurve;
+use bal::state::RestingOrderParams;
 
 mod insurance;
 mod liquidity;

@@ -2,10 +2,10 @@
 //! the same open-order arithmetic as the program's margin engine. Products saturate at
 //! `u128::MAX` and results at `u64::MAX`, so no input panics; the TypeScript client
 //! (`app/sdk/src/lp.ts`) computes the same numbers, checked by shared test vectors.
-use bal::controller::lp::PriceBounds;
-use bal::controller::market_books::larger_side_depth;
+use bal::math::books::larger_side_depth;
 use bal::math::constants::{BASE_PRECISION, MARGIN_PRECISION, PERCENTAGE_PRECISION};
 use bal::state::PerpMarket;
+use bal::state::PriceBounds;
 
 /// Base one share's open orders reach on their larger side: the AMM's depth to the farther
 /// curve bound over `sqrt_k`. precision: BASE per 1.0 share
@@ -64,7 +64,7 @@ pub fn add_bounds(seen_price: u64, tolerance: u32) -> PriceBounds {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use bal::controller::market_books::refresh_derived_reserves;
+    use bal::math::books::refresh_derived_reserves;
     use bytemuck::Zeroable;
 
     fn market() -> Box<PerpMarket> {

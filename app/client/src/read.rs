@@ -3,12 +3,12 @@
 //! would leave, an LP's open bids/asks, the margin summary, and the prices at which the account
 //! would fall below its initial margin (de-risk) or maintenance margin (liquidation).
 use anchor_lang::Discriminator;
-use bal::controller::margin::{
+use bal::math::constants::{BASE_PRECISION, MARGIN_PER_POSITION, MARGIN_PRECISION};
+use bal::read::margin::{
     lp_open_orders, margin_summary, simulated_position, LpOpenOrders, MarginSummary, MarginType,
     MarketView, MarketViews,
 };
-use bal::controller::position::find_position;
-use bal::math::constants::{BASE_PRECISION, MARGIN_PER_POSITION, MARGIN_PRECISION};
+use bal::read::position::find_position;
 use bal::state::{PerpMarket, PerpPosition, SpotMarket, User};
 
 /// Why account data could not be read as the asked type.
@@ -104,7 +104,7 @@ fn worst_notional(user: &User, views: &MarketViews) -> u128 {
         .filter_map(|p| {
             let view = views.0.iter().find(|v| v.market_index == p.market_index)?;
             let settled = simulated_position(p, view).ok()?;
-            let base = bal::controller::margin::worst_case_base(&settled, view).ok()?;
+            let base = bal::read::margin::worst_case_base(&settled, view).ok()?;
             Some(base.unsigned_abs() as u128 * view.oracle_price as u128 / BASE_PRECISION)
         })
         .sum()

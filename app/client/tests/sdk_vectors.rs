@@ -5,8 +5,8 @@
 //! small and large `sqrt_k`, inputs up to `u64::MAX`). The TypeScript tests
 //! (`app/sdk/test/lp.test.ts`) must produce the same numbers. This test fails when the committed
 //! file no longer matches the Rust client; `BAL_WRITE_VECTORS=1` rewrites it.
-use bal::controller::margin::{lp_open_orders, MarketView};
-use bal::controller::market_books::refresh_derived_reserves;
+use bal::math::books::refresh_derived_reserves;
+use bal::read::margin::{lp_open_orders, MarketView};
 use bal::state::{PerpMarket, PerpPosition};
 use bal_client::lp::{add_bounds, shares_for_leverage, shares_for_margin};
 use bytemuck::Zeroable;

@@ -5,10 +5,8 @@
 //! not fit a transaction or an instruction in them fails, and the halves go in the next wave;
 //! errors that only mean "nothing to do any more" count as skips.
 use crate::budget::{compute_limit, with_budget, writes, MAX_COMPUTE_UNITS};
-use crate::chain::{transaction_size, Chain, ChainError, FailureKind, MAX_TRANSACTION_SIZE};
 use crate::config::Settings;
 use crate::duties::Plan;
-use crate::log;
 use crate::metrics::{Metrics, Outcome};
 use crate::pace::settle_room;
 use crate::snapshot::{MarketState, Snapshot};
@@ -21,6 +19,10 @@ use bal::math::price_band::PriceBand;
 use bal::state::{PerpMarket, PositionDirection, User};
 use bal_client::instructions as ix;
 use bal_client::read::decode;
+use bal_transport::chain::{
+    transaction_size, Chain, ChainError, FailureKind, MAX_TRANSACTION_SIZE,
+};
+use bal_transport::log;
 use serde_json::json;
 use std::time::{Duration, Instant};
 

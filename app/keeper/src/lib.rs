@@ -4,23 +4,19 @@
 //! expired resting orders filled, accounts below maintenance margin liquidated. Every
 //! transaction is simulated first, sized from the simulation, batched where the program takes
 //! batches and split when a batch fails; errors that only mean "nothing to do any more" are
-//! counted as skips. `Chain` is the one seam: JSON-RPC in the binary (`rpc`), the in-process
-//! runtime in tests.
+//! counted as skips. It reaches the cluster through `bal_transport::chain::Chain`: JSON-RPC in
+//! the binary, the in-process runtime in tests.
 pub mod budget;
-pub mod chain;
 pub mod config;
 pub mod duties;
 pub mod executor;
-pub mod keypair;
-pub mod log;
 pub mod metrics;
 pub mod pace;
-pub mod rpc;
 pub mod snapshot;
 pub mod takeover;
-pub mod wire;
 pub mod work;
 
+use bal_transport::{chain, log};
 use chain::Chain;
 use config::Settings;
 use metrics::Metrics;

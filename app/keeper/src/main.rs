@@ -1,12 +1,13 @@
 //! `bal-keeper [--config keeper.toml] [--once]`: runs keeper rounds against an RPC node until
 //! Ctrl-C (or one round with `--once`). The configuration file may also be named by
 //! `BAL_KEEPER_CONFIG`; every key can be overridden by `BAL_KEEPER_<KEY>` (see `config.rs`).
-use bal_keeper::chain::Chain;
 use bal_keeper::config::Config;
-use bal_keeper::keypair::read_keypair;
 use bal_keeper::metrics::{serve, Metrics};
-use bal_keeper::rpc::RpcChain;
-use bal_keeper::{log, run_round};
+use bal_keeper::run_round;
+use bal_transport::chain::Chain;
+use bal_transport::keypair::read_keypair;
+use bal_transport::log;
+use bal_transport::rpc::RpcChain;
 use serde_json::json;
 use std::path::PathBuf;
 use std::process::ExitCode;

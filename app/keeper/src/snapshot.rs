@@ -1,13 +1,13 @@
 //! One read of the exchange: the markets to keep with their oracle prices, the quote spot
 //! market, and every user, found with filtered program-account queries.
-use crate::chain::{AccountData, Chain, ChainError, Filter};
 use anchor_lang::prelude::{AccountInfo, Pubkey};
 use anchor_lang::{AccountDeserialize, Discriminator};
-use bal::controller::oracle::read_oracle;
+use bal::read::oracle::read_oracle;
 use bal::state::{PerpMarket, SpotMarket, State, User};
 use bal_client::instructions::MarketAccounts;
 use bal_client::pda;
 use bal_client::read::{decode, PricedMarket};
+use bal_transport::chain::{AccountData, Chain, ChainError, Filter};
 
 /// A perp market and what its oracle says now.
 #[derive(Clone, Debug)]

@@ -10,8 +10,9 @@ use crate::duties::Liquidation;
 use crate::executor::unwind_limit;
 use crate::snapshot::MarketState;
 use anchor_lang::prelude::Pubkey;
-use bal::controller::amm_fill::{amm_base_within, PositionDirection};
 use bal::math::constants::PERCENTAGE_PRECISION;
+use bal::read::amm_quote::amm_base_within;
+use bal::state::PositionDirection;
 
 /// What the keeper may still take over this round. precision: BASE
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

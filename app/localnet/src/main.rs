@@ -11,15 +11,15 @@
 //! moves the oracles nor trades, for `bal-load`, which drives the market itself).
 use bal_client::instructions::MarketAccounts;
 use bal_client::pda;
-use bal_keeper::keypair::write_new_keypair;
-use bal_keeper::log;
-use bal_keeper::rpc::RpcChain;
 use bal_localnet::market::{publish_prices, LiveMarket, Market};
 use bal_localnet::node::{airdrop, base_worth, keypair_file, quote_mint, wait_for_node};
 use bal_localnet::setup::{add_liquidity, fund, participant, DOLLAR, LAMPORTS_PER_SOL};
 use bal_localnet::web;
 use bal_migrations::config::Config;
 use bal_migrations::Step;
+use bal_transport::keypair::write_new_keypair;
+use bal_transport::log;
+use bal_transport::rpc::RpcChain;
 use serde_json::json;
 use solana_keypair::Keypair;
 use solana_rpc_client::nonblocking::rpc_client::RpcClient;

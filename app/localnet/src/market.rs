@@ -2,12 +2,12 @@
 //! its own, so traders' confirmations never hold it back), and every tick the traders act on
 //! the move (half follow it, half fade it), so the AMM and its LPs take positions.
 use crate::setup::Participant;
-use bal::controller::amm_fill::PositionDirection::{Long, Short};
 use bal::instructions::OrderParams;
+use bal::state::PositionDirection::{Long, Short};
 use bal_client::instructions::{self as ix, MarketAccounts};
-use bal_keeper::chain::Chain;
-use bal_keeper::log;
-use bal_keeper::rpc::RpcChain;
+use bal_transport::chain::Chain;
+use bal_transport::log;
+use bal_transport::rpc::RpcChain;
 use serde_json::json;
 use solana_signer::Signer;
 use std::sync::atomic::{AtomicI64, Ordering};

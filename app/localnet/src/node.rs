@@ -1,8 +1,8 @@
 //! What both binaries need from the node and the migrations' files.
 use bal::math::constants::BASE_PRECISION;
 use bal_client::instructions::QuoteMint;
-use bal_keeper::keypair::{read_keypair, write_new_keypair};
 use bal_migrations::config::Config;
+use bal_transport::keypair::{read_keypair, write_new_keypair};
 use solana_keypair::Keypair;
 use solana_rpc_client::nonblocking::rpc_client::RpcClient;
 use solana_signer::Signer;

@@ -6,11 +6,11 @@ use anchor_lang::solana_program::system_instruction;
 use anchor_spl::associated_token::get_associated_token_address_with_program_id;
 use anchor_spl::associated_token::spl_associated_token_account::instruction::create_associated_token_account_idempotent;
 use anchor_spl::token_2022::spl_token_2022;
-use bal::controller::lp::PriceBounds;
+use bal::state::PriceBounds;
 use bal_client::instructions::{self as ix, CollateralAccounts, MarketAccounts, QuoteMint};
 use bal_client::pda;
-use bal_keeper::chain::Chain;
-use bal_keeper::rpc::RpcChain;
+use bal_transport::chain::Chain;
+use bal_transport::rpc::RpcChain;
 use solana_keypair::Keypair;
 use solana_signer::Signer;
 

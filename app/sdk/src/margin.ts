@@ -1,5 +1,5 @@
 /**
- * The margin engine as the program runs it (`controller/margin.rs`, `math/margin.rs`,
+ * The margin engine as the program runs it (`read/margin.rs`, `math/margin.rs`,
  * `controller/spot_balance.rs`), and the Rust client's read side on top of it (`read.rs`): an
  * LP's open orders, the margin report, and the prices at which the account would fall below
  * its initial margin (de-risk) or maintenance margin (liquidation). Every rounding is against

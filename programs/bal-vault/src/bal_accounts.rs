@@ -5,15 +5,15 @@ use crate::exit::{plan_exit, ExitPlan, VaultBooks};
 use crate::state::{Vault, BAL_SUB_ACCOUNT, PRICE_TOLERANCE};
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{Mint, TokenInterface};
-use bal::controller::lp::PriceBounds;
-use bal::controller::margin::{net_value, payable_value, MarketViews};
-use bal::controller::market_views::load_market_views;
-use bal::controller::position::find_position;
-use bal::controller::second_start::{current_reserve_price, reserve_price_at_start};
-use bal::controller::spot_balance::signed_token_amount;
 use bal::math::oracle::OracleAction;
 use bal::math::price_band::PriceBand;
 use bal::program::Bal;
+use bal::read::balances::signed_token_amount;
+use bal::read::margin::{net_value, payable_value, MarketViews};
+use bal::read::market_views::load_market_views;
+use bal::read::position::find_position;
+use bal::read::second_start::{current_reserve_price, reserve_price_at_start};
+use bal::state::PriceBounds;
 use bal::state::{PerpMarket, SpotMarket, State, User};
 
 /// The BAL accounts every vault action passes on. BAL checks each of them itself (state, spot

@@ -8,9 +8,9 @@ use crate::exit::{ExitPlan, Reduction};
 use crate::state::Vault;
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::TokenAccount;
-use bal::controller::lp::PriceBounds;
 use bal::cpi::accounts as bal_accounts;
 use bal::instructions::OrderParams;
+use bal::state::PriceBounds;
 
 /// The vault's PDA and its seeds, ready to sign.
 pub struct VaultSigner<'a, 'info> {

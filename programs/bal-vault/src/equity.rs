@@ -1,5 +1,5 @@
 //! The vault's numbers: the share price from its BAL subaccount's value (a deposit buys at
-//! `bal::controller::margin::net_value`, a redemption is paid from `payable_value`), and the
+//! `bal::read::margin::net_value`, a redemption is paid from `payable_value`), and the
 //! LP shares it holds for its shares. Every division rounds toward the vault, so no depositor
 //! gains from rounding at the others' expense.
 use crate::error::VaultError;

@@ -1,16 +1,17 @@
-//! A redemption planned before any CPI, on copies of the vault's BAL accounts run through BAL's
-//! own controllers: the LP shares it burns, and the part of the position it takes off through
-//! the AMM within `EXIT_BAND` of the oracle. When the AMM cannot take the whole part inside the
+//! A redemption planned before any CPI, on copies of the vault's BAL accounts run through the
+//! simulations of BAL's read door (`bal::read::lp`): the LP shares it burns, and the part of the
+//! position it takes off through the AMM within `EXIT_BAND` of the oracle. When the AMM cannot take the whole part inside the
 //! band, the redemption shrinks (halving the shares) until it can: a failed CPI would fail the
 //! whole transaction, so nothing is tried that the plan did not show fits.
 use crate::equity::part_of;
 use crate::error::VaultError;
 use anchor_lang::prelude::*;
-use bal::controller::amm_fill::{fill_price, quote_amm_fill, PositionDirection};
-use bal::controller::derisk::{reduction_limit, DERISK_PRICE_BAND};
-use bal::controller::lp::{remove_shares, settle_lp_position};
-use bal::controller::position::find_position;
 use bal::math::constants::BASE_PRECISION;
+use bal::read::amm_quote::{fill_price, quote_amm_fill};
+use bal::read::derisk_decision::{reduction_limit, DERISK_PRICE_BAND};
+use bal::read::lp::{after_burn, settled};
+use bal::read::position::find_position;
+use bal::state::PositionDirection;
 use bal::state::{PerpMarket, User};
 
 /// The worst average price a redemption's fill may take from the oracle, BAL's de-risk band
@@ -85,13 +86,11 @@ fn plan_for(books: &VaultBooks, shares: u64) -> Result<Option<ExitPlan>> {
         }));
     };
     // On copies: the burn settles and moves the curve before the reduction is priced.
-    let mut market = Box::new(*books.market);
-    let mut position = books.user.perp_positions[slot];
-    settle_lp_position(&mut position, &mut market)?;
+    let (mut position, mut market, _) = settled(&books.user.perp_positions[slot], books.market)?;
     let held = u64::try_from(position.lp.shares.get()).map_err(|_| VaultError::MathOverflow)?;
     let lp_burn = part_of(held, shares, books.total_shares, market.order_step_size)?;
     if lp_burn > 0 {
-        remove_shares(&mut position, &mut market, lp_burn.into())?;
+        (position, market) = after_burn(&position, &market, lp_burn.into())?;
     }
     let base = position.base_asset_amount;
     let last = shares == books.total_shares;

@@ -1,5 +1,6 @@
 //! Typed, fixed-size records, emitted through `emit_cpi!` (a self-CPI whose data truncated or
 //! spoofed program logs cannot hide or forge).
+use crate::state::Order;
 use anchor_lang::prelude::*;
 
 /// Which liquidity filled (part of) an order: the split it was booked under.
@@ -190,6 +191,23 @@ pub struct OrderRecord {
     pub base: u64,
     /// precision: PRICE
     pub price: u64,
+}
+
+impl OrderRecord {
+    /// The record of `action` on `order` of `user`.
+    pub fn of(user: Pubkey, order: &Order, action: u8, ts: i64) -> OrderRecord {
+        OrderRecord {
+            ts,
+            user,
+            order_id: order.order_id,
+            market_index: order.market_index,
+            action,
+            direction: order.direction,
+            post_only: order.post_only == 1,
+            base: order.remaining(),
+            price: order.price,
+        }
+    }
 }
 
 /// One piece of a `fill_order`: a maker's part, the AMM's or the LPs' JIT part alongside a

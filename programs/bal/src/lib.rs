@@ -11,18 +11,21 @@ use solana_compiler_builtins as _;
 
 use anchor_lang::prelude::*;
 
+pub mod contexts;
 pub mod controller;
 pub mod error;
 pub mod events;
 pub mod instructions;
 pub mod macros;
 pub mod math;
+pub mod read;
 pub mod state;
 
-use controller::lp::PriceBounds;
-use controller::orders::RestingOrderParams;
+use contexts::*;
 use instructions::*;
 use state::InterestCurve;
+use state::PriceBounds;
+use state::RestingOrderParams;
 
 declare_id!("AuKwfAvf5nSpPVmn1bkKtCm3Fd9ygjATcWsupVNfz8Zu");
 

@@ -4,17 +4,20 @@
 //! pool after every step).
 mod common;
 
-use bal::controller::amm_fill::PositionDirection;
 use bal::controller::funding::update_funding;
-use bal::controller::lp::{add_shares, remove_shares, settle_lp_position};
-use bal::controller::margin::{simulated_position, MarketView};
+use bal::controller::lp::add_shares;
 use bal::controller::oracle::record_oracle_price;
 use bal::controller::pnl::{commit_settle_pnl, plan_settle_pnl};
-use bal::controller::position::{find_position, open_position, release_if_empty};
-use bal::controller::spot_balance::validate_vault_covers;
+use bal::controller::position::open_position;
 use bal::controller::trade::{trade_against_amm, TakerOrder};
 use bal::error::BalError;
 use bal::math::constants::{BASE_PRECISION, LP_AGG_PRECISION};
+use bal::math::lp_books::{remove_shares, settle_lp_position};
+use bal::math::position::release_if_empty;
+use bal::read::balances::validate_vault_covers;
+use bal::read::margin::{simulated_position, MarketView};
+use bal::read::position::find_position;
+use bal::state::PositionDirection;
 use common::{funded_users, new_market, new_spot};
 use proptest::prelude::*;
 

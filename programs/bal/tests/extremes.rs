@@ -7,27 +7,29 @@
 //! be the typed ones the rules call for, never `MathError` or `CastError`.
 mod common;
 
-use bal::controller::amm_fill::PositionDirection;
 use bal::controller::derisk::{derisk, DeriskBooks, DeriskTerms};
-use bal::controller::derisk_decision::{derisk_decision, DeriskDecision, DeriskJudge};
 use bal::controller::funding::update_funding;
 use bal::controller::liquidation::{liquidate, LiquidationBooks, LiquidationTerms};
-use bal::controller::lp::{add_shares, settle_lp_position};
-use bal::controller::margin::{margin_summary, MarginType, MarketView, MarketViews};
-use bal::controller::market_books::{protocol_base, refresh_derived_reserves};
+use bal::controller::lp::add_shares;
 use bal::controller::pnl::{commit_settle_pnl, plan_settle_pnl};
-use bal::controller::position::{find_position, open_position};
-use bal::controller::second_start::current_reserve_price;
+use bal::controller::position::open_position;
 use bal::controller::spot_balance::update_quote_balance;
 use bal::controller::trade::{trade_against_amm, TakerOrder};
 use bal::error::BalError;
+use bal::math::books::{protocol_base, refresh_derived_reserves};
 use bal::math::constants::{
     FUNDING_PAYMENT_DIVISOR, LP_AGG_PRECISION, MARGIN_PRECISION, MAX_CONCENTRATION_COEF,
     MAX_FUNDING_RATE_PER_HOUR, MAX_ORACLE_PRICE, MAX_SQRT_K, MIN_SQRT_K, PERCENTAGE_PRECISION,
     PRICE_TO_FUNDING_RATE,
 };
 use bal::math::lp::i256;
+use bal::math::lp_books::settle_lp_position;
 use bal::math::position::largest_fill_base;
+use bal::read::derisk_decision::{derisk_decision, DeriskDecision, DeriskJudge};
+use bal::read::margin::{margin_summary, MarginType, MarketView, MarketViews};
+use bal::read::position::find_position;
+use bal::read::second_start::current_reserve_price;
+use bal::state::PositionDirection;
 use bal::state::{FundingParams, MarginRatios, PerpMarket, RiskParams, SpotMarket, User};
 use bytemuck::Zeroable;
 use common::{new_market, new_spot};

@@ -9,13 +9,13 @@
 //! one unit of rounding aside. A round trip inside one transaction moves no rate at all.
 mod common;
 
-use bal::controller::amm_fill::PositionDirection;
 use bal::controller::funding::update_funding;
 use bal::controller::oracle::record_oracle_price;
 use bal::controller::trade::{trade_against_amm, TakerOrder};
 use bal::math::constants::{
     BASE_PRECISION, FUNDING_PERIODS_PER_PREMIUM, PERCENTAGE_PRECISION, PRICE_TO_FUNDING_RATE,
 };
+use bal::state::PositionDirection;
 use bal::state::{PerpMarket, SpotMarket, User};
 use common::{funded_users, new_market, new_spot};
 use proptest::prelude::*;

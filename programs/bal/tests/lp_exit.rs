@@ -11,13 +11,16 @@
 mod common;
 
 use bal::controller::amm::update_sqrt_k;
-use bal::controller::amm_fill::PositionDirection;
-use bal::controller::lp::{add_shares, burnable_shares, remove_shares, settle_lp_position};
-use bal::controller::market_books::refresh_derived_reserves;
-use bal::controller::position::{find_position, open_position, release_if_empty};
+use bal::controller::lp::add_shares;
+use bal::controller::position::open_position;
 use bal::controller::trade::{trade_against_amm, TakerOrder};
 use bal::error::BalError;
+use bal::math::books::refresh_derived_reserves;
 use bal::math::constants::BASE_PRECISION;
+use bal::math::lp_books::{burnable_shares, remove_shares, settle_lp_position};
+use bal::math::position::release_if_empty;
+use bal::read::position::find_position;
+use bal::state::PositionDirection;
 use bal::state::{PerpMarket, User};
 use common::{funded_users, new_market, new_spot};
 use proptest::prelude::*;

@@ -6,12 +6,15 @@
 //! less one unit of base and two of quote (rounding costs an LP at most a unit per quantity).
 mod common;
 
-use bal::controller::amm_fill::PositionDirection;
 use bal::controller::funding::update_funding;
-use bal::controller::lp::{add_shares, remove_shares, settle_lp_position, LpSettlement};
-use bal::controller::position::{find_position, open_position, release_if_empty, settle_funding};
+use bal::controller::lp::add_shares;
+use bal::controller::position::open_position;
 use bal::controller::trade::{trade_against_amm, TakerOrder};
 use bal::math::constants::{FUNDING_PAYMENT_DIVISOR, PERCENTAGE_PRECISION};
+use bal::math::lp_books::{remove_shares, settle_lp_position, LpSettlement};
+use bal::math::position::{release_if_empty, settle_funding};
+use bal::read::position::find_position;
+use bal::state::PositionDirection;
 use bal::state::{PerpMarket, User};
 use common::{funded_users, new_market, new_spot};
 use proptest::prelude::*;

@@ -5,16 +5,19 @@
 //! a fill moves quote tokens only between users and the market's pools (never creating any).
 mod common;
 
-use bal::controller::amm_fill::PositionDirection;
-use bal::controller::lp::{add_shares, settle_lp_position};
+use bal::controller::lp::add_shares;
 use bal::controller::matching::{
     run_match, FillContext, MakerQuote, MatchInput, Matcher, TakerFill,
 };
-use bal::controller::orders::{add_order, validate_new_order, OrderCheck, RestingOrderParams};
-use bal::controller::position::{find_position, open_position};
-use bal::controller::spot_balance::{signed_token_amount, validate_vault_covers};
+use bal::controller::orders::{add_order, validate_new_order, OrderCheck};
+use bal::controller::position::open_position;
 use bal::controller::trade::{trade_against_amm, TakerOrder};
 use bal::math::constants::BASE_PRECISION;
+use bal::math::lp_books::settle_lp_position;
+use bal::read::balances::{signed_token_amount, validate_vault_covers};
+use bal::read::position::find_position;
+use bal::state::PositionDirection;
+use bal::state::RestingOrderParams;
 use bal::state::{FeeSchedule, JitParams, PerpMarket, SpotMarket, User};
 use common::{funded_users, new_market, new_spot};
 use proptest::prelude::*;

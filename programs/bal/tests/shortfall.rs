@@ -4,11 +4,11 @@
 //! what liquidates. Run on the controllers the instructions use, both ways a trade moves it.
 mod common;
 
-use bal::controller::amm_fill::PositionDirection;
-use bal::controller::margin::{MarginType, MarketView};
 use bal::controller::second_start::take_snapshot;
 use bal::controller::trade::{trade_against_amm, TakerOrder};
 use bal::math::constants::BASE_PRECISION;
+use bal::read::margin::{MarginType, MarketView};
+use bal::state::PositionDirection;
 use bal::state::{PerpMarket, SpotMarket, User};
 use common::{funded_users, new_market, new_spot};
 

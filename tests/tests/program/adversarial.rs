@@ -2,10 +2,10 @@
 //! account it named exactly as it was.
 use anchor_lang::error::ErrorCode;
 use anchor_lang::prelude::Pubkey;
-use bal::controller::amm_fill::PositionDirection::Long;
-use bal::controller::lp::PriceBounds;
 use bal::error::BalError;
 use bal::math::constants::{BASE_PRECISION, PRICE_PRECISION};
+use bal::state::PositionDirection::Long;
+use bal::state::PriceBounds;
 use bal_client::instructions::{self, MarketAccounts};
 use bal_client::pda;
 use bal_tests::errors::{assert_anchor_error, assert_bal_error, refused};

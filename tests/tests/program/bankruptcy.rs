@@ -1,9 +1,9 @@
 //! Bad debt: written off only once nothing is left, net of the claims the account still holds,
 //! down the waterfall to depositors; and always resolvable by anyone.
-use bal::controller::amm_fill::PositionDirection::Long;
 use bal::error::BalError;
 use bal::events::{BankruptcyRecord, LiquidationRecord};
 use bal::math::constants::BASE_PRECISION;
+use bal::state::PositionDirection::Long;
 use bal::state::{PerpMarket, SpotMarket};
 use bal_client::instructions::{self, MarketAccounts};
 use bal_client::pda;
@@ -39,7 +39,7 @@ async fn deposit_index(env: &mut TestEnv) -> u128 {
 /// What market 0's fee pool holds above what it keeps for repegs. precision: QUOTE
 async fn spare_fees(env: &mut TestEnv) -> u64 {
     let market: PerpMarket = env.load(pda::perp_market(0)).await;
-    let reserve = bal::controller::amm::repeg_reserve(&market);
+    let reserve = bal::read::repeg::repeg_reserve(&market);
     market.fee_pool.saturating_sub(reserve)
 }
 
@@ -258,9 +258,6 @@ async fn a_bankrupt_liquidation_is_covered_by_insurance_then_socialized() {
     let lost = saver_before - quote_balance(&mut env, saver.user).await;
     assert!(lost > 0 && lost <= record.socialized as i128 + 1, "{lost}");
     let spot: SpotMarket = env.load(pda::spot_market(0)).await;
-    bal::controller::spot_balance::validate_vault_covers(
-        &spot,
-        env.token_balance(pda::spot_vault(0)).await,
-    )
-    .expect("the vault still covers every claim");
+    bal::read::balances::validate_vault_covers(&spot, env.token_balance(pda::spot_vault(0)).await)
+        .expect("the vault still covers every claim");
 }

@@ -1,8 +1,8 @@
 //! The Rust client's read side against the program: its simulated settle equals what
 //! `settle_lp` then does, on random states; its liquidation price is where liquidation starts.
-use bal::controller::amm_fill::PositionDirection::{Long, Short};
 use bal::error::BalError;
 use bal::math::constants::BASE_PRECISION;
+use bal::state::PositionDirection::{Long, Short};
 use bal::state::{PerpMarket, SpotMarket, User};
 use bal_client::pda;
 use bal_client::read::{decode, liquidation_price, simulate_settle, PricedMarket};

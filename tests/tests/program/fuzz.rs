@@ -13,11 +13,11 @@
 //! a failing sequence is saved by proptest under `tests/tests/proptest-regressions/fuzz.txt`
 //! and replayed first on every later run.
 use anchor_lang::prelude::Pubkey;
-use bal::controller::lp::PriceBounds;
-use bal::controller::margin::{net_value, MarketView, MarketViews};
-use bal::controller::orders::RestingOrderParams;
 use bal::instructions::UpdateStateParams;
 use bal::math::constants::BASE_PRECISION;
+use bal::read::margin::{net_value, MarketView, MarketViews};
+use bal::state::PriceBounds;
+use bal::state::RestingOrderParams;
 use bal::state::{PerpMarket, SpotMarket, User};
 use bal_client::instructions::{self, MakerOrderRef, UserSetting};
 use bal_client::pda;

@@ -1,12 +1,12 @@
 //! Liquidation: positions move to the liquidator at the oracle price, only as far as needed,
 //! after orders and LP shares; nothing the liquidator trades first changes what it earns.
 use anchor_lang::solana_program::instruction::Instruction;
-use bal::controller::amm_fill::PositionDirection::{Long, Short};
-use bal::controller::margin::MarginType;
 use bal::error::BalError;
 use bal::events::LiquidationRecord;
 use bal::instructions::UpdatePerpMarketParams;
 use bal::math::constants::BASE_PRECISION;
+use bal::read::margin::MarginType;
+use bal::state::PositionDirection::{Long, Short};
 use bal::state::{MarginRatios, PerpMarket, RiskParams, SpotMarket};
 use bal_client::instructions;
 use bal_client::pda;

@@ -3,11 +3,10 @@
 //! funding rate, and a price held moves it by its clamped gap times the time it stood), risk
 //! is judged on an LP's whole position, and a party to a fill earns no filler reward.
 use anchor_lang::solana_program::instruction::Instruction;
-use bal::controller::amm_fill::PositionDirection::{Long, Short};
 use bal::error::BalError;
 use bal::events::OrderFillRecord;
 use bal::math::constants::{BASE_PRECISION, PRICE_TO_FUNDING_RATE};
-use bal::state::PerpMarket;
+use bal::state::PositionDirection::{Long, Short};
 use bal_client::instructions;
 use bal_client::pda;
 use bal_tests::errors::{assert_bal_error, refused};
@@ -21,10 +20,6 @@ use bal_tests::TestEnv;
 use solana_signer::Signer;
 
 const BASE: u64 = BASE_PRECISION as u64;
-
-async fn perp(env: &mut TestEnv) -> PerpMarket {
-    env.load(pda::perp_market(0)).await
-}
 
 fn trade_ix(
     exchange: &Exchange,
@@ -96,7 +91,7 @@ async fn a_price_held_a_quarter_of_the_period_moves_the_mark_a_quarter_of_its_cl
     trade(&mut env, &exchange, &pusher, order(Short, 40 * BASE))
         .await
         .expect("the push");
-    let pushed = perp(&mut env).await;
+    let pushed = env.perp_market(0).await;
     assert_eq!(pushed.funding.mark_price, 95_000_000, "clamped to the band");
     wait(&mut env, &exchange, PERIOD / 4).await;
     trade(&mut env, &exchange, &pusher, order(Long, 40 * BASE))
@@ -110,7 +105,7 @@ async fn a_price_held_a_quarter_of_the_period_moves_the_mark_a_quarter_of_its_cl
     )
     .await
     .expect("funding");
-    let funding = perp(&mut env).await.funding;
+    let funding = env.perp_market(0).await.funding;
     // (2,700 s × $100 + 900 s × $95) / 3,600 s.
     assert_eq!(funding.mark_twap, 98_750_000);
     assert_eq!(funding.oracle_twap, START_PRICE as u64);
@@ -138,7 +133,7 @@ async fn quiet_hour_rate(sandwich: bool) -> i64 {
     env.send_unmetered(&ixs, &[&attacker.wallet])
         .await
         .expect("funding");
-    perp(&mut env).await.funding.last_funding_rate
+    env.perp_market(0).await.funding.last_funding_rate
 }
 
 #[tokio::test]
@@ -162,7 +157,7 @@ async fn round_trips_inside_transactions_leave_every_rate_where_the_honest_marke
     trade(&mut env, &exchange, &honest, order(Long, 20 * BASE))
         .await
         .expect("the long that would pay");
-    let cumulative_before = perp(&mut env).await.funding.cumulative_funding_rate;
+    let cumulative_before = env.perp_market(0).await.funding.cumulative_funding_rate;
     for period in 0..5 {
         let trips = if period == 0 { 12 } else { 2 };
         let gap = PERIOD / (trips + 1);
@@ -183,7 +178,7 @@ async fn round_trips_inside_transactions_leave_every_rate_where_the_honest_marke
         )
         .await
         .expect("a round trip around the update");
-        let funding = perp(&mut env).await.funding;
+        let funding = env.perp_market(0).await.funding;
         assert_eq!(
             (funding.mark_twap, funding.last_funding_rate),
             (START_PRICE as u64, 0),
@@ -192,7 +187,7 @@ async fn round_trips_inside_transactions_leave_every_rate_where_the_honest_marke
     }
     // Nothing for the attacker's short to collect from the honest long.
     assert_eq!(
-        perp(&mut env).await.funding.cumulative_funding_rate,
+        env.perp_market(0).await.funding.cumulative_funding_rate,
         cumulative_before
     );
 }
@@ -275,7 +270,7 @@ async fn a_party_to_a_fill_earns_no_filler_reward() {
         )
         .await
         .expect("a taker order crossing the AMM");
-        let fee_pool = perp(&mut env).await.fee_pool;
+        let fee_pool = env.perp_market(0).await.fee_pool;
         let filler_before = quote_balance(&mut env, fill_by(filler)).await;
         let success = fill_order(&mut env, &exchange, filler, (&taker, id), &[])
             .await
@@ -291,7 +286,7 @@ async fn a_party_to_a_fill_earns_no_filler_reward() {
             assert_eq!(earned, 0);
         }
         // What the filler does not earn stays in the fee pool.
-        let kept = perp(&mut env).await.fee_pool - fee_pool;
+        let kept = env.perp_market(0).await.fee_pool - fee_pool;
         assert_eq!(kept + reward, fees);
     }
 }

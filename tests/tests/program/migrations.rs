@@ -2,12 +2,12 @@
 //! second run changes nothing, and an ELF deploys through the upgradeable loader.
 use bal::state::{MarketStatus, PerpMarket, ProgramOracle, SpotMarket, State};
 use bal_client::pda;
-use bal_keeper::keypair::read_keypair;
 use bal_migrations::config::{Config, ExchangeConfig, MarketConfig, OracleConfig, QuoteConfig};
 use bal_migrations::{deploy, run, Step};
 use bal_tests::errors::snapshot;
 use bal_tests::keeper_chain::InProcessChain;
 use bal_tests::TestEnv;
+use bal_transport::keypair::read_keypair;
 use solana_keypair::Keypair;
 use solana_signer::Signer;
 use std::path::PathBuf;

@@ -3,11 +3,11 @@
 //! changes nothing; once lifted, the pause no longer refuses it.
 use anchor_lang::error::ERROR_CODE_OFFSET;
 use anchor_lang::solana_program::instruction::Instruction;
-use bal::controller::amm_fill::PositionDirection::{Long, Short};
 use bal::error::BalError;
 use bal::instructions::{UpdatePerpMarketParams, UpdateStateParams};
 use bal::math::constants::{BASE_PRECISION, PRICE_PRECISION};
 use bal::state::pause;
+use bal::state::PositionDirection::{Long, Short};
 use bal_client::instructions::{self, MakerOrderRef};
 use bal_client::pda;
 use bal_tests::errors::{assert_bal_error, custom_code, refused};

@@ -1,12 +1,12 @@
 //! Collateral counts only what can be paid: winners' unsettled gains count less the market's
 //! shortfall (what its P&L pool will not cover once every loss is in), and a withdrawal values
 //! gains at the worse of the oracle price and its five-minute TWAP.
-use bal::controller::amm_fill::PositionDirection::{Long, Short};
-use bal::controller::margin::{position_pnl, simulated_position};
 use bal::error::BalError;
 use bal::math::constants::{BASE_PRECISION, PERCENTAGE_PRECISION};
 use bal::math::margin::payable_pnl;
+use bal::read::margin::{position_pnl, simulated_position};
 use bal::state::PerpMarket;
+use bal::state::PositionDirection::{Long, Short};
 use bal_client::instructions;
 use bal_client::pda;
 use bal_tests::errors::{assert_bal_error, refused, snapshot};

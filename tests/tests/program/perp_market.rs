@@ -335,7 +335,7 @@ async fn a_repeg_that_costs_more_than_the_fee_pool_is_refused() {
         &mut env,
         &exchange,
         &trader,
-        bal_tests::fixtures::order(bal::controller::amm_fill::PositionDirection::Long, base),
+        bal_tests::fixtures::order(bal::state::PositionDirection::Long, base),
     )
     .await
     .expect("users go long 20");

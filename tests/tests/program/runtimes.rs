@@ -1,7 +1,7 @@
 //! LiteSVM, where the fuzzers run, is the same program as solana-program-test's bank: the
 //! same transactions land with the same compute units and the same accounts.
-use bal::controller::amm_fill::PositionDirection::{Long, Short};
 use bal::math::constants::BASE_PRECISION;
+use bal::state::PositionDirection::{Long, Short};
 use bal::state::User;
 use bal_tests::fixtures::{
     add_liquidity, fill_order, liquidate, new_trader, next_second, order, place_order, resting,

@@ -2,11 +2,11 @@
 //! underwater account and a P&L pool that cannot pay every winner; every account withdrawn and
 //! the market delisted, the vault left holding exactly what the remaining depositor and the
 //! insurance fund are owed.
-use bal::controller::amm_fill::PositionDirection::{Long, Short};
 use bal::error::BalError;
 use bal::events::{ExpiredPositionRecord, SettlementRecord};
 use bal::math::constants::BASE_PRECISION;
-use bal::state::{MarketStatus, PerpMarket, SpotMarket, User};
+use bal::state::PositionDirection::{Long, Short};
+use bal::state::{MarketStatus, SpotMarket, User};
 use bal_client::instructions;
 use bal_client::pda;
 use bal_tests::errors::{assert_bal_error, refused};
@@ -20,10 +20,6 @@ use bal_tests::TestEnv;
 use solana_signer::Signer;
 
 const BASE: u64 = BASE_PRECISION as u64;
-
-async fn perp(env: &mut TestEnv) -> PerpMarket {
-    env.load(pda::perp_market(0)).await
-}
 
 /// Withdraws everything `who` holds (nothing when its balance is not positive).
 async fn withdraw_all(env: &mut TestEnv, exchange: &Exchange, who: &Trader) {
@@ -130,7 +126,7 @@ async fn a_market_settles_pays_its_winners_pro_rata_and_is_delisted() {
         .expect("close everyone");
     let closed = closing.events::<ExpiredPositionRecord>();
     assert_eq!(closed.len(), 5, "everyone but the saver had a position");
-    let market_state = perp(&mut env).await;
+    let market_state = env.perp_market(0).await;
     assert_eq!(market_state.positions_with_base, 0);
     assert_eq!(market_state.lp.user_lp_shares.get(), 0);
     assert_eq!(
@@ -182,7 +178,7 @@ async fn a_market_settles_pays_its_winners_pro_rata_and_is_delisted() {
         paid <= pro_rata && paid + 1 >= pro_rata,
         "paid {paid} of {pro_rata}"
     );
-    assert_eq!(perp(&mut env).await.settlement.claims, 0);
+    assert_eq!(env.perp_market(0).await.settlement.claims, 0);
 
     // The 9x long's debt is written off; everyone else withdraws what they hold.
     assert!(quote_balance(&mut env, levered.user).await < 0);
@@ -207,7 +203,7 @@ async fn a_market_settles_pays_its_winners_pro_rata_and_is_delisted() {
     )
     .await
     .expect("delist");
-    let market_state = perp(&mut env).await;
+    let market_state = env.perp_market(0).await;
     assert_eq!(market_state.status, MarketStatus::Delisted as u8);
     assert_eq!((market_state.fee_pool, market_state.pnl_pool), (0, 0));
     // The vault holds what the saver is owed and the insurance fund, which received the

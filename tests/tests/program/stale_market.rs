@@ -2,9 +2,9 @@
 //! value it at the last price it read. Liquidations, closes and de-risks in other markets go on
 //! with it valued as it last stood, never made liquidatable by it; withdrawals and new risk
 //! count no gain there and need its whole notional.
-use bal::controller::amm_fill::PositionDirection::Long;
 use bal::error::BalError;
 use bal::math::constants::BASE_PRECISION;
+use bal::state::PositionDirection::Long;
 use bal_client::instructions::{self, margin_accounts, MarketAccounts};
 use bal_tests::errors::{assert_bal_error, refused};
 use bal_tests::fixtures::{

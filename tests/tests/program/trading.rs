@@ -1,8 +1,8 @@
-use bal::controller::amm_fill::PositionDirection::{Long, Short};
 use bal::error::BalError;
 use bal::instructions::OrderParams;
 use bal::math::constants::BASE_PRECISION;
 use bal::math::funding::funding_payment;
+use bal::state::PositionDirection::{Long, Short};
 use bal::state::{PerpMarket, SpotMarket, User};
 use bal_client::instructions;
 use bal_client::pda;
@@ -27,11 +27,7 @@ async fn position_base(env: &mut TestEnv, trader: &Trader) -> i64 {
 async fn balance(env: &mut TestEnv, trader: &Trader) -> i128 {
     let user: User = env.load(trader.user).await;
     let spot: SpotMarket = env.load(pda::spot_market(0)).await;
-    bal::controller::spot_balance::signed_token_amount(&user.quote_balance, &spot).unwrap()
-}
-
-async fn perp(env: &mut TestEnv) -> PerpMarket {
-    env.load(pda::perp_market(0)).await
+    bal::read::balances::signed_token_amount(&user.quote_balance, &spot).unwrap()
 }
 
 async fn close(env: &mut TestEnv, exchange: &Exchange, trader: &Trader) {
@@ -57,7 +53,7 @@ async fn a_position_opens_grows_shrinks_flips_and_closes_with_fees_to_the_pool()
     let trader = new_trader(&mut env, &exchange, 10_000_000_000, 0).await;
     let start = balance(&mut env, &trader).await;
 
-    let steps: [(bal::controller::amm_fill::PositionDirection, u64, i64); 4] = [
+    let steps: [(bal::state::PositionDirection, u64, i64); 4] = [
         (Long, 2 * BASE, 2),
         (Long, BASE, 3),
         (Short, BASE, 2),
@@ -73,13 +69,13 @@ async fn a_position_opens_grows_shrinks_flips_and_closes_with_fees_to_the_pool()
         );
         // The AMM holds exactly the opposite of what users hold.
         assert_eq!(
-            perp(&mut env).await.amm.base_asset_amount_with_amm,
+            env.perp_market(0).await.amm.base_asset_amount_with_amm,
             expected * BASE as i64
         );
     }
     close(&mut env, &exchange, &trader).await;
     assert_eq!(position_base(&mut env, &trader).await, 0);
-    let market = perp(&mut env).await;
+    let market = env.perp_market(0).await;
     assert_eq!(market.amm.base_asset_amount_with_amm, 0);
 
     // Fees came out of the quote balance into the fee pool, and the vault did not move.
@@ -200,7 +196,7 @@ async fn settling_pnl_pays_winners_only_from_what_losers_paid_in() {
     let paid_in = short_before - balance(&mut env, &short).await;
     assert!(paid_in > 0);
     assert_eq!(paid_in, loss);
-    assert_eq!(perp(&mut env).await.pnl_pool as i128, paid_in);
+    assert_eq!(env.perp_market(0).await.pnl_pool as i128, paid_in);
 
     // Now the winner is paid, but only what the pool holds.
     env.send(
@@ -211,7 +207,7 @@ async fn settling_pnl_pays_winners_only_from_what_losers_paid_in() {
     .await
     .expect("settle winner again");
     assert_eq!(balance(&mut env, &long).await - before, paid_in);
-    assert_eq!(perp(&mut env).await.pnl_pool, 0);
+    assert_eq!(env.perp_market(0).await.pnl_pool, 0);
 }
 
 #[tokio::test]
@@ -227,12 +223,12 @@ async fn funding_is_one_rate_for_both_sides_and_nets_to_zero() {
     trade(&mut env, &exchange, &short, order(Short, 10 * BASE))
         .await
         .expect("short");
-    let start: PerpMarket = perp(&mut env).await;
+    let start: PerpMarket = env.perp_market(0).await;
 
     for _ in 0..3 {
         next_funding_period(&mut env, &exchange, &keeper).await;
     }
-    let end: PerpMarket = perp(&mut env).await;
+    let end: PerpMarket = env.perp_market(0).await;
     let delta = end.funding.cumulative_funding_rate - start.funding.cumulative_funding_rate;
     // Users are net long and the mark sits above the oracle: longs pay shorts.
     assert!(delta > 0, "{delta}");
@@ -340,11 +336,8 @@ async fn a_profitable_position_backs_a_borrow_that_pays_depositors_interest() {
         "depositors never earn more than borrowers pay"
     );
     let spot: SpotMarket = env.load(pda::spot_market(0)).await;
-    bal::controller::spot_balance::validate_vault_covers(
-        &spot,
-        env.token_balance(pda::spot_vault(0)).await,
-    )
-    .expect("the vault covers every claim");
+    bal::read::balances::validate_vault_covers(&spot, env.token_balance(pda::spot_vault(0)).await)
+        .expect("the vault covers every claim");
 }
 
 #[tokio::test]
@@ -409,7 +402,7 @@ async fn a_keeper_batch_settles_everyone_and_try_mode_skips_a_bad_account() {
         ]
     );
     // The loser paid in; the winner took what the pool held.
-    let market_after = perp(&mut env).await;
+    let market_after = env.perp_market(0).await;
     let short_user: User = env.load(short.user).await;
     assert_eq!(
         short_user.perp_positions[0].last_cumulative_funding_rate,
@@ -499,7 +492,7 @@ async fn funding_updates_repeg_the_curve_to_the_oracle_when_the_fee_pool_can_pay
     let exchange = setup_trading(&mut env).await;
     let trader = new_trader(&mut env, &exchange, 10_000_000_000, 0).await;
     let keeper = env.funded_wallet().await;
-    let start = perp(&mut env).await.amm.peg_multiplier;
+    let start = env.perp_market(0).await.amm.peg_multiplier;
     // Users long: raising the peg to a 4% higher oracle would cost the fee pool about $20,
     // more than the fees it holds, so the curve stays where it is.
     trade(&mut env, &exchange, &trader, order(Long, 5 * BASE))
@@ -518,9 +511,9 @@ async fn funding_updates_repeg_the_curve_to_the_oracle_when_the_fee_pool_can_pay
     };
     let mut repegs = 0;
     for _ in 0..8 {
-        let before = reserve_price(&perp(&mut env).await);
+        let before = reserve_price(&env.perp_market(0).await);
         let record = funding_at(&mut env, &exchange, &keeper, &trader, 104_000_000).await;
-        let after = reserve_price(&perp(&mut env).await);
+        let after = reserve_price(&env.perp_market(0).await);
         assert!(record.repeg_cost <= 0, "a gain, not a cost");
         assert!(
             after.abs_diff(before) <= before / 100 + 1,
@@ -530,7 +523,7 @@ async fn funding_updates_repeg_the_curve_to_the_oracle_when_the_fee_pool_can_pay
             repegs += 1;
         }
     }
-    let reserve = reserve_price(&perp(&mut env).await);
+    let reserve = reserve_price(&env.perp_market(0).await);
     assert!(repegs >= 2, "the curve moved in steps");
     assert!(reserve.abs_diff(104_000_000) <= 520_000, "{reserve}");
 }

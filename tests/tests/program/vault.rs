@@ -3,11 +3,11 @@
 //! PDA or a subaccount that is not the vault's is refused with nothing changed.
 use anchor_lang::error::ErrorCode;
 use anchor_lang::prelude::Pubkey;
-use bal::controller::amm_fill::PositionDirection::{Long, Short};
-use bal::controller::margin::{MarketView, MarketViews};
 use bal::error::BalError;
 use bal::math::constants::BASE_PRECISION;
+use bal::read::margin::{MarketView, MarketViews};
 use bal::state::PerpPosition;
+use bal::state::PositionDirection::{Long, Short};
 use bal::state::{PerpMarket, SpotMarket, User};
 use bal_client::instructions::{self, CollateralAccounts};
 use bal_client::pda;
@@ -47,7 +47,7 @@ async fn net_value(env: &mut TestEnv, vault: &VaultAddresses, oracle_price: u64)
     let spot: SpotMarket = env.load(pda::spot_market(0)).await;
     let market: PerpMarket = env.load(pda::perp_market(0)).await;
     let views = MarketViews(vec![MarketView::current(&market, oracle_price).unwrap()]);
-    bal::controller::margin::net_value(&user, &spot, &views).unwrap()
+    bal::read::margin::net_value(&user, &spot, &views).unwrap()
 }
 
 /// The vault's BAL position in market 0, if any.
@@ -368,8 +368,7 @@ async fn every_depositor_redeems_in_turn_and_the_last_empties_the_vault() {
         "no position left"
     );
     let spot: SpotMarket = env.load(pda::spot_market(0)).await;
-    let dust =
-        bal::controller::spot_balance::signed_token_amount(&user.quote_balance, &spot).unwrap();
+    let dust = bal::read::balances::signed_token_amount(&user.quote_balance, &spot).unwrap();
     assert!((0..=10).contains(&dust), "the vault keeps {dust} units");
     assert_eq!(env.token_balance(vault.tokens).await, 0);
 }
@@ -490,7 +489,7 @@ async fn a_redemption_too_small_to_close_its_part_pays_what_closing_it_would_cos
     let position = vault_position(&mut env, &vault).await.expect("a position");
     let perp: PerpMarket = env.load(pda::perp_market(0)).await;
     let view = MarketView::current(&perp, price).unwrap();
-    let settled = bal::controller::margin::simulated_position(&position, &view).unwrap();
+    let settled = bal::read::margin::simulated_position(&position, &view).unwrap();
     let shares = account.total_shares / 100;
     let unclosed = u128::from(settled.base_asset_amount.unsigned_abs()) * u128::from(shares)
         / u128::from(account.total_shares);

@@ -1,11 +1,11 @@
 //! The example vault's share price when its market cannot pay every gain: a redemption is
 //! paid the vault's value with its gain counted only as far as the market's P&L pool will pay
 //! it, so a holder cannot take the cash a newer depositor brought for a claim nobody may pay.
-use bal::controller::amm_fill::PositionDirection::Short;
-use bal::controller::margin::{position_pnl, simulated_position, MarketView};
-use bal::controller::spot_balance::signed_token_amount;
 use bal::math::constants::{BASE_PRECISION, PERCENTAGE_PRECISION};
 use bal::math::margin::payable_pnl;
+use bal::read::balances::signed_token_amount;
+use bal::read::margin::{position_pnl, simulated_position, MarketView};
+use bal::state::PositionDirection::Short;
 use bal::state::{PerpMarket, SpotMarket, User};
 use bal_client::instructions;
 use bal_client::pda;

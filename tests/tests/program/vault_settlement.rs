@@ -3,9 +3,9 @@
 //! part of the vault's settled cash now; a gain still waiting as a claim counts for nothing (its
 //! payout is unknown until the claim window ends) and stays with the shares that stay, which
 //! take it once it is paid. Nothing is bought while the market settles.
-use bal::controller::amm_fill::PositionDirection::Long;
-use bal::controller::spot_balance::signed_token_amount;
 use bal::math::constants::BASE_PRECISION;
+use bal::read::balances::signed_token_amount;
+use bal::state::PositionDirection::Long;
 use bal::state::{PerpMarket, SpotMarket, User};
 use bal_client::instructions;
 use bal_client::pda;

@@ -3,7 +3,7 @@ use super::{instruction, margin_accounts, MarketAccounts};
 use crate::pda;
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::{AccountMeta, Instruction};
-use bal::controller::lp::PriceBounds;
+use bal::state::PriceBounds;
 
 /// `others`: the user's other positions' markets, for the margin check. `bounds`: the reserve
 /// prices the caller accepts (`crate::lp::add_bounds`; `PriceBounds::UNBOUNDED` leaves only

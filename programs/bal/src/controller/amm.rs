@@ -1,15 +1,16 @@
 //! Admin-driven changes to a market's curve: the peg and `sqrt_k`. Each is paid for from the
 //! fee pool (into the P&L pool, which owes users the difference) and refused when it cannot pay.
 use crate::controller::mark::observe_mark_price;
-use crate::controller::market_books::{curve_net_user_base, refresh_derived_reserves};
-use crate::controller::second_start::{current_reserve_price, curve_moved};
 use crate::error::BalError;
 use crate::math::amm::{
     k_update_cost, peg_for_price, repeg_cost, terminal_quote_reserve, Curve, KUpdate, PegChange,
 };
+use crate::math::books::{curve_net_user_base, refresh_derived_reserves};
 use crate::math::constants::{MAX_SQRT_K, MIN_SQRT_K, PERCENTAGE_PRECISION};
+use crate::math::constants::{REPEG_MAX_STEP, REPEG_THRESHOLD};
 use crate::math::safe_math::{Cast, SafeMath};
 use crate::math::wide::mul_div_floor;
+use crate::read::second_start::{current_reserve_price, curve_moved};
 use crate::state::PerpMarket;
 use crate::validate;
 use anchor_lang::prelude::*;
@@ -52,14 +53,6 @@ pub fn repeg_to_oracle(market: &mut PerpMarket, oracle_price: u64, now: i64) -> 
     observe_mark_price(market, now)?;
     Ok(cost)
 }
-
-/// How far the reserve price may drift from the oracle's five-minute TWAP before a funding
-/// update repegs the curve to it. precision: PERCENTAGE
-pub const REPEG_THRESHOLD: u32 = 5_000;
-
-/// The most one funding update's repeg moves the price, so a TWAP that one print dominated
-/// (after minutes without reads) cannot drag the peg far. precision: PERCENTAGE
-pub const REPEG_MAX_STEP: u32 = 10_000;
 
 /// Keeps the peg following the oracle: when the reserve price is more than `REPEG_THRESHOLD`
 /// away from the oracle's five-minute TWAP (the TWAP, not the last print), repegs toward it,
@@ -105,37 +98,6 @@ pub fn follow_oracle(market: &mut PerpMarket, now: i64) -> Result<i128> {
         }
         Err(error) => Err(error),
     }
-}
-
-/// What the funding update's largest repeg (`REPEG_MAX_STEP` either way) would cost the fee
-/// pool now: the part of the pool no write-off takes, so absorbing losses never starves the
-/// repeg that keeps the curve near the oracle (and trades inside the price band). A cost that
-/// cannot be bounded (a curve that could not take the protocol's inventory back, arithmetic
-/// past its range at an extreme price) keeps the whole pool: the fee pool is then passed over
-/// as a tier, never the reason a write-off or a liquidation fails. precision: QUOTE
-pub fn repeg_reserve(market: &PerpMarket) -> u64 {
-    largest_repeg_cost(market).unwrap_or(u64::MAX)
-}
-
-fn largest_repeg_cost(market: &PerpMarket) -> Result<u64> {
-    let curve = market.amm.curve();
-    let terminal = terminal_quote_reserve(&curve, curve_net_user_base(market)?)?;
-    let price = current_reserve_price(market)?;
-    let step = mul_div_floor(
-        price as u128,
-        REPEG_MAX_STEP as u128,
-        PERCENTAGE_PRECISION as u128,
-    )?
-    .cast::<u64>()?;
-    let mut worst = 0i128;
-    for target in [price.safe_add(step)?, price.safe_sub(step)?.max(1)] {
-        let peg = PegChange {
-            old: market.amm.peg_multiplier,
-            new: peg_for_price(&curve, target)?,
-        };
-        worst = worst.max(repeg_cost(&curve, terminal, &peg)?);
-    }
-    Ok(worst.min(u64::MAX as i128) as u64)
 }
 
 /// Sets `sqrt_k` with the price kept (within a unit, which stands as the mark from `now`).

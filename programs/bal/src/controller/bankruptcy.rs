@@ -8,13 +8,14 @@
 //! price band relies on (the market's own revenue, owned by nobody who could leave), and only
 //! then every depositor pro rata, by lowering the deposit index: the last resort, which a
 //! depositor who withdraws first escapes.
-use crate::controller::amm::repeg_reserve;
 use crate::controller::insurance;
-use crate::controller::spot_balance::{signed_token_amount, update_quote_balance};
+use crate::controller::spot_balance::update_quote_balance;
 use crate::events::BankruptcyRecord;
 use crate::math::constants::SPOT_BALANCE_TO_TOKEN;
 use crate::math::safe_math::{Cast, SafeMath};
 use crate::math::wide::{mul_div_ceil, mul_div_floor};
+use crate::read::balances::signed_token_amount;
+use crate::read::repeg::repeg_reserve;
 use crate::state::{PerpMarket, SpotMarket, User};
 use anchor_lang::prelude::*;
 
@@ -52,15 +53,6 @@ impl Bankruptcy {
             deposit_index_after: spot.cumulative_deposit_interest.get(),
         }
     }
-}
-
-/// Whether the account holds nothing but quote: no base, LP shares or orders anywhere (its
-/// positions, if any, are realized P&L waiting for a pool).
-pub fn holds_only_claims(user: &User) -> bool {
-    user.perp_positions
-        .iter()
-        .filter(|p| p.is_active())
-        .all(|p| p.base_asset_amount == 0 && p.lp.shares.get() == 0 && p.open_orders == 0)
 }
 
 /// Resolves `user`'s bad debt (the caller checked `holds_only_claims`) down the waterfall, with

@@ -1,36 +1,32 @@
 //! De-risking an LP below its initial margin, by one rule for `settle_pnl`, `settle_pnl_many`
-//! and `derisk_lp`: `derisk_decision` (`controller::derisk_decision`) says whether it applies
+//! and `derisk_lp`: `derisk_decision` (`read::derisk_decision`) says whether it applies
 //! (and if not, why), `derisk` does it. A de-risk cancels the account's resting orders in the market first; if that is not
 //! enough it burns the fewest shares (rounded up to the step, and no more than the exit rule
 //! allows) that bring the account back to initial margin; if burning is not enough, it reduces
 //! the position through the AMM within a price band around the oracle. The cooldown is left as
 //! it is.
-use crate::controller::amm_fill::PositionDirection;
-use crate::controller::lp::{burnable_shares, remove_shares};
-use crate::controller::margin::{
-    margin_summary, simulated_position, worst_case_base, MarginSummary, MarginType, MarketView,
-    MarketViews,
-};
 use crate::controller::orders::cancel_market_orders;
-use crate::controller::position::find_position;
-use crate::controller::second_start::curve_moved_against;
 use crate::controller::trade::{keeps_reduction_rule, trade_against_amm, TakerOrder};
 use crate::error::BalError;
 use crate::events::DeriskRecord;
 use crate::math::constants::{
     BASE_PRECISION, LP_MARGIN_BUFFER, MARGIN_PER_POSITION, MARGIN_PRECISION,
 };
+use crate::math::lp_books::{burnable_shares, remove_shares};
 use crate::math::margin::margin_requirement;
 use crate::math::position::{floor_to_step, largest_fill_base};
-use crate::math::price_band::PriceBand;
 use crate::math::safe_math::{Cast, SafeMath};
 use crate::math::wide::{mul_div_ceil, mul_div_floor};
+use crate::read::derisk_decision::reduction_limit;
+use crate::read::margin::{
+    margin_summary, simulated_position, worst_case_base, MarginSummary, MarginType, MarketView,
+    MarketViews,
+};
+use crate::read::position::find_position;
+use crate::read::second_start::curve_moved_against;
+use crate::state::PositionDirection;
 use crate::state::{PerpMarket, PerpPosition, SpotMarket, User};
 use anchor_lang::prelude::*;
-
-/// A fill made to de-risk may not average further than this from the oracle.
-/// precision: PERCENTAGE
-pub const DERISK_PRICE_BAND: u32 = 20_000;
 
 /// The accounts a de-risk writes.
 pub struct DeriskBooks<'a> {
@@ -266,18 +262,6 @@ pub fn reduction_needed(reduction: &Reduction, step: u64) -> Result<u64> {
     let excess = (reduction.base.unsigned_abs() as u128).saturating_sub(allowed);
     let rounded = excess.div_ceil(step as u128).safe_mul(step as u128)?;
     (rounded.min(reduction.base.unsigned_abs() as u128)).cast::<u64>()
-}
-
-/// The worst average price a de-risking fill may take: `DERISK_PRICE_BAND` around the oracle,
-/// or the market's own price band where that is narrower, against the direction of the fill.
-/// precision: PRICE
-pub fn reduction_limit(market: &PerpMarket, oracle_price: u64, selling: bool) -> Result<u64> {
-    let band = PriceBand::around(oracle_price, DERISK_PRICE_BAND.min(market.amm.price_band))?;
-    Ok(band.worst_for(if selling {
-        PositionDirection::Short
-    } else {
-        PositionDirection::Long
-    }))
 }
 
 /// After the burn left the account short: takes base off the position through the AMM within

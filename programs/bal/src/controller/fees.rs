@@ -2,8 +2,9 @@
 //! LPs' slice of a taker fee and its backing, where the rest of a fee goes (one booking of the
 //! AMM's side for a trade and for `fill_order`, one for a maker's fill), and the liquidation
 //! fee's rates. A charge rounds up; a payout rounds down.
-use crate::controller::lp::{record_amm_delta, take_shares, AmmDelta, LpTake};
+use crate::controller::lp::{record_amm_delta, AmmDelta};
 use crate::math::constants::{LP_AGG_PRECISION, PERCENTAGE_PRECISION};
+use crate::math::lp_books::{take_shares, LpTake};
 use crate::math::safe_math::{Cast, SafeMath};
 use crate::math::wide::{mul_div_ceil, mul_div_floor};
 use crate::state::{FeeSchedule, PerpMarket, SpotMarket};

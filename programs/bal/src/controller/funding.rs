@@ -1,7 +1,7 @@
 //! The periodic funding update.
 use crate::controller::mark::observe_mark_price;
-use crate::controller::market_books::{add_users_quote, protocol_base};
 use crate::error::BalError;
+use crate::math::books::{add_users_quote, protocol_base};
 use crate::math::constants::{FUNDING_PAYMENT_DIVISOR, LP_AGG_PRECISION};
 use crate::math::funding::{funding_rate, period_average, FundingInputs};
 use crate::math::lp::i256;

@@ -2,15 +2,15 @@
 //! inventory) and the LPs (as a group, toward the market's target) may take at the maker's
 //! price, never moving the curve past that price or its bounds. Pure reads of the market;
 //! `controller::matching` books the pieces.
-use crate::controller::amm_fill::PositionDirection;
 use crate::controller::fees::share;
-use crate::controller::market_books::protocol_base;
 use crate::math::amm::{base_to_price, swap_base, SwapDirection};
+use crate::math::books::protocol_base;
 use crate::math::constants::{BASE_PRECISION, LP_AGG_PRECISION};
 use crate::math::lp::signed_mul_div_floor;
 use crate::math::position::floor_to_step;
 use crate::math::safe_math::SafeMath;
 use crate::state::PerpMarket;
+use crate::state::PositionDirection;
 use anchor_lang::prelude::*;
 
 /// The side of the fill a JIT piece joins: the taker's direction and the oracle price.

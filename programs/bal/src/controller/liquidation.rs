@@ -8,23 +8,27 @@
 //! Nothing trades against the AMM, so nothing the liquidator does earlier in a transaction
 //! changes the price it takes over at or what it earns. An account left with nothing but debt
 //! is bankrupt (`controller::bankruptcy`).
-use crate::controller::bankruptcy::{holds_only_claims, resolve_bankruptcy, Bankruptcy};
+use crate::controller::bankruptcy::{resolve_bankruptcy, Bankruptcy};
 use crate::controller::fees::liquidation_fee;
 use crate::controller::insurance;
-use crate::controller::lp::{burnable_shares, remove_shares, settle_lp_before_trading};
-use crate::controller::margin::{
-    margin_summary, validate_initial_margin, MarginSummary, MarginType, MarketView, MarketViews,
-};
+use crate::controller::lp::settle_lp_before_trading;
 use crate::controller::orders::cancel_all_orders;
 use crate::controller::pnl::{commit_settle_pnl, plan_settle_pnl};
-use crate::controller::position::{book_fill, find_position, release_if_empty, Booking};
+use crate::controller::position::{book_fill, Booking};
 use crate::controller::spot_balance::update_quote_balance;
 use crate::error::BalError;
 use crate::math::constants::BASE_PRECISION;
 use crate::math::liquidation::{base_to_cover, transfer_size, TransferSize};
+use crate::math::lp_books::{burnable_shares, remove_shares};
 use crate::math::position::largest_fill_base;
+use crate::math::position::release_if_empty;
 use crate::math::safe_math::{Cast, SafeMath};
 use crate::math::wide::{mul_div_ceil, mul_div_floor};
+use crate::read::margin::{
+    margin_summary, validate_initial_margin, MarginSummary, MarginType, MarketView, MarketViews,
+};
+use crate::read::position::find_position;
+use crate::read::position::holds_only_claims;
 use crate::state::{PerpMarket, PositionDirection, SpotMarket, User};
 use crate::validate;
 use anchor_lang::prelude::*;

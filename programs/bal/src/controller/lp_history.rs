@@ -1,7 +1,7 @@
 //! An LP strategy's performance history: once a day, what one share of the market's LP
 //! strategy is worth and the capital it needs, so a client can show 7- and 30-day returns
 //! from chain data alone.
-use crate::controller::market_books::larger_side_depth;
+use crate::math::books::larger_side_depth;
 use crate::math::constants::{
     BASE_PRECISION, FUNDING_PAYMENT_DIVISOR, LP_ACC_PRECISION, MARGIN_PRECISION,
 };

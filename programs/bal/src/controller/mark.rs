@@ -4,29 +4,11 @@
 //! PriceClock`). An observation is always safe to add: it only closes the standing price's
 //! interval at `now`, so observing more often changes no sum. Each observation also widens
 //! the second's high and low (`state::SecondSnapshot::note`).
-use crate::controller::second_start::current_reserve_price;
-use crate::math::funding::{clamp_mark, PriceClock};
+use crate::math::funding::clamp_mark;
+use crate::read::oracle::mark_clock;
+use crate::read::second_start::current_reserve_price;
 use crate::state::PerpMarket;
 use anchor_lang::prelude::*;
-
-/// The mark's clock as the market holds it.
-pub fn mark_clock(market: &PerpMarket) -> PriceClock {
-    let funding = &market.funding;
-    PriceClock {
-        standing: funding.mark_price,
-        since: funding.mark_price_ts,
-        price_seconds: funding.mark_price_seconds.get(),
-    }
-}
-
-/// The oracle's clock as the market holds it: the last price read stands until the next read.
-pub fn oracle_clock(market: &PerpMarket) -> PriceClock {
-    PriceClock {
-        standing: market.amm.last_oracle_price,
-        since: market.amm.last_oracle_twap_ts,
-        price_seconds: market.funding.oracle_price_seconds.get(),
-    }
-}
 
 /// Closes the standing mark's interval at `now` and lets the curve's reserve price, clamped to
 /// the maximum spread around the oracle price this instruction read, stand from then on.

@@ -2,23 +2,25 @@
 //! LPs optionally taking part of the maker's side just in time), and against the AMM's curve
 //! as a backstop. Every piece is booked with the same quote on both sides, so base and quote
 //! are conserved; fees are taken from the taker's quote balance when booked.
-use crate::controller::amm_fill::PositionDirection;
-use crate::controller::amm_fill::{amm_base_within, book_amm_fill, AmmFill};
+use crate::controller::amm_fill::book_amm_fill;
 use crate::controller::fees::{
     book_amm_side, book_maker_fill, charge, filler_reward, maker_rebate, AmmSide,
 };
 use crate::controller::jit::{amm_jit_base, lp_jit_base, swap_direction, JitRoom, JitSide};
-use crate::controller::lp::LpTake;
 use crate::controller::orders::{record_order_fill, reduce_only_cap};
-use crate::controller::position::{add_to_break_even, book_fill, release_if_empty, Booking};
+use crate::controller::position::{book_fill, Booking};
 use crate::controller::spot_balance::update_quote_balance;
 use crate::controller::trade::{trade_against_amm, TakerOrder};
 use crate::error::BalError;
 use crate::events::liquidity;
 use crate::math::amm::swap_base;
 use crate::math::constants::BASE_PRECISION;
+use crate::math::lp_books::LpTake;
+use crate::math::position::{add_to_break_even, release_if_empty};
 use crate::math::safe_math::{Cast, SafeMath};
 use crate::math::wide::mul_div_floor;
+use crate::read::amm_quote::{amm_base_within, AmmFill};
+use crate::state::PositionDirection;
 use crate::state::{FeeSchedule, PerpMarket, SpotMarket, User};
 use crate::validate;
 use anchor_lang::prelude::*;
@@ -67,7 +69,7 @@ fn quote_for(base: u64, price: u64) -> Result<u64> {
 /// Moves `amount` (signed: positive is paid to the user) between `user`'s quote balance and the
 /// position's break-even, the way fees and rebates are booked.
 fn book_fee(user: &mut User, spot: &mut SpotMarket, market_index: u16, amount: i128) -> Result<()> {
-    if let Some(index) = crate::controller::position::find_position(user, market_index) {
+    if let Some(index) = crate::read::position::find_position(user, market_index) {
         let position = &mut user.perp_positions[index];
         add_to_break_even(position, amount)?;
         release_if_empty(position);

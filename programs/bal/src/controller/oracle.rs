@@ -1,59 +1,14 @@
 //! Reading a market's oracle account, validating the price for an action, and recording it.
 use crate::controller::amm::follow_oracle;
 use crate::controller::lp_history::record_lp_sample;
-use crate::controller::mark::{observe_mark_price, oracle_clock};
+use crate::controller::mark::observe_mark_price;
 use crate::controller::second_start::take_snapshot;
-use crate::error::BalError;
 use crate::math::constants::ORACLE_TWAP_5MIN_SECONDS;
-use crate::math::oracle::{
-    updated_twap, validate_oracle_price, OracleAction, OracleCheck, TwapUpdate,
-};
-use crate::state::pyth::{parse_price_update, PYTH_RECEIVER_PROGRAM_ID};
-use crate::state::{OraclePrice, OracleSource, PerpMarket, ProgramOracle};
-use crate::validate;
+use crate::math::oracle::{updated_twap, OracleAction, TwapUpdate};
+use crate::read::oracle::checked_oracle_price;
+use crate::read::oracle::oracle_clock;
+use crate::state::PerpMarket;
 use anchor_lang::prelude::*;
-
-/// Reads `oracle`, refusing any account other than the market's own oracle of its source.
-pub fn read_oracle(market: &PerpMarket, oracle: &AccountInfo) -> Result<OraclePrice> {
-    validate!(oracle.key() == market.oracle, BalError::InvalidOracle);
-    match market.oracle_source()? {
-        OracleSource::Program => ProgramOracle::read_from(oracle),
-        OracleSource::PythPull => {
-            validate!(
-                *oracle.owner == PYTH_RECEIVER_PROGRAM_ID,
-                BalError::InvalidOracle
-            );
-            let data = oracle.try_borrow_data()?;
-            let update = parse_price_update(&data)?;
-            validate!(
-                update.feed_id == market.pyth_feed_id,
-                BalError::InvalidOracle
-            );
-            update.to_oracle_price()
-        }
-    }
-}
-
-/// `market`'s oracle price as `action` may use it (PRICE precision), read and checked against
-/// the market's guards and five-minute TWAP at `clock`; nothing recorded.
-pub fn checked_oracle_price(
-    market: &PerpMarket,
-    oracle: &AccountInfo,
-    action: OracleAction,
-    clock: &Clock,
-) -> Result<u64> {
-    let observed = read_oracle(market, oracle)?;
-    validate_oracle_price(
-        &OracleCheck {
-            price: &observed,
-            guards: &market.oracle_guards,
-            twap_5min: market.amm.oracle_twap_5min,
-            now: clock.unix_timestamp,
-            slot: clock.slot,
-        },
-        action,
-    )
-}
 
 /// The oracle price `action` may use (PRICE precision), recorded (`record_oracle_price`).
 pub fn oracle_price_for(

@@ -1,30 +1,18 @@
 //! Resting orders in a `User`: placing, cancelling and recording fills, with each position's
 //! open-order aggregates (count, bids, asks) kept equal to its orders (`User::invariant`).
-use crate::controller::amm_fill::{amm_best_price, PositionDirection};
-use crate::controller::position::{find_position, open_position, release_if_empty};
+use crate::controller::position::open_position;
 use crate::error::BalError;
 use crate::math::position::largest_fill_base;
+use crate::math::position::release_if_empty;
 use crate::math::price_band::PriceBand;
 use crate::math::safe_math::SafeMath;
+use crate::read::amm_quote::amm_best_price;
+use crate::read::position::find_position;
+use crate::state::PositionDirection;
+use crate::state::RestingOrderParams;
 use crate::state::{Order, PerpMarket, PerpPosition, User};
 use crate::validate;
 use anchor_lang::prelude::*;
-
-/// An order as asked for, before it has a slot and an id.
-#[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, PartialEq, Eq)]
-pub struct RestingOrderParams {
-    pub direction: PositionDirection,
-    /// precision: BASE; a multiple of the market's step, at least its minimum size.
-    pub base_amount: u64,
-    /// The worst price the order trades at. precision: PRICE
-    pub price: u64,
-    /// A maker order: refused if it would cross the AMM now, and only ever filled as a maker.
-    pub post_only: bool,
-    /// Fills only reduce the position.
-    pub reduce_only: bool,
-    /// Unix time from which the order can no longer fill; 0 for none.
-    pub expiry_ts: i64,
-}
 
 /// What a new order is checked against besides the market.
 #[derive(Clone, Copy)]

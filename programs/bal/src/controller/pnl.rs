@@ -1,13 +1,14 @@
 //! Settling a position's P&L into the quote balance, through the market's P&L pool. Planned
 //! first (reads only, may refuse), then committed, so a keeper's batch can skip a user whose
 //! plan fails without leaving anything half-written.
-use crate::controller::lp::settle_lp_position;
-use crate::controller::margin::{position_pnl, simulated_position, MarketView};
-use crate::controller::market_books::add_users_quote;
-use crate::controller::position::{find_position, release_if_empty, settle_funding};
 use crate::controller::spot_balance::update_quote_balance;
+use crate::math::books::add_users_quote;
 use crate::math::constants::{LP_AGG_PRECISION, MAX_SETTLE_AMOUNT};
+use crate::math::lp_books::settle_lp_position;
+use crate::math::position::{release_if_empty, settle_funding};
 use crate::math::safe_math::{Cast, SafeMath};
+use crate::read::margin::{position_pnl, simulated_position, MarketView};
+use crate::read::position::find_position;
 use crate::state::{PerpMarket, SpotMarket, User};
 use anchor_lang::prelude::*;
 

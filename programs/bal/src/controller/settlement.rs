@@ -8,24 +8,23 @@
 //! positions, shares and registered claims are all gone is delisted, its leftover pools paid
 //! to the insurance fund.
 use crate::controller::insurance;
-use crate::controller::lp::settle_lp_position;
-use crate::controller::market_books::add_users_quote;
 use crate::controller::orders::cancel_market_orders;
 use crate::controller::pnl::{commit_settle_pnl, SettlePlan};
-use crate::controller::position::{find_position, release_if_empty, settle_funding, track_base};
 use crate::error::BalError;
+use crate::math::books::add_users_quote;
+use crate::math::books::track_base;
+use crate::math::constants::SETTLEMENT_CLAIM_WINDOW;
 use crate::math::constants::{BASE_PRECISION, LP_AGG_PRECISION, PERCENTAGE_PRECISION};
+use crate::math::lp_books::settle_lp_position;
 use crate::math::position::{apply_fill, Fill};
+use crate::math::position::{release_if_empty, settle_funding};
 use crate::math::safe_math::{Cast, SafeMath};
 use crate::math::wide::{mul_div_ceil, mul_div_floor};
-use crate::state::gate::MarketAction;
+use crate::read::position::find_position;
+use crate::state::MarketAction;
 use crate::state::{LpPosition, PerpMarket, PerpPosition, SettlementState, SpotMarket, User};
 use crate::validate;
 use anchor_lang::prelude::*;
-
-/// How long after settlement begins positions register their claims before payouts may start
-/// (keepers settle every position well within it). seconds
-pub const SETTLEMENT_CLAIM_WINDOW: i64 = 24 * 3_600;
 
 /// Default largest distance of the settlement price from the oracle: 1%.
 /// precision: PERCENTAGE

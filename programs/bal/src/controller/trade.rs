@@ -1,18 +1,21 @@
 //! A taker's trade against the AMM, booked on the market, the position and the fee pool.
-use crate::controller::amm_fill::{book_amm_fill, fill_price, quote_amm_fill, PositionDirection};
+use crate::controller::amm_fill::book_amm_fill;
 use crate::controller::fees::{book_amm_side, charge, AmmSide};
-use crate::controller::lp::LpTake;
-use crate::controller::margin::{
+use crate::controller::position::{book_fill, Booking};
+use crate::controller::spot_balance::update_quote_balance;
+use crate::error::BalError;
+use crate::math::lp_books::LpTake;
+use crate::math::position::{add_to_break_even, release_if_empty};
+use crate::math::price_band::{no_worse_than, validate_fill_in_band, QuoteFill};
+use crate::read::amm_quote::{fill_price, quote_amm_fill};
+use crate::read::margin::{
     margin_summary, simulated_position, worst_case_base, MarginSummary, MarginType, MarketView,
     MarketViews,
 };
-use crate::controller::position::{
-    add_to_break_even, book_fill, find_position, release_if_empty, Booking,
-};
-use crate::controller::spot_balance::update_quote_balance;
-use crate::error::BalError;
-use crate::math::price_band::{no_worse_than, validate_fill_in_band, QuoteFill};
-use crate::state::gate::MarketAction;
+use crate::read::position::find_position;
+use crate::read::position::increases_risk;
+use crate::state::MarketAction;
+use crate::state::PositionDirection;
 use crate::state::{PerpMarket, SpotMarket, User};
 use crate::validate;
 use anchor_lang::prelude::*;
@@ -59,12 +62,6 @@ impl TradeOutcome {
     pub fn increases_risk(&self) -> bool {
         increases_risk(self.base_before, self.base_after)
     }
-}
-
-/// Whether a position going from `before` to `after` (precision: BASE) grew or changed side.
-pub fn increases_risk(before: i64, after: i64) -> bool {
-    after.unsigned_abs() > before.unsigned_abs()
-        || (before != 0 && (after > 0) != (before > 0) && after != 0)
 }
 
 /// What a fill's margin rule compares for the position it trades: the base (its LP

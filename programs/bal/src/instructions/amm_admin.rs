@@ -4,12 +4,13 @@
 //! earlier in the same second (`CurveMovedThisSecond`): their cost is priced off where the
 //! curve stands, which a trade placed first could choose.
 use crate::controller::amm::{repeg_to_oracle, update_sqrt_k};
-use crate::controller::market_books::refresh_derived_reserves;
 use crate::controller::oracle::oracle_price_for;
-use crate::controller::second_start::curve_moved;
 use crate::error::BalError;
+use crate::math::books::refresh_derived_reserves;
 use crate::math::oracle::OracleAction;
-use crate::state::gate::{check_market, MarketAction};
+use crate::read::second_start::curve_moved;
+use crate::state::gate::check_market;
+use crate::state::MarketAction;
 use crate::state::{PerpMarket, State, PERP_MARKET_SEED, STATE_SEED};
 use crate::validate;
 use anchor_lang::prelude::*;

@@ -1,16 +1,15 @@
 //! `deposit` and `withdraw`: quote tokens in and out of a subaccount. They move the same
 //! accounts, so they share one accounts struct.
-use crate::controller::margin::{validate_margin, MarginType};
-use crate::controller::market_views::load_market_views;
-use crate::controller::spot_balance::{
-    accrue_interest, signed_token_amount, update_quote_balance, validate_vault_covers,
-};
+use crate::controller::spot_balance::{accrue_interest, update_quote_balance};
 use crate::controller::token::{
     transfer_from_vault, transfer_to_vault, QuoteTransfer, VaultSigner, WalletAndVault,
 };
 use crate::error::BalError;
 use crate::math::oracle::OracleAction;
 use crate::math::safe_math::SafeMath;
+use crate::read::balances::{signed_token_amount, validate_vault_covers};
+use crate::read::margin::{validate_margin, MarginType};
+use crate::read::market_views::load_market_views;
 use crate::state::gate::check_exchange;
 use crate::state::{pause, SpotMarket, State, User, SPOT_MARKET_SEED, STATE_SEED};
 use crate::validate;

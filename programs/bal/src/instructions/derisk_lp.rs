@@ -1,12 +1,13 @@
 use crate::controller::derisk::{derisk, DeriskBooks, DeriskTerms};
-use crate::controller::derisk_decision::{derisk_decision, DeriskDecision, DeriskJudge};
-use crate::controller::margin::MarketView;
-use crate::controller::market_views::load_market_views;
 use crate::controller::oracle::oracle_price_for;
 use crate::controller::spot_balance::accrue_interest;
 use crate::error::BalError;
 use crate::math::oracle::OracleAction;
-use crate::state::gate::{allows, check_market, MarketAction};
+use crate::read::derisk_decision::{derisk_decision, DeriskDecision, DeriskJudge};
+use crate::read::margin::MarketView;
+use crate::read::market_views::load_market_views;
+use crate::state::gate::{allows, check_market};
+use crate::state::MarketAction;
 use crate::state::{
     PerpMarket, SpotMarket, State, User, PERP_MARKET_SEED, SPOT_MARKET_SEED, STATE_SEED,
 };

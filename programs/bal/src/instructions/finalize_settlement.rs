@@ -1,6 +1,7 @@
 use crate::controller::settlement::finalize_settlement;
 use crate::events::{settlement_action, SettlementRecord};
-use crate::state::gate::{check_market, MarketAction};
+use crate::state::gate::check_market;
+use crate::state::MarketAction;
 use crate::state::{PerpMarket, State, PERP_MARKET_SEED, STATE_SEED};
 use anchor_lang::prelude::*;
 

@@ -1,9 +1,9 @@
 use crate::controller::account_creation::{create_zero_copy_pda, NewPda};
-use crate::controller::market_books::refresh_derived_reserves;
 use crate::controller::oracle::oracle_price_for;
 use crate::controller::settlement::DEFAULT_SETTLEMENT_PRICE_BAND;
 use crate::error::BalError;
 use crate::math::amm::peg_for_price;
+use crate::math::books::refresh_derived_reserves;
 use crate::math::constants::{
     ACCOUNT_VERSION, DEFAULT_LP_FEE_SHARE, MAX_CONCENTRATION_COEF, MAX_SQRT_K,
     MIN_CONCENTRATION_COEF, MIN_SQRT_K,
@@ -74,7 +74,7 @@ pub fn handler(
     params.oracle_guards.validate()?;
     params.funding.validate()?;
     params.risk.validate(params.margin_ratios.maintenance)?;
-    crate::instructions::initialize_user::validate_name(&params.name)?;
+    crate::state::validate_name(&params.name)?;
 
     let accounts = &ctx.accounts;
     let index = params.market_index.to_le_bytes();

@@ -1,8 +1,6 @@
 use crate::controller::account_creation::{create_zero_copy_pda, NewPda};
-use crate::error::BalError;
 use crate::math::constants::ACCOUNT_VERSION;
-use crate::state::{User, USER_SEED};
-use crate::validate;
+use crate::state::{validate_name, User, USER_SEED};
 use anchor_lang::prelude::*;
 
 #[derive(Accounts)]
@@ -19,16 +17,6 @@ pub struct InitializeUser<'info> {
     )]
     pub user: UncheckedAccount<'info>,
     pub system_program: Program<'info, System>,
-}
-
-/// A subaccount name: UTF-8 in 32 zero-padded bytes.
-pub fn validate_name(name: &[u8; 32]) -> Result<()> {
-    let end = name.iter().position(|b| *b == 0).unwrap_or(name.len());
-    validate!(
-        std::str::from_utf8(&name[..end]).is_ok() && name[end..].iter().all(|b| *b == 0),
-        BalError::InvalidUserName
-    );
-    Ok(())
 }
 
 pub fn handler(ctx: Context<InitializeUser>, sub_account_id: u16, name: [u8; 32]) -> Result<()> {

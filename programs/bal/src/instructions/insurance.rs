@@ -3,13 +3,13 @@
 //! has waited the fund's delay (see `controller::insurance`).
 use crate::controller::account_creation::{create_zero_copy_pda, NewPda};
 use crate::controller::insurance;
-use crate::controller::spot_balance::validate_vault_covers;
 use crate::controller::token::{
     transfer_from_vault, transfer_to_vault, QuoteTransfer, VaultSigner, WalletAndVault,
 };
 use crate::error::BalError;
 use crate::events::{insurance_action, InsuranceStakeRecord};
 use crate::math::constants::ACCOUNT_VERSION;
+use crate::read::balances::validate_vault_covers;
 use crate::state::gate::check_exchange;
 use crate::state::{
     pause, InsuranceStake, SpotMarket, State, INSURANCE_STAKE_SEED, SPOT_MARKET_SEED, STATE_SEED,

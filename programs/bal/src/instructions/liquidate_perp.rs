@@ -1,12 +1,13 @@
 use crate::controller::liquidation::{liquidate, LiquidationBooks, LiquidationTerms};
-use crate::controller::margin::MarketView;
-use crate::controller::market_views::load_market_views;
 use crate::controller::oracle::oracle_price_for;
 use crate::controller::spot_balance::accrue_interest;
 use crate::error::BalError;
 use crate::events::LiquidationRecord;
 use crate::math::oracle::OracleAction;
-use crate::state::gate::{check_market, MarketAction};
+use crate::read::margin::MarketView;
+use crate::read::market_views::load_market_views;
+use crate::state::gate::check_market;
+use crate::state::MarketAction;
 use crate::state::{
     PerpMarket, SpotMarket, State, User, PERP_MARKET_SEED, SPOT_MARKET_SEED, STATE_SEED,
 };

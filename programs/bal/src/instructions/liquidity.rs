@@ -1,18 +1,21 @@
 //! BAL: `add_liquidity`, `remove_liquidity`, `settle_lp` and `settle_lp_many`.
-use crate::controller::lp::{
-    add_shares, remove_shares, settle_lp_position, validate_add_price, LpSettlement, PriceBounds,
-};
-use crate::controller::margin::{validate_initial_margin, MarketView};
-use crate::controller::market_views::load_market_views;
+use crate::contexts::batch::{batch_user, BatchResults};
+use crate::controller::lp::{add_shares, validate_add_price};
 use crate::controller::oracle::oracle_price_for;
-use crate::controller::position::{find_position, open_position, release_if_empty};
+use crate::controller::position::open_position;
 use crate::controller::spot_balance::accrue_interest;
 use crate::error::BalError;
 use crate::events::{liquidity_action, LiquidityRecord};
-use crate::instructions::batch::{batch_user, BatchResults};
+use crate::math::lp_books::{remove_shares, settle_lp_position, LpSettlement};
 use crate::math::oracle::OracleAction;
+use crate::math::position::release_if_empty;
 use crate::math::safe_math::SafeMath;
-use crate::state::gate::{check_market, MarketAction};
+use crate::read::margin::{validate_initial_margin, MarketView};
+use crate::read::market_views::load_market_views;
+use crate::read::position::find_position;
+use crate::state::gate::check_market;
+use crate::state::MarketAction;
+use crate::state::PriceBounds;
 use crate::state::{
     PerpMarket, SpotMarket, State, User, PERP_MARKET_SEED, SPOT_MARKET_SEED, STATE_SEED,
 };

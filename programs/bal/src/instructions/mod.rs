@@ -1,7 +1,6 @@
 //! One instruction per file: its accounts, their checks and a thin handler. Instructions that
 //! share one accounts struct share a file.
 pub mod amm_admin;
-pub mod batch;
 pub mod begin_settlement;
 pub mod collateral;
 pub mod delete_user;

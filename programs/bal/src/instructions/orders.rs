@@ -1,19 +1,21 @@
 //! Resting limit orders: `place_order` (maker post-only or taker), `cancel_order` and
 //! `cancel_orders`. Placing uses the taker accounts (`Trade`); cancelling needs only the user.
+use crate::contexts::Trade;
 use crate::controller::lp::settle_lp_before_trading;
-use crate::controller::margin::{validate_initial_margin, MarketView};
-use crate::controller::market_views::load_market_views;
 use crate::controller::oracle::oracle_price_for;
 use crate::controller::orders::{
-    add_order, find_order, remove_order, validate_new_order, OrderCheck, RestingOrderParams,
+    add_order, find_order, remove_order, validate_new_order, OrderCheck,
 };
-use crate::controller::position::find_position;
 use crate::controller::spot_balance::accrue_interest;
 use crate::error::BalError;
 use crate::events::{order_action, OrderRecord};
-use crate::instructions::trade::Trade;
 use crate::math::oracle::OracleAction;
-use crate::state::gate::{check_market, MarketAction};
+use crate::read::margin::{validate_initial_margin, MarketView};
+use crate::read::market_views::load_market_views;
+use crate::read::position::find_position;
+use crate::state::gate::check_market;
+use crate::state::MarketAction;
+use crate::state::RestingOrderParams;
 use crate::state::{Order, User};
 use crate::validate;
 use anchor_lang::prelude::*;
@@ -26,21 +28,6 @@ pub struct CancelOrders<'info> {
     pub authority: Signer<'info>,
     #[account(mut)]
     pub user: AccountLoader<'info, User>,
-}
-
-/// The record of `action` on `order` of `user`.
-pub fn order_record(user: Pubkey, order: &Order, action: u8, ts: i64) -> OrderRecord {
-    OrderRecord {
-        ts,
-        user,
-        order_id: order.order_id,
-        market_index: order.market_index,
-        action,
-        direction: order.direction,
-        post_only: order.post_only == 1,
-        base: order.remaining(),
-        price: order.price,
-    }
 }
 
 /// Rests a limit order in the user's account; its id is the return data (u32, little-endian).
@@ -99,7 +86,7 @@ pub fn place_order<'info>(
         let slot = find_order(&user, order_id)?;
         (user.orders[slot], order_id)
     };
-    emit_cpi!(order_record(
+    emit_cpi!(OrderRecord::of(
         ctx.accounts.user.key(),
         &order,
         order_action::PLACE,
@@ -132,7 +119,7 @@ fn cancel_where(ctx: &Context<CancelOrders>, selected: impl Fn(&Order) -> bool) 
         user.invariant()?;
     }
     for order in cancelled.iter() {
-        emit_cpi!(order_record(
+        emit_cpi!(OrderRecord::of(
             ctx.accounts.user.key(),
             order,
             order_action::CANCEL,

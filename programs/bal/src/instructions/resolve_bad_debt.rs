@@ -1,7 +1,9 @@
-use crate::controller::bankruptcy::{holds_only_claims, resolve_bankruptcy};
+use crate::controller::bankruptcy::resolve_bankruptcy;
 use crate::controller::spot_balance::accrue_interest;
 use crate::error::BalError;
-use crate::state::gate::{check_market, MarketAction};
+use crate::read::position::holds_only_claims;
+use crate::state::gate::check_market;
+use crate::state::MarketAction;
 use crate::state::{
     PerpMarket, SpotMarket, State, User, PERP_MARKET_SEED, SPOT_MARKET_SEED, STATE_SEED,
 };

@@ -1,7 +1,8 @@
+use crate::contexts::batch::{batch_user, BatchResults, Snapshot};
 use crate::controller::settlement::settle_expired_position;
 use crate::events::ExpiredPositionRecord;
-use crate::instructions::batch::{batch_user, BatchResults, Snapshot};
-use crate::state::gate::{check_market, MarketAction};
+use crate::state::gate::check_market;
+use crate::state::MarketAction;
 use crate::state::{PerpMarket, SpotMarket, State, PERP_MARKET_SEED, SPOT_MARKET_SEED, STATE_SEED};
 use anchor_lang::prelude::*;
 

@@ -1,18 +1,19 @@
 //! `settle_pnl` for one user and `settle_pnl_many` for a keeper's batch. Permissionless. An LP
 //! below its initial margin that did not opt out is de-risked first (`controller::derisk`,
 //! the same rule `derisk_lp` applies).
+use crate::contexts::batch::{batch_user, BatchResults, Snapshot};
 use crate::controller::derisk::{derisk, DeriskBooks, DeriskTerms};
-use crate::controller::derisk_decision::{derisk_decision, DeriskDecision, DeriskJudge};
 use crate::controller::lp::settle_lp_before_trading;
-use crate::controller::margin::{MarketView, MarketViews};
-use crate::controller::market_views::load_market_views;
 use crate::controller::oracle::oracle_price_for;
 use crate::controller::pnl::{commit_settle_pnl, plan_settle_pnl};
 use crate::controller::spot_balance::accrue_interest;
 use crate::events::{DeriskRecord, SettlePnlRecord};
-use crate::instructions::batch::{batch_user, BatchResults, Snapshot};
 use crate::math::oracle::OracleAction;
-use crate::state::gate::{allows, check_market, MarketAction};
+use crate::read::derisk_decision::{derisk_decision, DeriskDecision, DeriskJudge};
+use crate::read::margin::{MarketView, MarketViews};
+use crate::read::market_views::load_market_views;
+use crate::state::gate::{allows, check_market};
+use crate::state::MarketAction;
 use crate::state::{
     PerpMarket, SpotMarket, State, User, PERP_MARKET_SEED, SPOT_MARKET_SEED, STATE_SEED,
 };

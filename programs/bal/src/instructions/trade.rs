@@ -1,12 +1,8 @@
 //! Taker orders against the AMM: `place_perp_order` (market, limit, reduce-only) and
 //! `close_position` (any size, steps or not). They share one accounts struct.
-use crate::controller::amm_fill::PositionDirection;
+use crate::contexts::Trade;
 use crate::controller::lp::settle_lp_before_trading;
-use crate::controller::margin::{MarginType, MarketView};
-use crate::controller::market_views::load_market_views;
 use crate::controller::oracle::oracle_price_for;
-use crate::controller::position::find_position;
-use crate::controller::second_start::curve_moved_against;
 use crate::controller::spot_balance::accrue_interest;
 use crate::controller::trade::{
     trade_against_amm, validate_after_fill, BeforeFill, FillSide, FilledParty, TakerOrder,
@@ -15,10 +11,14 @@ use crate::controller::trade::{
 use crate::error::BalError;
 use crate::events::{liquidity, FillRecord};
 use crate::math::oracle::OracleAction;
-use crate::state::gate::{check_market, MarketAction};
-use crate::state::{
-    PerpMarket, SpotMarket, State, User, PERP_MARKET_SEED, SPOT_MARKET_SEED, STATE_SEED,
-};
+use crate::read::margin::{MarginType, MarketView};
+use crate::read::market_views::load_market_views;
+use crate::read::position::find_position;
+use crate::read::second_start::curve_moved_against;
+use crate::state::gate::check_market;
+use crate::state::MarketAction;
+use crate::state::PerpMarket;
+use crate::state::PositionDirection;
 use crate::validate;
 use anchor_lang::prelude::*;
 
@@ -32,33 +32,6 @@ pub struct OrderParams {
     pub limit_price: Option<u64>,
     /// Only reduce the position: the size is capped at the position's.
     pub reduce_only: bool,
-}
-
-/// Remaining accounts: a `(PerpMarket, oracle)` pair for every other active position of the
-/// user (every fill is margin-checked, a reducing one against manufacturing debt).
-#[event_cpi]
-#[derive(Accounts)]
-pub struct Trade<'info> {
-    /// The user's authority or delegate.
-    pub authority: Signer<'info>,
-    #[account(seeds = [STATE_SEED], bump = state.bump)]
-    pub state: Account<'info, State>,
-    #[account(mut)]
-    pub user: AccountLoader<'info, User>,
-    #[account(
-        mut,
-        seeds = [SPOT_MARKET_SEED, &spot_market.load()?.market_index.to_le_bytes()],
-        bump = spot_market.load()?.bump,
-    )]
-    pub spot_market: AccountLoader<'info, SpotMarket>,
-    #[account(
-        mut,
-        seeds = [PERP_MARKET_SEED, &perp_market.load()?.market_index.to_le_bytes()],
-        bump = perp_market.load()?.bump,
-    )]
-    pub perp_market: AccountLoader<'info, PerpMarket>,
-    /// CHECK: must be the market's oracle; `oracle_price_for` checks key, owner and layout.
-    pub oracle: UncheckedAccount<'info>,
 }
 
 /// The base an order trades after its market's rules: every order a step multiple of at

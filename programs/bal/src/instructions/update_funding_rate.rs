@@ -4,7 +4,8 @@ use crate::controller::oracle::oracle_price_for;
 use crate::events::FundingRecord;
 use crate::math::oracle::OracleAction;
 use crate::math::safe_math::Cast;
-use crate::state::gate::{check_market, MarketAction};
+use crate::state::gate::check_market;
+use crate::state::MarketAction;
 use crate::state::{PerpMarket, State, PERP_MARKET_SEED, STATE_SEED};
 use anchor_lang::prelude::*;
 

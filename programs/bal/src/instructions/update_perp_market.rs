@@ -1,6 +1,6 @@
-use crate::controller::market_books::refresh_derived_reserves;
 use crate::controller::settlement::MAX_SETTLEMENT_PRICE_BAND;
 use crate::error::BalError;
+use crate::math::books::refresh_derived_reserves;
 use crate::math::constants::{
     MAX_CONCENTRATION_COEF, MIN_CONCENTRATION_COEF, PERCENTAGE_PRECISION,
 };

@@ -1,8 +1,8 @@
 //! The four settings a subaccount's authority changes: name, delegate, custom max leverage and
 //! the de-risk opt-out. They share one accounts struct, so they live together.
 use crate::error::BalError;
-use crate::instructions::initialize_user::validate_name;
 use crate::math::constants::MARGIN_PRECISION;
+use crate::state::validate_name;
 use crate::state::{User, USER_SEED};
 use crate::validate;
 use anchor_lang::prelude::*;

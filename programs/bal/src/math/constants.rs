@@ -110,3 +110,15 @@ pub const MAX_FILL_QUOTE: u64 = 1_000_000_000_000_000_000;
 /// scaled u64 (about $1.8e10 at an index of 1.0), so a settle of any size always fits; a larger
 /// P&L settles over several. precision: QUOTE
 pub const MAX_SETTLE_AMOUNT: u64 = 1_000_000_000_000_000;
+
+/// How long after settlement begins positions register their claims before payouts may start
+/// (keepers settle every position well within it). seconds
+pub const SETTLEMENT_CLAIM_WINDOW: i64 = 24 * 3_600;
+
+/// How far the reserve price may drift from the oracle's five-minute TWAP before a funding
+/// update repegs the curve to it. precision: PERCENTAGE
+pub const REPEG_THRESHOLD: u32 = 5_000;
+
+/// The most one funding update's repeg moves the price, so a TWAP that one print dominated
+/// (after minutes without reads) cannot drag the peg far. precision: PERCENTAGE
+pub const REPEG_MAX_STEP: u32 = 10_000;

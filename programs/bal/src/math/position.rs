@@ -1,6 +1,7 @@
 //! A position's bookkeeping when a fill changes it: base, quote, entry and break-even amounts,
 //! and the P&L a reduction realizes.
 use crate::math::constants::{BASE_PRECISION, MAX_FILL_QUOTE};
+use crate::math::funding::funding_payment;
 use crate::math::safe_math::{Cast, SafeMath};
 use crate::math::wide::mul_div_floor;
 use crate::state::PerpPosition;
@@ -85,6 +86,39 @@ pub fn apply_fill(position: &mut PerpPosition, fill: &Fill) -> Result<i128> {
         position.quote_break_even_amount.set(opening_quote);
     }
     Ok(realized)
+}
+
+/// Frees the slot when nothing is left in it.
+pub fn release_if_empty(position: &mut PerpPosition) {
+    if position.is_empty() {
+        *position = PerpPosition::default();
+    }
+}
+
+/// Moves the funding owed since the position's snapshot into its quote (and break-even).
+/// Returns the change: negative when the position paid. precision: QUOTE
+pub fn settle_funding(position: &mut PerpPosition, cumulative_funding_rate: i64) -> Result<i128> {
+    let delta = cumulative_funding_rate.safe_sub(position.last_cumulative_funding_rate)?;
+    let payment = funding_payment(position.base_asset_amount, delta)?;
+    add_to_quote(position, payment)?;
+    position.last_cumulative_funding_rate = cumulative_funding_rate;
+    Ok(payment)
+}
+
+/// Adds `amount` (funding, a fee, a rebate: signed, precision QUOTE) to the position's quote
+/// and break-even, or to the break-even only (`quote` false: fees paid from the balance).
+pub fn add_to_quote(position: &mut PerpPosition, amount: i128) -> Result<()> {
+    let quote = &mut position.quote_asset_amount;
+    quote.set(quote.get().safe_add(amount)?);
+    add_to_break_even(position, amount)
+}
+
+/// Adds `amount` (signed, precision QUOTE) to the position's break-even only: fees and rebates
+/// move through the quote balance, not the position's quote.
+pub fn add_to_break_even(position: &mut PerpPosition, amount: i128) -> Result<()> {
+    let break_even = &mut position.quote_break_even_amount;
+    break_even.set(break_even.get().safe_add(amount)?);
+    Ok(())
 }
 
 #[cfg(test)]

@@ -1,143 +1,13 @@
-//! The gate: what a market's status allows and which pause bits stop an action, decided in one
-//! table. Every instruction that acts in a market names its `MarketAction` and calls
-//! `check_market` (or `MarketStatus::check` where only the status is at hand), so "can I do X in
-//! a reduce-only market?" is one row here.
+//! The gate: every instruction that acts in a market names its `MarketAction` and calls
+//! `check_market` (or `MarketStatus::check` where only the status is at hand), which applies the
+//! one table in `state::market_status` and the pause bits, so "can I do X in a reduce-only
+//! market?" is one row there. A market's lifecycle transitions are here too.
 use crate::error::BalError;
-use crate::state::global::{pause, State};
+use crate::state::global::State;
+use crate::state::market_status::{MarketAction, MarketStatus};
 use crate::state::perp_market::PerpMarket;
 use crate::validate;
 use anchor_lang::prelude::*;
-
-/// A market's lifecycle. Trading and adding liquidity need `Active`; `ReduceOnly` allows only
-/// risk reduction; `Settlement` closes positions at a fixed price; `Delisted` is final.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, AnchorSerialize, AnchorDeserialize)]
-pub enum MarketStatus {
-    Initialized,
-    Active,
-    ReduceOnly,
-    Settlement,
-    Delisted,
-}
-
-/// What an instruction does in a market, as the gate judges it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum MarketAction {
-    /// A trade, resting order or fill that opens or grows a party's risk.
-    OpenRisk,
-    /// A trade or resting order that only reduces (a reduce-only order, a close).
-    Reduce,
-    /// `fill_order`: a filler matching a resting order (each party then judged as `OpenRisk` or
-    /// `Reduce`).
-    Fill,
-    AddLiquidity,
-    RemoveLiquidity,
-    /// Removing LP shares inside the cooldown: only while the market winds down.
-    RemoveInCooldown,
-    SettleLp,
-    SettlePnl,
-    /// `derisk_lp` (and a settle's de-risk): burns shares and reduces against the AMM.
-    Derisk,
-    Funding,
-    /// `repeg_amm`, `update_amm_k`: the curve frozen by settlement stays frozen.
-    AmmAdmin,
-    Liquidate,
-    ResolveBadDebt,
-    SettleExpired,
-    FinalizeSettlement,
-}
-
-impl MarketAction {
-    /// The pause bits (`pause::*`, exchange-wide or the market's own) any one of which stops
-    /// the action. A `TRADE` pause stops every trade against the AMM or a maker: fills too, and
-    /// a de-risk's reduction (`allows(.., Reduce)`), though not its cancels and burns.
-    pub fn pause_bits(self) -> u32 {
-        use MarketAction::*;
-        match self {
-            OpenRisk | Reduce => pause::TRADE,
-            Fill => pause::FILL | pause::TRADE,
-            AddLiquidity => pause::ADD_LIQUIDITY,
-            RemoveLiquidity | RemoveInCooldown => pause::REMOVE_LIQUIDITY,
-            SettleLp | SettlePnl | SettleExpired | FinalizeSettlement => pause::SETTLE,
-            Derisk => pause::SETTLE,
-            Funding => pause::FUNDING,
-            AmmAdmin => 0,
-            Liquidate | ResolveBadDebt => pause::LIQUIDATION,
-        }
-    }
-}
-
-impl MarketStatus {
-    pub fn from_u8(value: u8) -> Result<Self> {
-        Ok(match value {
-            0 => MarketStatus::Initialized,
-            1 => MarketStatus::Active,
-            2 => MarketStatus::ReduceOnly,
-            3 => MarketStatus::Settlement,
-            4 => MarketStatus::Delisted,
-            _ => return err!(BalError::InvariantViolated),
-        })
-    }
-
-    /// The table: `None` when the status allows `action`, else the error that refuses it
-    /// (`MarketSettling` for what needs a live curve once the market settles, `MarketNotActive`
-    /// for the rest).
-    pub fn refusal(self, action: MarketAction) -> Option<BalError> {
-        use MarketAction::*;
-        use MarketStatus::*;
-        let settling = matches!(self, Settlement | Delisted);
-        let allowed = match action {
-            OpenRisk | AddLiquidity => self == Active,
-            Reduce | Fill | Liquidate => matches!(self, Active | ReduceOnly),
-            RemoveInCooldown => self == ReduceOnly,
-            RemoveLiquidity | SettlePnl | Derisk | Funding | AmmAdmin => !settling,
-            SettleLp | ResolveBadDebt => true,
-            SettleExpired => settling,
-            FinalizeSettlement => self == Settlement,
-        };
-        let needs_live_curve = matches!(
-            action,
-            RemoveLiquidity | SettlePnl | Derisk | Funding | AmmAdmin
-        );
-        match allowed {
-            true => None,
-            false if settling && needs_live_curve => Some(BalError::MarketSettling),
-            false => Some(BalError::MarketNotActive),
-        }
-    }
-
-    /// Refuses `action` unless this status allows it.
-    pub fn check(self, action: MarketAction) -> Result<()> {
-        match self.refusal(action) {
-            None => Ok(()),
-            Some(error) => Err(error.into()),
-        }
-    }
-
-    /// Whether the market is settling or delisted: its positions close (or closed) at the
-    /// settlement price.
-    pub fn is_settling(self) -> bool {
-        matches!(self, MarketStatus::Settlement | MarketStatus::Delisted)
-    }
-
-    /// Allowed moves: forward through the lifecycle, and back from reduce-only to active.
-    pub fn can_become(self, next: MarketStatus) -> bool {
-        use MarketStatus::*;
-        matches!(
-            (self, next),
-            (Initialized, Active)
-                | (Active, ReduceOnly)
-                | (ReduceOnly, Active)
-                | (Active | ReduceOnly, Settlement)
-                | (Settlement, Delisted)
-        )
-    }
-
-    /// Moves `update_perp_market` may make: the lifecycle's, short of settlement and delisting
-    /// (each has an instruction of its own that fixes the price or moves the pools).
-    pub fn admin_may_become(self, next: MarketStatus) -> bool {
-        self.can_become(next) && !next.is_settling()
-    }
-}
 
 impl PerpMarket {
     /// A new market starts `Initialized`: nothing trades until the admin activates it.
@@ -203,6 +73,7 @@ pub fn check_exchange(state: &State, operation: u32) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::state::global::pause;
 
     const STATUSES: [MarketStatus; 5] = [
         MarketStatus::Initialized,

@@ -79,3 +79,34 @@ impl Order {
         self.expiry_ts != 0 && now >= self.expiry_ts
     }
 }
+
+/// An order as asked for, before it has a slot and an id.
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RestingOrderParams {
+    pub direction: PositionDirection,
+    /// precision: BASE; a multiple of the market's step, at least its minimum size.
+    pub base_amount: u64,
+    /// The worst price the order trades at. precision: PRICE
+    pub price: u64,
+    /// A maker order: refused if it would cross the AMM now, and only ever filled as a maker.
+    pub post_only: bool,
+    /// Fills only reduce the position.
+    pub reduce_only: bool,
+    /// Unix time from which the order can no longer fill; 0 for none.
+    pub expiry_ts: i64,
+}
+
+/// The reserve prices within which a caller accepts to add liquidity. precision: PRICE
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PriceBounds {
+    pub min: u64,
+    pub max: u64,
+}
+
+impl PriceBounds {
+    /// No bound of the caller's own: only the market's band and the second's rule apply.
+    pub const UNBOUNDED: PriceBounds = PriceBounds {
+        min: 0,
+        max: u64::MAX,
+    };
+}

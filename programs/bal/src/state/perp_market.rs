@@ -4,7 +4,6 @@ use crate::math::constants::{
     ACCOUNT_VERSION, MAX_CONCENTRATION_COEF, MIN_CONCENTRATION_COEF, PERCENTAGE_PRECISION,
 };
 use crate::math::price_band::PriceBand;
-use crate::state::gate::MarketStatus;
 use crate::state::lp_history::LpHistory;
 use crate::state::market_params::{
     FundingParams, JitParams, MarginRatios, OracleGuards, OrderSizes, RiskParams, SpreadParams,
@@ -12,6 +11,7 @@ use crate::state::market_params::{
 use crate::state::oracle::OracleSource;
 use crate::state::second_snapshot::SecondSnapshot;
 use crate::state::wide::{WideI128, WideI256, WideU128};
+use crate::state::MarketStatus;
 use crate::validate;
 use anchor_lang::prelude::*;
 
@@ -216,7 +216,7 @@ pub struct PerpMarket {
     /// The market before the first oracle read of second `ts` (every instruction that changes
     /// the curve or the users' holdings reads the oracle first): margin judges gains by its
     /// shortfall as well as the current one (`MarginType::counted_shortfall`), and the curve
-    /// counts as moved this second against its reserve price (`controller::amm::curve_moved`).
+    /// counts as moved this second against its reserve price (`read::second_start::curve_moved`).
     pub second_start: SecondSnapshot,
     pub reserved: [u8; 648],
 }

@@ -10,13 +10,13 @@ use anchor_lang::prelude::*;
 pub struct SecondSnapshot {
     /// Unix time of the second it was taken in.
     pub ts: i64,
-    /// The gain shortfall (`controller::margin::current_gain_shortfall`). precision: QUOTE
+    /// The gain shortfall (`read::second_start::current_gain_shortfall`). precision: QUOTE
     pub shortfall: WideU128,
     /// The curve's reserve price. precision: PRICE
     pub reserve_price: u64,
     /// The highest and lowest reserve price the curve has stood at since, in this second: a
     /// fill acting for someone else is judged against the best its side saw
-    /// (`controller::second_start::curve_moved_against`). precision: PRICE
+    /// (`read::second_start::curve_moved_against`). precision: PRICE
     pub high: u64,
     pub low: u64,
 }

@@ -195,3 +195,13 @@ impl User {
         Ok(())
     }
 }
+
+/// A subaccount name: UTF-8 in 32 zero-padded bytes.
+pub fn validate_name(name: &[u8; 32]) -> Result<()> {
+    let end = name.iter().position(|b| *b == 0).unwrap_or(name.len());
+    validate!(
+        std::str::from_utf8(&name[..end]).is_ok() && name[end..].iter().all(|b| *b == 0),
+        BalError::InvalidUserName
+    );
+    Ok(())
+}

@@ -1,8 +1,8 @@
 //! The market, spot market and users the controller-level property tests start from.
 // Each test binary uses its own part of these.
 #![allow(dead_code)]
-use bal::controller::market_books::refresh_derived_reserves;
 use bal::controller::spot_balance::update_quote_balance;
+use bal::math::books::refresh_derived_reserves;
 use bal::math::constants::{ACCOUNT_VERSION, BASE_PRECISION, SPOT_CUMULATIVE_INTEREST_PRECISION};
 use bal::state::{
     FundingParams, InterestCurve, MarginRatios, MarketStatus, OracleGuards, PerpMarket, RiskParams,

@@ -4,8 +4,8 @@
 //! largest batches: twelve LPs de-risked in one `settle_pnl_many`, thirty LPs settled in one
 //! `settle_lp_many` and one `settle_pnl_many`.
 use super::scaling::list_markets;
-use bal::controller::amm_fill::PositionDirection::{Long, Short};
 use bal::math::constants::BASE_PRECISION;
+use bal::state::PositionDirection::{Long, Short};
 use bal::state::User;
 use bal_client::instructions::{self, UserSetting};
 use bal_tests::fixtures::{

@@ -1,6 +1,8 @@
-//! Rewrites the instruction rows of `docs/compute-units.md` from a run (`--write-docs`): each
-//! row keeps its label (and the description in parentheses after it) and takes the run's CU
-//! range and ceiling, so the page the README links shows what the benchmark measured.
+//! The instruction rows of `docs/compute-units.md` from a run: each row keeps its label (and the
+//! description in parentheses after it) and takes the run's CU range and ceiling, so the page
+//! the README links shows what the benchmark measured. `--write-docs` rewrites them;
+//! `--check-docs` (the test command) fails on a row the run no longer matches, like the IDL's
+//! staleness check.
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -27,11 +29,22 @@ fn row(label: &str, rest: &str, (min, max, ceiling): (u64, u64, u64)) -> String 
     format!("| {label}{rest} | {range} | {} |", thousands(ceiling))
 }
 
-/// Rewrites every row of `path` whose first cell names a measured instruction. Returns how
-/// many rows changed.
-pub fn update(path: &Path, measured: &BTreeMap<&str, (u64, u64, u64)>) -> Result<usize, String> {
+/// What to do with a row the run changed.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Write,
+    Check,
+}
+
+/// The rows of `path` whose first cell names a measured instruction and that the run changed,
+/// as `(committed, measured)`; with `Mode::Write` the file is rewritten with the run's.
+pub fn update(
+    path: &Path,
+    measured: &BTreeMap<&str, (u64, u64, u64)>,
+    mode: Mode,
+) -> Result<Vec<(String, String)>, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let mut changed = 0;
+    let mut changed = Vec::new();
     let lines: Vec<String> = text
         .lines()
         .map(|line| {
@@ -45,12 +58,16 @@ pub fn update(path: &Path, measured: &BTreeMap<&str, (u64, u64, u64)>) -> Result
                 return line.to_string();
             };
             let new = row(label, &first[label.len()..], *values);
-            changed += usize::from(new != line);
+            if new != line {
+                changed.push((line.to_string(), new.clone()));
+            }
             new
         })
         .collect();
-    std::fs::write(path, lines.join("\n") + "\n")
-        .map_err(|e| format!("{}: {e}", path.display()))?;
+    if mode == Mode::Write {
+        std::fs::write(path, lines.join("\n") + "\n")
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+    }
     Ok(changed)
 }
 

@@ -1,8 +1,8 @@
 //! Compute units of every instruction on the sBPF ELF, printed as a table with each ceiling.
-use bal::controller::amm_fill::amm_best_price;
-use bal::controller::amm_fill::PositionDirection::{Long, Short};
 use bal::instructions::{UpdatePerpMarketParams, UpdateStateParams};
 use bal::math::constants::BASE_PRECISION;
+use bal::read::amm_quote::amm_best_price;
+use bal::state::PositionDirection::{Long, Short};
 use bal::state::{MarketStatus, PerpMarket, SpotMarket, User};
 use bal_client::instructions::{self, UserSetting};
 use bal_client::pda;
@@ -588,11 +588,34 @@ async fn main() {
             "fill_order with {makers} makers above its ceiling"
         );
     }
-    // `--write-docs`: the instruction rows of the page the README links, from this run.
-    if std::env::args().any(|arg| arg == "--write-docs") {
-        let page =
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/compute-units.md");
-        let changed = docs_table::update(&page, &measured).expect("docs/compute-units.md");
-        println!("\ndocs/compute-units.md: {changed} instruction rows changed");
+    // The instruction rows of the page the README links, against this run.
+    let page = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/compute-units.md");
+    let mode = if std::env::args().any(|arg| arg == "--write-docs") {
+        docs_table::Mode::Write
+    } else {
+        docs_table::Mode::Check
+    };
+    let changed = docs_table::update(&page, &measured, mode).expect("docs/compute-units.md");
+    for (committed, run) in &changed {
+        println!("committed: {committed}\nthis run:  {run}");
+    }
+    match mode {
+        docs_table::Mode::Write => {
+            println!(
+                "\ndocs/compute-units.md: {} instruction rows rewritten",
+                changed.len()
+            )
+        }
+        docs_table::Mode::Check if changed.is_empty() => {
+            println!("\ndocs/compute-units.md is up to date")
+        }
+        docs_table::Mode::Check => {
+            eprintln!(
+                "docs/compute-units.md is stale in {} rows: run \
+                 `cargo run -p bal-tests --bin bench -- --write-docs` and commit it",
+                changed.len()
+            );
+            std::process::exit(1);
+        }
     }
 }

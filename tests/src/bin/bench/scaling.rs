@@ -1,9 +1,9 @@
 //! How costs grow: account sizes and rent, margin as a subaccount holds more positions, and
 //! how many users one `settle_pnl_many` transaction can carry.
-use bal::controller::amm_fill::PositionDirection::{Long, Short};
 use bal::instructions::UpdatePerpMarketParams;
 use bal::math::constants::BASE_PRECISION;
 use bal::state::MarketStatus;
+use bal::state::PositionDirection::{Long, Short};
 use bal_client::instructions::{self, MarketAccounts};
 use bal_client::pda;
 use bal_tests::fixtures::{

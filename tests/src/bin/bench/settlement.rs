@@ -1,8 +1,8 @@
 //! A market wound down, for the settlement instructions' compute units: settled at the
 //! oracle, every position closed in one batch (an LP, a long, a short), payouts fixed, the
 //! claims paid, the market delisted.
-use bal::controller::amm_fill::PositionDirection::{Long, Short};
 use bal::math::constants::BASE_PRECISION;
+use bal::state::PositionDirection::{Long, Short};
 use bal_client::instructions;
 use bal_tests::fixtures::{
     add_liquidity, market, new_trader, order, setup_trading, trade, START_PRICE,

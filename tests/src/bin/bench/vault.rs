@@ -1,8 +1,8 @@
 //! The example integrator's instructions, each a chain of CPIs into BAL, on their own exchange:
 //! a vault created, bought into, invested, settled after a trade, and redeemed after the LP
 //! cooldown (a burn, a reduce-only trade and a settle).
-use bal::controller::amm_fill::PositionDirection::Long;
 use bal::math::constants::BASE_PRECISION;
+use bal::state::PositionDirection::Long;
 use bal_tests::fixtures::{new_trader, order, set_oracle_price, setup_trading, trade, START_PRICE};
 use bal_tests::vault::{buy_shares, create_vault, depositor, redeem_shares, run_invest, settle};
 use bal_tests::TestEnv;

@@ -1,13 +1,12 @@
 //! BAL: liquidation and de-risk of LPs, staggered entries, the large-k rounding example, the
 //! performance history and client-side sizing.
 use super::{
-    after_cooldown, initial_margin, perp, position, set_derisk_opt_out, set_max_leverage, with_lp,
-    BASE,
+    after_cooldown, initial_margin, position, set_derisk_opt_out, set_max_leverage, with_lp, BASE,
 };
-use bal::controller::amm_fill::PositionDirection::{Long, Short};
 use bal::error::BalError;
 use bal::instructions::UpdatePerpMarketParams;
 use bal::math::constants::BASE_PRECISION;
+use bal::state::PositionDirection::{Long, Short};
 use bal::state::{pause, User};
 use bal_client::instructions;
 use bal_client::pda;
@@ -41,7 +40,7 @@ async fn liquidation_burns_lp_shares_first() {
     bal_tests::fixtures::liquidate(&mut env, &exchange, &liquidator, lp.user)
         .await
         .expect("liquidate");
-    let market = perp(&mut env).await;
+    let market = env.perp_market(0).await;
     assert_eq!(market.lp.user_lp_shares.get(), 0, "shares burned");
     assert_eq!(market.amm.sqrt_k.get(), 1_000 * BASE_PRECISION);
     assert_eq!(position(&mut env, &lp).await.lp.shares.get(), 0);
@@ -94,7 +93,7 @@ async fn derisk_burns_the_fewest_shares_that_restore_initial_margin() {
 
     // Minimal: one step more shares would not fit.
     let summary = initial_margin(&mut env, &lp).await;
-    let market = perp(&mut env).await;
+    let market = env.perp_market(0).await;
     let bids = (market.amm.max_base_asset_reserve.get() - market.amm.base_asset_reserve.get())
         * 1_000_000
         / market.amm.sqrt_k.get();
@@ -228,7 +227,10 @@ async fn lps_entering_at_different_times_get_their_own_entitlements_in_any_settl
         (2 * BASE as i64 - 1..=2 * BASE as i64).contains(&late_base),
         "{late_base}"
     );
-    assert_eq!(early_base + late_base, perp(&mut env).await.lp.settled_base);
+    assert_eq!(
+        early_base + late_base,
+        env.perp_market(0).await.lp.settled_base
+    );
 }
 
 #[tokio::test]
@@ -263,7 +265,7 @@ async fn the_large_k_round_trip_costs_the_lps_less_than_a_micro_dollar() {
     add_liquidity(&mut env, &exchange, &lp, 33_775_000_000_000_000)
         .await
         .expect("add");
-    let market = perp(&mut env).await;
+    let market = env.perp_market(0).await;
     assert_eq!(market.amm.sqrt_k.get(), 35_000_000_000_000_000);
 
     let trader = new_trader(&mut env, &exchange, 1_000_000_000, 0).await;
@@ -278,7 +280,7 @@ async fn the_large_k_round_trip_costs_the_lps_less_than_a_micro_dollar() {
     // What the AMM took in all (the trader's spread and both fees' LP slices), and the LPs'
     // exact 96.5% of it, against what the LP's position holds.
     let trader_position = position(&mut env, &trader).await;
-    let market = perp(&mut env).await;
+    let market = env.perp_market(0).await;
     let amm_gain = -trader_position.quote_asset_amount.get() as f64;
     let fee_slices = market.total_fees as f64 * 0.8 * 0.965;
     let exact = amm_gain * 0.965 + fee_slices;
@@ -305,7 +307,7 @@ async fn the_market_records_a_daily_sample_for_7_and_30_day_returns() {
             .await
             .expect("daily trade");
     }
-    let market = perp(&mut env).await;
+    let market = env.perp_market(0).await;
     assert!(market.lp_history.count >= 9, "{}", market.lp_history.count);
     let days: Vec<i64> = market.lp_history.newest_first().map(|s| s.day).collect();
     assert!(
@@ -327,7 +329,7 @@ async fn the_client_sizes_shares_from_margin_the_way_the_program_checks_it() {
     let mut env = TestEnv::start().await;
     let exchange = setup_trading(&mut env).await;
     let lp = new_trader(&mut env, &exchange, 1_000_000_000, 0).await;
-    let market = perp(&mut env).await;
+    let market = env.perp_market(0).await;
     let price = market.amm.last_oracle_price;
     // All $1,000 less the $0.10 LP buffer and a cent of per-position margin.
     let fits =

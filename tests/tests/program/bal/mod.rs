@@ -1,6 +1,6 @@
-use bal::controller::amm_fill::PositionDirection::{Long, Short};
 use bal::error::BalError;
 use bal::math::constants::BASE_PRECISION;
+use bal::state::PositionDirection::{Long, Short};
 use bal::state::{PerpMarket, PerpPosition, User};
 use bal_client::instructions;
 use bal_client::pda;
@@ -23,10 +23,6 @@ pub(crate) async fn position(env: &mut TestEnv, trader: &Trader) -> PerpPosition
         .unwrap_or_default()
 }
 
-pub(crate) async fn perp(env: &mut TestEnv) -> PerpMarket {
-    env.load(pda::perp_market(0)).await
-}
-
 fn price(market: &PerpMarket) -> u64 {
     bal::math::amm::reserve_price(&market.amm.curve(), market.amm.peg_multiplier).unwrap()
 }
@@ -46,11 +42,11 @@ pub(crate) async fn with_lp(env: &mut TestEnv, shares: u64) -> (Exchange, Trader
 pub(crate) async fn initial_margin(
     env: &mut TestEnv,
     trader: &Trader,
-) -> bal::controller::margin::MarginSummary {
-    use bal::controller::margin::{margin_summary, MarginType, MarketView, MarketViews};
+) -> bal::read::margin::MarginSummary {
+    use bal::read::margin::{margin_summary, MarginType, MarketView, MarketViews};
     let user: User = env.load(trader.user).await;
     let spot: bal::state::SpotMarket = env.load(pda::spot_market(0)).await;
-    let market = perp(env).await;
+    let market = env.perp_market(0).await;
     let views = MarketViews(vec![MarketView::current(
         &market,
         market.amm.last_oracle_price,
@@ -97,13 +93,13 @@ pub(crate) async fn set_max_leverage(env: &mut TestEnv, lp: &Trader, margin_rati
 async fn adding_liquidity_deepens_the_curve_without_moving_the_price() {
     let mut env = TestEnv::start().await;
     let exchange = setup_trading(&mut env).await;
-    let before = perp(&mut env).await;
+    let before = env.perp_market(0).await;
     let lp = new_trader(&mut env, &exchange, 100_000_000_000, 0).await;
     // 1,000.0005 base asked: rounded down to the step (0.001 base).
     add_liquidity(&mut env, &exchange, &lp, 1_000 * BASE + 500_000)
         .await
         .expect("add");
-    let after = perp(&mut env).await;
+    let after = env.perp_market(0).await;
     assert_eq!(after.amm.sqrt_k.get(), 2_000 * BASE_PRECISION);
     assert_eq!(after.lp.user_lp_shares.get(), 1_000 * BASE_PRECISION);
     assert!(price(&before).abs_diff(price(&after)) <= 1);
@@ -118,7 +114,7 @@ async fn traders_selling_make_the_lp_long_by_exactly_its_fraction_with_its_fee_s
     let mut env = TestEnv::start().await;
     let (exchange, lp) = with_lp(&mut env, 1_000 * BASE).await;
     let trader = new_trader(&mut env, &exchange, 10_000_000_000, 0).await;
-    let fee_pool_before = perp(&mut env).await.fee_pool;
+    let fee_pool_before = env.perp_market(0).await.fee_pool;
     trade(&mut env, &exchange, &trader, order(Short, 10 * BASE))
         .await
         .expect("trader sells 10");
@@ -128,7 +124,7 @@ async fn traders_selling_make_the_lp_long_by_exactly_its_fraction_with_its_fee_s
     let trader_position = position(&mut env, &trader).await;
     // Half the shares are the LP's: half of the AMM's +10 base, at the trader's price.
     assert_eq!(lp_position.base_asset_amount, 5 * BASE as i64);
-    let market = perp(&mut env).await;
+    let market = env.perp_market(0).await;
     // The LP paid half of what the trader received, and earned 80% of half the taker fee.
     let fee = market.total_fees as i128;
     let expected = -trader_position.quote_asset_amount.get() / 2 + fee * 4 / 10;
@@ -212,7 +208,7 @@ async fn add_then_remove_with_no_fills_leaves_equity_unchanged_after_the_cooldow
         "nothing left"
     );
     assert_eq!(user.quote_balance, user_before.quote_balance);
-    let market = perp(&mut env).await;
+    let market = env.perp_market(0).await;
     assert_eq!(market.amm.sqrt_k.get(), 1_000 * BASE_PRECISION);
     assert_eq!(market.lp.user_lp_shares.get(), 0);
     let _ = exchange;
@@ -229,7 +225,7 @@ async fn an_lp_must_carry_its_open_orders_in_margin() {
         .expect_err("too big");
     assert_bal_error(&failure, BalError::InsufficientCollateral);
     assert_eq!(
-        perp(&mut env).await.amm.sqrt_k.get(),
+        env.perp_market(0).await.amm.sqrt_k.get(),
         1_000 * BASE_PRECISION
     );
     add_liquidity(&mut env, &exchange, &lp, 10 * BASE)
@@ -283,7 +279,7 @@ async fn funding_is_the_same_whether_an_lp_settles_every_period_or_never() {
         eager_position.quote_asset_amount.get(),
         lazy_position.quote_asset_amount.get()
     );
-    assert_ne!(perp(&mut env).await.funding.cumulative_funding_rate, 0);
+    assert_ne!(env.perp_market(0).await.funding.cumulative_funding_rate, 0);
 }
 
 #[tokio::test]
@@ -322,7 +318,7 @@ async fn in_a_reduce_only_market_an_lp_leaves_at_once_and_no_other_lp_removes_it
     .await
     .expect("the owner's removal, cooldown or not");
     assert_eq!(
-        perp(&mut env).await.lp.user_lp_shares.get(),
+        env.perp_market(0).await.lp.user_lp_shares.get(),
         100 * BASE as u128
     );
 }
@@ -374,7 +370,7 @@ async fn a_keeper_settles_many_lps_in_one_transaction() {
         );
         settled += base;
     }
-    assert_eq!(settled, perp(&mut env).await.lp.settled_base);
+    assert_eq!(settled, env.perp_market(0).await.lp.settled_base);
     assert!(settled > 0);
 }
 

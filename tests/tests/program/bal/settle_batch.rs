@@ -1,12 +1,10 @@
 //! `settle_pnl_many` de-risks LPs as `settle_pnl` does; settling and de-risking both need a
 //! fresh, certain price near its TWAP.
-use super::{
-    after_cooldown, initial_margin, perp, position, set_derisk_opt_out, set_max_leverage, BASE,
-};
+use super::{after_cooldown, initial_margin, position, set_derisk_opt_out, set_max_leverage, BASE};
 use anchor_lang::solana_program::instruction::Instruction;
-use bal::controller::amm_fill::PositionDirection::{Long, Short};
 use bal::error::BalError;
 use bal::math::constants::BASE_PRECISION;
+use bal::state::PositionDirection::{Long, Short};
 use bal_client::instructions;
 use bal_client::pda;
 use bal_tests::env::TxSuccess;
@@ -111,7 +109,7 @@ async fn settle_pnl_many_derisks_lps_below_initial_margin_and_respects_the_opt_o
         "meets its margin"
     );
     assert_eq!(
-        perp(&mut env).await.lp.user_lp_shares.get(),
+        env.perp_market(0).await.lp.user_lp_shares.get(),
         600 * BASE_PRECISION - burned
     );
 }

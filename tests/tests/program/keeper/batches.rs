@@ -3,13 +3,12 @@
 //! wait beyond the round's budget and its deadline, a keeper that cannot pay splits nothing,
 //! markets share their waves, and a batch's compute limit survives state that moved after its
 //! simulation.
-use super::{keeper, perp, round, DOLLAR};
+use super::{keeper, round, DOLLAR};
 use crate::bal::BASE;
-use bal::controller::amm_fill::PositionDirection::Long;
+use bal::state::PositionDirection::Long;
 use bal_client::instructions::{self, MarketAccounts};
 use bal_client::pda;
 use bal_keeper::budget::{compute_limit, with_budget, writes, MAX_COMPUTE_UNITS};
-use bal_keeper::chain::Chain;
 use bal_keeper::config::{Settings, Shard, ShardBy};
 use bal_keeper::executor::Executor;
 use bal_keeper::metrics::{Metrics, Outcome, FAILURE_STREAK_LIMIT};
@@ -22,6 +21,7 @@ use bal_tests::inspect::{position_in, quote_balance};
 use bal_tests::keeper_chain::InProcessChain;
 use bal_tests::markets::{second_market, set_price};
 use bal_tests::TestEnv;
+use bal_transport::chain::Chain;
 use solana_signer::Signer;
 use std::time::Duration;
 
@@ -204,7 +204,7 @@ async fn both_markets_funding_and_settles_go_out_in_one_wave_each() {
     for traded in [market(&exchange), eth] {
         traders.extend(traders_in(&mut env, &exchange, &traded, 3).await);
     }
-    let period = perp(&mut env).await.funding.funding_period;
+    let period = env.perp_market(0).await.funding.funding_period;
     env.advance(period, 10).await;
     set_oracle_price(&mut env, &exchange, START_PRICE).await;
     set_price(&mut env, &exchange, &eth, START_PRICE).await;

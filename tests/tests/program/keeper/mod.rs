@@ -2,9 +2,9 @@
 //! it and skipped where it does not; batches too large for a transaction are split; a duty
 //! someone else did first is a skip, not a failure. Batches and waves: `batches`.
 use crate::bal::{after_cooldown, set_max_leverage, BASE};
-use bal::controller::amm_fill::PositionDirection::{Long, Short};
-use bal::state::{PerpMarket, User};
-use bal_client::{instructions, pda};
+use bal::state::PositionDirection::{Long, Short};
+use bal::state::User;
+use bal_client::instructions;
 use bal_keeper::config::Settings;
 use bal_keeper::executor::Executor;
 use bal_keeper::metrics::{Metrics, Outcome};
@@ -65,10 +65,6 @@ async fn keeper(env: &mut TestEnv, exchange: &Exchange) -> Trader {
     new_trader(env, exchange, 10_000 * DOLLAR, 0).await
 }
 
-async fn perp(env: &mut TestEnv) -> PerpMarket {
-    env.load(pda::perp_market(0)).await
-}
-
 async fn active_position(env: &mut TestEnv, who: &Trader) -> bal::state::PerpPosition {
     let user: User = env.load(who.user).await;
     user.perp_positions
@@ -83,17 +79,17 @@ async fn funding_is_updated_when_due_and_not_before() {
     let mut env = TestEnv::start().await;
     let exchange = setup_trading(&mut env).await;
     let keeper = keeper(&mut env, &exchange).await;
-    let before = perp(&mut env).await.funding.last_funding_ts;
+    let before = env.perp_market(0).await.funding.last_funding_ts;
     let report = default_round(&mut env, &keeper, &[]).await;
     assert_eq!(report, RoundReport::default(), "nothing to do yet");
-    assert_eq!(perp(&mut env).await.funding.last_funding_ts, before);
+    assert_eq!(env.perp_market(0).await.funding.last_funding_ts, before);
 
-    let period = perp(&mut env).await.funding.funding_period;
+    let period = env.perp_market(0).await.funding.funding_period;
     env.advance(period, 10).await;
     set_oracle_price(&mut env, &exchange, START_PRICE).await;
     let report = default_round(&mut env, &keeper, &[]).await;
     assert_eq!(report.funding_updates, 1);
-    assert!(perp(&mut env).await.funding.last_funding_ts > before);
+    assert!(env.perp_market(0).await.funding.last_funding_ts > before);
 }
 
 #[tokio::test]
@@ -320,7 +316,7 @@ async fn a_duty_done_by_someone_else_first_is_skipped() {
     let mut env = TestEnv::start().await;
     let exchange = setup_trading(&mut env).await;
     let keeper = keeper(&mut env, &exchange).await;
-    let period = perp(&mut env).await.funding.funding_period;
+    let period = env.perp_market(0).await.funding.funding_period;
     env.advance(period, 10).await;
     set_oracle_price(&mut env, &exchange, START_PRICE).await;
     let settings = Settings::default();
@@ -387,7 +383,7 @@ async fn a_settling_market_is_closed_paid_out_and_its_bad_debt_written_off_in_ro
     let known = [&winner, &levered];
     let report = default_round(&mut env, &keeper, &known).await;
     assert_eq!(report.settlements, 2, "{report:?}");
-    assert_eq!(perp(&mut env).await.positions_with_base, 0);
+    assert_eq!(env.perp_market(0).await.positions_with_base, 0);
     assert!(
         quote_balance(&mut env, levered.user).await < 0,
         "underwater"
@@ -413,6 +409,6 @@ async fn a_settling_market_is_closed_paid_out_and_its_bad_debt_written_off_in_ro
     let report = default_round(&mut env, &keeper, &known).await;
     // The payouts fixed, and the claim paid.
     assert_eq!(report.settlements, 2, "{report:?}");
-    assert_eq!(perp(&mut env).await.settlement.claims, 0);
+    assert_eq!(env.perp_market(0).await.settlement.claims, 0);
     assert!(!active_position(&mut env, &winner).await.is_active());
 }

@@ -4,9 +4,9 @@
 //! in its report and metrics, tried again next round.
 use super::{round, DOLLAR};
 use crate::bal::BASE;
-use bal::controller::amm_fill::PositionDirection::{Long, Short};
 use bal::error::BalError;
 use bal::state::PerpMarket;
+use bal::state::PositionDirection::{Long, Short};
 use bal_client::{instructions, pda};
 use bal_keeper::config::Settings;
 use bal_keeper::executor::unwind_limit;

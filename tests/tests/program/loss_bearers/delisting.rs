@@ -4,8 +4,8 @@
 use super::{spot, BASE};
 
 const DOLLAR: u64 = 1_000_000;
-use bal::controller::amm_fill::PositionDirection::Long;
 use bal::events::{BankruptcyRecord, ExpiredPositionRecord, SettlementRecord};
+use bal::state::PositionDirection::Long;
 use bal::state::DEFAULT_INSURANCE_UNSTAKE_DELAY;
 use bal_client::instructions;
 use bal_tests::fixtures::{market, new_trader, order, setup_trading, trade, Exchange, Trader};

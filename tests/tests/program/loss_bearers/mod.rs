@@ -5,10 +5,10 @@
 mod delisting;
 mod stakers;
 
-use bal::controller::amm_fill::PositionDirection::Long;
 use bal::events::BankruptcyRecord;
 use bal::math::constants::{BASE_PRECISION, SPOT_BALANCE_TO_TOKEN};
-use bal::state::{PerpMarket, SpotMarket};
+use bal::state::PositionDirection::Long;
+use bal::state::SpotMarket;
 use bal_client::instructions;
 use bal_client::pda;
 use bal_tests::fixtures::{
@@ -69,10 +69,6 @@ async fn spot(env: &mut TestEnv) -> SpotMarket {
     env.load(pda::spot_market(0)).await
 }
 
-async fn perp(env: &mut TestEnv) -> PerpMarket {
-    env.load(pda::perp_market(0)).await
-}
-
 /// The whale steps out of the quote market around the write-off: withdraws everything,
 /// resolves the debt, deposits again; in one transaction or in three consecutive slots.
 async fn step_out_around_the_write_off(
@@ -115,7 +111,7 @@ async fn a_depositor_steps_out_of_a_write_off_for_nothing(atomic: bool) {
     let fund = staker(&mut env, &case.exchange, 1_000_000_000).await;
     let saver_before = quote_balance(&mut env, case.saver.user).await;
     let whale_before = quote_balance(&mut env, case.whale.user).await;
-    let fee_pool_before = perp(&mut env).await.fee_pool;
+    let fee_pool_before = env.perp_market(0).await.fee_pool;
     let index_before = spot(&mut env).await.cumulative_deposit_interest.get();
 
     let record = step_out_around_the_write_off(&mut env, &case, atomic).await;
@@ -126,7 +122,7 @@ async fn a_depositor_steps_out_of_a_write_off_for_nothing(atomic: bool) {
         "the stakers pay it all"
     );
     assert_eq!((record.covered_by_fee_pool, record.socialized), (0, 0));
-    assert_eq!(perp(&mut env).await.fee_pool, fee_pool_before);
+    assert_eq!(env.perp_market(0).await.fee_pool, fee_pool_before);
     assert_eq!(
         spot(&mut env).await.cumulative_deposit_interest.get(),
         index_before
@@ -159,8 +155,8 @@ async fn past_the_insurance_fund_the_fee_pool_pays_above_its_repeg_reserve_then_
     let case = pending_debt(&mut env).await;
     // A fund of $5, exhausted by a debt of more than $30.
     let fund = staker(&mut env, &case.exchange, 5_000_000).await;
-    let market = perp(&mut env).await;
-    let reserve = bal::controller::amm::repeg_reserve(&market);
+    let market = env.perp_market(0).await;
+    let reserve = bal::read::repeg::repeg_reserve(&market);
     assert!(reserve > 0, "a repeg would cost something");
     let spare = market.fee_pool.saturating_sub(reserve);
     let saver_before = quote_balance(&mut env, case.saver.user).await;
@@ -181,11 +177,11 @@ async fn past_the_insurance_fund_the_fee_pool_pays_above_its_repeg_reserve_then_
     let rest = case.debt - 5_000_000;
     assert_eq!(record.covered_by_fee_pool, rest.min(spare));
     assert_eq!(
-        perp(&mut env).await.fee_pool,
+        env.perp_market(0).await.fee_pool,
         market.fee_pool - rest.min(spare),
         "the fee pool keeps its repeg reserve"
     );
-    assert!(perp(&mut env).await.fee_pool >= reserve.min(market.fee_pool));
+    assert!(env.perp_market(0).await.fee_pool >= reserve.min(market.fee_pool));
     let socialized = (rest - rest.min(spare)) as i128;
     assert_eq!(record.socialized as i128, socialized);
     assert!(socialized > 0, "the rest reaches depositors");

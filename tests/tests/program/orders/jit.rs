@@ -1,9 +1,9 @@
 //! The AMM's and the LPs' JIT splits alongside a maker: protocol-owned and LP-owned parts, the
 //! oracle guard, and the LPs' target.
-use super::{base_of, book, perp, Book, BASE};
+use super::{base_of, book, Book, BASE};
 use anchor_lang::prelude::Pubkey;
-use bal::controller::amm_fill::PositionDirection::{Long, Short};
 use bal::events::{liquidity, OrderFillRecord};
+use bal::state::PositionDirection::{Long, Short};
 use bal::state::{JitParams, User};
 use bal_tests::fixtures::{
     add_liquidity, new_trader, next_second, order, set_oracle_price, trade, Trader,
@@ -27,7 +27,7 @@ async fn the_amm_takes_part_of_a_maker_fill_to_cut_its_own_inventory_and_lps_are
     trade(&mut env, &b.exchange, &seller, order(Short, 5 * BASE))
         .await
         .expect("short");
-    let before = perp(&mut env).await;
+    let before = env.perp_market(0).await;
 
     let (bid, ask) = b.cross(&mut env, Long, 4 * BASE, 100_500_000).await;
     let fill = b.fill(&mut env, bid, ask).await.expect("fill");
@@ -44,7 +44,7 @@ async fn the_amm_takes_part_of_a_maker_fill_to_cut_its_own_inventory_and_lps_are
             (liquidity::MAKER, 2 * BASE, b.maker.user)
         ]
     );
-    let after = perp(&mut env).await;
+    let after = env.perp_market(0).await;
     assert_eq!(base_of(&mut env, &b.taker).await, 4 * BASE as i64);
     assert_eq!(
         base_of(&mut env, &b.maker).await,
@@ -76,12 +76,15 @@ async fn the_amm_never_jits_through_the_oracle() {
     trade(&mut env, &b.exchange, &seller, order(Short, 5 * BASE))
         .await
         .expect("short");
-    let before = perp(&mut env).await.amm.base_asset_amount_with_amm;
+    let before = env.perp_market(0).await.amm.base_asset_amount_with_amm;
     // The maker asks below the $100 oracle: the AMM would sell through it, so it stays out.
     let (bid, ask) = b.cross(&mut env, Long, 4 * BASE, 99_800_000).await;
     b.fill(&mut env, bid, ask).await.expect("fill");
     assert_eq!(base_of(&mut env, &b.maker).await, -4 * BASE as i64);
-    assert_eq!(perp(&mut env).await.amm.base_asset_amount_with_amm, before);
+    assert_eq!(
+        env.perp_market(0).await.amm.base_asset_amount_with_amm,
+        before
+    );
 }
 
 /// A market with LP JIT on toward a flat inventory, an LP, and the LPs made long by a seller.
@@ -108,7 +111,7 @@ async fn lp_jit_book(env: &mut TestEnv) -> (Book, Trader) {
 async fn lps_take_part_of_a_maker_fill_toward_their_target() {
     let mut env = TestEnv::start().await;
     let (b, _lp) = lp_jit_book(&mut env).await;
-    let before = perp(&mut env).await;
+    let before = env.perp_market(0).await;
     assert!(before.lp.base_per_share.get() > 0, "LPs are long");
     let (bid, ask) = b.cross(&mut env, Long, 4 * BASE, 100_500_000).await;
     let fill = b.fill(&mut env, bid, ask).await.expect("fill");
@@ -118,7 +121,7 @@ async fn lps_take_part_of_a_maker_fill_toward_their_target() {
         .map(|r| r.liquidity)
         .collect();
     assert_eq!(splits, vec![liquidity::LP_JIT, liquidity::MAKER]);
-    let after = perp(&mut env).await;
+    let after = env.perp_market(0).await;
     assert_eq!(base_of(&mut env, &b.maker).await, -2 * BASE as i64);
     // All 2.0 base went to the LPs (not pro rata): their aggregate fell by exactly that.
     let agg = bal::math::constants::LP_AGG_PRECISION as i128;
@@ -137,12 +140,12 @@ async fn lps_take_part_of_a_maker_fill_toward_their_target() {
 async fn lps_stay_out_of_a_maker_fill_that_moves_them_away_from_their_target() {
     let mut env = TestEnv::start().await;
     let (b, _lp) = lp_jit_book(&mut env).await;
-    let before = perp(&mut env).await;
+    let before = env.perp_market(0).await;
     // A selling taker would make the already-long LPs buy: away from the target.
     let (ask, bid) = b.cross(&mut env, Short, 4 * BASE, 99_500_000).await;
     b.fill(&mut env, ask, bid).await.expect("fill");
     assert_eq!(base_of(&mut env, &b.maker).await, 4 * BASE as i64);
-    assert_eq!(perp(&mut env).await.lp, before.lp);
+    assert_eq!(env.perp_market(0).await.lp, before.lp);
 }
 
 #[tokio::test]
@@ -175,7 +178,7 @@ async fn a_jit_piece_moves_the_curve_no_further_than_the_makers_price() {
         .map(|r| r.base)
         .sum();
     assert!(jit_base > 0 && jit_base < 2 * BASE, "{jit_base}");
-    let market = perp(&mut env).await;
+    let market = env.perp_market(0).await;
     let reserve = bal::math::amm::reserve_price(&market.amm.curve(), market.amm.peg_multiplier)
         .expect("the curve's price");
     assert!(reserve <= maker_price, "the curve at {reserve}");

@@ -1,12 +1,12 @@
 //! Resting orders and `fill_order`: makers, the AMM as backstop, the AMM's and the LPs' JIT
 //! splits, and every refusal.
-use bal::controller::amm_fill::PositionDirection::{self, Long, Short};
-use bal::controller::orders::RestingOrderParams;
 use bal::error::BalError;
 use bal::events::{liquidity, OrderFillRecord};
 use bal::instructions::UpdatePerpMarketParams;
 use bal::math::constants::BASE_PRECISION;
-use bal::state::{JitParams, PerpMarket, SpotMarket, SpreadParams, State, User};
+use bal::state::PositionDirection::{self, Long, Short};
+use bal::state::RestingOrderParams;
+use bal::state::{JitParams, SpotMarket, SpreadParams, State, User};
 use bal_client::instructions;
 use bal_client::pda;
 use bal_tests::env::TxSuccess;
@@ -21,10 +21,6 @@ use solana_signer::Signer;
 pub(crate) const BASE: u64 = BASE_PRECISION as u64;
 const PRICE: u64 = 1_000_000;
 
-pub(crate) async fn perp(env: &mut TestEnv) -> PerpMarket {
-    env.load(pda::perp_market(0)).await
-}
-
 pub(crate) async fn base_of(env: &mut TestEnv, trader: &Trader) -> i64 {
     let user: User = env.load(trader.user).await;
     user.perp_positions
@@ -37,7 +33,7 @@ pub(crate) async fn base_of(env: &mut TestEnv, trader: &Trader) -> i64 {
 async fn balance(env: &mut TestEnv, trader: &Trader) -> i128 {
     let user: User = env.load(trader.user).await;
     let spot: SpotMarket = env.load(pda::spot_market(0)).await;
-    bal::controller::spot_balance::signed_token_amount(&user.quote_balance, &spot).unwrap()
+    bal::read::balances::signed_token_amount(&user.quote_balance, &spot).unwrap()
 }
 
 /// A market whose AMM quotes 4% either side of the oracle, so makers inside that spread fill
@@ -153,13 +149,13 @@ async fn a_taker_order_fills_against_a_maker_alone_at_the_makers_price() {
             resting(Long, 2 * BASE, 101 * PRICE, false),
         )
         .await;
-    let amm_before = perp(&mut env).await.amm;
-    let fees_before = perp(&mut env).await.total_fees;
+    let amm_before = env.perp_market(0).await.amm;
+    let fees_before = env.perp_market(0).await.total_fees;
     let taker_balance = balance(&mut env, &b.taker).await;
     b.fill(&mut env, bid, ask).await.expect("fill");
     assert_eq!(base_of(&mut env, &b.taker).await, 2 * BASE as i64);
     assert_eq!(base_of(&mut env, &b.maker).await, -2 * BASE as i64);
-    let amm_after = perp(&mut env).await.amm;
+    let amm_after = env.perp_market(0).await.amm;
     assert_eq!(
         amm_after.base_asset_amount_with_amm,
         amm_before.base_asset_amount_with_amm
@@ -179,7 +175,7 @@ async fn a_taker_order_fills_against_a_maker_alone_at_the_makers_price() {
     let rebate = 201_000_000 * u64::from(state.fees.maker_rebate_rate) / 1_000_000;
     assert!(rebate > 0, "the fixtures pay makers a rebate");
     assert_eq!(
-        perp(&mut env).await.total_fees - fees_before,
+        env.perp_market(0).await.total_fees - fees_before,
         201_000 - rebate
     );
     assert!(
@@ -238,7 +234,7 @@ async fn the_amm_backstops_once_makers_run_out_up_to_the_takers_limit() {
     assert_eq!(base_of(&mut env, &maker).await, -(BASE as i64));
     assert_eq!(base_of(&mut env, &taker).await, 5 * BASE as i64);
     assert_eq!(
-        perp(&mut env).await.amm.base_asset_amount_with_amm,
+        env.perp_market(0).await.amm.base_asset_amount_with_amm,
         4 * BASE as i64,
         "the AMM filled the rest"
     );

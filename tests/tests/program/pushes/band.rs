@@ -2,9 +2,9 @@
 //! band on the trader's side is refused and changes nothing, and one that brings the curve back
 //! toward the oracle never is, however far the curve stands from it.
 use super::{BASE, DOLLAR};
-use bal::controller::amm_fill::PositionDirection::{Long, Short};
 use bal::error::BalError;
 use bal::state::PerpMarket;
+use bal::state::PositionDirection::{Long, Short};
 use bal_client::pda;
 use bal_tests::errors::assert_bal_error;
 use bal_tests::fixtures::{new_trader, next_second, order, setup_trading, trade};

@@ -3,8 +3,8 @@
 //! resting order it places for its principal is priced within the maximum spread of the
 //! oracle. What it can still move, by holding a push across a second, is bounded by the band.
 use super::{code, measured, trade_of, BASE, DOLLAR, PUSHES};
-use bal::controller::amm_fill::PositionDirection::{Long, Short};
 use bal::error::BalError;
+use bal::state::PositionDirection::{Long, Short};
 use bal_client::instructions::{self, UserSetting};
 use bal_tests::errors::{assert_bal_error, refused};
 use bal_tests::fixtures::{

@@ -3,11 +3,11 @@
 //! band lets a trade go (a sale averages at most 10% under the oracle in the fixtures), with
 //! the attacker's net measured at every size: never above zero, or within the bound the
 //! threat model (`docs/threat-model.md`) states. The vault's crank and deposit are in `vault.rs`.
-use bal::controller::amm_fill::PositionDirection::{self, Long, Short};
-use bal::controller::margin::MarginType;
 use bal::error::BalError;
 use bal::events::{DeriskRecord, LiquidationRecord};
 use bal::math::constants::BASE_PRECISION;
+use bal::read::margin::MarginType;
+use bal::state::PositionDirection::{self, Long, Short};
 use bal::state::{SpotMarket, User};
 use bal_client::instructions::{self, MakerOrderRef};
 use bal_client::pda;

@@ -3,11 +3,11 @@
 //! `record_oracle` lets the TWAPs follow a jump beyond the divergence guard, and a curve
 //! standing idle counts in the mark no further from a moved oracle than the band.
 use super::{BASE, DOLLAR};
-use bal::controller::amm_fill::PositionDirection::{Long, Short};
 use bal::error::BalError;
 use bal::events::FundingRecord;
 use bal::instructions::UpdatePerpMarketParams;
-use bal::state::{pause, PerpMarket};
+use bal::state::pause;
+use bal::state::PositionDirection::{Long, Short};
 use bal_client::{instructions, pda};
 use bal_tests::errors::{assert_bal_error, refused};
 use bal_tests::fixtures::{
@@ -17,10 +17,6 @@ use bal_tests::fixtures::{
 use bal_tests::markets::walk_oracle;
 use bal_tests::TestEnv;
 use solana_signer::Signer;
-
-async fn perp(env: &mut TestEnv) -> PerpMarket {
-    env.load(pda::perp_market(0)).await
-}
 
 async fn record(env: &mut TestEnv, exchange: &Exchange) -> Result<(), bal_tests::TxFailure> {
     let keeper = env.funded_wallet().await;
@@ -44,11 +40,11 @@ async fn a_push_before_the_funding_update_cannot_keep_the_peg_from_following() {
         .await
         .expect("a short");
     walk_oracle(&mut env, &exchange, trader.user, &[104_000_000]).await;
-    let due = perp(&mut env).await.funding;
+    let due = env.perp_market(0).await.funding;
     let wait = due.last_funding_ts + due.funding_period - env.clock().await.unix_timestamp;
     env.advance(wait.max(0), 10).await;
     set_oracle_price(&mut env, &exchange, 104_000_000).await;
-    let peg = perp(&mut env).await.amm.peg_multiplier;
+    let peg = env.perp_market(0).await.amm.peg_multiplier;
     // The attacker's dust trade first, in the update's transaction: the curve moved this
     // second, so the update does not repeg it where the push left it...
     let attacker = new_trader(&mut env, &exchange, 1_000 * DOLLAR, 0).await;
@@ -71,12 +67,12 @@ async fn a_push_before_the_funding_update_cannot_keep_the_peg_from_following() {
         .expect("the dust trade and the update");
     let update = &landed.events::<FundingRecord>()[0];
     assert_eq!((update.peg_multiplier, update.repeg_cost), (peg, 0));
-    assert_eq!(perp(&mut env).await.repeg_pending, 1, "put off");
+    assert_eq!(env.perp_market(0).await.repeg_pending, 1, "put off");
     // ...and the next second's first read makes the repeg, whatever comes after it.
     next_second(&mut env, &exchange).await;
     set_oracle_price(&mut env, &exchange, 104_000_000).await;
     record(&mut env, &exchange).await.expect("a read");
-    let after = perp(&mut env).await;
+    let after = env.perp_market(0).await;
     assert_eq!(after.repeg_pending, 0);
     assert!(
         after.amm.peg_multiplier > peg && after.amm.peg_multiplier <= peg + peg / 100 + 1,
@@ -133,5 +129,5 @@ async fn an_idle_curve_counts_in_the_mark_no_further_from_a_moved_oracle_than_th
     // counts as 5% (the maximum spread) under the oracle it reads.
     set_oracle_price(&mut env, &exchange, 108_000_000).await;
     record(&mut env, &exchange).await.expect("a read");
-    assert_eq!(perp(&mut env).await.funding.mark_price, 102_600_000);
+    assert_eq!(env.perp_market(0).await.funding.mark_price, 102_600_000);
 }

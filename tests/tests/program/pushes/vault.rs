@@ -2,9 +2,9 @@
 //! and a vault deposit, each sandwiched between a push and its unwind in one transaction (as
 //! whoever orders transactions could), over the sweep of push sizes.
 use super::{code, measured, trade_of, BASE, DOLLAR, PUSHES};
-use bal::controller::amm_fill::PositionDirection::{Long, Short};
-use bal::controller::lp::PriceBounds;
 use bal::error::BalError;
+use bal::state::PositionDirection::{Long, Short};
+use bal::state::PriceBounds;
 use bal::state::{PerpMarket, User};
 use bal_client::instructions;
 use bal_client::pda;

@@ -9,11 +9,11 @@
 //! fund or unstakes after the move and before the write-off, in the same transaction or
 //! earlier, leaves the honest parties a larger part and breaks the rule.
 use super::World;
-use bal::controller::bankruptcy::holds_only_claims;
-use bal::controller::margin::MarginType;
-use bal::controller::spot_balance::signed_token_amount;
 use bal::events::{BankruptcyRecord, LiquidationRecord};
 use bal::math::constants::SPOT_BALANCE_TO_TOKEN;
+use bal::read::balances::signed_token_amount;
+use bal::read::margin::MarginType;
+use bal::read::position::holds_only_claims;
 use bal::state::{PerpMarket, SpotMarket, User};
 use bal_client::pda;
 use bal_client::read::{margin, PricedMarket};

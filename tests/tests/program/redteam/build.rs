@@ -3,10 +3,10 @@ use super::actions::{Action, Target};
 use super::{World, BASE, DOLLAR, HONEST_LP, HONEST_TAKER, PRINCIPAL, SUBS};
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::Instruction;
-use bal::controller::lp::PriceBounds;
-use bal::controller::margin::MarginType;
-use bal::controller::orders::RestingOrderParams;
 use bal::instructions::OrderParams;
+use bal::read::margin::MarginType;
+use bal::state::PriceBounds;
+use bal::state::RestingOrderParams;
 use bal::state::{InsuranceStake, PerpMarket, SpotMarket, User};
 use bal_client::instructions::{
     self, CollateralAccounts, MakerOrderRef, StakeAccounts, UserSetting,

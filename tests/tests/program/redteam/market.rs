@@ -27,8 +27,8 @@ use super::{
 };
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::Instruction;
-use bal::controller::bankruptcy::holds_only_claims;
 use bal::math::amm::reserve_price;
+use bal::read::position::holds_only_claims;
 use bal::state::{PerpMarket, User};
 use bal_client::{instructions, pda};
 use bal_tests::fixtures::{compute_limit, market, order, set_oracle_price, trade};

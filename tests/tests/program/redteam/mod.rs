@@ -37,10 +37,10 @@
 //! seed; see `config`); failing sequences are saved under
 //! `tests/tests/proptest-regressions/redteam/` and replayed first.
 use anchor_lang::prelude::Pubkey;
-use bal::controller::amm_fill::PositionDirection::{Long, Short};
-use bal::controller::orders::RestingOrderParams;
 use bal::math::amm::reserve_price;
 use bal::math::constants::BASE_PRECISION;
+use bal::state::PositionDirection::{Long, Short};
+use bal::state::RestingOrderParams;
 use bal::state::{PerpMarket, User};
 use bal_client::instructions::{self, CollateralAccounts, StakeAccounts, UserSetting};
 use bal_client::pda;

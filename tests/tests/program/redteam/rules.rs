@@ -34,17 +34,17 @@ use super::actions::Action;
 use super::bearers::Exposure;
 use super::World;
 use anchor_lang::prelude::Pubkey;
-use bal::controller::bankruptcy::holds_only_claims;
-use bal::controller::lp::{remove_shares, settle_lp_before_trading};
-use bal::controller::margin::{simulated_position, MarginType, MarketView};
-use bal::controller::orders::cancel_all_orders;
-use bal::controller::position::{find_position, release_if_empty};
-use bal::controller::spot_balance::signed_token_amount;
-use bal::controller::trade::increases_risk;
 use bal::events::{
     BankruptcyRecord, DeriskRecord, FundingRecord, LiquidationRecord, OrderFillRecord,
 };
 use bal::math::constants::PERCENTAGE_PRECISION;
+use bal::math::position::release_if_empty;
+use bal::read::balances::signed_token_amount;
+use bal::read::lp::after_burn;
+use bal::read::margin::{simulated_position, MarginType, MarketView};
+use bal::read::position::find_position;
+use bal::read::position::holds_only_claims;
+use bal::read::position::increases_risk;
 use bal::state::{PerpMarket, SpotMarket, State, User};
 use bal_client::pda;
 use bal_client::read::{margin, PricedMarket};
@@ -291,13 +291,17 @@ impl World {
                 continue;
             };
             let (mut user, mut perp) = (was.account, before.perp);
-            // What the liquidation did first: cancel the orders, settle and burn the shares.
-            cancel_all_orders(&mut user).unwrap();
-            settle_lp_before_trading(&mut user, &mut perp).unwrap();
+            // What the liquidation did first: cancel the orders (their reservations go with
+            // them), settle and burn the shares.
+            user.orders = Default::default();
+            for position in user.perp_positions.iter_mut() {
+                (position.open_orders, position.open_bids, position.open_asks) = (0, 0, 0);
+            }
             let slot = find_position(&user, perp.market_index).unwrap();
-            let position = &mut user.perp_positions[slot];
-            remove_shares(position, &mut perp, liquidation.shares_burned).unwrap();
-            release_if_empty(position);
+            let (mut position, burned) =
+                after_burn(&user.perp_positions[slot], &perp, liquidation.shares_burned).unwrap();
+            release_if_empty(&mut position);
+            (user.perp_positions[slot], perp) = (position, *burned);
             let priced = [PricedMarket {
                 market: &perp,
                 oracle_price: before.price,

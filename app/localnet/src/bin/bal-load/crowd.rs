@@ -2,15 +2,15 @@
 //! and deposited in one transaction each), and open-loop trading at a set rate.
 use anchor_lang::solana_program::instruction::Instruction;
 use anchor_spl::associated_token::get_associated_token_address_with_program_id;
-use bal::controller::amm_fill::PositionDirection::{Long, Short};
-use bal::controller::margin::MarginType;
 use bal::instructions::OrderParams;
+use bal::read::margin::MarginType;
+use bal::state::PositionDirection::{Long, Short};
 use bal_client::instructions::{self as ix, CollateralAccounts, MarketAccounts, QuoteMint};
 use bal_client::pda;
 use bal_client::read::margin;
-use bal_keeper::rpc::RpcChain;
 use bal_keeper::snapshot;
 use bal_localnet::setup::{funding, opening, LAMPORTS_PER_SOL};
+use bal_transport::rpc::RpcChain;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use solana_compute_budget_interface::ComputeBudgetInstruction;
@@ -120,7 +120,7 @@ pub struct Tally {
 }
 
 impl Tally {
-    fn count(&self, outcomes: &[Result<(), bal_keeper::chain::ChainError>]) {
+    fn count(&self, outcomes: &[Result<(), bal_transport::chain::ChainError>]) {
         for outcome in outcomes {
             let counter = match outcome {
                 Ok(()) => &self.landed,

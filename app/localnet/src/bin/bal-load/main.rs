@@ -34,11 +34,11 @@ mod watch;
 
 use args::parse_args;
 use bal_client::{books, pda};
-use bal_keeper::chain::Chain;
-use bal_keeper::keypair::{read_keypair, write_new_keypair};
-use bal_keeper::rpc::RpcChain;
 use bal_keeper::snapshot;
 use bal_localnet::setup::{participant, DOLLAR};
+use bal_transport::chain::Chain;
+use bal_transport::keypair::{read_keypair, write_new_keypair};
+use bal_transport::rpc::RpcChain;
 use exchange::Exchange;
 use gap::Gap;
 use keepers::{write_config, Keeper, KeeperConfig};

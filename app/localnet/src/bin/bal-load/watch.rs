@@ -6,14 +6,14 @@ use crate::gap::Gap;
 use crate::keepers::Keeper;
 use crate::sharing::Landed;
 use anchor_lang::prelude::Pubkey;
-use bal::controller::margin::MarginType;
+use bal::read::margin::MarginType;
 use bal::state::{PerpMarket, SpotMarket, User};
 use bal_client::books::Books;
 use bal_client::pda;
 use bal_client::read::{decode, margin, PricedMarket};
-use bal_keeper::chain::Chain;
-use bal_keeper::rpc::RpcChain;
 use bal_keeper::snapshot::oracle_price;
+use bal_transport::chain::Chain;
+use bal_transport::rpc::RpcChain;
 use std::time::{Duration, Instant};
 
 /// A shocked account and how long its liquidation took.

@@ -1,16 +1,17 @@
 //! `fill_order`: a keeper fills a resting taker order against makers' resting orders, in price
 //! order, with the AMM as backstop wherever it quotes better and once makers run out.
 use crate::controller::lp::settle_lp_before_trading;
-use crate::controller::margin::MarketView;
 use crate::controller::matching::{run_match, FillContext, MakerQuote, MatchInput, Matcher};
 use crate::controller::oracle::oracle_price_for;
-use crate::controller::second_start::curve_moved_against;
 use crate::controller::spot_balance::{accrue_interest, update_quote_balance};
 use crate::error::BalError;
 use crate::events::OrderFillRecord;
 use crate::math::oracle::OracleAction;
 use crate::math::safe_math::SafeMath;
-use crate::state::gate::{check_market, MarketAction};
+use crate::read::margin::MarketView;
+use crate::read::second_start::curve_moved_against;
+use crate::state::gate::check_market;
+use crate::state::MarketAction;
 use crate::state::{
     PerpMarket, SpotMarket, State, User, PERP_MARKET_SEED, SPOT_MARKET_SEED, STATE_SEED,
 };

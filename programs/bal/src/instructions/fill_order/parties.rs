@@ -2,21 +2,20 @@
 //! maker may fill at; a stale taker order removed; and each party's margin before and after the
 //! fill by the one rule for fills.
 use super::{FillOrder, MAX_MAKERS};
-use crate::controller::amm_fill::PositionDirection;
 use crate::controller::lp::settle_lp_before_trading;
-use crate::controller::margin::{MarginType, MarketView, MarketViews};
-use crate::controller::market_views::load_market_views;
 use crate::controller::matching::{MakerQuote, TakerFill};
 use crate::controller::orders::{find_order, reduce_only_cap, remove_order};
-use crate::controller::position::find_position;
 use crate::controller::trade::{validate_after_fill, BeforeFill, FillSide, FilledParty};
 use crate::error::BalError;
-use crate::events::order_action;
-use crate::instructions::orders::order_record;
+use crate::events::{order_action, OrderRecord};
 use crate::math::constants::MARGIN_PRECISION;
 use crate::math::oracle::OracleAction;
 use crate::math::safe_math::Cast;
 use crate::math::wide::mul_div_floor;
+use crate::read::margin::{MarginType, MarketView, MarketViews};
+use crate::read::market_views::load_market_views;
+use crate::read::position::find_position;
+use crate::state::PositionDirection;
 use crate::state::{PerpMarket, User};
 use crate::validate;
 use anchor_lang::prelude::*;
@@ -78,7 +77,7 @@ pub(super) fn cancel_stale(ctx: &Context<FillOrder>, slot: usize, now: i64) -> R
         taker.invariant()?;
         order
     };
-    emit_cpi!(order_record(
+    emit_cpi!(OrderRecord::of(
         ctx.accounts.taker.key(),
         &order,
         order_action::CANCEL,

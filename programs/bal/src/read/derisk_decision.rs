@@ -1,7 +1,9 @@
 //! Whether an LP is de-risked: one decision for `settle_pnl`, `settle_pnl_many` and
 //! `derisk_lp` (`controller::derisk` then does it).
-use crate::controller::margin::{margin_summary, MarginSummary, MarginType, MarketViews};
-use crate::controller::position::find_position;
+use crate::math::price_band::PriceBand;
+use crate::read::margin::{margin_summary, MarginSummary, MarginType, MarketViews};
+use crate::read::position::find_position;
+use crate::state::{PerpMarket, PositionDirection};
 use crate::state::{SpotMarket, User};
 use anchor_lang::prelude::*;
 
@@ -62,4 +64,20 @@ pub fn derisk_decision(user: &User, judge: &DeriskJudge) -> Result<DeriskDecisio
     } else {
         DeriskDecision::Applies(summary)
     })
+}
+
+/// A fill made to de-risk may not average further than this from the oracle.
+/// precision: PERCENTAGE
+pub const DERISK_PRICE_BAND: u32 = 20_000;
+
+/// The worst average price a de-risking fill may take: `DERISK_PRICE_BAND` around the oracle,
+/// or the market's own price band where that is narrower, against the direction of the fill.
+/// precision: PRICE
+pub fn reduction_limit(market: &PerpMarket, oracle_price: u64, selling: bool) -> Result<u64> {
+    let band = PriceBand::around(oracle_price, DERISK_PRICE_BAND.min(market.amm.price_band))?;
+    Ok(band.worst_for(if selling {
+        PositionDirection::Short
+    } else {
+        PositionDirection::Long
+    }))
 }

@@ -4,10 +4,10 @@
 //! valued at the last price it read and marked `stale`, and each margin counts it as
 //! `MarginType::guards_stale` says, so one feed that stops cannot freeze liquidations, de-risks
 //! and closes in every other market of the accounts holding it.
-use crate::controller::margin::{MarketView, MarketViews};
-use crate::controller::oracle::checked_oracle_price;
 use crate::error::BalError;
 use crate::math::oracle::OracleAction;
+use crate::read::margin::{MarketView, MarketViews};
+use crate::read::oracle::checked_oracle_price;
 use crate::state::PerpMarket;
 use crate::validate;
 use anchor_lang::prelude::*;

@@ -2,17 +2,17 @@
 //!
 //! Markets other than the one an instruction names arrive as remaining accounts, in pairs:
 //! for each other active position, in slot order, its `PerpMarket` then that market's oracle.
-use crate::controller::lp::{apply_lp_settlement, LpAccumulators};
-use crate::controller::second_start::current_gain_shortfall;
-use crate::controller::spot_balance::signed_token_amount;
 use crate::error::BalError;
 use crate::math::constants::{
     LIQUIDATION_MARGIN_BUFFER, LP_MARGIN_BUFFER, MARGIN_PRECISION, PERCENTAGE_PRECISION,
 };
 use crate::math::funding::funding_payment;
+use crate::math::lp_books::{apply_lp_settlement, LpAccumulators};
 use crate::math::margin::{base_value, margin_requirement, payable_pnl};
 use crate::math::safe_math::{Cast, SafeMath};
 use crate::math::wide::mul_div_floor;
+use crate::read::balances::signed_token_amount;
+use crate::read::second_start::current_gain_shortfall;
 use crate::state::{PerpMarket, PerpPosition, SpotMarket, User};
 use crate::validate;
 use anchor_lang::prelude::*;
@@ -49,7 +49,7 @@ pub struct MarketView {
     /// it and the price. precision: PRICE
     pub oracle_twap_5min: u64,
     /// The oracle could not be used (stale or too uncertain) and `oracle_price` is the last
-    /// price the market read (`controller::market_views`): see `MarginType::guards_stale`.
+    /// price the market read (`read::market_views`): see `MarginType::guards_stale`.
     pub stale: bool,
 }
 

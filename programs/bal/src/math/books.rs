@@ -64,3 +64,13 @@ pub fn larger_side_depth(market: &PerpMarket) -> u128 {
         .saturating_sub(base)
         .max(base.saturating_sub(amm.min_base_asset_reserve.get()))
 }
+
+/// Keeps `PerpMarket::positions_with_base` as a position's base goes from `before` to `after`.
+pub fn track_base(market: &mut PerpMarket, before: i64, after: i64) -> Result<()> {
+    match (before == 0, after == 0) {
+        (true, false) => market.positions_with_base = market.positions_with_base.safe_add(1)?,
+        (false, true) => market.positions_with_base = market.positions_with_base.safe_sub(1)?,
+        _ => {}
+    }
+    Ok(())
+}

@@ -1,0 +1,33 @@
+//! The accounts of a taker acting in one market: `place_perp_order`, `close_position` and
+//! `place_order` take them.
+use crate::state::{
+    PerpMarket, SpotMarket, State, User, PERP_MARKET_SEED, SPOT_MARKET_SEED, STATE_SEED,
+};
+use anchor_lang::prelude::*;
+
+/// Remaining accounts: a `(PerpMarket, oracle)` pair for every other active position of the
+/// user (every fill is margin-checked, a reducing one against manufacturing debt).
+#[event_cpi]
+#[derive(Accounts)]
+pub struct Trade<'info> {
+    /// The user's authority or delegate.
+    pub authority: Signer<'info>,
+    #[account(seeds = [STATE_SEED], bump = state.bump)]
+    pub state: Account<'info, State>,
+    #[account(mut)]
+    pub user: AccountLoader<'info, User>,
+    #[account(
+        mut,
+        seeds = [SPOT_MARKET_SEED, &spot_market.load()?.market_index.to_le_bytes()],
+        bump = spot_market.load()?.bump,
+    )]
+    pub spot_market: AccountLoader<'info, SpotMarket>,
+    #[account(
+        mut,
+        seeds = [PERP_MARKET_SEED, &perp_market.load()?.market_index.to_le_bytes()],
+        bump = perp_market.load()?.bump,
+    )]
+    pub perp_market: AccountLoader<'info, PerpMarket>,
+    /// CHECK: must be the market's oracle; `oracle_price_for` checks key, owner and layout.
+    pub oracle: UncheckedAccount<'info>,
+}
