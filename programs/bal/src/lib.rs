@@ -2,8 +2,20 @@
 //!
 //! Perpetual futures markets whose backstop liquidity is an oracle-pegged constant-product
 //! virtual AMM that users can join as liquidity providers. Layers: `instructions/` (accounts,
-//! checks, thin handlers) → `controller/` (state transitions) → `math/` (pure numbers) →
-//! `state/` (account layouts).
+//! checks, thin handlers; the accounts structs several share in `contexts/`) → `controller/`
+//! (state transitions on loaded accounts) → `read/` (valuation without changes: what every
+//! reader outside the program imports) → `math/` (arithmetic on values) → `state/` (account
+//! layouts and the status table). No layer imports one to its left; `math/` and `state/` share
+//! types and units (a position's arithmetic, a curve read from an account).
+//!
+//! The program runs on the sBPF v0 VM, whose limits shape the code: at most five argument
+//! registers per call (`u128`, slices and `&str` take two; a call passing more faults), hence
+//! parameter structs such as `DeriskTerms` or `OracleCheck`; no signed `i64`/`i32` division
+//! (the build refuses it: divide magnitudes and apply sign and rounding in one checked helper,
+//! such as `math::lp::signed_mul_div_floor`; `i128` division is a library call and fine); no
+//! bare `u128`/`i128` in zero-copy accounts (16-byte aligned, which account data is not:
+//! `state::wide` stores two words); no writable statics. `scripts/build-sbf.sh` fails a build that passes arguments on
+//! the stack.
 #![allow(unexpected_cfgs)]
 
 #[cfg(target_os = "solana")]
