@@ -31,7 +31,8 @@ e2e_log=$(mktemp)
 trap 'rm -f "$test_log" "$ts_log" "$web_log" "$e2e_log"' EXIT
 stage "tests (ELF)" bash -o pipefail -c 'cargo test --workspace 2>&1 | tee "$0"' "$test_log"
 stage "tests (TypeScript)" bash -o pipefail -c \
-    'cd app/sdk && npm ci --no-audit --no-fund --loglevel=error && npm test 2>&1 | tee "$0"' "$ts_log"
+    'cd app/sdk && npm ci --no-audit --no-fund --loglevel=error && npm test 2>&1 | tee "$0" &&
+        npm run pack:check' "$ts_log"
 stage "tests (web page)" bash -o pipefail -c \
     'cd app/web && npm ci --no-audit --no-fund --loglevel=error && npm test 2>&1 | tee "$0"' "$web_log"
 stage "end-to-end (local exchange, web page)" bash -o pipefail -c \
