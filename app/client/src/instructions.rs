@@ -364,8 +364,8 @@ pub fn record_oracle(market: &MarketAccounts) -> Instruction {
     instruction(funding_accounts(market), bal::instruction::RecordOracle {})
 }
 
-fn settle_accounts(user: Pubkey, market: &MarketAccounts) -> bal::accounts::SettlePnl {
-    bal::accounts::SettlePnl {
+fn settle_accounts(user: Pubkey, market: &MarketAccounts) -> bal::accounts::MarketUser {
+    bal::accounts::MarketUser {
         state: pda::state(),
         user,
         spot_market: pda::spot_market(0),

@@ -152,7 +152,7 @@ impl<'info> VaultSigner<'_, 'info> {
 
     fn add_liquidity(&self, shares: u64, bounds: PriceBounds) -> Result<()> {
         let seeds = [&self.seeds[..]];
-        let accounts = bal_accounts::AddLiquidity {
+        let accounts = bal_accounts::Trade {
             authority: self.authority.clone(),
             state: self.bal.state.to_account_info(),
             user: self.bal.user.to_account_info(),
@@ -207,7 +207,7 @@ impl<'info> VaultSigner<'_, 'info> {
 
     /// Settles P&L (BAL's permissionless settle: no signature needed, none given).
     pub fn settle_pnl(&self) -> Result<()> {
-        let accounts = bal_accounts::SettlePnl {
+        let accounts = bal_accounts::MarketUser {
             state: self.bal.state.to_account_info(),
             user: self.bal.user.to_account_info(),
             spot_market: self.bal.spot_market.to_account_info(),

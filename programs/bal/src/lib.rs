@@ -230,17 +230,13 @@ pub mod bal {
 
     /// Permissionless: settles a user's P&L in a market into its quote balance, de-risking an
     /// LP below initial margin first unless it opted out.
-    pub fn settle_pnl<'info>(ctx: Context<'info, SettlePnl<'info>>) -> Result<()> {
+    pub fn settle_pnl<'info>(ctx: Context<'info, MarketUser<'info>>) -> Result<()> {
         instructions::settle_pnl::settle_pnl(ctx)
     }
 
     /// Mints LP shares (rounded down to the step) where the curve's price is within the
     /// market's band around the oracle and `bounds`; initial margin must pass afterwards.
-    pub fn add_liquidity(
-        ctx: Context<AddLiquidity>,
-        shares: u64,
-        bounds: PriceBounds,
-    ) -> Result<()> {
+    pub fn add_liquidity(ctx: Context<Trade>, shares: u64, bounds: PriceBounds) -> Result<()> {
         instructions::liquidity::add_liquidity(ctx, shares, bounds)
     }
 
@@ -264,7 +260,7 @@ pub mod bal {
 
     /// Permissionless: de-risks an LP below initial margin (that did not opt out) with the
     /// smallest burn that helps.
-    pub fn derisk_lp<'info>(ctx: Context<'info, DeriskLp<'info>>) -> Result<()> {
+    pub fn derisk_lp<'info>(ctx: Context<'info, MarketUser<'info>>) -> Result<()> {
         instructions::derisk_lp::handler(ctx)
     }
 
@@ -336,7 +332,7 @@ pub mod bal {
 
     /// Permissionless: settles every user in the remaining accounts; `try_mode` skips failures.
     pub fn settle_pnl_many<'info>(
-        ctx: Context<'info, SettlePnl<'info>>,
+        ctx: Context<'info, MarketUser<'info>>,
         try_mode: bool,
     ) -> Result<()> {
         instructions::settle_pnl::settle_pnl_many(ctx, try_mode)

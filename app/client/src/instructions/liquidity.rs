@@ -17,7 +17,7 @@ pub fn add_liquidity(
     bounds: PriceBounds,
 ) -> Instruction {
     let mut ix = instruction(
-        bal::accounts::AddLiquidity {
+        bal::accounts::Trade {
             authority: signer,
             state: pda::state(),
             user,
@@ -87,7 +87,7 @@ pub fn settle_lp_many(
 
 /// De-risks `user`'s LP position in `market`; `others` are the user's other positions' markets.
 pub fn derisk_lp(user: Pubkey, market: &MarketAccounts, others: &[MarketAccounts]) -> Instruction {
-    let accounts = bal::accounts::DeriskLp {
+    let accounts = bal::accounts::MarketUser {
         state: pda::state(),
         user,
         spot_market: pda::spot_market(0),

@@ -1,6 +1,7 @@
-//! What keeper batches (`settle_pnl_many`, `settle_lp_many`) share: how a remaining account is
-//! taken as a user, the per-user result codes they return, and the snapshot that lets a
-//! refused user in try mode leave nothing changed.
+//! The one runner of keeper batches (`settle_pnl_many`, `settle_lp_many`,
+//! `settle_expired_positions`): each remaining account taken as a user, one step per user, the
+//! per-user result codes returned as return data, and in try mode a snapshot that lets a
+//! refused user leave nothing changed.
 use crate::error::BalError;
 use crate::state::User;
 use crate::validate;
@@ -13,7 +14,7 @@ pub const BATCH_OK: u32 = 0;
 pub const BATCH_RUNTIME_ERROR: u32 = u32::MAX;
 
 /// A remaining account as a writable `User` of this program.
-pub fn batch_user<'info>(info: &'info AccountInfo<'info>) -> Result<AccountLoader<'info, User>> {
+fn batch_user<'info>(info: &'info AccountInfo<'info>) -> Result<AccountLoader<'info, User>> {
     let user = AccountLoader::<User>::try_from(info)?;
     validate!(info.is_writable, BalError::InvalidRemainingAccounts);
     Ok(user)
@@ -21,15 +22,15 @@ pub fn batch_user<'info>(info: &'info AccountInfo<'info>) -> Result<AccountLoade
 
 /// One little-endian u32 per user: `BATCH_OK` or the code it was refused with.
 #[derive(Default)]
-pub struct BatchResults(Vec<u8>);
+struct BatchResults(Vec<u8>);
 
 impl BatchResults {
     /// Room for `users` codes up front, so the buffer never grows (the heap is never freed).
-    pub fn with_capacity(users: usize) -> Self {
+    fn with_capacity(users: usize) -> Self {
         BatchResults(Vec::with_capacity(users * 4))
     }
 
-    pub fn push(&mut self, outcome: Result<()>) {
+    fn push(&mut self, outcome: Result<()>) {
         let code = match outcome {
             Ok(()) => BATCH_OK,
             Err(error) => match ProgramError::from(error) {
@@ -41,7 +42,7 @@ impl BatchResults {
     }
 
     /// Returns the codes to the caller as the instruction's return data.
-    pub fn publish(&self) {
+    fn publish(&self) {
         set_return_data(&self.0);
     }
 }
@@ -50,10 +51,10 @@ impl BatchResults {
 /// copied back when it fails in try mode, so a refused user changes nothing. The buffers are
 /// reused from user to user: the program heap is never freed.
 #[derive(Default)]
-pub struct Snapshot(Vec<Vec<u8>>);
+struct Snapshot(Vec<Vec<u8>>);
 
 impl Snapshot {
-    pub fn take(&mut self, accounts: &[&AccountInfo]) -> Result<()> {
+    fn take(&mut self, accounts: &[&AccountInfo]) -> Result<()> {
         self.0.resize_with(accounts.len(), Vec::new);
         for (buffer, info) in self.0.iter_mut().zip(accounts) {
             buffer.clear();
@@ -62,7 +63,7 @@ impl Snapshot {
         Ok(())
     }
 
-    pub fn restore(&self, accounts: &[&AccountInfo]) -> Result<()> {
+    fn restore(&self, accounts: &[&AccountInfo]) -> Result<()> {
         for (buffer, info) in self.0.iter().zip(accounts) {
             let mut data = info.try_borrow_mut_data()?;
             validate!(
@@ -71,6 +72,58 @@ impl Snapshot {
             );
             data.copy_from_slice(buffer);
         }
+        Ok(())
+    }
+}
+
+/// A batch over the users in `users` (the instruction's remaining accounts).
+pub struct Batch<'a, 'info> {
+    pub users: &'info [AccountInfo<'info>],
+    /// Refuse one user and go on (its code in the return data) instead of failing the batch.
+    pub try_mode: bool,
+    /// What a refused user's step may have changed besides the user: snapshotted before each
+    /// step and restored with the user in try mode. `None` when a step's failure past loading
+    /// the user is not the user's and reverts the batch whatever the mode.
+    pub restores: Option<&'a [&'a AccountInfo<'info>]>,
+}
+
+impl<'info> Batch<'_, 'info> {
+    /// Runs `step` on every user in order and publishes the codes.
+    pub fn run(
+        &self,
+        mut step: impl FnMut(&AccountLoader<'info, User>) -> Result<()>,
+    ) -> Result<()> {
+        let mut results = BatchResults::with_capacity(self.users.len());
+        let mut snapshot = Snapshot::default();
+        let mut touched: Vec<&AccountInfo<'info>> =
+            Vec::with_capacity(1 + self.restores.map_or(0, <[_]>::len));
+        for info in self.users.iter() {
+            let user = match batch_user(info) {
+                Ok(user) => user,
+                Err(error) if self.try_mode => {
+                    results.push(Err(error));
+                    continue;
+                }
+                Err(error) => return Err(error),
+            };
+            let Some(shared) = self.restores.filter(|_| self.try_mode) else {
+                step(&user)?;
+                results.push(Ok(()));
+                continue;
+            };
+            touched.clear();
+            touched.push(info);
+            touched.extend_from_slice(shared);
+            snapshot.take(&touched)?;
+            match step(&user) {
+                Ok(()) => results.push(Ok(())),
+                Err(error) => {
+                    snapshot.restore(&touched)?;
+                    results.push(Err(error));
+                }
+            }
+        }
+        results.publish();
         Ok(())
     }
 }

@@ -1,5 +1,5 @@
-//! The accounts of a taker acting in one market: `place_perp_order`, `close_position` and
-//! `place_order` take them.
+//! The accounts of a user acting in one market on its own (or its delegate's) signature:
+//! `place_perp_order`, `close_position`, `place_order` and `add_liquidity` take them.
 use crate::state::{
     PerpMarket, SpotMarket, State, User, PERP_MARKET_SEED, SPOT_MARKET_SEED, STATE_SEED,
 };

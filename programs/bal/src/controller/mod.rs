@@ -12,6 +12,7 @@ pub mod liquidation;
 pub mod lp;
 pub mod lp_history;
 pub mod mark;
+pub mod market_entry;
 pub mod matching;
 pub mod oracle;
 pub mod orders;

@@ -1,42 +1,14 @@
+use crate::contexts::MarketUser;
 use crate::controller::derisk::{derisk, DeriskBooks, DeriskTerms};
-use crate::controller::oracle::oracle_price_for;
-use crate::controller::spot_balance::accrue_interest;
+use crate::controller::market_entry::{enter_market, MarketEntry};
 use crate::error::BalError;
 use crate::math::oracle::OracleAction;
 use crate::read::derisk_decision::{derisk_decision, DeriskDecision, DeriskJudge};
 use crate::read::margin::MarketView;
 use crate::read::market_views::load_market_views;
-use crate::state::gate::{allows, check_market};
+use crate::state::gate::allows;
 use crate::state::MarketAction;
-use crate::state::{
-    PerpMarket, SpotMarket, State, User, PERP_MARKET_SEED, SPOT_MARKET_SEED, STATE_SEED,
-};
 use anchor_lang::prelude::*;
-
-/// Remaining accounts: a `(PerpMarket, oracle)` pair for every other active position of the
-/// user, in slot order.
-#[event_cpi]
-#[derive(Accounts)]
-pub struct DeriskLp<'info> {
-    #[account(seeds = [STATE_SEED], bump = state.bump)]
-    pub state: Account<'info, State>,
-    #[account(mut)]
-    pub user: AccountLoader<'info, User>,
-    #[account(
-        mut,
-        seeds = [SPOT_MARKET_SEED, &spot_market.load()?.market_index.to_le_bytes()],
-        bump = spot_market.load()?.bump,
-    )]
-    pub spot_market: AccountLoader<'info, SpotMarket>,
-    #[account(
-        mut,
-        seeds = [PERP_MARKET_SEED, &perp_market.load()?.market_index.to_le_bytes()],
-        bump = perp_market.load()?.bump,
-    )]
-    pub perp_market: AccountLoader<'info, PerpMarket>,
-    /// CHECK: must be the market's oracle; `oracle_price_for` checks key, owner and layout.
-    pub oracle: UncheckedAccount<'info>,
-}
 
 /// Permissionless: de-risks the user's LP position in the market when `derisk_decision` says
 /// it applies (see `controller::derisk`). Burning cannot be undone, so the whole de-risk is
@@ -44,7 +16,7 @@ pub struct DeriskLp<'info> {
 /// nothing to do (`NothingToDerisk`), when the account opted out (`DeriskOptedOut`), while its
 /// LP cooldown runs (`LpCooldown`) and when a market it holds is missing
 /// (`MarginAccountMissing`).
-pub fn handler<'info>(ctx: Context<'info, DeriskLp<'info>>) -> Result<()> {
+pub fn handler<'info>(ctx: Context<'info, MarketUser<'info>>) -> Result<()> {
     let accounts = &ctx.accounts;
     let clock = Clock::get()?;
     let mut views = load_market_views(ctx.remaining_accounts, OracleAction::Margin, &clock)?;
@@ -52,14 +24,17 @@ pub fn handler<'info>(ctx: Context<'info, DeriskLp<'info>>) -> Result<()> {
         let mut user = accounts.user.load_mut()?;
         let mut spot = accounts.spot_market.load_mut()?;
         let mut market = accounts.perp_market.load_mut()?;
-        check_market(&accounts.state, &market, MarketAction::Derisk)?;
-        let price = oracle_price_for(
+        let price = enter_market(
             &mut market,
-            &accounts.oracle.to_account_info(),
-            OracleAction::Fill,
-            &clock,
+            &mut spot,
+            &MarketEntry {
+                state: &accounts.state,
+                oracle: &accounts.oracle,
+                action: MarketAction::Derisk,
+                oracle_action: OracleAction::Fill,
+                clock: &clock,
+            },
         )?;
-        accrue_interest(&mut spot, clock.unix_timestamp)?;
         views.set(MarketView::new(&market, price, clock.unix_timestamp)?);
         let judge = DeriskJudge {
             spot: &spot,

@@ -1,12 +1,10 @@
 use crate::controller::liquidation::{liquidate, LiquidationBooks, LiquidationTerms};
-use crate::controller::oracle::oracle_price_for;
-use crate::controller::spot_balance::accrue_interest;
+use crate::controller::market_entry::{enter_market, MarketEntry};
 use crate::error::BalError;
 use crate::events::LiquidationRecord;
 use crate::math::oracle::OracleAction;
 use crate::read::margin::MarketView;
 use crate::read::market_views::load_market_views;
-use crate::state::gate::check_market;
 use crate::state::MarketAction;
 use crate::state::{
     PerpMarket, SpotMarket, State, User, PERP_MARKET_SEED, SPOT_MARKET_SEED, STATE_SEED,
@@ -62,14 +60,17 @@ pub fn handler(ctx: Context<LiquidatePerp>, max_base: u64) -> Result<()> {
     validate!(user.authority != liquidator.authority, BalError::SelfAction);
     let mut spot = accounts.spot_market.load_mut()?;
     let mut market = accounts.perp_market.load_mut()?;
-    check_market(&accounts.state, &market, MarketAction::Liquidate)?;
-    let price = oracle_price_for(
+    let price = enter_market(
         &mut market,
-        &accounts.oracle.to_account_info(),
-        OracleAction::Liquidation,
-        &clock,
+        &mut spot,
+        &MarketEntry {
+            state: &accounts.state,
+            oracle: &accounts.oracle,
+            action: MarketAction::Liquidate,
+            oracle_action: OracleAction::Liquidation,
+            clock: &clock,
+        },
     )?;
-    accrue_interest(&mut spot, clock.unix_timestamp)?;
     views.set(MarketView::new(&market, price, clock.unix_timestamp)?);
     let terms = LiquidationTerms {
         price,

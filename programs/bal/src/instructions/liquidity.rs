@@ -1,9 +1,9 @@
 //! BAL: `add_liquidity`, `remove_liquidity`, `settle_lp` and `settle_lp_many`.
-use crate::contexts::batch::{batch_user, BatchResults};
+use crate::contexts::batch::Batch;
+use crate::contexts::Trade;
 use crate::controller::lp::{add_shares, validate_add_price};
-use crate::controller::oracle::oracle_price_for;
+use crate::controller::market_entry::{enter_market, MarketEntry};
 use crate::controller::position::open_position;
-use crate::controller::spot_balance::accrue_interest;
 use crate::error::BalError;
 use crate::events::{liquidity_action, LiquidityRecord};
 use crate::math::lp_books::{remove_shares, settle_lp_position, LpSettlement};
@@ -16,38 +16,9 @@ use crate::read::position::find_position;
 use crate::state::gate::check_market;
 use crate::state::MarketAction;
 use crate::state::PriceBounds;
-use crate::state::{
-    PerpMarket, SpotMarket, State, User, PERP_MARKET_SEED, SPOT_MARKET_SEED, STATE_SEED,
-};
+use crate::state::{PerpMarket, State, User, PERP_MARKET_SEED, STATE_SEED};
 use crate::validate;
 use anchor_lang::prelude::*;
-
-/// Remaining accounts: a `(PerpMarket, oracle)` pair for every other active position of the
-/// user, in slot order.
-#[event_cpi]
-#[derive(Accounts)]
-pub struct AddLiquidity<'info> {
-    /// The user's authority or delegate.
-    pub authority: Signer<'info>,
-    #[account(seeds = [STATE_SEED], bump = state.bump)]
-    pub state: Account<'info, State>,
-    #[account(mut)]
-    pub user: AccountLoader<'info, User>,
-    #[account(
-        mut,
-        seeds = [SPOT_MARKET_SEED, &spot_market.load()?.market_index.to_le_bytes()],
-        bump = spot_market.load()?.bump,
-    )]
-    pub spot_market: AccountLoader<'info, SpotMarket>,
-    #[account(
-        mut,
-        seeds = [PERP_MARKET_SEED, &perp_market.load()?.market_index.to_le_bytes()],
-        bump = perp_market.load()?.bump,
-    )]
-    pub perp_market: AccountLoader<'info, PerpMarket>,
-    /// CHECK: must be the market's oracle; `oracle_price_for` checks key, owner and layout.
-    pub oracle: UncheckedAccount<'info>,
-}
 
 /// What an LP action changed, for its record.
 struct Change {
@@ -76,7 +47,7 @@ fn record(user: Pubkey, market: &PerpMarket, change: &Change) -> LiquidityRecord
 /// curve's reserve price is within the market's band around the oracle and within `bounds`
 /// (`controller::lp::validate_add_price`). The account must pass initial margin afterwards,
 /// LP open orders included; the removal cooldown starts.
-pub fn add_liquidity(ctx: Context<AddLiquidity>, shares: u64, bounds: PriceBounds) -> Result<()> {
+pub fn add_liquidity(ctx: Context<Trade>, shares: u64, bounds: PriceBounds) -> Result<()> {
     let accounts = &ctx.accounts;
     let clock = Clock::get()?;
     let mut event = {
@@ -87,15 +58,18 @@ pub fn add_liquidity(ctx: Context<AddLiquidity>, shares: u64, bounds: PriceBound
         );
         let mut spot = accounts.spot_market.load_mut()?;
         let mut market = accounts.perp_market.load_mut()?;
-        check_market(&accounts.state, &market, MarketAction::AddLiquidity)?;
-        let price = oracle_price_for(
+        let price = enter_market(
             &mut market,
-            &accounts.oracle.to_account_info(),
-            OracleAction::AddLiquidity,
-            &clock,
+            &mut spot,
+            &MarketEntry {
+                state: &accounts.state,
+                oracle: &accounts.oracle,
+                action: MarketAction::AddLiquidity,
+                oracle_action: OracleAction::AddLiquidity,
+                clock: &clock,
+            },
         )?;
         validate_add_price(&market, price, &bounds, clock.unix_timestamp)?;
-        accrue_interest(&mut spot, clock.unix_timestamp)?;
         let step = market.order_step_size;
         let minted = (shares / step).safe_mul(step)? as u128;
         let slot = open_position(
@@ -255,26 +229,19 @@ pub fn settle_lp(ctx: Context<ManageLiquidity>) -> Result<()> {
 }
 
 /// Settles every LP passed as a (writable) remaining account. With `try_mode` an account that
-/// is not a user is skipped with its error code; return data as `instructions::batch` describes.
+/// is not a user is skipped with its error code; return data as `contexts::batch` describes.
 pub fn settle_lp_many<'info>(
     ctx: Context<'info, ManageLiquidity<'info>>,
     try_mode: bool,
 ) -> Result<()> {
     let mut market = ctx.accounts.perp_market.load_mut()?;
     check_market(&ctx.accounts.state, &market, MarketAction::SettleLp)?;
-    let mut results = BatchResults::with_capacity(ctx.remaining_accounts.len());
-    for info in ctx.remaining_accounts.iter() {
-        match batch_user(info) {
-            Ok(user) => {
-                // A failure past loading the user is not the user's: it reverts the batch.
-                settle_user(&user, &mut market)?;
-                results.push(Ok(()));
-            }
-            Err(error) if try_mode => results.push(Err(error)),
-            Err(error) => return Err(error),
-        }
+    // A failure past loading the user is not the user's: it reverts the batch.
+    Batch {
+        users: ctx.remaining_accounts,
+        try_mode,
+        restores: None,
     }
-    market.invariant()?;
-    results.publish();
-    Ok(())
+    .run(|user| settle_user(user, &mut market).map(|_| ()))?;
+    market.invariant()
 }

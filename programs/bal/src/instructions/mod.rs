@@ -36,7 +36,6 @@ mod reexports {
     pub use super::collateral::*;
     pub use super::delete_user::*;
     pub use super::delist_market::*;
-    pub use super::derisk_lp::*;
     pub use super::fill_order::*;
     pub use super::finalize_settlement::*;
     pub use super::initialize::*;

@@ -2,18 +2,16 @@
 //! `cancel_orders`. Placing uses the taker accounts (`Trade`); cancelling needs only the user.
 use crate::contexts::Trade;
 use crate::controller::lp::settle_lp_before_trading;
-use crate::controller::oracle::oracle_price_for;
+use crate::controller::market_entry::{enter_market, MarketEntry};
 use crate::controller::orders::{
     add_order, find_order, remove_order, validate_new_order, OrderCheck,
 };
-use crate::controller::spot_balance::accrue_interest;
 use crate::error::BalError;
 use crate::events::{order_action, OrderRecord};
 use crate::math::oracle::OracleAction;
 use crate::read::margin::{validate_initial_margin, MarketView};
 use crate::read::market_views::load_market_views;
 use crate::read::position::find_position;
-use crate::state::gate::check_market;
 use crate::state::MarketAction;
 use crate::state::RestingOrderParams;
 use crate::state::{Order, User};
@@ -53,14 +51,17 @@ pub fn place_order<'info>(
         } else {
             MarketAction::OpenRisk
         };
-        check_market(&accounts.state, &market, action)?;
-        let oracle_price = oracle_price_for(
+        let oracle_price = enter_market(
             &mut market,
-            &accounts.oracle.to_account_info(),
-            OracleAction::Fill,
-            &clock,
+            &mut spot,
+            &MarketEntry {
+                state: &accounts.state,
+                oracle: &accounts.oracle,
+                action,
+                oracle_action: OracleAction::Fill,
+                clock: &clock,
+            },
         )?;
-        accrue_interest(&mut spot, clock.unix_timestamp)?;
         settle_lp_before_trading(&mut user, &mut market)?;
         let position_base = find_position(&user, market.market_index)
             .map(|i| user.perp_positions[i].base_asset_amount)

@@ -1,4 +1,4 @@
-use crate::contexts::batch::{batch_user, BatchResults, Snapshot};
+use crate::contexts::batch::Batch;
 use crate::controller::settlement::settle_expired_position;
 use crate::events::ExpiredPositionRecord;
 use crate::state::gate::check_market;
@@ -30,7 +30,7 @@ pub struct SettleExpiredPositions<'info> {
 /// settlement price (see `controller::settlement`): its orders there cancelled, its LP shares
 /// burned, its loss collected, its gain registered as a claim or, once payouts have begun,
 /// paid. A user without a position there is Ok. With `try_mode` a user that cannot be settled
-/// is restored and its error code returned; return data as `instructions::batch` describes.
+/// is restored and its error code returned; return data as `contexts::batch` describes.
 pub fn handler<'info>(
     ctx: Context<'info, SettleExpiredPositions<'info>>,
     try_mode: bool,
@@ -41,24 +41,15 @@ pub fn handler<'info>(
         check_market(&ctx.accounts.state, &market, MarketAction::SettleExpired)?;
         (market.market_index, market.settlement.price)
     };
-    let mut results = BatchResults::with_capacity(ctx.remaining_accounts.len());
-    let mut snapshot = Snapshot::default();
     let spot = ctx.accounts.spot_market.to_account_info();
     let market = ctx.accounts.perp_market.to_account_info();
-    for info in ctx.remaining_accounts.iter() {
-        let user = match batch_user(info) {
-            Ok(user) => user,
-            Err(error) if try_mode => {
-                results.push(Err(error));
-                continue;
-            }
-            Err(error) => return Err(error),
-        };
-        let touched = [info, &spot, &market];
-        if try_mode {
-            snapshot.take(&touched)?;
-        }
-        let settled = (|| -> Result<Option<ExpiredPositionRecord>> {
+    Batch {
+        users: ctx.remaining_accounts,
+        try_mode,
+        restores: Some(&[&spot, &market]),
+    }
+    .run(|user| {
+        let settled = {
             let mut account = user.load_mut()?;
             let mut spot = ctx.accounts.spot_market.load_mut()?;
             let mut perp = ctx.accounts.perp_market.load_mut()?;
@@ -66,7 +57,10 @@ pub fn handler<'info>(
             account.invariant()?;
             spot.invariant()?;
             perp.invariant()?;
-            Ok(outcome.map(|outcome| ExpiredPositionRecord {
+            outcome
+        };
+        if let Some(outcome) = settled {
+            emit_cpi!(ExpiredPositionRecord {
                 ts: now,
                 user: user.key(),
                 market_index,
@@ -77,22 +71,8 @@ pub fn handler<'info>(
                 pnl: outcome.pnl,
                 claim_registered: outcome.claim_registered,
                 paid: outcome.paid,
-            }))
-        })();
-        match settled {
-            Ok(record) => {
-                if let Some(record) = record {
-                    emit_cpi!(record);
-                }
-                results.push(Ok(()));
-            }
-            Err(error) if try_mode => {
-                snapshot.restore(&touched)?;
-                results.push(Err(error));
-            }
-            Err(error) => return Err(error),
+            });
         }
-    }
-    results.publish();
-    Ok(())
+        Ok(())
+    })
 }

@@ -1,66 +1,37 @@
 //! `settle_pnl` for one user and `settle_pnl_many` for a keeper's batch. Permissionless. An LP
 //! below its initial margin that did not opt out is de-risked first (`controller::derisk`,
 //! the same rule `derisk_lp` applies).
-use crate::contexts::batch::{batch_user, BatchResults, Snapshot};
+use crate::contexts::batch::Batch;
+use crate::contexts::MarketUser;
 use crate::controller::derisk::{derisk, DeriskBooks, DeriskTerms};
 use crate::controller::lp::settle_lp_before_trading;
-use crate::controller::oracle::oracle_price_for;
+use crate::controller::market_entry::{enter_market, MarketEntry};
 use crate::controller::pnl::{commit_settle_pnl, plan_settle_pnl};
-use crate::controller::spot_balance::accrue_interest;
 use crate::events::{DeriskRecord, SettlePnlRecord};
 use crate::math::oracle::OracleAction;
 use crate::read::derisk_decision::{derisk_decision, DeriskDecision, DeriskJudge};
 use crate::read::margin::{MarketView, MarketViews};
 use crate::read::market_views::load_market_views;
-use crate::state::gate::{allows, check_market};
+use crate::state::gate::allows;
 use crate::state::MarketAction;
-use crate::state::{
-    PerpMarket, SpotMarket, State, User, PERP_MARKET_SEED, SPOT_MARKET_SEED, STATE_SEED,
-};
+use crate::state::User;
 use anchor_lang::prelude::*;
-
-#[event_cpi]
-#[derive(Accounts)]
-pub struct SettlePnl<'info> {
-    #[account(seeds = [STATE_SEED], bump = state.bump)]
-    pub state: Account<'info, State>,
-    /// The user to settle; `settle_pnl_many` takes its users as remaining accounts instead and
-    /// ignores this one's position unless it is also listed there.
-    #[account(mut)]
-    pub user: AccountLoader<'info, User>,
-    #[account(
-        mut,
-        seeds = [SPOT_MARKET_SEED, &spot_market.load()?.market_index.to_le_bytes()],
-        bump = spot_market.load()?.bump,
-    )]
-    pub spot_market: AccountLoader<'info, SpotMarket>,
-    #[account(
-        mut,
-        seeds = [PERP_MARKET_SEED, &perp_market.load()?.market_index.to_le_bytes()],
-        bump = perp_market.load()?.bump,
-    )]
-    pub perp_market: AccountLoader<'info, PerpMarket>,
-    /// CHECK: must be the market's oracle; `oracle_price_for` checks key, owner and layout.
-    pub oracle: UncheckedAccount<'info>,
-}
 
 /// Checks the pauses, reads the one price the instruction uses — valid for settling, which
 /// asks what a fill does (fresh, certain, near its TWAP), so a de-risk may trade at it — and
 /// accrues interest. precision: PRICE
-fn prepare(ctx: &Context<SettlePnl>, clock: &Clock) -> Result<u64> {
-    let mut market = ctx.accounts.perp_market.load_mut()?;
-    check_market(&ctx.accounts.state, &market, MarketAction::SettlePnl)?;
-    let price = oracle_price_for(
-        &mut market,
-        &ctx.accounts.oracle.to_account_info(),
-        OracleAction::SettlePnl,
-        clock,
-    )?;
-    accrue_interest(
+fn prepare(ctx: &Context<MarketUser>, clock: &Clock) -> Result<u64> {
+    enter_market(
+        &mut *ctx.accounts.perp_market.load_mut()?,
         &mut *ctx.accounts.spot_market.load_mut()?,
-        clock.unix_timestamp,
-    )?;
-    Ok(price)
+        &MarketEntry {
+            state: &ctx.accounts.state,
+            oracle: &ctx.accounts.oracle,
+            action: MarketAction::SettlePnl,
+            oracle_action: OracleAction::SettlePnl,
+            clock,
+        },
+    )
 }
 
 /// What settling one user did, for its records.
@@ -73,7 +44,7 @@ struct Settled {
 /// the user's other markets (none in a batch: an LP whose margin needs them is then settled
 /// without a de-risk) and is kept current for this one.
 fn settle_user(
-    ctx: &Context<SettlePnl>,
+    ctx: &Context<MarketUser>,
     user: &AccountLoader<User>,
     views: &mut MarketViews,
     price: u64,
@@ -133,7 +104,7 @@ fn settle_user(
 }
 
 /// Emits what settling one user did: a failure anywhere before leaves no record behind.
-fn emit_settled(ctx: &Context<SettlePnl>, records: Settled) -> Result<()> {
+fn emit_settled(ctx: &Context<MarketUser>, records: Settled) -> Result<()> {
     if let Some(record) = records.derisked {
         emit_cpi!(record);
     }
@@ -147,7 +118,7 @@ fn emit_settled(ctx: &Context<SettlePnl>, records: Settled) -> Result<()> {
 /// that has not opted out is de-risked first. Ok, moving nothing, when the user has no position
 /// here. Remaining accounts (for an LP's margin): a `(PerpMarket, oracle)` pair for every other
 /// active position of the user, in slot order.
-pub fn settle_pnl<'info>(ctx: Context<'info, SettlePnl<'info>>) -> Result<()> {
+pub fn settle_pnl<'info>(ctx: Context<'info, MarketUser<'info>>) -> Result<()> {
     let clock = Clock::get()?;
     let price = prepare(&ctx, &clock)?;
     let mut views = load_market_views(ctx.remaining_accounts, OracleAction::Margin, &clock)?;
@@ -160,42 +131,24 @@ pub fn settle_pnl<'info>(ctx: Context<'info, SettlePnl<'info>>) -> Result<()> {
 /// it is settled without a de-risk (`derisk_lp` with its markets does that). With `try_mode`, a
 /// user that cannot be settled is restored to what it was (with the markets) and its error code
 /// recorded; without it, the first failure reverts the batch. Return data: one little-endian
-/// u32 per user (see `instructions::batch`). Nothing allocated grows with the batch beyond a
+/// u32 per user (see `contexts::batch`). Nothing allocated grows with the batch beyond a
 /// result code per user: the views and the snapshot buffers are reused.
-pub fn settle_pnl_many<'info>(ctx: Context<'info, SettlePnl<'info>>, try_mode: bool) -> Result<()> {
+pub fn settle_pnl_many<'info>(
+    ctx: Context<'info, MarketUser<'info>>,
+    try_mode: bool,
+) -> Result<()> {
     let clock = Clock::get()?;
     let price = prepare(&ctx, &clock)?;
-    let mut results = BatchResults::with_capacity(ctx.remaining_accounts.len());
-    let mut snapshot = Snapshot::default();
     let mut views = MarketViews(Vec::with_capacity(1));
     let spot = ctx.accounts.spot_market.to_account_info();
     let market = ctx.accounts.perp_market.to_account_info();
-    for info in ctx.remaining_accounts.iter() {
-        // Only a writable user of this program is copied (and later restored).
-        let user = match batch_user(info) {
-            Ok(user) => user,
-            Err(error) if try_mode => {
-                results.push(Err(error));
-                continue;
-            }
-            Err(error) => return Err(error),
-        };
-        let touched = [info, &spot, &market];
-        if try_mode {
-            snapshot.take(&touched)?;
-        }
-        match settle_user(&ctx, &user, &mut views, price) {
-            Ok(records) => {
-                emit_settled(&ctx, records)?;
-                results.push(Ok(()));
-            }
-            Err(error) if try_mode => {
-                snapshot.restore(&touched)?;
-                results.push(Err(error));
-            }
-            Err(error) => return Err(error),
-        }
+    Batch {
+        users: ctx.remaining_accounts,
+        try_mode,
+        restores: Some(&[&spot, &market]),
     }
-    results.publish();
-    Ok(())
+    .run(|user| {
+        let records = settle_user(&ctx, user, &mut views, price)?;
+        emit_settled(&ctx, records)
+    })
 }

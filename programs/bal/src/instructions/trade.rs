@@ -2,8 +2,7 @@
 //! `close_position` (any size, steps or not). They share one accounts struct.
 use crate::contexts::Trade;
 use crate::controller::lp::settle_lp_before_trading;
-use crate::controller::oracle::oracle_price_for;
-use crate::controller::spot_balance::accrue_interest;
+use crate::controller::market_entry::{enter_market, MarketEntry};
 use crate::controller::trade::{
     trade_against_amm, validate_after_fill, BeforeFill, FillSide, FilledParty, TakerOrder,
     TradeOutcome,
@@ -15,7 +14,6 @@ use crate::read::margin::{MarginType, MarketView};
 use crate::read::market_views::load_market_views;
 use crate::read::position::find_position;
 use crate::read::second_start::curve_moved_against;
-use crate::state::gate::check_market;
 use crate::state::MarketAction;
 use crate::state::PerpMarket;
 use crate::state::PositionDirection;
@@ -97,14 +95,17 @@ fn execute<'info>(
         );
         let mut spot = accounts.spot_market.load_mut()?;
         let mut market = accounts.perp_market.load_mut()?;
-        check_market(&accounts.state, &market, MarketAction::Reduce)?;
-        let oracle_price = oracle_price_for(
+        let oracle_price = enter_market(
             &mut market,
-            &accounts.oracle.to_account_info(),
-            OracleAction::Fill,
-            &clock,
+            &mut spot,
+            &MarketEntry {
+                state: &accounts.state,
+                oracle: &accounts.oracle,
+                action: MarketAction::Reduce,
+                oracle_action: OracleAction::Fill,
+                clock: &clock,
+            },
         )?;
-        accrue_interest(&mut spot, now)?;
         settle_lp_before_trading(&mut user, &mut market)?;
         let position_base = find_position(&user, market.market_index)
             .map(|i| user.perp_positions[i].base_asset_amount)

@@ -1,16 +1,15 @@
 //! `fill_order`: a keeper fills a resting taker order against makers' resting orders, in price
 //! order, with the AMM as backstop wherever it quotes better and once makers run out.
 use crate::controller::lp::settle_lp_before_trading;
+use crate::controller::market_entry::{enter_market, MarketEntry};
 use crate::controller::matching::{run_match, FillContext, MakerQuote, MatchInput, Matcher};
-use crate::controller::oracle::oracle_price_for;
-use crate::controller::spot_balance::{accrue_interest, update_quote_balance};
+use crate::controller::spot_balance::update_quote_balance;
 use crate::error::BalError;
 use crate::events::OrderFillRecord;
 use crate::math::oracle::OracleAction;
 use crate::math::safe_math::SafeMath;
 use crate::read::margin::MarketView;
 use crate::read::second_start::curve_moved_against;
-use crate::state::gate::check_market;
 use crate::state::MarketAction;
 use crate::state::{
     PerpMarket, SpotMarket, State, User, PERP_MARKET_SEED, SPOT_MARKET_SEED, STATE_SEED,
@@ -73,14 +72,17 @@ pub fn handler<'info>(
     let now = clock.unix_timestamp;
     let (oracle_price, market_index) = {
         let mut market = accounts.perp_market.load_mut()?;
-        check_market(&accounts.state, &market, MarketAction::Fill)?;
-        let price = oracle_price_for(
+        let price = enter_market(
             &mut market,
-            &accounts.oracle.to_account_info(),
-            OracleAction::Fill,
-            &clock,
+            &mut *accounts.spot_market.load_mut()?,
+            &MarketEntry {
+                state: &accounts.state,
+                oracle: &accounts.oracle,
+                action: MarketAction::Fill,
+                oracle_action: OracleAction::Fill,
+                clock: &clock,
+            },
         )?;
-        accrue_interest(&mut *accounts.spot_market.load_mut()?, now)?;
         settle_lp_before_trading(&mut *accounts.taker.load_mut()?, &mut market)?;
         (price, market.market_index)
     };
