@@ -1,18 +1,20 @@
 //! Typed, fixed-size records, emitted through `emit_cpi!` (a self-CPI whose data truncated or
 //! spoofed program logs cannot hide or forge).
-use crate::state::Order;
+use crate::state::{Order, PositionDirection};
 use anchor_lang::prelude::*;
 
 /// Which liquidity filled (part of) an order: the split it was booked under.
-pub mod liquidity {
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum FillLiquidity {
     /// The AMM's curve, shared pro rata between protocol-owned and LP shares ("Shared").
-    pub const AMM: u8 = 0;
+    #[default]
+    Amm,
     /// A resting maker order.
-    pub const MAKER: u8 = 1;
+    Maker,
     /// The AMM alongside a maker, at the maker's price, protocol-owned ("ProtocolOwned").
-    pub const AMM_JIT: u8 = 2;
+    AmmJit,
     /// The LPs as a group alongside a maker, at the maker's price ("LPOwned").
-    pub const LP_JIT: u8 = 3;
+    LpJit,
 }
 
 #[event]
@@ -20,10 +22,8 @@ pub struct FillRecord {
     pub ts: i64,
     pub user: Pubkey,
     pub market_index: u16,
-    /// 0 long, 1 short.
-    pub direction: u8,
-    /// `liquidity::*`.
-    pub liquidity: u8,
+    pub direction: PositionDirection,
+    pub liquidity: FillLiquidity,
     /// precision: BASE
     pub base: u64,
     /// precision: QUOTE
@@ -128,10 +128,11 @@ pub struct BankruptcyRecord {
 }
 
 /// What an LP action did.
-pub mod liquidity_action {
-    pub const ADD: u8 = 0;
-    pub const REMOVE: u8 = 1;
-    pub const SETTLE: u8 = 2;
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LiquidityAction {
+    Add,
+    Remove,
+    Settle,
 }
 
 #[event]
@@ -139,8 +140,7 @@ pub struct LiquidityRecord {
     pub ts: i64,
     pub user: Pubkey,
     pub market_index: u16,
-    /// `liquidity_action::*`.
-    pub action: u8,
+    pub action: LiquidityAction,
     /// Shares added (positive) or removed (negative). precision: BASE
     pub shares_delta: i128,
     /// precision: BASE
@@ -171,9 +171,10 @@ pub struct DeriskRecord {
 }
 
 /// What happened to a resting order.
-pub mod order_action {
-    pub const PLACE: u8 = 0;
-    pub const CANCEL: u8 = 1;
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OrderAction {
+    Place,
+    Cancel,
 }
 
 #[event]
@@ -182,10 +183,8 @@ pub struct OrderRecord {
     pub user: Pubkey,
     pub order_id: u32,
     pub market_index: u16,
-    /// `order_action::*`.
-    pub action: u8,
-    /// 0 long, 1 short.
-    pub direction: u8,
+    pub action: OrderAction,
+    pub direction: PositionDirection,
     pub post_only: bool,
     /// precision: BASE (what was left to fill, for a cancel)
     pub base: u64,
@@ -195,14 +194,14 @@ pub struct OrderRecord {
 
 impl OrderRecord {
     /// The record of `action` on `order` of `user`.
-    pub fn of(user: Pubkey, order: &Order, action: u8, ts: i64) -> OrderRecord {
+    pub fn of(user: Pubkey, order: &Order, action: OrderAction, ts: i64) -> OrderRecord {
         OrderRecord {
             ts,
             user,
             order_id: order.order_id,
             market_index: order.market_index,
             action,
-            direction: order.direction,
+            direction: order.direction(),
             post_only: order.post_only == 1,
             base: order.remaining(),
             price: order.price,
@@ -223,10 +222,9 @@ pub struct OrderFillRecord {
     pub maker: Pubkey,
     pub maker_order_id: u32,
     pub filler: Pubkey,
-    /// `liquidity::*`.
-    pub liquidity: u8,
-    /// The taker's side: 0 long, 1 short.
-    pub direction: u8,
+    pub liquidity: FillLiquidity,
+    /// The taker's side.
+    pub direction: PositionDirection,
     /// precision: BASE
     pub base: u64,
     /// precision: QUOTE
@@ -242,10 +240,12 @@ pub struct OrderFillRecord {
 }
 
 /// A market's settlement step.
-pub mod settlement_action {
-    pub const BEGIN: u8 = 0;
-    pub const FINALIZE: u8 = 1;
-    pub const DELIST: u8 = 2;
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum SettlementAction {
+    #[default]
+    Begin,
+    Finalize,
+    Delist,
 }
 
 /// A market moving through settlement: begun at a price, payouts fixed, delisted.
@@ -254,8 +254,7 @@ pub mod settlement_action {
 pub struct SettlementRecord {
     pub ts: i64,
     pub market_index: u16,
-    /// `settlement_action::*`.
-    pub action: u8,
+    pub action: SettlementAction,
     /// precision: PRICE
     pub price: u64,
     /// The oracle when settlement began. precision: PRICE
@@ -294,11 +293,12 @@ pub struct ExpiredPositionRecord {
 }
 
 /// What an insurance stake action did.
-pub mod insurance_action {
-    pub const STAKE: u8 = 0;
-    pub const REQUEST_UNSTAKE: u8 = 1;
-    pub const CANCEL_REQUEST: u8 = 2;
-    pub const UNSTAKE: u8 = 3;
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum InsuranceAction {
+    Stake,
+    RequestUnstake,
+    CancelRequest,
+    Unstake,
 }
 
 /// A stake, an unstake request, its cancellation or its payout, with the fund after it.
@@ -307,8 +307,7 @@ pub struct InsuranceStakeRecord {
     pub ts: i64,
     pub authority: Pubkey,
     pub market_index: u16,
-    /// `insurance_action`.
-    pub action: u8,
+    pub action: InsuranceAction,
     /// Shares bought, requested, released from a request or paid out.
     pub shares: u128,
     /// Staked, the request's cap, or paid out (0 for a cancellation). precision: QUOTE

@@ -2,7 +2,7 @@ use anchor_lang::error::ErrorCode;
 use anchor_spl::token_2022::spl_token_2022;
 use bal::error::BalError;
 use bal::instructions::UpdateStateParams;
-use bal::state::{pause, SpotBalanceKind, SpotMarket, User};
+use bal::state::{SpotBalanceKind, SpotMarket, User, PAUSE_DEPOSIT};
 use bal_client::instructions;
 use bal_client::pda;
 use bal_tests::errors::{assert_anchor_error, assert_bal_error};
@@ -148,7 +148,7 @@ async fn deposits_refuse_zero_pauses_and_strangers() {
     assert_bal_error(&failure, BalError::NotUserAuthority);
 
     let paused = UpdateStateParams {
-        paused_operations: Some(pause::DEPOSIT),
+        paused_operations: Some(PAUSE_DEPOSIT),
         ..Default::default()
     };
     env.send(

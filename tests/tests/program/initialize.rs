@@ -1,7 +1,7 @@
 use bal::error::BalError;
 use bal::instructions::InitializeParams;
 use bal::math::constants::ACCOUNT_VERSION;
-use bal::state::{pause, State};
+use bal::state::{State, PAUSE_ADD_LIQUIDITY, PAUSE_TRADE};
 use bal_client::{instructions, pda};
 use bal_tests::errors::assert_bal_error;
 use bal_tests::fixtures::default_params;
@@ -11,7 +11,7 @@ use solana_signer::Signer;
 /// The fixtures' parameters with adding liquidity paused, so the pause bits show in the state.
 fn params() -> InitializeParams {
     InitializeParams {
-        paused_operations: pause::ADD_LIQUIDITY,
+        paused_operations: PAUSE_ADD_LIQUIDITY,
         ..default_params()
     }
 }
@@ -33,8 +33,8 @@ async fn initialize_creates_the_state() {
     assert_eq!(state.admin, admin.pubkey());
     assert_eq!(state.lp_cooldown_seconds, 3_600);
     assert_eq!(state.fees, params().fees);
-    assert_ne!(state.paused_operations & pause::ADD_LIQUIDITY, 0);
-    assert_eq!(state.paused_operations & pause::TRADE, 0);
+    assert_ne!(state.paused_operations & PAUSE_ADD_LIQUIDITY, 0);
+    assert_eq!(state.paused_operations & PAUSE_TRADE, 0);
 }
 
 #[tokio::test]

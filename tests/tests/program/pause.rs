@@ -6,8 +6,8 @@ use anchor_lang::solana_program::instruction::Instruction;
 use bal::error::BalError;
 use bal::instructions::{UpdatePerpMarketParams, UpdateStateParams};
 use bal::math::constants::{BASE_PRECISION, PRICE_PRECISION};
-use bal::state::pause;
 use bal::state::PositionDirection::{Long, Short};
+use bal::state::{PAUSE_FILL, PAUSE_FUNDING, PAUSE_LIQUIDATION, PAUSE_SETTLE, PAUSE_TRADE};
 use bal_client::instructions::{self, MakerOrderRef};
 use bal_client::pda;
 use bal_tests::errors::{assert_bal_error, custom_code, refused};
@@ -77,47 +77,47 @@ async fn every_keeper_instruction_honours_its_pause_bit() {
     let cases: Vec<(&str, u32, Instruction)> = vec![
         (
             "settle_lp",
-            pause::SETTLE,
+            PAUSE_SETTLE,
             instructions::settle_lp(k, lp.user, 0),
         ),
         (
             "settle_lp_many",
-            pause::SETTLE,
+            PAUSE_SETTLE,
             instructions::settle_lp_many(k, &[lp.user], 0, false),
         ),
         (
             "settle_pnl",
-            pause::SETTLE,
+            PAUSE_SETTLE,
             instructions::settle_pnl(trader.user, &m),
         ),
         (
             "settle_pnl_many",
-            pause::SETTLE,
+            PAUSE_SETTLE,
             instructions::settle_pnl_many(&[trader.user], &m, false),
         ),
         (
             "derisk_lp",
-            pause::SETTLE,
+            PAUSE_SETTLE,
             instructions::derisk_lp(lp.user, &m, &[]),
         ),
         (
             "settle_expired_positions",
-            pause::SETTLE,
+            PAUSE_SETTLE,
             instructions::settle_expired_positions(&[trader.user], 0, false),
         ),
         (
             "finalize_settlement",
-            pause::SETTLE,
+            PAUSE_SETTLE,
             instructions::finalize_settlement(0),
         ),
         (
             "update_funding_rate",
-            pause::FUNDING,
+            PAUSE_FUNDING,
             instructions::update_funding_rate(&m),
         ),
         (
             "fill_order",
-            pause::FILL,
+            PAUSE_FILL,
             instructions::fill_order(
                 k,
                 keeper.user,
@@ -134,7 +134,7 @@ async fn every_keeper_instruction_honours_its_pause_bit() {
         // `bal::derisk_and_history::a_trading_pause_leaves_a_derisk_its_burns_but_not_its_reduction`).
         (
             "fill_order",
-            pause::TRADE,
+            PAUSE_TRADE,
             instructions::fill_order(
                 k,
                 keeper.user,
@@ -149,12 +149,12 @@ async fn every_keeper_instruction_honours_its_pause_bit() {
         ),
         (
             "liquidate_perp",
-            pause::LIQUIDATION,
+            PAUSE_LIQUIDATION,
             instructions::liquidate_perp(k, keeper.user, trader.user, &m, &[], BASE),
         ),
         (
             "resolve_bad_debt",
-            pause::LIQUIDATION,
+            PAUSE_LIQUIDATION,
             instructions::resolve_bad_debt(trader.user, 0),
         ),
     ];

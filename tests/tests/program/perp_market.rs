@@ -2,7 +2,7 @@ use bal::error::BalError;
 use bal::instructions::{InitializePerpMarketParams, UpdatePerpMarketParams};
 use bal::math::constants::BASE_PRECISION;
 use bal::state::{
-    pause, MarginRatios, MarketStatus, OracleGuards, OrderSizes, PerpMarket, SpreadParams,
+    MarginRatios, MarketStatus, OracleGuards, OrderSizes, PerpMarket, SpreadParams, PAUSE_TRADE,
 };
 use bal_client::instructions;
 use bal_client::pda;
@@ -152,7 +152,7 @@ async fn updates_apply_and_each_bad_value_is_refused() {
                 price_band: 60_000,
             }),
             status: Some(MarketStatus::Active),
-            paused_operations: Some(pause::TRADE),
+            paused_operations: Some(PAUSE_TRADE),
             ..Default::default()
         },
     )
@@ -163,7 +163,7 @@ async fn updates_apply_and_each_bad_value_is_refused() {
     assert_eq!(market.amm.base_spread, 500);
     assert_eq!(market.amm.price_band, 60_000);
     assert_eq!(market.status().unwrap(), MarketStatus::Active);
-    assert_ne!(market.paused_operations & pause::TRADE, 0);
+    assert_ne!(market.paused_operations & PAUSE_TRADE, 0);
 
     let before = env.raw_account(pda::perp_market(0)).await;
     let cases: [(UpdatePerpMarketParams, BalError); 6] = [

@@ -420,7 +420,7 @@ async fn a_market_pause_stops_trading_there_until_lifted() {
         paused_operations: Some(bits),
         ..Default::default()
     };
-    update_market(&mut env, &exchange, pause_trading(bal::state::pause::TRADE))
+    update_market(&mut env, &exchange, pause_trading(bal::state::PAUSE_TRADE))
         .await
         .expect("pause");
     let failure = trade(&mut env, &exchange, &trader, order(Long, BASE))
@@ -436,7 +436,7 @@ async fn a_market_pause_stops_trading_there_until_lifted() {
 
     // Exchange-wide: withdrawals paused.
     let paused = bal::instructions::UpdateStateParams {
-        paused_operations: Some(bal::state::pause::WITHDRAW),
+        paused_operations: Some(bal::state::PAUSE_WITHDRAW),
         ..Default::default()
     };
     env.send(

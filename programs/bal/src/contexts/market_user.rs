@@ -1,7 +1,8 @@
 //! The accounts of a permissionless action on one user in one market, signed by nobody in
 //! particular: `settle_pnl`, `settle_pnl_many` and `derisk_lp` take them.
 use crate::state::{
-    PerpMarket, SpotMarket, State, User, PERP_MARKET_SEED, SPOT_MARKET_SEED, STATE_SEED,
+    PerpMarket, SpotMarket, State, User, PERP_MARKET_SEED, QUOTE_SPOT_MARKET_INDEX_SEED,
+    SPOT_MARKET_SEED, STATE_SEED,
 };
 use anchor_lang::prelude::*;
 
@@ -16,7 +17,7 @@ pub struct MarketUser<'info> {
     pub user: AccountLoader<'info, User>,
     #[account(
         mut,
-        seeds = [SPOT_MARKET_SEED, &spot_market.load()?.market_index.to_le_bytes()],
+        seeds = [SPOT_MARKET_SEED, QUOTE_SPOT_MARKET_INDEX_SEED],
         bump = spot_market.load()?.bump,
     )]
     pub spot_market: AccountLoader<'info, SpotMarket>,

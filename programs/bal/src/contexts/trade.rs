@@ -1,7 +1,8 @@
 //! The accounts of a user acting in one market on its own (or its delegate's) signature:
 //! `place_perp_order`, `close_position`, `place_order` and `add_liquidity` take them.
 use crate::state::{
-    PerpMarket, SpotMarket, State, User, PERP_MARKET_SEED, SPOT_MARKET_SEED, STATE_SEED,
+    PerpMarket, SpotMarket, State, User, PERP_MARKET_SEED, QUOTE_SPOT_MARKET_INDEX_SEED,
+    SPOT_MARKET_SEED, STATE_SEED,
 };
 use anchor_lang::prelude::*;
 
@@ -18,7 +19,7 @@ pub struct Trade<'info> {
     pub user: AccountLoader<'info, User>,
     #[account(
         mut,
-        seeds = [SPOT_MARKET_SEED, &spot_market.load()?.market_index.to_le_bytes()],
+        seeds = [SPOT_MARKET_SEED, QUOTE_SPOT_MARKET_INDEX_SEED],
         bump = spot_market.load()?.bump,
     )]
     pub spot_market: AccountLoader<'info, SpotMarket>,

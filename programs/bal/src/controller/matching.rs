@@ -12,7 +12,7 @@ use crate::controller::position::{book_fill, Booking};
 use crate::controller::spot_balance::update_quote_balance;
 use crate::controller::trade::{trade_against_amm, TakerOrder};
 use crate::error::BalError;
-use crate::events::liquidity;
+use crate::events::FillLiquidity;
 use crate::math::amm::swap_base;
 use crate::math::constants::BASE_PRECISION;
 use crate::math::lp_books::LpTake;
@@ -41,8 +41,7 @@ pub struct FillContext {
 /// One booked piece of a fill, for its record.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct FillPiece {
-    /// `events::liquidity::*`.
-    pub liquidity: u8,
+    pub liquidity: FillLiquidity,
     /// The maker's index among the fill's makers (pieces against the AMM or LPs carry the
     /// maker whose order they filled alongside, if any).
     pub maker: Option<u8>,
@@ -122,7 +121,7 @@ pub fn fill_against_amm(
     )?;
     record_order_fill(taker, ctx.taker_slot, base)?;
     matcher.pieces.push(FillPiece {
-        liquidity: liquidity::AMM,
+        liquidity: FillLiquidity::Amm,
         maker: None,
         base,
         quote: outcome.quote,
@@ -207,7 +206,7 @@ pub fn fill_against_maker(
         let kept = book_maker_fill(market, spot, fee, rebate)?;
         record_order_fill(maker, order.slot, maker_base)?;
         matcher.pieces.push(FillPiece {
-            liquidity: liquidity::MAKER,
+            liquidity: FillLiquidity::Maker,
             maker: Some(order.index),
             base: maker_base,
             quote,
@@ -266,9 +265,9 @@ fn book_jit(taker: &mut User, matcher: &mut Matcher, piece: &JitPiece) -> Result
     )?;
     Ok(FillPiece {
         liquidity: if take.is_some() {
-            liquidity::LP_JIT
+            FillLiquidity::LpJit
         } else {
-            liquidity::AMM_JIT
+            FillLiquidity::AmmJit
         },
         maker: None,
         base,

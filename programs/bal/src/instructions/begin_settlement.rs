@@ -1,7 +1,7 @@
 use crate::controller::oracle::oracle_price_for;
 use crate::controller::settlement::begin_settlement;
 use crate::error::BalError;
-use crate::events::{settlement_action, SettlementRecord};
+use crate::events::{SettlementAction, SettlementRecord};
 use crate::math::oracle::OracleAction;
 use crate::state::{PerpMarket, State, PERP_MARKET_SEED, STATE_SEED};
 use anchor_lang::prelude::*;
@@ -40,7 +40,7 @@ pub fn handler(ctx: Context<BeginSettlement>, price: u64) -> Result<()> {
         SettlementRecord {
             ts: clock.unix_timestamp,
             market_index: market.market_index,
-            action: settlement_action::BEGIN,
+            action: SettlementAction::Begin,
             price,
             oracle_price,
             ..SettlementRecord::default()

@@ -11,7 +11,10 @@ use crate::read::balances::{signed_token_amount, validate_vault_covers};
 use crate::read::margin::{validate_margin, MarginType};
 use crate::read::market_views::load_market_views;
 use crate::state::gate::check_exchange;
-use crate::state::{pause, SpotMarket, State, User, SPOT_MARKET_SEED, STATE_SEED};
+use crate::state::{
+    SpotMarket, State, User, PAUSE_DEPOSIT, PAUSE_WITHDRAW, QUOTE_SPOT_MARKET_INDEX_SEED,
+    SPOT_MARKET_SEED, STATE_SEED,
+};
 use crate::validate;
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
@@ -26,7 +29,7 @@ pub struct MoveCollateral<'info> {
     pub user: AccountLoader<'info, User>,
     #[account(
         mut,
-        seeds = [SPOT_MARKET_SEED, &spot_market.load()?.market_index.to_le_bytes()],
+        seeds = [SPOT_MARKET_SEED, QUOTE_SPOT_MARKET_INDEX_SEED],
         bump = spot_market.load()?.bump,
     )]
     pub spot_market: AccountLoader<'info, SpotMarket>,
@@ -69,7 +72,7 @@ impl<'info> MoveCollateral<'info> {
 /// Deposits `amount` quote tokens; repays a borrow first.
 pub fn deposit(ctx: Context<MoveCollateral>, amount: u64) -> Result<()> {
     let accounts = &ctx.accounts;
-    check_exchange(&accounts.state, pause::DEPOSIT)?;
+    check_exchange(&accounts.state, PAUSE_DEPOSIT)?;
     validate!(amount > 0, BalError::ZeroAmount);
     // Named here, before any arithmetic on it: the transfer would refuse it anyway.
     validate!(
@@ -100,7 +103,7 @@ pub fn deposit(ctx: Context<MoveCollateral>, amount: u64) -> Result<()> {
 /// accounts: a `(PerpMarket, oracle)` pair for every active position, in slot order.
 pub fn withdraw(ctx: Context<MoveCollateral>, amount: u64, allow_borrow: bool) -> Result<()> {
     let accounts = &ctx.accounts;
-    check_exchange(&accounts.state, pause::WITHDRAW)?;
+    check_exchange(&accounts.state, PAUSE_WITHDRAW)?;
     validate!(amount > 0, BalError::ZeroAmount);
     let clock = Clock::get()?;
     let views = load_market_views(ctx.remaining_accounts, OracleAction::Margin, &clock)?;

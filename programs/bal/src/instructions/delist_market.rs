@@ -1,8 +1,11 @@
 use crate::controller::settlement::delist;
 use crate::controller::spot_balance::accrue_interest;
 use crate::error::BalError;
-use crate::events::{settlement_action, SettlementRecord};
-use crate::state::{PerpMarket, SpotMarket, State, PERP_MARKET_SEED, SPOT_MARKET_SEED, STATE_SEED};
+use crate::events::{SettlementAction, SettlementRecord};
+use crate::state::{
+    PerpMarket, SpotMarket, State, PERP_MARKET_SEED, QUOTE_SPOT_MARKET_INDEX_SEED,
+    SPOT_MARKET_SEED, STATE_SEED,
+};
 use anchor_lang::prelude::*;
 
 #[event_cpi]
@@ -13,7 +16,7 @@ pub struct DelistMarket<'info> {
     pub state: Account<'info, State>,
     #[account(
         mut,
-        seeds = [SPOT_MARKET_SEED, &spot_market.load()?.market_index.to_le_bytes()],
+        seeds = [SPOT_MARKET_SEED, QUOTE_SPOT_MARKET_INDEX_SEED],
         bump = spot_market.load()?.bump,
     )]
     pub spot_market: AccountLoader<'info, SpotMarket>,
@@ -40,7 +43,7 @@ pub fn handler(ctx: Context<DelistMarket>) -> Result<()> {
         SettlementRecord {
             ts: now,
             market_index: market.market_index,
-            action: settlement_action::DELIST,
+            action: SettlementAction::Delist,
             price: market.settlement.price,
             to_insurance_fund: paid,
             ..SettlementRecord::default()

@@ -1,5 +1,5 @@
 use crate::controller::settlement::finalize_settlement;
-use crate::events::{settlement_action, SettlementRecord};
+use crate::events::{SettlementAction, SettlementRecord};
 use crate::state::gate::check_market;
 use crate::state::MarketAction;
 use crate::state::{PerpMarket, State, PERP_MARKET_SEED, STATE_SEED};
@@ -35,7 +35,7 @@ pub fn handler(ctx: Context<FinalizeSettlement>) -> Result<()> {
         SettlementRecord {
             ts: now,
             market_index: market.market_index,
-            action: settlement_action::FINALIZE,
+            action: SettlementAction::Finalize,
             price: market.settlement.price,
             claims: payout.claims,
             pool: payout.pool,

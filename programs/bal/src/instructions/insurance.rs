@@ -7,12 +7,13 @@ use crate::controller::token::{
     transfer_from_vault, transfer_to_vault, QuoteTransfer, VaultSigner, WalletAndVault,
 };
 use crate::error::BalError;
-use crate::events::{insurance_action, InsuranceStakeRecord};
+use crate::events::{InsuranceAction, InsuranceStakeRecord};
 use crate::math::constants::ACCOUNT_VERSION;
 use crate::read::balances::validate_vault_covers;
 use crate::state::gate::check_exchange;
 use crate::state::{
-    pause, InsuranceStake, SpotMarket, State, INSURANCE_STAKE_SEED, SPOT_MARKET_SEED, STATE_SEED,
+    InsuranceStake, SpotMarket, State, INSURANCE_STAKE_SEED, PAUSE_DEPOSIT, PAUSE_WITHDRAW,
+    QUOTE_SPOT_MARKET_INDEX_SEED, SPOT_MARKET_SEED, STATE_SEED,
 };
 use crate::validate;
 use anchor_lang::prelude::*;
@@ -24,7 +25,7 @@ pub struct InitializeInsuranceStake<'info> {
     #[account(mut)]
     pub authority: Signer<'info>,
     #[account(
-        seeds = [SPOT_MARKET_SEED, &spot_market.load()?.market_index.to_le_bytes()],
+        seeds = [SPOT_MARKET_SEED, QUOTE_SPOT_MARKET_INDEX_SEED],
         bump = spot_market.load()?.bump,
     )]
     pub spot_market: AccountLoader<'info, SpotMarket>,
@@ -34,7 +35,7 @@ pub struct InitializeInsuranceStake<'info> {
         seeds = [
             INSURANCE_STAKE_SEED,
             authority.key().as_ref(),
-            &spot_market.load()?.market_index.to_le_bytes(),
+            QUOTE_SPOT_MARKET_INDEX_SEED,
         ],
         bump,
     )]
@@ -71,7 +72,7 @@ pub fn initialize_stake(ctx: Context<InitializeInsuranceStake>) -> Result<()> {
 pub struct UpdateInsuranceStake<'info> {
     pub authority: Signer<'info>,
     #[account(
-        seeds = [SPOT_MARKET_SEED, &spot_market.load()?.market_index.to_le_bytes()],
+        seeds = [SPOT_MARKET_SEED, QUOTE_SPOT_MARKET_INDEX_SEED],
         bump = spot_market.load()?.bump,
     )]
     pub spot_market: AccountLoader<'info, SpotMarket>,
@@ -80,7 +81,7 @@ pub struct UpdateInsuranceStake<'info> {
         seeds = [
             INSURANCE_STAKE_SEED,
             authority.key().as_ref(),
-            &spot_market.load()?.market_index.to_le_bytes(),
+            QUOTE_SPOT_MARKET_INDEX_SEED,
         ],
         bump = stake.load()?.bump,
         has_one = authority @ BalError::NotUserAuthority,
@@ -97,7 +98,7 @@ pub struct MoveInsuranceStake<'info> {
     pub state: Account<'info, State>,
     #[account(
         mut,
-        seeds = [SPOT_MARKET_SEED, &spot_market.load()?.market_index.to_le_bytes()],
+        seeds = [SPOT_MARKET_SEED, QUOTE_SPOT_MARKET_INDEX_SEED],
         bump = spot_market.load()?.bump,
     )]
     pub spot_market: AccountLoader<'info, SpotMarket>,
@@ -106,7 +107,7 @@ pub struct MoveInsuranceStake<'info> {
         seeds = [
             INSURANCE_STAKE_SEED,
             authority.key().as_ref(),
-            &spot_market.load()?.market_index.to_le_bytes(),
+            QUOTE_SPOT_MARKET_INDEX_SEED,
         ],
         bump = stake.load()?.bump,
         has_one = authority @ BalError::NotUserAuthority,
@@ -150,7 +151,7 @@ impl<'info> MoveInsuranceStake<'info> {
 fn record(
     stake: &InsuranceStake,
     market: &SpotMarket,
-    action: u8,
+    action: InsuranceAction,
     shares: u128,
     amount: u64,
 ) -> Result<InsuranceStakeRecord> {
@@ -169,7 +170,7 @@ fn record(
 /// Stakes `amount` quote tokens at the fund's price per share (rounded down).
 pub fn add_stake(ctx: Context<MoveInsuranceStake>, amount: u64) -> Result<()> {
     let accounts = &ctx.accounts;
-    check_exchange(&accounts.state, pause::DEPOSIT)?;
+    check_exchange(&accounts.state, PAUSE_DEPOSIT)?;
     validate!(
         amount <= accounts.authority_token_account.amount,
         BalError::InsufficientTokens
@@ -181,7 +182,7 @@ pub fn add_stake(ctx: Context<MoveInsuranceStake>, amount: u64) -> Result<()> {
         let shares = insurance::stake(&mut market.insurance, &mut stake, amount, now)?;
         stake.invariant()?;
         market.invariant()?;
-        record(&stake, &market, insurance_action::STAKE, shares, amount)?
+        record(&stake, &market, InsuranceAction::Stake, shares, amount)?
     };
     transfer_to_vault(&accounts.transfer(true), amount)?;
     ctx.accounts.validate_vault()?;
@@ -193,7 +194,7 @@ pub fn add_stake(ctx: Context<MoveInsuranceStake>, amount: u64) -> Result<()> {
 /// value at the request and now.
 pub fn remove_stake(ctx: Context<MoveInsuranceStake>) -> Result<()> {
     let accounts = &ctx.accounts;
-    check_exchange(&accounts.state, pause::WITHDRAW)?;
+    check_exchange(&accounts.state, PAUSE_WITHDRAW)?;
     let (event, signer) = {
         let mut stake = accounts.stake.load_mut()?;
         let mut market = accounts.spot_market.load_mut()?;
@@ -207,7 +208,7 @@ pub fn remove_stake(ctx: Context<MoveInsuranceStake>) -> Result<()> {
         let event = record(
             &stake,
             &market,
-            insurance_action::UNSTAKE,
+            InsuranceAction::Unstake,
             paid.shares,
             paid.amount,
         )?;
@@ -236,7 +237,7 @@ pub fn request_unstake(ctx: Context<UpdateInsuranceStake>, shares: u128) -> Resu
         record(
             &stake,
             &market,
-            insurance_action::REQUEST_UNSTAKE,
+            InsuranceAction::RequestUnstake,
             shares,
             value,
         )?
@@ -253,7 +254,7 @@ pub fn cancel_unstake(ctx: Context<UpdateInsuranceStake>) -> Result<()> {
         let shares = stake.requested_shares.get();
         insurance::cancel_unstake(&mut stake)?;
         stake.invariant()?;
-        record(&stake, &market, insurance_action::CANCEL_REQUEST, shares, 0)?
+        record(&stake, &market, InsuranceAction::CancelRequest, shares, 0)?
     };
     emit_cpi!(event);
     Ok(())

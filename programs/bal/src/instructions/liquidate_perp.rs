@@ -7,7 +7,8 @@ use crate::read::margin::MarketView;
 use crate::read::market_views::load_market_views;
 use crate::state::MarketAction;
 use crate::state::{
-    PerpMarket, SpotMarket, State, User, PERP_MARKET_SEED, SPOT_MARKET_SEED, STATE_SEED,
+    PerpMarket, SpotMarket, State, User, PERP_MARKET_SEED, QUOTE_SPOT_MARKET_INDEX_SEED,
+    SPOT_MARKET_SEED, STATE_SEED,
 };
 use crate::validate;
 use anchor_lang::prelude::*;
@@ -31,7 +32,7 @@ pub struct LiquidatePerp<'info> {
     pub user: AccountLoader<'info, User>,
     #[account(
         mut,
-        seeds = [SPOT_MARKET_SEED, &spot_market.load()?.market_index.to_le_bytes()],
+        seeds = [SPOT_MARKET_SEED, QUOTE_SPOT_MARKET_INDEX_SEED],
         bump = spot_market.load()?.bump,
     )]
     pub spot_market: AccountLoader<'info, SpotMarket>,

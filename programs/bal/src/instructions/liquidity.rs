@@ -5,7 +5,7 @@ use crate::controller::lp::{add_shares, validate_add_price};
 use crate::controller::market_entry::{enter_market, MarketEntry};
 use crate::controller::position::open_position;
 use crate::error::BalError;
-use crate::events::{liquidity_action, LiquidityRecord};
+use crate::events::{LiquidityAction, LiquidityRecord};
 use crate::math::lp_books::{remove_shares, settle_lp_position, LpSettlement};
 use crate::math::oracle::OracleAction;
 use crate::math::position::release_if_empty;
@@ -22,7 +22,7 @@ use anchor_lang::prelude::*;
 
 /// What an LP action changed, for its record.
 struct Change {
-    action: u8,
+    action: LiquidityAction,
     shares_delta: i128,
     shares_after: u128,
     settled: LpSettlement,
@@ -93,7 +93,7 @@ pub fn add_liquidity(ctx: Context<Trade>, shares: u64, bounds: PriceBounds) -> R
             accounts.user.key(),
             &market,
             &Change {
-                action: liquidity_action::ADD,
+                action: LiquidityAction::Add,
                 shares_delta: minted as i128,
                 shares_after: after,
                 settled,
@@ -168,7 +168,7 @@ pub fn remove_liquidity(ctx: Context<ManageLiquidity>, shares: Option<u128>) -> 
             accounts.user.key(),
             &market,
             &Change {
-                action: liquidity_action::REMOVE,
+                action: LiquidityAction::Remove,
                 shares_delta: -(burn as i128),
                 shares_after: after,
                 settled,
@@ -215,7 +215,7 @@ pub fn settle_lp(ctx: Context<ManageLiquidity>) -> Result<()> {
             ctx.accounts.user.key(),
             &market,
             &Change {
-                action: liquidity_action::SETTLE,
+                action: LiquidityAction::Settle,
                 shares_delta: 0,
                 shares_after: shares,
                 settled,

@@ -7,7 +7,7 @@ use crate::controller::orders::{
     add_order, find_order, remove_order, validate_new_order, OrderCheck,
 };
 use crate::error::BalError;
-use crate::events::{order_action, OrderRecord};
+use crate::events::{OrderAction, OrderRecord};
 use crate::math::oracle::OracleAction;
 use crate::read::margin::{validate_initial_margin, MarketView};
 use crate::read::market_views::load_market_views;
@@ -90,7 +90,7 @@ pub fn place_order<'info>(
     emit_cpi!(OrderRecord::of(
         ctx.accounts.user.key(),
         &order,
-        order_action::PLACE,
+        OrderAction::Place,
         clock.unix_timestamp
     ));
     // The new order's id, for the caller (after the record's self-CPI, which clears it).
@@ -123,7 +123,7 @@ fn cancel_where(ctx: &Context<CancelOrders>, selected: impl Fn(&Order) -> bool) 
         emit_cpi!(OrderRecord::of(
             ctx.accounts.user.key(),
             order,
-            order_action::CANCEL,
+            OrderAction::Cancel,
             clock.unix_timestamp
         ));
     }

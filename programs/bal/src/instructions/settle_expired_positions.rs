@@ -3,7 +3,10 @@ use crate::controller::settlement::settle_expired_position;
 use crate::events::ExpiredPositionRecord;
 use crate::state::gate::check_market;
 use crate::state::MarketAction;
-use crate::state::{PerpMarket, SpotMarket, State, PERP_MARKET_SEED, SPOT_MARKET_SEED, STATE_SEED};
+use crate::state::{
+    PerpMarket, SpotMarket, State, PERP_MARKET_SEED, QUOTE_SPOT_MARKET_INDEX_SEED,
+    SPOT_MARKET_SEED, STATE_SEED,
+};
 use anchor_lang::prelude::*;
 
 /// Remaining accounts: the users to settle (writable).
@@ -14,7 +17,7 @@ pub struct SettleExpiredPositions<'info> {
     pub state: Account<'info, State>,
     #[account(
         mut,
-        seeds = [SPOT_MARKET_SEED, &spot_market.load()?.market_index.to_le_bytes()],
+        seeds = [SPOT_MARKET_SEED, QUOTE_SPOT_MARKET_INDEX_SEED],
         bump = spot_market.load()?.bump,
     )]
     pub spot_market: AccountLoader<'info, SpotMarket>,

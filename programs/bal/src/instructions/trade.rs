@@ -8,7 +8,7 @@ use crate::controller::trade::{
     TradeOutcome,
 };
 use crate::error::BalError;
-use crate::events::{liquidity, FillRecord};
+use crate::events::{FillLiquidity, FillRecord};
 use crate::math::oracle::OracleAction;
 use crate::read::margin::{MarginType, MarketView};
 use crate::read::market_views::load_market_views;
@@ -159,11 +159,11 @@ fn execute<'info>(
         user: user_key,
         market_index,
         direction: if outcome.base_after > outcome.base_before {
-            0
+            PositionDirection::Long
         } else {
-            1
+            PositionDirection::Short
         },
-        liquidity: liquidity::AMM,
+        liquidity: FillLiquidity::Amm,
         base: outcome.base,
         quote: outcome.quote,
         fee: outcome.fee,

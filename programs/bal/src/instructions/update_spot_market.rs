@@ -2,7 +2,9 @@
 //! unstake delay.
 use crate::controller::spot_balance::accrue_interest;
 use crate::error::BalError;
-use crate::state::{InterestCurve, SpotMarket, State, SPOT_MARKET_SEED, STATE_SEED};
+use crate::state::{
+    InterestCurve, SpotMarket, State, QUOTE_SPOT_MARKET_INDEX_SEED, SPOT_MARKET_SEED, STATE_SEED,
+};
 use anchor_lang::prelude::*;
 
 #[derive(Accounts)]
@@ -12,7 +14,7 @@ pub struct AdminUpdateSpotMarket<'info> {
     pub state: Account<'info, State>,
     #[account(
         mut,
-        seeds = [SPOT_MARKET_SEED, &spot_market.load()?.market_index.to_le_bytes()],
+        seeds = [SPOT_MARKET_SEED, QUOTE_SPOT_MARKET_INDEX_SEED],
         bump = spot_market.load()?.bump,
     )]
     pub spot_market: AccountLoader<'info, SpotMarket>,

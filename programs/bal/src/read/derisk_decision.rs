@@ -68,6 +68,7 @@ pub fn derisk_decision(user: &User, judge: &DeriskJudge) -> Result<DeriskDecisio
 
 /// A fill made to de-risk may not average further than this from the oracle.
 /// precision: PERCENTAGE
+#[anchor_lang::constant]
 pub const DERISK_PRICE_BAND: u32 = 20_000;
 
 /// The worst average price a de-risking fill may take: `DERISK_PRICE_BAND` around the oracle,

@@ -63,7 +63,7 @@ pub fn allows(state: &State, market: &PerpMarket, action: MarketAction) -> Resul
         && market.status()?.refusal(action).is_none())
 }
 
-/// Refuses (`OperationPaused`) an exchange-wide operation (`pause::DEPOSIT`, `pause::WITHDRAW`)
+/// Refuses (`OperationPaused`) an exchange-wide operation (`PAUSE_DEPOSIT`, `PAUSE_WITHDRAW`)
 /// the admin has paused.
 pub fn check_exchange(state: &State, operation: u32) -> Result<()> {
     validate!(!paused(state, None, operation), BalError::OperationPaused);
@@ -73,7 +73,7 @@ pub fn check_exchange(state: &State, operation: u32) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::state::global::pause;
+    use crate::state::{PAUSE_LIQUIDATION, PAUSE_TRADE};
 
     const STATUSES: [MarketStatus; 5] = [
         MarketStatus::Initialized,
@@ -133,11 +133,11 @@ mod tests {
             MarketAction::Reduce,
             MarketAction::Fill,
         ] {
-            assert_ne!(action.pause_bits() & pause::TRADE, 0, "{action:?}");
+            assert_ne!(action.pause_bits() & PAUSE_TRADE, 0, "{action:?}");
         }
-        assert_eq!(MarketAction::Liquidate.pause_bits(), pause::LIQUIDATION);
+        assert_eq!(MarketAction::Liquidate.pause_bits(), PAUSE_LIQUIDATION);
         // A de-risk still cancels and burns; only its reduction is a trade.
-        assert_eq!(MarketAction::Derisk.pause_bits() & pause::TRADE, 0);
+        assert_eq!(MarketAction::Derisk.pause_bits() & PAUSE_TRADE, 0);
     }
 
     #[test]

@@ -5,20 +5,38 @@ use crate::math::constants::{
 use crate::validate;
 use anchor_lang::prelude::*;
 
-/// Operations the admin can pause exchange-wide; a market has its own bits too.
-pub mod pause {
-    pub const DEPOSIT: u32 = 1 << 0;
-    pub const WITHDRAW: u32 = 1 << 1;
-    pub const TRADE: u32 = 1 << 2;
-    pub const FILL: u32 = 1 << 3;
-    pub const ADD_LIQUIDITY: u32 = 1 << 4;
-    pub const REMOVE_LIQUIDITY: u32 = 1 << 5;
-    pub const SETTLE: u32 = 1 << 6;
-    pub const FUNDING: u32 = 1 << 7;
-    pub const LIQUIDATION: u32 = 1 << 8;
-    /// Every bit that names an operation; others are refused.
-    pub const ALL: u32 = (1 << 9) - 1;
-}
+// Operations the admin can pause: exchange-wide (`State::paused_operations`) or in one market
+// (`PerpMarket::paused_operations`); `MarketAction::pause_bits` says which bits stop what.
+/// Deposits into the quote market (exchange-wide only).
+#[anchor_lang::constant]
+pub const PAUSE_DEPOSIT: u32 = 1 << 0;
+/// Withdrawals and borrows (exchange-wide only).
+#[anchor_lang::constant]
+pub const PAUSE_WITHDRAW: u32 = 1 << 1;
+/// Taker orders, resting orders, `fill_order` and a de-risk's reduction.
+#[anchor_lang::constant]
+pub const PAUSE_TRADE: u32 = 1 << 2;
+/// `fill_order` (a `TRADE` pause stops it too).
+#[anchor_lang::constant]
+pub const PAUSE_FILL: u32 = 1 << 3;
+/// `add_liquidity`.
+#[anchor_lang::constant]
+pub const PAUSE_ADD_LIQUIDITY: u32 = 1 << 4;
+/// `remove_liquidity`.
+#[anchor_lang::constant]
+pub const PAUSE_REMOVE_LIQUIDITY: u32 = 1 << 5;
+/// LP and P&L settles, de-risks, expired positions and the settlement's finalization.
+#[anchor_lang::constant]
+pub const PAUSE_SETTLE: u32 = 1 << 6;
+/// `update_funding_rate`.
+#[anchor_lang::constant]
+pub const PAUSE_FUNDING: u32 = 1 << 7;
+/// `liquidate_perp` and `resolve_bad_debt`.
+#[anchor_lang::constant]
+pub const PAUSE_LIQUIDATION: u32 = 1 << 8;
+/// Every bit that names an operation; others are refused.
+#[anchor_lang::constant]
+pub const PAUSE_ALL: u32 = (1 << 9) - 1;
 
 /// Global exchange configuration: the admin, pause bits, the LP cooldown, fees and keeper rewards.
 #[account]
@@ -80,7 +98,7 @@ impl State {
             BalError::UnsupportedAccountVersion
         );
         validate!(
-            self.paused_operations & !pause::ALL == 0,
+            self.paused_operations & !PAUSE_ALL == 0,
             BalError::InvariantViolated
         );
         validate!(
@@ -92,7 +110,7 @@ impl State {
 }
 
 pub fn validate_pause_bits(bits: u32) -> Result<()> {
-    validate!(bits & !pause::ALL == 0, BalError::InvalidPauseBits);
+    validate!(bits & !PAUSE_ALL == 0, BalError::InvalidPauseBits);
     Ok(())
 }
 

@@ -1,7 +1,10 @@
 //! The status × action table: what each market status allows, and which pause bits stop each
 //! action. `state::gate` applies it to a market and the exchange's pause bits.
 use crate::error::BalError;
-use crate::state::global::pause;
+use crate::state::{
+    PAUSE_ADD_LIQUIDITY, PAUSE_FILL, PAUSE_FUNDING, PAUSE_LIQUIDATION, PAUSE_REMOVE_LIQUIDITY,
+    PAUSE_SETTLE, PAUSE_TRADE,
+};
 use anchor_lang::prelude::*;
 
 /// A market's lifecycle. Trading and adding liquidity need `Active`; `ReduceOnly` allows only
@@ -49,15 +52,15 @@ impl MarketAction {
     pub fn pause_bits(self) -> u32 {
         use MarketAction::*;
         match self {
-            OpenRisk | Reduce => pause::TRADE,
-            Fill => pause::FILL | pause::TRADE,
-            AddLiquidity => pause::ADD_LIQUIDITY,
-            RemoveLiquidity | RemoveInCooldown => pause::REMOVE_LIQUIDITY,
-            SettleLp | SettlePnl | SettleExpired | FinalizeSettlement => pause::SETTLE,
-            Derisk => pause::SETTLE,
-            Funding => pause::FUNDING,
+            OpenRisk | Reduce => PAUSE_TRADE,
+            Fill => PAUSE_FILL | PAUSE_TRADE,
+            AddLiquidity => PAUSE_ADD_LIQUIDITY,
+            RemoveLiquidity | RemoveInCooldown => PAUSE_REMOVE_LIQUIDITY,
+            SettleLp | SettlePnl | SettleExpired | FinalizeSettlement => PAUSE_SETTLE,
+            Derisk => PAUSE_SETTLE,
+            Funding => PAUSE_FUNDING,
             AmmAdmin => 0,
-            Liquidate | ResolveBadDebt => pause::LIQUIDATION,
+            Liquidate | ResolveBadDebt => PAUSE_LIQUIDATION,
         }
     }
 }

@@ -7,7 +7,7 @@ use bal::error::BalError;
 use bal::instructions::UpdatePerpMarketParams;
 use bal::math::constants::BASE_PRECISION;
 use bal::state::PositionDirection::{Long, Short};
-use bal::state::{pause, User};
+use bal::state::{User, PAUSE_TRADE};
 use bal_client::instructions;
 use bal_client::pda;
 use bal_tests::errors::{assert_bal_error, refused};
@@ -164,7 +164,7 @@ async fn a_trading_pause_leaves_a_derisk_its_burns_but_not_its_reduction() {
         // Its shares' part of its own trade settled into the position first.
         settle_lp(&mut env, &lp).await;
         let long = position(&mut env, &lp).await.base_asset_amount;
-        let bits = if paused { pause::TRADE } else { 0 };
+        let bits = if paused { PAUSE_TRADE } else { 0 };
         let params = UpdatePerpMarketParams {
             paused_operations: Some(bits),
             ..Default::default()

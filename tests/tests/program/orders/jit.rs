@@ -2,7 +2,7 @@
 //! oracle guard, and the LPs' target.
 use super::{base_of, book, Book, BASE};
 use anchor_lang::prelude::Pubkey;
-use bal::events::{liquidity, OrderFillRecord};
+use bal::events::{FillLiquidity, OrderFillRecord};
 use bal::state::PositionDirection::{Long, Short};
 use bal::state::{JitParams, User};
 use bal_tests::fixtures::{
@@ -32,7 +32,7 @@ async fn the_amm_takes_part_of_a_maker_fill_to_cut_its_own_inventory_and_lps_are
     let (bid, ask) = b.cross(&mut env, Long, 4 * BASE, 100_500_000).await;
     let fill = b.fill(&mut env, bid, ask).await.expect("fill");
     // The AMM's JIT part (protocol-owned), then the maker's, both against this maker.
-    let records: Vec<(u8, u64, Pubkey)> = fill
+    let records: Vec<(FillLiquidity, u64, Pubkey)> = fill
         .events::<OrderFillRecord>()
         .iter()
         .map(|r| (r.liquidity, r.base, r.maker))
@@ -40,8 +40,8 @@ async fn the_amm_takes_part_of_a_maker_fill_to_cut_its_own_inventory_and_lps_are
     assert_eq!(
         records,
         vec![
-            (liquidity::AMM_JIT, 2 * BASE, b.maker.user),
-            (liquidity::MAKER, 2 * BASE, b.maker.user)
+            (FillLiquidity::AmmJit, 2 * BASE, b.maker.user),
+            (FillLiquidity::Maker, 2 * BASE, b.maker.user)
         ]
     );
     let after = env.perp_market(0).await;
@@ -115,12 +115,12 @@ async fn lps_take_part_of_a_maker_fill_toward_their_target() {
     assert!(before.lp.base_per_share.get() > 0, "LPs are long");
     let (bid, ask) = b.cross(&mut env, Long, 4 * BASE, 100_500_000).await;
     let fill = b.fill(&mut env, bid, ask).await.expect("fill");
-    let splits: Vec<u8> = fill
+    let splits: Vec<FillLiquidity> = fill
         .events::<OrderFillRecord>()
         .iter()
         .map(|r| r.liquidity)
         .collect();
-    assert_eq!(splits, vec![liquidity::LP_JIT, liquidity::MAKER]);
+    assert_eq!(splits, vec![FillLiquidity::LpJit, FillLiquidity::Maker]);
     let after = env.perp_market(0).await;
     assert_eq!(base_of(&mut env, &b.maker).await, -2 * BASE as i64);
     // All 2.0 base went to the LPs (not pro rata): their aggregate fell by exactly that.
@@ -174,7 +174,7 @@ async fn a_jit_piece_moves_the_curve_no_further_than_the_makers_price() {
     let jit_base: u64 = fill
         .events::<OrderFillRecord>()
         .iter()
-        .filter(|r| r.liquidity == liquidity::AMM_JIT)
+        .filter(|r| r.liquidity == FillLiquidity::AmmJit)
         .map(|r| r.base)
         .sum();
     assert!(jit_base > 0 && jit_base < 2 * BASE, "{jit_base}");

@@ -1,7 +1,7 @@
 //! Resting orders and `fill_order`: makers, the AMM as backstop, the AMM's and the LPs' JIT
 //! splits, and every refusal.
 use bal::error::BalError;
-use bal::events::{liquidity, OrderFillRecord};
+use bal::events::{FillLiquidity, OrderFillRecord};
 use bal::instructions::UpdatePerpMarketParams;
 use bal::math::constants::BASE_PRECISION;
 use bal::state::PositionDirection::{self, Long, Short};
@@ -222,14 +222,14 @@ async fn the_amm_backstops_once_makers_run_out_up_to_the_takers_limit() {
     .await
     .expect("fill");
     // One record per piece, with its split: the maker's part, then the AMM's curve.
-    let records: Vec<(u8, u64)> = fill
+    let records: Vec<(FillLiquidity, u64)> = fill
         .events::<OrderFillRecord>()
         .iter()
         .map(|r| (r.liquidity, r.base))
         .collect();
     assert_eq!(
         records,
-        vec![(liquidity::MAKER, BASE), (liquidity::AMM, 4 * BASE)]
+        vec![(FillLiquidity::Maker, BASE), (FillLiquidity::Amm, 4 * BASE)]
     );
     assert_eq!(base_of(&mut env, &maker).await, -(BASE as i64));
     assert_eq!(base_of(&mut env, &taker).await, 5 * BASE as i64);

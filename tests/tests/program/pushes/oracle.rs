@@ -6,8 +6,8 @@ use super::{BASE, DOLLAR};
 use bal::error::BalError;
 use bal::events::FundingRecord;
 use bal::instructions::UpdatePerpMarketParams;
-use bal::state::pause;
 use bal::state::PositionDirection::{Long, Short};
+use bal::state::PAUSE_FUNDING;
 use bal_client::{instructions, pda};
 use bal_tests::errors::{assert_bal_error, refused};
 use bal_tests::fixtures::{
@@ -110,7 +110,7 @@ async fn record_oracle_lets_the_twap_follow_a_jump_beyond_the_guard() {
 
     // Paused with funding, or in a settling market, it refuses.
     let paused = UpdatePerpMarketParams {
-        paused_operations: Some(pause::FUNDING),
+        paused_operations: Some(PAUSE_FUNDING),
         ..Default::default()
     };
     update_market(&mut env, &exchange, paused)

@@ -12,7 +12,8 @@ use crate::read::margin::MarketView;
 use crate::read::second_start::curve_moved_against;
 use crate::state::MarketAction;
 use crate::state::{
-    PerpMarket, SpotMarket, State, User, PERP_MARKET_SEED, SPOT_MARKET_SEED, STATE_SEED,
+    PerpMarket, SpotMarket, State, User, PERP_MARKET_SEED, QUOTE_SPOT_MARKET_INDEX_SEED,
+    SPOT_MARKET_SEED, STATE_SEED,
 };
 use crate::validate;
 use anchor_lang::prelude::*;
@@ -39,7 +40,7 @@ pub struct FillOrder<'info> {
     pub taker: AccountLoader<'info, User>,
     #[account(
         mut,
-        seeds = [SPOT_MARKET_SEED, &spot_market.load()?.market_index.to_le_bytes()],
+        seeds = [SPOT_MARKET_SEED, QUOTE_SPOT_MARKET_INDEX_SEED],
         bump = spot_market.load()?.bump,
     )]
     pub spot_market: AccountLoader<'info, SpotMarket>,
@@ -170,7 +171,7 @@ pub fn handler<'info>(
             maker_order_id: maker.map_or(0, |m| m.order_id),
             filler: ctx.accounts.filler.key(),
             liquidity: piece.liquidity,
-            direction: order.direction.to_u8(),
+            direction: order.direction,
             base: piece.base,
             quote: piece.quote,
             taker_fee: piece.taker_fee,

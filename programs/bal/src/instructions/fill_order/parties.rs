@@ -7,7 +7,7 @@ use crate::controller::matching::{MakerQuote, TakerFill};
 use crate::controller::orders::{find_order, reduce_only_cap, remove_order};
 use crate::controller::trade::{validate_after_fill, BeforeFill, FillSide, FilledParty};
 use crate::error::BalError;
-use crate::events::{order_action, OrderRecord};
+use crate::events::{OrderAction, OrderRecord};
 use crate::math::constants::MARGIN_PRECISION;
 use crate::math::oracle::OracleAction;
 use crate::math::safe_math::Cast;
@@ -80,7 +80,7 @@ pub(super) fn cancel_stale(ctx: &Context<FillOrder>, slot: usize, now: i64) -> R
     emit_cpi!(OrderRecord::of(
         ctx.accounts.taker.key(),
         &order,
-        order_action::CANCEL,
+        OrderAction::Cancel,
         now
     ));
     Ok(())
