@@ -66,7 +66,7 @@ pub fn delete_user(authority: Pubkey, sub_account_id: u16) -> Instruction {
             authority,
             user: pda::user(&authority, sub_account_id),
         },
-        bal::instruction::DeleteUser {},
+        bal::instruction::DeleteUser { sub_account_id },
     )
 }
 
@@ -84,17 +84,33 @@ pub fn update_user(authority: Pubkey, sub_account_id: u16, setting: UserSetting)
         user: pda::user(&authority, sub_account_id),
     };
     match setting {
-        UserSetting::Name(name) => instruction(accounts, bal::instruction::UpdateUserName { name }),
-        UserSetting::Delegate(delegate) => {
-            instruction(accounts, bal::instruction::UpdateUserDelegate { delegate })
-        }
+        UserSetting::Name(name) => instruction(
+            accounts,
+            bal::instruction::UpdateUserName {
+                sub_account_id,
+                name,
+            },
+        ),
+        UserSetting::Delegate(delegate) => instruction(
+            accounts,
+            bal::instruction::UpdateUserDelegate {
+                sub_account_id,
+                delegate,
+            },
+        ),
         UserSetting::CustomMarginRatio(margin_ratio) => instruction(
             accounts,
-            bal::instruction::UpdateUserCustomMarginRatio { margin_ratio },
+            bal::instruction::UpdateUserCustomMarginRatio {
+                sub_account_id,
+                margin_ratio,
+            },
         ),
         UserSetting::DeriskOptOut(opt_out) => instruction(
             accounts,
-            bal::instruction::UpdateUserDeriskOptOut { opt_out },
+            bal::instruction::UpdateUserDeriskOptOut {
+                sub_account_id,
+                opt_out,
+            },
         ),
     }
 }
@@ -243,7 +259,10 @@ pub fn update_perp_market(
             state: pda::state(),
             perp_market: pda::perp_market(market_index),
         },
-        bal::instruction::UpdatePerpMarket { params },
+        bal::instruction::UpdatePerpMarket {
+            market_index,
+            params,
+        },
     )
 }
 
@@ -263,14 +282,17 @@ fn admin_update_amm(
 pub fn repeg_amm(admin: Pubkey, market_index: u16, oracle: Pubkey) -> Instruction {
     instruction(
         admin_update_amm(admin, market_index, oracle),
-        bal::instruction::RepegAmm {},
+        bal::instruction::RepegAmm { market_index },
     )
 }
 
 pub fn update_amm_k(admin: Pubkey, market_index: u16, oracle: Pubkey, sqrt_k: u128) -> Instruction {
     instruction(
         admin_update_amm(admin, market_index, oracle),
-        bal::instruction::UpdateAmmK { sqrt_k },
+        bal::instruction::UpdateAmmK {
+            market_index,
+            sqrt_k,
+        },
     )
 }
 
@@ -319,7 +341,10 @@ pub fn place_perp_order(
 ) -> Instruction {
     let mut ix = instruction(
         trade_accounts(signer, user, market),
-        bal::instruction::PlacePerpOrder { params },
+        bal::instruction::PlacePerpOrder {
+            market_index: market.market_index,
+            params,
+        },
     );
     ix.accounts.extend(margin_accounts(others));
     ix
@@ -336,7 +361,10 @@ pub fn close_position(
 ) -> Instruction {
     let mut ix = instruction(
         trade_accounts(signer, user, market),
-        bal::instruction::ClosePosition { limit_price },
+        bal::instruction::ClosePosition {
+            market_index: market.market_index,
+            limit_price,
+        },
     );
     ix.accounts.extend(margin_accounts(others));
     ix
@@ -355,13 +383,20 @@ fn funding_accounts(market: &MarketAccounts) -> bal::accounts::UpdateFundingRate
 pub fn update_funding_rate(market: &MarketAccounts) -> Instruction {
     instruction(
         funding_accounts(market),
-        bal::instruction::UpdateFundingRate {},
+        bal::instruction::UpdateFundingRate {
+            market_index: market.market_index,
+        },
     )
 }
 
 /// Records the market's oracle in its TWAPs (permissionless).
 pub fn record_oracle(market: &MarketAccounts) -> Instruction {
-    instruction(funding_accounts(market), bal::instruction::RecordOracle {})
+    instruction(
+        funding_accounts(market),
+        bal::instruction::RecordOracle {
+            market_index: market.market_index,
+        },
+    )
 }
 
 fn settle_accounts(user: Pubkey, market: &MarketAccounts) -> bal::accounts::MarketUser {
@@ -379,7 +414,9 @@ fn settle_accounts(user: Pubkey, market: &MarketAccounts) -> bal::accounts::Mark
 pub fn settle_pnl(user: Pubkey, market: &MarketAccounts) -> Instruction {
     instruction(
         settle_accounts(user, market),
-        bal::instruction::SettlePnl {},
+        bal::instruction::SettlePnl {
+            market_index: market.market_index,
+        },
     )
 }
 
@@ -388,7 +425,10 @@ pub fn settle_pnl_many(users: &[Pubkey], market: &MarketAccounts, try_mode: bool
     let first = users.first().copied().unwrap_or_default();
     let mut ix = instruction(
         settle_accounts(first, market),
-        bal::instruction::SettlePnlMany { try_mode },
+        bal::instruction::SettlePnlMany {
+            market_index: market.market_index,
+            try_mode,
+        },
     );
     ix.accounts
         .extend(users.iter().map(|user| AccountMeta::new(*user, false)));
@@ -417,7 +457,10 @@ pub fn liquidate_perp(
             event_authority: pda::event_authority(),
             program: bal::ID,
         },
-        bal::instruction::LiquidatePerp { max_base },
+        bal::instruction::LiquidatePerp {
+            market_index: market.market_index,
+            max_base,
+        },
     );
     ix.accounts.extend(margin_accounts(others));
     ix
@@ -434,7 +477,10 @@ pub fn begin_settlement(admin: Pubkey, market: &MarketAccounts, price: u64) -> I
             event_authority: pda::event_authority(),
             program: bal::ID,
         },
-        bal::instruction::BeginSettlement { price },
+        bal::instruction::BeginSettlement {
+            market_index: market.market_index,
+            price,
+        },
     )
 }
 
@@ -452,7 +498,10 @@ pub fn settle_expired_positions(
             event_authority: pda::event_authority(),
             program: bal::ID,
         },
-        bal::instruction::SettleExpiredPositions { try_mode },
+        bal::instruction::SettleExpiredPositions {
+            market_index,
+            try_mode,
+        },
     );
     ix.accounts
         .extend(users.iter().map(|user| AccountMeta::new(*user, false)));
@@ -468,7 +517,7 @@ pub fn finalize_settlement(market_index: u16) -> Instruction {
             event_authority: pda::event_authority(),
             program: bal::ID,
         },
-        bal::instruction::FinalizeSettlement {},
+        bal::instruction::FinalizeSettlement { market_index },
     )
 }
 
@@ -483,7 +532,7 @@ pub fn delist_market(admin: Pubkey, market_index: u16) -> Instruction {
             event_authority: pda::event_authority(),
             program: bal::ID,
         },
-        bal::instruction::DelistMarket {},
+        bal::instruction::DelistMarket { market_index },
     )
 }
 
@@ -499,7 +548,7 @@ pub fn resolve_bad_debt(user: Pubkey, market_index: u16) -> Instruction {
             event_authority: pda::event_authority(),
             program: bal::ID,
         },
-        bal::instruction::ResolveBadDebt {},
+        bal::instruction::ResolveBadDebt { market_index },
     )
 }
 
@@ -513,7 +562,10 @@ pub fn place_order(
 ) -> Instruction {
     let mut ix = instruction(
         trade_accounts(signer, user, market),
-        bal::instruction::PlaceOrder { params },
+        bal::instruction::PlaceOrder {
+            market_index: market.market_index,
+            params,
+        },
     );
     ix.accounts.extend(margin_accounts(others));
     ix
@@ -574,6 +626,7 @@ pub fn fill_order(
             program: bal::ID,
         },
         bal::instruction::FillOrder {
+            market_index: market.market_index,
             taker_order_id,
             maker_order_ids: makers.iter().map(|m| m.order_id).collect(),
         },

@@ -146,10 +146,15 @@ impl BalAccounts<'_> {
         )
     }
 
+    /// The vault's market's index: the first argument of every BAL instruction acting there.
+    pub fn market_index(&self) -> Result<u16> {
+        Ok(self.perp_market.load()?.market_index)
+    }
+
     /// The subaccount's position in the vault's market: `None` without one, else its LP shares.
     pub fn lp_shares(&self) -> Result<Option<u64>> {
         let user = self.user.load()?;
-        let market_index = self.perp_market.load()?.market_index;
+        let market_index = self.market_index()?;
         find_position(&user, market_index)
             .map(|slot| {
                 u64::try_from(user.perp_positions[slot].lp.shares.get())
@@ -168,7 +173,7 @@ impl BalAccounts<'_> {
     /// market's registered claim).
     pub fn claim_waiting(&self) -> Result<bool> {
         let user = self.user.load()?;
-        let market_index = self.perp_market.load()?.market_index;
+        let market_index = self.market_index()?;
         Ok(find_position(&user, market_index)
             .is_some_and(|slot| user.perp_positions[slot].quote_asset_amount.get() > 0))
     }

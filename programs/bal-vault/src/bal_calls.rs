@@ -112,6 +112,7 @@ impl<'info> VaultSigner<'_, 'info> {
         }
         let seeds = [&self.seeds[..]];
         let context = || CpiContext::new_with_signer(self.program_id(), self.trade(), &seeds);
+        let market_index = self.bal.market_index()?;
         match plan.reduction {
             Reduction::None => {}
             Reduction::Part {
@@ -120,6 +121,7 @@ impl<'info> VaultSigner<'_, 'info> {
                 limit_price,
             } => bal::cpi::place_perp_order(
                 context(),
+                market_index,
                 OrderParams {
                     direction,
                     base_amount: base,
@@ -128,7 +130,7 @@ impl<'info> VaultSigner<'_, 'info> {
                 },
             )?,
             Reduction::Close { limit_price } => {
-                bal::cpi::close_position(context(), Some(limit_price))?
+                bal::cpi::close_position(context(), market_index, Some(limit_price))?
             }
         }
         if self.bal.lp_shares()?.is_some() {
@@ -152,18 +154,9 @@ impl<'info> VaultSigner<'_, 'info> {
 
     fn add_liquidity(&self, shares: u64, bounds: PriceBounds) -> Result<()> {
         let seeds = [&self.seeds[..]];
-        let accounts = bal_accounts::Trade {
-            authority: self.authority.clone(),
-            state: self.bal.state.to_account_info(),
-            user: self.bal.user.to_account_info(),
-            spot_market: self.bal.spot_market.to_account_info(),
-            perp_market: self.bal.perp_market.to_account_info(),
-            oracle: self.bal.oracle.to_account_info(),
-            event_authority: self.bal.event_authority.to_account_info(),
-            program: self.bal.bal_program.to_account_info(),
-        };
         bal::cpi::add_liquidity(
-            CpiContext::new_with_signer(self.program_id(), accounts, &seeds),
+            CpiContext::new_with_signer(self.program_id(), self.trade(), &seeds),
+            self.bal.market_index()?,
             shares,
             bounds,
         )
@@ -173,17 +166,17 @@ impl<'info> VaultSigner<'_, 'info> {
         let seeds = [&self.seeds[..]];
         bal::cpi::remove_liquidity(
             CpiContext::new_with_signer(self.program_id(), self.manage_liquidity(), &seeds),
+            self.bal.market_index()?,
             Some(shares.into()),
         )
     }
 
     pub fn settle_lp(&self) -> Result<()> {
         let seeds = [&self.seeds[..]];
-        bal::cpi::settle_lp(CpiContext::new_with_signer(
-            self.program_id(),
-            self.manage_liquidity(),
-            &seeds,
-        ))
+        bal::cpi::settle_lp(
+            CpiContext::new_with_signer(self.program_id(), self.manage_liquidity(), &seeds),
+            self.bal.market_index()?,
+        )
     }
 
     /// Closes the vault's position in its settling market at the settlement price, through
@@ -201,6 +194,7 @@ impl<'info> VaultSigner<'_, 'info> {
         bal::cpi::settle_expired_positions(
             CpiContext::new(self.program_id(), accounts)
                 .with_remaining_accounts(vec![self.bal.user.to_account_info()]),
+            self.bal.market_index()?,
             false,
         )
     }
@@ -216,6 +210,9 @@ impl<'info> VaultSigner<'_, 'info> {
             event_authority: self.bal.event_authority.to_account_info(),
             program: self.bal.bal_program.to_account_info(),
         };
-        bal::cpi::settle_pnl(CpiContext::new(self.program_id(), accounts))
+        bal::cpi::settle_pnl(
+            CpiContext::new(self.program_id(), accounts),
+            self.bal.market_index()?,
+        )
     }
 }

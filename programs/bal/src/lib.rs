@@ -41,6 +41,12 @@ use state::RestingOrderParams;
 
 declare_id!("AuKwfAvf5nSpPVmn1bkKtCm3Fd9ygjATcWsupVNfz8Zu");
 
+// Every instruction acting in a perp market takes its `market_index` first, and those acting
+// on a subaccount by its owner's signature alone its `sub_account_id`: the accounts' seeds read
+// them from the instruction data (`#[instruction(..)]`), so a client derives the addresses
+// from the IDL alone. The handlers act on the accounts those seeds admitted and never need the
+// arguments themselves.
+#[allow(unused_variables)]
 #[program]
 pub mod bal {
     use super::*;
@@ -65,30 +71,43 @@ pub mod bal {
     }
 
     /// Closes an empty subaccount and returns its rent.
-    pub fn delete_user(ctx: Context<DeleteUser>) -> Result<()> {
+    pub fn delete_user(ctx: Context<DeleteUser>, sub_account_id: u16) -> Result<()> {
         instructions::delete_user::handler(ctx)
     }
 
     /// Renames a subaccount.
-    pub fn update_user_name(ctx: Context<UpdateUser>, name: [u8; 32]) -> Result<()> {
+    pub fn update_user_name(
+        ctx: Context<UpdateUser>,
+        sub_account_id: u16,
+        name: [u8; 32],
+    ) -> Result<()> {
         instructions::user_settings::update_name(ctx, name)
     }
 
     /// Sets (or, with the default key, removes) the subaccount's delegate.
-    pub fn update_user_delegate(ctx: Context<UpdateUser>, delegate: Pubkey) -> Result<()> {
+    pub fn update_user_delegate(
+        ctx: Context<UpdateUser>,
+        sub_account_id: u16,
+        delegate: Pubkey,
+    ) -> Result<()> {
         instructions::user_settings::update_delegate(ctx, delegate)
     }
 
     /// Sets the subaccount's custom max leverage as an initial margin ratio (0 removes it).
     pub fn update_user_custom_margin_ratio(
         ctx: Context<UpdateUser>,
+        sub_account_id: u16,
         margin_ratio: u32,
     ) -> Result<()> {
         instructions::user_settings::update_custom_margin_ratio(ctx, margin_ratio)
     }
 
     /// Opts the subaccount out of (or back into) de-risking by `settle_pnl`.
-    pub fn update_user_derisk_opt_out(ctx: Context<UpdateUser>, opt_out: bool) -> Result<()> {
+    pub fn update_user_derisk_opt_out(
+        ctx: Context<UpdateUser>,
+        sub_account_id: u16,
+        opt_out: bool,
+    ) -> Result<()> {
         instructions::user_settings::update_derisk_opt_out(ctx, opt_out)
     }
 
@@ -184,18 +203,23 @@ pub mod bal {
     /// Admin: changes a perp market's risk parameters, spreads, bounds, status or pause bits.
     pub fn update_perp_market(
         ctx: Context<UpdatePerpMarket>,
+        market_index: u16,
         params: UpdatePerpMarketParams,
     ) -> Result<()> {
         instructions::update_perp_market::handler(ctx, params)
     }
 
     /// Admin: repegs the AMM to the oracle, paying the cost from the fee pool.
-    pub fn repeg_amm(ctx: Context<AdminUpdateAmm>) -> Result<()> {
+    pub fn repeg_amm(ctx: Context<AdminUpdateAmm>, market_index: u16) -> Result<()> {
         instructions::amm_admin::repeg(ctx)
     }
 
     /// Admin: sets the AMM's `sqrt_k` with the price kept, paying the cost from the fee pool.
-    pub fn update_amm_k(ctx: Context<AdminUpdateAmm>, sqrt_k: u128) -> Result<()> {
+    pub fn update_amm_k(
+        ctx: Context<AdminUpdateAmm>,
+        market_index: u16,
+        sqrt_k: u128,
+    ) -> Result<()> {
         instructions::amm_admin::update_k(ctx, sqrt_k)
     }
 
@@ -203,6 +227,7 @@ pub mod bal {
     /// market's price band.
     pub fn place_perp_order<'info>(
         ctx: Context<'info, Trade<'info>>,
+        market_index: u16,
         params: OrderParams,
     ) -> Result<()> {
         instructions::trade::place_perp_order(ctx, params)
@@ -212,47 +237,61 @@ pub mod bal {
     /// average than `limit_price` (if given) and the market's price band.
     pub fn close_position<'info>(
         ctx: Context<'info, Trade<'info>>,
+        market_index: u16,
         limit_price: Option<u64>,
     ) -> Result<()> {
         instructions::trade::close_position(ctx, limit_price)
     }
 
     /// Permissionless, once per funding period: applies the period's funding rate.
-    pub fn update_funding_rate(ctx: Context<UpdateFundingRate>) -> Result<()> {
+    pub fn update_funding_rate(ctx: Context<UpdateFundingRate>, market_index: u16) -> Result<()> {
         instructions::update_funding_rate::handler(ctx)
     }
 
     /// Permissionless: records the market's oracle price (fresh and certain, however far from
     /// its TWAP) in its TWAPs, so they follow a jump without waiting for a funding update.
-    pub fn record_oracle(ctx: Context<UpdateFundingRate>) -> Result<()> {
+    pub fn record_oracle(ctx: Context<UpdateFundingRate>, market_index: u16) -> Result<()> {
         instructions::update_funding_rate::record_oracle(ctx)
     }
 
     /// Permissionless: settles a user's P&L in a market into its quote balance, de-risking an
     /// LP below initial margin first unless it opted out.
-    pub fn settle_pnl<'info>(ctx: Context<'info, MarketUser<'info>>) -> Result<()> {
+    pub fn settle_pnl<'info>(
+        ctx: Context<'info, MarketUser<'info>>,
+        market_index: u16,
+    ) -> Result<()> {
         instructions::settle_pnl::settle_pnl(ctx)
     }
 
     /// Mints LP shares (rounded down to the step) where the curve's price is within the
     /// market's band around the oracle and `bounds`; initial margin must pass afterwards.
-    pub fn add_liquidity(ctx: Context<Trade>, shares: u64, bounds: PriceBounds) -> Result<()> {
+    pub fn add_liquidity(
+        ctx: Context<Trade>,
+        market_index: u16,
+        shares: u64,
+        bounds: PriceBounds,
+    ) -> Result<()> {
         instructions::liquidity::add_liquidity(ctx, shares, bounds)
     }
 
     /// Settles, then burns LP shares (all when omitted) after the cooldown.
-    pub fn remove_liquidity(ctx: Context<ManageLiquidity>, shares: Option<u128>) -> Result<()> {
+    pub fn remove_liquidity(
+        ctx: Context<ManageLiquidity>,
+        market_index: u16,
+        shares: Option<u128>,
+    ) -> Result<()> {
         instructions::liquidity::remove_liquidity(ctx, shares)
     }
 
     /// Permissionless, idempotent: moves an LP's entitlement into its position.
-    pub fn settle_lp(ctx: Context<ManageLiquidity>) -> Result<()> {
+    pub fn settle_lp(ctx: Context<ManageLiquidity>, market_index: u16) -> Result<()> {
         instructions::liquidity::settle_lp(ctx)
     }
 
     /// Permissionless: settles every LP in the remaining accounts; `try_mode` skips bad ones.
     pub fn settle_lp_many<'info>(
         ctx: Context<'info, ManageLiquidity<'info>>,
+        market_index: u16,
         try_mode: bool,
     ) -> Result<()> {
         instructions::liquidity::settle_lp_many(ctx, try_mode)
@@ -260,19 +299,26 @@ pub mod bal {
 
     /// Permissionless: de-risks an LP below initial margin (that did not opt out) with the
     /// smallest burn that helps.
-    pub fn derisk_lp<'info>(ctx: Context<'info, MarketUser<'info>>) -> Result<()> {
+    pub fn derisk_lp<'info>(
+        ctx: Context<'info, MarketUser<'info>>,
+        market_index: u16,
+    ) -> Result<()> {
         instructions::derisk_lp::handler(ctx)
     }
 
     /// Permissionless, below maintenance margin: cancels the user's orders, burns its LP shares,
     /// then transfers up to `max_base` of its position to the liquidator at the oracle price.
-    pub fn liquidate_perp(ctx: Context<LiquidatePerp>, max_base: u64) -> Result<()> {
+    pub fn liquidate_perp(
+        ctx: Context<LiquidatePerp>,
+        market_index: u16,
+        max_base: u64,
+    ) -> Result<()> {
         instructions::liquidate_perp::handler(ctx, max_base)
     }
 
     /// Permissionless: writes off the negative balance of an account with nothing left but
     /// claims, net of those claims: the market's fee pool first, then depositors.
-    pub fn resolve_bad_debt(ctx: Context<ResolveBadDebt>) -> Result<()> {
+    pub fn resolve_bad_debt(ctx: Context<ResolveBadDebt>, market_index: u16) -> Result<()> {
         instructions::resolve_bad_debt::handler(ctx)
     }
 
@@ -280,6 +326,7 @@ pub mod bal {
     /// account must meet initial margin with its resting orders counted. Return data: the id.
     pub fn place_order<'info>(
         ctx: Context<'info, Trade<'info>>,
+        market_index: u16,
         params: RestingOrderParams,
     ) -> Result<()> {
         instructions::orders::place_order(ctx, params)
@@ -299,6 +346,7 @@ pub mod bal {
     /// the AMM's and LPs' JIT splits; the filler earns the filler reward.
     pub fn fill_order<'info>(
         ctx: Context<'info, FillOrder<'info>>,
+        market_index: u16,
         taker_order_id: u32,
         maker_order_ids: Vec<u32>,
     ) -> Result<()> {
@@ -306,7 +354,11 @@ pub mod bal {
     }
 
     /// Admin: moves a market to settlement at `price`, within its band of the oracle.
-    pub fn begin_settlement(ctx: Context<BeginSettlement>, price: u64) -> Result<()> {
+    pub fn begin_settlement(
+        ctx: Context<BeginSettlement>,
+        market_index: u16,
+        price: u64,
+    ) -> Result<()> {
         instructions::begin_settlement::handler(ctx, price)
     }
 
@@ -314,6 +366,7 @@ pub mod bal {
     /// collecting losses and registering (or, once payouts began, paying) gains.
     pub fn settle_expired_positions<'info>(
         ctx: Context<'info, SettleExpiredPositions<'info>>,
+        market_index: u16,
         try_mode: bool,
     ) -> Result<()> {
         instructions::settle_expired_positions::handler(ctx, try_mode)
@@ -321,18 +374,19 @@ pub mod bal {
 
     /// Permissionless: once every position has closed and the claim window passed, fixes the
     /// pro-rata payout of the registered claims.
-    pub fn finalize_settlement(ctx: Context<FinalizeSettlement>) -> Result<()> {
+    pub fn finalize_settlement(ctx: Context<FinalizeSettlement>, market_index: u16) -> Result<()> {
         instructions::finalize_settlement::handler(ctx)
     }
 
     /// Admin: delists a settled market with nothing left in it; its pools go to depositors.
-    pub fn delist_market(ctx: Context<DelistMarket>) -> Result<()> {
+    pub fn delist_market(ctx: Context<DelistMarket>, market_index: u16) -> Result<()> {
         instructions::delist_market::handler(ctx)
     }
 
     /// Permissionless: settles every user in the remaining accounts; `try_mode` skips failures.
     pub fn settle_pnl_many<'info>(
         ctx: Context<'info, MarketUser<'info>>,
+        market_index: u16,
         try_mode: bool,
     ) -> Result<()> {
         instructions::settle_pnl::settle_pnl_many(ctx, try_mode)

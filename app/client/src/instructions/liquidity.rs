@@ -27,7 +27,11 @@ pub fn add_liquidity(
             event_authority: pda::event_authority(),
             program: bal::ID,
         },
-        bal::instruction::AddLiquidity { shares, bounds },
+        bal::instruction::AddLiquidity {
+            market_index: market.market_index,
+            shares,
+            bounds,
+        },
     );
     ix.accounts.extend(margin_accounts(others));
     ix
@@ -57,14 +61,17 @@ pub fn remove_liquidity(
 ) -> Instruction {
     instruction(
         manage_liquidity(signer, user, market_index),
-        bal::instruction::RemoveLiquidity { shares },
+        bal::instruction::RemoveLiquidity {
+            market_index,
+            shares,
+        },
     )
 }
 
 pub fn settle_lp(signer: Pubkey, user: Pubkey, market_index: u16) -> Instruction {
     instruction(
         manage_liquidity(signer, user, market_index),
-        bal::instruction::SettleLp {},
+        bal::instruction::SettleLp { market_index },
     )
 }
 
@@ -78,7 +85,10 @@ pub fn settle_lp_many(
     let first = users.first().copied().unwrap_or_default();
     let mut ix = instruction(
         manage_liquidity(signer, first, market_index),
-        bal::instruction::SettleLpMany { try_mode },
+        bal::instruction::SettleLpMany {
+            market_index,
+            try_mode,
+        },
     );
     ix.accounts
         .extend(users.iter().map(|user| AccountMeta::new(*user, false)));
@@ -96,7 +106,12 @@ pub fn derisk_lp(user: Pubkey, market: &MarketAccounts, others: &[MarketAccounts
         event_authority: pda::event_authority(),
         program: bal::ID,
     };
-    let mut ix = instruction(accounts, bal::instruction::DeriskLp {});
+    let mut ix = instruction(
+        accounts,
+        bal::instruction::DeriskLp {
+            market_index: market.market_index,
+        },
+    );
     ix.accounts.extend(margin_accounts(others));
     ix
 }

@@ -111,7 +111,7 @@ export const updatePerpMarket = (
   buildInstruction(
     "updatePerpMarket",
     { admin, state: pda.state(), perpMarket: pda.perpMarket(marketIndex) },
-    { params: params as Defined<"updatePerpMarketParams"> },
+    { marketIndex, params: params as Defined<"updatePerpMarketParams"> },
   );
 
 const adminUpdateAmm = (admin: SignerInput, marketIndex: number, oracle: Address) => ({
@@ -122,7 +122,7 @@ const adminUpdateAmm = (admin: SignerInput, marketIndex: number, oracle: Address
 });
 
 export const repegAmm = (admin: SignerInput, marketIndex: number, oracle: Address): Instruction =>
-  buildInstruction("repegAmm", adminUpdateAmm(admin, marketIndex, oracle), {});
+  buildInstruction("repegAmm", adminUpdateAmm(admin, marketIndex, oracle), { marketIndex });
 
 /** `sqrtK`: precision BASE. */
 export const updateAmmK = (
@@ -131,7 +131,10 @@ export const updateAmmK = (
   oracle: Address,
   sqrtK: bigint,
 ): Instruction =>
-  buildInstruction("updateAmmK", adminUpdateAmm(admin, marketIndex, oracle), { sqrtK });
+  buildInstruction("updateAmmK", adminUpdateAmm(admin, marketIndex, oracle), {
+    marketIndex,
+    sqrtK,
+  });
 
 /** Moves a market to settlement at `price` (precision: PRICE), within its band of the oracle. */
 export const beginSettlement = (
@@ -149,7 +152,7 @@ export const beginSettlement = (
       oracle,
       ...eventAccounts(),
     },
-    { price },
+    { marketIndex, price },
   );
 
 /** Delists a settled, empty market; its leftover pools go to the insurance fund. */
@@ -163,5 +166,5 @@ export const delistMarket = (admin: SignerInput, marketIndex: number): Instructi
       perpMarket: pda.perpMarket(marketIndex),
       ...eventAccounts(),
     },
-    {},
+    { marketIndex },
   );

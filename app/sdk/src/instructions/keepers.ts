@@ -19,12 +19,14 @@ const fundingAccounts = (market: MarketAccounts) => ({
 });
 
 export const updateFundingRate = (market: MarketAccounts): Instruction =>
-  buildInstruction("updateFundingRate", fundingAccounts(market), {});
+  buildInstruction("updateFundingRate", fundingAccounts(market), {
+    marketIndex: market.marketIndex,
+  });
 
 /** Records the market's oracle in its TWAPs (permissionless; fresh and certain, however far
  * from its TWAP). */
 export const recordOracle = (market: MarketAccounts): Instruction =>
-  buildInstruction("recordOracle", fundingAccounts(market), {});
+  buildInstruction("recordOracle", fundingAccounts(market), { marketIndex: market.marketIndex });
 
 const settleAccounts = (user: Address, market: MarketAccounts) => ({
   state: pda.state(),
@@ -42,7 +44,12 @@ export const settlePnl = (
   market: MarketAccounts,
   others: readonly MarketAccounts[] = [],
 ): Instruction =>
-  buildInstruction("settlePnl", settleAccounts(user, market), {}, marginAccounts(others));
+  buildInstruction(
+    "settlePnl",
+    settleAccounts(user, market),
+    { marketIndex: market.marketIndex },
+    marginAccounts(others),
+  );
 
 /** Settles every user in `users` (writable remaining accounts); with `tryMode` a refused user
  * is left unchanged and its error code returned (one u32 LE per user, 0 = settled). */
@@ -54,7 +61,7 @@ export const settlePnlMany = (
   buildInstruction(
     "settlePnlMany",
     settleAccounts(users[0], market),
-    { tryMode },
+    { marketIndex: market.marketIndex, tryMode },
     writableUsers(users),
   );
 
@@ -64,7 +71,12 @@ export const deriskLp = (
   market: MarketAccounts,
   others: readonly MarketAccounts[],
 ): Instruction =>
-  buildInstruction("deriskLp", settleAccounts(user, market), {}, marginAccounts(others));
+  buildInstruction(
+    "deriskLp",
+    settleAccounts(user, market),
+    { marketIndex: market.marketIndex },
+    marginAccounts(others),
+  );
 
 /** Liquidates `user` in `market`, taking over at most `maxBase` (precision: BASE) of its
  * position into `liquidatorUser` at the oracle price; `others`: every other market in which
@@ -89,7 +101,7 @@ export const liquidatePerp = (
       oracle: market.oracle,
       ...eventAccounts(),
     },
-    { maxBase },
+    { marketIndex: market.marketIndex, maxBase },
     marginAccounts(others),
   );
 
@@ -106,7 +118,7 @@ export const resolveBadDebt = (user: Address, marketIndex: number): Instruction 
       perpMarket: pda.perpMarket(marketIndex),
       ...eventAccounts(),
     },
-    {},
+    { marketIndex },
   );
 
 /** Closes each of `users` (writable remaining accounts) at `marketIndex`'s settlement price:
@@ -124,7 +136,7 @@ export const settleExpiredPositions = (
       perpMarket: pda.perpMarket(marketIndex),
       ...eventAccounts(),
     },
-    { tryMode },
+    { marketIndex, tryMode },
     writableUsers(users),
   );
 
@@ -133,5 +145,5 @@ export const finalizeSettlement = (marketIndex: number): Instruction =>
   buildInstruction(
     "finalizeSettlement",
     { state: pda.state(), perpMarket: pda.perpMarket(marketIndex), ...eventAccounts() },
-    {},
+    { marketIndex },
   );

@@ -40,7 +40,7 @@ export const addLiquidity = (
       oracle: market.oracle,
       ...eventAccounts(),
     },
-    { shares, bounds },
+    { marketIndex: market.marketIndex, shares, bounds },
     marginAccounts(others),
   );
 
@@ -59,11 +59,14 @@ export const removeLiquidity = (
   marketIndex: number,
   shares: bigint | null,
 ): Instruction =>
-  buildInstruction("removeLiquidity", manageLiquidity(signer, user, marketIndex), { shares });
+  buildInstruction("removeLiquidity", manageLiquidity(signer, user, marketIndex), {
+    marketIndex,
+    shares,
+  });
 
 /** Permissionless and idempotent: moves `user`'s LP entitlement into its position. */
 export const settleLp = (signer: SignerInput, user: Address, marketIndex: number): Instruction =>
-  buildInstruction("settleLp", manageLiquidity(signer, user, marketIndex), {});
+  buildInstruction("settleLp", manageLiquidity(signer, user, marketIndex), { marketIndex });
 
 /** Settles every LP in `users` (writable remaining accounts); `tryMode` skips accounts that
  * are not users, with their error code in the return data. */
@@ -76,6 +79,6 @@ export const settleLpMany = (
   buildInstruction(
     "settleLpMany",
     manageLiquidity(signer, users[0], marketIndex),
-    { tryMode },
+    { marketIndex, tryMode },
     writableUsers(users),
   );

@@ -35,7 +35,7 @@ export const placePerpOrder = (
   buildInstruction(
     "placePerpOrder",
     tradeAccounts(signer, user, market),
-    { params },
+    { marketIndex: market.marketIndex, params },
     marginAccounts(others),
   );
 
@@ -52,7 +52,7 @@ export const closePosition = (
   buildInstruction(
     "closePosition",
     tradeAccounts(signer, user, market),
-    { limitPrice },
+    { marketIndex: market.marketIndex, limitPrice },
     marginAccounts(others),
   );
 
@@ -68,7 +68,7 @@ export const placeOrder = (
   buildInstruction(
     "placeOrder",
     tradeAccounts(signer, user, market),
-    { params },
+    { marketIndex: market.marketIndex, params },
     marginAccounts(others),
   );
 
@@ -119,7 +119,11 @@ export function fillOrder(
       oracle: market.oracle,
       ...eventAccounts(),
     },
-    { takerOrderId: taker.orderId, makerOrderIds: makers.map((m) => m.orderId) },
+    {
+      marketIndex: market.marketIndex,
+      takerOrderId: taker.orderId,
+      makerOrderIds: makers.map((m) => m.orderId),
+    },
     [...writableUsers(makers.map((m) => m.user)), ...marginAccounts(others)],
   );
 }

@@ -27,7 +27,7 @@ export const deleteUser = (authority: SignerInput, subAccountId: number): Instru
   buildInstruction(
     "deleteUser",
     { authority, user: pda.user(addressOf(authority), subAccountId) },
-    {},
+    { subAccountId },
   );
 
 /** A setting of a subaccount: name, delegate, custom margin ratio (precision: MARGIN, 0 for
@@ -45,15 +45,22 @@ export function updateUser(
 ): Instruction {
   const accounts = { authority, user: pda.user(addressOf(authority), subAccountId) };
   if ("name" in setting)
-    return buildInstruction("updateUserName", accounts, { name: setting.name });
+    return buildInstruction("updateUserName", accounts, { subAccountId, name: setting.name });
   if ("delegate" in setting)
-    return buildInstruction("updateUserDelegate", accounts, { delegate: setting.delegate });
+    return buildInstruction("updateUserDelegate", accounts, {
+      subAccountId,
+      delegate: setting.delegate,
+    });
   if ("customMarginRatio" in setting) {
     return buildInstruction("updateUserCustomMarginRatio", accounts, {
+      subAccountId,
       marginRatio: setting.customMarginRatio,
     });
   }
-  return buildInstruction("updateUserDeriskOptOut", accounts, { optOut: setting.deriskOptOut });
+  return buildInstruction("updateUserDeriskOptOut", accounts, {
+    subAccountId,
+    optOut: setting.deriskOptOut,
+  });
 }
 
 /** Who moves collateral, for which subaccount, through which token account. */

@@ -10,6 +10,7 @@ use anchor_lang::prelude::*;
 /// user (every fill is margin-checked, a reducing one against manufacturing debt).
 #[event_cpi]
 #[derive(Accounts)]
+#[instruction(market_index: u16)]
 pub struct Trade<'info> {
     /// The user's authority or delegate.
     pub authority: Signer<'info>,
@@ -25,7 +26,7 @@ pub struct Trade<'info> {
     pub spot_market: AccountLoader<'info, SpotMarket>,
     #[account(
         mut,
-        seeds = [PERP_MARKET_SEED, &perp_market.load()?.market_index.to_le_bytes()],
+        seeds = [PERP_MARKET_SEED, &market_index.to_le_bytes()],
         bump = perp_market.load()?.bump,
     )]
     pub perp_market: AccountLoader<'info, PerpMarket>,

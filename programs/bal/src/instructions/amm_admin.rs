@@ -16,13 +16,14 @@ use crate::validate;
 use anchor_lang::prelude::*;
 
 #[derive(Accounts)]
+#[instruction(market_index: u16)]
 pub struct AdminUpdateAmm<'info> {
     pub admin: Signer<'info>,
     #[account(seeds = [STATE_SEED], bump = state.bump, has_one = admin @ BalError::NotAdmin)]
     pub state: Account<'info, State>,
     #[account(
         mut,
-        seeds = [PERP_MARKET_SEED, &perp_market.load()?.market_index.to_le_bytes()],
+        seeds = [PERP_MARKET_SEED, &market_index.to_le_bytes()],
         bump = perp_market.load()?.bump,
     )]
     pub perp_market: AccountLoader<'info, PerpMarket>,

@@ -4,13 +4,14 @@ use crate::validate;
 use anchor_lang::prelude::*;
 
 #[derive(Accounts)]
+#[instruction(sub_account_id: u16)]
 pub struct DeleteUser<'info> {
     /// Receives the rent back.
     #[account(mut)]
     pub authority: Signer<'info>,
     #[account(
         mut,
-        seeds = [USER_SEED, authority.key().as_ref(), &user.load()?.sub_account_id.to_le_bytes()],
+        seeds = [USER_SEED, authority.key().as_ref(), &sub_account_id.to_le_bytes()],
         bump = user.load()?.bump,
         has_one = authority @ BalError::NotUserAuthority,
         close = authority,

@@ -10,6 +10,7 @@ use anchor_lang::prelude::*;
 
 #[event_cpi]
 #[derive(Accounts)]
+#[instruction(market_index: u16)]
 pub struct DelistMarket<'info> {
     pub admin: Signer<'info>,
     #[account(seeds = [STATE_SEED], bump = state.bump, has_one = admin @ BalError::NotAdmin)]
@@ -22,7 +23,7 @@ pub struct DelistMarket<'info> {
     pub spot_market: AccountLoader<'info, SpotMarket>,
     #[account(
         mut,
-        seeds = [PERP_MARKET_SEED, &perp_market.load()?.market_index.to_le_bytes()],
+        seeds = [PERP_MARKET_SEED, &market_index.to_le_bytes()],
         bump = perp_market.load()?.bump,
     )]
     pub perp_market: AccountLoader<'info, PerpMarket>,

@@ -7,12 +7,13 @@ use anchor_lang::prelude::*;
 
 #[event_cpi]
 #[derive(Accounts)]
+#[instruction(market_index: u16)]
 pub struct FinalizeSettlement<'info> {
     #[account(seeds = [STATE_SEED], bump = state.bump)]
     pub state: Account<'info, State>,
     #[account(
         mut,
-        seeds = [PERP_MARKET_SEED, &perp_market.load()?.market_index.to_le_bytes()],
+        seeds = [PERP_MARKET_SEED, &market_index.to_le_bytes()],
         bump = perp_market.load()?.bump,
     )]
     pub perp_market: AccountLoader<'info, PerpMarket>,

@@ -2,8 +2,8 @@ use crate::controller::account_creation::{create_zero_copy_pda, NewPda};
 use crate::error::BalError;
 use crate::math::constants::{ACCOUNT_VERSION, QUOTE_DECIMALS, SPOT_CUMULATIVE_INTEREST_PRECISION};
 use crate::state::{
-    InterestCurve, SpotMarket, State, DEFAULT_INSURANCE_UNSTAKE_DELAY, SPOT_MARKET_SEED,
-    SPOT_VAULT_SEED, STATE_SEED,
+    InterestCurve, SpotMarket, State, DEFAULT_INSURANCE_UNSTAKE_DELAY,
+    QUOTE_SPOT_MARKET_INDEX_SEED, SPOT_MARKET_SEED, SPOT_VAULT_SEED, STATE_SEED,
 };
 use crate::validate;
 use anchor_lang::prelude::*;
@@ -17,14 +17,14 @@ pub struct InitializeSpotMarket<'info> {
     #[account(mut, seeds = [STATE_SEED], bump = state.bump, has_one = admin @ BalError::NotAdmin)]
     pub state: Account<'info, State>,
     /// CHECK: created by the handler (`create_zero_copy_pda` refuses an existing account).
-    #[account(mut, seeds = [SPOT_MARKET_SEED, &market_index.to_le_bytes()], bump)]
+    #[account(mut, seeds = [SPOT_MARKET_SEED, QUOTE_SPOT_MARKET_INDEX_SEED], bump)]
     pub spot_market: UncheckedAccount<'info>,
     #[account(mint::token_program = token_program)]
     pub mint: InterfaceAccount<'info, Mint>,
     #[account(
         init,
         payer = admin,
-        seeds = [SPOT_VAULT_SEED, &market_index.to_le_bytes()],
+        seeds = [SPOT_VAULT_SEED, QUOTE_SPOT_MARKET_INDEX_SEED],
         bump,
         token::mint = mint,
         token::authority = spot_market,

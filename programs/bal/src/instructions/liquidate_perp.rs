@@ -17,6 +17,7 @@ use anchor_lang::prelude::*;
 /// liquidated user or the liquidator holds a position (each market once, any order).
 #[event_cpi]
 #[derive(Accounts)]
+#[instruction(market_index: u16)]
 pub struct LiquidatePerp<'info> {
     pub liquidator: Signer<'info>,
     #[account(seeds = [STATE_SEED], bump = state.bump)]
@@ -38,7 +39,7 @@ pub struct LiquidatePerp<'info> {
     pub spot_market: AccountLoader<'info, SpotMarket>,
     #[account(
         mut,
-        seeds = [PERP_MARKET_SEED, &perp_market.load()?.market_index.to_le_bytes()],
+        seeds = [PERP_MARKET_SEED, &market_index.to_le_bytes()],
         bump = perp_market.load()?.bump,
     )]
     pub perp_market: AccountLoader<'info, PerpMarket>,

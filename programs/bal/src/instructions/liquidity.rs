@@ -107,6 +107,7 @@ pub fn add_liquidity(ctx: Context<Trade>, shares: u64, bounds: PriceBounds) -> R
 
 #[event_cpi]
 #[derive(Accounts)]
+#[instruction(market_index: u16)]
 pub struct ManageLiquidity<'info> {
     /// For `remove_liquidity`: the user's authority or delegate. For `settle_lp`: anyone.
     pub signer: Signer<'info>,
@@ -116,7 +117,7 @@ pub struct ManageLiquidity<'info> {
     pub user: AccountLoader<'info, User>,
     #[account(
         mut,
-        seeds = [PERP_MARKET_SEED, &perp_market.load()?.market_index.to_le_bytes()],
+        seeds = [PERP_MARKET_SEED, &market_index.to_le_bytes()],
         bump = perp_market.load()?.bump,
     )]
     pub perp_market: AccountLoader<'info, PerpMarket>,

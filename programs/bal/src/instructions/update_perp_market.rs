@@ -35,13 +35,14 @@ pub struct UpdatePerpMarketParams {
 }
 
 #[derive(Accounts)]
+#[instruction(market_index: u16)]
 pub struct UpdatePerpMarket<'info> {
     pub admin: Signer<'info>,
     #[account(seeds = [STATE_SEED], bump = state.bump, has_one = admin @ BalError::NotAdmin)]
     pub state: Account<'info, State>,
     #[account(
         mut,
-        seeds = [PERP_MARKET_SEED, &perp_market.load()?.market_index.to_le_bytes()],
+        seeds = [PERP_MARKET_SEED, &market_index.to_le_bytes()],
         bump = perp_market.load()?.bump,
     )]
     pub perp_market: AccountLoader<'info, PerpMarket>,

@@ -8,12 +8,13 @@ use crate::validate;
 use anchor_lang::prelude::*;
 
 #[derive(Accounts)]
+#[instruction(sub_account_id: u16)]
 pub struct UpdateUser<'info> {
     /// Only the authority: a delegate may trade but not change the account's settings.
     pub authority: Signer<'info>,
     #[account(
         mut,
-        seeds = [USER_SEED, authority.key().as_ref(), &user.load()?.sub_account_id.to_le_bytes()],
+        seeds = [USER_SEED, authority.key().as_ref(), &sub_account_id.to_le_bytes()],
         bump = user.load()?.bump,
         has_one = authority @ BalError::NotUserAuthority,
     )]

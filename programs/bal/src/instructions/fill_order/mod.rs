@@ -29,6 +29,7 @@ pub const MAX_MAKERS: usize = 8;
 /// position.
 #[event_cpi]
 #[derive(Accounts)]
+#[instruction(market_index: u16)]
 pub struct FillOrder<'info> {
     pub filler: Signer<'info>,
     #[account(seeds = [STATE_SEED], bump = state.bump)]
@@ -46,7 +47,7 @@ pub struct FillOrder<'info> {
     pub spot_market: AccountLoader<'info, SpotMarket>,
     #[account(
         mut,
-        seeds = [PERP_MARKET_SEED, &perp_market.load()?.market_index.to_le_bytes()],
+        seeds = [PERP_MARKET_SEED, &market_index.to_le_bytes()],
         bump = perp_market.load()?.bump,
     )]
     pub perp_market: AccountLoader<'info, PerpMarket>,
