@@ -26,13 +26,18 @@ stage "mutation patches apply" ./scripts/check-mutants-apply.sh
 export RUST_LOG=${RUST_LOG:-error}
 test_log=$(mktemp)
 ts_log=$(mktemp)
+kit_log=$(mktemp)
 web_log=$(mktemp)
 e2e_log=$(mktemp)
-trap 'rm -f "$test_log" "$ts_log" "$web_log" "$e2e_log"' EXIT
+trap 'rm -f "$test_log" "$ts_log" "$kit_log" "$web_log" "$e2e_log"' EXIT
 stage "tests (ELF)" bash -o pipefail -c 'cargo test --workspace 2>&1 | tee "$0"' "$test_log"
 stage "tests (TypeScript)" bash -o pipefail -c \
     'cd app/sdk && npm ci --no-audit --no-fund --loglevel=error && npm test 2>&1 | tee "$0" &&
         npm run pack:check' "$ts_log"
+# The Codama client: current with the IDL (its build fails otherwise) and building what the
+# SDK's hand-written builders build.
+stage "tests (generated Kit client)" bash -o pipefail -c \
+    'cd app/kit-client && npm ci --no-audit --no-fund --loglevel=error && npm test 2>&1 | tee "$0"' "$kit_log"
 stage "tests (web page)" bash -o pipefail -c \
     'cd app/web && npm ci --no-audit --no-fund --loglevel=error && npm test 2>&1 | tee "$0"' "$web_log"
 stage "end-to-end (local exchange, web page)" bash -o pipefail -c \
@@ -44,4 +49,4 @@ stage "compute units" cargo run --quiet -p bal-tests --bin bench
 printf '\ntotal: %ss\n' "$SECONDS"
 # One closing line over every test binary, so the count is not read off the last (doc-test) one.
 awk '/^test result:/ { p += $4; f += $6 } /^# pass / { p += $3 } /^# fail / { f += $3 }
-    END { printf "tests: %d passed, %d failed\n", p, f }' "$test_log" "$ts_log" "$web_log" "$e2e_log"
+    END { printf "tests: %d passed, %d failed\n", p, f }' "$test_log" "$ts_log" "$kit_log" "$web_log" "$e2e_log"
