@@ -2,8 +2,9 @@
  * The generated client and `@bal/sdk`'s hand-written builders build the same instructions: for
  * each instruction below, from the same inputs, the same program, the same accounts in the same
  * order with the same roles, and the same data bytes. The generated builders derive the state,
- * the quote market, the perp market (from `marketIndex`) and the subaccount of an owner's own
- * actions (from `subAccountId`) themselves; the rest are inputs.
+ * the quote market, the perp market (from `marketIndex`), the subaccount of an owner's own
+ * settings (from `subAccountId`), the event authority and the program themselves; the rest are
+ * inputs.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -38,10 +39,6 @@ test("the generated builders build what @bal/sdk builds", async () => {
   const other = address("Sysvar1nstructions1111111111111111111111111");
   const oracle = address("SysvarC1ock11111111111111111111111111111111");
   const market = { marketIndex: 3, oracle: oracle as never };
-  const events = {
-    eventAuthority: sdk.pda.eventAuthority() as unknown as Address,
-    program: sdk.PROGRAM_ADDRESS as unknown as Address,
-  };
   const order = { direction: "long" as const, baseAmount: 2_000_000_000n, limitPrice: 123n, reduceOnly: true };
 
   same(
@@ -55,7 +52,6 @@ test("the generated builders build what @bal/sdk builds", async () => {
       baseAmount: order.baseAmount,
       limitPrice: order.limitPrice,
       reduceOnly: true,
-      ...events,
     }),
     sdk.placePerpOrder(signer as never, user as never, market, [], order as never) as never,
   );
@@ -69,7 +65,6 @@ test("the generated builders build what @bal/sdk builds", async () => {
       shares: 5_000_000_000n,
       min: 1n,
       max: 2n,
-      ...events,
     }),
     sdk.addLiquidity(signer as never, user as never, market, [], 5_000_000_000n, { min: 1n, max: 2n }) as never,
   );
@@ -80,13 +75,12 @@ test("the generated builders build what @bal/sdk builds", async () => {
       user,
       marketIndex: 3,
       shares: null,
-      ...events,
     }),
     sdk.removeLiquidity(signer as never, user as never, 3, null) as never,
   );
   same(
     "settlePnl",
-    await gen.getSettlePnlInstructionAsync({ user: other, oracle, marketIndex: 3, ...events }),
+    await gen.getSettlePnlInstructionAsync({ user: other, oracle, marketIndex: 3 }),
     sdk.settlePnl(other as never, market) as never,
   );
   same(
@@ -98,13 +92,12 @@ test("the generated builders build what @bal/sdk builds", async () => {
       oracle,
       marketIndex: 3,
       maxBase: 7n,
-      ...events,
     }),
     sdk.liquidatePerp(keeper.address as never, user as never, other as never, market, [], 7n) as never,
   );
   same(
     "updateFundingRate",
-    await gen.getUpdateFundingRateInstructionAsync({ oracle, marketIndex: 3, ...events }),
+    await gen.getUpdateFundingRateInstructionAsync({ oracle, marketIndex: 3 }),
     sdk.updateFundingRate(market) as never,
   );
   same(

@@ -1,5 +1,14 @@
 //! Generates the program's IDL through Anchor's `idl-build` route into `idl/bal.json`.
 //! `--check` regenerates it and fails when the committed file differs (a stale IDL).
+//!
+//! One addition to what Anchor 1.2 writes: the two accounts `#[event_cpi]` appends to an
+//! instruction carry no address in its IDL, so a generated client could not fill them in. They
+//! get what `#[event_cpi]` itself checks: `event_authority` the PDA `["__event_authority"]` of
+//! the program, `program` the program's address (`event_accounts_resolve`, in `tests/`, checks
+//! both against the program's own derivation).
+use anchor_lang_idl::types::{
+    Idl, IdlInstructionAccount, IdlInstructionAccountItem, IdlPda, IdlSeed, IdlSeedConst,
+};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -13,10 +22,11 @@ fn main() -> ExitCode {
         .to_path_buf();
     let committed = root.join("idl/bal.json");
 
-    let idl = anchor_lang_idl::build::IdlBuilder::new()
+    let mut idl = anchor_lang_idl::build::IdlBuilder::new()
         .program_path(root.join("programs/bal"))
         .build()
         .expect("IDL build");
+    address_event_accounts(&mut idl);
     let generated = serde_json::to_string_pretty(&idl).expect("IDL to JSON") + "\n";
 
     if std::env::args().any(|arg| arg == "--check") {
@@ -35,4 +45,52 @@ fn main() -> ExitCode {
         println!("wrote {}", committed.display());
     }
     ExitCode::SUCCESS
+}
+
+/// The seed `#[event_cpi]` derives its event authority from.
+const EVENT_AUTHORITY_SEED: &[u8] = b"__event_authority";
+
+/// Gives every instruction's `#[event_cpi]` accounts the address they must have.
+fn address_event_accounts(idl: &mut Idl) {
+    let program = idl.address.clone();
+    let accounts = idl
+        .instructions
+        .iter_mut()
+        .flat_map(|instruction| instruction.accounts.iter_mut());
+    for item in accounts {
+        let IdlInstructionAccountItem::Single(account) = item else {
+            continue;
+        };
+        if account.pda.is_some() || account.address.is_some() {
+            continue;
+        }
+        match account.name.as_str() {
+            "event_authority" => {
+                account.pda = Some(IdlPda {
+                    seeds: vec![IdlSeed::Const(IdlSeedConst {
+                        value: EVENT_AUTHORITY_SEED.to_vec(),
+                    })],
+                    program: None,
+                });
+                document(
+                    account,
+                    "The program's event authority, which signs its records.",
+                );
+            }
+            "program" => {
+                account.address = Some(program.clone());
+                document(
+                    account,
+                    "This program, which its records are emitted through.",
+                );
+            }
+            _ => {}
+        }
+    }
+}
+
+fn document(account: &mut IdlInstructionAccount, doc: &str) {
+    if account.docs.is_empty() {
+        account.docs = vec![doc.to_string()];
+    }
 }

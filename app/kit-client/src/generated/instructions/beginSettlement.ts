@@ -41,7 +41,11 @@ import {
   getNonNullResolvedInstructionInput,
   type ResolvedInstructionAccount,
 } from "@solana/program-client-core";
-import { findPerpMarketPda, findStatePda } from "../pdas/index.js";
+import {
+  findEventAuthorityPda,
+  findPerpMarketPda,
+  findStatePda,
+} from "../pdas/index.js";
 import { BAL_PROGRAM_ADDRESS } from "../programs/index.js";
 
 export const BEGIN_SETTLEMENT_DISCRIMINATOR: ReadonlyUint8Array =
@@ -60,7 +64,8 @@ export type BeginSettlementInstruction<
   TAccountPerpMarket extends string | AccountMeta<string> = string,
   TAccountOracle extends string | AccountMeta<string> = string,
   TAccountEventAuthority extends string | AccountMeta<string> = string,
-  TAccountProgram extends string | AccountMeta<string> = string,
+  TAccountProgram extends string | AccountMeta<string> =
+    "AuKwfAvf5nSpPVmn1bkKtCm3Fd9ygjATcWsupVNfz8Zu",
   TRemainingAccounts extends readonly AccountMeta<string>[] = [],
 > = Instruction<TProgram> &
   InstructionWithData<ReadonlyUint8Array> &
@@ -141,8 +146,10 @@ export type BeginSettlementAsyncInput<
   state?: Address<TAccountState>;
   perpMarket?: Address<TAccountPerpMarket>;
   oracle: Address<TAccountOracle>;
-  eventAuthority: Address<TAccountEventAuthority>;
-  program: Address<TAccountProgram>;
+  /** The program's event authority, which signs its records. */
+  eventAuthority?: Address<TAccountEventAuthority>;
+  /** This program, which its records are emitted through. */
+  program?: Address<TAccountProgram>;
   marketIndex: BeginSettlementInstructionDataArgs["marketIndex"];
   price: BeginSettlementInstructionDataArgs["price"];
 };
@@ -208,6 +215,13 @@ export async function getBeginSettlementInstructionAsync<
       ),
     });
   }
+  if (!accounts.eventAuthority.value) {
+    accounts.eventAuthority.value = await findEventAuthorityPda();
+  }
+  if (!accounts.program.value) {
+    accounts.program.value =
+      "AuKwfAvf5nSpPVmn1bkKtCm3Fd9ygjATcWsupVNfz8Zu" as Address<"AuKwfAvf5nSpPVmn1bkKtCm3Fd9ygjATcWsupVNfz8Zu">;
+  }
 
   const getAccountMeta = getAccountMetaFactory(programAddress, "programId");
   return Object.freeze({
@@ -246,8 +260,10 @@ export type BeginSettlementInput<
   state: Address<TAccountState>;
   perpMarket: Address<TAccountPerpMarket>;
   oracle: Address<TAccountOracle>;
+  /** The program's event authority, which signs its records. */
   eventAuthority: Address<TAccountEventAuthority>;
-  program: Address<TAccountProgram>;
+  /** This program, which its records are emitted through. */
+  program?: Address<TAccountProgram>;
   marketIndex: BeginSettlementInstructionDataArgs["marketIndex"];
   price: BeginSettlementInstructionDataArgs["price"];
 };
@@ -299,6 +315,12 @@ export function getBeginSettlementInstruction<
   // Original args.
   const args = { ...input };
 
+  // Resolve default values.
+  if (!accounts.program.value) {
+    accounts.program.value =
+      "AuKwfAvf5nSpPVmn1bkKtCm3Fd9ygjATcWsupVNfz8Zu" as Address<"AuKwfAvf5nSpPVmn1bkKtCm3Fd9ygjATcWsupVNfz8Zu">;
+  }
+
   const getAccountMeta = getAccountMetaFactory(programAddress, "programId");
   return Object.freeze({
     accounts: [
@@ -334,7 +356,9 @@ export type ParsedBeginSettlementInstruction<
     state: TAccountMetas[1];
     perpMarket: TAccountMetas[2];
     oracle: TAccountMetas[3];
+    /** The program's event authority, which signs its records. */
     eventAuthority: TAccountMetas[4];
+    /** This program, which its records are emitted through. */
     program: TAccountMetas[5];
   };
   data: BeginSettlementInstructionData;

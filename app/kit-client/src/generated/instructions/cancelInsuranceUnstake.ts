@@ -37,7 +37,11 @@ import {
   getAddressFromResolvedInstructionAccount,
   type ResolvedInstructionAccount,
 } from "@solana/program-client-core";
-import { findSpotMarketPda, findStakePda } from "../pdas/index.js";
+import {
+  findEventAuthorityPda,
+  findSpotMarketPda,
+  findStakePda,
+} from "../pdas/index.js";
 import { BAL_PROGRAM_ADDRESS } from "../programs/index.js";
 
 export const CANCEL_INSURANCE_UNSTAKE_DISCRIMINATOR: ReadonlyUint8Array =
@@ -55,7 +59,8 @@ export type CancelInsuranceUnstakeInstruction<
   TAccountSpotMarket extends string | AccountMeta<string> = string,
   TAccountStake extends string | AccountMeta<string> = string,
   TAccountEventAuthority extends string | AccountMeta<string> = string,
-  TAccountProgram extends string | AccountMeta<string> = string,
+  TAccountProgram extends string | AccountMeta<string> =
+    "AuKwfAvf5nSpPVmn1bkKtCm3Fd9ygjATcWsupVNfz8Zu",
   TRemainingAccounts extends readonly AccountMeta<string>[] = [],
 > = Instruction<TProgram> &
   InstructionWithData<ReadonlyUint8Array> &
@@ -123,8 +128,10 @@ export type CancelInsuranceUnstakeAsyncInput<
   authority: TransactionSigner<TAccountAuthority>;
   spotMarket?: Address<TAccountSpotMarket>;
   stake?: Address<TAccountStake>;
-  eventAuthority: Address<TAccountEventAuthority>;
-  program: Address<TAccountProgram>;
+  /** The program's event authority, which signs its records. */
+  eventAuthority?: Address<TAccountEventAuthority>;
+  /** This program, which its records are emitted through. */
+  program?: Address<TAccountProgram>;
 };
 
 export async function getCancelInsuranceUnstakeInstructionAsync<
@@ -181,6 +188,13 @@ export async function getCancelInsuranceUnstakeInstructionAsync<
       ),
     });
   }
+  if (!accounts.eventAuthority.value) {
+    accounts.eventAuthority.value = await findEventAuthorityPda();
+  }
+  if (!accounts.program.value) {
+    accounts.program.value =
+      "AuKwfAvf5nSpPVmn1bkKtCm3Fd9ygjATcWsupVNfz8Zu" as Address<"AuKwfAvf5nSpPVmn1bkKtCm3Fd9ygjATcWsupVNfz8Zu">;
+  }
 
   const getAccountMeta = getAccountMetaFactory(programAddress, "programId");
   return Object.freeze({
@@ -213,8 +227,10 @@ export type CancelInsuranceUnstakeInput<
   authority: TransactionSigner<TAccountAuthority>;
   spotMarket: Address<TAccountSpotMarket>;
   stake: Address<TAccountStake>;
+  /** The program's event authority, which signs its records. */
   eventAuthority: Address<TAccountEventAuthority>;
-  program: Address<TAccountProgram>;
+  /** This program, which its records are emitted through. */
+  program?: Address<TAccountProgram>;
 };
 
 export function getCancelInsuranceUnstakeInstruction<
@@ -257,6 +273,12 @@ export function getCancelInsuranceUnstakeInstruction<
     ResolvedInstructionAccount
   >;
 
+  // Resolve default values.
+  if (!accounts.program.value) {
+    accounts.program.value =
+      "AuKwfAvf5nSpPVmn1bkKtCm3Fd9ygjATcWsupVNfz8Zu" as Address<"AuKwfAvf5nSpPVmn1bkKtCm3Fd9ygjATcWsupVNfz8Zu">;
+  }
+
   const getAccountMeta = getAccountMetaFactory(programAddress, "programId");
   return Object.freeze({
     accounts: [
@@ -287,7 +309,9 @@ export type ParsedCancelInsuranceUnstakeInstruction<
     authority: TAccountMetas[0];
     spotMarket: TAccountMetas[1];
     stake: TAccountMetas[2];
+    /** The program's event authority, which signs its records. */
     eventAuthority: TAccountMetas[3];
+    /** This program, which its records are emitted through. */
     program: TAccountMetas[4];
   };
   data: CancelInsuranceUnstakeInstructionData;

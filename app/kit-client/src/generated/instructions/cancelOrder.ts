@@ -38,6 +38,7 @@ import {
   getAccountMetaFactory,
   type ResolvedInstructionAccount,
 } from "@solana/program-client-core";
+import { findEventAuthorityPda } from "../pdas/index.js";
 import { BAL_PROGRAM_ADDRESS } from "../programs/index.js";
 
 export const CANCEL_ORDER_DISCRIMINATOR: ReadonlyUint8Array = new Uint8Array([
@@ -55,7 +56,8 @@ export type CancelOrderInstruction<
   TAccountAuthority extends string | AccountMeta<string> = string,
   TAccountUser extends string | AccountMeta<string> = string,
   TAccountEventAuthority extends string | AccountMeta<string> = string,
-  TAccountProgram extends string | AccountMeta<string> = string,
+  TAccountProgram extends string | AccountMeta<string> =
+    "AuKwfAvf5nSpPVmn1bkKtCm3Fd9ygjATcWsupVNfz8Zu",
   TRemainingAccounts extends readonly AccountMeta<string>[] = [],
 > = Instruction<TProgram> &
   InstructionWithData<ReadonlyUint8Array> &
@@ -112,6 +114,93 @@ export function getCancelOrderInstructionDataCodec(): FixedSizeCodec<
   );
 }
 
+export type CancelOrderAsyncInput<
+  TAccountAuthority extends string = string,
+  TAccountUser extends string = string,
+  TAccountEventAuthority extends string = string,
+  TAccountProgram extends string = string,
+> = {
+  /** The user's authority or delegate. */
+  authority: TransactionSigner<TAccountAuthority>;
+  user: Address<TAccountUser>;
+  /** The program's event authority, which signs its records. */
+  eventAuthority?: Address<TAccountEventAuthority>;
+  /** This program, which its records are emitted through. */
+  program?: Address<TAccountProgram>;
+  orderId: CancelOrderInstructionDataArgs["orderId"];
+};
+
+export async function getCancelOrderInstructionAsync<
+  TAccountAuthority extends string,
+  TAccountUser extends string,
+  TAccountEventAuthority extends string,
+  TAccountProgram extends string,
+  TProgramAddress extends Address = typeof BAL_PROGRAM_ADDRESS,
+>(
+  input: CancelOrderAsyncInput<
+    TAccountAuthority,
+    TAccountUser,
+    TAccountEventAuthority,
+    TAccountProgram
+  >,
+  config?: { programAddress?: TProgramAddress },
+): Promise<
+  CancelOrderInstruction<
+    TProgramAddress,
+    TAccountAuthority,
+    TAccountUser,
+    TAccountEventAuthority,
+    TAccountProgram
+  >
+> {
+  // Program address.
+  const programAddress = config?.programAddress ?? BAL_PROGRAM_ADDRESS;
+
+  // Original accounts.
+  const originalAccounts = {
+    authority: { value: input.authority ?? null, isWritable: false },
+    user: { value: input.user ?? null, isWritable: true },
+    eventAuthority: { value: input.eventAuthority ?? null, isWritable: false },
+    program: { value: input.program ?? null, isWritable: false },
+  };
+  const accounts = originalAccounts as Record<
+    keyof typeof originalAccounts,
+    ResolvedInstructionAccount
+  >;
+
+  // Original args.
+  const args = { ...input };
+
+  // Resolve default values.
+  if (!accounts.eventAuthority.value) {
+    accounts.eventAuthority.value = await findEventAuthorityPda();
+  }
+  if (!accounts.program.value) {
+    accounts.program.value =
+      "AuKwfAvf5nSpPVmn1bkKtCm3Fd9ygjATcWsupVNfz8Zu" as Address<"AuKwfAvf5nSpPVmn1bkKtCm3Fd9ygjATcWsupVNfz8Zu">;
+  }
+
+  const getAccountMeta = getAccountMetaFactory(programAddress, "programId");
+  return Object.freeze({
+    accounts: [
+      getAccountMeta("authority", accounts.authority),
+      getAccountMeta("user", accounts.user),
+      getAccountMeta("eventAuthority", accounts.eventAuthority),
+      getAccountMeta("program", accounts.program),
+    ],
+    data: getCancelOrderInstructionDataEncoder().encode(
+      args as CancelOrderInstructionDataArgs,
+    ),
+    programAddress,
+  } as CancelOrderInstruction<
+    TProgramAddress,
+    TAccountAuthority,
+    TAccountUser,
+    TAccountEventAuthority,
+    TAccountProgram
+  >);
+}
+
 export type CancelOrderInput<
   TAccountAuthority extends string = string,
   TAccountUser extends string = string,
@@ -121,8 +210,10 @@ export type CancelOrderInput<
   /** The user's authority or delegate. */
   authority: TransactionSigner<TAccountAuthority>;
   user: Address<TAccountUser>;
+  /** The program's event authority, which signs its records. */
   eventAuthority: Address<TAccountEventAuthority>;
-  program: Address<TAccountProgram>;
+  /** This program, which its records are emitted through. */
+  program?: Address<TAccountProgram>;
   orderId: CancelOrderInstructionDataArgs["orderId"];
 };
 
@@ -165,6 +256,12 @@ export function getCancelOrderInstruction<
   // Original args.
   const args = { ...input };
 
+  // Resolve default values.
+  if (!accounts.program.value) {
+    accounts.program.value =
+      "AuKwfAvf5nSpPVmn1bkKtCm3Fd9ygjATcWsupVNfz8Zu" as Address<"AuKwfAvf5nSpPVmn1bkKtCm3Fd9ygjATcWsupVNfz8Zu">;
+  }
+
   const getAccountMeta = getAccountMetaFactory(programAddress, "programId");
   return Object.freeze({
     accounts: [
@@ -195,7 +292,9 @@ export type ParsedCancelOrderInstruction<
     /** The user's authority or delegate. */
     authority: TAccountMetas[0];
     user: TAccountMetas[1];
+    /** The program's event authority, which signs its records. */
     eventAuthority: TAccountMetas[2];
+    /** This program, which its records are emitted through. */
     program: TAccountMetas[3];
   };
   data: CancelOrderInstructionData;

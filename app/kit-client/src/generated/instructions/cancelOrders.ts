@@ -42,6 +42,7 @@ import {
   getAccountMetaFactory,
   type ResolvedInstructionAccount,
 } from "@solana/program-client-core";
+import { findEventAuthorityPda } from "../pdas/index.js";
 import { BAL_PROGRAM_ADDRESS } from "../programs/index.js";
 
 export const CANCEL_ORDERS_DISCRIMINATOR: ReadonlyUint8Array = new Uint8Array([
@@ -59,7 +60,8 @@ export type CancelOrdersInstruction<
   TAccountAuthority extends string | AccountMeta<string> = string,
   TAccountUser extends string | AccountMeta<string> = string,
   TAccountEventAuthority extends string | AccountMeta<string> = string,
-  TAccountProgram extends string | AccountMeta<string> = string,
+  TAccountProgram extends string | AccountMeta<string> =
+    "AuKwfAvf5nSpPVmn1bkKtCm3Fd9ygjATcWsupVNfz8Zu",
   TRemainingAccounts extends readonly AccountMeta<string>[] = [],
 > = Instruction<TProgram> &
   InstructionWithData<ReadonlyUint8Array> &
@@ -118,6 +120,93 @@ export function getCancelOrdersInstructionDataCodec(): Codec<
   );
 }
 
+export type CancelOrdersAsyncInput<
+  TAccountAuthority extends string = string,
+  TAccountUser extends string = string,
+  TAccountEventAuthority extends string = string,
+  TAccountProgram extends string = string,
+> = {
+  /** The user's authority or delegate. */
+  authority: TransactionSigner<TAccountAuthority>;
+  user: Address<TAccountUser>;
+  /** The program's event authority, which signs its records. */
+  eventAuthority?: Address<TAccountEventAuthority>;
+  /** This program, which its records are emitted through. */
+  program?: Address<TAccountProgram>;
+  marketIndex: CancelOrdersInstructionDataArgs["marketIndex"];
+};
+
+export async function getCancelOrdersInstructionAsync<
+  TAccountAuthority extends string,
+  TAccountUser extends string,
+  TAccountEventAuthority extends string,
+  TAccountProgram extends string,
+  TProgramAddress extends Address = typeof BAL_PROGRAM_ADDRESS,
+>(
+  input: CancelOrdersAsyncInput<
+    TAccountAuthority,
+    TAccountUser,
+    TAccountEventAuthority,
+    TAccountProgram
+  >,
+  config?: { programAddress?: TProgramAddress },
+): Promise<
+  CancelOrdersInstruction<
+    TProgramAddress,
+    TAccountAuthority,
+    TAccountUser,
+    TAccountEventAuthority,
+    TAccountProgram
+  >
+> {
+  // Program address.
+  const programAddress = config?.programAddress ?? BAL_PROGRAM_ADDRESS;
+
+  // Original accounts.
+  const originalAccounts = {
+    authority: { value: input.authority ?? null, isWritable: false },
+    user: { value: input.user ?? null, isWritable: true },
+    eventAuthority: { value: input.eventAuthority ?? null, isWritable: false },
+    program: { value: input.program ?? null, isWritable: false },
+  };
+  const accounts = originalAccounts as Record<
+    keyof typeof originalAccounts,
+    ResolvedInstructionAccount
+  >;
+
+  // Original args.
+  const args = { ...input };
+
+  // Resolve default values.
+  if (!accounts.eventAuthority.value) {
+    accounts.eventAuthority.value = await findEventAuthorityPda();
+  }
+  if (!accounts.program.value) {
+    accounts.program.value =
+      "AuKwfAvf5nSpPVmn1bkKtCm3Fd9ygjATcWsupVNfz8Zu" as Address<"AuKwfAvf5nSpPVmn1bkKtCm3Fd9ygjATcWsupVNfz8Zu">;
+  }
+
+  const getAccountMeta = getAccountMetaFactory(programAddress, "programId");
+  return Object.freeze({
+    accounts: [
+      getAccountMeta("authority", accounts.authority),
+      getAccountMeta("user", accounts.user),
+      getAccountMeta("eventAuthority", accounts.eventAuthority),
+      getAccountMeta("program", accounts.program),
+    ],
+    data: getCancelOrdersInstructionDataEncoder().encode(
+      args as CancelOrdersInstructionDataArgs,
+    ),
+    programAddress,
+  } as CancelOrdersInstruction<
+    TProgramAddress,
+    TAccountAuthority,
+    TAccountUser,
+    TAccountEventAuthority,
+    TAccountProgram
+  >);
+}
+
 export type CancelOrdersInput<
   TAccountAuthority extends string = string,
   TAccountUser extends string = string,
@@ -127,8 +216,10 @@ export type CancelOrdersInput<
   /** The user's authority or delegate. */
   authority: TransactionSigner<TAccountAuthority>;
   user: Address<TAccountUser>;
+  /** The program's event authority, which signs its records. */
   eventAuthority: Address<TAccountEventAuthority>;
-  program: Address<TAccountProgram>;
+  /** This program, which its records are emitted through. */
+  program?: Address<TAccountProgram>;
   marketIndex: CancelOrdersInstructionDataArgs["marketIndex"];
 };
 
@@ -171,6 +262,12 @@ export function getCancelOrdersInstruction<
   // Original args.
   const args = { ...input };
 
+  // Resolve default values.
+  if (!accounts.program.value) {
+    accounts.program.value =
+      "AuKwfAvf5nSpPVmn1bkKtCm3Fd9ygjATcWsupVNfz8Zu" as Address<"AuKwfAvf5nSpPVmn1bkKtCm3Fd9ygjATcWsupVNfz8Zu">;
+  }
+
   const getAccountMeta = getAccountMetaFactory(programAddress, "programId");
   return Object.freeze({
     accounts: [
@@ -201,7 +298,9 @@ export type ParsedCancelOrdersInstruction<
     /** The user's authority or delegate. */
     authority: TAccountMetas[0];
     user: TAccountMetas[1];
+    /** The program's event authority, which signs its records. */
     eventAuthority: TAccountMetas[2];
+    /** This program, which its records are emitted through. */
     program: TAccountMetas[3];
   };
   data: CancelOrdersInstructionData;

@@ -36,7 +36,11 @@ import {
   getNonNullResolvedInstructionInput,
   type ResolvedInstructionAccount,
 } from "@solana/program-client-core";
-import { findPerpMarketPda, findStatePda } from "../pdas/index.js";
+import {
+  findEventAuthorityPda,
+  findPerpMarketPda,
+  findStatePda,
+} from "../pdas/index.js";
 import { BAL_PROGRAM_ADDRESS } from "../programs/index.js";
 
 export const FINALIZE_SETTLEMENT_DISCRIMINATOR: ReadonlyUint8Array =
@@ -53,7 +57,8 @@ export type FinalizeSettlementInstruction<
   TAccountState extends string | AccountMeta<string> = string,
   TAccountPerpMarket extends string | AccountMeta<string> = string,
   TAccountEventAuthority extends string | AccountMeta<string> = string,
-  TAccountProgram extends string | AccountMeta<string> = string,
+  TAccountProgram extends string | AccountMeta<string> =
+    "AuKwfAvf5nSpPVmn1bkKtCm3Fd9ygjATcWsupVNfz8Zu",
   TRemainingAccounts extends readonly AccountMeta<string>[] = [],
 > = Instruction<TProgram> &
   InstructionWithData<ReadonlyUint8Array> &
@@ -117,8 +122,10 @@ export type FinalizeSettlementAsyncInput<
 > = {
   state?: Address<TAccountState>;
   perpMarket?: Address<TAccountPerpMarket>;
-  eventAuthority: Address<TAccountEventAuthority>;
-  program: Address<TAccountProgram>;
+  /** The program's event authority, which signs its records. */
+  eventAuthority?: Address<TAccountEventAuthority>;
+  /** This program, which its records are emitted through. */
+  program?: Address<TAccountProgram>;
   marketIndex: FinalizeSettlementInstructionDataArgs["marketIndex"];
 };
 
@@ -175,6 +182,13 @@ export async function getFinalizeSettlementInstructionAsync<
       ),
     });
   }
+  if (!accounts.eventAuthority.value) {
+    accounts.eventAuthority.value = await findEventAuthorityPda();
+  }
+  if (!accounts.program.value) {
+    accounts.program.value =
+      "AuKwfAvf5nSpPVmn1bkKtCm3Fd9ygjATcWsupVNfz8Zu" as Address<"AuKwfAvf5nSpPVmn1bkKtCm3Fd9ygjATcWsupVNfz8Zu">;
+  }
 
   const getAccountMeta = getAccountMetaFactory(programAddress, "programId");
   return Object.freeze({
@@ -205,8 +219,10 @@ export type FinalizeSettlementInput<
 > = {
   state: Address<TAccountState>;
   perpMarket: Address<TAccountPerpMarket>;
+  /** The program's event authority, which signs its records. */
   eventAuthority: Address<TAccountEventAuthority>;
-  program: Address<TAccountProgram>;
+  /** This program, which its records are emitted through. */
+  program?: Address<TAccountProgram>;
   marketIndex: FinalizeSettlementInstructionDataArgs["marketIndex"];
 };
 
@@ -249,6 +265,12 @@ export function getFinalizeSettlementInstruction<
   // Original args.
   const args = { ...input };
 
+  // Resolve default values.
+  if (!accounts.program.value) {
+    accounts.program.value =
+      "AuKwfAvf5nSpPVmn1bkKtCm3Fd9ygjATcWsupVNfz8Zu" as Address<"AuKwfAvf5nSpPVmn1bkKtCm3Fd9ygjATcWsupVNfz8Zu">;
+  }
+
   const getAccountMeta = getAccountMetaFactory(programAddress, "programId");
   return Object.freeze({
     accounts: [
@@ -278,7 +300,9 @@ export type ParsedFinalizeSettlementInstruction<
   accounts: {
     state: TAccountMetas[0];
     perpMarket: TAccountMetas[1];
+    /** The program's event authority, which signs its records. */
     eventAuthority: TAccountMetas[2];
+    /** This program, which its records are emitted through. */
     program: TAccountMetas[3];
   };
   data: FinalizeSettlementInstructionData;

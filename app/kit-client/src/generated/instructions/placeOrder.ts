@@ -45,7 +45,12 @@ import {
   getNonNullResolvedInstructionInput,
   type ResolvedInstructionAccount,
 } from "@solana/program-client-core";
-import { findPerpMarketPda, findSpotMarketPda, findStatePda } from "../pdas/index.js";
+import {
+  findEventAuthorityPda,
+  findPerpMarketPda,
+  findSpotMarketPda,
+  findStatePda,
+} from "../pdas/index.js";
 import { BAL_PROGRAM_ADDRESS } from "../programs/index.js";
 import {
   getPositionDirectionDecoder,
@@ -71,7 +76,8 @@ export type PlaceOrderInstruction<
   TAccountPerpMarket extends string | AccountMeta<string> = string,
   TAccountOracle extends string | AccountMeta<string> = string,
   TAccountEventAuthority extends string | AccountMeta<string> = string,
-  TAccountProgram extends string | AccountMeta<string> = string,
+  TAccountProgram extends string | AccountMeta<string> =
+    "AuKwfAvf5nSpPVmn1bkKtCm3Fd9ygjATcWsupVNfz8Zu",
   TRemainingAccounts extends readonly AccountMeta<string>[] = [],
 > = Instruction<TProgram> &
   InstructionWithData<ReadonlyUint8Array> &
@@ -193,8 +199,10 @@ export type PlaceOrderAsyncInput<
   spotMarket?: Address<TAccountSpotMarket>;
   perpMarket?: Address<TAccountPerpMarket>;
   oracle: Address<TAccountOracle>;
-  eventAuthority: Address<TAccountEventAuthority>;
-  program: Address<TAccountProgram>;
+  /** The program's event authority, which signs its records. */
+  eventAuthority?: Address<TAccountEventAuthority>;
+  /** This program, which its records are emitted through. */
+  program?: Address<TAccountProgram>;
   marketIndex: PlaceOrderInstructionDataArgs["marketIndex"];
   direction: PlaceOrderInstructionDataArgs["direction"];
   baseAmount: PlaceOrderInstructionDataArgs["baseAmount"];
@@ -276,6 +284,13 @@ export async function getPlaceOrderInstructionAsync<
       ),
     });
   }
+  if (!accounts.eventAuthority.value) {
+    accounts.eventAuthority.value = await findEventAuthorityPda();
+  }
+  if (!accounts.program.value) {
+    accounts.program.value =
+      "AuKwfAvf5nSpPVmn1bkKtCm3Fd9ygjATcWsupVNfz8Zu" as Address<"AuKwfAvf5nSpPVmn1bkKtCm3Fd9ygjATcWsupVNfz8Zu">;
+  }
 
   const getAccountMeta = getAccountMetaFactory(programAddress, "programId");
   return Object.freeze({
@@ -323,8 +338,10 @@ export type PlaceOrderInput<
   spotMarket: Address<TAccountSpotMarket>;
   perpMarket: Address<TAccountPerpMarket>;
   oracle: Address<TAccountOracle>;
+  /** The program's event authority, which signs its records. */
   eventAuthority: Address<TAccountEventAuthority>;
-  program: Address<TAccountProgram>;
+  /** This program, which its records are emitted through. */
+  program?: Address<TAccountProgram>;
   marketIndex: PlaceOrderInstructionDataArgs["marketIndex"];
   direction: PlaceOrderInstructionDataArgs["direction"];
   baseAmount: PlaceOrderInstructionDataArgs["baseAmount"];
@@ -389,6 +406,12 @@ export function getPlaceOrderInstruction<
   // Original args.
   const args = { ...input };
 
+  // Resolve default values.
+  if (!accounts.program.value) {
+    accounts.program.value =
+      "AuKwfAvf5nSpPVmn1bkKtCm3Fd9ygjATcWsupVNfz8Zu" as Address<"AuKwfAvf5nSpPVmn1bkKtCm3Fd9ygjATcWsupVNfz8Zu">;
+  }
+
   const getAccountMeta = getAccountMetaFactory(programAddress, "programId");
   return Object.freeze({
     accounts: [
@@ -431,7 +454,9 @@ export type ParsedPlaceOrderInstruction<
     spotMarket: TAccountMetas[3];
     perpMarket: TAccountMetas[4];
     oracle: TAccountMetas[5];
+    /** The program's event authority, which signs its records. */
     eventAuthority: TAccountMetas[6];
+    /** This program, which its records are emitted through. */
     program: TAccountMetas[7];
   };
   data: PlaceOrderInstructionData;

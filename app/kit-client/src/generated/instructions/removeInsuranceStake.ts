@@ -37,7 +37,12 @@ import {
   getAddressFromResolvedInstructionAccount,
   type ResolvedInstructionAccount,
 } from "@solana/program-client-core";
-import { findSpotMarketPda, findStakePda, findStatePda } from "../pdas/index.js";
+import {
+  findEventAuthorityPda,
+  findSpotMarketPda,
+  findStakePda,
+  findStatePda,
+} from "../pdas/index.js";
 import { BAL_PROGRAM_ADDRESS } from "../programs/index.js";
 
 export const REMOVE_INSURANCE_STAKE_DISCRIMINATOR: ReadonlyUint8Array =
@@ -61,7 +66,8 @@ export type RemoveInsuranceStakeInstruction<
   TAccountTokenProgram extends string | AccountMeta<string> =
     "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA",
   TAccountEventAuthority extends string | AccountMeta<string> = string,
-  TAccountProgram extends string | AccountMeta<string> = string,
+  TAccountProgram extends string | AccountMeta<string> =
+    "AuKwfAvf5nSpPVmn1bkKtCm3Fd9ygjATcWsupVNfz8Zu",
   TRemainingAccounts extends readonly AccountMeta<string>[] = [],
 > = Instruction<TProgram> &
   InstructionWithData<ReadonlyUint8Array> &
@@ -154,8 +160,10 @@ export type RemoveInsuranceStakeAsyncInput<
   authorityTokenAccount: Address<TAccountAuthorityTokenAccount>;
   mint: Address<TAccountMint>;
   tokenProgram?: Address<TAccountTokenProgram>;
-  eventAuthority: Address<TAccountEventAuthority>;
-  program: Address<TAccountProgram>;
+  /** The program's event authority, which signs its records. */
+  eventAuthority?: Address<TAccountEventAuthority>;
+  /** This program, which its records are emitted through. */
+  program?: Address<TAccountProgram>;
 };
 
 export async function getRemoveInsuranceStakeInstructionAsync<
@@ -242,6 +250,13 @@ export async function getRemoveInsuranceStakeInstructionAsync<
     accounts.tokenProgram.value =
       "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA" as Address<"TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA">;
   }
+  if (!accounts.eventAuthority.value) {
+    accounts.eventAuthority.value = await findEventAuthorityPda();
+  }
+  if (!accounts.program.value) {
+    accounts.program.value =
+      "AuKwfAvf5nSpPVmn1bkKtCm3Fd9ygjATcWsupVNfz8Zu" as Address<"AuKwfAvf5nSpPVmn1bkKtCm3Fd9ygjATcWsupVNfz8Zu">;
+  }
 
   const getAccountMeta = getAccountMetaFactory(programAddress, "programId");
   return Object.freeze({
@@ -294,8 +309,10 @@ export type RemoveInsuranceStakeInput<
   authorityTokenAccount: Address<TAccountAuthorityTokenAccount>;
   mint: Address<TAccountMint>;
   tokenProgram?: Address<TAccountTokenProgram>;
+  /** The program's event authority, which signs its records. */
   eventAuthority: Address<TAccountEventAuthority>;
-  program: Address<TAccountProgram>;
+  /** This program, which its records are emitted through. */
+  program?: Address<TAccountProgram>;
 };
 
 export function getRemoveInsuranceStakeInstruction<
@@ -366,6 +383,10 @@ export function getRemoveInsuranceStakeInstruction<
     accounts.tokenProgram.value =
       "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA" as Address<"TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA">;
   }
+  if (!accounts.program.value) {
+    accounts.program.value =
+      "AuKwfAvf5nSpPVmn1bkKtCm3Fd9ygjATcWsupVNfz8Zu" as Address<"AuKwfAvf5nSpPVmn1bkKtCm3Fd9ygjATcWsupVNfz8Zu">;
+  }
 
   const getAccountMeta = getAccountMetaFactory(programAddress, "programId");
   return Object.freeze({
@@ -412,7 +433,9 @@ export type ParsedRemoveInsuranceStakeInstruction<
     authorityTokenAccount: TAccountMetas[5];
     mint: TAccountMetas[6];
     tokenProgram: TAccountMetas[7];
+    /** The program's event authority, which signs its records. */
     eventAuthority: TAccountMetas[8];
+    /** This program, which its records are emitted through. */
     program: TAccountMetas[9];
   };
   data: RemoveInsuranceStakeInstructionData;

@@ -45,7 +45,11 @@ import {
   getNonNullResolvedInstructionInput,
   type ResolvedInstructionAccount,
 } from "@solana/program-client-core";
-import { findPerpMarketPda, findStatePda } from "../pdas/index.js";
+import {
+  findEventAuthorityPda,
+  findPerpMarketPda,
+  findStatePda,
+} from "../pdas/index.js";
 import { BAL_PROGRAM_ADDRESS } from "../programs/index.js";
 
 export const REMOVE_LIQUIDITY_DISCRIMINATOR: ReadonlyUint8Array =
@@ -64,7 +68,8 @@ export type RemoveLiquidityInstruction<
   TAccountUser extends string | AccountMeta<string> = string,
   TAccountPerpMarket extends string | AccountMeta<string> = string,
   TAccountEventAuthority extends string | AccountMeta<string> = string,
-  TAccountProgram extends string | AccountMeta<string> = string,
+  TAccountProgram extends string | AccountMeta<string> =
+    "AuKwfAvf5nSpPVmn1bkKtCm3Fd9ygjATcWsupVNfz8Zu",
   TRemainingAccounts extends readonly AccountMeta<string>[] = [],
 > = Instruction<TProgram> &
   InstructionWithData<ReadonlyUint8Array> &
@@ -146,8 +151,10 @@ export type RemoveLiquidityAsyncInput<
   state?: Address<TAccountState>;
   user: Address<TAccountUser>;
   perpMarket?: Address<TAccountPerpMarket>;
-  eventAuthority: Address<TAccountEventAuthority>;
-  program: Address<TAccountProgram>;
+  /** The program's event authority, which signs its records. */
+  eventAuthority?: Address<TAccountEventAuthority>;
+  /** This program, which its records are emitted through. */
+  program?: Address<TAccountProgram>;
   marketIndex: RemoveLiquidityInstructionDataArgs["marketIndex"];
   shares: RemoveLiquidityInstructionDataArgs["shares"];
 };
@@ -213,6 +220,13 @@ export async function getRemoveLiquidityInstructionAsync<
       ),
     });
   }
+  if (!accounts.eventAuthority.value) {
+    accounts.eventAuthority.value = await findEventAuthorityPda();
+  }
+  if (!accounts.program.value) {
+    accounts.program.value =
+      "AuKwfAvf5nSpPVmn1bkKtCm3Fd9ygjATcWsupVNfz8Zu" as Address<"AuKwfAvf5nSpPVmn1bkKtCm3Fd9ygjATcWsupVNfz8Zu">;
+  }
 
   const getAccountMeta = getAccountMetaFactory(programAddress, "programId");
   return Object.freeze({
@@ -252,8 +266,10 @@ export type RemoveLiquidityInput<
   state: Address<TAccountState>;
   user: Address<TAccountUser>;
   perpMarket: Address<TAccountPerpMarket>;
+  /** The program's event authority, which signs its records. */
   eventAuthority: Address<TAccountEventAuthority>;
-  program: Address<TAccountProgram>;
+  /** This program, which its records are emitted through. */
+  program?: Address<TAccountProgram>;
   marketIndex: RemoveLiquidityInstructionDataArgs["marketIndex"];
   shares: RemoveLiquidityInstructionDataArgs["shares"];
 };
@@ -305,6 +321,12 @@ export function getRemoveLiquidityInstruction<
   // Original args.
   const args = { ...input };
 
+  // Resolve default values.
+  if (!accounts.program.value) {
+    accounts.program.value =
+      "AuKwfAvf5nSpPVmn1bkKtCm3Fd9ygjATcWsupVNfz8Zu" as Address<"AuKwfAvf5nSpPVmn1bkKtCm3Fd9ygjATcWsupVNfz8Zu">;
+  }
+
   const getAccountMeta = getAccountMetaFactory(programAddress, "programId");
   return Object.freeze({
     accounts: [
@@ -341,7 +363,9 @@ export type ParsedRemoveLiquidityInstruction<
     state: TAccountMetas[1];
     user: TAccountMetas[2];
     perpMarket: TAccountMetas[3];
+    /** The program's event authority, which signs its records. */
     eventAuthority: TAccountMetas[4];
+    /** This program, which its records are emitted through. */
     program: TAccountMetas[5];
   };
   data: RemoveLiquidityInstructionData;

@@ -39,7 +39,11 @@ import {
   getAddressFromResolvedInstructionAccount,
   type ResolvedInstructionAccount,
 } from "@solana/program-client-core";
-import { findSpotMarketPda, findStakePda } from "../pdas/index.js";
+import {
+  findEventAuthorityPda,
+  findSpotMarketPda,
+  findStakePda,
+} from "../pdas/index.js";
 import { BAL_PROGRAM_ADDRESS } from "../programs/index.js";
 
 export const REQUEST_INSURANCE_UNSTAKE_DISCRIMINATOR: ReadonlyUint8Array =
@@ -57,7 +61,8 @@ export type RequestInsuranceUnstakeInstruction<
   TAccountSpotMarket extends string | AccountMeta<string> = string,
   TAccountStake extends string | AccountMeta<string> = string,
   TAccountEventAuthority extends string | AccountMeta<string> = string,
-  TAccountProgram extends string | AccountMeta<string> = string,
+  TAccountProgram extends string | AccountMeta<string> =
+    "AuKwfAvf5nSpPVmn1bkKtCm3Fd9ygjATcWsupVNfz8Zu",
   TRemainingAccounts extends readonly AccountMeta<string>[] = [],
 > = Instruction<TProgram> &
   InstructionWithData<ReadonlyUint8Array> &
@@ -132,8 +137,10 @@ export type RequestInsuranceUnstakeAsyncInput<
   authority: TransactionSigner<TAccountAuthority>;
   spotMarket?: Address<TAccountSpotMarket>;
   stake?: Address<TAccountStake>;
-  eventAuthority: Address<TAccountEventAuthority>;
-  program: Address<TAccountProgram>;
+  /** The program's event authority, which signs its records. */
+  eventAuthority?: Address<TAccountEventAuthority>;
+  /** This program, which its records are emitted through. */
+  program?: Address<TAccountProgram>;
   shares: RequestInsuranceUnstakeInstructionDataArgs["shares"];
 };
 
@@ -194,6 +201,13 @@ export async function getRequestInsuranceUnstakeInstructionAsync<
       ),
     });
   }
+  if (!accounts.eventAuthority.value) {
+    accounts.eventAuthority.value = await findEventAuthorityPda();
+  }
+  if (!accounts.program.value) {
+    accounts.program.value =
+      "AuKwfAvf5nSpPVmn1bkKtCm3Fd9ygjATcWsupVNfz8Zu" as Address<"AuKwfAvf5nSpPVmn1bkKtCm3Fd9ygjATcWsupVNfz8Zu">;
+  }
 
   const getAccountMeta = getAccountMetaFactory(programAddress, "programId");
   return Object.freeze({
@@ -228,8 +242,10 @@ export type RequestInsuranceUnstakeInput<
   authority: TransactionSigner<TAccountAuthority>;
   spotMarket: Address<TAccountSpotMarket>;
   stake: Address<TAccountStake>;
+  /** The program's event authority, which signs its records. */
   eventAuthority: Address<TAccountEventAuthority>;
-  program: Address<TAccountProgram>;
+  /** This program, which its records are emitted through. */
+  program?: Address<TAccountProgram>;
   shares: RequestInsuranceUnstakeInstructionDataArgs["shares"];
 };
 
@@ -276,6 +292,12 @@ export function getRequestInsuranceUnstakeInstruction<
   // Original args.
   const args = { ...input };
 
+  // Resolve default values.
+  if (!accounts.program.value) {
+    accounts.program.value =
+      "AuKwfAvf5nSpPVmn1bkKtCm3Fd9ygjATcWsupVNfz8Zu" as Address<"AuKwfAvf5nSpPVmn1bkKtCm3Fd9ygjATcWsupVNfz8Zu">;
+  }
+
   const getAccountMeta = getAccountMetaFactory(programAddress, "programId");
   return Object.freeze({
     accounts: [
@@ -308,7 +330,9 @@ export type ParsedRequestInsuranceUnstakeInstruction<
     authority: TAccountMetas[0];
     spotMarket: TAccountMetas[1];
     stake: TAccountMetas[2];
+    /** The program's event authority, which signs its records. */
     eventAuthority: TAccountMetas[3];
+    /** This program, which its records are emitted through. */
     program: TAccountMetas[4];
   };
   data: RequestInsuranceUnstakeInstructionData;

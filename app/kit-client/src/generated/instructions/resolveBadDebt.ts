@@ -36,7 +36,12 @@ import {
   getNonNullResolvedInstructionInput,
   type ResolvedInstructionAccount,
 } from "@solana/program-client-core";
-import { findPerpMarketPda, findSpotMarketPda, findStatePda } from "../pdas/index.js";
+import {
+  findEventAuthorityPda,
+  findPerpMarketPda,
+  findSpotMarketPda,
+  findStatePda,
+} from "../pdas/index.js";
 import { BAL_PROGRAM_ADDRESS } from "../programs/index.js";
 
 export const RESOLVE_BAD_DEBT_DISCRIMINATOR: ReadonlyUint8Array =
@@ -55,7 +60,8 @@ export type ResolveBadDebtInstruction<
   TAccountSpotMarket extends string | AccountMeta<string> = string,
   TAccountPerpMarket extends string | AccountMeta<string> = string,
   TAccountEventAuthority extends string | AccountMeta<string> = string,
-  TAccountProgram extends string | AccountMeta<string> = string,
+  TAccountProgram extends string | AccountMeta<string> =
+    "AuKwfAvf5nSpPVmn1bkKtCm3Fd9ygjATcWsupVNfz8Zu",
   TRemainingAccounts extends readonly AccountMeta<string>[] = [],
 > = Instruction<TProgram> &
   InstructionWithData<ReadonlyUint8Array> &
@@ -133,8 +139,10 @@ export type ResolveBadDebtAsyncInput<
    * settled (`User::last_loss_market`).
    */
   perpMarket?: Address<TAccountPerpMarket>;
-  eventAuthority: Address<TAccountEventAuthority>;
-  program: Address<TAccountProgram>;
+  /** The program's event authority, which signs its records. */
+  eventAuthority?: Address<TAccountEventAuthority>;
+  /** This program, which its records are emitted through. */
+  program?: Address<TAccountProgram>;
   marketIndex: ResolveBadDebtInstructionDataArgs["marketIndex"];
 };
 
@@ -202,6 +210,13 @@ export async function getResolveBadDebtInstructionAsync<
       ),
     });
   }
+  if (!accounts.eventAuthority.value) {
+    accounts.eventAuthority.value = await findEventAuthorityPda();
+  }
+  if (!accounts.program.value) {
+    accounts.program.value =
+      "AuKwfAvf5nSpPVmn1bkKtCm3Fd9ygjATcWsupVNfz8Zu" as Address<"AuKwfAvf5nSpPVmn1bkKtCm3Fd9ygjATcWsupVNfz8Zu">;
+  }
 
   const getAccountMeta = getAccountMetaFactory(programAddress, "programId");
   return Object.freeze({
@@ -244,8 +259,10 @@ export type ResolveBadDebtInput<
    * settled (`User::last_loss_market`).
    */
   perpMarket: Address<TAccountPerpMarket>;
+  /** The program's event authority, which signs its records. */
   eventAuthority: Address<TAccountEventAuthority>;
-  program: Address<TAccountProgram>;
+  /** This program, which its records are emitted through. */
+  program?: Address<TAccountProgram>;
   marketIndex: ResolveBadDebtInstructionDataArgs["marketIndex"];
 };
 
@@ -296,6 +313,12 @@ export function getResolveBadDebtInstruction<
   // Original args.
   const args = { ...input };
 
+  // Resolve default values.
+  if (!accounts.program.value) {
+    accounts.program.value =
+      "AuKwfAvf5nSpPVmn1bkKtCm3Fd9ygjATcWsupVNfz8Zu" as Address<"AuKwfAvf5nSpPVmn1bkKtCm3Fd9ygjATcWsupVNfz8Zu">;
+  }
+
   const getAccountMeta = getAccountMetaFactory(programAddress, "programId");
   return Object.freeze({
     accounts: [
@@ -335,7 +358,9 @@ export type ParsedResolveBadDebtInstruction<
      * settled (`User::last_loss_market`).
      */
     perpMarket: TAccountMetas[3];
+    /** The program's event authority, which signs its records. */
     eventAuthority: TAccountMetas[4];
+    /** This program, which its records are emitted through. */
     program: TAccountMetas[5];
   };
   data: ResolveBadDebtInstructionData;

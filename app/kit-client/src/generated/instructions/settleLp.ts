@@ -39,7 +39,11 @@ import {
   getNonNullResolvedInstructionInput,
   type ResolvedInstructionAccount,
 } from "@solana/program-client-core";
-import { findPerpMarketPda, findStatePda } from "../pdas/index.js";
+import {
+  findEventAuthorityPda,
+  findPerpMarketPda,
+  findStatePda,
+} from "../pdas/index.js";
 import { BAL_PROGRAM_ADDRESS } from "../programs/index.js";
 
 export const SETTLE_LP_DISCRIMINATOR: ReadonlyUint8Array = new Uint8Array([
@@ -57,7 +61,8 @@ export type SettleLpInstruction<
   TAccountUser extends string | AccountMeta<string> = string,
   TAccountPerpMarket extends string | AccountMeta<string> = string,
   TAccountEventAuthority extends string | AccountMeta<string> = string,
-  TAccountProgram extends string | AccountMeta<string> = string,
+  TAccountProgram extends string | AccountMeta<string> =
+    "AuKwfAvf5nSpPVmn1bkKtCm3Fd9ygjATcWsupVNfz8Zu",
   TRemainingAccounts extends readonly AccountMeta<string>[] = [],
 > = Instruction<TProgram> &
   InstructionWithData<ReadonlyUint8Array> &
@@ -133,8 +138,10 @@ export type SettleLpAsyncInput<
   state?: Address<TAccountState>;
   user: Address<TAccountUser>;
   perpMarket?: Address<TAccountPerpMarket>;
-  eventAuthority: Address<TAccountEventAuthority>;
-  program: Address<TAccountProgram>;
+  /** The program's event authority, which signs its records. */
+  eventAuthority?: Address<TAccountEventAuthority>;
+  /** This program, which its records are emitted through. */
+  program?: Address<TAccountProgram>;
   marketIndex: SettleLpInstructionDataArgs["marketIndex"];
 };
 
@@ -199,6 +206,13 @@ export async function getSettleLpInstructionAsync<
       ),
     });
   }
+  if (!accounts.eventAuthority.value) {
+    accounts.eventAuthority.value = await findEventAuthorityPda();
+  }
+  if (!accounts.program.value) {
+    accounts.program.value =
+      "AuKwfAvf5nSpPVmn1bkKtCm3Fd9ygjATcWsupVNfz8Zu" as Address<"AuKwfAvf5nSpPVmn1bkKtCm3Fd9ygjATcWsupVNfz8Zu">;
+  }
 
   const getAccountMeta = getAccountMetaFactory(programAddress, "programId");
   return Object.freeze({
@@ -238,8 +252,10 @@ export type SettleLpInput<
   state: Address<TAccountState>;
   user: Address<TAccountUser>;
   perpMarket: Address<TAccountPerpMarket>;
+  /** The program's event authority, which signs its records. */
   eventAuthority: Address<TAccountEventAuthority>;
-  program: Address<TAccountProgram>;
+  /** This program, which its records are emitted through. */
+  program?: Address<TAccountProgram>;
   marketIndex: SettleLpInstructionDataArgs["marketIndex"];
 };
 
@@ -290,6 +306,12 @@ export function getSettleLpInstruction<
   // Original args.
   const args = { ...input };
 
+  // Resolve default values.
+  if (!accounts.program.value) {
+    accounts.program.value =
+      "AuKwfAvf5nSpPVmn1bkKtCm3Fd9ygjATcWsupVNfz8Zu" as Address<"AuKwfAvf5nSpPVmn1bkKtCm3Fd9ygjATcWsupVNfz8Zu">;
+  }
+
   const getAccountMeta = getAccountMetaFactory(programAddress, "programId");
   return Object.freeze({
     accounts: [
@@ -326,7 +348,9 @@ export type ParsedSettleLpInstruction<
     state: TAccountMetas[1];
     user: TAccountMetas[2];
     perpMarket: TAccountMetas[3];
+    /** The program's event authority, which signs its records. */
     eventAuthority: TAccountMetas[4];
+    /** This program, which its records are emitted through. */
     program: TAccountMetas[5];
   };
   data: SettleLpInstructionData;

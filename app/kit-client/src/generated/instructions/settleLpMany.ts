@@ -41,7 +41,11 @@ import {
   getNonNullResolvedInstructionInput,
   type ResolvedInstructionAccount,
 } from "@solana/program-client-core";
-import { findPerpMarketPda, findStatePda } from "../pdas/index.js";
+import {
+  findEventAuthorityPda,
+  findPerpMarketPda,
+  findStatePda,
+} from "../pdas/index.js";
 import { BAL_PROGRAM_ADDRESS } from "../programs/index.js";
 
 export const SETTLE_LP_MANY_DISCRIMINATOR: ReadonlyUint8Array = new Uint8Array([
@@ -61,7 +65,8 @@ export type SettleLpManyInstruction<
   TAccountUser extends string | AccountMeta<string> = string,
   TAccountPerpMarket extends string | AccountMeta<string> = string,
   TAccountEventAuthority extends string | AccountMeta<string> = string,
-  TAccountProgram extends string | AccountMeta<string> = string,
+  TAccountProgram extends string | AccountMeta<string> =
+    "AuKwfAvf5nSpPVmn1bkKtCm3Fd9ygjATcWsupVNfz8Zu",
   TRemainingAccounts extends readonly AccountMeta<string>[] = [],
 > = Instruction<TProgram> &
   InstructionWithData<ReadonlyUint8Array> &
@@ -143,8 +148,10 @@ export type SettleLpManyAsyncInput<
   state?: Address<TAccountState>;
   user: Address<TAccountUser>;
   perpMarket?: Address<TAccountPerpMarket>;
-  eventAuthority: Address<TAccountEventAuthority>;
-  program: Address<TAccountProgram>;
+  /** The program's event authority, which signs its records. */
+  eventAuthority?: Address<TAccountEventAuthority>;
+  /** This program, which its records are emitted through. */
+  program?: Address<TAccountProgram>;
   marketIndex: SettleLpManyInstructionDataArgs["marketIndex"];
   tryMode: SettleLpManyInstructionDataArgs["tryMode"];
 };
@@ -210,6 +217,13 @@ export async function getSettleLpManyInstructionAsync<
       ),
     });
   }
+  if (!accounts.eventAuthority.value) {
+    accounts.eventAuthority.value = await findEventAuthorityPda();
+  }
+  if (!accounts.program.value) {
+    accounts.program.value =
+      "AuKwfAvf5nSpPVmn1bkKtCm3Fd9ygjATcWsupVNfz8Zu" as Address<"AuKwfAvf5nSpPVmn1bkKtCm3Fd9ygjATcWsupVNfz8Zu">;
+  }
 
   const getAccountMeta = getAccountMetaFactory(programAddress, "programId");
   return Object.freeze({
@@ -249,8 +263,10 @@ export type SettleLpManyInput<
   state: Address<TAccountState>;
   user: Address<TAccountUser>;
   perpMarket: Address<TAccountPerpMarket>;
+  /** The program's event authority, which signs its records. */
   eventAuthority: Address<TAccountEventAuthority>;
-  program: Address<TAccountProgram>;
+  /** This program, which its records are emitted through. */
+  program?: Address<TAccountProgram>;
   marketIndex: SettleLpManyInstructionDataArgs["marketIndex"];
   tryMode: SettleLpManyInstructionDataArgs["tryMode"];
 };
@@ -302,6 +318,12 @@ export function getSettleLpManyInstruction<
   // Original args.
   const args = { ...input };
 
+  // Resolve default values.
+  if (!accounts.program.value) {
+    accounts.program.value =
+      "AuKwfAvf5nSpPVmn1bkKtCm3Fd9ygjATcWsupVNfz8Zu" as Address<"AuKwfAvf5nSpPVmn1bkKtCm3Fd9ygjATcWsupVNfz8Zu">;
+  }
+
   const getAccountMeta = getAccountMetaFactory(programAddress, "programId");
   return Object.freeze({
     accounts: [
@@ -338,7 +360,9 @@ export type ParsedSettleLpManyInstruction<
     state: TAccountMetas[1];
     user: TAccountMetas[2];
     perpMarket: TAccountMetas[3];
+    /** The program's event authority, which signs its records. */
     eventAuthority: TAccountMetas[4];
+    /** This program, which its records are emitted through. */
     program: TAccountMetas[5];
   };
   data: SettleLpManyInstructionData;

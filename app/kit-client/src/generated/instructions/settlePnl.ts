@@ -36,7 +36,12 @@ import {
   getNonNullResolvedInstructionInput,
   type ResolvedInstructionAccount,
 } from "@solana/program-client-core";
-import { findPerpMarketPda, findSpotMarketPda, findStatePda } from "../pdas/index.js";
+import {
+  findEventAuthorityPda,
+  findPerpMarketPda,
+  findSpotMarketPda,
+  findStatePda,
+} from "../pdas/index.js";
 import { BAL_PROGRAM_ADDRESS } from "../programs/index.js";
 
 export const SETTLE_PNL_DISCRIMINATOR: ReadonlyUint8Array = new Uint8Array([
@@ -55,7 +60,8 @@ export type SettlePnlInstruction<
   TAccountPerpMarket extends string | AccountMeta<string> = string,
   TAccountOracle extends string | AccountMeta<string> = string,
   TAccountEventAuthority extends string | AccountMeta<string> = string,
-  TAccountProgram extends string | AccountMeta<string> = string,
+  TAccountProgram extends string | AccountMeta<string> =
+    "AuKwfAvf5nSpPVmn1bkKtCm3Fd9ygjATcWsupVNfz8Zu",
   TRemainingAccounts extends readonly AccountMeta<string>[] = [],
 > = Instruction<TProgram> &
   InstructionWithData<ReadonlyUint8Array> &
@@ -138,8 +144,10 @@ export type SettlePnlAsyncInput<
   spotMarket?: Address<TAccountSpotMarket>;
   perpMarket?: Address<TAccountPerpMarket>;
   oracle: Address<TAccountOracle>;
-  eventAuthority: Address<TAccountEventAuthority>;
-  program: Address<TAccountProgram>;
+  /** The program's event authority, which signs its records. */
+  eventAuthority?: Address<TAccountEventAuthority>;
+  /** This program, which its records are emitted through. */
+  program?: Address<TAccountProgram>;
   marketIndex: SettlePnlInstructionDataArgs["marketIndex"];
 };
 
@@ -211,6 +219,13 @@ export async function getSettlePnlInstructionAsync<
       ),
     });
   }
+  if (!accounts.eventAuthority.value) {
+    accounts.eventAuthority.value = await findEventAuthorityPda();
+  }
+  if (!accounts.program.value) {
+    accounts.program.value =
+      "AuKwfAvf5nSpPVmn1bkKtCm3Fd9ygjATcWsupVNfz8Zu" as Address<"AuKwfAvf5nSpPVmn1bkKtCm3Fd9ygjATcWsupVNfz8Zu">;
+  }
 
   const getAccountMeta = getAccountMetaFactory(programAddress, "programId");
   return Object.freeze({
@@ -257,8 +272,10 @@ export type SettlePnlInput<
   spotMarket: Address<TAccountSpotMarket>;
   perpMarket: Address<TAccountPerpMarket>;
   oracle: Address<TAccountOracle>;
+  /** The program's event authority, which signs its records. */
   eventAuthority: Address<TAccountEventAuthority>;
-  program: Address<TAccountProgram>;
+  /** This program, which its records are emitted through. */
+  program?: Address<TAccountProgram>;
   marketIndex: SettlePnlInstructionDataArgs["marketIndex"];
 };
 
@@ -313,6 +330,12 @@ export function getSettlePnlInstruction<
   // Original args.
   const args = { ...input };
 
+  // Resolve default values.
+  if (!accounts.program.value) {
+    accounts.program.value =
+      "AuKwfAvf5nSpPVmn1bkKtCm3Fd9ygjATcWsupVNfz8Zu" as Address<"AuKwfAvf5nSpPVmn1bkKtCm3Fd9ygjATcWsupVNfz8Zu">;
+  }
+
   const getAccountMeta = getAccountMetaFactory(programAddress, "programId");
   return Object.freeze({
     accounts: [
@@ -355,7 +378,9 @@ export type ParsedSettlePnlInstruction<
     spotMarket: TAccountMetas[2];
     perpMarket: TAccountMetas[3];
     oracle: TAccountMetas[4];
+    /** The program's event authority, which signs its records. */
     eventAuthority: TAccountMetas[5];
+    /** This program, which its records are emitted through. */
     program: TAccountMetas[6];
   };
   data: SettlePnlInstructionData;

@@ -36,7 +36,11 @@ import {
   getNonNullResolvedInstructionInput,
   type ResolvedInstructionAccount,
 } from "@solana/program-client-core";
-import { findPerpMarketPda, findStatePda } from "../pdas/index.js";
+import {
+  findEventAuthorityPda,
+  findPerpMarketPda,
+  findStatePda,
+} from "../pdas/index.js";
 import { BAL_PROGRAM_ADDRESS } from "../programs/index.js";
 
 export const UPDATE_FUNDING_RATE_DISCRIMINATOR: ReadonlyUint8Array =
@@ -54,7 +58,8 @@ export type UpdateFundingRateInstruction<
   TAccountPerpMarket extends string | AccountMeta<string> = string,
   TAccountOracle extends string | AccountMeta<string> = string,
   TAccountEventAuthority extends string | AccountMeta<string> = string,
-  TAccountProgram extends string | AccountMeta<string> = string,
+  TAccountProgram extends string | AccountMeta<string> =
+    "AuKwfAvf5nSpPVmn1bkKtCm3Fd9ygjATcWsupVNfz8Zu",
   TRemainingAccounts extends readonly AccountMeta<string>[] = [],
 > = Instruction<TProgram> &
   InstructionWithData<ReadonlyUint8Array> &
@@ -123,8 +128,10 @@ export type UpdateFundingRateAsyncInput<
   state?: Address<TAccountState>;
   perpMarket?: Address<TAccountPerpMarket>;
   oracle: Address<TAccountOracle>;
-  eventAuthority: Address<TAccountEventAuthority>;
-  program: Address<TAccountProgram>;
+  /** The program's event authority, which signs its records. */
+  eventAuthority?: Address<TAccountEventAuthority>;
+  /** This program, which its records are emitted through. */
+  program?: Address<TAccountProgram>;
   marketIndex: UpdateFundingRateInstructionDataArgs["marketIndex"];
 };
 
@@ -185,6 +192,13 @@ export async function getUpdateFundingRateInstructionAsync<
       ),
     });
   }
+  if (!accounts.eventAuthority.value) {
+    accounts.eventAuthority.value = await findEventAuthorityPda();
+  }
+  if (!accounts.program.value) {
+    accounts.program.value =
+      "AuKwfAvf5nSpPVmn1bkKtCm3Fd9ygjATcWsupVNfz8Zu" as Address<"AuKwfAvf5nSpPVmn1bkKtCm3Fd9ygjATcWsupVNfz8Zu">;
+  }
 
   const getAccountMeta = getAccountMetaFactory(programAddress, "programId");
   return Object.freeze({
@@ -219,8 +233,10 @@ export type UpdateFundingRateInput<
   state: Address<TAccountState>;
   perpMarket: Address<TAccountPerpMarket>;
   oracle: Address<TAccountOracle>;
+  /** The program's event authority, which signs its records. */
   eventAuthority: Address<TAccountEventAuthority>;
-  program: Address<TAccountProgram>;
+  /** This program, which its records are emitted through. */
+  program?: Address<TAccountProgram>;
   marketIndex: UpdateFundingRateInstructionDataArgs["marketIndex"];
 };
 
@@ -267,6 +283,12 @@ export function getUpdateFundingRateInstruction<
   // Original args.
   const args = { ...input };
 
+  // Resolve default values.
+  if (!accounts.program.value) {
+    accounts.program.value =
+      "AuKwfAvf5nSpPVmn1bkKtCm3Fd9ygjATcWsupVNfz8Zu" as Address<"AuKwfAvf5nSpPVmn1bkKtCm3Fd9ygjATcWsupVNfz8Zu">;
+  }
+
   const getAccountMeta = getAccountMetaFactory(programAddress, "programId");
   return Object.freeze({
     accounts: [
@@ -299,7 +321,9 @@ export type ParsedUpdateFundingRateInstruction<
     state: TAccountMetas[0];
     perpMarket: TAccountMetas[1];
     oracle: TAccountMetas[2];
+    /** The program's event authority, which signs its records. */
     eventAuthority: TAccountMetas[3];
+    /** This program, which its records are emitted through. */
     program: TAccountMetas[4];
   };
   data: UpdateFundingRateInstructionData;

@@ -6,6 +6,7 @@
  * @see https://github.com/codama-idl/codama
  */
 
+export * from "./eventAuthority.js";
 export * from "./oracle.js";
 export * from "./perpMarket.js";
 export * from "./spotMarket.js";

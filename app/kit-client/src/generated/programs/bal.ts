@@ -57,8 +57,8 @@ import {
   getAddLiquidityInstructionAsync,
   getBeginSettlementInstructionAsync,
   getCancelInsuranceUnstakeInstructionAsync,
-  getCancelOrderInstruction,
-  getCancelOrdersInstruction,
+  getCancelOrderInstructionAsync,
+  getCancelOrdersInstructionAsync,
   getClosePositionInstructionAsync,
   getDeleteUserInstructionAsync,
   getDelistMarketInstructionAsync,
@@ -147,8 +147,8 @@ import {
   type AddLiquidityAsyncInput,
   type BeginSettlementAsyncInput,
   type CancelInsuranceUnstakeAsyncInput,
-  type CancelOrderInput,
-  type CancelOrdersInput,
+  type CancelOrderAsyncInput,
+  type CancelOrdersAsyncInput,
   type ClosePositionAsyncInput,
   type DeleteUserAsyncInput,
   type DelistMarketAsyncInput,
@@ -235,6 +235,7 @@ import {
   type WithdrawAsyncInput,
 } from "../instructions/index.js";
 import {
+  findEventAuthorityPda,
   findOraclePda,
   findPerpMarketPda,
   findSpotMarketPda,
@@ -1390,11 +1391,13 @@ export type BalPluginInstructions = {
   ) => ReturnType<typeof getCancelInsuranceUnstakeInstructionAsync> &
     SelfPlanAndSendFunctions;
   cancelOrder: (
-    input: CancelOrderInput,
-  ) => ReturnType<typeof getCancelOrderInstruction> & SelfPlanAndSendFunctions;
+    input: CancelOrderAsyncInput,
+  ) => ReturnType<typeof getCancelOrderInstructionAsync> &
+    SelfPlanAndSendFunctions;
   cancelOrders: (
-    input: CancelOrdersInput,
-  ) => ReturnType<typeof getCancelOrdersInstruction> & SelfPlanAndSendFunctions;
+    input: CancelOrdersAsyncInput,
+  ) => ReturnType<typeof getCancelOrdersInstructionAsync> &
+    SelfPlanAndSendFunctions;
   closePosition: (
     input: ClosePositionAsyncInput,
   ) => ReturnType<typeof getClosePositionInstructionAsync> &
@@ -1556,6 +1559,7 @@ export type BalPluginPdas = {
   state: typeof findStatePda;
   spotMarket: typeof findSpotMarketPda;
   stake: typeof findStakePda;
+  eventAuthority: typeof findEventAuthorityPda;
   perpMarket: typeof findPerpMarketPda;
   user: typeof findUserPda;
   oracle: typeof findOraclePda;
@@ -1609,12 +1613,12 @@ export function balProgram() {
           cancelOrder: (input) =>
             addSelfPlanAndSendFunctions(
               client,
-              getCancelOrderInstruction(input),
+              getCancelOrderInstructionAsync(input),
             ),
           cancelOrders: (input) =>
             addSelfPlanAndSendFunctions(
               client,
-              getCancelOrdersInstruction(input),
+              getCancelOrdersInstructionAsync(input),
             ),
           closePosition: (input) =>
             addSelfPlanAndSendFunctions(
@@ -1816,6 +1820,7 @@ export function balProgram() {
           state: findStatePda,
           spotMarket: findSpotMarketPda,
           stake: findStakePda,
+          eventAuthority: findEventAuthorityPda,
           perpMarket: findPerpMarketPda,
           user: findUserPda,
           oracle: findOraclePda,
