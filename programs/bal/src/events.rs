@@ -19,8 +19,10 @@ pub enum FillLiquidity {
 
 #[event]
 pub struct FillRecord {
+    /// unix seconds
     pub ts: i64,
     pub user: Pubkey,
+    /// a perp market index (u16 LE in its seeds)
     pub market_index: u16,
     pub direction: PositionDirection,
     pub liquidity: FillLiquidity,
@@ -42,7 +44,9 @@ pub struct FillRecord {
 
 #[event]
 pub struct FundingRecord {
+    /// unix seconds
     pub ts: i64,
+    /// a perp market index (u16 LE in its seeds)
     pub market_index: u16,
     /// precision: FUNDING_RATE
     pub rate: i64,
@@ -65,8 +69,10 @@ pub struct FundingRecord {
 
 #[event]
 pub struct SettlePnlRecord {
+    /// unix seconds
     pub ts: i64,
     pub user: Pubkey,
+    /// a perp market index (u16 LE in its seeds)
     pub market_index: u16,
     /// Moved into the quote balance; negative for a loss. precision: QUOTE
     pub amount: i128,
@@ -78,9 +84,11 @@ pub struct SettlePnlRecord {
 /// the liquidator (0 when an earlier step already made the account safe).
 #[event]
 pub struct LiquidationRecord {
+    /// unix seconds
     pub ts: i64,
     pub user: Pubkey,
     pub liquidator: Pubkey,
+    /// a perp market index (u16 LE in its seeds)
     pub market_index: u16,
     /// precision: PRICE
     pub oracle_price: u64,
@@ -89,6 +97,7 @@ pub struct LiquidationRecord {
     /// precision: QUOTE
     pub requirement_before: u128,
     /// Resting orders cancelled (in every market).
+    /// count
     pub orders_cancelled: u8,
     /// precision: BASE
     pub shares_burned: u128,
@@ -109,9 +118,11 @@ pub struct LiquidationRecord {
 /// part its own claims still back (left on the account), and how the rest was written off.
 #[event]
 pub struct BankruptcyRecord {
+    /// unix seconds
     pub ts: i64,
     pub user: Pubkey,
     /// The market whose fee pool paid after the insurance fund.
+    /// a perp market index (u16 LE in its seeds)
     pub market_index: u16,
     /// precision: QUOTE
     pub debt: u128,
@@ -137,8 +148,10 @@ pub enum LiquidityAction {
 
 #[event]
 pub struct LiquidityRecord {
+    /// unix seconds
     pub ts: i64,
     pub user: Pubkey,
+    /// a perp market index (u16 LE in its seeds)
     pub market_index: u16,
     pub action: LiquidityAction,
     /// Shares added (positive) or removed (negative). precision: BASE
@@ -157,12 +170,15 @@ pub struct LiquidityRecord {
 
 #[event]
 pub struct DeriskRecord {
+    /// unix seconds
     pub ts: i64,
     pub user: Pubkey,
+    /// a perp market index (u16 LE in its seeds)
     pub market_index: u16,
     /// precision: BASE
     pub shares_burned: u128,
     /// Resting orders cancelled first.
+    /// count
     pub orders_cancelled: u8,
     /// Base taken off the position through the AMM after every share burned. precision: BASE
     pub base_reduced: u64,
@@ -179,9 +195,12 @@ pub enum OrderAction {
 
 #[event]
 pub struct OrderRecord {
+    /// unix seconds
     pub ts: i64,
     pub user: Pubkey,
+    /// an order id, per user
     pub order_id: u32,
+    /// a perp market index (u16 LE in its seeds)
     pub market_index: u16,
     pub action: OrderAction,
     pub direction: PositionDirection,
@@ -213,13 +232,17 @@ impl OrderRecord {
 /// maker, or a fill against the AMM's curve. `liquidity` names the split.
 #[event]
 pub struct OrderFillRecord {
+    /// unix seconds
     pub ts: i64,
+    /// a perp market index (u16 LE in its seeds)
     pub market_index: u16,
     pub taker: Pubkey,
+    /// an order id, per user
     pub taker_order_id: u32,
     /// The maker whose order this piece filled (or filled alongside); the default key for a
     /// fill against the AMM's curve.
     pub maker: Pubkey,
+    /// an order id, per user
     pub maker_order_id: u32,
     pub filler: Pubkey,
     pub liquidity: FillLiquidity,
@@ -252,7 +275,9 @@ pub enum SettlementAction {
 #[event]
 #[derive(Default)]
 pub struct SettlementRecord {
+    /// unix seconds
     pub ts: i64,
+    /// a perp market index (u16 LE in its seeds)
     pub market_index: u16,
     pub action: SettlementAction,
     /// precision: PRICE
@@ -274,11 +299,14 @@ pub struct SettlementRecord {
 /// One position closed at a settling market's price.
 #[event]
 pub struct ExpiredPositionRecord {
+    /// unix seconds
     pub ts: i64,
     pub user: Pubkey,
+    /// a perp market index (u16 LE in its seeds)
     pub market_index: u16,
     /// precision: PRICE
     pub price: u64,
+    /// count
     pub orders_cancelled: u8,
     /// precision: BASE
     pub shares_burned: u128,
@@ -304,15 +332,19 @@ pub enum InsuranceAction {
 /// A stake, an unstake request, its cancellation or its payout, with the fund after it.
 #[event]
 pub struct InsuranceStakeRecord {
+    /// unix seconds
     pub ts: i64,
     pub authority: Pubkey,
+    /// a perp market index (u16 LE in its seeds)
     pub market_index: u16,
     pub action: InsuranceAction,
     /// Shares bought, requested, released from a request or paid out.
+    /// insurance shares
     pub shares: u128,
     /// Staked, the request's cap, or paid out (0 for a cancellation). precision: QUOTE
     pub amount: u64,
     /// precision: QUOTE
     pub fund_balance_after: u64,
+    /// insurance shares
     pub total_shares_after: u128,
 }

@@ -8,6 +8,7 @@ use anchor_lang::solana_program::bpf_loader_upgradeable;
 
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug)]
 pub struct InitializeParams {
+    /// seconds
     pub lp_cooldown_seconds: i64,
     pub fees: FeeSchedule,
     /// Operations paused from the start (bits of `pause::*`), e.g. everything until launch.

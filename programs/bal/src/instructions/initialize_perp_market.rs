@@ -18,7 +18,9 @@ use anchor_lang::prelude::*;
 
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug)]
 pub struct InitializePerpMarketParams {
+    /// a perp market index (u16 LE in its seeds)
     pub market_index: u16,
+    /// UTF-8 bytes, zero-padded
     pub name: [u8; 32],
     pub oracle_source: OracleSource,
     /// Pyth feed id the oracle account must carry; zeros for a program oracle.

@@ -7,6 +7,7 @@ use anchor_lang::prelude::*;
 pub struct UpdateStateParams {
     pub new_admin: Option<Pubkey>,
     pub fees: Option<FeeSchedule>,
+    /// seconds
     pub lp_cooldown_seconds: Option<i64>,
     /// Bits of `pause::*`: set pauses the operation on every market, clear resumes it.
     pub paused_operations: Option<u32>,

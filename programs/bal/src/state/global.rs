@@ -42,7 +42,9 @@ pub const PAUSE_ALL: u32 = (1 << 9) - 1;
 #[account]
 #[derive(InitSpace, Debug)]
 pub struct State {
+    /// the layout version (`ACCOUNT_VERSION`)
     pub version: u8,
+    /// the PDA bump
     pub bump: u8,
     pub admin: Pubkey,
     /// Bits of `pause::*`: a set bit pauses that operation on every market.
@@ -50,7 +52,9 @@ pub struct State {
     /// Seconds after an add before the LP may remove.
     pub lp_cooldown_seconds: i64,
     pub fees: FeeSchedule,
+    /// count
     pub number_of_perp_markets: u16,
+    /// count
     pub number_of_spot_markets: u16,
     pub reserved: [u8; 64],
 }
@@ -59,12 +63,16 @@ pub struct State {
 #[derive(AnchorSerialize, AnchorDeserialize, InitSpace, Clone, Copy, Debug, PartialEq, Eq)]
 pub struct FeeSchedule {
     /// Fee a taker pays on the quote value of a fill.
+    /// precision: PERCENTAGE
     pub taker_fee_rate: u32,
     /// Rebate a resting maker earns on the quote value of its fill.
+    /// precision: PERCENTAGE
     pub maker_rebate_rate: u32,
     /// Share of the taker fee paid to the keeper that filled a resting order.
+    /// precision: PERCENTAGE
     pub filler_reward_rate: u32,
     /// Share of the liquidation fee paid to the liquidator; the rest goes to insurance.
+    /// precision: PERCENTAGE
     pub liquidator_share_rate: u32,
 }
 

@@ -27,13 +27,16 @@ pub struct InsuranceFund {
     /// Seconds between an unstake request and its payout.
     pub unstake_delay: i64,
     /// Σ stakers' shares (requested ones included: they still bear losses).
+    /// insurance shares (precision: QUOTE at the first stake, one share per quote unit)
     pub total_shares: WideU128,
     /// Revenue received while stakers hold shares, released into `balance` linearly until
     /// `release_until`: a stake placed just before a payment lands shares in it only as it is
     /// released, bearing losses meanwhile. precision: QUOTE
     pub pending_revenue: u64,
     /// When pending revenue was last released, and when the rest of it will have been.
+    /// unix seconds
     pub release_ts: i64,
+    /// unix seconds
     pub release_until: i64,
 }
 
@@ -62,13 +65,18 @@ pub struct InsuranceStake {
     /// Shares held, requested ones included. precision: the fund's shares
     pub shares: WideU128,
     /// Shares asked to be paid out (0: no request).
+    /// insurance shares
     pub requested_shares: WideU128,
     /// What the requested shares were worth at the request: the most they pay, so a request
     /// bears losses but earns nothing. precision: QUOTE
     pub requested_value: u64,
+    /// unix seconds
     pub request_ts: i64,
+    /// a perp market index (u16 LE in its seeds)
     pub market_index: u16,
+    /// the layout version (`ACCOUNT_VERSION`)
     pub version: u8,
+    /// the PDA bump
     pub bump: u8,
     pub padding: [u8; 4],
     pub reserved: [u8; 32],

@@ -12,8 +12,10 @@ pub struct LpSample {
     pub day: i64,
     /// Cumulative quote plus base marked at the oracle, less funding paid, of one share held
     /// since the market opened.
+    /// precision: QUOTE per 1.0 share (BASE_PRECISION shares)
     pub value: i64,
     /// Initial margin one share's open orders need at that day's price.
+    /// precision: QUOTE per 1.0 share (BASE_PRECISION shares)
     pub capital: u64,
     pub padding: u64,
 }
@@ -27,6 +29,7 @@ pub struct LpHistory {
     /// Slot of the newest sample.
     pub head: u8,
     /// Samples recorded, up to `LP_HISTORY_LEN`.
+    /// count of samples
     pub count: u8,
     pub padding: [u8; 6],
 }

@@ -26,6 +26,7 @@ use anchor_lang::prelude::*;
 #[repr(C)]
 pub struct OracleGuards {
     /// Slots since publication after which the price is stale.
+    /// count of slots
     pub max_stale_slots: u64,
     /// Seconds since publication after which the price is stale.
     pub max_stale_seconds: i64,
@@ -97,9 +98,12 @@ impl JitParams {
 /// PERCENTAGE
 #[derive(Clone, Copy, Debug, PartialEq, Eq, AnchorSerialize, AnchorDeserialize)]
 pub struct SpreadParams {
+    /// precision: PERCENTAGE
     pub base_spread: u32,
+    /// precision: PERCENTAGE
     pub max_spread: u32,
     /// How far from the oracle a fill may average (`math::price_band`).
+    /// precision: PERCENTAGE
     pub price_band: u32,
 }
 
@@ -121,7 +125,9 @@ impl SpreadParams {
 /// Margin ratios an admin sets.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, AnchorSerialize, AnchorDeserialize)]
 pub struct MarginRatios {
+    /// precision: MARGIN
     pub initial: u32,
+    /// precision: MARGIN
     pub maintenance: u32,
 }
 
@@ -166,7 +172,9 @@ impl FundingParams {
 /// Liquidation fee and the weight of unrealized gains an admin sets. precision: PERCENTAGE
 #[derive(Clone, Copy, Debug, PartialEq, Eq, AnchorSerialize, AnchorDeserialize)]
 pub struct RiskParams {
+    /// precision: PERCENTAGE
     pub liquidation_fee: u32,
+    /// precision: PERCENTAGE
     pub unrealized_pnl_asset_weight: u32,
 }
 
@@ -193,7 +201,9 @@ impl RiskParams {
 /// Order sizes an admin sets. precision: BASE
 #[derive(Clone, Copy, Debug, PartialEq, Eq, AnchorSerialize, AnchorDeserialize)]
 pub struct OrderSizes {
+    /// precision: BASE
     pub step_size: u64,
+    /// precision: BASE
     pub min_size: u64,
 }
 

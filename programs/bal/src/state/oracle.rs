@@ -43,10 +43,15 @@ pub struct ProgramOracle {
     pub price: i64,
     /// precision: PRICE
     pub confidence: u64,
+    /// unix seconds
     pub publish_time: i64,
+    /// a slot
     pub publish_slot: u64,
+    /// the oracle id (u16 LE in its seeds)
     pub oracle_id: u16,
+    /// the layout version (`ACCOUNT_VERSION`)
     pub version: u8,
+    /// the PDA bump
     pub bump: u8,
     pub padding: [u8; 4],
     pub reserved: [u8; 32],

@@ -38,17 +38,24 @@ pub struct Order {
     /// The worst price the order trades at. precision: PRICE
     pub price: u64,
     /// Unix time from which the order can no longer fill; 0 when it never expires.
+    /// unix seconds (0: none)
     pub expiry_ts: i64,
     /// Unique within the subaccount, from `User::next_order_id`.
+    /// an order id, per user
     pub order_id: u32,
+    /// a perp market index (u16 LE in its seeds)
     pub market_index: u16,
+    /// 0 or 1
     pub open: u8,
     /// 0 long (a bid), 1 short (an ask).
+    /// `PositionDirection` as u8
     pub direction: u8,
     /// 1: a maker order, refused when placed if it would cross the AMM, filled only as a maker.
     /// 0: a taker order, filled by `fill_order` against makers and the AMM.
+    /// 0 or 1
     pub post_only: u8,
     /// 1: fills only reduce the position (capped at its size when filled).
+    /// 0 or 1
     pub reduce_only: u8,
     pub padding: [u8; 6],
 }
@@ -93,13 +100,16 @@ pub struct RestingOrderParams {
     /// Fills only reduce the position.
     pub reduce_only: bool,
     /// Unix time from which the order can no longer fill; 0 for none.
+    /// unix seconds (0: none)
     pub expiry_ts: i64,
 }
 
 /// The reserve prices within which a caller accepts to add liquidity. precision: PRICE
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, PartialEq, Eq)]
 pub struct PriceBounds {
+    /// precision: PRICE
     pub min: u64,
+    /// precision: PRICE
     pub max: u64,
 }
 

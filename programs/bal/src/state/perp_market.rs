@@ -38,6 +38,7 @@ pub struct Amm {
     pub last_oracle_price: u64,
     /// Five-minute TWAP of the oracle price. precision: PRICE
     pub oracle_twap_5min: u64,
+    /// unix seconds
     pub last_oracle_twap_ts: i64,
     /// Half-spread-free base spread each side starts from. precision: PERCENTAGE
     pub base_spread: u32,
@@ -77,6 +78,7 @@ pub struct FundingState {
     pub cumulative_funding_rate: i64,
     /// precision: FUNDING_RATE
     pub last_funding_rate: i64,
+    /// unix seconds
     pub last_funding_ts: i64,
     /// Seconds between funding updates.
     pub funding_period: i64,
@@ -134,6 +136,7 @@ pub struct SettlementState {
     /// The price every position closes at. precision: PRICE
     pub price: u64,
     /// Unix time settlement began; claims register for `SETTLEMENT_CLAIM_WINDOW` after it.
+    /// unix seconds
     pub started_ts: i64,
     /// Registered gains not paid yet. precision: QUOTE
     pub claims: u64,
@@ -149,6 +152,7 @@ pub struct SettlementState {
     /// precision: PERCENTAGE
     pub price_band: u32,
     /// 1 once payouts have begun.
+    /// 0 or 1
     pub finalized: u8,
     pub padding: [u8; 3],
 }
@@ -158,6 +162,7 @@ pub struct SettlementState {
 #[derive(Debug)]
 pub struct PerpMarket {
     /// UTF-8, zero-padded, e.g. "SOL-PERP".
+    /// UTF-8 bytes, zero-padded
     pub name: [u8; 32],
     pub oracle: Pubkey,
     /// Pyth feed id the oracle account must carry (zero for a program oracle).
@@ -191,15 +196,19 @@ pub struct PerpMarket {
     pub unrealized_pnl_asset_weight: u32,
     /// Bits of `state::pause` paused on this market only.
     pub paused_operations: u32,
+    /// a perp market index (u16 LE in its seeds)
     pub market_index: u16,
     /// `MarketStatus` as u8.
     pub status: u8,
     /// `OracleSource` as u8.
     pub oracle_source: u8,
+    /// the layout version (`ACCOUNT_VERSION`)
     pub version: u8,
+    /// the PDA bump
     pub bump: u8,
     /// 1 when a funding update's repeg met a curve moved earlier in its second: the next
     /// second's first oracle read makes it, before anything moves the curve again.
+    /// 0 or 1
     pub repeg_pending: u8,
     pub padding: [u8; 5],
     pub jit: JitParams,
@@ -211,6 +220,7 @@ pub struct PerpMarket {
     pub users_quote: WideI128,
     /// Positions in this market holding base: a settling market can pay its winners once
     /// this is zero.
+    /// count of positions
     pub positions_with_base: u64,
     pub settlement: SettlementState,
     /// The market before the first oracle read of second `ts` (every instruction that changes

@@ -9,6 +9,7 @@ use anchor_lang::prelude::*;
 #[derive(Default, Debug, PartialEq, Eq)]
 pub struct SecondSnapshot {
     /// Unix time of the second it was taken in.
+    /// unix seconds
     pub ts: i64,
     /// The gain shortfall (`read::second_start::current_gain_shortfall`). precision: QUOTE
     pub shortfall: WideU128,
@@ -18,6 +19,7 @@ pub struct SecondSnapshot {
     /// fill acting for someone else is judged against the best its side saw
     /// (`read::second_start::curve_moved_against`). precision: PRICE
     pub high: u64,
+    /// precision: PRICE
     pub low: u64,
 }
 

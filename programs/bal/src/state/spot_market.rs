@@ -64,8 +64,11 @@ impl SpotBalance {
 )]
 #[repr(C)]
 pub struct InterestCurve {
+    /// precision: PERCENTAGE
     pub optimal_utilization: u32,
+    /// precision: PERCENTAGE (a yearly rate)
     pub optimal_borrow_rate: u32,
+    /// precision: PERCENTAGE (a yearly rate)
     pub max_borrow_rate: u32,
     pub padding: u32,
 }
@@ -110,12 +113,18 @@ pub struct SpotMarket {
     pub cumulative_borrow_interest: WideU128,
     /// Tokens the vault holds for perp markets' fee and P&L pools. precision: QUOTE
     pub perp_pools_balance: u64,
+    /// unix seconds
     pub last_interest_ts: i64,
     pub interest_curve: InterestCurve,
+    /// a perp market index (u16 LE in its seeds)
     pub market_index: u16,
+    /// the mint's decimals
     pub decimals: u8,
+    /// the layout version (`ACCOUNT_VERSION`)
     pub version: u8,
+    /// the PDA bump
     pub bump: u8,
+    /// the vault PDA bump
     pub vault_bump: u8,
     pub padding: [u8; 2],
     /// The borrow index's growth below one index unit, carried to the next accrual (see

@@ -41,13 +41,16 @@ pub struct PerpPosition {
     pub quote_break_even_amount: WideI128,
     /// The market's cumulative funding rate when funding was last settled. precision: FUNDING_RATE
     pub last_cumulative_funding_rate: i64,
+    /// a perp market index (u16 LE in its seeds)
     pub market_index: u16,
     /// 1 when the slot holds a position (of any size, LP shares included), 0 when free.
     pub active: u8,
     /// Open orders in this market.
+    /// count of resting orders
     pub open_orders: u8,
     /// 1 when the market is settling and this position's quote (a gain at the settlement
     /// price) is registered among the market's claims.
+    /// 0 or 1
     pub settlement_claim: u8,
     pub padding: [u8; 3],
     /// Base still to fill on the open long orders in this market. precision: BASE
@@ -80,6 +83,7 @@ pub struct User {
     /// May trade and manage liquidity for the authority, but never withdraw.
     pub delegate: Pubkey,
     /// UTF-8, zero-padded.
+    /// UTF-8 bytes, zero-padded
     pub name: [u8; 32],
     pub quote_balance: SpotBalance,
     /// Lifetime deposits. precision: QUOTE
@@ -92,15 +96,20 @@ pub struct User {
     /// The account's own initial margin ratio (a max leverage); 0 uses each market's.
     /// precision: MARGIN
     pub custom_margin_ratio: u32,
+    /// the subaccount id (u16 LE in its seeds)
     pub sub_account_id: u16,
+    /// the layout version (`ACCOUNT_VERSION`)
     pub version: u8,
+    /// the PDA bump
     pub bump: u8,
-    /// Reserved (always 0).
+    /// Reserved: always 0 (a code kept for a later status).
     pub status: u8,
     /// 1 when no one may de-risk this account's LP positions (it is liquidated instead).
+    /// 0 or 1
     pub derisk_opt_out: u8,
     /// The market whose loss was last settled into the balance: if that leaves bad debt, this
     /// market's fee pool pays first (`resolve_bad_debt` takes no other).
+    /// a perp market index
     pub last_loss_market: u16,
     /// The id the next order placed gets.
     pub next_order_id: u32,

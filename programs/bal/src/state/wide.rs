@@ -5,6 +5,7 @@ use anchor_lang::prelude::*;
 #[zero_copy]
 #[derive(Default, Debug, PartialEq, Eq)]
 pub struct WideU128 {
+    /// two 64-bit little-endian words, low first (two's complement when signed)
     words: [u64; 2],
 }
 
@@ -27,6 +28,7 @@ impl WideU128 {
 #[zero_copy]
 #[derive(Default, Debug, PartialEq, Eq)]
 pub struct WideI128 {
+    /// two 64-bit little-endian words, low first (two's complement when signed)
     words: [u64; 2],
 }
 
@@ -52,6 +54,7 @@ impl WideI128 {
 #[zero_copy]
 #[derive(Default, Debug, PartialEq, Eq)]
 pub struct WideI256 {
+    /// four 64-bit little-endian words, low first (two's complement when signed)
     words: [u64; 4],
 }
 

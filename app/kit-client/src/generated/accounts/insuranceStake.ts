@@ -64,16 +64,23 @@ export type InsuranceStake = {
   authority: Address;
   /** Shares held, requested ones included. precision: the fund's shares */
   shares: WideU128;
-  /** Shares asked to be paid out (0: no request). */
+  /**
+   * Shares asked to be paid out (0: no request).
+   * insurance shares
+   */
   requestedShares: WideU128;
   /**
    * What the requested shares were worth at the request: the most they pay, so a request
    * bears losses but earns nothing. precision: QUOTE
    */
   requestedValue: bigint;
+  /** unix seconds */
   requestTs: bigint;
+  /** a perp market index (u16 LE in its seeds) */
   marketIndex: number;
+  /** the layout version (`ACCOUNT_VERSION`) */
   version: number;
+  /** the PDA bump */
   bump: number;
   padding: ReadonlyUint8Array;
   reserved: ReadonlyUint8Array;
@@ -83,16 +90,23 @@ export type InsuranceStakeArgs = {
   authority: Address;
   /** Shares held, requested ones included. precision: the fund's shares */
   shares: WideU128Args;
-  /** Shares asked to be paid out (0: no request). */
+  /**
+   * Shares asked to be paid out (0: no request).
+   * insurance shares
+   */
   requestedShares: WideU128Args;
   /**
    * What the requested shares were worth at the request: the most they pay, so a request
    * bears losses but earns nothing. precision: QUOTE
    */
   requestedValue: number | bigint;
+  /** unix seconds */
   requestTs: number | bigint;
+  /** a perp market index (u16 LE in its seeds) */
   marketIndex: number;
+  /** the layout version (`ACCOUNT_VERSION`) */
   version: number;
+  /** the PDA bump */
   bump: number;
   padding: ReadonlyUint8Array;
   reserved: ReadonlyUint8Array;

@@ -91,7 +91,10 @@ export function getPerpMarketDiscriminatorBytes(): ReadonlyUint8Array {
 
 export type PerpMarket = {
   discriminator: ReadonlyUint8Array;
-  /** UTF-8, zero-padded, e.g. "SOL-PERP". */
+  /**
+   * UTF-8, zero-padded, e.g. "SOL-PERP".
+   * UTF-8 bytes, zero-padded
+   */
   name: ReadonlyUint8Array;
   oracle: Address;
   /** Pyth feed id the oracle account must carry (zero for a program oracle). */
@@ -131,16 +134,20 @@ export type PerpMarket = {
   unrealizedPnlAssetWeight: number;
   /** Bits of `state::pause` paused on this market only. */
   pausedOperations: number;
+  /** a perp market index (u16 LE in its seeds) */
   marketIndex: number;
   /** `MarketStatus` as u8. */
   status: number;
   /** `OracleSource` as u8. */
   oracleSource: number;
+  /** the layout version (`ACCOUNT_VERSION`) */
   version: number;
+  /** the PDA bump */
   bump: number;
   /**
    * 1 when a funding update's repeg met a curve moved earlier in its second: the next
    * second's first oracle read makes it, before anything moves the curve again.
+   * 0 or 1
    */
   repegPending: number;
   padding: ReadonlyUint8Array;
@@ -156,6 +163,7 @@ export type PerpMarket = {
   /**
    * Positions in this market holding base: a settling market can pay its winners once
    * this is zero.
+   * count of positions
    */
   positionsWithBase: bigint;
   settlement: SettlementState;
@@ -170,7 +178,10 @@ export type PerpMarket = {
 };
 
 export type PerpMarketArgs = {
-  /** UTF-8, zero-padded, e.g. "SOL-PERP". */
+  /**
+   * UTF-8, zero-padded, e.g. "SOL-PERP".
+   * UTF-8 bytes, zero-padded
+   */
   name: ReadonlyUint8Array;
   oracle: Address;
   /** Pyth feed id the oracle account must carry (zero for a program oracle). */
@@ -210,16 +221,20 @@ export type PerpMarketArgs = {
   unrealizedPnlAssetWeight: number;
   /** Bits of `state::pause` paused on this market only. */
   pausedOperations: number;
+  /** a perp market index (u16 LE in its seeds) */
   marketIndex: number;
   /** `MarketStatus` as u8. */
   status: number;
   /** `OracleSource` as u8. */
   oracleSource: number;
+  /** the layout version (`ACCOUNT_VERSION`) */
   version: number;
+  /** the PDA bump */
   bump: number;
   /**
    * 1 when a funding update's repeg met a curve moved earlier in its second: the next
    * second's first oracle read makes it, before anything moves the curve again.
+   * 0 or 1
    */
   repegPending: number;
   padding: ReadonlyUint8Array;
@@ -235,6 +250,7 @@ export type PerpMarketArgs = {
   /**
    * Positions in this market holding base: a settling market can pay its winners once
    * this is zero.
+   * count of positions
    */
   positionsWithBase: number | bigint;
   settlement: SettlementStateArgs;

@@ -61,10 +61,15 @@ export type ProgramOracle = {
   price: bigint;
   /** precision: PRICE */
   confidence: bigint;
+  /** unix seconds */
   publishTime: bigint;
+  /** a slot */
   publishSlot: bigint;
+  /** the oracle id (u16 LE in its seeds) */
   oracleId: number;
+  /** the layout version (`ACCOUNT_VERSION`) */
   version: number;
+  /** the PDA bump */
   bump: number;
   padding: ReadonlyUint8Array;
   reserved: ReadonlyUint8Array;
@@ -77,10 +82,15 @@ export type ProgramOracleArgs = {
   price: number | bigint;
   /** precision: PRICE */
   confidence: number | bigint;
+  /** unix seconds */
   publishTime: number | bigint;
+  /** a slot */
   publishSlot: number | bigint;
+  /** the oracle id (u16 LE in its seeds) */
   oracleId: number;
+  /** the layout version (`ACCOUNT_VERSION`) */
   version: number;
+  /** the PDA bump */
   bump: number;
   padding: ReadonlyUint8Array;
   reserved: ReadonlyUint8Array;

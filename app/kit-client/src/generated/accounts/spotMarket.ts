@@ -82,12 +82,18 @@ export type SpotMarket = {
   cumulativeBorrowInterest: WideU128;
   /** Tokens the vault holds for perp markets' fee and P&L pools. precision: QUOTE */
   perpPoolsBalance: bigint;
+  /** unix seconds */
   lastInterestTs: bigint;
   interestCurve: InterestCurve;
+  /** a perp market index (u16 LE in its seeds) */
   marketIndex: number;
+  /** the mint's decimals */
   decimals: number;
+  /** the layout version (`ACCOUNT_VERSION`) */
   version: number;
+  /** the PDA bump */
   bump: number;
+  /** the vault PDA bump */
   vaultBump: number;
   padding: ReadonlyUint8Array;
   /**
@@ -116,12 +122,18 @@ export type SpotMarketArgs = {
   cumulativeBorrowInterest: WideU128Args;
   /** Tokens the vault holds for perp markets' fee and P&L pools. precision: QUOTE */
   perpPoolsBalance: number | bigint;
+  /** unix seconds */
   lastInterestTs: number | bigint;
   interestCurve: InterestCurveArgs;
+  /** a perp market index (u16 LE in its seeds) */
   marketIndex: number;
+  /** the mint's decimals */
   decimals: number;
+  /** the layout version (`ACCOUNT_VERSION`) */
   version: number;
+  /** the PDA bump */
   bump: number;
+  /** the vault PDA bump */
   vaultBump: number;
   padding: ReadonlyUint8Array;
   /**

@@ -59,7 +59,9 @@ export function getStateDiscriminatorBytes(): ReadonlyUint8Array {
 
 export type State = {
   discriminator: ReadonlyUint8Array;
+  /** the layout version (`ACCOUNT_VERSION`) */
   version: number;
+  /** the PDA bump */
   bump: number;
   admin: Address;
   /** Bits of `pause::*`: a set bit pauses that operation on every market. */
@@ -67,13 +69,17 @@ export type State = {
   /** Seconds after an add before the LP may remove. */
   lpCooldownSeconds: bigint;
   fees: FeeSchedule;
+  /** count */
   numberOfPerpMarkets: number;
+  /** count */
   numberOfSpotMarkets: number;
   reserved: ReadonlyUint8Array;
 };
 
 export type StateArgs = {
+  /** the layout version (`ACCOUNT_VERSION`) */
   version: number;
+  /** the PDA bump */
   bump: number;
   admin: Address;
   /** Bits of `pause::*`: a set bit pauses that operation on every market. */
@@ -81,7 +87,9 @@ export type StateArgs = {
   /** Seconds after an add before the LP may remove. */
   lpCooldownSeconds: number | bigint;
   fees: FeeScheduleArgs;
+  /** count */
   numberOfPerpMarkets: number;
+  /** count */
   numberOfSpotMarkets: number;
   reserved: ReadonlyUint8Array;
 };

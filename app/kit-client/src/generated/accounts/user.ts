@@ -74,7 +74,10 @@ export type User = {
   authority: Address;
   /** May trade and manage liquidity for the authority, but never withdraw. */
   delegate: Address;
-  /** UTF-8, zero-padded. */
+  /**
+   * UTF-8, zero-padded.
+   * UTF-8 bytes, zero-padded
+   */
   name: ReadonlyUint8Array;
   quoteBalance: SpotBalance;
   /** Lifetime deposits. precision: QUOTE */
@@ -89,16 +92,23 @@ export type User = {
    * precision: MARGIN
    */
   customMarginRatio: number;
+  /** the subaccount id (u16 LE in its seeds) */
   subAccountId: number;
+  /** the layout version (`ACCOUNT_VERSION`) */
   version: number;
+  /** the PDA bump */
   bump: number;
-  /** Reserved (always 0). */
+  /** Reserved: always 0 (a code kept for a later status). */
   status: number;
-  /** 1 when no one may de-risk this account's LP positions (it is liquidated instead). */
+  /**
+   * 1 when no one may de-risk this account's LP positions (it is liquidated instead).
+   * 0 or 1
+   */
   deriskOptOut: number;
   /**
    * The market whose loss was last settled into the balance: if that leaves bad debt, this
    * market's fee pool pays first (`resolve_bad_debt` takes no other).
+   * a perp market index
    */
   lastLossMarket: number;
   /** The id the next order placed gets. */
@@ -111,7 +121,10 @@ export type UserArgs = {
   authority: Address;
   /** May trade and manage liquidity for the authority, but never withdraw. */
   delegate: Address;
-  /** UTF-8, zero-padded. */
+  /**
+   * UTF-8, zero-padded.
+   * UTF-8 bytes, zero-padded
+   */
   name: ReadonlyUint8Array;
   quoteBalance: SpotBalanceArgs;
   /** Lifetime deposits. precision: QUOTE */
@@ -126,16 +139,23 @@ export type UserArgs = {
    * precision: MARGIN
    */
   customMarginRatio: number;
+  /** the subaccount id (u16 LE in its seeds) */
   subAccountId: number;
+  /** the layout version (`ACCOUNT_VERSION`) */
   version: number;
+  /** the PDA bump */
   bump: number;
-  /** Reserved (always 0). */
+  /** Reserved: always 0 (a code kept for a later status). */
   status: number;
-  /** 1 when no one may de-risk this account's LP positions (it is liquidated instead). */
+  /**
+   * 1 when no one may de-risk this account's LP positions (it is liquidated instead).
+   * 0 or 1
+   */
   deriskOptOut: number;
   /**
    * The market whose loss was last settled into the balance: if that leaves bad debt, this
    * market's fee pool pays first (`resolve_bad_debt` takes no other).
+   * a perp market index
    */
   lastLossMarket: number;
   /** The id the next order placed gets. */

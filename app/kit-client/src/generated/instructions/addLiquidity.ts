@@ -108,14 +108,18 @@ export type AddLiquidityInstructionData = {
   discriminator: ReadonlyUint8Array;
   marketIndex: number;
   shares: bigint;
+  /** precision: PRICE */
   min: bigint;
+  /** precision: PRICE */
   max: bigint;
 };
 
 export type AddLiquidityInstructionDataArgs = {
   marketIndex: number;
   shares: number | bigint;
+  /** precision: PRICE */
   min: number | bigint;
+  /** precision: PRICE */
   max: number | bigint;
 };
 

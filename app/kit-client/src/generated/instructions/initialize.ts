@@ -89,6 +89,7 @@ export type InitializeInstruction<
 
 export type InitializeInstructionData = {
   discriminator: ReadonlyUint8Array;
+  /** seconds */
   lpCooldownSeconds: bigint;
   fees: FeeSchedule;
   /** Operations paused from the start (bits of `pause::*`), e.g. everything until launch. */
@@ -96,6 +97,7 @@ export type InitializeInstructionData = {
 };
 
 export type InitializeInstructionDataArgs = {
+  /** seconds */
   lpCooldownSeconds: number | bigint;
   fees: FeeScheduleArgs;
   /** Operations paused from the start (bits of `pause::*`), e.g. everything until launch. */

@@ -119,7 +119,9 @@ export type InitializePerpMarketInstruction<
 
 export type InitializePerpMarketInstructionData = {
   discriminator: ReadonlyUint8Array;
+  /** a perp market index (u16 LE in its seeds) */
   marketIndex: number;
+  /** UTF-8 bytes, zero-padded */
   name: ReadonlyUint8Array;
   oracleSource: OracleSource;
   /** Pyth feed id the oracle account must carry; zeros for a program oracle. */
@@ -140,7 +142,9 @@ export type InitializePerpMarketInstructionData = {
 };
 
 export type InitializePerpMarketInstructionDataArgs = {
+  /** a perp market index (u16 LE in its seeds) */
   marketIndex: number;
+  /** UTF-8 bytes, zero-padded */
   name: ReadonlyUint8Array;
   oracleSource: OracleSourceArgs;
   /** Pyth feed id the oracle account must carry; zeros for a program oracle. */

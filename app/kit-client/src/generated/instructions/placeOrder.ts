@@ -124,7 +124,10 @@ export type PlaceOrderInstructionData = {
   postOnly: boolean;
   /** Fills only reduce the position. */
   reduceOnly: boolean;
-  /** Unix time from which the order can no longer fill; 0 for none. */
+  /**
+   * Unix time from which the order can no longer fill; 0 for none.
+   * unix seconds (0: none)
+   */
   expiryTs: bigint;
 };
 
@@ -139,7 +142,10 @@ export type PlaceOrderInstructionDataArgs = {
   postOnly: boolean;
   /** Fills only reduce the position. */
   reduceOnly: boolean;
-  /** Unix time from which the order can no longer fill; 0 for none. */
+  /**
+   * Unix time from which the order can no longer fill; 0 for none.
+   * unix seconds (0: none)
+   */
   expiryTs: number | bigint;
 };
 

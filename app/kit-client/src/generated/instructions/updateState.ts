@@ -88,6 +88,7 @@ export type UpdateStateInstructionData = {
   discriminator: ReadonlyUint8Array;
   newAdmin: Option<Address>;
   fees: Option<FeeSchedule>;
+  /** seconds */
   lpCooldownSeconds: Option<bigint>;
   /** Bits of `pause::*`: set pauses the operation on every market, clear resumes it. */
   pausedOperations: Option<number>;
@@ -96,6 +97,7 @@ export type UpdateStateInstructionData = {
 export type UpdateStateInstructionDataArgs = {
   newAdmin: OptionOrNullable<Address>;
   fees: OptionOrNullable<FeeScheduleArgs>;
+  /** seconds */
   lpCooldownSeconds: OptionOrNullable<number | bigint>;
   /** Bits of `pause::*`: set pauses the operation on every market, clear resumes it. */
   pausedOperations: OptionOrNullable<number>;

@@ -50,6 +50,7 @@ export type Amm = {
   lastOraclePrice: bigint;
   /** Five-minute TWAP of the oracle price. precision: PRICE */
   oracleTwap5min: bigint;
+  /** unix seconds */
   lastOracleTwapTs: bigint;
   /** Half-spread-free base spread each side starts from. precision: PERCENTAGE */
   baseSpread: number;
@@ -86,6 +87,7 @@ export type AmmArgs = {
   lastOraclePrice: number | bigint;
   /** Five-minute TWAP of the oracle price. precision: PRICE */
   oracleTwap5min: number | bigint;
+  /** unix seconds */
   lastOracleTwapTs: number | bigint;
   /** Half-spread-free base spread each side starts from. precision: PERCENTAGE */
   baseSpread: number;

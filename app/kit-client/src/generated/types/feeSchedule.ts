@@ -19,13 +19,25 @@ import {
 
 /** Taker fee and what keepers earn. precision: PERCENTAGE (1e6 = 100%). */
 export type FeeSchedule = {
-  /** Fee a taker pays on the quote value of a fill. */
+  /**
+   * Fee a taker pays on the quote value of a fill.
+   * precision: PERCENTAGE
+   */
   takerFeeRate: number;
-  /** Rebate a resting maker earns on the quote value of its fill. */
+  /**
+   * Rebate a resting maker earns on the quote value of its fill.
+   * precision: PERCENTAGE
+   */
   makerRebateRate: number;
-  /** Share of the taker fee paid to the keeper that filled a resting order. */
+  /**
+   * Share of the taker fee paid to the keeper that filled a resting order.
+   * precision: PERCENTAGE
+   */
   fillerRewardRate: number;
-  /** Share of the liquidation fee paid to the liquidator; the rest goes to insurance. */
+  /**
+   * Share of the liquidation fee paid to the liquidator; the rest goes to insurance.
+   * precision: PERCENTAGE
+   */
   liquidatorShareRate: number;
 };
 

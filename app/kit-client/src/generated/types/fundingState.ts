@@ -40,6 +40,7 @@ export type FundingState = {
   cumulativeFundingRate: bigint;
   /** precision: FUNDING_RATE */
   lastFundingRate: bigint;
+  /** unix seconds */
   lastFundingTs: bigint;
   /** Seconds between funding updates. */
   fundingPeriod: bigint;
@@ -75,6 +76,7 @@ export type FundingStateArgs = {
   cumulativeFundingRate: number | bigint;
   /** precision: FUNDING_RATE */
   lastFundingRate: number | bigint;
+  /** unix seconds */
   lastFundingTs: number | bigint;
   /** Seconds between funding updates. */
   fundingPeriod: number | bigint;

@@ -31,7 +31,10 @@ export type InsuranceFund = {
   balance: bigint;
   /** Seconds between an unstake request and its payout. */
   unstakeDelay: bigint;
-  /** Σ stakers' shares (requested ones included: they still bear losses). */
+  /**
+   * Σ stakers' shares (requested ones included: they still bear losses).
+   * insurance shares (precision: QUOTE at the first stake, one share per quote unit)
+   */
   totalShares: WideU128;
   /**
    * Revenue received while stakers hold shares, released into `balance` linearly until
@@ -39,8 +42,12 @@ export type InsuranceFund = {
    * released, bearing losses meanwhile. precision: QUOTE
    */
   pendingRevenue: bigint;
-  /** When pending revenue was last released, and when the rest of it will have been. */
+  /**
+   * When pending revenue was last released, and when the rest of it will have been.
+   * unix seconds
+   */
   releaseTs: bigint;
+  /** unix seconds */
   releaseUntil: bigint;
 };
 
@@ -49,7 +56,10 @@ export type InsuranceFundArgs = {
   balance: number | bigint;
   /** Seconds between an unstake request and its payout. */
   unstakeDelay: number | bigint;
-  /** Σ stakers' shares (requested ones included: they still bear losses). */
+  /**
+   * Σ stakers' shares (requested ones included: they still bear losses).
+   * insurance shares (precision: QUOTE at the first stake, one share per quote unit)
+   */
   totalShares: WideU128Args;
   /**
    * Revenue received while stakers hold shares, released into `balance` linearly until
@@ -57,8 +67,12 @@ export type InsuranceFundArgs = {
    * released, bearing losses meanwhile. precision: QUOTE
    */
   pendingRevenue: number | bigint;
-  /** When pending revenue was last released, and when the rest of it will have been. */
+  /**
+   * When pending revenue was last released, and when the rest of it will have been.
+   * unix seconds
+   */
   releaseTs: number | bigint;
+  /** unix seconds */
   releaseUntil: number | bigint;
 };
 

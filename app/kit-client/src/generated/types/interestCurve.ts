@@ -24,8 +24,11 @@ import {
  * borsh and in-account layouts are the same (no padding).
  */
 export type InterestCurve = {
+  /** precision: PERCENTAGE */
   optimalUtilization: number;
+  /** precision: PERCENTAGE (a yearly rate) */
   optimalBorrowRate: number;
+  /** precision: PERCENTAGE (a yearly rate) */
   maxBorrowRate: number;
   padding: number;
 };

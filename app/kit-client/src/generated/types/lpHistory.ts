@@ -38,7 +38,10 @@ export type LpHistory = {
   samples: Array<LpSample>;
   /** Slot of the newest sample. */
   head: number;
-  /** Samples recorded, up to `LP_HISTORY_LEN`. */
+  /**
+   * Samples recorded, up to `LP_HISTORY_LEN`.
+   * count of samples
+   */
   count: number;
   padding: ReadonlyUint8Array;
 };
@@ -47,7 +50,10 @@ export type LpHistoryArgs = {
   samples: Array<LpSampleArgs>;
   /** Slot of the newest sample. */
   head: number;
-  /** Samples recorded, up to `LP_HISTORY_LEN`. */
+  /**
+   * Samples recorded, up to `LP_HISTORY_LEN`.
+   * count of samples
+   */
   count: number;
   padding: ReadonlyUint8Array;
 };

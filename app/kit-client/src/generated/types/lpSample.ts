@@ -26,9 +26,13 @@ export type LpSample = {
   /**
    * Cumulative quote plus base marked at the oracle, less funding paid, of one share held
    * since the market opened.
+   * precision: QUOTE per 1.0 share (BASE_PRECISION shares)
    */
   value: bigint;
-  /** Initial margin one share's open orders need at that day's price. */
+  /**
+   * Initial margin one share's open orders need at that day's price.
+   * precision: QUOTE per 1.0 share (BASE_PRECISION shares)
+   */
   capital: bigint;
   padding: bigint;
 };
@@ -39,9 +43,13 @@ export type LpSampleArgs = {
   /**
    * Cumulative quote plus base marked at the oracle, less funding paid, of one share held
    * since the market opened.
+   * precision: QUOTE per 1.0 share (BASE_PRECISION shares)
    */
   value: number | bigint;
-  /** Initial margin one share's open orders need at that day's price. */
+  /**
+   * Initial margin one share's open orders need at that day's price.
+   * precision: QUOTE per 1.0 share (BASE_PRECISION shares)
+   */
   capital: number | bigint;
   padding: number | bigint;
 };

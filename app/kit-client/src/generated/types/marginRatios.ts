@@ -18,7 +18,12 @@ import {
 } from "@solana/kit";
 
 /** Margin ratios an admin sets. */
-export type MarginRatios = { initial: number; maintenance: number };
+export type MarginRatios = {
+  /** precision: MARGIN */
+  initial: number;
+  /** precision: MARGIN */
+  maintenance: number;
+};
 
 export type MarginRatiosArgs = MarginRatios;
 

@@ -27,7 +27,10 @@ import {
  * borsh and in-account layouts are the same (no padding).
  */
 export type OracleGuards = {
-  /** Slots since publication after which the price is stale. */
+  /**
+   * Slots since publication after which the price is stale.
+   * count of slots
+   */
   maxStaleSlots: bigint;
   /** Seconds since publication after which the price is stale. */
   maxStaleSeconds: bigint;
@@ -38,7 +41,10 @@ export type OracleGuards = {
 };
 
 export type OracleGuardsArgs = {
-  /** Slots since publication after which the price is stale. */
+  /**
+   * Slots since publication after which the price is stale.
+   * count of slots
+   */
   maxStaleSlots: number | bigint;
   /** Seconds since publication after which the price is stale. */
   maxStaleSeconds: number | bigint;

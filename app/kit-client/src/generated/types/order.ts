@@ -38,20 +38,35 @@ export type Order = {
   baseAssetAmountFilled: bigint;
   /** The worst price the order trades at. precision: PRICE */
   price: bigint;
-  /** Unix time from which the order can no longer fill; 0 when it never expires. */
+  /**
+   * Unix time from which the order can no longer fill; 0 when it never expires.
+   * unix seconds (0: none)
+   */
   expiryTs: bigint;
-  /** Unique within the subaccount, from `User::next_order_id`. */
+  /**
+   * Unique within the subaccount, from `User::next_order_id`.
+   * an order id, per user
+   */
   orderId: number;
+  /** a perp market index (u16 LE in its seeds) */
   marketIndex: number;
+  /** 0 or 1 */
   open: number;
-  /** 0 long (a bid), 1 short (an ask). */
+  /**
+   * 0 long (a bid), 1 short (an ask).
+   * `PositionDirection` as u8
+   */
   direction: number;
   /**
    * 1: a maker order, refused when placed if it would cross the AMM, filled only as a maker.
    * 0: a taker order, filled by `fill_order` against makers and the AMM.
+   * 0 or 1
    */
   postOnly: number;
-  /** 1: fills only reduce the position (capped at its size when filled). */
+  /**
+   * 1: fills only reduce the position (capped at its size when filled).
+   * 0 or 1
+   */
   reduceOnly: number;
   padding: ReadonlyUint8Array;
 };
@@ -63,20 +78,35 @@ export type OrderArgs = {
   baseAssetAmountFilled: number | bigint;
   /** The worst price the order trades at. precision: PRICE */
   price: number | bigint;
-  /** Unix time from which the order can no longer fill; 0 when it never expires. */
+  /**
+   * Unix time from which the order can no longer fill; 0 when it never expires.
+   * unix seconds (0: none)
+   */
   expiryTs: number | bigint;
-  /** Unique within the subaccount, from `User::next_order_id`. */
+  /**
+   * Unique within the subaccount, from `User::next_order_id`.
+   * an order id, per user
+   */
   orderId: number;
+  /** a perp market index (u16 LE in its seeds) */
   marketIndex: number;
+  /** 0 or 1 */
   open: number;
-  /** 0 long (a bid), 1 short (an ask). */
+  /**
+   * 0 long (a bid), 1 short (an ask).
+   * `PositionDirection` as u8
+   */
   direction: number;
   /**
    * 1: a maker order, refused when placed if it would cross the AMM, filled only as a maker.
    * 0: a taker order, filled by `fill_order` against makers and the AMM.
+   * 0 or 1
    */
   postOnly: number;
-  /** 1: fills only reduce the position (capped at its size when filled). */
+  /**
+   * 1: fills only reduce the position (capped at its size when filled).
+   * 0 or 1
+   */
   reduceOnly: number;
   padding: ReadonlyUint8Array;
 };

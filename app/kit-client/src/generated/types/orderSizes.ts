@@ -18,10 +18,17 @@ import {
 } from "@solana/kit";
 
 /** Order sizes an admin sets. precision: BASE */
-export type OrderSizes = { stepSize: bigint; minSize: bigint };
+export type OrderSizes = {
+  /** precision: BASE */
+  stepSize: bigint;
+  /** precision: BASE */
+  minSize: bigint;
+};
 
 export type OrderSizesArgs = {
+  /** precision: BASE */
   stepSize: number | bigint;
+  /** precision: BASE */
   minSize: number | bigint;
 };
 

@@ -54,14 +54,19 @@ export type PerpPosition = {
   quoteBreakEvenAmount: WideI128;
   /** The market's cumulative funding rate when funding was last settled. precision: FUNDING_RATE */
   lastCumulativeFundingRate: bigint;
+  /** a perp market index (u16 LE in its seeds) */
   marketIndex: number;
   /** 1 when the slot holds a position (of any size, LP shares included), 0 when free. */
   active: number;
-  /** Open orders in this market. */
+  /**
+   * Open orders in this market.
+   * count of resting orders
+   */
   openOrders: number;
   /**
    * 1 when the market is settling and this position's quote (a gain at the settlement
    * price) is registered among the market's claims.
+   * 0 or 1
    */
   settlementClaim: number;
   padding: ReadonlyUint8Array;
@@ -87,14 +92,19 @@ export type PerpPositionArgs = {
   quoteBreakEvenAmount: WideI128Args;
   /** The market's cumulative funding rate when funding was last settled. precision: FUNDING_RATE */
   lastCumulativeFundingRate: number | bigint;
+  /** a perp market index (u16 LE in its seeds) */
   marketIndex: number;
   /** 1 when the slot holds a position (of any size, LP shares included), 0 when free. */
   active: number;
-  /** Open orders in this market. */
+  /**
+   * Open orders in this market.
+   * count of resting orders
+   */
   openOrders: number;
   /**
    * 1 when the market is settling and this position's quote (a gain at the settlement
    * price) is registered among the market's claims.
+   * 0 or 1
    */
   settlementClaim: number;
   padding: ReadonlyUint8Array;

@@ -19,7 +19,9 @@ import {
 
 /** Liquidation fee and the weight of unrealized gains an admin sets. precision: PERCENTAGE */
 export type RiskParams = {
+  /** precision: PERCENTAGE */
   liquidationFee: number;
+  /** precision: PERCENTAGE */
   unrealizedPnlAssetWeight: number;
 };
 

@@ -31,7 +31,10 @@ import {
  * same transaction moves what they decide.
  */
 export type SecondSnapshot = {
-  /** Unix time of the second it was taken in. */
+  /**
+   * Unix time of the second it was taken in.
+   * unix seconds
+   */
   ts: bigint;
   /** The gain shortfall (`read::second_start::current_gain_shortfall`). precision: QUOTE */
   shortfall: WideU128;
@@ -43,11 +46,15 @@ export type SecondSnapshot = {
    * (`read::second_start::curve_moved_against`). precision: PRICE
    */
   high: bigint;
+  /** precision: PRICE */
   low: bigint;
 };
 
 export type SecondSnapshotArgs = {
-  /** Unix time of the second it was taken in. */
+  /**
+   * Unix time of the second it was taken in.
+   * unix seconds
+   */
   ts: number | bigint;
   /** The gain shortfall (`read::second_start::current_gain_shortfall`). precision: QUOTE */
   shortfall: WideU128Args;
@@ -59,6 +66,7 @@ export type SecondSnapshotArgs = {
    * (`read::second_start::curve_moved_against`). precision: PRICE
    */
   high: number | bigint;
+  /** precision: PRICE */
   low: number | bigint;
 };
 

@@ -36,7 +36,10 @@ import {
 export type SettlementState = {
   /** The price every position closes at. precision: PRICE */
   price: bigint;
-  /** Unix time settlement began; claims register for `SETTLEMENT_CLAIM_WINDOW` after it. */
+  /**
+   * Unix time settlement began; claims register for `SETTLEMENT_CLAIM_WINDOW` after it.
+   * unix seconds
+   */
   startedTs: bigint;
   /** Registered gains not paid yet. precision: QUOTE */
   claims: bigint;
@@ -55,7 +58,10 @@ export type SettlementState = {
    * precision: PERCENTAGE
    */
   priceBand: number;
-  /** 1 once payouts have begun. */
+  /**
+   * 1 once payouts have begun.
+   * 0 or 1
+   */
   finalized: number;
   padding: ReadonlyUint8Array;
 };
@@ -63,7 +69,10 @@ export type SettlementState = {
 export type SettlementStateArgs = {
   /** The price every position closes at. precision: PRICE */
   price: number | bigint;
-  /** Unix time settlement began; claims register for `SETTLEMENT_CLAIM_WINDOW` after it. */
+  /**
+   * Unix time settlement began; claims register for `SETTLEMENT_CLAIM_WINDOW` after it.
+   * unix seconds
+   */
   startedTs: number | bigint;
   /** Registered gains not paid yet. precision: QUOTE */
   claims: number | bigint;
@@ -82,7 +91,10 @@ export type SettlementStateArgs = {
    * precision: PERCENTAGE
    */
   priceBand: number;
-  /** 1 once payouts have begun. */
+  /**
+   * 1 once payouts have begun.
+   * 0 or 1
+   */
   finalized: number;
   padding: ReadonlyUint8Array;
 };

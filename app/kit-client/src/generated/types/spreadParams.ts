@@ -22,9 +22,14 @@ import {
  * PERCENTAGE
  */
 export type SpreadParams = {
+  /** precision: PERCENTAGE */
   baseSpread: number;
+  /** precision: PERCENTAGE */
   maxSpread: number;
-  /** How far from the oracle a fill may average (`math::price_band`). */
+  /**
+   * How far from the oracle a fill may average (`math::price_band`).
+   * precision: PERCENTAGE
+   */
   priceBand: number;
 };
 

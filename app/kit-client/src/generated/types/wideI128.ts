@@ -19,9 +19,15 @@ import {
   type FixedSizeEncoder,
 } from "@solana/kit";
 
-export type WideI128 = { words: Array<bigint> };
+export type WideI128 = {
+  /** two 64-bit little-endian words, low first (two's complement when signed) */
+  words: Array<bigint>;
+};
 
-export type WideI128Args = { words: Array<number | bigint> };
+export type WideI128Args = {
+  /** two 64-bit little-endian words, low first (two's complement when signed) */
+  words: Array<number | bigint>;
+};
 
 export function getWideI128Encoder(): FixedSizeEncoder<WideI128Args> {
   return getStructEncoder([

@@ -23,9 +23,15 @@ import {
  * A signed 256-bit value (two's complement, little-endian words), for the LP funding
  * accumulator `G`, which can outgrow 128 bits.
  */
-export type WideI256 = { words: Array<bigint> };
+export type WideI256 = {
+  /** four 64-bit little-endian words, low first (two's complement when signed) */
+  words: Array<bigint>;
+};
 
-export type WideI256Args = { words: Array<number | bigint> };
+export type WideI256Args = {
+  /** four 64-bit little-endian words, low first (two's complement when signed) */
+  words: Array<number | bigint>;
+};
 
 export function getWideI256Encoder(): FixedSizeEncoder<WideI256Args> {
   return getStructEncoder([

@@ -19,9 +19,15 @@ import {
   type FixedSizeEncoder,
 } from "@solana/kit";
 
-export type WideU128 = { words: Array<bigint> };
+export type WideU128 = {
+  /** two 64-bit little-endian words, low first (two's complement when signed) */
+  words: Array<bigint>;
+};
 
-export type WideU128Args = { words: Array<number | bigint> };
+export type WideU128Args = {
+  /** two 64-bit little-endian words, low first (two's complement when signed) */
+  words: Array<number | bigint>;
+};
 
 export function getWideU128Encoder(): FixedSizeEncoder<WideU128Args> {
   return getStructEncoder([
