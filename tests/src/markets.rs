@@ -134,6 +134,7 @@ pub async fn walk_oracle(env: &mut TestEnv, exchange: &Exchange, reader: Pubkey,
                 &[instructions::settle_pnl(
                     reader,
                     &crate::fixtures::market(exchange),
+                    &[],
                 )],
                 &[&keeper],
             )

@@ -197,14 +197,24 @@ pub fn deposit(accounts: &CollateralAccounts, amount: u64) -> Instruction {
     )
 }
 
-pub fn withdraw(accounts: &CollateralAccounts, amount: u64, allow_borrow: bool) -> Instruction {
-    instruction(
+/// `amount`: precision QUOTE; beyond the deposit it borrows, which needs `allow_borrow`.
+/// `markets`: every market the user holds a position in, in slot order, for the margin check
+/// (withdraw names no market of its own).
+pub fn withdraw(
+    accounts: &CollateralAccounts,
+    amount: u64,
+    allow_borrow: bool,
+    markets: &[MarketAccounts],
+) -> Instruction {
+    let mut ix = instruction(
         move_collateral(accounts),
         bal::instruction::Withdraw {
             amount,
             allow_borrow,
         },
-    )
+    );
+    ix.accounts.extend(margin_accounts(markets));
+    ix
 }
 
 pub fn initialize_program_oracle(admin: Pubkey, oracle_id: u16, updater: Pubkey) -> Instruction {
@@ -411,13 +421,17 @@ fn settle_accounts(user: Pubkey, market: &MarketAccounts) -> bal::accounts::Mark
     }
 }
 
-pub fn settle_pnl(user: Pubkey, market: &MarketAccounts) -> Instruction {
-    instruction(
+/// Settles `user`'s P&L in `market`; an LP below initial margin is de-risked first, for which
+/// `others` (the user's other positions' markets, in slot order) are needed.
+pub fn settle_pnl(user: Pubkey, market: &MarketAccounts, others: &[MarketAccounts]) -> Instruction {
+    let mut ix = instruction(
         settle_accounts(user, market),
         bal::instruction::SettlePnl {
             market_index: market.market_index,
         },
-    )
+    );
+    ix.accounts.extend(margin_accounts(others));
+    ix
 }
 
 /// Settles every user in `users` (writable remaining accounts); `try_mode` skips failures.

@@ -57,7 +57,7 @@ async fn another_wallet_cannot_act_on_a_users_account() {
     let ix = buy_one(mallory.wallet.pubkey(), alice.user, &market(&exchange));
     let failure = refused(&mut env, ix, &[&mallory.wallet], &[alice.user]).await;
     assert_bal_error(&failure, BalError::NotUserAuthority);
-    let mut ix = instructions::withdraw(&mallory.collateral(&exchange), 1, false);
+    let mut ix = instructions::withdraw(&mallory.collateral(&exchange), 1, false, &[]);
     ix.accounts[2].pubkey = alice.user;
     let failure = refused(
         &mut env,
@@ -198,15 +198,13 @@ async fn margin_accounts_in_the_wrong_order_or_of_the_wrong_type_are_refused() {
         .await
         .expect("a position");
     // `withdraw` names no market: it needs the (market, oracle) pair of every position.
-    let mut swapped = instructions::withdraw(&alice.collateral(&exchange), 1, false);
-    swapped
-        .accounts
-        .extend(instructions::margin_accounts(&[market(&exchange)]));
+    let mut swapped =
+        instructions::withdraw(&alice.collateral(&exchange), 1, false, &[market(&exchange)]);
     let n = swapped.accounts.len();
     swapped.accounts.swap(n - 1, n - 2);
     let failure = refused(&mut env, swapped, &[&alice.wallet], &[alice.user]).await;
     assert_bal_error(&failure, BalError::InvalidRemainingAccounts);
-    let missing = instructions::withdraw(&alice.collateral(&exchange), 1, false);
+    let missing = instructions::withdraw(&alice.collateral(&exchange), 1, false, &[]);
     let failure = refused(&mut env, missing, &[&alice.wallet], &[alice.user]).await;
     assert_bal_error(&failure, BalError::MarginAccountMissing);
 }
@@ -295,10 +293,12 @@ async fn oversized_amounts_get_errors_that_name_them() {
     let deposit = instructions::deposit(&alice.collateral(&exchange), u64::MAX);
     let failure = refused(&mut env, deposit, &[&alice.wallet], &watched).await;
     assert_bal_error(&failure, BalError::InsufficientTokens);
-    let mut borrow = instructions::withdraw(&alice.collateral(&exchange), u64::MAX, true);
-    borrow
-        .accounts
-        .extend(instructions::margin_accounts(&[market(&exchange)]));
+    let borrow = instructions::withdraw(
+        &alice.collateral(&exchange),
+        u64::MAX,
+        true,
+        &[market(&exchange)],
+    );
     let failure = refused(&mut env, borrow, &[&alice.wallet], &watched).await;
     assert_bal_error(&failure, BalError::WithdrawalExceedsVault);
 }

@@ -144,7 +144,7 @@ async fn debt_is_written_off_only_net_of_the_claims_the_account_still_holds() {
     settle_in(&mut env, &trader, &eth).await;
     let left = quote_balance(&mut env, trader.user).await;
     assert!((0..=1).contains(&left), "{left}");
-    let withdraw = instructions::withdraw(&trader.collateral(&exchange), 1, false);
+    let withdraw = instructions::withdraw(&trader.collateral(&exchange), 1, false, &[]);
     let failure = refused(&mut env, withdraw, &[&trader.wallet], &[trader.user]).await;
     assert_bal_error(&failure, BalError::BorrowNotAllowed);
 }

@@ -48,6 +48,7 @@ async fn deposit_and_withdraw_round_trip(env: &mut TestEnv, exchange: &Exchange)
             &trader.collateral(exchange),
             2_000_000,
             false,
+            &[],
         )],
         &[&trader.wallet],
     )
@@ -90,6 +91,7 @@ async fn withdrawing_beyond_the_deposit_needs_allow_borrow_and_collateral() {
                 &trader.collateral(&exchange),
                 1_000_001,
                 false,
+                &[],
             )],
             &[&trader.wallet],
         )
@@ -105,6 +107,7 @@ async fn withdrawing_beyond_the_deposit_needs_allow_borrow_and_collateral() {
                 &trader.collateral(&exchange),
                 1_000_001,
                 true,
+                &[],
             )],
             &[&trader.wallet],
         )
@@ -199,7 +202,7 @@ async fn withdrawals_refuse_delegates_and_substituted_accounts() {
     let failure = env
         .send(
             "withdraw",
-            &[instructions::withdraw(&accounts, 1_000_000, false)],
+            &[instructions::withdraw(&accounts, 1_000_000, false, &[])],
             &[&delegate],
         )
         .await
@@ -208,7 +211,7 @@ async fn withdrawals_refuse_delegates_and_substituted_accounts() {
 
     // A vault that is not the market's.
     let fake_vault = create_token_account(&mut env, &exchange, &trader.wallet, 0).await;
-    let mut ix = instructions::withdraw(&trader.collateral(&exchange), 1_000_000, false);
+    let mut ix = instructions::withdraw(&trader.collateral(&exchange), 1_000_000, false, &[]);
     ix.accounts[4].pubkey = fake_vault;
     let failure = env
         .send("withdraw", &[ix], &[&trader.wallet])
@@ -217,7 +220,7 @@ async fn withdrawals_refuse_delegates_and_substituted_accounts() {
     assert_bal_error(&failure, BalError::InvalidTokenAccount);
 
     // A spot market address that is not the market's PDA.
-    let mut ix = instructions::withdraw(&trader.collateral(&exchange), 1_000_000, false);
+    let mut ix = instructions::withdraw(&trader.collateral(&exchange), 1_000_000, false, &[]);
     ix.accounts[3].pubkey = trader.user;
     let failure = env
         .send("withdraw", &[ix], &[&trader.wallet])

@@ -212,15 +212,12 @@ impl World {
                 who,
                 dollars,
                 borrow,
-            } => {
-                let mut ix = instructions::withdraw(
-                    &p(who).collateral(&self.exchange),
-                    dollars * 1_000_000,
-                    borrow,
-                );
-                ix.accounts.extend(instructions::margin_accounts(&[market]));
-                ix
-            }
+            } => instructions::withdraw(
+                &p(who).collateral(&self.exchange),
+                dollars * 1_000_000,
+                borrow,
+                &[market],
+            ),
             Action::Trade { who, long, tenths } => instructions::place_perp_order(
                 p(who).wallet.pubkey(),
                 p(who).user,
@@ -298,7 +295,7 @@ impl World {
             Action::SettleLp { who } => {
                 instructions::settle_lp(self.keeper.pubkey(), p(who).user, 0)
             }
-            Action::SettlePnl { who } => instructions::settle_pnl(p(who).user, &market),
+            Action::SettlePnl { who } => instructions::settle_pnl(p(who).user, &market, &[]),
             Action::Derisk { who } => instructions::derisk_lp(p(who).user, &market, &[]),
             Action::MarginRatio { who, ratio } => instructions::update_user(
                 p(who).wallet.pubkey(),

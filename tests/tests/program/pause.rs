@@ -88,7 +88,7 @@ async fn every_keeper_instruction_honours_its_pause_bit() {
         (
             "settle_pnl",
             PAUSE_SETTLE,
-            instructions::settle_pnl(trader.user, &m),
+            instructions::settle_pnl(trader.user, &m, &[]),
         ),
         (
             "settle_pnl_many",

@@ -26,10 +26,12 @@ fn withdraw_ix(
     trader: &Trader,
     amount: u64,
 ) -> anchor_lang::solana_program::instruction::Instruction {
-    let mut ix = instructions::withdraw(&trader.collateral(exchange), amount, true);
-    ix.accounts
-        .extend(instructions::margin_accounts(&[market(exchange)]));
-    ix
+    instructions::withdraw(
+        &trader.collateral(exchange),
+        amount,
+        true,
+        &[market(exchange)],
+    )
 }
 
 /// `who`'s unsettled P&L in market 0 at its oracle, and what of it counts as collateral (at

@@ -33,6 +33,7 @@ async fn withdraw_all(env: &mut TestEnv, exchange: &Exchange, who: &Trader) {
             &who.collateral(exchange),
             balance as u64,
             false,
+            &[],
         )],
         &[&who.wallet],
     )
@@ -106,7 +107,7 @@ async fn a_market_settles_pays_its_winners_pro_rata_and_is_delisted() {
         .await
         .expect_err("no trading");
     assert_bal_error(&failure, BalError::MarketNotActive);
-    let settle = instructions::settle_pnl(long.user, &market(&exchange));
+    let settle = instructions::settle_pnl(long.user, &market(&exchange), &[]);
     let failure = refused(&mut env, settle, &[&keeper], &[long.user]).await;
     assert_bal_error(&failure, BalError::MarketSettling);
     let remove = instructions::remove_liquidity(lp.wallet.pubkey(), lp.user, 0, None);

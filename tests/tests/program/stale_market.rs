@@ -130,7 +130,8 @@ async fn a_withdrawal_counts_no_gain_in_a_stale_market_and_needs_its_whole_notio
     set_price(&mut env, &world.exchange, &world.eth, 110_000_000).await;
     market_one_goes_stale(&mut env, &world, 100_000_000).await;
     let withdraw = |amount| {
-        let mut ix = instructions::withdraw(&trader.collateral(&world.exchange), amount, false);
+        let mut ix =
+            instructions::withdraw(&trader.collateral(&world.exchange), amount, false, &[]);
         ix.accounts.extend(margin_accounts(&[world.sol, world.eth]));
         ix
     };

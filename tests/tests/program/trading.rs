@@ -173,7 +173,7 @@ async fn settling_pnl_pays_winners_only_from_what_losers_paid_in() {
     let before = balance(&mut env, &long).await;
     env.send(
         "settle_pnl",
-        &[instructions::settle_pnl(long.user, &market(&exchange))],
+        &[instructions::settle_pnl(long.user, &market(&exchange), &[])],
         &[&keeper],
     )
     .await
@@ -188,7 +188,11 @@ async fn settling_pnl_pays_winners_only_from_what_losers_paid_in() {
     let short_before = balance(&mut env, &short).await;
     env.send(
         "settle_pnl",
-        &[instructions::settle_pnl(short.user, &market(&exchange))],
+        &[instructions::settle_pnl(
+            short.user,
+            &market(&exchange),
+            &[],
+        )],
         &[&keeper],
     )
     .await
@@ -201,7 +205,7 @@ async fn settling_pnl_pays_winners_only_from_what_losers_paid_in() {
     // Now the winner is paid, but only what the pool holds.
     env.send(
         "settle_pnl",
-        &[instructions::settle_pnl(long.user, &market(&exchange))],
+        &[instructions::settle_pnl(long.user, &market(&exchange), &[])],
         &[&keeper],
     )
     .await
@@ -255,7 +259,11 @@ async fn funding_is_one_rate_for_both_sides_and_nets_to_zero() {
     for trader in [&long, &short] {
         env.send(
             "settle_pnl",
-            &[instructions::settle_pnl(trader.user, &market(&exchange))],
+            &[instructions::settle_pnl(
+                trader.user,
+                &market(&exchange),
+                &[],
+            )],
             &[&keeper],
         )
         .await
@@ -295,6 +303,7 @@ async fn a_profitable_position_backs_a_borrow_that_pays_depositors_interest() {
                 &borrower.collateral(&exchange),
                 120_000_000,
                 true,
+                &[],
             )],
             &[&borrower.wallet],
         )
@@ -302,9 +311,12 @@ async fn a_profitable_position_backs_a_borrow_that_pays_depositors_interest() {
         .expect_err("position not passed");
     assert_bal_error(&failure, BalError::MarginAccountMissing);
 
-    let mut ix = instructions::withdraw(&borrower.collateral(&exchange), 110_000_000, true);
-    ix.accounts
-        .extend(instructions::margin_accounts(&[market(&exchange)]));
+    let ix = instructions::withdraw(
+        &borrower.collateral(&exchange),
+        110_000_000,
+        true,
+        &[market(&exchange)],
+    );
     env.send("withdraw", &[ix], &[&borrower.wallet])
         .await
         .expect("borrow against the gain");
@@ -446,9 +458,12 @@ async fn a_market_pause_stops_trading_there_until_lifted() {
     )
     .await
     .expect("pause withdrawals");
-    let mut ix = instructions::withdraw(&trader.collateral(&exchange), 1_000_000, false);
-    ix.accounts
-        .extend(instructions::margin_accounts(&[market(&exchange)]));
+    let ix = instructions::withdraw(
+        &trader.collateral(&exchange),
+        1_000_000,
+        false,
+        &[market(&exchange)],
+    );
     let failure = env
         .send("withdraw", &[ix], &[&trader.wallet])
         .await
@@ -468,7 +483,11 @@ async fn funding_at(
     set_oracle_price(env, exchange, price).await;
     env.send(
         "settle_pnl",
-        &[instructions::settle_pnl(reader.user, &market(exchange))],
+        &[instructions::settle_pnl(
+            reader.user,
+            &market(exchange),
+            &[],
+        )],
         &[keeper],
     )
     .await

@@ -181,6 +181,7 @@ async fn only_an_empty_subaccount_can_be_deleted() {
             &trader.collateral(&exchange),
             1_000_000,
             false,
+            &[],
         )],
         &[&trader.wallet],
     )

@@ -336,7 +336,11 @@ async fn every_depositor_redeems_in_turn_and_the_last_empties_the_vault() {
     for trader in [&long, &short] {
         env.send(
             "settle_pnl",
-            &[instructions::settle_pnl(trader.user, &market(&exchange))],
+            &[instructions::settle_pnl(
+                trader.user,
+                &market(&exchange),
+                &[],
+            )],
             &[&manager],
         )
         .await

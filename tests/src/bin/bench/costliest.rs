@@ -71,7 +71,7 @@ pub async fn derisk_through_the_amm() {
         let ix = if label == "derisk_lp" {
             instructions::derisk_lp(lp.user, &market(&exchange), &[])
         } else {
-            instructions::settle_pnl(lp.user, &market(&exchange))
+            instructions::settle_pnl(lp.user, &market(&exchange), &[])
         };
         env.send(label, &[ix], &[&keeper]).await.expect(label);
         assert_eq!(shares_of(&mut env, &lp).await, 0, "{label}: every share");

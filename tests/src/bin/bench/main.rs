@@ -125,6 +125,7 @@ async fn exercise_every_instruction(env: &mut TestEnv) {
             &trader.collateral(&exchange),
             all,
             false,
+            &[],
         )],
         &[&wallet],
     )
@@ -168,7 +169,7 @@ async fn trade_settle_and_fund(env: &mut TestEnv, exchange: &Exchange) {
     .expect("record_oracle");
     env.send(
         "settle_pnl",
-        &[instructions::settle_pnl(short.user, &market(exchange))],
+        &[instructions::settle_pnl(short.user, &market(exchange), &[])],
         &[&keeper],
     )
     .await
@@ -248,7 +249,11 @@ async fn bad_debt_round_trip(env: &mut TestEnv, exchange: &Exchange) {
     close_underwater(env, exchange, &closer, &liquidator).await;
     env.send(
         "settle_pnl",
-        &[instructions::settle_pnl(closer.user, &market(exchange))],
+        &[instructions::settle_pnl(
+            closer.user,
+            &market(exchange),
+            &[],
+        )],
         &[&liquidator.wallet],
     )
     .await
@@ -329,7 +334,7 @@ async fn lp_round_trip(env: &mut TestEnv, exchange: &Exchange) {
         .expect("update_user_custom_margin_ratio");
         let ix = match label {
             "derisk_lp" => instructions::derisk_lp(lp.user, &market(exchange), &[]),
-            "settle_pnl_with_derisk" => instructions::settle_pnl(lp.user, &market(exchange)),
+            "settle_pnl_with_derisk" => instructions::settle_pnl(lp.user, &market(exchange), &[]),
             _ => instructions::settle_pnl_many(&[lp.user], &market(exchange), false),
         };
         let shares = lp_shares(env, &lp).await;

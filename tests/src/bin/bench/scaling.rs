@@ -105,10 +105,8 @@ pub async fn margin_by_positions() -> Vec<(usize, u64)> {
         )
         .await;
         if [1, 2, 4, 8].contains(&held) {
-            let mut withdraw = instructions::withdraw(&trader.collateral(&exchange), 1, false);
-            withdraw
-                .accounts
-                .extend(instructions::margin_accounts(&markets[..held]));
+            let withdraw =
+                instructions::withdraw(&trader.collateral(&exchange), 1, false, &markets[..held]);
             let success = env
                 .send("withdraw_with_positions", &[withdraw], &[&trader.wallet])
                 .await

@@ -121,7 +121,7 @@ async fn settle_pnl_derisks_first_unless_the_lp_opted_out() {
     let watched = [lp.user, pda::perp_market(0), pda::spot_market(0)];
     let failure = refused(&mut env, derisk, &[&keeper], &watched).await;
     assert_bal_error(&failure, BalError::DeriskOptedOut);
-    let settle = || instructions::settle_pnl(lp.user, &bal_tests::fixtures::market(&exchange));
+    let settle = || instructions::settle_pnl(lp.user, &bal_tests::fixtures::market(&exchange), &[]);
     env.send("settle_pnl", &[settle()], &[&keeper])
         .await
         .expect("settle");
@@ -174,7 +174,7 @@ async fn a_trading_pause_leaves_a_derisk_its_burns_but_not_its_reduction() {
             .expect("the market's pause bits");
         let m = bal_tests::fixtures::market(&exchange);
         let derisk = if settle {
-            instructions::settle_pnl(lp.user, &m)
+            instructions::settle_pnl(lp.user, &m, &[])
         } else {
             instructions::derisk_lp(lp.user, &m, &[])
         };

@@ -192,7 +192,7 @@ async fn settling_pnl_needs_a_fresh_certain_price_near_its_twap() {
         .await
         .expect("a long");
     let keeper = env.funded_wallet().await;
-    let settle = instructions::settle_pnl(trader.user, &market(&exchange));
+    let settle = instructions::settle_pnl(trader.user, &market(&exchange), &[]);
     let watched = [trader.user, pda::perp_market(0), pda::spot_market(0)];
     // An outlier print: a gain realized on it could be withdrawn.
     publish(&mut env, &exchange, 100_000_000, 500).await;

@@ -79,7 +79,7 @@ async fn step_out_around_the_write_off(
     let whale = &case.whale;
     let all = quote_balance(env, whale.user).await as u64;
     let collateral = whale.collateral(&case.exchange);
-    let withdraw = instructions::withdraw(&collateral, all, false);
+    let withdraw = instructions::withdraw(&collateral, all, false, &[]);
     let resolve = instructions::resolve_bad_debt(case.debtor.user, 0);
     let deposit = instructions::deposit(&collateral, all);
     if atomic {

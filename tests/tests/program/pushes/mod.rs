@@ -283,7 +283,7 @@ async fn an_lps_shares_stay_until_its_cooldown_ends_whatever_loss_its_owner_make
     let settled = env
         .send_capturing_events(
             "settle_pnl",
-            &[instructions::settle_pnl(lp.user, &market(&exchange))],
+            &[instructions::settle_pnl(lp.user, &market(&exchange), &[])],
             &[&keeper],
         )
         .await
@@ -371,7 +371,7 @@ async fn liquidation_fee_with_another_market_pushed(push: bool) -> u64 {
             bal_tests::markets::set_price(&mut env, &exchange, &eth, price).await;
             set_oracle_price(&mut env, &exchange, START_PRICE).await;
             env.send_unmetered(
-                &[instructions::settle_pnl(liquidator.user, &eth)],
+                &[instructions::settle_pnl(liquidator.user, &eth, &[])],
                 &[&liquidator.wallet],
             )
             .await

@@ -90,7 +90,7 @@ async fn record_oracle_lets_the_twap_follow_a_jump_beyond_the_guard() {
         .await
         .expect("a position to settle");
     let keeper = env.funded_wallet().await;
-    let settle = instructions::settle_pnl(trader.user, &market(&exchange));
+    let settle = instructions::settle_pnl(trader.user, &market(&exchange), &[]);
     // 15% up: a settle refuses a price that far from its TWAP.
     set_oracle_price(&mut env, &exchange, 115_000_000).await;
     let watched = [trader.user, pda::perp_market(0)];

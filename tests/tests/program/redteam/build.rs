@@ -193,9 +193,8 @@ impl World {
                 dollars,
                 borrow,
             } => {
-                let mut ix =
-                    instructions::withdraw(&self.collateral(sub), dollars * DOLLAR, borrow);
-                ix.accounts.extend(instructions::margin_accounts(&[m]));
+                let ix =
+                    instructions::withdraw(&self.collateral(sub), dollars * DOLLAR, borrow, &[m]);
                 (ix, Signs::Sub(sub))
             }
             Action::RestOrder {
@@ -253,7 +252,7 @@ impl World {
                 Signs::Sub(sub),
             ),
             Action::SettlePnl { target } => (
-                instructions::settle_pnl(self.user_of(target).await, &m),
+                instructions::settle_pnl(self.user_of(target).await, &m, &[]),
                 Signs::Anyone,
             ),
             Action::SettleLp { target } => (
@@ -398,8 +397,7 @@ impl World {
             Action::WithdrawAll { sub } => {
                 let held = quote_balance(&mut self.env, self.subs[sub].user).await;
                 let amount = u64::try_from(held).ok().filter(|a| *a > 0)?;
-                let mut ix = instructions::withdraw(&self.collateral(sub), amount, false);
-                ix.accounts.extend(instructions::margin_accounts(&[m]));
+                let ix = instructions::withdraw(&self.collateral(sub), amount, false, &[m]);
                 (ix, Signs::Sub(sub))
             }
             Action::Stake { sub, dollars } => (

@@ -94,7 +94,7 @@ impl World {
     /// A keeper's settle of the flow's account: a read of the oracle, accruing interest.
     async fn read_oracle(&mut self) {
         let keeper = self.honest[KEEPER].wallet.insecure_clone();
-        let settle = instructions::settle_pnl(self.honest[FLOW].user, &market(&self.exchange));
+        let settle = instructions::settle_pnl(self.honest[FLOW].user, &market(&self.exchange), &[]);
         let _ = self.env.send_unmetered(&[settle], &[&keeper]).await;
     }
 
@@ -115,7 +115,7 @@ impl World {
         // liquidation that is due.
         let _ = self
             .env
-            .send_unmetered(&[instructions::settle_pnl(flow, &m)], &[&keeper])
+            .send_unmetered(&[instructions::settle_pnl(flow, &m, &[])], &[&keeper])
             .await;
         self.keeper_sends(instructions::update_funding_rate(&m), &keeper)
             .await?;
@@ -141,7 +141,7 @@ impl World {
         // keeper's settles come before its write-offs, and the settle turns the loss into the
         // debt a write-off resolves.
         for user in self.bad_debts().await {
-            let settle = instructions::settle_pnl(user, &m);
+            let settle = instructions::settle_pnl(user, &m, &[]);
             self.keeper_sends(settle, &keeper).await?;
         }
         for user in self.bad_debts().await {

@@ -268,8 +268,7 @@ pub async fn withdraw_to_initial(
             ),
             quote: *quote,
         };
-        let mut withdraw = ix::withdraw(&collateral, free, false);
-        withdraw.accounts.extend(ix::margin_accounts(markets));
+        let withdraw = ix::withdraw(&collateral, free, false, markets);
         withdrawals.push(sign(wallet, &[withdraw], blockhash));
     }
     for outcome in chain.submit(&withdrawals).await {
