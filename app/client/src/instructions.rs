@@ -435,8 +435,14 @@ pub fn settle_pnl(user: Pubkey, market: &MarketAccounts, others: &[MarketAccount
 }
 
 /// Settles every user in `users` (writable remaining accounts); `try_mode` skips failures.
-pub fn settle_pnl_many(users: &[Pubkey], market: &MarketAccounts, try_mode: bool) -> Instruction {
-    let first = users.first().copied().unwrap_or_default();
+/// `None` for an empty batch: nothing to send (and no user for the instruction's own slot,
+/// which takes the first).
+pub fn settle_pnl_many(
+    users: &[Pubkey],
+    market: &MarketAccounts,
+    try_mode: bool,
+) -> Option<Instruction> {
+    let first = *users.first()?;
     let mut ix = instruction(
         settle_accounts(first, market),
         bal::instruction::SettlePnlMany {
@@ -446,7 +452,7 @@ pub fn settle_pnl_many(users: &[Pubkey], market: &MarketAccounts, try_mode: bool
     );
     ix.accounts
         .extend(users.iter().map(|user| AccountMeta::new(*user, false)));
-    ix
+    Some(ix)
 }
 
 /// Liquidates `user` in `market`, taking over at most `max_base` of its position; `others`:

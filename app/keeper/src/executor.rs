@@ -260,7 +260,7 @@ impl<C: Chain> Executor<'_, C> {
             |p| &p.settle_expired,
             |state| {
                 let index = state.market.market_index;
-                move |users| ix::settle_expired_positions(users, index, true)
+                move |users| Some(ix::settle_expired_positions(users, index, true))
             },
         );
         self.wave(closes).await;
@@ -383,16 +383,20 @@ impl<C: Chain> Executor<'_, C> {
     /// transaction: a request per transaction cost the node more than the simulations.
     async fn prepare(&mut self, work: &[Work]) -> Vec<Result<(Vec<Instruction>, u64), Attempt>> {
         let signer = self.chain.signer();
-        let instructions: Vec<Instruction> = work.iter().map(Work::instruction).collect();
+        let instructions: Vec<Option<Instruction>> = work.iter().map(Work::instruction).collect();
         let fits: Vec<bool> = instructions
             .iter()
-            .map(|i| transaction_size(&with_budget(i, 0, 0), &signer) <= MAX_TRANSACTION_SIZE)
+            .map(|i| {
+                i.as_ref().is_some_and(|i| {
+                    transaction_size(&with_budget(i, 0, 0), &signer) <= MAX_TRANSACTION_SIZE
+                })
+            })
             .collect();
         let fitting: Vec<&Instruction> = instructions
             .iter()
             .zip(&fits)
             .filter(|(_, fits)| **fits)
-            .map(|(instruction, _)| instruction)
+            .filter_map(|(instruction, _)| instruction.as_ref())
             .collect();
         let probes: Vec<Vec<Instruction>> = fitting
             .iter()
@@ -414,6 +418,11 @@ impl<C: Chain> Executor<'_, C> {
         fits.iter()
             .zip(instructions.iter().zip(work))
             .map(|(fits, (instruction, item))| {
+                let Some(instruction) = instruction else {
+                    return Err(Attempt::Failed(ChainError::other(
+                        "a batch of no users builds no instruction",
+                    )));
+                };
                 if !fits {
                     return Err(Attempt::TooLarge);
                 }

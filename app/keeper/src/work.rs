@@ -68,7 +68,7 @@ impl Duty {
 }
 
 /// Builds a batch instruction for some of a batch's users.
-pub(crate) type BatchBuilder = Rc<dyn Fn(&[Pubkey]) -> Instruction>;
+pub(crate) type BatchBuilder = Rc<dyn Fn(&[Pubkey]) -> Option<Instruction>>;
 
 /// One transaction's worth of work: one instruction, or a batch of users that splits in two
 /// when it does not fit a transaction or an instruction in it fails.
@@ -88,7 +88,7 @@ pub(crate) fn batches_per_market<F>(
     build: impl Fn(&MarketState) -> F,
 ) -> Vec<Work>
 where
-    F: Fn(&[Pubkey]) -> Instruction + 'static,
+    F: Fn(&[Pubkey]) -> Option<Instruction> + 'static,
 {
     let mut per_market: Vec<std::vec::IntoIter<Work>> = plans
         .iter()
@@ -110,7 +110,7 @@ impl Work {
         duty: Duty,
         users: &[Pubkey],
         size: usize,
-        build: impl Fn(&[Pubkey]) -> Instruction + 'static,
+        build: impl Fn(&[Pubkey]) -> Option<Instruction> + 'static,
     ) -> Vec<Work> {
         let build: BatchBuilder = Rc::new(build);
         users
@@ -133,9 +133,10 @@ impl Work {
         }
     }
 
-    pub(crate) fn instruction(&self) -> Instruction {
+    /// The instruction to send; `None` only for a batch of no users, which is never built.
+    pub(crate) fn instruction(&self) -> Option<Instruction> {
         match self {
-            Work::Single(_, instruction) => instruction.clone(),
+            Work::Single(_, instruction) => Some(instruction.clone()),
             Work::Batch(_, users, build) => build(users),
         }
     }

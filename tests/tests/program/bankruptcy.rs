@@ -24,7 +24,7 @@ async fn settle_in(env: &mut TestEnv, user: &Trader, traded: &MarketAccounts) {
     let keeper = env.funded_wallet().await;
     env.send(
         "settle_pnl_many",
-        &[instructions::settle_pnl_many(&[user.user], traded, false)],
+        &[instructions::settle_pnl_many(&[user.user], traded, false).expect("a batch of users")],
         &[&keeper],
     )
     .await

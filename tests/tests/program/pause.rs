@@ -83,7 +83,7 @@ async fn every_keeper_instruction_honours_its_pause_bit() {
         (
             "settle_lp_many",
             PAUSE_SETTLE,
-            instructions::settle_lp_many(k, &[lp.user], 0, false),
+            instructions::settle_lp_many(k, &[lp.user], 0, false).expect("a batch of users"),
         ),
         (
             "settle_pnl",
@@ -93,7 +93,7 @@ async fn every_keeper_instruction_honours_its_pause_bit() {
         (
             "settle_pnl_many",
             PAUSE_SETTLE,
-            instructions::settle_pnl_many(&[trader.user], &m, false),
+            instructions::settle_pnl_many(&[trader.user], &m, false).expect("a batch of users"),
         ),
         (
             "derisk_lp",

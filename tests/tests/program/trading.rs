@@ -373,11 +373,10 @@ async fn a_keeper_batch_settles_everyone_and_try_mode_skips_a_bad_account() {
     let failure = env
         .send(
             "settle_pnl_many",
-            &[instructions::settle_pnl_many(
-                &users,
-                &market(&exchange),
-                false,
-            )],
+            &[
+                instructions::settle_pnl_many(&users, &market(&exchange), false)
+                    .expect("a batch of users"),
+            ],
             &[&keeper],
         )
         .await
@@ -391,11 +390,10 @@ async fn a_keeper_batch_settles_everyone_and_try_mode_skips_a_bad_account() {
     let success = env
         .send(
             "settle_pnl_many",
-            &[instructions::settle_pnl_many(
-                &users,
-                &market(&exchange),
-                true,
-            )],
+            &[
+                instructions::settle_pnl_many(&users, &market(&exchange), true)
+                    .expect("a batch of users"),
+            ],
             &[&keeper],
         )
         .await

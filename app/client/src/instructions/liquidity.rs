@@ -76,13 +76,15 @@ pub fn settle_lp(signer: Pubkey, user: Pubkey, market_index: u16) -> Instruction
 }
 
 /// Settles every LP in `users` (writable remaining accounts); `try_mode` skips bad accounts.
+/// `None` for an empty batch: nothing to send (and no user for the instruction's own slot,
+/// which takes the first).
 pub fn settle_lp_many(
     signer: Pubkey,
     users: &[Pubkey],
     market_index: u16,
     try_mode: bool,
-) -> Instruction {
-    let first = users.first().copied().unwrap_or_default();
+) -> Option<Instruction> {
+    let first = *users.first()?;
     let mut ix = instruction(
         manage_liquidity(signer, first, market_index),
         bal::instruction::SettleLpMany {
@@ -92,7 +94,7 @@ pub fn settle_lp_many(
     );
     ix.accounts
         .extend(users.iter().map(|user| AccountMeta::new(*user, false)));
-    ix
+    Some(ix)
 }
 
 /// De-risks `user`'s LP position in `market`; `others` are the user's other positions' markets.

@@ -155,7 +155,8 @@ pub async fn largest_batches() {
         "settle_lp_many_30_lps",
         &[
             compute_limit(1_400_000),
-            instructions::settle_lp_many(keeper.pubkey(), &users, 0, false),
+            instructions::settle_lp_many(keeper.pubkey(), &users, 0, false)
+                .expect("a batch of users"),
         ],
         &[&keeper],
     )
@@ -169,7 +170,8 @@ pub async fn largest_batches() {
         "settle_pnl_many_30_lps",
         &[
             compute_limit(1_400_000),
-            instructions::settle_pnl_many(&users, &market(&exchange), false),
+            instructions::settle_pnl_many(&users, &market(&exchange), false)
+                .expect("a batch of users"),
         ],
         &[&keeper],
     )
@@ -199,7 +201,8 @@ pub async fn largest_batches() {
         "settle_pnl_many_12_derisks",
         &[
             compute_limit(1_400_000),
-            instructions::settle_pnl_many(&users, &market(&exchange), false),
+            instructions::settle_pnl_many(&users, &market(&exchange), false)
+                .expect("a batch of users"),
         ],
         &[&keeper],
     )

@@ -176,11 +176,10 @@ async fn trade_settle_and_fund(env: &mut TestEnv, exchange: &Exchange) {
     .expect("settle_pnl");
     env.send(
         "settle_pnl_many",
-        &[instructions::settle_pnl_many(
-            &[long.user, short.user],
-            &market(exchange),
-            true,
-        )],
+        &[
+            instructions::settle_pnl_many(&[long.user, short.user], &market(exchange), true)
+                .expect("a batch of users"),
+        ],
         &[&keeper],
     )
     .await
@@ -302,12 +301,10 @@ async fn lp_round_trip(env: &mut TestEnv, exchange: &Exchange) {
     .expect("settle_lp");
     env.send(
         "settle_lp_many",
-        &[instructions::settle_lp_many(
-            keeper.pubkey(),
-            &[lp.user],
-            0,
-            true,
-        )],
+        &[
+            instructions::settle_lp_many(keeper.pubkey(), &[lp.user], 0, true)
+                .expect("a batch of users"),
+        ],
         &[&keeper],
     )
     .await
@@ -335,7 +332,8 @@ async fn lp_round_trip(env: &mut TestEnv, exchange: &Exchange) {
         let ix = match label {
             "derisk_lp" => instructions::derisk_lp(lp.user, &market(exchange), &[]),
             "settle_pnl_with_derisk" => instructions::settle_pnl(lp.user, &market(exchange), &[]),
-            _ => instructions::settle_pnl_many(&[lp.user], &market(exchange), false),
+            _ => instructions::settle_pnl_many(&[lp.user], &market(exchange), false)
+                .expect("a batch of users"),
         };
         let shares = lp_shares(env, &lp).await;
         env.send(label, &[ix], &[&keeper]).await.expect(label);

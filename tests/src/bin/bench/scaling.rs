@@ -165,7 +165,8 @@ pub async fn settles_per_transaction(holders: Holders) -> SettleCapacity {
     let mut cu = Vec::new();
     let mut sizes = Vec::new();
     for count in [4usize, 12] {
-        let ix = instructions::settle_pnl_many(&users[..count], &market(&exchange), true);
+        let ix = instructions::settle_pnl_many(&users[..count], &market(&exchange), true)
+            .expect("a batch of users");
         let tx = Transaction::new_with_payer(std::slice::from_ref(&ix), Some(&keeper.pubkey()));
         // One signature (64 bytes) and its compact length prefix, then the message.
         sizes.push(1 + 64 + tx.message.serialize().len());
@@ -187,10 +188,11 @@ pub async fn settles_per_transaction(holders: Holders) -> SettleCapacity {
     let base_cu = cu[0] - 4 * per_user_cu;
     let per_user_bytes = (sizes[1] - sizes[0]) / 8;
     let base_bytes = sizes[0] - 4 * per_user_bytes;
-    let fixed_accounts = instructions::settle_pnl_many(&[], &market(&exchange), true)
-        .accounts
-        .len()
-        + 1;
+    // The instruction's own accounts and the compute-budget program: a one-user batch's
+    // accounts, less its user, plus one.
+    let one = instructions::settle_pnl_many(&users[..1], &market(&exchange), true)
+        .expect("a batch of users");
+    let fixed_accounts = one.accounts.len();
     SettleCapacity {
         per_user_cu,
         by_compute: (MAX_COMPUTE_UNITS - base_cu) / per_user_cu,

@@ -344,12 +344,10 @@ async fn a_keeper_settles_many_lps_in_one_transaction() {
     let success = env
         .send(
             "settle_lp_many",
-            &[instructions::settle_lp_many(
-                keeper.pubkey(),
-                &users,
-                0,
-                true,
-            )],
+            &[
+                instructions::settle_lp_many(keeper.pubkey(), &users, 0, true)
+                    .expect("a batch of users"),
+            ],
             &[&keeper],
         )
         .await

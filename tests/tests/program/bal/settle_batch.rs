@@ -83,11 +83,10 @@ async fn settle_pnl_many_derisks_lps_below_initial_margin_and_respects_the_opt_o
     let success = env
         .send(
             "settle_pnl_many_with_derisk",
-            &[instructions::settle_pnl_many(
-                &users,
-                &market(&exchange),
-                true,
-            )],
+            &[
+                instructions::settle_pnl_many(&users, &market(&exchange), true)
+                    .expect("a batch of users"),
+            ],
             &[&keeper],
         )
         .await
@@ -137,7 +136,9 @@ async fn an_uncertain_oracle_refuses_settles_and_derisks_alike() {
 
     let keeper = env.funded_wallet().await;
     let users = [lp.user, bystander.user];
-    let ix = || instructions::settle_pnl_many(&users, &market(&exchange), true);
+    let ix = || {
+        instructions::settle_pnl_many(&users, &market(&exchange), true).expect("a batch of users")
+    };
     // Neither burning shares nor realizing P&L happens on an uncertain price.
     let failure = refused_derisk(&mut env, &exchange, &lp, &keeper).await;
     assert_bal_error(&failure, BalError::OracleTooUncertain);
@@ -269,13 +270,15 @@ async fn thirty_lps_settle_in_one_batch() {
     trade(&mut env, &exchange, &trader, order(Long, 50 * BASE))
         .await
         .expect("a trade every LP takes part of");
-    let batch = instructions::settle_lp_many(keeper.pubkey(), &users, 0, true);
+    let batch =
+        instructions::settle_lp_many(keeper.pubkey(), &users, 0, true).expect("a batch of users");
     let success = send_whole_batch(&mut env, &keeper, batch, 30).await;
     eprintln!("settle_lp_many, 30 LPs: {} CU", success.compute_units);
     trade(&mut env, &exchange, &trader, order(Long, 10 * BASE))
         .await
         .expect("more to settle");
-    let batch = instructions::settle_pnl_many(&users, &market(&exchange), true);
+    let batch =
+        instructions::settle_pnl_many(&users, &market(&exchange), true).expect("a batch of users");
     let success = send_whole_batch(&mut env, &keeper, batch, 30).await;
     let lp = position(&mut env, &lps[29]).await;
     assert!(
@@ -308,7 +311,8 @@ async fn twelve_lps_derisked_in_one_batch() {
     after_cooldown(&mut env, &exchange).await;
     assert!(!initial_margin(&mut env, &lps[0]).await.meets_requirement());
     let users: Vec<_> = lps.iter().map(|lp| lp.user).collect();
-    let batch = instructions::settle_pnl_many(&users, &market(&exchange), true);
+    let batch =
+        instructions::settle_pnl_many(&users, &market(&exchange), true).expect("a batch of users");
     let success = send_whole_batch(&mut env, &keeper, batch, 12).await;
     for lp in &lps {
         assert!(initial_margin(&mut env, lp).await.meets_requirement());

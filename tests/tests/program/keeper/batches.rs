@@ -312,7 +312,8 @@ async fn a_batch_whose_users_gained_work_after_its_simulation_still_fits_its_lim
         lps.push(lp.user);
     }
     let index = market(&exchange).market_index;
-    let batch = instructions::settle_lp_many(keeper.wallet.pubkey(), &lps, index, true);
+    let batch = instructions::settle_lp_many(keeper.wallet.pubkey(), &lps, index, true)
+        .expect("a batch of users");
     let mut chain = InProcessChain::new(&mut env, keeper.wallet.insecure_clone(), Vec::new());
     let probe = with_budget(&batch, MAX_COMPUTE_UNITS, 0);
     let simulated = chain.simulate(&probe).await.expect("simulated");

@@ -45,11 +45,10 @@ async fn pending_debt(env: &mut TestEnv) -> PendingDebt {
     let keeper = env.funded_wallet().await;
     env.send(
         "settle_pnl_many",
-        &[instructions::settle_pnl_many(
-            &[debtor.user],
-            &market(&exchange),
-            false,
-        )],
+        &[
+            instructions::settle_pnl_many(&[debtor.user], &market(&exchange), false)
+                .expect("a batch of users"),
+        ],
         &[&keeper],
     )
     .await

@@ -173,7 +173,8 @@ impl World {
         // what it can of the gains, so no settle the attacker sends later (of anyone) can make
         // payable a gain the valuation counted as unpayable.
         let holders = [long.user, short.user, lp.user, b.user];
-        let settle = instructions::settle_pnl_many(&holders, &market(&exchange), true);
+        let settle = instructions::settle_pnl_many(&holders, &market(&exchange), true)
+            .expect("a batch of users");
         env.send_setup(&[settle], &[&lp.wallet]).await;
         // The vault, with an honest depositor's $10,000 waiting for the crank to invest it
         // (100 base of liquidity; the crank runs at most once every two LP cooldowns, so once
