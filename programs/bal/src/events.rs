@@ -335,7 +335,7 @@ pub struct InsuranceStakeRecord {
     /// unix seconds
     pub ts: i64,
     pub authority: Pubkey,
-    /// a perp market index (u16 LE in its seeds)
+    /// the quote market's index, 0 (u16 LE in its seeds)
     pub market_index: u16,
     pub action: InsuranceAction,
     /// Shares bought, requested, released from a request or paid out.

@@ -72,7 +72,7 @@ pub struct InsuranceStake {
     pub requested_value: u64,
     /// unix seconds
     pub request_ts: i64,
-    /// a perp market index (u16 LE in its seeds)
+    /// the quote market's index, 0 (u16 LE in its seeds)
     pub market_index: u16,
     /// the layout version (`ACCOUNT_VERSION`)
     pub version: u8,

@@ -116,7 +116,7 @@ pub struct SpotMarket {
     /// unix seconds
     pub last_interest_ts: i64,
     pub interest_curve: InterestCurve,
-    /// a perp market index (u16 LE in its seeds)
+    /// the quote market's index, 0 (u16 LE in its seeds)
     pub market_index: u16,
     /// the mint's decimals
     pub decimals: u8,

@@ -76,7 +76,7 @@ export type InsuranceStake = {
   requestedValue: bigint;
   /** unix seconds */
   requestTs: bigint;
-  /** a perp market index (u16 LE in its seeds) */
+  /** the quote market's index, 0 (u16 LE in its seeds) */
   marketIndex: number;
   /** the layout version (`ACCOUNT_VERSION`) */
   version: number;
@@ -102,7 +102,7 @@ export type InsuranceStakeArgs = {
   requestedValue: number | bigint;
   /** unix seconds */
   requestTs: number | bigint;
-  /** a perp market index (u16 LE in its seeds) */
+  /** the quote market's index, 0 (u16 LE in its seeds) */
   marketIndex: number;
   /** the layout version (`ACCOUNT_VERSION`) */
   version: number;

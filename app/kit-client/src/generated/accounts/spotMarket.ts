@@ -85,7 +85,7 @@ export type SpotMarket = {
   /** unix seconds */
   lastInterestTs: bigint;
   interestCurve: InterestCurve;
-  /** a perp market index (u16 LE in its seeds) */
+  /** the quote market's index, 0 (u16 LE in its seeds) */
   marketIndex: number;
   /** the mint's decimals */
   decimals: number;
@@ -125,7 +125,7 @@ export type SpotMarketArgs = {
   /** unix seconds */
   lastInterestTs: number | bigint;
   interestCurve: InterestCurveArgs;
-  /** a perp market index (u16 LE in its seeds) */
+  /** the quote market's index, 0 (u16 LE in its seeds) */
   marketIndex: number;
   /** the mint's decimals */
   decimals: number;
