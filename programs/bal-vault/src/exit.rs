@@ -85,13 +85,23 @@ fn plan_for(books: &VaultBooks, shares: u64) -> Result<Option<ExitPlan>> {
             unclosed_cost: 0,
         }));
     };
-    // On copies: the burn settles and moves the curve before the reduction is priced.
-    let (mut position, mut market, _) = settled(&books.user.perp_positions[slot], books.market)?;
-    let held = u64::try_from(position.lp.shares.get()).map_err(|_| VaultError::MathOverflow)?;
-    let lp_burn = part_of(held, shares, books.total_shares, market.order_step_size)?;
-    if lp_burn > 0 {
-        (position, market) = after_burn(&position, &market, lp_burn.into())?;
-    }
+    // On one copy: the burn settles and moves the curve before the reduction is priced (a
+    // settle moves no shares, so what is held is read before it).
+    let held_position = &books.user.perp_positions[slot];
+    let held =
+        u64::try_from(held_position.lp.shares.get()).map_err(|_| VaultError::MathOverflow)?;
+    let lp_burn = part_of(
+        held,
+        shares,
+        books.total_shares,
+        books.market.order_step_size,
+    )?;
+    let (position, market) = if lp_burn > 0 {
+        after_burn(held_position, books.market, lp_burn.into())?
+    } else {
+        let (position, market, _) = settled(held_position, books.market)?;
+        (position, market)
+    };
     let base = position.base_asset_amount;
     let last = shares == books.total_shares;
     let size = part_of(

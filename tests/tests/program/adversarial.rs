@@ -302,3 +302,33 @@ async fn oversized_amounts_get_errors_that_name_them() {
     let failure = refused(&mut env, borrow, &[&alice.wallet], &watched).await;
     assert_bal_error(&failure, BalError::WithdrawalExceedsVault);
 }
+
+/// The argument a PDA's seeds are read from must name the account passed: a trade whose
+/// `market_index` names another market than its accounts, or a setting whose `sub_account_id`
+/// names another subaccount, is refused and changes nothing.
+#[tokio::test]
+async fn an_argument_naming_another_market_or_subaccount_than_its_accounts_is_refused() {
+    let mut env = TestEnv::start().await;
+    let (exchange, alice, _) = trading_pair(&mut env).await;
+    let mut ix = instructions::place_perp_order(
+        alice.wallet.pubkey(),
+        alice.user,
+        &market(&exchange),
+        &[],
+        order(Long, BASE_PRECISION as u64),
+    );
+    // The first argument, after the 8-byte discriminator: market 1 with market 0's accounts.
+    ix.data[8..10].copy_from_slice(&1u16.to_le_bytes());
+    let touched = [alice.user, pda::perp_market(0), pda::spot_market(0)];
+    let failure = refused(&mut env, ix, &[&alice.wallet], &touched).await;
+    assert_anchor_error(&failure, ErrorCode::ConstraintSeeds);
+
+    let mut ix = instructions::update_user(
+        alice.wallet.pubkey(),
+        0,
+        instructions::UserSetting::CustomMarginRatio(5_000),
+    );
+    ix.data[8..10].copy_from_slice(&1u16.to_le_bytes());
+    let failure = refused(&mut env, ix, &[&alice.wallet], &[alice.user]).await;
+    assert_anchor_error(&failure, ErrorCode::ConstraintSeeds);
+}

@@ -1,4 +1,5 @@
 //! The LP instructions: liquidity added and removed, settled, and de-risked.
+use super::keepers::settle_accounts;
 use super::{instruction, margin_accounts, MarketAccounts};
 use crate::pda;
 use anchor_lang::prelude::Pubkey;
@@ -99,17 +100,8 @@ pub fn settle_lp_many(
 
 /// De-risks `user`'s LP position in `market`; `others` are the user's other positions' markets.
 pub fn derisk_lp(user: Pubkey, market: &MarketAccounts, others: &[MarketAccounts]) -> Instruction {
-    let accounts = bal::accounts::MarketUser {
-        state: pda::state(),
-        user,
-        spot_market: pda::spot_market(0),
-        perp_market: pda::perp_market(market.market_index),
-        oracle: market.oracle,
-        event_authority: pda::event_authority(),
-        program: bal::ID,
-    };
     let mut ix = instruction(
-        accounts,
+        settle_accounts(user, market),
         bal::instruction::DeriskLp {
             market_index: market.market_index,
         },
