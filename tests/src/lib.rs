@@ -5,6 +5,7 @@
 //! fuzzers' default, several times faster, the same compute units), or natively
 //! (`BAL_RUNTIME=native`, for debuggers and panic messages). Every successful transaction's compute units are recorded under the
 //! instruction's name and checked against the ceiling table in `ceilings.rs`.
+pub mod actions;
 mod bank;
 pub mod ceilings;
 pub mod env;

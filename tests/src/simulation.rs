@@ -13,7 +13,8 @@ use bal::read::balances::validate_vault_covers;
 use bal::state::PositionDirection::{Long, Short};
 use bal::state::PriceBounds;
 use bal::state::{PerpMarket, SpotMarket, User};
-use bal_client::instructions::{self, UserSetting};
+use bal_client::actions::{Action, Actor};
+use bal_client::instructions::UserSetting;
 use bal_client::pda;
 use bal_client::performance::lp_return;
 use bal_keeper::config::Settings;
@@ -76,13 +77,11 @@ struct Market {
 }
 
 impl Market {
-    async fn send(
-        &mut self,
-        ix: anchor_lang::solana_program::instruction::Instruction,
-        signer: &Keypair,
-    ) -> bool {
+    /// Sends `action`, signed by `wallet`.
+    async fn send(&mut self, action: Action, wallet: &Keypair) -> bool {
         self.report.transactions += 1;
-        let ok = self.env.send_unmetered(&[ix], &[signer]).await.is_ok();
+        let ix = action.instruction(&market(&self.exchange), &[]);
+        let ok = self.env.send_unmetered(&[ix], &[wallet]).await.is_ok();
         if !ok {
             self.report.refused += 1;
         }
@@ -105,15 +104,12 @@ impl Market {
                 (size / 2).max(BASE / 10)
             };
             let trader = &self.traders[i];
-            let ix = instructions::place_perp_order(
-                trader.wallet.pubkey(),
-                trader.user,
-                &market(&self.exchange),
-                &[],
-                order(direction, size),
-            );
+            let action = Action::Trade {
+                actor: actor(trader),
+                params: order(direction, size),
+            };
             let wallet = trader.wallet.insecure_clone();
-            self.send(ix, &wallet).await;
+            self.send(action, &wallet).await;
         }
     }
 
@@ -185,6 +181,13 @@ impl Market {
     }
 }
 
+fn actor(trader: &Trader) -> Actor {
+    Actor {
+        signer: trader.wallet.pubkey(),
+        user: trader.user,
+    }
+}
+
 /// Runs the simulation: LPs add at the start (the last one a week in, at 2x max leverage so a
 /// keeper may have to de-risk it), then every four hours the oracle moves, traders trade and
 /// the keeper makes its round.
@@ -226,25 +229,18 @@ pub async fn simulate(config: SimulationConfig) -> SimulationReport {
         if step == 7 * 86_400 / STEP {
             let lp = &sim.lps[late];
             let wallet = lp.wallet.insecure_clone();
-            let user = lp.user;
-            sim.send(
-                instructions::update_user(
-                    wallet.pubkey(),
-                    0,
-                    UserSetting::CustomMarginRatio(5_000),
-                ),
-                &wallet,
-            )
-            .await;
-            let ix = instructions::add_liquidity(
-                wallet.pubkey(),
-                user,
-                &market(&sim.exchange),
-                &[],
-                2_000 * BASE,
-                PriceBounds::UNBOUNDED,
-            );
-            sim.send(ix, &wallet).await;
+            let leverage = Action::Set {
+                authority: wallet.pubkey(),
+                sub_account_id: 0,
+                setting: UserSetting::CustomMarginRatio(5_000),
+            };
+            let add = Action::AddLiquidity {
+                actor: actor(lp),
+                shares: 2_000 * BASE,
+                bounds: PriceBounds::UNBOUNDED,
+            };
+            sim.send(leverage, &wallet).await;
+            sim.send(add, &wallet).await;
         }
         sim.traders_act(step).await;
         sim.keeper_round().await;

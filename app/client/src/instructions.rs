@@ -73,6 +73,7 @@ pub fn delete_user(authority: Pubkey, sub_account_id: u16) -> Instruction {
 }
 
 /// A setting of a subaccount: name, delegate, custom margin ratio or de-risk opt-out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum UserSetting {
     Name([u8; 32]),
     Delegate(Pubkey),

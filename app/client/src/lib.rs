@@ -1,6 +1,7 @@
-//! Rust client for the BAL program: PDAs, one instruction builder per instruction, LP sizing,
-//! LP performance and the read side (decoding, simulated settle, margin, de-risk and
-//! liquidation prices).
+//! Rust client for the BAL program: PDAs, one instruction builder per instruction, what a
+//! participant does as data (`actions`), LP sizing, LP performance and the read side
+//! (decoding, simulated settle, margin, de-risk and liquidation prices).
+pub mod actions;
 pub mod books;
 pub mod defaults;
 pub mod instructions;

@@ -14,121 +14,45 @@
 //! and replayed first on every later run.
 use anchor_lang::prelude::Pubkey;
 use bal::instructions::UpdateStateParams;
-use bal::math::constants::BASE_PRECISION;
 use bal::read::margin::{net_value, MarketView, MarketViews};
-use bal::state::PriceBounds;
-use bal::state::RestingOrderParams;
 use bal::state::{PerpMarket, SpotMarket, User};
-use bal_client::instructions::{self, MakerOrderRef, UserSetting};
+use bal_client::instructions::{self, QuoteMint};
 use bal_client::pda;
+use bal_tests::actions::{resolve, Action, Party, Roster, Size, Target};
 use bal_tests::fixtures::{market, new_trader, set_oracle_price, setup_trading, Exchange, Trader};
-use bal_tests::fuzzing::{check_books, direction, run_cases, seed_from_env, Expected, Tried};
+use bal_tests::fuzzing::{check_books, run_cases, seed_from_env, Expected, Tried};
 use bal_tests::{Runtime, TestEnv};
 use proptest::prelude::*;
 use solana_keypair::Keypair;
 use solana_signer::Signer;
 
-const BASE: u64 = BASE_PRECISION as u64;
 const PARTIES: usize = 4;
 
-#[derive(Clone, Debug)]
-enum Action {
-    Deposit {
-        who: usize,
-        dollars: u64,
-    },
-    Withdraw {
-        who: usize,
-        dollars: u64,
-        borrow: bool,
-    },
-    Trade {
-        who: usize,
-        long: bool,
-        tenths: u64,
-    },
-    Close {
-        who: usize,
-    },
-    /// A thin party takes about 8x leverage, so that oracle moves can put it below maintenance.
-    Squeeze {
-        who: usize,
-        long: bool,
-    },
-    RestOrder {
-        who: usize,
-        long: bool,
-        tenths: u64,
-        offset_bps: i64,
-        post_only: bool,
-    },
-    Fill {
-        taker: usize,
-        maker: usize,
-    },
-    CancelAll {
-        who: usize,
-    },
-    AddLiquidity {
-        who: usize,
-        shares: u64,
-    },
-    RemoveLiquidity {
-        who: usize,
-    },
-    SettleLp {
-        who: usize,
-    },
-    SettlePnl {
-        who: usize,
-    },
-    Derisk {
-        who: usize,
-    },
-    MarginRatio {
-        who: usize,
-        ratio: u32,
-    },
-    /// `who` liquidated by the `by`-th party after it (every other party can be the
-    /// liquidator, the thin ones with too little margin to take it all).
-    Liquidate {
-        who: usize,
-        by: usize,
-    },
-    Funding,
-    Wait {
-        seconds: i64,
-    },
-    Oracle {
-        bps: i64,
-    },
-    /// The oracle gaps 9% against `who`'s position (none if it holds none): what brings a
-    /// levered account under its maintenance margin often enough for liquidations to land.
-    Gap {
-        who: usize,
-    },
-}
-
+/// The accounting fuzzer's part of the fuzzers' vocabulary: every party trades, rests and
+/// fills orders, provides liquidity and is settled; the thin ones (2 and 3) also take about 8x
+/// leverage (a twelve-base trade), so that oracle moves can put them below maintenance, and
+/// are liquidated by any party after them; the clock runs and the oracle moves and gaps.
 fn action() -> impl Strategy<Value = Action> {
     let who = 0..PARTIES;
+    let party = |who| Target::Party(who);
     prop_oneof![
         1 => (who.clone(), 1u64..200).prop_map(|(who, dollars)| Action::Deposit { who, dollars }),
         1 => (who.clone(), 1u64..5_000, any::<bool>()).prop_map(|(who, dollars, borrow)| Action::Withdraw { who, dollars, borrow }),
-        4 => (who.clone(), any::<bool>(), 1u64..150).prop_map(|(who, long, tenths)| Action::Trade { who, long, tenths }),
+        4 => (who.clone(), any::<bool>(), 1u64..150).prop_map(|(who, long, tenths)| Action::Trade { who, long, size: Size::Tenths(tenths) }),
         1 => who.clone().prop_map(|who| Action::Close { who }),
-        3 => (2..PARTIES, any::<bool>()).prop_map(|(who, long)| Action::Squeeze { who, long }),
+        3 => (2..PARTIES, any::<bool>()).prop_map(|(who, long)| Action::Trade { who, long, size: Size::Push(12) }),
         4 => (who.clone(), any::<bool>(), 1u64..100, -200i64..200, any::<bool>())
-            .prop_map(|(who, long, tenths, offset_bps, post_only)| Action::RestOrder { who, long, tenths, offset_bps, post_only }),
-        3 => (who.clone(), who.clone()).prop_map(|(taker, maker)| Action::Fill { taker, maker }),
+            .prop_map(|(who, long, tenths, offset_bps, post_only)| Action::RestOrder { who, long, size: Size::Tenths(tenths), offset_bps, post_only }),
+        3 => (who.clone(), who.clone()).prop_map(move |(taker, maker)| Action::Fill { filler: (taker + 1) % PARTIES, taker: party(taker), maker: Some(party(maker)) }),
         1 => who.clone().prop_map(|who| Action::CancelAll { who }),
-        2 => (who.clone(), 1u64..600).prop_map(|(who, shares)| Action::AddLiquidity { who, shares }),
+        2 => (who.clone(), 1u64..600).prop_map(|(who, tenths)| Action::AddLiquidity { who, size: Size::Tenths(tenths) }),
         1 => who.clone().prop_map(|who| Action::RemoveLiquidity { who }),
-        2 => who.clone().prop_map(|who| Action::SettleLp { who }),
-        2 => who.clone().prop_map(|who| Action::SettlePnl { who }),
-        2 => who.clone().prop_map(|who| Action::Derisk { who }),
-        1 => (who.clone(), prop_oneof![Just(0u32), 1_000u32..6_000]).prop_map(|(who, ratio)| Action::MarginRatio { who, ratio }),
-        4 => (2..PARTIES, 1..PARTIES).prop_map(|(who, by)| Action::Liquidate { who, by }),
-        1 => Just(Action::Funding),
+        2 => who.clone().prop_map(move |who| Action::SettleLp { target: party(who) }),
+        2 => who.clone().prop_map(move |who| Action::SettlePnl { target: party(who) }),
+        2 => who.clone().prop_map(move |who| Action::Derisk { target: party(who) }),
+        1 => (who, prop_oneof![Just(0u32), 1_000u32..6_000]).prop_map(|(who, ratio)| Action::MarginRatio { who, ratio }),
+        4 => (2..PARTIES, 1..PARTIES).prop_map(move |(who, by)| Action::Liquidate { liquidator: (who + by) % PARTIES, target: party(who) }),
+        1 => Just(Action::UpdateFunding),
         1 => (1i64..7_200).prop_map(|seconds| Action::Wait { seconds }),
         4 => (-700i64..700).prop_map(|bps| Action::Oracle { bps }),
         1 => (2..PARTIES).prop_map(|who| Action::Gap { who }),
@@ -178,15 +102,6 @@ impl World {
         self.env.load(self.parties[who].user).await
     }
 
-    /// The id of `who`'s first open order that is (or is not) post-only.
-    async fn order_id(&mut self, who: usize, post_only: bool) -> Option<u32> {
-        let user = self.user(who).await;
-        user.orders
-            .iter()
-            .find(|o| o.is_open() && (o.post_only == 1) == post_only)
-            .map(|o| o.order_id)
-    }
-
     /// Sends one transaction; `Ok(false)` when the program refused it.
     async fn send(
         &mut self,
@@ -202,118 +117,7 @@ impl World {
 
     /// Runs `action`; returns whether it was a transaction that the program refused.
     async fn run(&mut self, action: &Action) -> Option<bool> {
-        let market = market(&self.exchange);
-        let p = |who: usize| &self.parties[who];
-        let ix = match *action {
-            Action::Deposit { who, dollars } => {
-                instructions::deposit(&p(who).collateral(&self.exchange), dollars * 1_000_000)
-            }
-            Action::Withdraw {
-                who,
-                dollars,
-                borrow,
-            } => instructions::withdraw(
-                &p(who).collateral(&self.exchange),
-                dollars * 1_000_000,
-                borrow,
-                &[market],
-            ),
-            Action::Trade { who, long, tenths } => instructions::place_perp_order(
-                p(who).wallet.pubkey(),
-                p(who).user,
-                &market,
-                &[],
-                bal_tests::fixtures::order(direction(long), tenths * BASE / 10),
-            ),
-            Action::Squeeze { who, long } => instructions::place_perp_order(
-                p(who).wallet.pubkey(),
-                p(who).user,
-                &market,
-                &[],
-                bal_tests::fixtures::order(direction(long), 12 * BASE),
-            ),
-            Action::Close { who } => instructions::close_position(
-                p(who).wallet.pubkey(),
-                p(who).user,
-                &market,
-                &[],
-                None,
-            ),
-            Action::RestOrder {
-                who,
-                long,
-                tenths,
-                offset_bps,
-                post_only,
-            } => instructions::place_order(
-                p(who).wallet.pubkey(),
-                p(who).user,
-                &market,
-                &[],
-                RestingOrderParams {
-                    direction: direction(long),
-                    base_amount: tenths * BASE / 10,
-                    price: (self.price + self.price * offset_bps / 10_000) as u64,
-                    post_only,
-                    reduce_only: false,
-                    expiry_ts: 0,
-                },
-            ),
-            Action::Fill { taker, maker } => {
-                let taker_order = self.order_id(taker, false).await?;
-                let makers: Vec<MakerOrderRef> = match self.order_id(maker, true).await {
-                    Some(order_id) if maker != taker => vec![MakerOrderRef {
-                        user: self.parties[maker].user,
-                        order_id,
-                    }],
-                    _ => Vec::new(),
-                };
-                let filler = &self.parties[(taker + 1) % PARTIES];
-                instructions::fill_order(
-                    filler.wallet.pubkey(),
-                    filler.user,
-                    (self.parties[taker].user, taker_order),
-                    &makers,
-                    &market,
-                    &[],
-                )
-            }
-            Action::CancelAll { who } => {
-                instructions::cancel_orders(p(who).wallet.pubkey(), p(who).user, None)
-            }
-            Action::AddLiquidity { who, shares } => instructions::add_liquidity(
-                p(who).wallet.pubkey(),
-                p(who).user,
-                &market,
-                &[],
-                shares * BASE / 10,
-                PriceBounds::UNBOUNDED,
-            ),
-            Action::RemoveLiquidity { who } => {
-                instructions::remove_liquidity(p(who).wallet.pubkey(), p(who).user, 0, None)
-            }
-            Action::SettleLp { who } => {
-                instructions::settle_lp(self.keeper.pubkey(), p(who).user, 0)
-            }
-            Action::SettlePnl { who } => instructions::settle_pnl(p(who).user, &market, &[]),
-            Action::Derisk { who } => instructions::derisk_lp(p(who).user, &market, &[]),
-            Action::MarginRatio { who, ratio } => instructions::update_user(
-                p(who).wallet.pubkey(),
-                0,
-                UserSetting::CustomMarginRatio(ratio),
-            ),
-            Action::Liquidate { who, by } => {
-                let liquidator = &self.parties[(who + by) % PARTIES];
-                instructions::liquidate_perp(
-                    liquidator.wallet.pubkey(),
-                    liquidator.user,
-                    p(who).user,
-                    &market,
-                    &[],
-                    u64::MAX,
-                )
-            }
-            Action::Funding => instructions::update_funding_rate(&market),
+        match *action {
             Action::Wait { seconds } => {
                 self.env.advance(seconds, (seconds as u64 / 2).max(1)).await;
                 set_oracle_price(&mut self.env, &self.exchange, self.price).await;
@@ -329,31 +133,20 @@ impl World {
                 self.move_oracle(-900 * base.signum()).await;
                 return None;
             }
-        };
-        let signer = match *action {
-            Action::SettleLp { .. }
-            | Action::SettlePnl { .. }
-            | Action::Derisk { .. }
-            | Action::Funding => self.keeper.insecure_clone(),
-            Action::Fill { taker, .. } => {
-                self.parties[(taker + 1) % PARTIES].wallet.insecure_clone()
-            }
-            Action::Liquidate { who, by } => {
-                self.parties[(who + by) % PARTIES].wallet.insecure_clone()
-            }
-            Action::Deposit { who, .. }
-            | Action::Withdraw { who, .. }
-            | Action::Trade { who, .. }
-            | Action::Close { who }
-            | Action::Squeeze { who, .. }
-            | Action::RestOrder { who, .. }
-            | Action::CancelAll { who }
-            | Action::AddLiquidity { who, .. }
-            | Action::RemoveLiquidity { who }
-            | Action::MarginRatio { who, .. } => self.parties[who].wallet.insecure_clone(),
-            Action::Wait { .. } | Action::Oracle { .. } | Action::Gap { .. } => return None,
-        };
-        Some(!self.send(ix, &signer).await)
+            _ => {}
+        }
+        let act = resolve(self, action).await?;
+        let signer = act.signer().unwrap_or_else(|| self.keeper.pubkey());
+        let wallet = self
+            .parties
+            .iter()
+            .map(|p| &p.wallet)
+            .chain([&self.keeper])
+            .find(|k| k.pubkey() == signer)
+            .expect("a party or the keeper signs")
+            .insecure_clone();
+        let ix = act.instruction(&market(&self.exchange), &[]);
+        Some(!self.send(ix, &wallet).await)
     }
 
     /// Moves the oracle by `bps` of its price (never under $1).
@@ -366,6 +159,47 @@ impl World {
     async fn check(&mut self) -> Result<(), TestCaseError> {
         let users: Vec<Pubkey> = self.parties.iter().map(|p| p.user).collect();
         check_books(&mut self.env, &users).await
+    }
+}
+
+impl Roster for World {
+    fn env(&mut self) -> &mut TestEnv {
+        &mut self.env
+    }
+
+    fn quote(&self) -> QuoteMint {
+        self.exchange.quote
+    }
+
+    fn party(&self, who: usize) -> Party {
+        let trader = &self.parties[who];
+        Party {
+            wallet: trader.wallet.pubkey(),
+            user: trader.user,
+            sub_account_id: 0,
+            tokens: trader.token_account,
+        }
+    }
+
+    /// The keeper settles LPs.
+    fn payer(&self) -> Pubkey {
+        self.keeper.pubkey()
+    }
+
+    fn principal(&self) -> Option<Pubkey> {
+        None
+    }
+
+    fn price(&self) -> u64 {
+        self.price as u64
+    }
+
+    /// Every account here is a party's: no honest bystanders to target.
+    async fn user_of(&mut self, target: Target) -> Pubkey {
+        match target {
+            Target::Party(who) => self.parties[who].user,
+            Target::Honest(_) | Target::Weakest => panic!("no honest parties in this world"),
+        }
     }
 }
 
@@ -390,9 +224,13 @@ impl World {
             Action::Withdraw { who, dollars, .. } => {
                 Some((who, ValueChange::DownBy(i128::from(dollars) * 1_000_000)))
             }
-            Action::SettleLp { who } => Some((who, ValueChange::NotUp)),
+            Action::SettleLp {
+                target: Target::Party(who),
+            } => Some((who, ValueChange::NotUp)),
             // An LP's settle may de-risk it, which trades with the AMM.
-            Action::SettlePnl { who } => {
+            Action::SettlePnl {
+                target: Target::Party(who),
+            } => {
                 let is_lp = self
                     .user(who)
                     .await
@@ -455,7 +293,6 @@ const EXPECTED: Expected = Expected {
         "Withdraw",
         "Trade",
         "Close",
-        "Squeeze",
         "RestOrder",
         "Fill",
         "CancelAll",
@@ -465,7 +302,7 @@ const EXPECTED: Expected = Expected {
         "SettlePnl",
         "MarginRatio",
         "Liquidate",
-        "Funding",
+        "UpdateFunding",
     ],
 };
 

@@ -61,7 +61,8 @@ mod market;
 mod plain;
 mod rules;
 mod value;
-use actions::{transaction, Action};
+use actions::transaction;
+use bal_tests::actions::{open_order_id, Action};
 use solana_keypair::Keypair;
 use solana_signer::Signer;
 use value::Valuation;
@@ -239,7 +240,7 @@ impl World {
     /// on the side that brings its position back toward where it started.
     async fn rest_honest_order(&mut self) {
         let taker = self.honest[HONEST_TAKER].user;
-        if self.order_id(taker, false).await.is_some() {
+        if open_order_id(&mut self.env, taker, false).await.is_some() {
             return;
         }
         let user: User = self.env.load(taker).await;

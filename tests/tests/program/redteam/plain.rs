@@ -5,16 +5,17 @@
 //! curve moves it, and whoever trades it back collects the taker's slippage; a delegate's
 //! trade pays the LPs (the attacker's among them) their slice; an honest vault deposit's
 //! rounding stays with the vault's holders. So for a transaction holding such actions
-//! (`Action::involves_honest_party`), those actions alone are first sent from the same state,
+//! (`actions::involves_honest_party`), those actions alone are first sent from the same state,
 //! and what they gave the attacker plus what they cost the honest parties is allowed; then
 //! every account is put back and the transaction itself is sent. A push before the same
 //! actions earns more than that only if the program acts at the pushed price for the honest
 //! party: exactly the class this fuzzer looks for.
-use super::actions::Action;
+use super::actions;
 use super::value::Valuation;
 use super::World;
 use anchor_lang::prelude::Pubkey;
 use bal_client::pda;
+use bal_tests::actions::Action;
 use solana_account::Account;
 
 impl World {
@@ -58,7 +59,7 @@ impl World {
     pub(super) async fn plain_allowance(&mut self, actions: &[Action], rule: Valuation) -> i128 {
         let plain: Vec<Action> = actions
             .iter()
-            .filter(|action| action.involves_honest_party())
+            .filter(|action| actions::involves_honest_party(action))
             .cloned()
             .collect();
         if plain.is_empty() {

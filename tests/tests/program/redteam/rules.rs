@@ -30,7 +30,6 @@
 //! - in the market mode the keeper's liquidation of an account below maintenance that holds
 //!   anything to act on is never refused, and after its round no account holds only debt
 //!   beyond its claims: bad debt is resolved, not left on the books.
-use super::actions::Action;
 use super::bearers::Exposure;
 use super::World;
 use anchor_lang::prelude::Pubkey;
@@ -48,6 +47,7 @@ use bal::read::position::increases_risk;
 use bal::state::{PerpMarket, SpotMarket, State, User};
 use bal_client::pda;
 use bal_client::read::{margin, PricedMarket};
+use bal_tests::actions::Action;
 use bal_tests::TxSuccess;
 use proptest::prelude::*;
 
@@ -249,8 +249,8 @@ impl World {
         action: &Action,
     ) -> Result<(), TestCaseError> {
         let (sub, always) = match *action {
-            Action::Withdraw { sub, .. } | Action::AddLiquidity { sub, .. } => (sub, true),
-            Action::Trade { sub, .. } => (sub, false),
+            Action::Withdraw { who, .. } | Action::AddLiquidity { who, .. } => (who, true),
+            Action::Trade { who, .. } => (who, false),
             _ => return Ok(()),
         };
         let key = self.subs[sub].user;

@@ -5,7 +5,8 @@ use anchor_spl::associated_token::get_associated_token_address_with_program_id;
 use bal::instructions::OrderParams;
 use bal::read::margin::MarginType;
 use bal::state::PositionDirection::{Long, Short};
-use bal_client::instructions::{self as ix, CollateralAccounts, MarketAccounts, QuoteMint};
+use bal_client::actions::{Action, Actor};
+use bal_client::instructions::{CollateralAccounts, MarketAccounts, QuoteMint};
 use bal_client::pda;
 use bal_client::read::margin;
 use bal_keeper::snapshot;
@@ -91,13 +92,14 @@ pub fn order(
         limit_price: None,
         reduce_only: false,
     };
-    let instruction = ix::place_perp_order(
-        wallet.pubkey(),
-        pda::user(&wallet.pubkey(), 0),
-        &market.accounts,
-        others,
+    let action = Action::Trade {
+        actor: Actor {
+            signer: wallet.pubkey(),
+            user: pda::user(&wallet.pubkey(), 0),
+        },
         params,
-    );
+    };
+    let instruction = action.instruction(&market.accounts, others);
     let limit = ComputeBudgetInstruction::set_compute_unit_limit(300_000 + nonce % 100_000);
     sign(wallet, &[limit, instruction], blockhash)
 }
@@ -268,7 +270,13 @@ pub async fn withdraw_to_initial(
             ),
             quote: *quote,
         };
-        let withdraw = ix::withdraw(&collateral, free, false, markets);
+        let (market, others) = markets.split_first().ok_or("no market")?;
+        let withdraw = Action::Withdraw {
+            collateral,
+            amount: free,
+            borrow: false,
+        }
+        .instruction(market, others);
         withdrawals.push(sign(wallet, &[withdraw], blockhash));
     }
     for outcome in chain.submit(&withdrawals).await {
