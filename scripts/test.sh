@@ -35,9 +35,11 @@ stage "tests (TypeScript)" bash -o pipefail -c \
     'cd app/sdk && npm ci --no-audit --no-fund --loglevel=error && npm test 2>&1 | tee "$0" &&
         npm run pack:check' "$ts_log"
 # The Codama client: current with the IDL (its build fails otherwise) and building what the
-# SDK's hand-written builders build.
+# SDK's hand-written builders build; then an integrator's LP round trip with it alone.
 stage "tests (generated Kit client)" bash -o pipefail -c \
-    'cd app/kit-client && npm ci --no-audit --no-fund --loglevel=error && npm test 2>&1 | tee "$0"' "$kit_log"
+    'cd app/kit-client && npm ci --no-audit --no-fund --loglevel=error && npm test 2>&1 | tee "$0" &&
+        cd ../../examples/lp-round-trip && npm ci --no-audit --no-fund --loglevel=error &&
+        npm test 2>&1 | tee -a "$0"' "$kit_log"
 stage "tests (web page)" bash -o pipefail -c \
     'cd app/web && npm ci --no-audit --no-fund --loglevel=error && npm test 2>&1 | tee "$0"' "$web_log"
 stage "end-to-end (local exchange, web page)" bash -o pipefail -c \
