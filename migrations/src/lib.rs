@@ -200,7 +200,7 @@ impl<C: Chain> Run<'_, C> {
         let existing = self.exists(address).await?;
         if existing.is_none() {
             let (oracle, params) = market_params(wanted)?;
-            let instruction = ix::initialize_perp_market(admin, oracle, params);
+            let instruction = ix::initialize_perp_market(admin, oracle, wanted.index, params);
             self.send(name.clone(), &[instruction], &[]).await?;
         } else {
             self.steps.push(Step::Exists(name.clone()));
@@ -226,7 +226,7 @@ impl<C: Chain> Run<'_, C> {
 fn market_params(
     wanted: &MarketConfig,
 ) -> Result<(Pubkey, bal::instructions::InitializePerpMarketParams), String> {
-    let mut params = default_perp_market(wanted.index);
+    let mut params = default_perp_market();
     let name = wanted.name.as_bytes();
     if name.len() > params.name.len() {
         return Err(format!(

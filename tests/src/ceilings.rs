@@ -29,7 +29,7 @@ pub const CU_CEILINGS: &[(&str, u64)] = &[
     ("cancel_insurance_unstake", 12_500),
     ("remove_insurance_stake", 38_000),
     ("deposit", 34_000),
-    ("withdraw", 41_000),
+    ("withdraw", 43_000),
     ("initialize_program_oracle", 25_500),
     ("update_program_oracle", 2_500),
     ("initialize_perp_market", 49_000),

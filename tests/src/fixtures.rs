@@ -198,7 +198,8 @@ pub async fn setup_exchange_with_market(env: &mut TestEnv) -> Exchange {
         &[instructions::initialize_perp_market(
             exchange.admin.pubkey(),
             exchange.oracle,
-            default_perp_market(0),
+            0,
+            default_perp_market(),
         )],
         &[&exchange.admin],
     )

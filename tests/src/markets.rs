@@ -29,8 +29,8 @@ pub async fn second_market(env: &mut TestEnv, exchange: &Exchange) -> MarketAcco
     set_price(env, exchange, &market, START_PRICE).await;
     env.send_setup(
         &[
-            instructions::initialize_perp_market(admin.pubkey(), market.oracle, {
-                let mut params = default_perp_market(1);
+            instructions::initialize_perp_market(admin.pubkey(), market.oracle, 1, {
+                let mut params = default_perp_market();
                 params.name[..8].copy_from_slice(b"ETH-PERP");
                 params
             }),

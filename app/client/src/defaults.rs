@@ -43,11 +43,10 @@ pub fn default_oracle_guards() -> OracleGuards {
 
 /// A SOL-like market: $100, 1,000 base of liquidity, 10x initial / 20x maintenance leverage,
 /// fills within 10% of the oracle.
-pub fn default_perp_market(market_index: u16) -> InitializePerpMarketParams {
+pub fn default_perp_market() -> InitializePerpMarketParams {
     let mut name = [0u8; 32];
     name[..8].copy_from_slice(b"SOL-PERP");
     InitializePerpMarketParams {
-        market_index,
         name,
         oracle_source: OracleSource::Program,
         pyth_feed_id: [0; 32],

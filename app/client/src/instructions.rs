@@ -244,20 +244,25 @@ pub fn update_program_oracle(
     )
 }
 
+/// Lists perp market `market_index` (the next one) on `oracle`.
 pub fn initialize_perp_market(
     admin: Pubkey,
     oracle: Pubkey,
+    market_index: u16,
     params: InitializePerpMarketParams,
 ) -> Instruction {
     instruction(
         bal::accounts::InitializePerpMarket {
             admin,
             state: pda::state(),
-            perp_market: pda::perp_market(params.market_index),
+            perp_market: pda::perp_market(market_index),
             oracle,
             system_program: system_program::ID,
         },
-        bal::instruction::InitializePerpMarket { params },
+        bal::instruction::InitializePerpMarket {
+            market_index,
+            params,
+        },
     )
 }
 

@@ -1,7 +1,8 @@
 //! What the committed IDL lets a client resolve on its own, checked against the program's own
 //! derivations: the `#[event_cpi]` accounts' address and seeds, no PDA seeded from the account
 //! itself (which no generator can resolve), and every perp market seeded from the instruction's
-//! first argument, `market_index`.
+//! first argument, `market_index`; every account a caller does not name resolves (a signer, a
+//! PDA, a fixed address or a relation).
 use anchor_lang::prelude::Pubkey;
 use serde_json::Value;
 
@@ -83,4 +84,98 @@ fn no_pda_is_seeded_from_itself_and_perp_markets_come_from_the_first_argument() 
         }
     }
     assert!(perp_markets >= 20, "{perp_markets}");
+}
+
+/// What a caller names in each instruction beyond its signers and arguments, where the IDL
+/// does not resolve it: the subaccounts it acts on (an owner's or a delegate's: the IDL would
+/// need the target's authority and subaccount id among the arguments), its own token account,
+/// the oracle it lists a market on or publishes to, the mint and token program of the quote
+/// market it creates. Every other account must resolve: a signer, a PDA, a fixed address, or a
+/// relation (read from another account: a market's oracle, the quote market's mint and token
+/// program, an admin or updater from the account naming it).
+const INPUTS: &[(&str, &[&str])] = &[
+    ("add_insurance_stake", &["authority_token_account"]),
+    ("add_liquidity", &["user"]),
+    ("cancel_order", &["user"]),
+    ("cancel_orders", &["user"]),
+    ("close_position", &["user"]),
+    ("deposit", &["user", "user_token_account"]),
+    ("derisk_lp", &["user"]),
+    ("fill_order", &["filler_user", "taker"]),
+    ("initialize_perp_market", &["oracle"]),
+    ("initialize_spot_market", &["mint", "token_program"]),
+    ("liquidate_perp", &["liquidator_user", "user"]),
+    ("place_order", &["user"]),
+    ("place_perp_order", &["user"]),
+    ("remove_insurance_stake", &["authority_token_account"]),
+    ("remove_liquidity", &["user"]),
+    ("resolve_bad_debt", &["user"]),
+    ("settle_lp", &["user"]),
+    ("settle_lp_many", &["user"]),
+    ("settle_pnl", &["user"]),
+    ("settle_pnl_many", &["user"]),
+    ("update_program_oracle", &["oracle"]),
+    ("withdraw", &["user", "user_token_account"]),
+];
+
+#[test]
+fn every_account_a_caller_does_not_name_resolves() {
+    let idl: Value = serde_json::from_str(IDL).expect("IDL");
+    for instruction in idl["instructions"].as_array().expect("instructions") {
+        let name = instruction["name"].as_str().expect("name");
+        let unresolved: Vec<&str> = accounts(instruction)
+            .iter()
+            .filter(|account| {
+                account["signer"] != true
+                    && account.get("pda").is_none()
+                    && account.get("address").is_none()
+                    && account.get("relations").is_none()
+            })
+            .map(|account| account["name"].as_str().expect("account name"))
+            .collect();
+        let inputs = INPUTS
+            .iter()
+            .find(|(instruction, _)| *instruction == name)
+            .map_or(&[][..], |(_, inputs)| *inputs);
+        assert_eq!(
+            unresolved, inputs,
+            "{name}: the accounts a caller must name"
+        );
+    }
+}
+
+#[test]
+fn a_markets_oracle_and_the_quote_mint_are_relations_and_the_vault_a_pda() {
+    let idl: Value = serde_json::from_str(IDL).expect("IDL");
+    let (mut oracles, mut mints, mut vaults) = (0, 0, 0);
+    for instruction in idl["instructions"].as_array().expect("instructions") {
+        let name = instruction["name"].as_str().expect("name");
+        for account in accounts(instruction) {
+            match account["name"].as_str().expect("account name") {
+                // A program oracle being created or published to is named by the caller.
+                "oracle"
+                    if account.get("pda").is_none()
+                        && !name.ends_with("program_oracle")
+                        && name != "initialize_perp_market" =>
+                {
+                    assert_eq!(account["relations"][0], "perp_market", "{name}");
+                    oracles += 1;
+                }
+                "mint" | "token_program" if name != "initialize_spot_market" => {
+                    assert_eq!(account["relations"][0], "spot_market", "{name}");
+                    mints += 1;
+                }
+                "vault" if name != "initialize_spot_market" => {
+                    let derived = derived_from_constants(account);
+                    assert_eq!(derived, Some(bal_client::pda::spot_vault(0)), "{name}");
+                    vaults += 1;
+                }
+                _ => {}
+            }
+        }
+    }
+    assert!(
+        oracles == 14 && mints == 8 && vaults == 4,
+        "{oracles} {mints} {vaults}"
+    );
 }

@@ -108,14 +108,14 @@ test("perp markets list at the next index and take the admin's updates, each val
   expectRefused(
     await env.send(
       exchange.admin,
-      initializePerpMarket(exchange.admin, exchange.oracle, defaultPerpMarket(2)),
+      initializePerpMarket(exchange.admin, exchange.oracle, 2, defaultPerpMarket()),
     ),
     "invalidMarketIndex",
   );
   expectOk(
     await env.send(
       exchange.admin,
-      initializePerpMarket(exchange.admin, exchange.oracle, defaultPerpMarket(1)),
+      initializePerpMarket(exchange.admin, exchange.oracle, 1, defaultPerpMarket()),
     ),
   );
   const listed = env.perpMarket(1);

@@ -270,8 +270,7 @@ export const paddedName = (name: string): number[] => {
 };
 
 /** A SOL-like market: $100, 1,000 base of liquidity, 10x initial / 20x maintenance leverage. */
-export const defaultPerpMarket = (marketIndex: number): InitializePerpMarketParams => ({
-  marketIndex,
+export const defaultPerpMarket = (): InitializePerpMarketParams => ({
   name: paddedName("SOL-PERP"),
   oracleSource: "program",
   pythFeedId: new Array<number>(32).fill(0),
@@ -387,7 +386,7 @@ export async function setupTrading(env: Env): Promise<Exchange> {
     market: { marketIndex: 0, oracle },
   };
   await setOraclePrice(env, exchange, START_PRICE);
-  expectOk(await env.send(admin, initializePerpMarket(admin, oracle, defaultPerpMarket(0))));
+  expectOk(await env.send(admin, initializePerpMarket(admin, oracle, 0, defaultPerpMarket())));
   expectOk(await env.send(admin, updatePerpMarket(admin, 0, { status: "active" })));
   return exchange;
 }

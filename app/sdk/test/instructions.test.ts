@@ -47,7 +47,7 @@ const built: Record<sdk.InstructionName, Instruction> = {
   withdraw: sdk.withdraw(funds, 1n, false, [market, elsewhere]),
   initializeProgramOracle: sdk.initializeProgramOracle(admin, 0, other),
   updateProgramOracle: sdk.updateProgramOracle(admin, market.oracle, 1n, 0n),
-  initializePerpMarket: sdk.initializePerpMarket(admin, market.oracle, defaultPerpMarket(0)),
+  initializePerpMarket: sdk.initializePerpMarket(admin, market.oracle, 0, defaultPerpMarket()),
   updatePerpMarket: sdk.updatePerpMarket(admin, 0, {}),
   repegAmm: sdk.repegAmm(admin, 0, market.oracle),
   updateAmmK: sdk.updateAmmK(admin, 0, market.oracle, 1n),

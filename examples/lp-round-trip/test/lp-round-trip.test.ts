@@ -169,7 +169,6 @@ test("an LP adds, takes its share of a trade, settles and leaves, from the gener
     admin,
     await bal.getInitializePerpMarketInstructionAsync({
       admin,
-      perpMarket,
       oracle,
       marketIndex: 0,
       name: new TextEncoder().encode("SOL-PERP".padEnd(32, "\0")),
@@ -206,7 +205,6 @@ test("an LP adds, takes its share of a trade, settles and leaves, from the gener
   );
 
   // Two users with $10,000 each deposited from their own token accounts.
-  const [vault] = await bal.findVaultPda();
   const open = async () => {
     const wallet = await chain.wallet();
     const tokens = (await chain.wallet()).address;
@@ -230,7 +228,7 @@ test("an LP adds, takes its share of a trade, settles and leaves, from the gener
     const [user] = await bal.findUserPda({ authority: wallet.address, subAccountId: 0 });
     await chain.send(
       wallet,
-      await bal.getDepositInstructionAsync({ authority: wallet, user, vault, userTokenAccount: tokens, mint, amount: 10_000n * QUOTE }),
+      await bal.getDepositInstructionAsync({ authority: wallet, user, userTokenAccount: tokens, mint, amount: 10_000n * QUOTE }),
     );
     return { wallet, user };
   };

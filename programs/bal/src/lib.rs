@@ -195,9 +195,10 @@ pub mod bal {
     /// Admin: lists a perp market with its AMM pegged to the oracle.
     pub fn initialize_perp_market(
         ctx: Context<InitializePerpMarket>,
+        market_index: u16,
         params: InitializePerpMarketParams,
     ) -> Result<()> {
-        instructions::initialize_perp_market::handler(ctx, params)
+        instructions::initialize_perp_market::handler(ctx, market_index, params)
     }
 
     /// Admin: changes a perp market's risk parameters, spreads, bounds, status or pause bits.

@@ -1,5 +1,6 @@
-//! Generates the program's IDL through Anchor's `idl-build` route into `idl/bal.json`.
-//! `--check` regenerates it and fails when the committed file differs (a stale IDL).
+//! Generates the programs' IDLs through Anchor's `idl-build` route: BAL's into `idl/bal.json`,
+//! the example vault's into `idl/bal_vault.json`. `--check` regenerates them and fails when a
+//! committed file differs (a stale IDL).
 //!
 //! One addition to what Anchor 1.2 writes: the two accounts `#[event_cpi]` appends to an
 //! instruction carry no address in its IDL, so a generated client could not fill them in. They
@@ -9,7 +10,7 @@
 use anchor_lang_idl::types::{
     Idl, IdlInstructionAccount, IdlInstructionAccountItem, IdlPda, IdlSeed, IdlSeedConst,
 };
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -20,31 +21,42 @@ fn main() -> ExitCode {
         .parent()
         .expect("workspace root")
         .to_path_buf();
-    let committed = root.join("idl/bal.json");
+    let check = std::env::args().any(|arg| arg == "--check");
+    let mut fresh = true;
+    for (program, file) in [("bal", "bal.json"), ("bal-vault", "bal_vault.json")] {
+        let mut idl = anchor_lang_idl::build::IdlBuilder::new()
+            .program_path(root.join("programs").join(program))
+            .build()
+            .expect("IDL build");
+        address_event_accounts(&mut idl);
+        let generated = serde_json::to_string_pretty(&idl).expect("IDL to JSON") + "\n";
+        fresh &= write_or_check(&root.join("idl").join(file), &generated, check);
+    }
+    if fresh {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
 
-    let mut idl = anchor_lang_idl::build::IdlBuilder::new()
-        .program_path(root.join("programs/bal"))
-        .build()
-        .expect("IDL build");
-    address_event_accounts(&mut idl);
-    let generated = serde_json::to_string_pretty(&idl).expect("IDL to JSON") + "\n";
-
-    if std::env::args().any(|arg| arg == "--check") {
-        let current = std::fs::read_to_string(&committed).unwrap_or_default();
+/// Writes `generated` to `committed`, or with `check` compares them; false when stale.
+fn write_or_check(committed: &Path, generated: &str, check: bool) -> bool {
+    if check {
+        let current = std::fs::read_to_string(committed).unwrap_or_default();
         if current != generated {
             eprintln!(
                 "{} is stale: run `cargo run -p bal-tests --bin idl` and commit it",
                 committed.display()
             );
-            return ExitCode::FAILURE;
+            return false;
         }
         println!("{} is up to date", committed.display());
     } else {
         std::fs::create_dir_all(committed.parent().expect("idl dir")).expect("create idl/");
-        std::fs::write(&committed, generated).expect("write IDL");
+        std::fs::write(committed, generated).expect("write IDL");
         println!("wrote {}", committed.display());
     }
-    ExitCode::SUCCESS
+    true
 }
 
 /// The seed `#[event_cpi]` derives its event authority from.

@@ -408,11 +408,11 @@ async fn exchange_and_quote_parameters_beyond_their_ranges_are_refused_and_their
         change(&mut curve);
         instructions::update_spot_market_interest(admin, curve)
     };
-    let mut over_sqrt_k = default_perp_market(1);
+    let mut over_sqrt_k = default_perp_market();
     over_sqrt_k.sqrt_k = MAX_SQRT_K + 1;
-    let mut under_sqrt_k = default_perp_market(1);
+    let mut under_sqrt_k = default_perp_market();
     under_sqrt_k.sqrt_k = MIN_SQRT_K - 1;
-    let mut no_concentration = default_perp_market(1);
+    let mut no_concentration = default_perp_market();
     no_concentration.concentration_coef = 0;
     use BalError::*;
     let cases = vec![
@@ -482,17 +482,17 @@ async fn exchange_and_quote_parameters_beyond_their_ranges_are_refused_and_their
         ),
         (
             "sqrt_k above the maximum",
-            instructions::initialize_perp_market(admin, exchange.oracle, over_sqrt_k),
+            instructions::initialize_perp_market(admin, exchange.oracle, 1, over_sqrt_k),
             InvalidAmmParameters,
         ),
         (
             "sqrt_k below the minimum",
-            instructions::initialize_perp_market(admin, exchange.oracle, under_sqrt_k),
+            instructions::initialize_perp_market(admin, exchange.oracle, 1, under_sqrt_k),
             InvalidAmmParameters,
         ),
         (
             "no concentration",
-            instructions::initialize_perp_market(admin, exchange.oracle, no_concentration),
+            instructions::initialize_perp_market(admin, exchange.oracle, 1, no_concentration),
             InvalidAmmParameters,
         ),
     ];
@@ -532,14 +532,14 @@ async fn exchange_and_quote_parameters_beyond_their_ranges_are_refused_and_their
     let state: State = env.account(pda::state()).await;
     assert_eq!(state.lp_cooldown_seconds, MAX_LP_COOLDOWN_SECONDS);
     assert_eq!(state.fees.taker_fee_rate, MAX_FEE_RATE);
-    let mut edge = default_perp_market(1);
+    let mut edge = default_perp_market();
     edge.sqrt_k = MAX_SQRT_K;
     edge.concentration_coef = MAX_CONCENTRATION_COEF;
     accepted(
         &mut env,
         &exchange,
         "initialize_perp_market",
-        instructions::initialize_perp_market(admin, exchange.oracle, edge),
+        instructions::initialize_perp_market(admin, exchange.oracle, 1, edge),
     )
     .await;
     let market: PerpMarket = env.load(pda::perp_market(1)).await;

@@ -209,7 +209,7 @@ async fn withdrawals_refuse_delegates_and_substituted_accounts() {
         .expect_err("delegate withdraw");
     assert_bal_error(&failure, BalError::NotUserAuthority);
 
-    // A vault that is not the market's.
+    // A vault that is not the market's: not at the vault's seeds.
     let fake_vault = create_token_account(&mut env, &exchange, &trader.wallet, 0).await;
     let mut ix = instructions::withdraw(&trader.collateral(&exchange), 1_000_000, false, &[]);
     ix.accounts[4].pubkey = fake_vault;
@@ -217,7 +217,7 @@ async fn withdrawals_refuse_delegates_and_substituted_accounts() {
         .send("withdraw", &[ix], &[&trader.wallet])
         .await
         .expect_err("fake vault");
-    assert_bal_error(&failure, BalError::InvalidTokenAccount);
+    assert_anchor_error(&failure, ErrorCode::ConstraintSeeds);
 
     // A spot market address that is not the market's PDA.
     let mut ix = instructions::withdraw(&trader.collateral(&exchange), 1_000_000, false, &[]);

@@ -24,6 +24,7 @@ async fn init_market(
         &[instructions::initialize_perp_market(
             exchange.admin.pubkey(),
             oracle,
+            0,
             params,
         )],
         &[&exchange.admin],
@@ -64,7 +65,7 @@ async fn each_bad_oracle_state_has_its_own_refusal() {
     let exchange = setup_exchange(&mut env).await;
 
     set_oracle_price(&mut env, &exchange, 0).await;
-    let failure = init_market(&mut env, &exchange, exchange.oracle, default_perp_market(0))
+    let failure = init_market(&mut env, &exchange, exchange.oracle, default_perp_market())
         .await
         .unwrap_err();
     assert_bal_error(&failure, BalError::OracleNonPositive);
@@ -82,20 +83,20 @@ async fn each_bad_oracle_state_has_its_own_refusal() {
     )
     .await
     .expect("uncertain price");
-    let failure = init_market(&mut env, &exchange, exchange.oracle, default_perp_market(0))
+    let failure = init_market(&mut env, &exchange, exchange.oracle, default_perp_market())
         .await
         .unwrap_err();
     assert_bal_error(&failure, BalError::OracleTooUncertain);
 
     set_oracle_price(&mut env, &exchange, 100_000_000).await;
     env.advance(30, 100).await;
-    let failure = init_market(&mut env, &exchange, exchange.oracle, default_perp_market(0))
+    let failure = init_market(&mut env, &exchange, exchange.oracle, default_perp_market())
         .await
         .unwrap_err();
     assert_bal_error(&failure, BalError::OracleStale);
 
     // An account that is not a program oracle of this program.
-    let failure = init_market(&mut env, &exchange, pda::state(), default_perp_market(0))
+    let failure = init_market(&mut env, &exchange, pda::state(), default_perp_market())
         .await
         .unwrap_err();
     assert_bal_error(&failure, BalError::InvalidOracle);
@@ -183,7 +184,7 @@ async fn a_market_reads_a_pyth_price_update() {
     let params = InitializePerpMarketParams {
         oracle_source: OracleSource::PythPull,
         pyth_feed_id: feed_id,
-        ..default_perp_market(0)
+        ..default_perp_market()
     };
     let failure = init_market(&mut env, &exchange, forged, params)
         .await

@@ -38,25 +38,33 @@ async fn a_new_market_is_pegged_to_the_oracle() {
 async fn listing_refuses_bad_parameters_with_their_own_errors() {
     let mut env = TestEnv::start().await;
     let exchange = setup_exchange(&mut env).await;
-    let cases: [(InitializePerpMarketParams, BalError); 7] = [
-        (
-            InitializePerpMarketParams {
-                market_index: 3,
-                ..default_perp_market(0)
-            },
-            BalError::InvalidMarketIndex,
-        ),
+    // Markets are listed in order: index 3 is not the next one.
+    let failure = env
+        .send(
+            "initialize_perp_market",
+            &[instructions::initialize_perp_market(
+                exchange.admin.pubkey(),
+                exchange.oracle,
+                3,
+                default_perp_market(),
+            )],
+            &[&exchange.admin],
+        )
+        .await
+        .expect_err("not the next index");
+    assert_bal_error(&failure, BalError::InvalidMarketIndex);
+    let cases: [(InitializePerpMarketParams, BalError); 6] = [
         (
             InitializePerpMarketParams {
                 sqrt_k: 1,
-                ..default_perp_market(0)
+                ..default_perp_market()
             },
             BalError::InvalidAmmParameters,
         ),
         (
             InitializePerpMarketParams {
                 concentration_coef: 1_000_000,
-                ..default_perp_market(0)
+                ..default_perp_market()
             },
             BalError::InvalidAmmParameters,
         ),
@@ -67,7 +75,7 @@ async fn listing_refuses_bad_parameters_with_their_own_errors() {
                     max_spread: 5,
                     price_band: 100_000,
                 },
-                ..default_perp_market(0)
+                ..default_perp_market()
             },
             BalError::InvalidSpread,
         ),
@@ -77,7 +85,7 @@ async fn listing_refuses_bad_parameters_with_their_own_errors() {
                     initial: 500,
                     maintenance: 1_000,
                 },
-                ..default_perp_market(0)
+                ..default_perp_market()
             },
             BalError::InvalidMarginRatio,
         ),
@@ -87,7 +95,7 @@ async fn listing_refuses_bad_parameters_with_their_own_errors() {
                     step_size: 0,
                     min_size: 0,
                 },
-                ..default_perp_market(0)
+                ..default_perp_market()
             },
             BalError::InvalidOrderSize,
         ),
@@ -95,9 +103,9 @@ async fn listing_refuses_bad_parameters_with_their_own_errors() {
             InitializePerpMarketParams {
                 oracle_guards: OracleGuards {
                     max_stale_slots: 0,
-                    ..default_perp_market(0).oracle_guards
+                    ..default_perp_market().oracle_guards
                 },
-                ..default_perp_market(0)
+                ..default_perp_market()
             },
             BalError::InvalidOracleGuards,
         ),
@@ -109,6 +117,7 @@ async fn listing_refuses_bad_parameters_with_their_own_errors() {
                 &[instructions::initialize_perp_market(
                     exchange.admin.pubkey(),
                     exchange.oracle,
+                    0,
                     params,
                 )],
                 &[&exchange.admin],
@@ -124,7 +133,8 @@ async fn listing_refuses_bad_parameters_with_their_own_errors() {
             &[instructions::initialize_perp_market(
                 stranger.pubkey(),
                 exchange.oracle,
-                default_perp_market(0),
+                0,
+                default_perp_market(),
             )],
             &[&stranger],
         )

@@ -92,15 +92,17 @@ export const updateProgramOracle = (
 ): Instruction =>
   buildInstruction("updateProgramOracle", { updater, oracle }, { price, confidence });
 
+/** Lists perp market `marketIndex` (the next one) on `oracle`. */
 export const initializePerpMarket = (
   admin: SignerInput,
   oracle: Address,
+  marketIndex: number,
   params: InitializePerpMarketParams,
 ): Instruction =>
   buildInstruction(
     "initializePerpMarket",
-    { admin, state: pda.state(), perpMarket: pda.perpMarket(params.marketIndex), oracle },
-    { params },
+    { admin, state: pda.state(), perpMarket: pda.perpMarket(marketIndex), oracle },
+    { marketIndex, params },
   );
 
 export const updatePerpMarket = (

@@ -1,5 +1,6 @@
 //! The accounts of a user acting in one market on its own (or its delegate's) signature:
 //! `place_perp_order`, `close_position`, `place_order` and `add_liquidity` take them.
+use crate::error::BalError;
 use crate::state::{
     PerpMarket, SpotMarket, State, User, PERP_MARKET_SEED, QUOTE_SPOT_MARKET_INDEX_SEED,
     SPOT_MARKET_SEED, STATE_SEED,
@@ -28,8 +29,10 @@ pub struct Trade<'info> {
         mut,
         seeds = [PERP_MARKET_SEED, &market_index.to_le_bytes()],
         bump = perp_market.load()?.bump,
+        has_one = oracle @ BalError::InvalidOracle,
     )]
     pub perp_market: AccountLoader<'info, PerpMarket>,
-    /// CHECK: must be the market's oracle; `oracle_price_for` checks key, owner and layout.
+    /// CHECK: the market's oracle (`has_one` above, a relation in the IDL); its owner and
+    /// layout are checked where it is read.
     pub oracle: UncheckedAccount<'info>,
 }

@@ -17,9 +17,11 @@ pub struct BeginSettlement<'info> {
         mut,
         seeds = [PERP_MARKET_SEED, &market_index.to_le_bytes()],
         bump = perp_market.load()?.bump,
+        has_one = oracle @ BalError::InvalidOracle,
     )]
     pub perp_market: AccountLoader<'info, PerpMarket>,
-    /// CHECK: must be the market's oracle; `oracle_price_for` checks key, owner and layout.
+    /// CHECK: the market's oracle (`has_one` above, a relation in the IDL); its owner and
+    /// layout are checked where it is read.
     pub oracle: UncheckedAccount<'info>,
 }
 

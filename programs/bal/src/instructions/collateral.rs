@@ -13,7 +13,7 @@ use crate::read::market_views::load_market_views;
 use crate::state::gate::check_exchange;
 use crate::state::{
     SpotMarket, State, User, PAUSE_DEPOSIT, PAUSE_WITHDRAW, QUOTE_SPOT_MARKET_INDEX_SEED,
-    SPOT_MARKET_SEED, STATE_SEED,
+    SPOT_MARKET_SEED, SPOT_VAULT_SEED, STATE_SEED,
 };
 use crate::validate;
 use anchor_lang::prelude::*;
@@ -31,9 +31,16 @@ pub struct MoveCollateral<'info> {
         mut,
         seeds = [SPOT_MARKET_SEED, QUOTE_SPOT_MARKET_INDEX_SEED],
         bump = spot_market.load()?.bump,
+        has_one = mint @ BalError::InvalidTokenAccount,
+        has_one = token_program @ BalError::InvalidTokenAccount,
     )]
     pub spot_market: AccountLoader<'info, SpotMarket>,
-    #[account(mut, address = spot_market.load()?.vault @ BalError::InvalidTokenAccount)]
+    /// The quote market's token vault.
+    #[account(
+        mut,
+        seeds = [SPOT_VAULT_SEED, QUOTE_SPOT_MARKET_INDEX_SEED],
+        bump = spot_market.load()?.vault_bump,
+    )]
     pub vault: InterfaceAccount<'info, TokenAccount>,
     #[account(
         mut,
@@ -42,9 +49,9 @@ pub struct MoveCollateral<'info> {
         token::token_program = token_program,
     )]
     pub user_token_account: InterfaceAccount<'info, TokenAccount>,
-    #[account(address = spot_market.load()?.mint @ BalError::InvalidTokenAccount)]
+    /// The quote mint (`has_one` on the spot market, a relation in the IDL).
     pub mint: InterfaceAccount<'info, Mint>,
-    #[account(address = spot_market.load()?.token_program @ BalError::InvalidTokenAccount)]
+    /// The mint's token program (`has_one` on the spot market).
     pub token_program: Interface<'info, TokenInterface>,
 }
 

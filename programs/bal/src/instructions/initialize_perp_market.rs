@@ -18,8 +18,6 @@ use anchor_lang::prelude::*;
 
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug)]
 pub struct InitializePerpMarketParams {
-    /// a perp market index (u16 LE in its seeds)
-    pub market_index: u16,
     /// UTF-8 bytes, zero-padded
     pub name: [u8; 32],
     pub oracle_source: OracleSource,
@@ -42,26 +40,28 @@ pub struct InitializePerpMarketParams {
 /// instruction's parameters in the accounts struct makes Anchor's generated `try_accounts` a
 /// call with six argument registers, one more than the v0 VM passes.
 #[derive(Accounts)]
+#[instruction(market_index: u16)]
 pub struct InitializePerpMarket<'info> {
     #[account(mut)]
     pub admin: Signer<'info>,
     #[account(mut, seeds = [STATE_SEED], bump = state.bump, has_one = admin @ BalError::NotAdmin)]
     pub state: Account<'info, State>,
-    /// CHECK: must be the PDA `[PERP_MARKET_SEED, market_index]` (checked in the handler);
-    /// created by the handler (`create_zero_copy_pda` refuses an existing account).
-    #[account(mut)]
+    /// CHECK: created by the handler (`create_zero_copy_pda` refuses an existing account).
+    #[account(mut, seeds = [PERP_MARKET_SEED, &market_index.to_le_bytes()], bump)]
     pub perp_market: UncheckedAccount<'info>,
     /// CHECK: read by `oracle_price_for` according to `params.oracle_source`.
     pub oracle: UncheckedAccount<'info>,
     pub system_program: Program<'info, System>,
 }
 
+/// `market_index`: the next one (markets are listed in order from 0).
 pub fn handler(
     ctx: Context<InitializePerpMarket>,
+    market_index: u16,
     params: InitializePerpMarketParams,
 ) -> Result<()> {
     validate!(
-        params.market_index == ctx.accounts.state.number_of_perp_markets,
+        market_index == ctx.accounts.state.number_of_perp_markets,
         BalError::InvalidMarketIndex
     );
     validate!(
@@ -79,12 +79,8 @@ pub fn handler(
     crate::state::validate_name(&params.name)?;
 
     let accounts = &ctx.accounts;
-    let index = params.market_index.to_le_bytes();
-    let (address, bump) = Pubkey::find_program_address(&[PERP_MARKET_SEED, &index], &crate::ID);
-    validate!(
-        accounts.perp_market.key() == address,
-        BalError::InvalidMarketIndex
-    );
+    let index = market_index.to_le_bytes();
+    let bump = ctx.bumps.perp_market;
     let info = accounts.perp_market.to_account_info();
     let new = NewPda {
         payer: &accounts.admin.to_account_info(),
@@ -101,7 +97,7 @@ pub fn handler(
         market.pyth_feed_id = params.pyth_feed_id;
         market.oracle_source = params.oracle_source as u8;
         market.oracle_guards = params.oracle_guards;
-        market.market_index = params.market_index;
+        market.market_index = market_index;
         market.start_initialized();
         market.margin_ratio_initial = params.margin_ratios.initial;
         market.margin_ratio_maintenance = params.margin_ratios.maintenance;

@@ -1,6 +1,7 @@
 use crate::controller::amm::follow_oracle;
 use crate::controller::funding::update_funding;
 use crate::controller::oracle::oracle_price_for;
+use crate::error::BalError;
 use crate::events::FundingRecord;
 use crate::math::oracle::OracleAction;
 use crate::math::safe_math::Cast;
@@ -19,9 +20,11 @@ pub struct UpdateFundingRate<'info> {
         mut,
         seeds = [PERP_MARKET_SEED, &market_index.to_le_bytes()],
         bump = perp_market.load()?.bump,
+        has_one = oracle @ BalError::InvalidOracle,
     )]
     pub perp_market: AccountLoader<'info, PerpMarket>,
-    /// CHECK: must be the market's oracle; `oracle_price_for` checks key, owner and layout.
+    /// CHECK: the market's oracle (`has_one` above, a relation in the IDL); its owner and
+    /// layout are checked where it is read.
     pub oracle: UncheckedAccount<'info>,
 }
 

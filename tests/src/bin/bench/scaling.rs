@@ -61,7 +61,8 @@ pub async fn list_markets(
                 instructions::initialize_perp_market(
                     admin.pubkey(),
                     exchange.oracle,
-                    default_perp_market(index),
+                    index,
+                    default_perp_market(),
                 ),
                 instructions::update_perp_market(
                     admin.pubkey(),

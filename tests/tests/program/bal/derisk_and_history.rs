@@ -241,13 +241,14 @@ async fn the_large_k_round_trip_costs_the_lps_less_than_a_micro_dollar() {
     // sqrt_k ≈ 3.5e16 once the LP is in, 96.5% of it user-owned.
     let params = bal::instructions::InitializePerpMarketParams {
         sqrt_k: 1_225_000_000_000_000,
-        ..bal_tests::fixtures::default_perp_market(0)
+        ..bal_tests::fixtures::default_perp_market()
     };
     env.send(
         "initialize_perp_market",
         &[instructions::initialize_perp_market(
             exchange.admin.pubkey(),
             exchange.oracle,
+            0,
             params,
         )],
         &[&exchange.admin],

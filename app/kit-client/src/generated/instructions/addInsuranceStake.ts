@@ -44,6 +44,7 @@ import {
   findSpotMarketPda,
   findStakePda,
   findStatePda,
+  findVaultPda,
 } from "../pdas/index.js";
 import { BAL_PROGRAM_ADDRESS } from "../programs/index.js";
 
@@ -160,9 +161,12 @@ export type AddInsuranceStakeAsyncInput<
   state?: Address<TAccountState>;
   spotMarket?: Address<TAccountSpotMarket>;
   stake?: Address<TAccountStake>;
-  vault: Address<TAccountVault>;
+  /** The quote market's token vault. */
+  vault?: Address<TAccountVault>;
   authorityTokenAccount: Address<TAccountAuthorityTokenAccount>;
+  /** The quote mint (`has_one` on the spot market, a relation in the IDL). */
   mint: Address<TAccountMint>;
+  /** The mint's token program (`has_one` on the spot market). */
   tokenProgram?: Address<TAccountTokenProgram>;
   /** The program's event authority, which signs its records. */
   eventAuthority?: Address<TAccountEventAuthority>;
@@ -254,6 +258,9 @@ export async function getAddInsuranceStakeInstructionAsync<
       ),
     });
   }
+  if (!accounts.vault.value) {
+    accounts.vault.value = await findVaultPda();
+  }
   if (!accounts.tokenProgram.value) {
     accounts.tokenProgram.value =
       "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA" as Address<"TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA">;
@@ -315,9 +322,12 @@ export type AddInsuranceStakeInput<
   state: Address<TAccountState>;
   spotMarket: Address<TAccountSpotMarket>;
   stake: Address<TAccountStake>;
+  /** The quote market's token vault. */
   vault: Address<TAccountVault>;
   authorityTokenAccount: Address<TAccountAuthorityTokenAccount>;
+  /** The quote mint (`has_one` on the spot market, a relation in the IDL). */
   mint: Address<TAccountMint>;
+  /** The mint's token program (`has_one` on the spot market). */
   tokenProgram?: Address<TAccountTokenProgram>;
   /** The program's event authority, which signs its records. */
   eventAuthority: Address<TAccountEventAuthority>;
@@ -445,9 +455,12 @@ export type ParsedAddInsuranceStakeInstruction<
     state: TAccountMetas[1];
     spotMarket: TAccountMetas[2];
     stake: TAccountMetas[3];
+    /** The quote market's token vault. */
     vault: TAccountMetas[4];
     authorityTokenAccount: TAccountMetas[5];
+    /** The quote mint (`has_one` on the spot market, a relation in the IDL). */
     mint: TAccountMetas[6];
+    /** The mint's token program (`has_one` on the spot market). */
     tokenProgram: TAccountMetas[7];
     /** The program's event authority, which signs its records. */
     eventAuthority: TAccountMetas[8];

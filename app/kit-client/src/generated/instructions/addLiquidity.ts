@@ -172,6 +172,7 @@ export type AddLiquidityAsyncInput<
   user: Address<TAccountUser>;
   spotMarket?: Address<TAccountSpotMarket>;
   perpMarket?: Address<TAccountPerpMarket>;
+  /** layout are checked where it is read. */
   oracle: Address<TAccountOracle>;
   /** The program's event authority, which signs its records. */
   eventAuthority?: Address<TAccountEventAuthority>;
@@ -308,6 +309,7 @@ export type AddLiquidityInput<
   user: Address<TAccountUser>;
   spotMarket: Address<TAccountSpotMarket>;
   perpMarket: Address<TAccountPerpMarket>;
+  /** layout are checked where it is read. */
   oracle: Address<TAccountOracle>;
   /** The program's event authority, which signs its records. */
   eventAuthority: Address<TAccountEventAuthority>;
@@ -421,6 +423,7 @@ export type ParsedAddLiquidityInstruction<
     user: TAccountMetas[2];
     spotMarket: TAccountMetas[3];
     perpMarket: TAccountMetas[4];
+    /** layout are checked where it is read. */
     oracle: TAccountMetas[5];
     /** The program's event authority, which signs its records. */
     eventAuthority: TAccountMetas[6];

@@ -145,6 +145,7 @@ export type BeginSettlementAsyncInput<
   admin: TransactionSigner<TAccountAdmin>;
   state?: Address<TAccountState>;
   perpMarket?: Address<TAccountPerpMarket>;
+  /** layout are checked where it is read. */
   oracle: Address<TAccountOracle>;
   /** The program's event authority, which signs its records. */
   eventAuthority?: Address<TAccountEventAuthority>;
@@ -259,6 +260,7 @@ export type BeginSettlementInput<
   admin: TransactionSigner<TAccountAdmin>;
   state: Address<TAccountState>;
   perpMarket: Address<TAccountPerpMarket>;
+  /** layout are checked where it is read. */
   oracle: Address<TAccountOracle>;
   /** The program's event authority, which signs its records. */
   eventAuthority: Address<TAccountEventAuthority>;
@@ -355,6 +357,7 @@ export type ParsedBeginSettlementInstruction<
     admin: TAccountMetas[0];
     state: TAccountMetas[1];
     perpMarket: TAccountMetas[2];
+    /** layout are checked where it is read. */
     oracle: TAccountMetas[3];
     /** The program's event authority, which signs its records. */
     eventAuthority: TAccountMetas[4];

@@ -164,6 +164,7 @@ export type ClosePositionAsyncInput<
   user: Address<TAccountUser>;
   spotMarket?: Address<TAccountSpotMarket>;
   perpMarket?: Address<TAccountPerpMarket>;
+  /** layout are checked where it is read. */
   oracle: Address<TAccountOracle>;
   /** The program's event authority, which signs its records. */
   eventAuthority?: Address<TAccountEventAuthority>;
@@ -298,6 +299,7 @@ export type ClosePositionInput<
   user: Address<TAccountUser>;
   spotMarket: Address<TAccountSpotMarket>;
   perpMarket: Address<TAccountPerpMarket>;
+  /** layout are checked where it is read. */
   oracle: Address<TAccountOracle>;
   /** The program's event authority, which signs its records. */
   eventAuthority: Address<TAccountEventAuthority>;
@@ -409,6 +411,7 @@ export type ParsedClosePositionInstruction<
     user: TAccountMetas[2];
     spotMarket: TAccountMetas[3];
     perpMarket: TAccountMetas[4];
+    /** layout are checked where it is read. */
     oracle: TAccountMetas[5];
     /** The program's event authority, which signs its records. */
     eventAuthority: TAccountMetas[6];

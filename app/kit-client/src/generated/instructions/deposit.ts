@@ -38,7 +38,7 @@ import {
   getAccountMetaFactory,
   type ResolvedInstructionAccount,
 } from "@solana/program-client-core";
-import { findSpotMarketPda, findStatePda } from "../pdas/index.js";
+import { findSpotMarketPda, findStatePda, findVaultPda } from "../pdas/index.js";
 import { BAL_PROGRAM_ADDRESS } from "../programs/index.js";
 
 export const DEPOSIT_DISCRIMINATOR: ReadonlyUint8Array = new Uint8Array([
@@ -143,9 +143,12 @@ export type DepositAsyncInput<
   state?: Address<TAccountState>;
   user: Address<TAccountUser>;
   spotMarket?: Address<TAccountSpotMarket>;
-  vault: Address<TAccountVault>;
+  /** The quote market's token vault. */
+  vault?: Address<TAccountVault>;
   userTokenAccount: Address<TAccountUserTokenAccount>;
+  /** The quote mint (`has_one` on the spot market, a relation in the IDL). */
   mint: Address<TAccountMint>;
+  /** The mint's token program (`has_one` on the spot market). */
   tokenProgram?: Address<TAccountTokenProgram>;
   amount: DepositInstructionDataArgs["amount"];
 };
@@ -217,6 +220,9 @@ export async function getDepositInstructionAsync<
   if (!accounts.spotMarket.value) {
     accounts.spotMarket.value = await findSpotMarketPda();
   }
+  if (!accounts.vault.value) {
+    accounts.vault.value = await findVaultPda();
+  }
   if (!accounts.tokenProgram.value) {
     accounts.tokenProgram.value =
       "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA" as Address<"TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA">;
@@ -266,9 +272,12 @@ export type DepositInput<
   state: Address<TAccountState>;
   user: Address<TAccountUser>;
   spotMarket: Address<TAccountSpotMarket>;
+  /** The quote market's token vault. */
   vault: Address<TAccountVault>;
   userTokenAccount: Address<TAccountUserTokenAccount>;
+  /** The quote mint (`has_one` on the spot market, a relation in the IDL). */
   mint: Address<TAccountMint>;
+  /** The mint's token program (`has_one` on the spot market). */
   tokenProgram?: Address<TAccountTokenProgram>;
   amount: DepositInstructionDataArgs["amount"];
 };
@@ -377,9 +386,12 @@ export type ParsedDepositInstruction<
     state: TAccountMetas[1];
     user: TAccountMetas[2];
     spotMarket: TAccountMetas[3];
+    /** The quote market's token vault. */
     vault: TAccountMetas[4];
     userTokenAccount: TAccountMetas[5];
+    /** The quote mint (`has_one` on the spot market, a relation in the IDL). */
     mint: TAccountMetas[6];
+    /** The mint's token program (`has_one` on the spot market). */
     tokenProgram: TAccountMetas[7];
   };
   data: DepositInstructionData;

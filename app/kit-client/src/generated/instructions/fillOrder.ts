@@ -170,6 +170,7 @@ export type FillOrderAsyncInput<
   taker: Address<TAccountTaker>;
   spotMarket?: Address<TAccountSpotMarket>;
   perpMarket?: Address<TAccountPerpMarket>;
+  /** layout are checked where it is read. */
   oracle: Address<TAccountOracle>;
   /** The program's event authority, which signs its records. */
   eventAuthority?: Address<TAccountEventAuthority>;
@@ -313,6 +314,7 @@ export type FillOrderInput<
   taker: Address<TAccountTaker>;
   spotMarket: Address<TAccountSpotMarket>;
   perpMarket: Address<TAccountPerpMarket>;
+  /** layout are checked where it is read. */
   oracle: Address<TAccountOracle>;
   /** The program's event authority, which signs its records. */
   eventAuthority: Address<TAccountEventAuthority>;
@@ -432,6 +434,7 @@ export type ParsedFillOrderInstruction<
     taker: TAccountMetas[3];
     spotMarket: TAccountMetas[4];
     perpMarket: TAccountMetas[5];
+    /** layout are checked where it is read. */
     oracle: TAccountMetas[6];
     /** The program's event authority, which signs its records. */
     eventAuthority: TAccountMetas[7];

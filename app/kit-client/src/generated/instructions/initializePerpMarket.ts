@@ -40,9 +40,10 @@ import {
 } from "@solana/kit";
 import {
   getAccountMetaFactory,
+  getNonNullResolvedInstructionInput,
   type ResolvedInstructionAccount,
 } from "@solana/program-client-core";
-import { findStatePda } from "../pdas/index.js";
+import { findPerpMarketPda, findStatePda } from "../pdas/index.js";
 import { BAL_PROGRAM_ADDRESS } from "../programs/index.js";
 import {
   getFundingParamsDecoder,
@@ -119,7 +120,6 @@ export type InitializePerpMarketInstruction<
 
 export type InitializePerpMarketInstructionData = {
   discriminator: ReadonlyUint8Array;
-  /** a perp market index (u16 LE in its seeds) */
   marketIndex: number;
   /** UTF-8 bytes, zero-padded */
   name: ReadonlyUint8Array;
@@ -142,7 +142,6 @@ export type InitializePerpMarketInstructionData = {
 };
 
 export type InitializePerpMarketInstructionDataArgs = {
-  /** a perp market index (u16 LE in its seeds) */
   marketIndex: number;
   /** UTF-8 bytes, zero-padded */
   name: ReadonlyUint8Array;
@@ -225,8 +224,7 @@ export type InitializePerpMarketAsyncInput<
 > = {
   admin: TransactionSigner<TAccountAdmin>;
   state?: Address<TAccountState>;
-  /** created by the handler (`create_zero_copy_pda` refuses an existing account). */
-  perpMarket: Address<TAccountPerpMarket>;
+  perpMarket?: Address<TAccountPerpMarket>;
   oracle: Address<TAccountOracle>;
   systemProgram?: Address<TAccountSystemProgram>;
   marketIndex: InitializePerpMarketInstructionDataArgs["marketIndex"];
@@ -292,6 +290,14 @@ export async function getInitializePerpMarketInstructionAsync<
   if (!accounts.state.value) {
     accounts.state.value = await findStatePda();
   }
+  if (!accounts.perpMarket.value) {
+    accounts.perpMarket.value = await findPerpMarketPda({
+      marketIndex: getNonNullResolvedInstructionInput(
+        "marketIndex",
+        args.marketIndex,
+      ),
+    });
+  }
   if (!accounts.systemProgram.value) {
     accounts.systemProgram.value =
       "11111111111111111111111111111111" as Address<"11111111111111111111111111111111">;
@@ -329,7 +335,6 @@ export type InitializePerpMarketInput<
 > = {
   admin: TransactionSigner<TAccountAdmin>;
   state: Address<TAccountState>;
-  /** created by the handler (`create_zero_copy_pda` refuses an existing account). */
   perpMarket: Address<TAccountPerpMarket>;
   oracle: Address<TAccountOracle>;
   systemProgram?: Address<TAccountSystemProgram>;
@@ -427,7 +432,6 @@ export type ParsedInitializePerpMarketInstruction<
   accounts: {
     admin: TAccountMetas[0];
     state: TAccountMetas[1];
-    /** created by the handler (`create_zero_copy_pda` refuses an existing account). */
     perpMarket: TAccountMetas[2];
     oracle: TAccountMetas[3];
     systemProgram: TAccountMetas[4];

@@ -166,6 +166,7 @@ export type LiquidatePerpAsyncInput<
   user: Address<TAccountUser>;
   spotMarket?: Address<TAccountSpotMarket>;
   perpMarket?: Address<TAccountPerpMarket>;
+  /** layout are checked where it is read. */
   oracle: Address<TAccountOracle>;
   /** The program's event authority, which signs its records. */
   eventAuthority?: Address<TAccountEventAuthority>;
@@ -308,6 +309,7 @@ export type LiquidatePerpInput<
   user: Address<TAccountUser>;
   spotMarket: Address<TAccountSpotMarket>;
   perpMarket: Address<TAccountPerpMarket>;
+  /** layout are checked where it is read. */
   oracle: Address<TAccountOracle>;
   /** The program's event authority, which signs its records. */
   eventAuthority: Address<TAccountEventAuthority>;
@@ -426,6 +428,7 @@ export type ParsedLiquidatePerpInstruction<
     user: TAccountMetas[3];
     spotMarket: TAccountMetas[4];
     perpMarket: TAccountMetas[5];
+    /** layout are checked where it is read. */
     oracle: TAccountMetas[6];
     /** The program's event authority, which signs its records. */
     eventAuthority: TAccountMetas[7];

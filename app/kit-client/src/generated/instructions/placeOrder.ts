@@ -204,6 +204,7 @@ export type PlaceOrderAsyncInput<
   user: Address<TAccountUser>;
   spotMarket?: Address<TAccountSpotMarket>;
   perpMarket?: Address<TAccountPerpMarket>;
+  /** layout are checked where it is read. */
   oracle: Address<TAccountOracle>;
   /** The program's event authority, which signs its records. */
   eventAuthority?: Address<TAccountEventAuthority>;
@@ -343,6 +344,7 @@ export type PlaceOrderInput<
   user: Address<TAccountUser>;
   spotMarket: Address<TAccountSpotMarket>;
   perpMarket: Address<TAccountPerpMarket>;
+  /** layout are checked where it is read. */
   oracle: Address<TAccountOracle>;
   /** The program's event authority, which signs its records. */
   eventAuthority: Address<TAccountEventAuthority>;
@@ -459,6 +461,7 @@ export type ParsedPlaceOrderInstruction<
     user: TAccountMetas[2];
     spotMarket: TAccountMetas[3];
     perpMarket: TAccountMetas[4];
+    /** layout are checked where it is read. */
     oracle: TAccountMetas[5];
     /** The program's event authority, which signs its records. */
     eventAuthority: TAccountMetas[6];

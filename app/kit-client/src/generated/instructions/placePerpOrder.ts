@@ -195,6 +195,7 @@ export type PlacePerpOrderAsyncInput<
   user: Address<TAccountUser>;
   spotMarket?: Address<TAccountSpotMarket>;
   perpMarket?: Address<TAccountPerpMarket>;
+  /** layout are checked where it is read. */
   oracle: Address<TAccountOracle>;
   /** The program's event authority, which signs its records. */
   eventAuthority?: Address<TAccountEventAuthority>;
@@ -332,6 +333,7 @@ export type PlacePerpOrderInput<
   user: Address<TAccountUser>;
   spotMarket: Address<TAccountSpotMarket>;
   perpMarket: Address<TAccountPerpMarket>;
+  /** layout are checked where it is read. */
   oracle: Address<TAccountOracle>;
   /** The program's event authority, which signs its records. */
   eventAuthority: Address<TAccountEventAuthority>;
@@ -446,6 +448,7 @@ export type ParsedPlacePerpOrderInstruction<
     user: TAccountMetas[2];
     spotMarket: TAccountMetas[3];
     perpMarket: TAccountMetas[4];
+    /** layout are checked where it is read. */
     oracle: TAccountMetas[5];
     /** The program's event authority, which signs its records. */
     eventAuthority: TAccountMetas[6];

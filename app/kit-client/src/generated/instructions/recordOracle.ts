@@ -128,6 +128,7 @@ export type RecordOracleAsyncInput<
 > = {
   state?: Address<TAccountState>;
   perpMarket?: Address<TAccountPerpMarket>;
+  /** layout are checked where it is read. */
   oracle: Address<TAccountOracle>;
   /** The program's event authority, which signs its records. */
   eventAuthority?: Address<TAccountEventAuthority>;
@@ -233,6 +234,7 @@ export type RecordOracleInput<
 > = {
   state: Address<TAccountState>;
   perpMarket: Address<TAccountPerpMarket>;
+  /** layout are checked where it is read. */
   oracle: Address<TAccountOracle>;
   /** The program's event authority, which signs its records. */
   eventAuthority: Address<TAccountEventAuthority>;
@@ -321,6 +323,7 @@ export type ParsedRecordOracleInstruction<
   accounts: {
     state: TAccountMetas[0];
     perpMarket: TAccountMetas[1];
+    /** layout are checked where it is read. */
     oracle: TAccountMetas[2];
     /** The program's event authority, which signs its records. */
     eventAuthority: TAccountMetas[3];

@@ -42,6 +42,7 @@ import {
   findSpotMarketPda,
   findStakePda,
   findStatePda,
+  findVaultPda,
 } from "../pdas/index.js";
 import { BAL_PROGRAM_ADDRESS } from "../programs/index.js";
 
@@ -156,9 +157,12 @@ export type RemoveInsuranceStakeAsyncInput<
   state?: Address<TAccountState>;
   spotMarket?: Address<TAccountSpotMarket>;
   stake?: Address<TAccountStake>;
-  vault: Address<TAccountVault>;
+  /** The quote market's token vault. */
+  vault?: Address<TAccountVault>;
   authorityTokenAccount: Address<TAccountAuthorityTokenAccount>;
+  /** The quote mint (`has_one` on the spot market, a relation in the IDL). */
   mint: Address<TAccountMint>;
+  /** The mint's token program (`has_one` on the spot market). */
   tokenProgram?: Address<TAccountTokenProgram>;
   /** The program's event authority, which signs its records. */
   eventAuthority?: Address<TAccountEventAuthority>;
@@ -246,6 +250,9 @@ export async function getRemoveInsuranceStakeInstructionAsync<
       ),
     });
   }
+  if (!accounts.vault.value) {
+    accounts.vault.value = await findVaultPda();
+  }
   if (!accounts.tokenProgram.value) {
     accounts.tokenProgram.value =
       "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA" as Address<"TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA">;
@@ -305,9 +312,12 @@ export type RemoveInsuranceStakeInput<
   state: Address<TAccountState>;
   spotMarket: Address<TAccountSpotMarket>;
   stake: Address<TAccountStake>;
+  /** The quote market's token vault. */
   vault: Address<TAccountVault>;
   authorityTokenAccount: Address<TAccountAuthorityTokenAccount>;
+  /** The quote mint (`has_one` on the spot market, a relation in the IDL). */
   mint: Address<TAccountMint>;
+  /** The mint's token program (`has_one` on the spot market). */
   tokenProgram?: Address<TAccountTokenProgram>;
   /** The program's event authority, which signs its records. */
   eventAuthority: Address<TAccountEventAuthority>;
@@ -429,9 +439,12 @@ export type ParsedRemoveInsuranceStakeInstruction<
     state: TAccountMetas[1];
     spotMarket: TAccountMetas[2];
     stake: TAccountMetas[3];
+    /** The quote market's token vault. */
     vault: TAccountMetas[4];
     authorityTokenAccount: TAccountMetas[5];
+    /** The quote mint (`has_one` on the spot market, a relation in the IDL). */
     mint: TAccountMetas[6];
+    /** The mint's token program (`has_one` on the spot market). */
     tokenProgram: TAccountMetas[7];
     /** The program's event authority, which signs its records. */
     eventAuthority: TAccountMetas[8];

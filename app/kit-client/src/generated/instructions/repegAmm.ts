@@ -121,6 +121,7 @@ export type RepegAmmAsyncInput<
   admin: TransactionSigner<TAccountAdmin>;
   state?: Address<TAccountState>;
   perpMarket?: Address<TAccountPerpMarket>;
+  /** layout are checked where it is read. */
   oracle: Address<TAccountOracle>;
   marketIndex: RepegAmmInstructionDataArgs["marketIndex"];
 };
@@ -209,6 +210,7 @@ export type RepegAmmInput<
   admin: TransactionSigner<TAccountAdmin>;
   state: Address<TAccountState>;
   perpMarket: Address<TAccountPerpMarket>;
+  /** layout are checked where it is read. */
   oracle: Address<TAccountOracle>;
   marketIndex: RepegAmmInstructionDataArgs["marketIndex"];
 };
@@ -282,6 +284,7 @@ export type ParsedRepegAmmInstruction<
     admin: TAccountMetas[0];
     state: TAccountMetas[1];
     perpMarket: TAccountMetas[2];
+    /** layout are checked where it is read. */
     oracle: TAccountMetas[3];
   };
   data: RepegAmmInstructionData;

@@ -143,6 +143,7 @@ export type SettlePnlAsyncInput<
   user: Address<TAccountUser>;
   spotMarket?: Address<TAccountSpotMarket>;
   perpMarket?: Address<TAccountPerpMarket>;
+  /** layout are checked where it is read. */
   oracle: Address<TAccountOracle>;
   /** The program's event authority, which signs its records. */
   eventAuthority?: Address<TAccountEventAuthority>;
@@ -271,6 +272,7 @@ export type SettlePnlInput<
   user: Address<TAccountUser>;
   spotMarket: Address<TAccountSpotMarket>;
   perpMarket: Address<TAccountPerpMarket>;
+  /** layout are checked where it is read. */
   oracle: Address<TAccountOracle>;
   /** The program's event authority, which signs its records. */
   eventAuthority: Address<TAccountEventAuthority>;
@@ -377,6 +379,7 @@ export type ParsedSettlePnlInstruction<
     user: TAccountMetas[1];
     spotMarket: TAccountMetas[2];
     perpMarket: TAccountMetas[3];
+    /** layout are checked where it is read. */
     oracle: TAccountMetas[4];
     /** The program's event authority, which signs its records. */
     eventAuthority: TAccountMetas[5];

@@ -153,6 +153,7 @@ export type SettlePnlManyAsyncInput<
   user: Address<TAccountUser>;
   spotMarket?: Address<TAccountSpotMarket>;
   perpMarket?: Address<TAccountPerpMarket>;
+  /** layout are checked where it is read. */
   oracle: Address<TAccountOracle>;
   /** The program's event authority, which signs its records. */
   eventAuthority?: Address<TAccountEventAuthority>;
@@ -282,6 +283,7 @@ export type SettlePnlManyInput<
   user: Address<TAccountUser>;
   spotMarket: Address<TAccountSpotMarket>;
   perpMarket: Address<TAccountPerpMarket>;
+  /** layout are checked where it is read. */
   oracle: Address<TAccountOracle>;
   /** The program's event authority, which signs its records. */
   eventAuthority: Address<TAccountEventAuthority>;
@@ -389,6 +391,7 @@ export type ParsedSettlePnlManyInstruction<
     user: TAccountMetas[1];
     spotMarket: TAccountMetas[2];
     perpMarket: TAccountMetas[3];
+    /** layout are checked where it is read. */
     oracle: TAccountMetas[4];
     /** The program's event authority, which signs its records. */
     eventAuthority: TAccountMetas[5];

@@ -131,6 +131,7 @@ export type UpdateAmmKAsyncInput<
   admin: TransactionSigner<TAccountAdmin>;
   state?: Address<TAccountState>;
   perpMarket?: Address<TAccountPerpMarket>;
+  /** layout are checked where it is read. */
   oracle: Address<TAccountOracle>;
   marketIndex: UpdateAmmKInstructionDataArgs["marketIndex"];
   sqrtK: UpdateAmmKInstructionDataArgs["sqrtK"];
@@ -220,6 +221,7 @@ export type UpdateAmmKInput<
   admin: TransactionSigner<TAccountAdmin>;
   state: Address<TAccountState>;
   perpMarket: Address<TAccountPerpMarket>;
+  /** layout are checked where it is read. */
   oracle: Address<TAccountOracle>;
   marketIndex: UpdateAmmKInstructionDataArgs["marketIndex"];
   sqrtK: UpdateAmmKInstructionDataArgs["sqrtK"];
@@ -294,6 +296,7 @@ export type ParsedUpdateAmmKInstruction<
     admin: TAccountMetas[0];
     state: TAccountMetas[1];
     perpMarket: TAccountMetas[2];
+    /** layout are checked where it is read. */
     oracle: TAccountMetas[3];
   };
   data: UpdateAmmKInstructionData;

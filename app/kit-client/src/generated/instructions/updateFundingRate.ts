@@ -127,6 +127,7 @@ export type UpdateFundingRateAsyncInput<
 > = {
   state?: Address<TAccountState>;
   perpMarket?: Address<TAccountPerpMarket>;
+  /** layout are checked where it is read. */
   oracle: Address<TAccountOracle>;
   /** The program's event authority, which signs its records. */
   eventAuthority?: Address<TAccountEventAuthority>;
@@ -232,6 +233,7 @@ export type UpdateFundingRateInput<
 > = {
   state: Address<TAccountState>;
   perpMarket: Address<TAccountPerpMarket>;
+  /** layout are checked where it is read. */
   oracle: Address<TAccountOracle>;
   /** The program's event authority, which signs its records. */
   eventAuthority: Address<TAccountEventAuthority>;
@@ -320,6 +322,7 @@ export type ParsedUpdateFundingRateInstruction<
   accounts: {
     state: TAccountMetas[0];
     perpMarket: TAccountMetas[1];
+    /** layout are checked where it is read. */
     oracle: TAccountMetas[2];
     /** The program's event authority, which signs its records. */
     eventAuthority: TAccountMetas[3];

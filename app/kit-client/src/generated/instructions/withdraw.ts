@@ -40,7 +40,7 @@ import {
   getAccountMetaFactory,
   type ResolvedInstructionAccount,
 } from "@solana/program-client-core";
-import { findSpotMarketPda, findStatePda } from "../pdas/index.js";
+import { findSpotMarketPda, findStatePda, findVaultPda } from "../pdas/index.js";
 import { BAL_PROGRAM_ADDRESS } from "../programs/index.js";
 
 export const WITHDRAW_DISCRIMINATOR: ReadonlyUint8Array = new Uint8Array([
@@ -151,9 +151,12 @@ export type WithdrawAsyncInput<
   state?: Address<TAccountState>;
   user: Address<TAccountUser>;
   spotMarket?: Address<TAccountSpotMarket>;
-  vault: Address<TAccountVault>;
+  /** The quote market's token vault. */
+  vault?: Address<TAccountVault>;
   userTokenAccount: Address<TAccountUserTokenAccount>;
+  /** The quote mint (`has_one` on the spot market, a relation in the IDL). */
   mint: Address<TAccountMint>;
+  /** The mint's token program (`has_one` on the spot market). */
   tokenProgram?: Address<TAccountTokenProgram>;
   amount: WithdrawInstructionDataArgs["amount"];
   allowBorrow: WithdrawInstructionDataArgs["allowBorrow"];
@@ -226,6 +229,9 @@ export async function getWithdrawInstructionAsync<
   if (!accounts.spotMarket.value) {
     accounts.spotMarket.value = await findSpotMarketPda();
   }
+  if (!accounts.vault.value) {
+    accounts.vault.value = await findVaultPda();
+  }
   if (!accounts.tokenProgram.value) {
     accounts.tokenProgram.value =
       "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA" as Address<"TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA">;
@@ -275,9 +281,12 @@ export type WithdrawInput<
   state: Address<TAccountState>;
   user: Address<TAccountUser>;
   spotMarket: Address<TAccountSpotMarket>;
+  /** The quote market's token vault. */
   vault: Address<TAccountVault>;
   userTokenAccount: Address<TAccountUserTokenAccount>;
+  /** The quote mint (`has_one` on the spot market, a relation in the IDL). */
   mint: Address<TAccountMint>;
+  /** The mint's token program (`has_one` on the spot market). */
   tokenProgram?: Address<TAccountTokenProgram>;
   amount: WithdrawInstructionDataArgs["amount"];
   allowBorrow: WithdrawInstructionDataArgs["allowBorrow"];
@@ -387,9 +396,12 @@ export type ParsedWithdrawInstruction<
     state: TAccountMetas[1];
     user: TAccountMetas[2];
     spotMarket: TAccountMetas[3];
+    /** The quote market's token vault. */
     vault: TAccountMetas[4];
     userTokenAccount: TAccountMetas[5];
+    /** The quote mint (`has_one` on the spot market, a relation in the IDL). */
     mint: TAccountMetas[6];
+    /** The mint's token program (`has_one` on the spot market). */
     tokenProgram: TAccountMetas[7];
   };
   data: WithdrawInstructionData;

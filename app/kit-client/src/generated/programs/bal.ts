@@ -1559,11 +1559,11 @@ export type BalPluginPdas = {
   state: typeof findStatePda;
   spotMarket: typeof findSpotMarketPda;
   stake: typeof findStakePda;
+  vault: typeof findVaultPda;
   eventAuthority: typeof findEventAuthorityPda;
   perpMarket: typeof findPerpMarketPda;
   user: typeof findUserPda;
   oracle: typeof findOraclePda;
-  vault: typeof findVaultPda;
 };
 
 export type BalPluginRequirements = ClientWithRpc<
@@ -1820,11 +1820,11 @@ export function balProgram() {
           state: findStatePda,
           spotMarket: findSpotMarketPda,
           stake: findStakePda,
+          vault: findVaultPda,
           eventAuthority: findEventAuthorityPda,
           perpMarket: findPerpMarketPda,
           user: findUserPda,
           oracle: findOraclePda,
-          vault: findVaultPda,
         },
       },
     });
