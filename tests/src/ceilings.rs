@@ -44,7 +44,7 @@ pub const CU_CEILINGS: &[(&str, u64)] = &[
     ("add_liquidity", 36_000),
     ("remove_liquidity", 24_500),
     ("settle_lp", 27_000),
-    ("settle_lp_many", 41_000),
+    ("settle_lp_many", 45_000),
     ("derisk_lp", 96_000),
     ("settle_pnl_with_derisk", 87_500),
     ("liquidate_perp", 136_000),

@@ -87,12 +87,15 @@ test("settle_lp is idempotent and settle_lp_many settles every LP, codes per acc
     expected,
     "each LP left as the client simulated",
   );
-  const again = expectOk(await env.send(keeper, settleLp(keeper, first.user, 0)));
-  const [record] = again.events;
-  assert.ok(record?.name === "liquidityRecord");
+  // One record for the batch, listing the two LPs (the refused account is not there).
+  const [record] = batch.events;
+  assert.ok(record?.name === "lpSettleBatchRecord");
   assert.deepEqual(
-    [record.data.baseSettled, record.data.quoteSettled, record.data.fundingSettled],
-    [0n, 0n, 0n],
+    record.data.settled.map((s) => [s.user, s.baseSettled]),
+    [first, second].map((lp, i) => [lp.user, expected[i]?.baseAssetAmount]),
   );
+  // Settling again moves nothing and leaves no record.
+  const again = expectOk(await env.send(keeper, settleLp(keeper, first.user, 0)));
+  assert.deepEqual(again.events, []);
   assert.deepEqual(env.user(first.user).perpPositions[0], expected[0]);
 });

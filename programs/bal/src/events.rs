@@ -1,5 +1,6 @@
-//! Typed, fixed-size records, emitted through `emit_cpi!` (a self-CPI whose data truncated or
-//! spoofed program logs cannot hide or forge).
+//! Typed records, emitted through `emit_cpi!` (a self-CPI whose data truncated or spoofed
+//! program logs cannot hide or forge). Every record is fixed-size but a keeper batch's, which
+//! lists the users it settled, at most `BATCH_RECORD_USERS` to a record.
 use crate::state::{Order, PositionDirection};
 use anchor_lang::prelude::*;
 
@@ -166,6 +167,55 @@ pub struct LiquidityRecord {
     pub quote_settled: i128,
     /// Funding on the unsettled inventory. precision: QUOTE
     pub funding_settled: i128,
+}
+
+/// Users listed in one batch record: 100 LP settles are 7,200 bytes of record, inside the
+/// runtime's 10 KiB limit on a CPI's data (and one record per batch keeps a batch of any size
+/// within the 64 inner instructions a transaction may make).
+pub const BATCH_RECORD_USERS: usize = 100;
+
+/// What `settle_lp_many` moved for one LP (one with nothing to move is not listed).
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LpSettled {
+    pub user: Pubkey,
+    /// Entitlement settled into the position. precision: BASE
+    pub base_settled: i64,
+    /// precision: QUOTE
+    pub quote_settled: i128,
+    /// Funding on the unsettled inventory. precision: QUOTE
+    pub funding_settled: i128,
+}
+
+/// One `settle_lp_many` (or a part of it, `BATCH_RECORD_USERS` LPs at a time).
+#[event]
+pub struct LpSettleBatchRecord {
+    /// unix seconds
+    pub ts: i64,
+    /// a perp market index (u16 LE in its seeds)
+    pub market_index: u16,
+    pub settled: Vec<LpSettled>,
+}
+
+/// What `settle_pnl_many` moved into one user's quote balance (one with nothing to move is not
+/// listed).
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PnlSettled {
+    pub user: Pubkey,
+    /// Negative for a loss. precision: QUOTE
+    pub amount: i128,
+}
+
+/// One `settle_pnl_many` (or a part of it, `BATCH_RECORD_USERS` users at a time); an LP it
+/// de-risked first has its own `DeriskRecord`.
+#[event]
+pub struct SettlePnlBatchRecord {
+    /// unix seconds
+    pub ts: i64,
+    /// a perp market index (u16 LE in its seeds)
+    pub market_index: u16,
+    /// precision: PRICE
+    pub oracle_price: u64,
+    pub settled: Vec<PnlSettled>,
 }
 
 #[event]

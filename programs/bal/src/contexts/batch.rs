@@ -22,7 +22,8 @@ fn batch_user<'info>(info: &'info AccountInfo<'info>) -> Result<AccountLoader<'i
 
 /// One little-endian u32 per user: `BATCH_OK` or the code it was refused with.
 #[derive(Default)]
-struct BatchResults(Vec<u8>);
+#[must_use = "the codes reach the caller only when published"]
+pub struct BatchResults(Vec<u8>);
 
 impl BatchResults {
     /// Room for `users` codes up front, so the buffer never grows (the heap is never freed).
@@ -41,9 +42,11 @@ impl BatchResults {
         self.0.extend_from_slice(&code.to_le_bytes());
     }
 
-    /// Returns the codes to the caller as the instruction's return data.
-    fn publish(&self) {
+    /// Returns the codes to the caller as the instruction's return data. Last: a CPI after it
+    /// (a record's `emit_cpi!`) would clear the return data.
+    pub fn publish(&self) -> Result<()> {
         set_return_data(&self.0);
+        Ok(())
     }
 }
 
@@ -88,11 +91,11 @@ pub struct Batch<'a, 'info> {
 }
 
 impl<'info> Batch<'_, 'info> {
-    /// Runs `step` on every user in order and publishes the codes.
+    /// Runs `step` on every user in order; the caller publishes the codes it returns.
     pub fn run(
         &self,
         mut step: impl FnMut(&AccountLoader<'info, User>) -> Result<()>,
-    ) -> Result<()> {
+    ) -> Result<BatchResults> {
         let mut results = BatchResults::with_capacity(self.users.len());
         let mut snapshot = Snapshot::default();
         let mut touched: Vec<&AccountInfo<'info>> =
@@ -123,7 +126,6 @@ impl<'info> Batch<'_, 'info> {
                 }
             }
         }
-        results.publish();
-        Ok(())
+        Ok(results)
     }
 }

@@ -5,7 +5,9 @@ use crate::controller::lp::{add_shares, validate_add_price};
 use crate::controller::market_entry::{enter_market, MarketEntry};
 use crate::controller::position::open_position;
 use crate::error::BalError;
-use crate::events::{LiquidityAction, LiquidityRecord};
+use crate::events::{
+    LiquidityAction, LiquidityRecord, LpSettleBatchRecord, LpSettled, BATCH_RECORD_USERS,
+};
 use crate::math::lp_books::{remove_shares, settle_lp_position, LpSettlement};
 use crate::math::oracle::OracleAction;
 use crate::math::position::release_if_empty;
@@ -181,7 +183,7 @@ pub fn remove_liquidity(ctx: Context<ManageLiquidity>, shares: Option<u128>) -> 
     Ok(())
 }
 
-/// Settles one LP's position in the market. Ok, moving nothing, when there is nothing to move.
+/// Settles one LP's position in the market: what it moved, `None` when it moved nothing.
 fn settle_user(
     user: &AccountLoader<User>,
     market: &mut PerpMarket,
@@ -196,10 +198,11 @@ fn settle_user(
     }
     let settled = settle_lp_position(position, market)?;
     user.invariant()?;
-    Ok(Some(settled))
+    Ok(Some(settled).filter(|settled| !settled.moved_nothing()))
 }
 
-/// Permissionless and idempotent: moves the user's LP entitlement into its position.
+/// Permissionless and idempotent: moves the user's LP entitlement into its position. A settle
+/// that moves nothing leaves no record.
 pub fn settle_lp(ctx: Context<ManageLiquidity>) -> Result<()> {
     let now = Clock::get()?.unix_timestamp;
     let event = {
@@ -231,18 +234,43 @@ pub fn settle_lp(ctx: Context<ManageLiquidity>) -> Result<()> {
 
 /// Settles every LP passed as a (writable) remaining account. With `try_mode` an account that
 /// is not a user is skipped with its error code; return data as `contexts::batch` describes.
+/// Records: one `LpSettleBatchRecord` per `BATCH_RECORD_USERS` LPs whose settle moved
+/// something.
 pub fn settle_lp_many<'info>(
     ctx: Context<'info, ManageLiquidity<'info>>,
     try_mode: bool,
 ) -> Result<()> {
-    let mut market = ctx.accounts.perp_market.load_mut()?;
-    check_market(&ctx.accounts.state, &market, MarketAction::SettleLp)?;
-    // A failure past loading the user is not the user's: it reverts the batch.
-    Batch {
-        users: ctx.remaining_accounts,
-        try_mode,
-        restores: None,
+    let now = Clock::get()?.unix_timestamp;
+    let mut settled = Vec::with_capacity(ctx.remaining_accounts.len());
+    let (market_index, results) = {
+        let mut market = ctx.accounts.perp_market.load_mut()?;
+        check_market(&ctx.accounts.state, &market, MarketAction::SettleLp)?;
+        // A failure past loading the user is not the user's: it reverts the batch.
+        let results = Batch {
+            users: ctx.remaining_accounts,
+            try_mode,
+            restores: None,
+        }
+        .run(|user| {
+            if let Some(moved) = settle_user(user, &mut market)? {
+                settled.push(LpSettled {
+                    user: user.key(),
+                    base_settled: moved.base,
+                    quote_settled: moved.quote,
+                    funding_settled: moved.funding,
+                });
+            }
+            Ok(())
+        })?;
+        market.invariant()?;
+        (market.market_index, results)
+    };
+    for part in settled.chunks(BATCH_RECORD_USERS) {
+        emit_cpi!(LpSettleBatchRecord {
+            ts: now,
+            market_index,
+            settled: part.to_vec(),
+        });
     }
-    .run(|user| settle_user(user, &mut market).map(|_| ()))?;
-    market.invariant()
+    results.publish()
 }

@@ -78,5 +78,6 @@ pub fn handler<'info>(
             });
         }
         Ok(())
-    })
+    })?
+    .publish()
 }

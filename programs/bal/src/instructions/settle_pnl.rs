@@ -7,7 +7,9 @@ use crate::controller::derisk::{derisk, DeriskBooks, DeriskTerms};
 use crate::controller::lp::settle_lp_before_trading;
 use crate::controller::market_entry::{enter_market, MarketEntry};
 use crate::controller::pnl::{commit_settle_pnl, plan_settle_pnl};
-use crate::events::{DeriskRecord, SettlePnlRecord};
+use crate::events::{
+    DeriskRecord, PnlSettled, SettlePnlBatchRecord, SettlePnlRecord, BATCH_RECORD_USERS,
+};
 use crate::math::oracle::OracleAction;
 use crate::read::derisk_decision::{derisk_decision, DeriskDecision, DeriskJudge};
 use crate::read::margin::{MarketView, MarketViews};
@@ -93,13 +95,16 @@ fn settle_user(
     market.invariant()?;
     Ok(Settled {
         derisked,
-        settled: planned.map(|plan| SettlePnlRecord {
-            ts: now,
-            user: key,
-            market_index: index,
-            amount: plan.amount,
-            oracle_price: price,
-        }),
+        // A settle that moves nothing into the balance says nothing.
+        settled: planned
+            .filter(|plan| plan.amount != 0)
+            .map(|plan| SettlePnlRecord {
+                ts: now,
+                user: key,
+                market_index: index,
+                amount: plan.amount,
+                oracle_price: price,
+            }),
     })
 }
 
@@ -131,8 +136,10 @@ pub fn settle_pnl<'info>(ctx: Context<'info, MarketUser<'info>>) -> Result<()> {
 /// it is settled without a de-risk (`derisk_lp` with its markets does that). With `try_mode`, a
 /// user that cannot be settled is restored to what it was (with the markets) and its error code
 /// recorded; without it, the first failure reverts the batch. Return data: one little-endian
-/// u32 per user (see `contexts::batch`). Nothing allocated grows with the batch beyond a
-/// result code per user: the views and the snapshot buffers are reused.
+/// u32 per user (see `contexts::batch`). Records: one `SettlePnlBatchRecord` per
+/// `BATCH_RECORD_USERS` users settled, and a `DeriskRecord` per LP de-risked. Nothing allocated
+/// grows with the batch beyond a result code and a record entry per user: the views and the
+/// snapshot buffers are reused.
 pub fn settle_pnl_many<'info>(
     ctx: Context<'info, MarketUser<'info>>,
     try_mode: bool,
@@ -142,13 +149,31 @@ pub fn settle_pnl_many<'info>(
     let mut views = MarketViews(Vec::with_capacity(1));
     let spot = ctx.accounts.spot_market.to_account_info();
     let market = ctx.accounts.perp_market.to_account_info();
-    Batch {
+    let mut settled = Vec::with_capacity(ctx.remaining_accounts.len());
+    let results = Batch {
         users: ctx.remaining_accounts,
         try_mode,
         restores: Some(&[&spot, &market]),
     }
     .run(|user| {
         let records = settle_user(&ctx, user, &mut views, price)?;
-        emit_settled(&ctx, records)
-    })
+        if let Some(record) = records.derisked {
+            emit_cpi!(record);
+        }
+        settled.extend(records.settled.map(|record| PnlSettled {
+            user: record.user,
+            amount: record.amount,
+        }));
+        Ok(())
+    })?;
+    let market_index = ctx.accounts.perp_market.load()?.market_index;
+    for part in settled.chunks(BATCH_RECORD_USERS) {
+        emit_cpi!(SettlePnlBatchRecord {
+            ts: clock.unix_timestamp,
+            market_index,
+            oracle_price: price,
+            settled: part.to_vec(),
+        });
+    }
+    results.publish()
 }

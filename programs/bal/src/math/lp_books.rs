@@ -53,6 +53,13 @@ pub struct LpSettlement {
     pub funding: i128,
 }
 
+impl LpSettlement {
+    /// Whether the settle moved nothing (no record is written for it).
+    pub fn moved_nothing(&self) -> bool {
+        *self == LpSettlement::default()
+    }
+}
+
 /// A market's LP accumulators, copied out.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct LpAccumulators {

@@ -3,7 +3,9 @@
 use super::{after_cooldown, initial_margin, position, set_derisk_opt_out, set_max_leverage, BASE};
 use anchor_lang::solana_program::instruction::Instruction;
 use bal::error::BalError;
+use bal::events::{LiquidityRecord, LpSettleBatchRecord, SettlePnlBatchRecord, SettlePnlRecord};
 use bal::math::constants::BASE_PRECISION;
+use bal::state::PerpMarket;
 use bal::state::PositionDirection::{Long, Short};
 use bal_client::instructions;
 use bal_client::pda;
@@ -33,7 +35,7 @@ async fn send_whole_batch(
     count: usize,
 ) -> TxSuccess {
     let success = env
-        .send_unmetered(&[compute_limit(1_400_000), batch], &[keeper])
+        .send_unmetered_capturing_events(&[compute_limit(1_400_000), batch], &[keeper])
         .await
         .expect("the batch");
     let codes = codes(&success);
@@ -253,7 +255,7 @@ async fn a_derisk_cancels_resting_orders_first_and_burns_nothing_if_that_suffice
 /// `settle_pnl_many` carry them all within the compute limit, none refused and no panic (the
 /// heap a batch uses does not grow with it).
 #[tokio::test]
-async fn thirty_lps_settle_in_one_batch() {
+async fn thirty_lps_settle_in_one_batch_with_one_record_each_time() {
     let mut env = TestEnv::start().await;
     let exchange = setup_trading(&mut env).await;
     let keeper = env.funded_wallet().await;
@@ -272,8 +274,23 @@ async fn thirty_lps_settle_in_one_batch() {
         .expect("a trade every LP takes part of");
     let batch =
         instructions::settle_lp_many(keeper.pubkey(), &users, 0, true).expect("a batch of users");
-    let success = send_whole_batch(&mut env, &keeper, batch, 30).await;
+    let success = send_whole_batch(&mut env, &keeper, batch.clone(), 30).await;
     eprintln!("settle_lp_many, 30 LPs: {} CU", success.compute_units);
+    // One record for the batch, listing every LP with what it moved; the LPs' shares of the
+    // 50 base the trader bought add up to what the LPs as a group took.
+    let records = success.events::<LpSettleBatchRecord>();
+    assert_eq!(records.len(), 1, "one record for the batch");
+    let listed: Vec<_> = records[0].settled.iter().map(|s| s.user).collect();
+    assert_eq!(listed, users);
+    let base: i64 = records[0].settled.iter().map(|s| s.base_settled).sum();
+    let market_after: PerpMarket = env.load(pda::perp_market(0)).await;
+    assert_eq!(base, market_after.lp.settled_base);
+    assert!(success.events::<LiquidityRecord>().is_empty());
+    // The same batch again moves nothing, and says nothing.
+    env.advance(1, 1).await;
+    let again = send_whole_batch(&mut env, &keeper, batch, 30).await;
+    assert!(again.events::<LpSettleBatchRecord>().is_empty());
+
     trade(&mut env, &exchange, &trader, order(Long, 10 * BASE))
         .await
         .expect("more to settle");
@@ -285,6 +302,10 @@ async fn thirty_lps_settle_in_one_batch() {
         lp.base_asset_amount < 0,
         "settled into the position: {lp:?}"
     );
+    let records = success.events::<SettlePnlBatchRecord>();
+    assert_eq!(records.len(), 1, "one record for the batch");
+    assert!(records[0].settled.iter().all(|s| s.amount != 0));
+    assert!(success.events::<SettlePnlRecord>().is_empty());
     eprintln!("30 LPs: {} CU", success.compute_units);
 }
 
