@@ -346,16 +346,24 @@ pub struct SettlementRecord {
     pub to_insurance_fund: u64,
 }
 
-/// One position closed at a settling market's price.
+/// One `settle_expired_positions` (or a part of it, `BATCH_RECORD_USERS` positions at a time):
+/// the positions it closed at the settling market's price. 100 entries are 8,900 bytes.
 #[event]
-pub struct ExpiredPositionRecord {
+pub struct ExpiredPositionsRecord {
     /// unix seconds
     pub ts: i64,
-    pub user: Pubkey,
     /// a perp market index (u16 LE in its seeds)
     pub market_index: u16,
-    /// precision: PRICE
+    /// The settlement price every position closed at. precision: PRICE
     pub price: u64,
+    pub closed: Vec<ExpiredPosition>,
+}
+
+/// One position `settle_expired_positions` closed (a user with none in the market is not
+/// listed).
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ExpiredPosition {
+    pub user: Pubkey,
     /// count
     pub orders_cancelled: u8,
     /// precision: BASE

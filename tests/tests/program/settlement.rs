@@ -3,7 +3,7 @@
 //! the market delisted, the vault left holding exactly what the remaining depositor and the
 //! insurance fund are owed.
 use bal::error::BalError;
-use bal::events::{ExpiredPositionRecord, SettlementRecord};
+use bal::events::{ExpiredPositionsRecord, SettlementRecord};
 use bal::math::constants::BASE_PRECISION;
 use bal::state::PositionDirection::{Long, Short};
 use bal::state::{MarketStatus, SpotMarket, User};
@@ -125,7 +125,9 @@ async fn a_market_settles_pays_its_winners_pro_rata_and_is_delisted() {
         )
         .await
         .expect("close everyone");
-    let closed = closing.events::<ExpiredPositionRecord>();
+    let records = closing.events::<ExpiredPositionsRecord>();
+    assert_eq!(records.len(), 1, "one record for the batch");
+    let closed = &records[0].closed;
     assert_eq!(closed.len(), 5, "everyone but the saver had a position");
     let market_state = env.perp_market(0).await;
     assert_eq!(market_state.positions_with_base, 0);

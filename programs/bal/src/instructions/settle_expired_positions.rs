@@ -1,6 +1,6 @@
 use crate::contexts::batch::Batch;
 use crate::controller::settlement::settle_expired_position;
-use crate::events::ExpiredPositionRecord;
+use crate::events::{ExpiredPosition, ExpiredPositionsRecord, BATCH_RECORD_USERS};
 use crate::state::gate::check_market;
 use crate::state::MarketAction;
 use crate::state::{
@@ -47,7 +47,8 @@ pub fn handler<'info>(
     };
     let spot = ctx.accounts.spot_market.to_account_info();
     let market = ctx.accounts.perp_market.to_account_info();
-    Batch {
+    let mut closed = Vec::with_capacity(ctx.remaining_accounts.len());
+    let results = Batch {
         users: ctx.remaining_accounts,
         try_mode,
         restores: Some(&[&spot, &market]),
@@ -63,21 +64,24 @@ pub fn handler<'info>(
             perp.invariant()?;
             outcome
         };
-        if let Some(outcome) = settled {
-            emit_cpi!(ExpiredPositionRecord {
-                ts: now,
-                user: user.key(),
-                market_index,
-                price,
-                orders_cancelled: outcome.orders_cancelled,
-                shares_burned: outcome.shares_burned,
-                base_closed: outcome.base_closed,
-                pnl: outcome.pnl,
-                claim_registered: outcome.claim_registered,
-                paid: outcome.paid,
-            });
-        }
+        closed.extend(settled.map(|outcome| ExpiredPosition {
+            user: user.key(),
+            orders_cancelled: outcome.orders_cancelled,
+            shares_burned: outcome.shares_burned,
+            base_closed: outcome.base_closed,
+            pnl: outcome.pnl,
+            claim_registered: outcome.claim_registered,
+            paid: outcome.paid,
+        }));
         Ok(())
-    })?
-    .publish()
+    })?;
+    for part in closed.chunks(BATCH_RECORD_USERS) {
+        emit_cpi!(ExpiredPositionsRecord {
+            ts: now,
+            market_index,
+            price,
+            closed: part.to_vec(),
+        });
+    }
+    results.publish()
 }

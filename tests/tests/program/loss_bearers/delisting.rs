@@ -4,7 +4,7 @@
 use super::{spot, BASE};
 
 const DOLLAR: u64 = 1_000_000;
-use bal::events::{BankruptcyRecord, ExpiredPositionRecord, SettlementRecord};
+use bal::events::{BankruptcyRecord, ExpiredPositionsRecord, SettlementRecord};
 use bal::state::PositionDirection::Long;
 use bal::state::DEFAULT_INSURANCE_UNSTAKE_DELAY;
 use bal_client::instructions;
@@ -199,7 +199,7 @@ async fn a_loss_collected_after_the_delist_goes_to_the_insurance_fund_not_a_stra
         )
         .await
         .expect("the late loss collected");
-    let loss = -landed.events::<ExpiredPositionRecord>()[0].pnl;
+    let loss = -landed.events::<ExpiredPositionsRecord>()[0].closed[0].pnl;
     assert!(loss > 0, "a loss: {loss}");
     let perp: bal::state::PerpMarket = env.load(bal_client::pda::perp_market(0)).await;
     assert_eq!((perp.fee_pool, perp.pnl_pool), (0, 0), "nothing stranded");

@@ -7,6 +7,7 @@
  */
 
 export * from "./amm.js";
+export * from "./expiredPosition.js";
 export * from "./feeSchedule.js";
 export * from "./fillLiquidity.js";
 export * from "./fundingParams.js";
