@@ -336,14 +336,32 @@ pub fn margin_accounts(markets: &[MarketAccounts]) -> Vec<AccountMeta> {
         .collect()
 }
 
-fn trade_accounts(signer: Pubkey, user: Pubkey, market: &MarketAccounts) -> bal::accounts::Trade {
-    bal::accounts::Trade {
-        authority: signer,
+/// The accounts of `market` every instruction acting in it embeds.
+pub(super) fn market_context(market: &MarketAccounts) -> bal::accounts::MarketContext {
+    bal::accounts::MarketContext {
         state: pda::state(),
-        user,
         spot_market: pda::spot_market(0),
         perp_market: pda::perp_market(market.market_index),
         oracle: market.oracle,
+    }
+}
+
+/// A subaccount and the wallet acting on it (its authority or delegate).
+fn acting_user(signer: Pubkey, user: Pubkey) -> bal::accounts::ActingUser {
+    bal::accounts::ActingUser {
+        authority: signer,
+        user,
+    }
+}
+
+pub(super) fn trade_accounts(
+    signer: Pubkey,
+    user: Pubkey,
+    market: &MarketAccounts,
+) -> bal::accounts::Trade {
+    bal::accounts::Trade {
+        acting: acting_user(signer, user),
+        market: market_context(market),
         event_authority: pda::event_authority(),
         program: bal::ID,
     }
@@ -409,8 +427,7 @@ pub fn place_order(
 
 fn cancel_accounts(signer: Pubkey, user: Pubkey) -> bal::accounts::CancelOrders {
     bal::accounts::CancelOrders {
-        authority: signer,
-        user,
+        acting: acting_user(signer, user),
         event_authority: pda::event_authority(),
         program: bal::ID,
     }
@@ -452,12 +469,9 @@ pub fn fill_order(
     let mut ix = instruction(
         bal::accounts::FillOrder {
             filler,
-            state: pda::state(),
             filler_user,
             taker,
-            spot_market: pda::spot_market(0),
-            perp_market: pda::perp_market(market.market_index),
-            oracle: market.oracle,
+            market: market_context(market),
             event_authority: pda::event_authority(),
             program: bal::ID,
         },

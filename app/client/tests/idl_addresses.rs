@@ -8,8 +8,19 @@ use serde_json::Value;
 
 const IDL: &str = include_str!("../../../idl/bal.json");
 
-fn accounts(instruction: &Value) -> &Vec<Value> {
-    instruction["accounts"].as_array().expect("accounts")
+/// An instruction's accounts in order, a composite's (`{ name, accounts }`) in its place.
+fn accounts(instruction: &Value) -> Vec<&Value> {
+    fn flatten<'a>(items: &'a Value, out: &mut Vec<&'a Value>) {
+        for item in items.as_array().expect("accounts") {
+            match item.get("accounts") {
+                Some(nested) => flatten(nested, out),
+                None => out.push(item),
+            }
+        }
+    }
+    let mut out = Vec::new();
+    flatten(&instruction["accounts"], &mut out);
+    out
 }
 
 /// The address an account's PDA seeds give when every seed is a constant.

@@ -32,10 +32,15 @@ interface IdlAccount {
   signer?: boolean;
   relations?: string[];
 }
+/** A single account, or a composite's (`{ name, accounts }`), which Codama flattens in place. */
+type IdlAccountItem = IdlAccount | { name: string; accounts: IdlAccountItem[] };
 interface Idl {
-  instructions: { name: string; accounts: IdlAccount[]; args: IdlField[] }[];
+  instructions: { name: string; accounts: IdlAccountItem[]; args: IdlField[] }[];
   types: IdlTypeDef[];
 }
+
+const leaves = (items: IdlAccountItem[]): IdlAccount[] =>
+  items.flatMap((item) => ("accounts" in item ? leaves(item.accounts) : [item]));
 
 const root = new URL("../../../../", import.meta.url);
 const idl = JSON.parse(readFileSync(new URL("idl/bal.json", root), "utf8")) as Idl;
@@ -98,7 +103,8 @@ test("every generated builder resolves every account a caller does not name", as
     assert.ok(builder, `${pascal}'s builder is generated`);
     const given = new Set(inputs[instruction.name] ?? []);
     const input: Record<string, unknown> = argumentsOf(instruction.args);
-    for (const account of instruction.accounts) {
+    const accounts = leaves(instruction.accounts);
+    for (const account of accounts) {
       if (account.signer) {
         input[camel(account.name)] = await generateKeyPairSigner();
       } else if (given.has(account.name) || account.relations) {
@@ -108,11 +114,11 @@ test("every generated builder resolves every account a caller does not name", as
       }
     }
     const built = await builder(input);
-    assert.equal(built.accounts.length, instruction.accounts.length, instruction.name);
+    assert.equal(built.accounts.length, accounts.length, instruction.name);
     // An account the builder could not fill stands as the program's address (Codama's
     // placeholder for a missing account): only the `program` account may be that.
     for (const [i, meta] of built.accounts.entries()) {
-      const name = instruction.accounts[i].name;
+      const name = accounts[i].name;
       const placeholder = meta.address === gen.BAL_PROGRAM_ADDRESS;
       assert.equal(placeholder, name === "program", `${instruction.name}: ${name} resolved`);
     }

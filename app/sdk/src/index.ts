@@ -6,6 +6,7 @@ export * as pda from "./pda.js";
 export { BPF_LOADER_UPGRADEABLE_ADDRESS } from "./pda.js";
 export {
   buildInstruction,
+  instructionAccounts,
   marginAccounts,
   type InstructionAccounts,
   type InstructionArgs,

@@ -96,13 +96,14 @@ test("every IDL instruction has a builder with its discriminator, accounts and f
     const ix = built[def.name];
     assert.equal(ix.programAddress, sdk.PROGRAM_ADDRESS);
     assert.deepEqual([...ix.data!.subarray(0, 8)], [...def.discriminator], def.name);
-    const named = ix.accounts!.slice(0, def.accounts.length);
+    const accounts = sdk.instructionAccounts(def.name);
+    const named = ix.accounts!.slice(0, accounts.length);
     assert.deepEqual(
       named.map((a) => a.role),
-      def.accounts.map(roleOf),
+      accounts.map(roleOf),
       def.name,
     );
-    for (const [i, account] of def.accounts.entries()) {
+    for (const [i, account] of accounts.entries()) {
       if ("address" in account) assert.equal(named[i].address, account.address);
       if (account.name === "eventAuthority") assert.equal(named[i].address, pda.eventAuthority());
       if (account.name === "program") assert.equal(named[i].address, sdk.PROGRAM_ADDRESS);
@@ -113,7 +114,7 @@ test("every IDL instruction has a builder with its discriminator, accounts and f
 
 const tail = (ix: Instruction, name: sdk.InstructionName) =>
   ix
-    .accounts!.slice(IDL.instructions.find((i) => i.name === name)!.accounts.length)
+    .accounts!.slice(sdk.instructionAccounts(name).length)
     .map((a) => [a.address, a.role]);
 
 test("remaining accounts come in the documented order", () => {

@@ -139,14 +139,23 @@ impl<'info> VaultSigner<'_, 'info> {
         Ok(())
     }
 
-    fn trade(&self) -> bal_accounts::Trade<'info> {
-        bal_accounts::Trade {
-            authority: self.authority.clone(),
+    /// BAL's accounts of the vault's market.
+    fn market(&self) -> bal_accounts::MarketContext<'info> {
+        bal_accounts::MarketContext {
             state: self.bal.state.to_account_info(),
-            user: self.bal.user.to_account_info(),
             spot_market: self.bal.spot_market.to_account_info(),
             perp_market: self.bal.perp_market.to_account_info(),
             oracle: self.bal.oracle.to_account_info(),
+        }
+    }
+
+    fn trade(&self) -> bal_accounts::Trade<'info> {
+        bal_accounts::Trade {
+            acting: bal_accounts::ActingUser {
+                authority: self.authority.clone(),
+                user: self.bal.user.to_account_info(),
+            },
+            market: self.market(),
             event_authority: self.bal.event_authority.to_account_info(),
             program: self.bal.bal_program.to_account_info(),
         }
@@ -202,11 +211,8 @@ impl<'info> VaultSigner<'_, 'info> {
     /// Settles P&L (BAL's permissionless settle: no signature needed, none given).
     pub fn settle_pnl(&self) -> Result<()> {
         let accounts = bal_accounts::MarketUser {
-            state: self.bal.state.to_account_info(),
             user: self.bal.user.to_account_info(),
-            spot_market: self.bal.spot_market.to_account_info(),
-            perp_market: self.bal.perp_market.to_account_info(),
-            oracle: self.bal.oracle.to_account_info(),
+            market: self.market(),
             event_authority: self.bal.event_authority.to_account_info(),
             program: self.bal.bal_program.to_account_info(),
         };

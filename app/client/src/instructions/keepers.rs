@@ -1,7 +1,7 @@
 //! What keepers and the admin's settlement send: funding updates and oracle records, P&L
 //! settles (single and batched), liquidations, bad-debt write-offs, and a market's settlement
 //! from its beginning to its delisting.
-use super::{instruction, margin_accounts, MarketAccounts};
+use super::{instruction, margin_accounts, market_context, MarketAccounts};
 use crate::pda;
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::{AccountMeta, Instruction};
@@ -36,11 +36,8 @@ pub fn record_oracle(market: &MarketAccounts) -> Instruction {
 
 pub(super) fn settle_accounts(user: Pubkey, market: &MarketAccounts) -> bal::accounts::MarketUser {
     bal::accounts::MarketUser {
-        state: pda::state(),
         user,
-        spot_market: pda::spot_market(0),
-        perp_market: pda::perp_market(market.market_index),
-        oracle: market.oracle,
+        market: market_context(market),
         event_authority: pda::event_authority(),
         program: bal::ID,
     }
@@ -93,12 +90,9 @@ pub fn liquidate_perp(
     let mut ix = instruction(
         bal::accounts::LiquidatePerp {
             liquidator,
-            state: pda::state(),
             liquidator_user,
             user,
-            spot_market: pda::spot_market(0),
-            perp_market: pda::perp_market(market.market_index),
-            oracle: market.oracle,
+            market: market_context(market),
             event_authority: pda::event_authority(),
             program: bal::ID,
         },

@@ -1,6 +1,6 @@
 //! The LP instructions: liquidity added and removed, settled, and de-risked.
 use super::keepers::settle_accounts;
-use super::{instruction, margin_accounts, MarketAccounts};
+use super::{instruction, margin_accounts, trade_accounts, MarketAccounts};
 use crate::pda;
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::{AccountMeta, Instruction};
@@ -18,16 +18,7 @@ pub fn add_liquidity(
     bounds: PriceBounds,
 ) -> Instruction {
     let mut ix = instruction(
-        bal::accounts::Trade {
-            authority: signer,
-            state: pda::state(),
-            user,
-            spot_market: pda::spot_market(0),
-            perp_market: pda::perp_market(market.market_index),
-            oracle: market.oracle,
-            event_authority: pda::event_authority(),
-            program: bal::ID,
-        },
+        trade_accounts(signer, user, market),
         bal::instruction::AddLiquidity {
             market_index: market.market_index,
             shares,

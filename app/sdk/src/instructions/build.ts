@@ -32,9 +32,13 @@ type Def<N extends InstructionName> = Extract<InstructionDef, { name: N }>;
 /** The arguments of instruction `N`, by name. */
 export type InstructionArgs<N extends InstructionName> = FieldsOf<Def<N>["args"]>;
 
+/** An instruction's single accounts, a composite's (`{ name, accounts }`, such as the market's
+ * accounts every instruction acting in a market embeds) in its place. */
+type Leaves<A> = A extends { accounts: readonly (infer C)[] } ? Leaves<C> : A;
+
 /** The accounts of instruction `N`, by name; accounts the IDL fixes (system program) excluded. */
 export type InstructionAccounts<N extends InstructionName> = {
-  [A in Def<N>["accounts"][number] as A extends { address: string }
+  [A in Leaves<Def<N>["accounts"][number]> as A extends { address: string }
     ? never
     : A["name"]]: A extends {
     signer: true;
@@ -44,6 +48,15 @@ export type InstructionAccounts<N extends InstructionName> = {
 };
 
 type AccountDef = { name: string; writable?: boolean; signer?: boolean; address?: string };
+type AccountItem = AccountDef | { name: string; accounts: readonly AccountItem[] };
+
+const leaves = (items: readonly AccountItem[]): AccountDef[] =>
+  items.flatMap((item) => ("accounts" in item ? leaves(item.accounts) : [item]));
+
+/** The IDL's accounts of instruction `name` in the order they are passed, a composite's in
+ * its place. */
+export const instructionAccounts = (name: InstructionName): AccountDef[] =>
+  leaves(IDL.instructions.find((i) => i.name === name)!.accounts as readonly AccountItem[]);
 
 function role(def: AccountDef): AccountRole {
   if (def.signer) return def.writable ? AccountRole.WRITABLE_SIGNER : AccountRole.READONLY_SIGNER;
@@ -66,7 +79,7 @@ export function buildInstruction<N extends InstructionName>(
 ): Instruction {
   const def = IDL.instructions.find((i) => i.name === name)!;
   const given = accounts as Record<string, SignerInput>;
-  const metas = (def.accounts as readonly AccountDef[]).map((account) =>
+  const metas = instructionAccounts(name).map((account) =>
     meta(account, account.address ? address(account.address) : given[account.name]),
   );
   const fields = def.args as readonly { name: string; type: IdlType }[];

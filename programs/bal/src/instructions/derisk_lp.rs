@@ -1,6 +1,5 @@
 use crate::contexts::MarketUser;
 use crate::controller::derisk::{derisk, DeriskBooks, DeriskTerms};
-use crate::controller::market_entry::{enter_market, MarketEntry};
 use crate::error::BalError;
 use crate::math::oracle::OracleAction;
 use crate::read::derisk_decision::{derisk_decision, DeriskDecision, DeriskJudge};
@@ -22,26 +21,17 @@ pub fn handler<'info>(ctx: Context<'info, MarketUser<'info>>) -> Result<()> {
     let mut views = load_market_views(ctx.remaining_accounts, OracleAction::Margin, &clock)?;
     let record = {
         let mut user = accounts.user.load_mut()?;
-        let mut spot = accounts.spot_market.load_mut()?;
-        let mut market = accounts.perp_market.load_mut()?;
-        let price = enter_market(
-            &mut market,
-            &mut spot,
-            &MarketEntry {
-                state: &accounts.state,
-                oracle: &accounts.oracle,
-                action: MarketAction::Derisk,
-                oracle_action: OracleAction::Fill,
-                clock: &clock,
-            },
-        )?;
+        let (mut spot, mut market, price) =
+            accounts
+                .market
+                .enter(MarketAction::Derisk, OracleAction::Fill, &clock)?;
         views.set(MarketView::new(&market, price, clock.unix_timestamp)?);
         let judge = DeriskJudge {
             spot: &spot,
             views: &views,
             market_index: market.market_index,
             now: clock.unix_timestamp,
-            cooldown_seconds: accounts.state.lp_cooldown_seconds,
+            cooldown_seconds: accounts.market.state.lp_cooldown_seconds,
         };
         let before = match derisk_decision(&user, &judge)? {
             DeriskDecision::Applies(before) => before,
@@ -52,10 +42,10 @@ pub fn handler<'info>(ctx: Context<'info, MarketUser<'info>>) -> Result<()> {
         };
         let terms = DeriskTerms {
             oracle_price: price,
-            fee_rate: accounts.state.fees.taker_fee_rate,
+            fee_rate: accounts.market.state.fees.taker_fee_rate,
             now: clock.unix_timestamp,
             before,
-            may_trade: allows(&accounts.state, &market, MarketAction::Reduce)?,
+            may_trade: allows(&accounts.market.state, &market, MarketAction::Reduce)?,
         };
         let outcome = derisk(
             &mut DeriskBooks {

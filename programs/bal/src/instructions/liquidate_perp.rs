@@ -1,27 +1,22 @@
 use crate::controller::liquidation::{liquidate, LiquidationBooks, LiquidationTerms};
-use crate::controller::market_entry::{enter_market, MarketEntry};
 use crate::error::BalError;
 use crate::events::LiquidationRecord;
 use crate::math::oracle::OracleAction;
 use crate::read::margin::MarketView;
 use crate::read::market_views::load_market_views;
 use crate::state::MarketAction;
-use crate::state::{
-    PerpMarket, SpotMarket, State, User, PERP_MARKET_SEED, QUOTE_SPOT_MARKET_INDEX_SEED,
-    SPOT_MARKET_SEED, STATE_SEED,
-};
+use crate::state::User;
 use crate::validate;
+// The composite's generated plumbing (`__client_accounts_*`, its bumps) comes with the glob.
+use crate::contexts::market::*;
 use anchor_lang::prelude::*;
 
 /// Remaining accounts: a `(PerpMarket, oracle)` pair for every other market in which the
 /// liquidated user or the liquidator holds a position (each market once, any order).
 #[event_cpi]
 #[derive(Accounts)]
-#[instruction(market_index: u16)]
 pub struct LiquidatePerp<'info> {
     pub liquidator: Signer<'info>,
-    #[account(seeds = [STATE_SEED], bump = state.bump)]
-    pub state: Account<'info, State>,
     /// Takes over the position and receives the liquidator's share of the fee.
     #[account(
         mut,
@@ -31,22 +26,7 @@ pub struct LiquidatePerp<'info> {
     pub liquidator_user: AccountLoader<'info, User>,
     #[account(mut)]
     pub user: AccountLoader<'info, User>,
-    #[account(
-        mut,
-        seeds = [SPOT_MARKET_SEED, QUOTE_SPOT_MARKET_INDEX_SEED],
-        bump = spot_market.load()?.bump,
-    )]
-    pub spot_market: AccountLoader<'info, SpotMarket>,
-    #[account(
-        mut,
-        seeds = [PERP_MARKET_SEED, &market_index.to_le_bytes()],
-        bump = perp_market.load()?.bump,
-        has_one = oracle @ BalError::InvalidOracle,
-    )]
-    pub perp_market: AccountLoader<'info, PerpMarket>,
-    /// CHECK: the market's oracle (`has_one` above, a relation in the IDL); its owner and
-    /// layout are checked where it is read.
-    pub oracle: UncheckedAccount<'info>,
+    pub market: MarketContext<'info>,
 }
 
 /// Permissionless for any user below maintenance margin (see `controller::liquidation`):
@@ -62,24 +42,15 @@ pub fn handler(ctx: Context<LiquidatePerp>, max_base: u64) -> Result<()> {
     let mut user = accounts.user.load_mut()?;
     let mut liquidator = accounts.liquidator_user.load_mut()?;
     validate!(user.authority != liquidator.authority, BalError::SelfAction);
-    let mut spot = accounts.spot_market.load_mut()?;
-    let mut market = accounts.perp_market.load_mut()?;
-    let price = enter_market(
-        &mut market,
-        &mut spot,
-        &MarketEntry {
-            state: &accounts.state,
-            oracle: &accounts.oracle,
-            action: MarketAction::Liquidate,
-            oracle_action: OracleAction::Liquidation,
-            clock: &clock,
-        },
-    )?;
+    let (mut spot, mut market, price) =
+        accounts
+            .market
+            .enter(MarketAction::Liquidate, OracleAction::Liquidation, &clock)?;
     views.set(MarketView::new(&market, price, clock.unix_timestamp)?);
     let terms = LiquidationTerms {
         price,
         max_base,
-        liquidator_share_rate: accounts.state.fees.liquidator_share_rate,
+        liquidator_share_rate: accounts.market.state.fees.liquidator_share_rate,
         now: clock.unix_timestamp,
     };
     let outcome = liquidate(

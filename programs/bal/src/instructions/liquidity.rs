@@ -2,7 +2,6 @@
 use crate::contexts::batch::Batch;
 use crate::contexts::Trade;
 use crate::controller::lp::{add_shares, validate_add_price};
-use crate::controller::market_entry::{enter_market, MarketEntry};
 use crate::controller::position::open_position;
 use crate::error::BalError;
 use crate::events::{
@@ -53,23 +52,11 @@ pub fn add_liquidity(ctx: Context<Trade>, shares: u64, bounds: PriceBounds) -> R
     let accounts = &ctx.accounts;
     let clock = Clock::get()?;
     let mut event = {
-        let mut user = accounts.user.load_mut()?;
-        validate!(
-            user.is_authority_or_delegate(&accounts.authority.key()),
-            BalError::NotUserAuthority
-        );
-        let mut spot = accounts.spot_market.load_mut()?;
-        let mut market = accounts.perp_market.load_mut()?;
-        let price = enter_market(
-            &mut market,
-            &mut spot,
-            &MarketEntry {
-                state: &accounts.state,
-                oracle: &accounts.oracle,
-                action: MarketAction::AddLiquidity,
-                oracle_action: OracleAction::AddLiquidity,
-                clock: &clock,
-            },
+        let mut user = accounts.acting.user.load_mut()?;
+        let (spot, mut market, price) = accounts.market.enter(
+            MarketAction::AddLiquidity,
+            OracleAction::AddLiquidity,
+            &clock,
         )?;
         validate_add_price(&market, price, &bounds, clock.unix_timestamp)?;
         let step = market.order_step_size;
@@ -92,7 +79,7 @@ pub fn add_liquidity(ctx: Context<Trade>, shares: u64, bounds: PriceBounds) -> R
         market.invariant()?;
         let after = user.perp_positions[slot].lp.shares.get();
         record(
-            accounts.user.key(),
+            accounts.acting.user.key(),
             &market,
             &Change {
                 action: LiquidityAction::Add,

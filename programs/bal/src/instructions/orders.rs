@@ -1,8 +1,9 @@
 //! Resting limit orders: `place_order` (maker post-only or taker), `cancel_order` and
 //! `cancel_orders`. Placing uses the taker accounts (`Trade`); cancelling needs only the user.
+// The composite's generated plumbing (`__client_accounts_*`, its bumps) comes with the glob.
+use crate::contexts::acting_user::*;
 use crate::contexts::Trade;
 use crate::controller::lp::settle_lp_before_trading;
-use crate::controller::market_entry::{enter_market, MarketEntry};
 use crate::controller::orders::{
     add_order, find_order, remove_order, validate_new_order, OrderCheck,
 };
@@ -13,8 +14,8 @@ use crate::read::margin::{validate_initial_margin, MarketView};
 use crate::read::market_views::load_market_views;
 use crate::read::position::find_position;
 use crate::state::MarketAction;
+use crate::state::Order;
 use crate::state::RestingOrderParams;
-use crate::state::{Order, User};
 use crate::validate;
 use anchor_lang::prelude::*;
 use anchor_lang::solana_program::program::set_return_data;
@@ -22,10 +23,7 @@ use anchor_lang::solana_program::program::set_return_data;
 #[event_cpi]
 #[derive(Accounts)]
 pub struct CancelOrders<'info> {
-    /// The user's authority or delegate.
-    pub authority: Signer<'info>,
-    #[account(mut)]
-    pub user: AccountLoader<'info, User>,
+    pub acting: ActingUser<'info>,
 }
 
 /// Rests a limit order in the user's account; its id is the return data (u32, little-endian).
@@ -39,29 +37,14 @@ pub fn place_order<'info>(
     let accounts = &ctx.accounts;
     let clock = Clock::get()?;
     let (order, order_id) = {
-        let mut user = accounts.user.load_mut()?;
-        validate!(
-            user.is_authority_or_delegate(&accounts.authority.key()),
-            BalError::NotUserAuthority
-        );
-        let mut spot = accounts.spot_market.load_mut()?;
-        let mut market = accounts.perp_market.load_mut()?;
+        let mut user = accounts.acting.user.load_mut()?;
         let action = if params.reduce_only {
             MarketAction::Reduce
         } else {
             MarketAction::OpenRisk
         };
-        let oracle_price = enter_market(
-            &mut market,
-            &mut spot,
-            &MarketEntry {
-                state: &accounts.state,
-                oracle: &accounts.oracle,
-                action,
-                oracle_action: OracleAction::Fill,
-                clock: &clock,
-            },
-        )?;
+        let (spot, mut market, oracle_price) =
+            accounts.market.enter(action, OracleAction::Fill, &clock)?;
         settle_lp_before_trading(&mut user, &mut market)?;
         let position_base = find_position(&user, market.market_index)
             .map(|i| user.perp_positions[i].base_asset_amount)
@@ -70,7 +53,7 @@ pub fn place_order<'info>(
             position_base,
             oracle_price,
             now: clock.unix_timestamp,
-            by_delegate: accounts.authority.key() != user.authority,
+            by_delegate: accounts.acting.by_delegate(&user),
         };
         validate_new_order(&params, &market, &check)?;
         let order_id = add_order(&mut user, &market, &params)?;
@@ -88,7 +71,7 @@ pub fn place_order<'info>(
         (user.orders[slot], order_id)
     };
     emit_cpi!(OrderRecord::of(
-        ctx.accounts.user.key(),
+        ctx.accounts.acting.user.key(),
         &order,
         OrderAction::Place,
         clock.unix_timestamp
@@ -104,11 +87,7 @@ fn cancel_where(ctx: &Context<CancelOrders>, selected: impl Fn(&Order) -> bool) 
     let clock = Clock::get()?;
     let mut cancelled = Vec::new();
     {
-        let mut user = ctx.accounts.user.load_mut()?;
-        validate!(
-            user.is_authority_or_delegate(&ctx.accounts.authority.key()),
-            BalError::NotUserAuthority
-        );
+        let mut user = ctx.accounts.acting.user.load_mut()?;
         for slot in 0..user.orders.len() {
             let order = user.orders[slot];
             if order.is_open() && selected(&order) {
@@ -121,7 +100,7 @@ fn cancel_where(ctx: &Context<CancelOrders>, selected: impl Fn(&Order) -> bool) 
     }
     for order in cancelled.iter() {
         emit_cpi!(OrderRecord::of(
-            ctx.accounts.user.key(),
+            ctx.accounts.acting.user.key(),
             order,
             OrderAction::Cancel,
             clock.unix_timestamp

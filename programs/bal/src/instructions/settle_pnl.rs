@@ -5,7 +5,6 @@ use crate::contexts::batch::Batch;
 use crate::contexts::MarketUser;
 use crate::controller::derisk::{derisk, DeriskBooks, DeriskTerms};
 use crate::controller::lp::settle_lp_before_trading;
-use crate::controller::market_entry::{enter_market, MarketEntry};
 use crate::controller::pnl::{commit_settle_pnl, plan_settle_pnl};
 use crate::events::{
     DeriskRecord, PnlSettled, SettlePnlBatchRecord, SettlePnlRecord, BATCH_RECORD_USERS,
@@ -23,17 +22,11 @@ use anchor_lang::prelude::*;
 /// asks what a fill does (fresh, certain, near its TWAP), so a de-risk may trade at it — and
 /// accrues interest. precision: PRICE
 fn prepare(ctx: &Context<MarketUser>, clock: &Clock) -> Result<u64> {
-    enter_market(
-        &mut *ctx.accounts.perp_market.load_mut()?,
-        &mut *ctx.accounts.spot_market.load_mut()?,
-        &MarketEntry {
-            state: &ctx.accounts.state,
-            oracle: &ctx.accounts.oracle,
-            action: MarketAction::SettlePnl,
-            oracle_action: OracleAction::SettlePnl,
-            clock,
-        },
-    )
+    let (_, _, price) =
+        ctx.accounts
+            .market
+            .enter(MarketAction::SettlePnl, OracleAction::SettlePnl, clock)?;
+    Ok(price)
 }
 
 /// What settling one user did, for its records.
@@ -52,11 +45,11 @@ fn settle_user(
     price: u64,
 ) -> Result<Settled> {
     let now = Clock::get()?.unix_timestamp;
-    let state = &ctx.accounts.state;
+    let state = &ctx.accounts.market.state;
     let key = user.key();
     let mut user = user.load_mut()?;
-    let mut spot = ctx.accounts.spot_market.load_mut()?;
-    let mut market = ctx.accounts.perp_market.load_mut()?;
+    let mut spot = ctx.accounts.market.spot_market.load_mut()?;
+    let mut market = ctx.accounts.market.perp_market.load_mut()?;
     let index = market.market_index;
     // Settled once here, an LP's entitlement is nothing to every simulation that follows.
     settle_lp_before_trading(&mut user, &mut market)?;
@@ -147,8 +140,8 @@ pub fn settle_pnl_many<'info>(
     let clock = Clock::get()?;
     let price = prepare(&ctx, &clock)?;
     let mut views = MarketViews(Vec::with_capacity(1));
-    let spot = ctx.accounts.spot_market.to_account_info();
-    let market = ctx.accounts.perp_market.to_account_info();
+    let spot = ctx.accounts.market.spot_market.to_account_info();
+    let market = ctx.accounts.market.perp_market.to_account_info();
     let mut settled = Vec::with_capacity(ctx.remaining_accounts.len());
     let results = Batch {
         users: ctx.remaining_accounts,
@@ -166,7 +159,7 @@ pub fn settle_pnl_many<'info>(
         }));
         Ok(())
     })?;
-    let market_index = ctx.accounts.perp_market.load()?.market_index;
+    let market_index = ctx.accounts.market.perp_market.load()?.market_index;
     for part in settled.chunks(BATCH_RECORD_USERS) {
         emit_cpi!(SettlePnlBatchRecord {
             ts: clock.unix_timestamp,

@@ -2,7 +2,6 @@
 //! `close_position` (any size, steps or not). They share one accounts struct.
 use crate::contexts::Trade;
 use crate::controller::lp::settle_lp_before_trading;
-use crate::controller::market_entry::{enter_market, MarketEntry};
 use crate::controller::trade::{
     trade_against_amm, validate_after_fill, BeforeFill, FillSide, FilledParty, TakerOrder,
     TradeOutcome,
@@ -83,29 +82,15 @@ fn execute<'info>(
     let accounts = &ctx.accounts;
     let clock = Clock::get()?;
     let now = clock.unix_timestamp;
-    let fee_rate = accounts.state.fees.taker_fee_rate;
-    let user_key = accounts.user.key();
+    let fee_rate = accounts.market.state.fees.taker_fee_rate;
+    let user_key = accounts.acting.user.key();
     let mut views = load_market_views(ctx.remaining_accounts, OracleAction::Margin, &clock)?;
     let (outcome, oracle_price, market_index, amm_base_after) = {
-        let mut user = accounts.user.load_mut()?;
-        let signer = accounts.authority.key();
-        validate!(
-            user.is_authority_or_delegate(&signer),
-            BalError::NotUserAuthority
-        );
-        let mut spot = accounts.spot_market.load_mut()?;
-        let mut market = accounts.perp_market.load_mut()?;
-        let oracle_price = enter_market(
-            &mut market,
-            &mut spot,
-            &MarketEntry {
-                state: &accounts.state,
-                oracle: &accounts.oracle,
-                action: MarketAction::Reduce,
-                oracle_action: OracleAction::Fill,
-                clock: &clock,
-            },
-        )?;
+        let mut user = accounts.acting.user.load_mut()?;
+        let (mut spot, mut market, oracle_price) =
+            accounts
+                .market
+                .enter(MarketAction::Reduce, OracleAction::Fill, &clock)?;
         settle_lp_before_trading(&mut user, &mut market)?;
         let position_base = find_position(&user, market.market_index)
             .map(|i| user.perp_positions[i].base_asset_amount)
@@ -115,7 +100,7 @@ fn execute<'info>(
         // moved against the trade: it cannot push from its own account and fill the principal
         // into the push.
         validate!(
-            signer == user.authority || !curve_moved_against(&market, direction, now)?,
+            !accounts.acting.by_delegate(&user) || !curve_moved_against(&market, direction, now)?,
             BalError::CurveMovedThisSecond
         );
         views.set(MarketView::new(&market, oracle_price, now)?);

@@ -62,8 +62,8 @@ export function getAddLiquidityDiscriminatorBytes(): ReadonlyUint8Array {
 export type AddLiquidityInstruction<
   TProgram extends string = typeof BAL_PROGRAM_ADDRESS,
   TAccountAuthority extends string | AccountMeta<string> = string,
-  TAccountState extends string | AccountMeta<string> = string,
   TAccountUser extends string | AccountMeta<string> = string,
+  TAccountState extends string | AccountMeta<string> = string,
   TAccountSpotMarket extends string | AccountMeta<string> = string,
   TAccountPerpMarket extends string | AccountMeta<string> = string,
   TAccountOracle extends string | AccountMeta<string> = string,
@@ -79,12 +79,12 @@ export type AddLiquidityInstruction<
         ? ReadonlySignerAccount<TAccountAuthority> &
             AccountSignerMeta<TAccountAuthority>
         : TAccountAuthority,
-      TAccountState extends string
-        ? ReadonlyAccount<TAccountState>
-        : TAccountState,
       TAccountUser extends string
         ? WritableAccount<TAccountUser>
         : TAccountUser,
+      TAccountState extends string
+        ? ReadonlyAccount<TAccountState>
+        : TAccountState,
       TAccountSpotMarket extends string
         ? WritableAccount<TAccountSpotMarket>
         : TAccountSpotMarket,
@@ -158,8 +158,8 @@ export function getAddLiquidityInstructionDataCodec(): FixedSizeCodec<
 
 export type AddLiquidityAsyncInput<
   TAccountAuthority extends string = string,
-  TAccountState extends string = string,
   TAccountUser extends string = string,
+  TAccountState extends string = string,
   TAccountSpotMarket extends string = string,
   TAccountPerpMarket extends string = string,
   TAccountOracle extends string = string,
@@ -168,8 +168,8 @@ export type AddLiquidityAsyncInput<
 > = {
   /** The user's authority or delegate. */
   authority: TransactionSigner<TAccountAuthority>;
-  state?: Address<TAccountState>;
   user: Address<TAccountUser>;
+  state?: Address<TAccountState>;
   spotMarket?: Address<TAccountSpotMarket>;
   perpMarket?: Address<TAccountPerpMarket>;
   /** layout are checked where it is read. */
@@ -186,8 +186,8 @@ export type AddLiquidityAsyncInput<
 
 export async function getAddLiquidityInstructionAsync<
   TAccountAuthority extends string,
-  TAccountState extends string,
   TAccountUser extends string,
+  TAccountState extends string,
   TAccountSpotMarket extends string,
   TAccountPerpMarket extends string,
   TAccountOracle extends string,
@@ -197,8 +197,8 @@ export async function getAddLiquidityInstructionAsync<
 >(
   input: AddLiquidityAsyncInput<
     TAccountAuthority,
-    TAccountState,
     TAccountUser,
+    TAccountState,
     TAccountSpotMarket,
     TAccountPerpMarket,
     TAccountOracle,
@@ -210,8 +210,8 @@ export async function getAddLiquidityInstructionAsync<
   AddLiquidityInstruction<
     TProgramAddress,
     TAccountAuthority,
-    TAccountState,
     TAccountUser,
+    TAccountState,
     TAccountSpotMarket,
     TAccountPerpMarket,
     TAccountOracle,
@@ -225,8 +225,8 @@ export async function getAddLiquidityInstructionAsync<
   // Original accounts.
   const originalAccounts = {
     authority: { value: input.authority ?? null, isWritable: false },
-    state: { value: input.state ?? null, isWritable: false },
     user: { value: input.user ?? null, isWritable: true },
+    state: { value: input.state ?? null, isWritable: false },
     spotMarket: { value: input.spotMarket ?? null, isWritable: true },
     perpMarket: { value: input.perpMarket ?? null, isWritable: true },
     oracle: { value: input.oracle ?? null, isWritable: false },
@@ -268,8 +268,8 @@ export async function getAddLiquidityInstructionAsync<
   return Object.freeze({
     accounts: [
       getAccountMeta("authority", accounts.authority),
-      getAccountMeta("state", accounts.state),
       getAccountMeta("user", accounts.user),
+      getAccountMeta("state", accounts.state),
       getAccountMeta("spotMarket", accounts.spotMarket),
       getAccountMeta("perpMarket", accounts.perpMarket),
       getAccountMeta("oracle", accounts.oracle),
@@ -283,8 +283,8 @@ export async function getAddLiquidityInstructionAsync<
   } as AddLiquidityInstruction<
     TProgramAddress,
     TAccountAuthority,
-    TAccountState,
     TAccountUser,
+    TAccountState,
     TAccountSpotMarket,
     TAccountPerpMarket,
     TAccountOracle,
@@ -295,8 +295,8 @@ export async function getAddLiquidityInstructionAsync<
 
 export type AddLiquidityInput<
   TAccountAuthority extends string = string,
-  TAccountState extends string = string,
   TAccountUser extends string = string,
+  TAccountState extends string = string,
   TAccountSpotMarket extends string = string,
   TAccountPerpMarket extends string = string,
   TAccountOracle extends string = string,
@@ -305,8 +305,8 @@ export type AddLiquidityInput<
 > = {
   /** The user's authority or delegate. */
   authority: TransactionSigner<TAccountAuthority>;
-  state: Address<TAccountState>;
   user: Address<TAccountUser>;
+  state: Address<TAccountState>;
   spotMarket: Address<TAccountSpotMarket>;
   perpMarket: Address<TAccountPerpMarket>;
   /** layout are checked where it is read. */
@@ -323,8 +323,8 @@ export type AddLiquidityInput<
 
 export function getAddLiquidityInstruction<
   TAccountAuthority extends string,
-  TAccountState extends string,
   TAccountUser extends string,
+  TAccountState extends string,
   TAccountSpotMarket extends string,
   TAccountPerpMarket extends string,
   TAccountOracle extends string,
@@ -334,8 +334,8 @@ export function getAddLiquidityInstruction<
 >(
   input: AddLiquidityInput<
     TAccountAuthority,
-    TAccountState,
     TAccountUser,
+    TAccountState,
     TAccountSpotMarket,
     TAccountPerpMarket,
     TAccountOracle,
@@ -346,8 +346,8 @@ export function getAddLiquidityInstruction<
 ): AddLiquidityInstruction<
   TProgramAddress,
   TAccountAuthority,
-  TAccountState,
   TAccountUser,
+  TAccountState,
   TAccountSpotMarket,
   TAccountPerpMarket,
   TAccountOracle,
@@ -360,8 +360,8 @@ export function getAddLiquidityInstruction<
   // Original accounts.
   const originalAccounts = {
     authority: { value: input.authority ?? null, isWritable: false },
-    state: { value: input.state ?? null, isWritable: false },
     user: { value: input.user ?? null, isWritable: true },
+    state: { value: input.state ?? null, isWritable: false },
     spotMarket: { value: input.spotMarket ?? null, isWritable: true },
     perpMarket: { value: input.perpMarket ?? null, isWritable: true },
     oracle: { value: input.oracle ?? null, isWritable: false },
@@ -386,8 +386,8 @@ export function getAddLiquidityInstruction<
   return Object.freeze({
     accounts: [
       getAccountMeta("authority", accounts.authority),
-      getAccountMeta("state", accounts.state),
       getAccountMeta("user", accounts.user),
+      getAccountMeta("state", accounts.state),
       getAccountMeta("spotMarket", accounts.spotMarket),
       getAccountMeta("perpMarket", accounts.perpMarket),
       getAccountMeta("oracle", accounts.oracle),
@@ -401,8 +401,8 @@ export function getAddLiquidityInstruction<
   } as AddLiquidityInstruction<
     TProgramAddress,
     TAccountAuthority,
-    TAccountState,
     TAccountUser,
+    TAccountState,
     TAccountSpotMarket,
     TAccountPerpMarket,
     TAccountOracle,
@@ -419,8 +419,8 @@ export type ParsedAddLiquidityInstruction<
   accounts: {
     /** The user's authority or delegate. */
     authority: TAccountMetas[0];
-    state: TAccountMetas[1];
-    user: TAccountMetas[2];
+    user: TAccountMetas[1];
+    state: TAccountMetas[2];
     spotMarket: TAccountMetas[3];
     perpMarket: TAccountMetas[4];
     /** layout are checked where it is read. */
@@ -460,8 +460,8 @@ export function parseAddLiquidityInstruction<
     programAddress: instruction.programAddress,
     accounts: {
       authority: getNextAccount(),
-      state: getNextAccount(),
       user: getNextAccount(),
+      state: getNextAccount(),
       spotMarket: getNextAccount(),
       perpMarket: getNextAccount(),
       oracle: getNextAccount(),

@@ -66,8 +66,8 @@ export function getClosePositionDiscriminatorBytes(): ReadonlyUint8Array {
 export type ClosePositionInstruction<
   TProgram extends string = typeof BAL_PROGRAM_ADDRESS,
   TAccountAuthority extends string | AccountMeta<string> = string,
-  TAccountState extends string | AccountMeta<string> = string,
   TAccountUser extends string | AccountMeta<string> = string,
+  TAccountState extends string | AccountMeta<string> = string,
   TAccountSpotMarket extends string | AccountMeta<string> = string,
   TAccountPerpMarket extends string | AccountMeta<string> = string,
   TAccountOracle extends string | AccountMeta<string> = string,
@@ -83,12 +83,12 @@ export type ClosePositionInstruction<
         ? ReadonlySignerAccount<TAccountAuthority> &
             AccountSignerMeta<TAccountAuthority>
         : TAccountAuthority,
-      TAccountState extends string
-        ? ReadonlyAccount<TAccountState>
-        : TAccountState,
       TAccountUser extends string
         ? WritableAccount<TAccountUser>
         : TAccountUser,
+      TAccountState extends string
+        ? ReadonlyAccount<TAccountState>
+        : TAccountState,
       TAccountSpotMarket extends string
         ? WritableAccount<TAccountSpotMarket>
         : TAccountSpotMarket,
@@ -150,8 +150,8 @@ export function getClosePositionInstructionDataCodec(): Codec<
 
 export type ClosePositionAsyncInput<
   TAccountAuthority extends string = string,
-  TAccountState extends string = string,
   TAccountUser extends string = string,
+  TAccountState extends string = string,
   TAccountSpotMarket extends string = string,
   TAccountPerpMarket extends string = string,
   TAccountOracle extends string = string,
@@ -160,8 +160,8 @@ export type ClosePositionAsyncInput<
 > = {
   /** The user's authority or delegate. */
   authority: TransactionSigner<TAccountAuthority>;
-  state?: Address<TAccountState>;
   user: Address<TAccountUser>;
+  state?: Address<TAccountState>;
   spotMarket?: Address<TAccountSpotMarket>;
   perpMarket?: Address<TAccountPerpMarket>;
   /** layout are checked where it is read. */
@@ -176,8 +176,8 @@ export type ClosePositionAsyncInput<
 
 export async function getClosePositionInstructionAsync<
   TAccountAuthority extends string,
-  TAccountState extends string,
   TAccountUser extends string,
+  TAccountState extends string,
   TAccountSpotMarket extends string,
   TAccountPerpMarket extends string,
   TAccountOracle extends string,
@@ -187,8 +187,8 @@ export async function getClosePositionInstructionAsync<
 >(
   input: ClosePositionAsyncInput<
     TAccountAuthority,
-    TAccountState,
     TAccountUser,
+    TAccountState,
     TAccountSpotMarket,
     TAccountPerpMarket,
     TAccountOracle,
@@ -200,8 +200,8 @@ export async function getClosePositionInstructionAsync<
   ClosePositionInstruction<
     TProgramAddress,
     TAccountAuthority,
-    TAccountState,
     TAccountUser,
+    TAccountState,
     TAccountSpotMarket,
     TAccountPerpMarket,
     TAccountOracle,
@@ -215,8 +215,8 @@ export async function getClosePositionInstructionAsync<
   // Original accounts.
   const originalAccounts = {
     authority: { value: input.authority ?? null, isWritable: false },
-    state: { value: input.state ?? null, isWritable: false },
     user: { value: input.user ?? null, isWritable: true },
+    state: { value: input.state ?? null, isWritable: false },
     spotMarket: { value: input.spotMarket ?? null, isWritable: true },
     perpMarket: { value: input.perpMarket ?? null, isWritable: true },
     oracle: { value: input.oracle ?? null, isWritable: false },
@@ -258,8 +258,8 @@ export async function getClosePositionInstructionAsync<
   return Object.freeze({
     accounts: [
       getAccountMeta("authority", accounts.authority),
-      getAccountMeta("state", accounts.state),
       getAccountMeta("user", accounts.user),
+      getAccountMeta("state", accounts.state),
       getAccountMeta("spotMarket", accounts.spotMarket),
       getAccountMeta("perpMarket", accounts.perpMarket),
       getAccountMeta("oracle", accounts.oracle),
@@ -273,8 +273,8 @@ export async function getClosePositionInstructionAsync<
   } as ClosePositionInstruction<
     TProgramAddress,
     TAccountAuthority,
-    TAccountState,
     TAccountUser,
+    TAccountState,
     TAccountSpotMarket,
     TAccountPerpMarket,
     TAccountOracle,
@@ -285,8 +285,8 @@ export async function getClosePositionInstructionAsync<
 
 export type ClosePositionInput<
   TAccountAuthority extends string = string,
-  TAccountState extends string = string,
   TAccountUser extends string = string,
+  TAccountState extends string = string,
   TAccountSpotMarket extends string = string,
   TAccountPerpMarket extends string = string,
   TAccountOracle extends string = string,
@@ -295,8 +295,8 @@ export type ClosePositionInput<
 > = {
   /** The user's authority or delegate. */
   authority: TransactionSigner<TAccountAuthority>;
-  state: Address<TAccountState>;
   user: Address<TAccountUser>;
+  state: Address<TAccountState>;
   spotMarket: Address<TAccountSpotMarket>;
   perpMarket: Address<TAccountPerpMarket>;
   /** layout are checked where it is read. */
@@ -311,8 +311,8 @@ export type ClosePositionInput<
 
 export function getClosePositionInstruction<
   TAccountAuthority extends string,
-  TAccountState extends string,
   TAccountUser extends string,
+  TAccountState extends string,
   TAccountSpotMarket extends string,
   TAccountPerpMarket extends string,
   TAccountOracle extends string,
@@ -322,8 +322,8 @@ export function getClosePositionInstruction<
 >(
   input: ClosePositionInput<
     TAccountAuthority,
-    TAccountState,
     TAccountUser,
+    TAccountState,
     TAccountSpotMarket,
     TAccountPerpMarket,
     TAccountOracle,
@@ -334,8 +334,8 @@ export function getClosePositionInstruction<
 ): ClosePositionInstruction<
   TProgramAddress,
   TAccountAuthority,
-  TAccountState,
   TAccountUser,
+  TAccountState,
   TAccountSpotMarket,
   TAccountPerpMarket,
   TAccountOracle,
@@ -348,8 +348,8 @@ export function getClosePositionInstruction<
   // Original accounts.
   const originalAccounts = {
     authority: { value: input.authority ?? null, isWritable: false },
-    state: { value: input.state ?? null, isWritable: false },
     user: { value: input.user ?? null, isWritable: true },
+    state: { value: input.state ?? null, isWritable: false },
     spotMarket: { value: input.spotMarket ?? null, isWritable: true },
     perpMarket: { value: input.perpMarket ?? null, isWritable: true },
     oracle: { value: input.oracle ?? null, isWritable: false },
@@ -374,8 +374,8 @@ export function getClosePositionInstruction<
   return Object.freeze({
     accounts: [
       getAccountMeta("authority", accounts.authority),
-      getAccountMeta("state", accounts.state),
       getAccountMeta("user", accounts.user),
+      getAccountMeta("state", accounts.state),
       getAccountMeta("spotMarket", accounts.spotMarket),
       getAccountMeta("perpMarket", accounts.perpMarket),
       getAccountMeta("oracle", accounts.oracle),
@@ -389,8 +389,8 @@ export function getClosePositionInstruction<
   } as ClosePositionInstruction<
     TProgramAddress,
     TAccountAuthority,
-    TAccountState,
     TAccountUser,
+    TAccountState,
     TAccountSpotMarket,
     TAccountPerpMarket,
     TAccountOracle,
@@ -407,8 +407,8 @@ export type ParsedClosePositionInstruction<
   accounts: {
     /** The user's authority or delegate. */
     authority: TAccountMetas[0];
-    state: TAccountMetas[1];
-    user: TAccountMetas[2];
+    user: TAccountMetas[1];
+    state: TAccountMetas[2];
     spotMarket: TAccountMetas[3];
     perpMarket: TAccountMetas[4];
     /** layout are checked where it is read. */
@@ -448,8 +448,8 @@ export function parseClosePositionInstruction<
     programAddress: instruction.programAddress,
     accounts: {
       authority: getNextAccount(),
-      state: getNextAccount(),
       user: getNextAccount(),
+      state: getNextAccount(),
       spotMarket: getNextAccount(),
       perpMarket: getNextAccount(),
       oracle: getNextAccount(),

@@ -54,8 +54,8 @@ export function getDeriskLpDiscriminatorBytes(): ReadonlyUint8Array {
 
 export type DeriskLpInstruction<
   TProgram extends string = typeof BAL_PROGRAM_ADDRESS,
-  TAccountState extends string | AccountMeta<string> = string,
   TAccountUser extends string | AccountMeta<string> = string,
+  TAccountState extends string | AccountMeta<string> = string,
   TAccountSpotMarket extends string | AccountMeta<string> = string,
   TAccountPerpMarket extends string | AccountMeta<string> = string,
   TAccountOracle extends string | AccountMeta<string> = string,
@@ -67,12 +67,12 @@ export type DeriskLpInstruction<
   InstructionWithData<ReadonlyUint8Array> &
   InstructionWithAccounts<
     [
-      TAccountState extends string
-        ? ReadonlyAccount<TAccountState>
-        : TAccountState,
       TAccountUser extends string
         ? WritableAccount<TAccountUser>
         : TAccountUser,
+      TAccountState extends string
+        ? ReadonlyAccount<TAccountState>
+        : TAccountState,
       TAccountSpotMarket extends string
         ? WritableAccount<TAccountSpotMarket>
         : TAccountSpotMarket,
@@ -127,20 +127,20 @@ export function getDeriskLpInstructionDataCodec(): FixedSizeCodec<
 }
 
 export type DeriskLpAsyncInput<
-  TAccountState extends string = string,
   TAccountUser extends string = string,
+  TAccountState extends string = string,
   TAccountSpotMarket extends string = string,
   TAccountPerpMarket extends string = string,
   TAccountOracle extends string = string,
   TAccountEventAuthority extends string = string,
   TAccountProgram extends string = string,
 > = {
-  state?: Address<TAccountState>;
   /**
    * The user acted on; `settle_pnl_many` takes its users as remaining accounts instead and
    * ignores this one's position unless it is also listed there.
    */
   user: Address<TAccountUser>;
+  state?: Address<TAccountState>;
   spotMarket?: Address<TAccountSpotMarket>;
   perpMarket?: Address<TAccountPerpMarket>;
   /** layout are checked where it is read. */
@@ -153,8 +153,8 @@ export type DeriskLpAsyncInput<
 };
 
 export async function getDeriskLpInstructionAsync<
-  TAccountState extends string,
   TAccountUser extends string,
+  TAccountState extends string,
   TAccountSpotMarket extends string,
   TAccountPerpMarket extends string,
   TAccountOracle extends string,
@@ -163,8 +163,8 @@ export async function getDeriskLpInstructionAsync<
   TProgramAddress extends Address = typeof BAL_PROGRAM_ADDRESS,
 >(
   input: DeriskLpAsyncInput<
-    TAccountState,
     TAccountUser,
+    TAccountState,
     TAccountSpotMarket,
     TAccountPerpMarket,
     TAccountOracle,
@@ -175,8 +175,8 @@ export async function getDeriskLpInstructionAsync<
 ): Promise<
   DeriskLpInstruction<
     TProgramAddress,
-    TAccountState,
     TAccountUser,
+    TAccountState,
     TAccountSpotMarket,
     TAccountPerpMarket,
     TAccountOracle,
@@ -189,8 +189,8 @@ export async function getDeriskLpInstructionAsync<
 
   // Original accounts.
   const originalAccounts = {
-    state: { value: input.state ?? null, isWritable: false },
     user: { value: input.user ?? null, isWritable: true },
+    state: { value: input.state ?? null, isWritable: false },
     spotMarket: { value: input.spotMarket ?? null, isWritable: true },
     perpMarket: { value: input.perpMarket ?? null, isWritable: true },
     oracle: { value: input.oracle ?? null, isWritable: false },
@@ -231,8 +231,8 @@ export async function getDeriskLpInstructionAsync<
   const getAccountMeta = getAccountMetaFactory(programAddress, "programId");
   return Object.freeze({
     accounts: [
-      getAccountMeta("state", accounts.state),
       getAccountMeta("user", accounts.user),
+      getAccountMeta("state", accounts.state),
       getAccountMeta("spotMarket", accounts.spotMarket),
       getAccountMeta("perpMarket", accounts.perpMarket),
       getAccountMeta("oracle", accounts.oracle),
@@ -245,8 +245,8 @@ export async function getDeriskLpInstructionAsync<
     programAddress,
   } as DeriskLpInstruction<
     TProgramAddress,
-    TAccountState,
     TAccountUser,
+    TAccountState,
     TAccountSpotMarket,
     TAccountPerpMarket,
     TAccountOracle,
@@ -256,20 +256,20 @@ export async function getDeriskLpInstructionAsync<
 }
 
 export type DeriskLpInput<
-  TAccountState extends string = string,
   TAccountUser extends string = string,
+  TAccountState extends string = string,
   TAccountSpotMarket extends string = string,
   TAccountPerpMarket extends string = string,
   TAccountOracle extends string = string,
   TAccountEventAuthority extends string = string,
   TAccountProgram extends string = string,
 > = {
-  state: Address<TAccountState>;
   /**
    * The user acted on; `settle_pnl_many` takes its users as remaining accounts instead and
    * ignores this one's position unless it is also listed there.
    */
   user: Address<TAccountUser>;
+  state: Address<TAccountState>;
   spotMarket: Address<TAccountSpotMarket>;
   perpMarket: Address<TAccountPerpMarket>;
   /** layout are checked where it is read. */
@@ -282,8 +282,8 @@ export type DeriskLpInput<
 };
 
 export function getDeriskLpInstruction<
-  TAccountState extends string,
   TAccountUser extends string,
+  TAccountState extends string,
   TAccountSpotMarket extends string,
   TAccountPerpMarket extends string,
   TAccountOracle extends string,
@@ -292,8 +292,8 @@ export function getDeriskLpInstruction<
   TProgramAddress extends Address = typeof BAL_PROGRAM_ADDRESS,
 >(
   input: DeriskLpInput<
-    TAccountState,
     TAccountUser,
+    TAccountState,
     TAccountSpotMarket,
     TAccountPerpMarket,
     TAccountOracle,
@@ -303,8 +303,8 @@ export function getDeriskLpInstruction<
   config?: { programAddress?: TProgramAddress },
 ): DeriskLpInstruction<
   TProgramAddress,
-  TAccountState,
   TAccountUser,
+  TAccountState,
   TAccountSpotMarket,
   TAccountPerpMarket,
   TAccountOracle,
@@ -316,8 +316,8 @@ export function getDeriskLpInstruction<
 
   // Original accounts.
   const originalAccounts = {
-    state: { value: input.state ?? null, isWritable: false },
     user: { value: input.user ?? null, isWritable: true },
+    state: { value: input.state ?? null, isWritable: false },
     spotMarket: { value: input.spotMarket ?? null, isWritable: true },
     perpMarket: { value: input.perpMarket ?? null, isWritable: true },
     oracle: { value: input.oracle ?? null, isWritable: false },
@@ -341,8 +341,8 @@ export function getDeriskLpInstruction<
   const getAccountMeta = getAccountMetaFactory(programAddress, "programId");
   return Object.freeze({
     accounts: [
-      getAccountMeta("state", accounts.state),
       getAccountMeta("user", accounts.user),
+      getAccountMeta("state", accounts.state),
       getAccountMeta("spotMarket", accounts.spotMarket),
       getAccountMeta("perpMarket", accounts.perpMarket),
       getAccountMeta("oracle", accounts.oracle),
@@ -355,8 +355,8 @@ export function getDeriskLpInstruction<
     programAddress,
   } as DeriskLpInstruction<
     TProgramAddress,
-    TAccountState,
     TAccountUser,
+    TAccountState,
     TAccountSpotMarket,
     TAccountPerpMarket,
     TAccountOracle,
@@ -371,12 +371,12 @@ export type ParsedDeriskLpInstruction<
 > = {
   programAddress: Address<TProgram>;
   accounts: {
-    state: TAccountMetas[0];
     /**
      * The user acted on; `settle_pnl_many` takes its users as remaining accounts instead and
      * ignores this one's position unless it is also listed there.
      */
-    user: TAccountMetas[1];
+    user: TAccountMetas[0];
+    state: TAccountMetas[1];
     spotMarket: TAccountMetas[2];
     perpMarket: TAccountMetas[3];
     /** layout are checked where it is read. */
@@ -415,8 +415,8 @@ export function parseDeriskLpInstruction<
   return {
     programAddress: instruction.programAddress,
     accounts: {
-      state: getNextAccount(),
       user: getNextAccount(),
+      state: getNextAccount(),
       spotMarket: getNextAccount(),
       perpMarket: getNextAccount(),
       oracle: getNextAccount(),

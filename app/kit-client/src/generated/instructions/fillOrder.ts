@@ -62,9 +62,9 @@ export function getFillOrderDiscriminatorBytes(): ReadonlyUint8Array {
 export type FillOrderInstruction<
   TProgram extends string = typeof BAL_PROGRAM_ADDRESS,
   TAccountFiller extends string | AccountMeta<string> = string,
-  TAccountState extends string | AccountMeta<string> = string,
   TAccountFillerUser extends string | AccountMeta<string> = string,
   TAccountTaker extends string | AccountMeta<string> = string,
+  TAccountState extends string | AccountMeta<string> = string,
   TAccountSpotMarket extends string | AccountMeta<string> = string,
   TAccountPerpMarket extends string | AccountMeta<string> = string,
   TAccountOracle extends string | AccountMeta<string> = string,
@@ -80,15 +80,15 @@ export type FillOrderInstruction<
         ? ReadonlySignerAccount<TAccountFiller> &
             AccountSignerMeta<TAccountFiller>
         : TAccountFiller,
-      TAccountState extends string
-        ? ReadonlyAccount<TAccountState>
-        : TAccountState,
       TAccountFillerUser extends string
         ? WritableAccount<TAccountFillerUser>
         : TAccountFillerUser,
       TAccountTaker extends string
         ? WritableAccount<TAccountTaker>
         : TAccountTaker,
+      TAccountState extends string
+        ? ReadonlyAccount<TAccountState>
+        : TAccountState,
       TAccountSpotMarket extends string
         ? WritableAccount<TAccountSpotMarket>
         : TAccountSpotMarket,
@@ -154,9 +154,9 @@ export function getFillOrderInstructionDataCodec(): Codec<
 
 export type FillOrderAsyncInput<
   TAccountFiller extends string = string,
-  TAccountState extends string = string,
   TAccountFillerUser extends string = string,
   TAccountTaker extends string = string,
+  TAccountState extends string = string,
   TAccountSpotMarket extends string = string,
   TAccountPerpMarket extends string = string,
   TAccountOracle extends string = string,
@@ -164,10 +164,10 @@ export type FillOrderAsyncInput<
   TAccountProgram extends string = string,
 > = {
   filler: TransactionSigner<TAccountFiller>;
-  state?: Address<TAccountState>;
   /** The filler's subaccount, credited with the filler reward. */
   fillerUser: Address<TAccountFillerUser>;
   taker: Address<TAccountTaker>;
+  state?: Address<TAccountState>;
   spotMarket?: Address<TAccountSpotMarket>;
   perpMarket?: Address<TAccountPerpMarket>;
   /** layout are checked where it is read. */
@@ -183,9 +183,9 @@ export type FillOrderAsyncInput<
 
 export async function getFillOrderInstructionAsync<
   TAccountFiller extends string,
-  TAccountState extends string,
   TAccountFillerUser extends string,
   TAccountTaker extends string,
+  TAccountState extends string,
   TAccountSpotMarket extends string,
   TAccountPerpMarket extends string,
   TAccountOracle extends string,
@@ -195,9 +195,9 @@ export async function getFillOrderInstructionAsync<
 >(
   input: FillOrderAsyncInput<
     TAccountFiller,
-    TAccountState,
     TAccountFillerUser,
     TAccountTaker,
+    TAccountState,
     TAccountSpotMarket,
     TAccountPerpMarket,
     TAccountOracle,
@@ -209,9 +209,9 @@ export async function getFillOrderInstructionAsync<
   FillOrderInstruction<
     TProgramAddress,
     TAccountFiller,
-    TAccountState,
     TAccountFillerUser,
     TAccountTaker,
+    TAccountState,
     TAccountSpotMarket,
     TAccountPerpMarket,
     TAccountOracle,
@@ -225,9 +225,9 @@ export async function getFillOrderInstructionAsync<
   // Original accounts.
   const originalAccounts = {
     filler: { value: input.filler ?? null, isWritable: false },
-    state: { value: input.state ?? null, isWritable: false },
     fillerUser: { value: input.fillerUser ?? null, isWritable: true },
     taker: { value: input.taker ?? null, isWritable: true },
+    state: { value: input.state ?? null, isWritable: false },
     spotMarket: { value: input.spotMarket ?? null, isWritable: true },
     perpMarket: { value: input.perpMarket ?? null, isWritable: true },
     oracle: { value: input.oracle ?? null, isWritable: false },
@@ -269,9 +269,9 @@ export async function getFillOrderInstructionAsync<
   return Object.freeze({
     accounts: [
       getAccountMeta("filler", accounts.filler),
-      getAccountMeta("state", accounts.state),
       getAccountMeta("fillerUser", accounts.fillerUser),
       getAccountMeta("taker", accounts.taker),
+      getAccountMeta("state", accounts.state),
       getAccountMeta("spotMarket", accounts.spotMarket),
       getAccountMeta("perpMarket", accounts.perpMarket),
       getAccountMeta("oracle", accounts.oracle),
@@ -285,9 +285,9 @@ export async function getFillOrderInstructionAsync<
   } as FillOrderInstruction<
     TProgramAddress,
     TAccountFiller,
-    TAccountState,
     TAccountFillerUser,
     TAccountTaker,
+    TAccountState,
     TAccountSpotMarket,
     TAccountPerpMarket,
     TAccountOracle,
@@ -298,9 +298,9 @@ export async function getFillOrderInstructionAsync<
 
 export type FillOrderInput<
   TAccountFiller extends string = string,
-  TAccountState extends string = string,
   TAccountFillerUser extends string = string,
   TAccountTaker extends string = string,
+  TAccountState extends string = string,
   TAccountSpotMarket extends string = string,
   TAccountPerpMarket extends string = string,
   TAccountOracle extends string = string,
@@ -308,10 +308,10 @@ export type FillOrderInput<
   TAccountProgram extends string = string,
 > = {
   filler: TransactionSigner<TAccountFiller>;
-  state: Address<TAccountState>;
   /** The filler's subaccount, credited with the filler reward. */
   fillerUser: Address<TAccountFillerUser>;
   taker: Address<TAccountTaker>;
+  state: Address<TAccountState>;
   spotMarket: Address<TAccountSpotMarket>;
   perpMarket: Address<TAccountPerpMarket>;
   /** layout are checked where it is read. */
@@ -327,9 +327,9 @@ export type FillOrderInput<
 
 export function getFillOrderInstruction<
   TAccountFiller extends string,
-  TAccountState extends string,
   TAccountFillerUser extends string,
   TAccountTaker extends string,
+  TAccountState extends string,
   TAccountSpotMarket extends string,
   TAccountPerpMarket extends string,
   TAccountOracle extends string,
@@ -339,9 +339,9 @@ export function getFillOrderInstruction<
 >(
   input: FillOrderInput<
     TAccountFiller,
-    TAccountState,
     TAccountFillerUser,
     TAccountTaker,
+    TAccountState,
     TAccountSpotMarket,
     TAccountPerpMarket,
     TAccountOracle,
@@ -352,9 +352,9 @@ export function getFillOrderInstruction<
 ): FillOrderInstruction<
   TProgramAddress,
   TAccountFiller,
-  TAccountState,
   TAccountFillerUser,
   TAccountTaker,
+  TAccountState,
   TAccountSpotMarket,
   TAccountPerpMarket,
   TAccountOracle,
@@ -367,9 +367,9 @@ export function getFillOrderInstruction<
   // Original accounts.
   const originalAccounts = {
     filler: { value: input.filler ?? null, isWritable: false },
-    state: { value: input.state ?? null, isWritable: false },
     fillerUser: { value: input.fillerUser ?? null, isWritable: true },
     taker: { value: input.taker ?? null, isWritable: true },
+    state: { value: input.state ?? null, isWritable: false },
     spotMarket: { value: input.spotMarket ?? null, isWritable: true },
     perpMarket: { value: input.perpMarket ?? null, isWritable: true },
     oracle: { value: input.oracle ?? null, isWritable: false },
@@ -394,9 +394,9 @@ export function getFillOrderInstruction<
   return Object.freeze({
     accounts: [
       getAccountMeta("filler", accounts.filler),
-      getAccountMeta("state", accounts.state),
       getAccountMeta("fillerUser", accounts.fillerUser),
       getAccountMeta("taker", accounts.taker),
+      getAccountMeta("state", accounts.state),
       getAccountMeta("spotMarket", accounts.spotMarket),
       getAccountMeta("perpMarket", accounts.perpMarket),
       getAccountMeta("oracle", accounts.oracle),
@@ -410,9 +410,9 @@ export function getFillOrderInstruction<
   } as FillOrderInstruction<
     TProgramAddress,
     TAccountFiller,
-    TAccountState,
     TAccountFillerUser,
     TAccountTaker,
+    TAccountState,
     TAccountSpotMarket,
     TAccountPerpMarket,
     TAccountOracle,
@@ -428,10 +428,10 @@ export type ParsedFillOrderInstruction<
   programAddress: Address<TProgram>;
   accounts: {
     filler: TAccountMetas[0];
-    state: TAccountMetas[1];
     /** The filler's subaccount, credited with the filler reward. */
-    fillerUser: TAccountMetas[2];
-    taker: TAccountMetas[3];
+    fillerUser: TAccountMetas[1];
+    taker: TAccountMetas[2];
+    state: TAccountMetas[3];
     spotMarket: TAccountMetas[4];
     perpMarket: TAccountMetas[5];
     /** layout are checked where it is read. */
@@ -471,9 +471,9 @@ export function parseFillOrderInstruction<
     programAddress: instruction.programAddress,
     accounts: {
       filler: getNextAccount(),
-      state: getNextAccount(),
       fillerUser: getNextAccount(),
       taker: getNextAccount(),
+      state: getNextAccount(),
       spotMarket: getNextAccount(),
       perpMarket: getNextAccount(),
       oracle: getNextAccount(),

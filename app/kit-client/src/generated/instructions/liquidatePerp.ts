@@ -62,9 +62,9 @@ export function getLiquidatePerpDiscriminatorBytes(): ReadonlyUint8Array {
 export type LiquidatePerpInstruction<
   TProgram extends string = typeof BAL_PROGRAM_ADDRESS,
   TAccountLiquidator extends string | AccountMeta<string> = string,
-  TAccountState extends string | AccountMeta<string> = string,
   TAccountLiquidatorUser extends string | AccountMeta<string> = string,
   TAccountUser extends string | AccountMeta<string> = string,
+  TAccountState extends string | AccountMeta<string> = string,
   TAccountSpotMarket extends string | AccountMeta<string> = string,
   TAccountPerpMarket extends string | AccountMeta<string> = string,
   TAccountOracle extends string | AccountMeta<string> = string,
@@ -80,15 +80,15 @@ export type LiquidatePerpInstruction<
         ? ReadonlySignerAccount<TAccountLiquidator> &
             AccountSignerMeta<TAccountLiquidator>
         : TAccountLiquidator,
-      TAccountState extends string
-        ? ReadonlyAccount<TAccountState>
-        : TAccountState,
       TAccountLiquidatorUser extends string
         ? WritableAccount<TAccountLiquidatorUser>
         : TAccountLiquidatorUser,
       TAccountUser extends string
         ? WritableAccount<TAccountUser>
         : TAccountUser,
+      TAccountState extends string
+        ? ReadonlyAccount<TAccountState>
+        : TAccountState,
       TAccountSpotMarket extends string
         ? WritableAccount<TAccountSpotMarket>
         : TAccountSpotMarket,
@@ -150,9 +150,9 @@ export function getLiquidatePerpInstructionDataCodec(): FixedSizeCodec<
 
 export type LiquidatePerpAsyncInput<
   TAccountLiquidator extends string = string,
-  TAccountState extends string = string,
   TAccountLiquidatorUser extends string = string,
   TAccountUser extends string = string,
+  TAccountState extends string = string,
   TAccountSpotMarket extends string = string,
   TAccountPerpMarket extends string = string,
   TAccountOracle extends string = string,
@@ -160,10 +160,10 @@ export type LiquidatePerpAsyncInput<
   TAccountProgram extends string = string,
 > = {
   liquidator: TransactionSigner<TAccountLiquidator>;
-  state?: Address<TAccountState>;
   /** Takes over the position and receives the liquidator's share of the fee. */
   liquidatorUser: Address<TAccountLiquidatorUser>;
   user: Address<TAccountUser>;
+  state?: Address<TAccountState>;
   spotMarket?: Address<TAccountSpotMarket>;
   perpMarket?: Address<TAccountPerpMarket>;
   /** layout are checked where it is read. */
@@ -178,9 +178,9 @@ export type LiquidatePerpAsyncInput<
 
 export async function getLiquidatePerpInstructionAsync<
   TAccountLiquidator extends string,
-  TAccountState extends string,
   TAccountLiquidatorUser extends string,
   TAccountUser extends string,
+  TAccountState extends string,
   TAccountSpotMarket extends string,
   TAccountPerpMarket extends string,
   TAccountOracle extends string,
@@ -190,9 +190,9 @@ export async function getLiquidatePerpInstructionAsync<
 >(
   input: LiquidatePerpAsyncInput<
     TAccountLiquidator,
-    TAccountState,
     TAccountLiquidatorUser,
     TAccountUser,
+    TAccountState,
     TAccountSpotMarket,
     TAccountPerpMarket,
     TAccountOracle,
@@ -204,9 +204,9 @@ export async function getLiquidatePerpInstructionAsync<
   LiquidatePerpInstruction<
     TProgramAddress,
     TAccountLiquidator,
-    TAccountState,
     TAccountLiquidatorUser,
     TAccountUser,
+    TAccountState,
     TAccountSpotMarket,
     TAccountPerpMarket,
     TAccountOracle,
@@ -220,9 +220,9 @@ export async function getLiquidatePerpInstructionAsync<
   // Original accounts.
   const originalAccounts = {
     liquidator: { value: input.liquidator ?? null, isWritable: false },
-    state: { value: input.state ?? null, isWritable: false },
     liquidatorUser: { value: input.liquidatorUser ?? null, isWritable: true },
     user: { value: input.user ?? null, isWritable: true },
+    state: { value: input.state ?? null, isWritable: false },
     spotMarket: { value: input.spotMarket ?? null, isWritable: true },
     perpMarket: { value: input.perpMarket ?? null, isWritable: true },
     oracle: { value: input.oracle ?? null, isWritable: false },
@@ -264,9 +264,9 @@ export async function getLiquidatePerpInstructionAsync<
   return Object.freeze({
     accounts: [
       getAccountMeta("liquidator", accounts.liquidator),
-      getAccountMeta("state", accounts.state),
       getAccountMeta("liquidatorUser", accounts.liquidatorUser),
       getAccountMeta("user", accounts.user),
+      getAccountMeta("state", accounts.state),
       getAccountMeta("spotMarket", accounts.spotMarket),
       getAccountMeta("perpMarket", accounts.perpMarket),
       getAccountMeta("oracle", accounts.oracle),
@@ -280,9 +280,9 @@ export async function getLiquidatePerpInstructionAsync<
   } as LiquidatePerpInstruction<
     TProgramAddress,
     TAccountLiquidator,
-    TAccountState,
     TAccountLiquidatorUser,
     TAccountUser,
+    TAccountState,
     TAccountSpotMarket,
     TAccountPerpMarket,
     TAccountOracle,
@@ -293,9 +293,9 @@ export async function getLiquidatePerpInstructionAsync<
 
 export type LiquidatePerpInput<
   TAccountLiquidator extends string = string,
-  TAccountState extends string = string,
   TAccountLiquidatorUser extends string = string,
   TAccountUser extends string = string,
+  TAccountState extends string = string,
   TAccountSpotMarket extends string = string,
   TAccountPerpMarket extends string = string,
   TAccountOracle extends string = string,
@@ -303,10 +303,10 @@ export type LiquidatePerpInput<
   TAccountProgram extends string = string,
 > = {
   liquidator: TransactionSigner<TAccountLiquidator>;
-  state: Address<TAccountState>;
   /** Takes over the position and receives the liquidator's share of the fee. */
   liquidatorUser: Address<TAccountLiquidatorUser>;
   user: Address<TAccountUser>;
+  state: Address<TAccountState>;
   spotMarket: Address<TAccountSpotMarket>;
   perpMarket: Address<TAccountPerpMarket>;
   /** layout are checked where it is read. */
@@ -321,9 +321,9 @@ export type LiquidatePerpInput<
 
 export function getLiquidatePerpInstruction<
   TAccountLiquidator extends string,
-  TAccountState extends string,
   TAccountLiquidatorUser extends string,
   TAccountUser extends string,
+  TAccountState extends string,
   TAccountSpotMarket extends string,
   TAccountPerpMarket extends string,
   TAccountOracle extends string,
@@ -333,9 +333,9 @@ export function getLiquidatePerpInstruction<
 >(
   input: LiquidatePerpInput<
     TAccountLiquidator,
-    TAccountState,
     TAccountLiquidatorUser,
     TAccountUser,
+    TAccountState,
     TAccountSpotMarket,
     TAccountPerpMarket,
     TAccountOracle,
@@ -346,9 +346,9 @@ export function getLiquidatePerpInstruction<
 ): LiquidatePerpInstruction<
   TProgramAddress,
   TAccountLiquidator,
-  TAccountState,
   TAccountLiquidatorUser,
   TAccountUser,
+  TAccountState,
   TAccountSpotMarket,
   TAccountPerpMarket,
   TAccountOracle,
@@ -361,9 +361,9 @@ export function getLiquidatePerpInstruction<
   // Original accounts.
   const originalAccounts = {
     liquidator: { value: input.liquidator ?? null, isWritable: false },
-    state: { value: input.state ?? null, isWritable: false },
     liquidatorUser: { value: input.liquidatorUser ?? null, isWritable: true },
     user: { value: input.user ?? null, isWritable: true },
+    state: { value: input.state ?? null, isWritable: false },
     spotMarket: { value: input.spotMarket ?? null, isWritable: true },
     perpMarket: { value: input.perpMarket ?? null, isWritable: true },
     oracle: { value: input.oracle ?? null, isWritable: false },
@@ -388,9 +388,9 @@ export function getLiquidatePerpInstruction<
   return Object.freeze({
     accounts: [
       getAccountMeta("liquidator", accounts.liquidator),
-      getAccountMeta("state", accounts.state),
       getAccountMeta("liquidatorUser", accounts.liquidatorUser),
       getAccountMeta("user", accounts.user),
+      getAccountMeta("state", accounts.state),
       getAccountMeta("spotMarket", accounts.spotMarket),
       getAccountMeta("perpMarket", accounts.perpMarket),
       getAccountMeta("oracle", accounts.oracle),
@@ -404,9 +404,9 @@ export function getLiquidatePerpInstruction<
   } as LiquidatePerpInstruction<
     TProgramAddress,
     TAccountLiquidator,
-    TAccountState,
     TAccountLiquidatorUser,
     TAccountUser,
+    TAccountState,
     TAccountSpotMarket,
     TAccountPerpMarket,
     TAccountOracle,
@@ -422,10 +422,10 @@ export type ParsedLiquidatePerpInstruction<
   programAddress: Address<TProgram>;
   accounts: {
     liquidator: TAccountMetas[0];
-    state: TAccountMetas[1];
     /** Takes over the position and receives the liquidator's share of the fee. */
-    liquidatorUser: TAccountMetas[2];
-    user: TAccountMetas[3];
+    liquidatorUser: TAccountMetas[1];
+    user: TAccountMetas[2];
+    state: TAccountMetas[3];
     spotMarket: TAccountMetas[4];
     perpMarket: TAccountMetas[5];
     /** layout are checked where it is read. */
@@ -465,9 +465,9 @@ export function parseLiquidatePerpInstruction<
     programAddress: instruction.programAddress,
     accounts: {
       liquidator: getNextAccount(),
-      state: getNextAccount(),
       liquidatorUser: getNextAccount(),
       user: getNextAccount(),
+      state: getNextAccount(),
       spotMarket: getNextAccount(),
       perpMarket: getNextAccount(),
       oracle: getNextAccount(),

@@ -70,8 +70,8 @@ export function getPlaceOrderDiscriminatorBytes(): ReadonlyUint8Array {
 export type PlaceOrderInstruction<
   TProgram extends string = typeof BAL_PROGRAM_ADDRESS,
   TAccountAuthority extends string | AccountMeta<string> = string,
-  TAccountState extends string | AccountMeta<string> = string,
   TAccountUser extends string | AccountMeta<string> = string,
+  TAccountState extends string | AccountMeta<string> = string,
   TAccountSpotMarket extends string | AccountMeta<string> = string,
   TAccountPerpMarket extends string | AccountMeta<string> = string,
   TAccountOracle extends string | AccountMeta<string> = string,
@@ -87,12 +87,12 @@ export type PlaceOrderInstruction<
         ? ReadonlySignerAccount<TAccountAuthority> &
             AccountSignerMeta<TAccountAuthority>
         : TAccountAuthority,
-      TAccountState extends string
-        ? ReadonlyAccount<TAccountState>
-        : TAccountState,
       TAccountUser extends string
         ? WritableAccount<TAccountUser>
         : TAccountUser,
+      TAccountState extends string
+        ? ReadonlyAccount<TAccountState>
+        : TAccountState,
       TAccountSpotMarket extends string
         ? WritableAccount<TAccountSpotMarket>
         : TAccountSpotMarket,
@@ -190,8 +190,8 @@ export function getPlaceOrderInstructionDataCodec(): FixedSizeCodec<
 
 export type PlaceOrderAsyncInput<
   TAccountAuthority extends string = string,
-  TAccountState extends string = string,
   TAccountUser extends string = string,
+  TAccountState extends string = string,
   TAccountSpotMarket extends string = string,
   TAccountPerpMarket extends string = string,
   TAccountOracle extends string = string,
@@ -200,8 +200,8 @@ export type PlaceOrderAsyncInput<
 > = {
   /** The user's authority or delegate. */
   authority: TransactionSigner<TAccountAuthority>;
-  state?: Address<TAccountState>;
   user: Address<TAccountUser>;
+  state?: Address<TAccountState>;
   spotMarket?: Address<TAccountSpotMarket>;
   perpMarket?: Address<TAccountPerpMarket>;
   /** layout are checked where it is read. */
@@ -221,8 +221,8 @@ export type PlaceOrderAsyncInput<
 
 export async function getPlaceOrderInstructionAsync<
   TAccountAuthority extends string,
-  TAccountState extends string,
   TAccountUser extends string,
+  TAccountState extends string,
   TAccountSpotMarket extends string,
   TAccountPerpMarket extends string,
   TAccountOracle extends string,
@@ -232,8 +232,8 @@ export async function getPlaceOrderInstructionAsync<
 >(
   input: PlaceOrderAsyncInput<
     TAccountAuthority,
-    TAccountState,
     TAccountUser,
+    TAccountState,
     TAccountSpotMarket,
     TAccountPerpMarket,
     TAccountOracle,
@@ -245,8 +245,8 @@ export async function getPlaceOrderInstructionAsync<
   PlaceOrderInstruction<
     TProgramAddress,
     TAccountAuthority,
-    TAccountState,
     TAccountUser,
+    TAccountState,
     TAccountSpotMarket,
     TAccountPerpMarket,
     TAccountOracle,
@@ -260,8 +260,8 @@ export async function getPlaceOrderInstructionAsync<
   // Original accounts.
   const originalAccounts = {
     authority: { value: input.authority ?? null, isWritable: false },
-    state: { value: input.state ?? null, isWritable: false },
     user: { value: input.user ?? null, isWritable: true },
+    state: { value: input.state ?? null, isWritable: false },
     spotMarket: { value: input.spotMarket ?? null, isWritable: true },
     perpMarket: { value: input.perpMarket ?? null, isWritable: true },
     oracle: { value: input.oracle ?? null, isWritable: false },
@@ -303,8 +303,8 @@ export async function getPlaceOrderInstructionAsync<
   return Object.freeze({
     accounts: [
       getAccountMeta("authority", accounts.authority),
-      getAccountMeta("state", accounts.state),
       getAccountMeta("user", accounts.user),
+      getAccountMeta("state", accounts.state),
       getAccountMeta("spotMarket", accounts.spotMarket),
       getAccountMeta("perpMarket", accounts.perpMarket),
       getAccountMeta("oracle", accounts.oracle),
@@ -318,8 +318,8 @@ export async function getPlaceOrderInstructionAsync<
   } as PlaceOrderInstruction<
     TProgramAddress,
     TAccountAuthority,
-    TAccountState,
     TAccountUser,
+    TAccountState,
     TAccountSpotMarket,
     TAccountPerpMarket,
     TAccountOracle,
@@ -330,8 +330,8 @@ export async function getPlaceOrderInstructionAsync<
 
 export type PlaceOrderInput<
   TAccountAuthority extends string = string,
-  TAccountState extends string = string,
   TAccountUser extends string = string,
+  TAccountState extends string = string,
   TAccountSpotMarket extends string = string,
   TAccountPerpMarket extends string = string,
   TAccountOracle extends string = string,
@@ -340,8 +340,8 @@ export type PlaceOrderInput<
 > = {
   /** The user's authority or delegate. */
   authority: TransactionSigner<TAccountAuthority>;
-  state: Address<TAccountState>;
   user: Address<TAccountUser>;
+  state: Address<TAccountState>;
   spotMarket: Address<TAccountSpotMarket>;
   perpMarket: Address<TAccountPerpMarket>;
   /** layout are checked where it is read. */
@@ -361,8 +361,8 @@ export type PlaceOrderInput<
 
 export function getPlaceOrderInstruction<
   TAccountAuthority extends string,
-  TAccountState extends string,
   TAccountUser extends string,
+  TAccountState extends string,
   TAccountSpotMarket extends string,
   TAccountPerpMarket extends string,
   TAccountOracle extends string,
@@ -372,8 +372,8 @@ export function getPlaceOrderInstruction<
 >(
   input: PlaceOrderInput<
     TAccountAuthority,
-    TAccountState,
     TAccountUser,
+    TAccountState,
     TAccountSpotMarket,
     TAccountPerpMarket,
     TAccountOracle,
@@ -384,8 +384,8 @@ export function getPlaceOrderInstruction<
 ): PlaceOrderInstruction<
   TProgramAddress,
   TAccountAuthority,
-  TAccountState,
   TAccountUser,
+  TAccountState,
   TAccountSpotMarket,
   TAccountPerpMarket,
   TAccountOracle,
@@ -398,8 +398,8 @@ export function getPlaceOrderInstruction<
   // Original accounts.
   const originalAccounts = {
     authority: { value: input.authority ?? null, isWritable: false },
-    state: { value: input.state ?? null, isWritable: false },
     user: { value: input.user ?? null, isWritable: true },
+    state: { value: input.state ?? null, isWritable: false },
     spotMarket: { value: input.spotMarket ?? null, isWritable: true },
     perpMarket: { value: input.perpMarket ?? null, isWritable: true },
     oracle: { value: input.oracle ?? null, isWritable: false },
@@ -424,8 +424,8 @@ export function getPlaceOrderInstruction<
   return Object.freeze({
     accounts: [
       getAccountMeta("authority", accounts.authority),
-      getAccountMeta("state", accounts.state),
       getAccountMeta("user", accounts.user),
+      getAccountMeta("state", accounts.state),
       getAccountMeta("spotMarket", accounts.spotMarket),
       getAccountMeta("perpMarket", accounts.perpMarket),
       getAccountMeta("oracle", accounts.oracle),
@@ -439,8 +439,8 @@ export function getPlaceOrderInstruction<
   } as PlaceOrderInstruction<
     TProgramAddress,
     TAccountAuthority,
-    TAccountState,
     TAccountUser,
+    TAccountState,
     TAccountSpotMarket,
     TAccountPerpMarket,
     TAccountOracle,
@@ -457,8 +457,8 @@ export type ParsedPlaceOrderInstruction<
   accounts: {
     /** The user's authority or delegate. */
     authority: TAccountMetas[0];
-    state: TAccountMetas[1];
-    user: TAccountMetas[2];
+    user: TAccountMetas[1];
+    state: TAccountMetas[2];
     spotMarket: TAccountMetas[3];
     perpMarket: TAccountMetas[4];
     /** layout are checked where it is read. */
@@ -498,8 +498,8 @@ export function parsePlaceOrderInstruction<
     programAddress: instruction.programAddress,
     accounts: {
       authority: getNextAccount(),
-      state: getNextAccount(),
       user: getNextAccount(),
+      state: getNextAccount(),
       spotMarket: getNextAccount(),
       perpMarket: getNextAccount(),
       oracle: getNextAccount(),

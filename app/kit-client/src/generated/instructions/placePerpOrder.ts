@@ -73,8 +73,8 @@ export function getPlacePerpOrderDiscriminatorBytes(): ReadonlyUint8Array {
 export type PlacePerpOrderInstruction<
   TProgram extends string = typeof BAL_PROGRAM_ADDRESS,
   TAccountAuthority extends string | AccountMeta<string> = string,
-  TAccountState extends string | AccountMeta<string> = string,
   TAccountUser extends string | AccountMeta<string> = string,
+  TAccountState extends string | AccountMeta<string> = string,
   TAccountSpotMarket extends string | AccountMeta<string> = string,
   TAccountPerpMarket extends string | AccountMeta<string> = string,
   TAccountOracle extends string | AccountMeta<string> = string,
@@ -90,12 +90,12 @@ export type PlacePerpOrderInstruction<
         ? ReadonlySignerAccount<TAccountAuthority> &
             AccountSignerMeta<TAccountAuthority>
         : TAccountAuthority,
-      TAccountState extends string
-        ? ReadonlyAccount<TAccountState>
-        : TAccountState,
       TAccountUser extends string
         ? WritableAccount<TAccountUser>
         : TAccountUser,
+      TAccountState extends string
+        ? ReadonlyAccount<TAccountState>
+        : TAccountState,
       TAccountSpotMarket extends string
         ? WritableAccount<TAccountSpotMarket>
         : TAccountSpotMarket,
@@ -181,8 +181,8 @@ export function getPlacePerpOrderInstructionDataCodec(): Codec<
 
 export type PlacePerpOrderAsyncInput<
   TAccountAuthority extends string = string,
-  TAccountState extends string = string,
   TAccountUser extends string = string,
+  TAccountState extends string = string,
   TAccountSpotMarket extends string = string,
   TAccountPerpMarket extends string = string,
   TAccountOracle extends string = string,
@@ -191,8 +191,8 @@ export type PlacePerpOrderAsyncInput<
 > = {
   /** The user's authority or delegate. */
   authority: TransactionSigner<TAccountAuthority>;
-  state?: Address<TAccountState>;
   user: Address<TAccountUser>;
+  state?: Address<TAccountState>;
   spotMarket?: Address<TAccountSpotMarket>;
   perpMarket?: Address<TAccountPerpMarket>;
   /** layout are checked where it is read. */
@@ -210,8 +210,8 @@ export type PlacePerpOrderAsyncInput<
 
 export async function getPlacePerpOrderInstructionAsync<
   TAccountAuthority extends string,
-  TAccountState extends string,
   TAccountUser extends string,
+  TAccountState extends string,
   TAccountSpotMarket extends string,
   TAccountPerpMarket extends string,
   TAccountOracle extends string,
@@ -221,8 +221,8 @@ export async function getPlacePerpOrderInstructionAsync<
 >(
   input: PlacePerpOrderAsyncInput<
     TAccountAuthority,
-    TAccountState,
     TAccountUser,
+    TAccountState,
     TAccountSpotMarket,
     TAccountPerpMarket,
     TAccountOracle,
@@ -234,8 +234,8 @@ export async function getPlacePerpOrderInstructionAsync<
   PlacePerpOrderInstruction<
     TProgramAddress,
     TAccountAuthority,
-    TAccountState,
     TAccountUser,
+    TAccountState,
     TAccountSpotMarket,
     TAccountPerpMarket,
     TAccountOracle,
@@ -249,8 +249,8 @@ export async function getPlacePerpOrderInstructionAsync<
   // Original accounts.
   const originalAccounts = {
     authority: { value: input.authority ?? null, isWritable: false },
-    state: { value: input.state ?? null, isWritable: false },
     user: { value: input.user ?? null, isWritable: true },
+    state: { value: input.state ?? null, isWritable: false },
     spotMarket: { value: input.spotMarket ?? null, isWritable: true },
     perpMarket: { value: input.perpMarket ?? null, isWritable: true },
     oracle: { value: input.oracle ?? null, isWritable: false },
@@ -292,8 +292,8 @@ export async function getPlacePerpOrderInstructionAsync<
   return Object.freeze({
     accounts: [
       getAccountMeta("authority", accounts.authority),
-      getAccountMeta("state", accounts.state),
       getAccountMeta("user", accounts.user),
+      getAccountMeta("state", accounts.state),
       getAccountMeta("spotMarket", accounts.spotMarket),
       getAccountMeta("perpMarket", accounts.perpMarket),
       getAccountMeta("oracle", accounts.oracle),
@@ -307,8 +307,8 @@ export async function getPlacePerpOrderInstructionAsync<
   } as PlacePerpOrderInstruction<
     TProgramAddress,
     TAccountAuthority,
-    TAccountState,
     TAccountUser,
+    TAccountState,
     TAccountSpotMarket,
     TAccountPerpMarket,
     TAccountOracle,
@@ -319,8 +319,8 @@ export async function getPlacePerpOrderInstructionAsync<
 
 export type PlacePerpOrderInput<
   TAccountAuthority extends string = string,
-  TAccountState extends string = string,
   TAccountUser extends string = string,
+  TAccountState extends string = string,
   TAccountSpotMarket extends string = string,
   TAccountPerpMarket extends string = string,
   TAccountOracle extends string = string,
@@ -329,8 +329,8 @@ export type PlacePerpOrderInput<
 > = {
   /** The user's authority or delegate. */
   authority: TransactionSigner<TAccountAuthority>;
-  state: Address<TAccountState>;
   user: Address<TAccountUser>;
+  state: Address<TAccountState>;
   spotMarket: Address<TAccountSpotMarket>;
   perpMarket: Address<TAccountPerpMarket>;
   /** layout are checked where it is read. */
@@ -348,8 +348,8 @@ export type PlacePerpOrderInput<
 
 export function getPlacePerpOrderInstruction<
   TAccountAuthority extends string,
-  TAccountState extends string,
   TAccountUser extends string,
+  TAccountState extends string,
   TAccountSpotMarket extends string,
   TAccountPerpMarket extends string,
   TAccountOracle extends string,
@@ -359,8 +359,8 @@ export function getPlacePerpOrderInstruction<
 >(
   input: PlacePerpOrderInput<
     TAccountAuthority,
-    TAccountState,
     TAccountUser,
+    TAccountState,
     TAccountSpotMarket,
     TAccountPerpMarket,
     TAccountOracle,
@@ -371,8 +371,8 @@ export function getPlacePerpOrderInstruction<
 ): PlacePerpOrderInstruction<
   TProgramAddress,
   TAccountAuthority,
-  TAccountState,
   TAccountUser,
+  TAccountState,
   TAccountSpotMarket,
   TAccountPerpMarket,
   TAccountOracle,
@@ -385,8 +385,8 @@ export function getPlacePerpOrderInstruction<
   // Original accounts.
   const originalAccounts = {
     authority: { value: input.authority ?? null, isWritable: false },
-    state: { value: input.state ?? null, isWritable: false },
     user: { value: input.user ?? null, isWritable: true },
+    state: { value: input.state ?? null, isWritable: false },
     spotMarket: { value: input.spotMarket ?? null, isWritable: true },
     perpMarket: { value: input.perpMarket ?? null, isWritable: true },
     oracle: { value: input.oracle ?? null, isWritable: false },
@@ -411,8 +411,8 @@ export function getPlacePerpOrderInstruction<
   return Object.freeze({
     accounts: [
       getAccountMeta("authority", accounts.authority),
-      getAccountMeta("state", accounts.state),
       getAccountMeta("user", accounts.user),
+      getAccountMeta("state", accounts.state),
       getAccountMeta("spotMarket", accounts.spotMarket),
       getAccountMeta("perpMarket", accounts.perpMarket),
       getAccountMeta("oracle", accounts.oracle),
@@ -426,8 +426,8 @@ export function getPlacePerpOrderInstruction<
   } as PlacePerpOrderInstruction<
     TProgramAddress,
     TAccountAuthority,
-    TAccountState,
     TAccountUser,
+    TAccountState,
     TAccountSpotMarket,
     TAccountPerpMarket,
     TAccountOracle,
@@ -444,8 +444,8 @@ export type ParsedPlacePerpOrderInstruction<
   accounts: {
     /** The user's authority or delegate. */
     authority: TAccountMetas[0];
-    state: TAccountMetas[1];
-    user: TAccountMetas[2];
+    user: TAccountMetas[1];
+    state: TAccountMetas[2];
     spotMarket: TAccountMetas[3];
     perpMarket: TAccountMetas[4];
     /** layout are checked where it is read. */
@@ -485,8 +485,8 @@ export function parsePlacePerpOrderInstruction<
     programAddress: instruction.programAddress,
     accounts: {
       authority: getNextAccount(),
-      state: getNextAccount(),
       user: getNextAccount(),
+      state: getNextAccount(),
       spotMarket: getNextAccount(),
       perpMarket: getNextAccount(),
       oracle: getNextAccount(),

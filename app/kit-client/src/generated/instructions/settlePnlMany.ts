@@ -58,8 +58,8 @@ export function getSettlePnlManyDiscriminatorBytes(): ReadonlyUint8Array {
 
 export type SettlePnlManyInstruction<
   TProgram extends string = typeof BAL_PROGRAM_ADDRESS,
-  TAccountState extends string | AccountMeta<string> = string,
   TAccountUser extends string | AccountMeta<string> = string,
+  TAccountState extends string | AccountMeta<string> = string,
   TAccountSpotMarket extends string | AccountMeta<string> = string,
   TAccountPerpMarket extends string | AccountMeta<string> = string,
   TAccountOracle extends string | AccountMeta<string> = string,
@@ -71,12 +71,12 @@ export type SettlePnlManyInstruction<
   InstructionWithData<ReadonlyUint8Array> &
   InstructionWithAccounts<
     [
-      TAccountState extends string
-        ? ReadonlyAccount<TAccountState>
-        : TAccountState,
       TAccountUser extends string
         ? WritableAccount<TAccountUser>
         : TAccountUser,
+      TAccountState extends string
+        ? ReadonlyAccount<TAccountState>
+        : TAccountState,
       TAccountSpotMarket extends string
         ? WritableAccount<TAccountSpotMarket>
         : TAccountSpotMarket,
@@ -137,20 +137,20 @@ export function getSettlePnlManyInstructionDataCodec(): FixedSizeCodec<
 }
 
 export type SettlePnlManyAsyncInput<
-  TAccountState extends string = string,
   TAccountUser extends string = string,
+  TAccountState extends string = string,
   TAccountSpotMarket extends string = string,
   TAccountPerpMarket extends string = string,
   TAccountOracle extends string = string,
   TAccountEventAuthority extends string = string,
   TAccountProgram extends string = string,
 > = {
-  state?: Address<TAccountState>;
   /**
    * The user acted on; `settle_pnl_many` takes its users as remaining accounts instead and
    * ignores this one's position unless it is also listed there.
    */
   user: Address<TAccountUser>;
+  state?: Address<TAccountState>;
   spotMarket?: Address<TAccountSpotMarket>;
   perpMarket?: Address<TAccountPerpMarket>;
   /** layout are checked where it is read. */
@@ -164,8 +164,8 @@ export type SettlePnlManyAsyncInput<
 };
 
 export async function getSettlePnlManyInstructionAsync<
-  TAccountState extends string,
   TAccountUser extends string,
+  TAccountState extends string,
   TAccountSpotMarket extends string,
   TAccountPerpMarket extends string,
   TAccountOracle extends string,
@@ -174,8 +174,8 @@ export async function getSettlePnlManyInstructionAsync<
   TProgramAddress extends Address = typeof BAL_PROGRAM_ADDRESS,
 >(
   input: SettlePnlManyAsyncInput<
-    TAccountState,
     TAccountUser,
+    TAccountState,
     TAccountSpotMarket,
     TAccountPerpMarket,
     TAccountOracle,
@@ -186,8 +186,8 @@ export async function getSettlePnlManyInstructionAsync<
 ): Promise<
   SettlePnlManyInstruction<
     TProgramAddress,
-    TAccountState,
     TAccountUser,
+    TAccountState,
     TAccountSpotMarket,
     TAccountPerpMarket,
     TAccountOracle,
@@ -200,8 +200,8 @@ export async function getSettlePnlManyInstructionAsync<
 
   // Original accounts.
   const originalAccounts = {
-    state: { value: input.state ?? null, isWritable: false },
     user: { value: input.user ?? null, isWritable: true },
+    state: { value: input.state ?? null, isWritable: false },
     spotMarket: { value: input.spotMarket ?? null, isWritable: true },
     perpMarket: { value: input.perpMarket ?? null, isWritable: true },
     oracle: { value: input.oracle ?? null, isWritable: false },
@@ -242,8 +242,8 @@ export async function getSettlePnlManyInstructionAsync<
   const getAccountMeta = getAccountMetaFactory(programAddress, "programId");
   return Object.freeze({
     accounts: [
-      getAccountMeta("state", accounts.state),
       getAccountMeta("user", accounts.user),
+      getAccountMeta("state", accounts.state),
       getAccountMeta("spotMarket", accounts.spotMarket),
       getAccountMeta("perpMarket", accounts.perpMarket),
       getAccountMeta("oracle", accounts.oracle),
@@ -256,8 +256,8 @@ export async function getSettlePnlManyInstructionAsync<
     programAddress,
   } as SettlePnlManyInstruction<
     TProgramAddress,
-    TAccountState,
     TAccountUser,
+    TAccountState,
     TAccountSpotMarket,
     TAccountPerpMarket,
     TAccountOracle,
@@ -267,20 +267,20 @@ export async function getSettlePnlManyInstructionAsync<
 }
 
 export type SettlePnlManyInput<
-  TAccountState extends string = string,
   TAccountUser extends string = string,
+  TAccountState extends string = string,
   TAccountSpotMarket extends string = string,
   TAccountPerpMarket extends string = string,
   TAccountOracle extends string = string,
   TAccountEventAuthority extends string = string,
   TAccountProgram extends string = string,
 > = {
-  state: Address<TAccountState>;
   /**
    * The user acted on; `settle_pnl_many` takes its users as remaining accounts instead and
    * ignores this one's position unless it is also listed there.
    */
   user: Address<TAccountUser>;
+  state: Address<TAccountState>;
   spotMarket: Address<TAccountSpotMarket>;
   perpMarket: Address<TAccountPerpMarket>;
   /** layout are checked where it is read. */
@@ -294,8 +294,8 @@ export type SettlePnlManyInput<
 };
 
 export function getSettlePnlManyInstruction<
-  TAccountState extends string,
   TAccountUser extends string,
+  TAccountState extends string,
   TAccountSpotMarket extends string,
   TAccountPerpMarket extends string,
   TAccountOracle extends string,
@@ -304,8 +304,8 @@ export function getSettlePnlManyInstruction<
   TProgramAddress extends Address = typeof BAL_PROGRAM_ADDRESS,
 >(
   input: SettlePnlManyInput<
-    TAccountState,
     TAccountUser,
+    TAccountState,
     TAccountSpotMarket,
     TAccountPerpMarket,
     TAccountOracle,
@@ -315,8 +315,8 @@ export function getSettlePnlManyInstruction<
   config?: { programAddress?: TProgramAddress },
 ): SettlePnlManyInstruction<
   TProgramAddress,
-  TAccountState,
   TAccountUser,
+  TAccountState,
   TAccountSpotMarket,
   TAccountPerpMarket,
   TAccountOracle,
@@ -328,8 +328,8 @@ export function getSettlePnlManyInstruction<
 
   // Original accounts.
   const originalAccounts = {
-    state: { value: input.state ?? null, isWritable: false },
     user: { value: input.user ?? null, isWritable: true },
+    state: { value: input.state ?? null, isWritable: false },
     spotMarket: { value: input.spotMarket ?? null, isWritable: true },
     perpMarket: { value: input.perpMarket ?? null, isWritable: true },
     oracle: { value: input.oracle ?? null, isWritable: false },
@@ -353,8 +353,8 @@ export function getSettlePnlManyInstruction<
   const getAccountMeta = getAccountMetaFactory(programAddress, "programId");
   return Object.freeze({
     accounts: [
-      getAccountMeta("state", accounts.state),
       getAccountMeta("user", accounts.user),
+      getAccountMeta("state", accounts.state),
       getAccountMeta("spotMarket", accounts.spotMarket),
       getAccountMeta("perpMarket", accounts.perpMarket),
       getAccountMeta("oracle", accounts.oracle),
@@ -367,8 +367,8 @@ export function getSettlePnlManyInstruction<
     programAddress,
   } as SettlePnlManyInstruction<
     TProgramAddress,
-    TAccountState,
     TAccountUser,
+    TAccountState,
     TAccountSpotMarket,
     TAccountPerpMarket,
     TAccountOracle,
@@ -383,12 +383,12 @@ export type ParsedSettlePnlManyInstruction<
 > = {
   programAddress: Address<TProgram>;
   accounts: {
-    state: TAccountMetas[0];
     /**
      * The user acted on; `settle_pnl_many` takes its users as remaining accounts instead and
      * ignores this one's position unless it is also listed there.
      */
-    user: TAccountMetas[1];
+    user: TAccountMetas[0];
+    state: TAccountMetas[1];
     spotMarket: TAccountMetas[2];
     perpMarket: TAccountMetas[3];
     /** layout are checked where it is read. */
@@ -427,8 +427,8 @@ export function parseSettlePnlManyInstruction<
   return {
     programAddress: instruction.programAddress,
     accounts: {
-      state: getNextAccount(),
       user: getNextAccount(),
+      state: getNextAccount(),
       spotMarket: getNextAccount(),
       perpMarket: getNextAccount(),
       oracle: getNextAccount(),

@@ -1,7 +1,6 @@
 //! `fill_order`: a keeper fills a resting taker order against makers' resting orders, in price
 //! order, with the AMM as backstop wherever it quotes better and once makers run out.
 use crate::controller::lp::settle_lp_before_trading;
-use crate::controller::market_entry::{enter_market, MarketEntry};
 use crate::controller::matching::{run_match, FillContext, MakerQuote, MatchInput, Matcher};
 use crate::controller::spot_balance::update_quote_balance;
 use crate::error::BalError;
@@ -11,11 +10,10 @@ use crate::math::safe_math::SafeMath;
 use crate::read::margin::MarketView;
 use crate::read::second_start::curve_moved_against;
 use crate::state::MarketAction;
-use crate::state::{
-    PerpMarket, SpotMarket, State, User, PERP_MARKET_SEED, QUOTE_SPOT_MARKET_INDEX_SEED,
-    SPOT_MARKET_SEED, STATE_SEED,
-};
+use crate::state::User;
 use crate::validate;
+// The composite's generated plumbing (`__client_accounts_*`, its bumps) comes with the glob.
+use crate::contexts::market::*;
 use anchor_lang::prelude::*;
 use parties::{cancel_stale, check_margins, load_makers, parties_before, signers_of, taker_order};
 
@@ -29,32 +27,14 @@ pub const MAX_MAKERS: usize = 8;
 /// position.
 #[event_cpi]
 #[derive(Accounts)]
-#[instruction(market_index: u16)]
 pub struct FillOrder<'info> {
     pub filler: Signer<'info>,
-    #[account(seeds = [STATE_SEED], bump = state.bump)]
-    pub state: Account<'info, State>,
     /// The filler's subaccount, credited with the filler reward.
     #[account(mut)]
     pub filler_user: AccountLoader<'info, User>,
     #[account(mut)]
     pub taker: AccountLoader<'info, User>,
-    #[account(
-        mut,
-        seeds = [SPOT_MARKET_SEED, QUOTE_SPOT_MARKET_INDEX_SEED],
-        bump = spot_market.load()?.bump,
-    )]
-    pub spot_market: AccountLoader<'info, SpotMarket>,
-    #[account(
-        mut,
-        seeds = [PERP_MARKET_SEED, &market_index.to_le_bytes()],
-        bump = perp_market.load()?.bump,
-        has_one = oracle @ BalError::InvalidOracle,
-    )]
-    pub perp_market: AccountLoader<'info, PerpMarket>,
-    /// CHECK: the market's oracle (`has_one` above, a relation in the IDL); its owner and
-    /// layout are checked where it is read.
-    pub oracle: UncheckedAccount<'info>,
+    pub market: MarketContext<'info>,
 }
 
 /// Fills the taker's resting order `taker_order_id` against the makers' orders
@@ -75,18 +55,10 @@ pub fn handler<'info>(
     let clock = Clock::get()?;
     let now = clock.unix_timestamp;
     let (oracle_price, market_index) = {
-        let mut market = accounts.perp_market.load_mut()?;
-        let price = enter_market(
-            &mut market,
-            &mut *accounts.spot_market.load_mut()?,
-            &MarketEntry {
-                state: &accounts.state,
-                oracle: &accounts.oracle,
-                action: MarketAction::Fill,
-                oracle_action: OracleAction::Fill,
-                clock: &clock,
-            },
-        )?;
+        let (_, mut market, price) =
+            accounts
+                .market
+                .enter(MarketAction::Fill, OracleAction::Fill, &clock)?;
         settle_lp_before_trading(&mut *accounts.taker.load_mut()?, &mut market)?;
         (price, market.market_index)
     };
@@ -97,7 +69,7 @@ pub fn handler<'info>(
     // A filler chooses the moment: it may not push the curve against the taker first and then
     // route the order into the push (to the AMM, or to a maker the push made look better).
     validate!(
-        !curve_moved_against(&*accounts.perp_market.load()?, order.direction, now)?,
+        !curve_moved_against(&*accounts.market.perp_market.load()?, order.direction, now)?,
         BalError::CurveMovedThisSecond
     );
     let makers = load_makers(&ctx, &maker_order_ids, &order)?;
@@ -105,8 +77,8 @@ pub fn handler<'info>(
 
     let mut taker = accounts.taker.load_mut()?;
     let mut pieces = {
-        let mut spot = accounts.spot_market.load_mut()?;
-        let mut market = accounts.perp_market.load_mut()?;
+        let mut spot = accounts.market.spot_market.load_mut()?;
+        let mut market = accounts.market.perp_market.load_mut()?;
         let mut matcher = Matcher {
             spot: &mut spot,
             market: &mut market,
@@ -114,7 +86,7 @@ pub fn handler<'info>(
                 direction: order.direction,
                 taker_slot: order.slot,
                 oracle_price,
-                fees: accounts.state.fees,
+                fees: accounts.market.state.fees,
                 now,
             },
             pieces: Vec::new(),
@@ -130,7 +102,7 @@ pub fn handler<'info>(
         matcher.pieces
     };
     views.set(MarketView::new(
-        &*accounts.perp_market.load()?,
+        &*accounts.market.perp_market.load()?,
         oracle_price,
         now,
     )?);
@@ -153,8 +125,8 @@ pub fn handler<'info>(
         .iter()
         .try_fold(0u64, |sum, piece| sum.safe_add(piece.filler_reward))?;
     {
-        let mut spot = accounts.spot_market.load_mut()?;
-        let mut market = accounts.perp_market.load_mut()?;
+        let mut spot = accounts.market.spot_market.load_mut()?;
+        let mut market = accounts.market.perp_market.load_mut()?;
         let mut filler = accounts.filler_user.load_mut()?;
         market.fee_pool = market.fee_pool.safe_sub(reward)?;
         spot.perp_pools_balance = spot.perp_pools_balance.safe_sub(reward)?;

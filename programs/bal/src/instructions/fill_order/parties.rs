@@ -115,7 +115,7 @@ pub(super) fn load_makers<'info>(
     let taker_key = ctx.accounts.taker.key();
     let taker_authority = ctx.accounts.taker.load()?.authority;
     let (market_index, band) = {
-        let market = ctx.accounts.perp_market.load()?;
+        let market = ctx.accounts.market.perp_market.load()?;
         (market.market_index, price_band(&market)?)
     };
     let mut makers: Vec<Maker> = Vec::with_capacity(maker_order_ids.len());
@@ -132,7 +132,7 @@ pub(super) fn load_makers<'info>(
         // it holds.
         settle_lp_before_trading(
             &mut *loader.load_mut()?,
-            &mut *ctx.accounts.perp_market.load_mut()?,
+            &mut *ctx.accounts.market.perp_market.load_mut()?,
         )?;
         let maker = loader.load()?;
         validate!(maker.authority != taker_authority, BalError::SelfTrade);
@@ -183,8 +183,8 @@ pub(super) fn check_margins(
     makers: &[Maker],
     views: &MarketViews,
 ) -> Result<()> {
-    let spot = ctx.accounts.spot_market.load()?;
-    let market = ctx.accounts.perp_market.load()?;
+    let spot = ctx.accounts.market.spot_market.load()?;
+    let market = ctx.accounts.market.perp_market.load()?;
     validate_after_fill(
         &FilledParty {
             user: taker,
@@ -226,8 +226,8 @@ pub(super) fn parties_before(
         OracleAction::Margin,
         &clock,
     )?;
-    let spot = ctx.accounts.spot_market.load()?;
-    let market = ctx.accounts.perp_market.load()?;
+    let spot = ctx.accounts.market.spot_market.load()?;
+    let market = ctx.accounts.market.perp_market.load()?;
     views.set(MarketView::new(&market, market.amm.last_oracle_price, now)?);
     let taker_side = FillSide {
         market_index: market.market_index,
